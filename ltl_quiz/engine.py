@@ -1,0 +1,246 @@
+"""The attempt state machine and its scoring. Pure: no terminal, no database, no clock.
+
+``start`` makes a state; ``answer`` takes a state and a response and returns the next state and
+the feedback owed now (none in assessed mode, where it waits for the debrief). States serialise
+to JSON and back, which is how an attempt is stored and resumed exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from ltl_quiz.errors import InputError
+from ltl_quiz.graph import best_score
+from ltl_quiz.model import KeyQuestion, Node, Option, Scenario
+from ltl_quiz.scoring import award, percentage
+
+MODES = ("practice", "assessed")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One thing the learner did: a choice, a reflection, or reading on past a passage."""
+
+    node_id: str
+    kind: str  # passage | decision | multi | reflection | key_question
+    option_ids: list[str] = field(default_factory=list)
+    text: str | None = None
+    covered: list[int] = field(default_factory=list)
+    points: int = 0
+    competencies: dict[str, int] = field(default_factory=dict)
+    critical: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything needed to carry on an attempt; derived figures (score...) are computed from it."""
+
+    scenario_id: str
+    scenario_version: int
+    scenario_sha256: str
+    track: str
+    mode: str
+    seed: int
+    node_id: str
+    flags: list[str] = field(default_factory=list)
+    answers: list[Answer] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> State:
+        answers = [Answer(**a) for a in data.get("answers", [])]
+        return cls(**{**data, "answers": answers})
+
+
+@dataclass(frozen=True)
+class Continue:
+    """Read on past a passage."""
+
+
+@dataclass(frozen=True)
+class Choose:
+    """One option id at a decision, any number at a multi."""
+
+    option_ids: list[str]
+
+
+@dataclass(frozen=True)
+class Reflect:
+    """A written answer to a key question and the model points the learner ticked (0-based)."""
+
+    text: str
+    covered: list[int] = field(default_factory=list)
+
+
+Response = Continue | Choose | Reflect
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the learner is told about one decision: theirs beside the recommended, and why."""
+
+    node_id: str
+    prompt: str
+    chosen: list[Option]
+    recommended: list[Option]
+    points: int
+    best_points: int
+    critical: list[Option]
+    missed: list[Option] = field(default_factory=list)  # multi: recommended options not chosen
+
+
+@dataclass(frozen=True)
+class Result:
+    """The attempt's figures, derived from its answers."""
+
+    score: int
+    best: int
+    percentage: float
+    passed: bool
+    competencies: dict[str, int]
+    critical: list[tuple[str, str]]  # (node id, option id)
+    ending: str | None
+
+
+def start(scenario: Scenario, track: str, mode: str = "practice", seed: int | None = None) -> State:
+    """A fresh attempt at the start node. ``seed`` fixes the option order in assessed mode."""
+    if track not in scenario.audiences:
+        raise InputError(f"track '{track}' is not offered by {scenario.id}; use one of: {', '.join(scenario.audiences)}")
+    if mode not in MODES:
+        raise InputError(f"mode '{mode}' is not known; use one of: {', '.join(MODES)}")
+    if seed is None:
+        seed = random.SystemRandom().randrange(2**31)
+    return State(scenario.id, scenario.version, scenario.sha256, track, mode, seed, scenario.start)
+
+
+def current(scenario: Scenario, state: State) -> Node:
+    return scenario.nodes[state.node_id]
+
+
+def at_end(scenario: Scenario, state: State) -> bool:
+    return current(scenario, state).type == "end"
+
+
+def options(scenario: Scenario, state: State) -> list[Option]:
+    """The current node's options in the order to show them: shuffled, reproducibly, when assessed."""
+    node = current(scenario, state)
+    opts = list(node.options)
+    if state.mode == "assessed":
+        random.Random(f"{state.seed}:{node.id}").shuffle(opts)
+    return opts
+
+
+def answer(scenario: Scenario, state: State, response: Response) -> tuple[State, Feedback | None]:
+    """Apply one response at the current node; return the new state and any feedback owed now."""
+    node = current(scenario, state)
+    if node.type == "end":
+        raise InputError("this attempt has reached its ending; answer the key questions in the debrief")
+    if node.type == "passage":
+        _expect(response, Continue, node)
+        return _advance(scenario, state, node, Answer(node.id, "passage"), node.next), None
+    if node.type == "reflection":
+        _expect(response, Reflect, node)
+        assert isinstance(response, Reflect) and node.key_question
+        rec = _reflection(scenario, node.id, node.key_question, response, "reflection")
+        return _advance(scenario, state, node, rec, node.next), None
+    _expect(response, Choose, node)
+    assert isinstance(response, Choose)
+    chosen = _check_choice(node, response.option_ids)
+    got = award(node, chosen)
+    rec = Answer(node.id, node.type, chosen, None, [], got.points, dict(got.competencies), list(got.critical))
+    flags = sorted(set(state.flags) | got.flags)
+    routes = node.option(chosen[0]).next if node.type == "decision" else node.next
+    new = _advance(scenario, replace(state, flags=flags), node, rec, routes)
+    return new, (feedback_for(node, rec) if state.mode == "practice" else None)
+
+
+def pending_key_questions(scenario: Scenario, state: State) -> list[KeyQuestion]:
+    """Key questions of the track not yet answered: asked in the debrief, once the case has ended."""
+    done = {a.node_id for a in state.answers if a.kind == "key_question"}
+    done |= {scenario.nodes[a.node_id].key_question for a in state.answers if a.kind == "reflection"}
+    return [kq for kq in scenario.key_questions(state.track) if kq.id not in done]
+
+
+def reflect(scenario: Scenario, state: State, kq_id: str, response: Reflect) -> State:
+    """Record a debrief answer to one of the track's key questions."""
+    if not at_end(scenario, state):
+        raise InputError("key questions are answered in the debrief, after the case has ended")
+    if kq_id not in {kq.id for kq in pending_key_questions(scenario, state)}:
+        raise InputError(f"'{kq_id}' is not an unanswered key question of the {state.track} track")
+    rec = _reflection(scenario, kq_id, kq_id, response, "key_question")
+    return replace(state, answers=[*state.answers, rec])
+
+
+def finished(scenario: Scenario, state: State) -> bool:
+    """The case has ended and every key question of the track has an answer."""
+    return at_end(scenario, state) and not pending_key_questions(scenario, state)
+
+
+def result(scenario: Scenario, state: State) -> Result:
+    """Score, percentage of the best reachable, pass or fail, competencies and critical failures."""
+    score = sum(a.points for a in state.answers)
+    competencies: dict[str, int] = {}
+    for a in state.answers:
+        for tag, value in a.competencies.items():
+            competencies[tag] = competencies.get(tag, 0) + value
+    critical = [(a.node_id, option_id) for a in state.answers for option_id in a.critical]
+    best = best_score(scenario, state.track)
+    pct = percentage(score, best)
+    ending = state.node_id if at_end(scenario, state) else None
+    passed = ending is not None and pct >= scenario.pass_mark and not critical
+    return Result(score, best, pct, passed, competencies, critical, ending)
+
+
+def review(scenario: Scenario, state: State) -> list[Feedback]:
+    """Feedback on every scored answer, in order: the debrief's decision-by-decision review."""
+    return [
+        feedback_for(scenario.nodes[a.node_id], a)
+        for a in state.answers
+        if a.kind in ("decision", "multi")
+    ]
+
+
+def feedback_for(node: Node, rec: Answer) -> Feedback:
+    chosen = [node.option(i) for i in rec.option_ids]
+    recommended = [node.option(i) for i in node.recommended]
+    best = award(node, node.recommended).points
+    missed = [o for o in recommended if o.id not in rec.option_ids] if node.type == "multi" else []
+    critical = [o for o in chosen if o.critical]
+    return Feedback(node.id, node.prompt or "", chosen, recommended, rec.points, best, critical, missed)
+
+
+def _advance(scenario: Scenario, state: State, node: Node, rec: Answer, routes: Any) -> State:
+    flags = set(state.flags)
+    target = next((r.goto for r in routes or [] if r.matches(flags, state.track)), None)
+    if target is None:  # the validator rules this out; a hand-edited file could still do it
+        raise InputError(f"no route out of '{node.id}' matches; run 'ltl-quiz validate' on {scenario.path}")
+    return replace(state, node_id=target, answers=[*state.answers, rec])
+
+
+def _reflection(scenario: Scenario, node_id: str, kq_id: str, response: Reflect, kind: str) -> Answer:
+    kq = scenario.key_question(kq_id)
+    bad = [i for i in response.covered if not 0 <= i < len(kq.model_points)]
+    if bad:
+        raise InputError(f"model point {bad[0] + 1} does not exist; '{kq_id}' has {len(kq.model_points)}")
+    return Answer(node_id, kind, [], response.text, sorted(set(response.covered)))
+
+
+def _check_choice(node: Node, ids: list[str]) -> list[str]:
+    known = [o.id for o in node.options]
+    for option_id in ids:
+        if option_id not in known:
+            raise InputError(f"'{option_id}' is not an option at '{node.id}'; use one of: {', '.join(known)}")
+    if node.type == "decision" and len(ids) != 1:
+        raise InputError(f"'{node.id}' takes exactly one option, got {len(ids)}")
+    if len(set(ids)) != len(ids):
+        raise InputError(f"an option is chosen twice at '{node.id}'")
+    return list(ids)
+
+
+def _expect(response: Response, kind: type, node: Node) -> None:
+    if not isinstance(response, kind):
+        raise InputError(f"'{node.id}' is a {node.type} node and cannot take {type(response).__name__}")

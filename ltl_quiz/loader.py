@@ -1,0 +1,249 @@
+"""Find scenario files, load them into the model and check everything that needs no path walking.
+
+Graph checks that walk every path (dead ends, loops, flags, score ranges) live in ``graph.py``;
+``load_scenario`` runs both and raises ``ScenarioError`` with every error found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from ltl_quiz import model
+from ltl_quiz.errors import Problem, ScenarioError, ScenarioNotFound
+from ltl_quiz.schema import SLUG, Builder, describe
+from ltl_quiz.yaml_source import Located, PathKey, load_bytes
+
+SCENARIO_GLOB = "*.yaml"
+
+
+def scenario_files(paths: list[Path]) -> list[Path]:
+    """Expand folders to the scenario files in them, in name order (which is case-study order)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.glob(SCENARIO_GLOB) if not p.name.startswith(".")))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise ScenarioNotFound(f"{path}: no such file or folder; check the path")
+    return files
+
+
+def display_name(path: Path) -> str:
+    """Paths in messages are relative to the working folder when they can be, as editors expect."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def parse_scenario(path: Path) -> tuple[model.Scenario, Located, list[Problem]]:
+    """Load one file and run the structural checks; problems include warnings."""
+    raw = _read(path)
+    located = load_bytes(raw, display_name(path))
+    if not isinstance(located.data, dict):
+        raise ScenarioError([located.problem((), f"a scenario is a YAML mapping, got {describe(located.data)}")])
+    builder = Builder(located)
+    scenario = builder.build(model.Scenario, located.data, ())
+    problems = builder.problems
+    if scenario is None or not isinstance(scenario, model.Scenario):
+        raise ScenarioError(problems or [located.problem((), "not a scenario")])
+    scenario.path = str(path)
+    scenario.sha256 = hashlib.sha256(raw).hexdigest()
+    problems.extend(Checks(scenario, located).run())
+    return scenario, located, problems
+
+
+def load_scenario(path: Path) -> model.Scenario:
+    """A scenario that is safe to run: raises ScenarioError if anything is wrong with it."""
+    from ltl_quiz.graph import analyse
+
+    scenario, located, problems = parse_scenario(path)
+    errors = [p for p in problems if p.severity == "error"]
+    if not errors:
+        errors = [p for p in analyse(scenario, located).problems if p.severity == "error"]
+    if errors:
+        raise ScenarioError(errors)
+    return scenario
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise ScenarioError([Problem(display_name(path), 1, 1, "", f"cannot read the file ({exc.strerror})")]) from None
+
+
+def summarise(path: Path) -> model.ScenarioSummary:
+    """The few fields ``list`` shows; still a full parse, so a broken file is reported, not hidden."""
+    scenario, _, problems = parse_scenario(path)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ScenarioError(errors)
+    return model.ScenarioSummary(
+        id=scenario.id,
+        title=scenario.title,
+        case_study=scenario.source.case_study,
+        themes=scenario.themes,
+        audiences=list(scenario.audiences),
+        minutes=scenario.minutes,
+        path=str(path),
+    )
+
+
+def find_scenario(folder: Path, wanted: str) -> Path:
+    """Resolve what a learner typed (an id, a case-study number or a path) to a scenario file."""
+    candidate = Path(wanted)
+    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
+        return candidate
+    files = scenario_files([folder]) if folder.is_dir() else []
+    for file in files:
+        stem = file.stem
+        number, _, slug = stem.partition("-")
+        if wanted in (stem, slug) or (wanted.isdigit() and number.isdigit() and int(wanted) == int(number)):
+            return file
+    for file in files:  # the id inside the file, for files named otherwise
+        try:
+            if summarise(file).id == wanted:
+                return file
+        except ScenarioError:
+            continue
+    known = ", ".join(f.stem.partition("-")[2] or f.stem for f in files) or "none"
+    raise ScenarioNotFound(f"no scenario '{wanted}' in {folder}; known: {known} (see 'ltl-quiz list')")
+
+
+class Checks:
+    """Rules about values and cross-references that the type hints alone cannot say."""
+
+    def __init__(self, scenario: model.Scenario, located: Located):
+        self.s = scenario
+        self.located = located
+        self.problems: list[Problem] = []
+
+    def error(self, path: PathKey, message: str) -> None:
+        self.problems.append(self.located.problem(path, message))
+
+    def warn(self, path: PathKey, message: str) -> None:
+        self.problems.append(self.located.problem(path, message, "warning"))
+
+    def run(self) -> list[Problem]:
+        self.metadata()
+        self.case()
+        for node_id, node in self.s.nodes.items():
+            self.node(node_id, node)
+        if self.s.start not in self.s.nodes:
+            self.error(("start",), f"start node '{self.s.start}' is not in nodes; name one of the nodes")
+        return self.problems
+
+    def metadata(self) -> None:
+        s = self.s
+        self.slug(("id",), s.id)
+        for path, value, low, high in (
+            (("pass_mark",), s.pass_mark, 0, 100),
+            (("minutes",), s.minutes, 1, 600),
+            (("version",), s.version, 1, None),
+            (("source", "case_study"), s.source.case_study, 1, None),
+            (("source", "issue"), s.source.issue, 1, None),
+        ):
+            if value < low or (high is not None and value > high):
+                span = f"between {low} and {high}" if high is not None else f"at least {low}"
+                self.error(path, f"{value} is out of range; use a number {span}")
+        if not s.audiences:
+            self.error(("audiences",), "name at least one track: officer, manager")
+        if len(set(s.audiences)) != len(s.audiences):
+            self.error(("audiences",), "a track is listed twice; list each once")
+        for track in s.audiences:
+            if track not in s.roles:
+                self.error(("roles",), f"no role for the {track} track; add 'roles.{track}'")
+            if not s.case.key_questions.get(track):
+                self.error(("case", "key_questions"), f"no key questions for the {track} track; add them word for word from the seed")
+        for track in s.roles:
+            if track not in s.audiences:
+                self.warn(("roles", track), f"a role for '{track}', which is not in audiences")
+        if not s.source.url.startswith(("https://", "http://")):
+            self.error(("source", "url"), f"{s.source.url!r} is not a web address; give the learning report's URL")
+
+    def case(self) -> None:
+        seen: set[str] = set()
+        for i, ref in enumerate(self.s.case.references):
+            self.slug(("case", "references", i, "id"), ref.id)
+            if ref.id in seen:
+                self.error(("case", "references", i, "id"), f"reference id '{ref.id}' is used twice; make it unique")
+            seen.add(ref.id)
+        kq_seen: set[str] = set()
+        for track, questions in self.s.case.key_questions.items():
+            for i, kq in enumerate(questions):
+                path = ("case", "key_questions", track, i)
+                self.slug(path + ("id",), kq.id)
+                if kq.id in kq_seen:
+                    self.error(path + ("id",), f"key question id '{kq.id}' is used twice; make it unique")
+                kq_seen.add(kq.id)
+                if not 3 <= len(kq.model_points) <= 6:
+                    self.warn(path + ("model_points",), f"{len(kq.model_points)} model points; give 3 to 6")
+
+    def node(self, node_id: str, node: model.Node) -> None:
+        path: PathKey = ("nodes", node_id)
+        self.slug(path, node_id)
+        if node.type in ("decision", "multi"):
+            self.options(path, node)
+        if node.next is not None:
+            self.routes(path + ("next",), node.next)
+        if node.type == "reflection" and node.key_question and node.track:
+            ids = [kq.id for kq in self.s.key_questions(node.track)]
+            if node.key_question not in ids:
+                self.error(
+                    path + ("key_question",),
+                    f"'{node.key_question}' is not a key question of the {node.track} track; use one of: {', '.join(ids) or 'none'}",
+                )
+
+    def options(self, path: PathKey, node: model.Node) -> None:
+        if len(node.options) < 2:
+            self.error(path + ("options",), f"a {node.type} needs at least 2 options")
+        seen: set[str] = set()
+        for i, opt in enumerate(node.options):
+            opath = path + ("options", i)
+            self.slug(opath + ("id",), opt.id)
+            if opt.id in seen:
+                self.error(opath + ("id",), f"option id '{opt.id}' is used twice in this node; make it unique")
+            seen.add(opt.id)
+            if node.type == "decision" and opt.next is None:
+                self.error(opath, "a decision option needs 'next'")
+            if node.type == "multi" and opt.next is not None:
+                self.error(opath + ("next",), "multi options share the node's 'next'; move it to the node")
+            if node.type == "decision" and opt.points < 0:
+                self.error(opath + ("points",), f"{opt.points}: decision points are 0 or more")
+            if opt.next is not None:
+                self.routes(opath + ("next",), opt.next)
+            for tag in opt.competencies:
+                if tag not in model.COMPETENCIES:
+                    self.error(opath + ("competencies", tag), f"unknown competency '{tag}'; use one of: {', '.join(model.COMPETENCIES)}")
+            for j, ref in enumerate(opt.cites):
+                if ref not in {r.id for r in self.s.case.references}:
+                    self.error(opath + ("cites", j), f"'{ref}' is not in case.references; add it there or fix the id")
+            if not opt.cites:
+                self.warn(opath, "no 'cites': name the guidance this feedback rests on")
+            for j, flag in enumerate(opt.sets):
+                self.slug(opath + ("sets", j), flag)
+
+    def routes(self, path: PathKey, routes: list[model.Route]) -> None:
+        for i, route in enumerate(routes):
+            rpath = path + (i,) if len(routes) > 1 or self._is_list(path) else path
+            if route.goto not in self.s.nodes:
+                self.error(rpath, f"goes to '{route.goto}', which is not a node; name an existing node")
+        if routes and routes[-1].conditional:
+            self.error(path, "the last route has a condition; end the list with a route that has only 'goto'")
+
+    def _is_list(self, path: PathKey) -> bool:
+        data: Any = self.located.data
+        for part in path:
+            try:
+                data = data[part]
+            except (KeyError, IndexError, TypeError):
+                return False
+        return isinstance(data, list)
+
+    def slug(self, path: PathKey, value: str) -> None:
+        if not SLUG.match(value):
+            self.error(path, f"{value!r} is not a valid id; use lower-case letters, digits and hyphens")

@@ -1,0 +1,89 @@
+"""Where ltl-quiz finds scenarios and keeps its results store and remembered learner.
+
+A checkout keeps everything in its own ``results/`` (the README's way); an installed copy uses the
+user's data folder. ``LTL_QUIZ_HOME`` moves the lot, which is what keeps tests isolated.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+STORE_NAME = "ltl-quiz.sqlite3"
+
+
+@dataclass(frozen=True)
+class Locations:
+    """The paths in use, as ``ltl-quiz where`` prints them."""
+
+    home: Path
+    scenarios: Path
+    db_url: str
+
+    @property
+    def config_file(self) -> Path:
+        return self.home / "config.json"
+
+    @property
+    def journal_dir(self) -> Path:
+        return self.home / "journal"
+
+
+def checkout_root(folder: Path) -> Path | None:
+    """``folder`` if it is an ltl-quiz checkout (has our pyproject and scenarios), else None."""
+    pyproject = folder / "pyproject.toml"
+    if (folder / "scenarios").is_dir() and pyproject.is_file():
+        try:
+            if 'name = "ltl-quiz"' in pyproject.read_text(encoding="utf-8"):
+                return folder
+        except OSError:
+            return None
+    return None
+
+
+def user_data_dir() -> Path:
+    """The platform's per-user data folder, without pulling in a library for three cases."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "ltl-quiz"
+
+
+def default_home() -> Path:
+    if os.environ.get("LTL_QUIZ_HOME"):
+        return Path(os.environ["LTL_QUIZ_HOME"]).expanduser()
+    root = checkout_root(Path.cwd())
+    return root / "results" if root else user_data_dir()
+
+
+def default_scenarios() -> Path:
+    """The checkout's ``scenarios/`` when running from one, else the copy shipped in the wheel."""
+    if os.environ.get("LTL_QUIZ_SCENARIOS"):
+        return Path(os.environ["LTL_QUIZ_SCENARIOS"]).expanduser()
+    root = checkout_root(PACKAGE_DIR.parent) or checkout_root(Path.cwd())
+    if root:
+        return root / "scenarios"
+    return PACKAGE_DIR / "scenarios"
+
+
+def resolve(scenarios: Path | None = None, db: str | None = None, home: Path | None = None) -> Locations:
+    """Apply command-line overrides over the environment over the defaults."""
+    home = home or default_home()
+    url = db or os.environ.get("LTL_QUIZ_DB") or f"sqlite:///{home / STORE_NAME}"
+    return Locations(home=home, scenarios=scenarios or default_scenarios(), db_url=url)
+
+
+def redact(url: str) -> str:
+    """A database URL safe to print: any password replaced by ***."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" not in rest:
+        return url
+    creds, _, host = rest.rpartition("@")
+    user, colon, _ = creds.partition(":")
+    return f"{scheme}://{user}{':***' if colon else ''}@{host}"

@@ -1,0 +1,202 @@
+"""The scenario model: plain dataclasses that mirror the YAML format field for field.
+
+The loader builds these from a file (see ``loader.py``); the engine and the validator read them.
+Field types here are the schema: ``schema.py`` checks a parsed file against them, so the format
+documented in ``docs/scenario-format.md`` has exactly one definition in code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Track = Literal["officer", "manager"]
+TRACKS: tuple[str, ...] = ("officer", "manager")
+NodeType = Literal["passage", "decision", "multi", "reflection", "end"]
+RefKind = Literal["legislation", "guidance", "policy", "research", "sidebar"]
+COMPETENCIES: tuple[str, ...] = (
+    "vulnerability",
+    "professional_curiosity",
+    "risk_assessment",
+    "evidence",
+    "recording",
+    "supervision",
+    "multi_agency",
+    "victim_voice",
+)
+
+
+@dataclass
+class Route:
+    """One way on from a node; the first route whose conditions hold is taken."""
+
+    goto: str
+    if_flags: list[str] = field(default_factory=list, metadata={"key": "if"})
+    unless: list[str] = field(default_factory=list)
+    track: Track | None = None
+
+    @property
+    def conditional(self) -> bool:
+        return bool(self.if_flags or self.unless or self.track)
+
+    def matches(self, flags: frozenset[str] | set[str], track: str) -> bool:
+        if self.track and self.track != track:
+            return False
+        return all(f in flags for f in self.if_flags) and not any(f in flags for f in self.unless)
+
+
+@dataclass
+class Option:
+    """A choice at a decision or multi node, with the score and feedback it earns."""
+
+    id: str
+    text: str
+    feedback: str
+    points: int = 0
+    competencies: dict[str, int] = field(default_factory=dict)
+    cites: list[str] = field(default_factory=list)
+    critical: bool = False
+    sets: list[str] = field(default_factory=list)
+    next: list[Route] | None = None
+
+
+@dataclass
+class Node:
+    """One step of a case. Which fields apply depends on ``type`` (see ``NODE_FIELDS``)."""
+
+    type: NodeType
+    id: str = field(default="", metadata={"from_key": True})
+    track: Track | None = None
+    title: str | None = None
+    text: str | None = None
+    prompt: str | None = None
+    options: list[Option] = field(default_factory=list)
+    next: list[Route] | None = None
+    key_question: str | None = None
+    feedback: str | None = None
+    matches_real_case: bool = False
+
+    def on_track(self, track: str) -> bool:
+        return self.track is None or self.track == track
+
+    def option(self, option_id: str) -> Option:
+        for opt in self.options:
+            if opt.id == option_id:
+                return opt
+        raise KeyError(option_id)
+
+    @property
+    def recommended(self) -> list[str]:
+        """Decision: the highest-scoring option (first of equals). Multi: every positive option."""
+        if self.type == "multi":
+            return [o.id for o in self.options if o.points > 0]
+        if not self.options:
+            return []
+        best = max(o.points for o in self.options)
+        return [next(o.id for o in self.options if o.points == best)]
+
+
+# Which fields each node type takes, and which of them it must have.
+NODE_FIELDS: dict[str, tuple[set[str], set[str]]] = {
+    "passage": ({"text", "next"}, {"type", "track", "title", "text", "next"}),
+    "decision": ({"prompt", "options"}, {"type", "track", "title", "text", "prompt", "options"}),
+    "multi": ({"prompt", "options", "next"}, {"type", "track", "title", "text", "prompt", "options", "next"}),
+    "reflection": ({"key_question", "next", "track"}, {"type", "track", "title", "text", "key_question", "next"}),
+    "end": (
+        {"title", "text", "feedback"},
+        {"type", "track", "title", "text", "feedback", "matches_real_case"},
+    ),
+}
+
+
+@dataclass
+class Source:
+    """Where the case comes from, so every record can point back to the learning report."""
+
+    publication: str
+    issue: int
+    case_study: int
+    url: str
+
+
+@dataclass
+class Reference:
+    """Legislation, guidance or a sidebar the seed cites for this case, with its quoted passage."""
+
+    id: str
+    title: str
+    kind: RefKind
+    quote: str | None = None
+    url: str | None = None
+
+
+@dataclass
+class KeyQuestion:
+    """A key question, word for word from the seed, and the points a good answer covers."""
+
+    id: str
+    question: str
+    model_points: list[str]
+
+
+@dataclass
+class Case:
+    """The real case, shown in the debrief after the learner's own path."""
+
+    what_happened: str
+    outcomes: list[str]
+    force_actions: list[str]
+    references: list[Reference]
+    key_questions: dict[Track, list[KeyQuestion]]
+
+
+@dataclass
+class Scenario:
+    """One case study as a branching scenario."""
+
+    id: str
+    title: str
+    summary: str
+    source: Source
+    themes: list[str]
+    audiences: list[Track]
+    minutes: int
+    pass_mark: int
+    version: int
+    content_note: str
+    roles: dict[Track, str]
+    start: str
+    nodes: dict[str, Node]
+    case: Case
+    # Not in the file: filled in by the loader.
+    path: str = field(default="", metadata={"internal": True})
+    sha256: str = field(default="", metadata={"internal": True})
+
+    def key_questions(self, track: str) -> list[KeyQuestion]:
+        return list(self.case.key_questions.get(track, []))  # type: ignore[call-overload]
+
+    def key_question(self, kq_id: str) -> KeyQuestion:
+        for questions in self.case.key_questions.values():
+            for kq in questions:
+                if kq.id == kq_id:
+                    return kq
+        raise KeyError(kq_id)
+
+    def reference(self, ref_id: str) -> Reference:
+        for ref in self.case.references:
+            if ref.id == ref_id:
+                return ref
+        raise KeyError(ref_id)
+
+
+@dataclass
+class ScenarioSummary:
+    """What ``list`` needs, without building the whole graph."""
+
+    id: str
+    title: str
+    case_study: int
+    themes: list[str]
+    audiences: list[str]
+    minutes: int
+    path: str

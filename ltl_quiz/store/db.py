@@ -1,0 +1,300 @@
+"""The results store: learners, attempts and answers in any SQLAlchemy database (SQLite default).
+
+Every answer is committed in the same transaction as the attempt's new engine state, so killing
+the process at any moment loses at most the prompt on screen and never leaves the two out of step.
+SQLite runs in WAL mode with a busy timeout and full fsync, so several terminals can share a file.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from ltl_quiz.config import Learner
+from ltl_quiz.engine import Answer, Result, State
+from ltl_quiz.errors import AttemptNotFound, StoreError
+from ltl_quiz.locations import redact
+from ltl_quiz.model import Scenario
+from ltl_quiz.store.migrations import MIGRATIONS, migration_name
+
+_meta = sa.MetaData()
+MIGRATIONS_TABLE = sa.Table(
+    "ltl_migrations",
+    _meta,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("applied_at", sa.String(32), nullable=False),
+)
+learners = sa.table("learners", sa.column("id"), sa.column("name"), sa.column("unit"), sa.column("created_at"))
+attempts = sa.table(
+    "attempts",
+    *(sa.column(c) for c in (
+        "id", "learner_id", "scenario_id", "scenario_title", "scenario_version", "scenario_sha256",
+        "track", "mode", "seed", "status", "started_at", "updated_at", "finished_at", "score",
+        "best_score", "percentage", "passed", "critical_failures", "competencies", "ending", "state",
+    )),
+)
+answers = sa.table(
+    "answers",
+    *(sa.column(c) for c in (
+        "id", "attempt_id", "seq", "node_id", "kind", "option_ids", "free_text", "covered",
+        "points", "critical", "shown_at", "answered_at",
+    )),
+)
+
+STATUSES = ("in-progress", "completed", "abandoned")
+
+
+def now() -> str:
+    """UTC now as ISO 8601 with milliseconds: sortable as text and exact enough for xAPI."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class AttemptRow:
+    """One attempt as stored, with its learner."""
+
+    id: str
+    learner_id: str
+    learner_name: str
+    learner_unit: str
+    scenario_id: str
+    scenario_title: str
+    scenario_version: int
+    scenario_sha256: str
+    track: str
+    mode: str
+    seed: int
+    status: str
+    started_at: str
+    updated_at: str
+    finished_at: str | None
+    score: int
+    best_score: int
+    percentage: float
+    passed: bool | None
+    critical_failures: list[Any]
+    competencies: dict[str, int]
+    ending: str | None
+    state: State
+
+
+class Store:
+    """A migrated connection to one results database."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.engine = _engine(url)
+        self.migrate()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- migrations -------------------------------------------------------------------------
+    def applied(self) -> list[tuple[int, str, str]]:
+        with self.engine.connect() as conn:
+            if not sa.inspect(conn).has_table("ltl_migrations"):
+                return []
+            rows = conn.execute(sa.select(MIGRATIONS_TABLE).order_by(MIGRATIONS_TABLE.c.id))
+            return [(r.id, r.name, r.applied_at) for r in rows]
+
+    def migrate(self) -> list[str]:
+        """Apply every migration not yet recorded, each in its own transaction; return their names."""
+        try:
+            done = []
+            with self.engine.begin() as conn:
+                _meta.create_all(conn, tables=[MIGRATIONS_TABLE])
+            applied = {row[0] for row in self.applied()}
+            for index, migration in enumerate(MIGRATIONS, start=1):
+                if index in applied:
+                    continue
+                with self.engine.begin() as conn:
+                    migration(conn)
+                    conn.execute(sa.insert(MIGRATIONS_TABLE).values(id=index, name=migration_name(index - 1), applied_at=now()))
+                done.append(migration_name(index - 1))
+            return done
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"cannot open the results store {redact(self.url)}: {_reason(exc)}") from None
+
+    # -- writing ------------------------------------------------------------------------------
+    def save_learner(self, learner: Learner) -> None:
+        with self._begin() as conn:
+            found = conn.execute(sa.select(learners.c.id).where(learners.c.id == learner.id)).first()
+            if found:
+                conn.execute(sa.update(learners).where(learners.c.id == learner.id).values(name=learner.name, unit=learner.unit))
+            else:
+                conn.execute(sa.insert(learners).values(id=learner.id, name=learner.name, unit=learner.unit, created_at=now()))
+
+    def start_attempt(self, learner: Learner, scenario: Scenario, state: State, best: int) -> str:
+        """Create the attempt row (and the learner if new); return the attempt's UUID."""
+        self.save_learner(learner)
+        attempt_id = str(uuid.uuid4())
+        stamp = now()
+        with self._begin() as conn:
+            conn.execute(sa.insert(attempts).values(
+                id=attempt_id, learner_id=learner.id, scenario_id=scenario.id, scenario_title=scenario.title,
+                scenario_version=scenario.version, scenario_sha256=scenario.sha256, track=state.track,
+                mode=state.mode, seed=state.seed, status="in-progress", started_at=stamp, updated_at=stamp,
+                score=0, best_score=best, percentage=0.0, critical_failures="[]", competencies="{}",
+                state=json.dumps(state.to_json()),
+            ))
+        return attempt_id
+
+    def record(self, attempt_id: str, state: State, answer: Answer, shown_at: str, result: Result) -> None:
+        """Commit one answer and the state it led to, together."""
+        stamp = now()
+        with self._begin() as conn:
+            conn.execute(sa.insert(answers).values(
+                id=str(uuid.uuid4()), attempt_id=attempt_id, seq=len(state.answers), node_id=answer.node_id,
+                kind=answer.kind, option_ids=json.dumps(answer.option_ids), free_text=answer.text,
+                covered=json.dumps(answer.covered), points=answer.points, critical=bool(answer.critical),
+                shown_at=shown_at, answered_at=stamp,
+            ))
+            conn.execute(sa.update(attempts).where(attempts.c.id == attempt_id).values(
+                updated_at=stamp, state=json.dumps(state.to_json()), **_figures(result),
+            ))
+
+    def finish(self, attempt_id: str, result: Result) -> None:
+        stamp = now()
+        with self._begin() as conn:
+            conn.execute(sa.update(attempts).where(attempts.c.id == attempt_id).values(
+                status="completed", finished_at=stamp, updated_at=stamp, **_figures(result),
+            ))
+
+    def abandon(self, attempt_id: str) -> None:
+        with self._begin() as conn:
+            conn.execute(sa.update(attempts).where(attempts.c.id == attempt_id).values(status="abandoned", updated_at=now()))
+
+    # -- reading ------------------------------------------------------------------------------
+    def attempt(self, prefix: str) -> AttemptRow:
+        """The attempt whose id is ``prefix`` or starts with it (an unambiguous 8 characters will do)."""
+        rows = list(self._attempts(attempts.c.id.like(f"{prefix}%")))
+        if not rows:
+            raise AttemptNotFound(f"no attempt '{prefix}'; see 'ltl-quiz history' for ids")
+        if len(rows) > 1:
+            raise AttemptNotFound(f"'{prefix}' matches {len(rows)} attempts; give more of the id")
+        return rows[0]
+
+    def attempts(self, learner_id: str | None = None, status: str | None = None) -> list[AttemptRow]:
+        cond = sa.true()
+        if learner_id:
+            cond = sa.and_(cond, attempts.c.learner_id == learner_id)
+        if status:
+            cond = sa.and_(cond, attempts.c.status == status)
+        return list(self._attempts(cond))
+
+    def answers(self, attempt_id: str) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(answers).where(answers.c.attempt_id == attempt_id).order_by(answers.c.seq))
+            return [dict(r._mapping) for r in rows]
+
+    def _attempts(self, cond: Any) -> Iterator[AttemptRow]:
+        query = (
+            sa.select(attempts, learners.c.name.label("learner_name"), learners.c.unit.label("learner_unit"))
+            .select_from(attempts.join(learners, learners.c.id == attempts.c.learner_id))
+            .where(cond)
+            .order_by(attempts.c.started_at, attempts.c.id)
+        )
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"cannot read the results store {redact(self.url)}: {_reason(exc)}") from None
+        for r in rows:
+            m = r._mapping
+            yield AttemptRow(
+                id=m["id"], learner_id=m["learner_id"], learner_name=m["learner_name"], learner_unit=m["learner_unit"],
+                scenario_id=m["scenario_id"], scenario_title=m["scenario_title"], scenario_version=m["scenario_version"],
+                scenario_sha256=m["scenario_sha256"], track=m["track"], mode=m["mode"], seed=m["seed"],
+                status=m["status"], started_at=m["started_at"], updated_at=m["updated_at"], finished_at=m["finished_at"],
+                score=m["score"], best_score=m["best_score"], percentage=m["percentage"],
+                passed=None if m["passed"] is None else bool(m["passed"]),
+                critical_failures=json.loads(m["critical_failures"]), competencies=json.loads(m["competencies"]),
+                ending=m["ending"], state=State.from_json(json.loads(m["state"])),
+            )
+
+    def _begin(self) -> Any:
+        return _Tx(self)
+
+
+class _Tx:
+    """``engine.begin()`` with database errors turned into a StoreError the CLI can print."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.ctx: Any = None
+
+    def __enter__(self) -> sa.Connection:
+        try:
+            self.ctx = self.store.engine.begin()
+            return self.ctx.__enter__()
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to the results store {redact(self.store.url)}: {_reason(exc)}") from None
+
+    def __exit__(self, *exc_info: Any) -> bool:
+        try:
+            self.ctx.__exit__(*exc_info)
+        except sa.exc.SQLAlchemyError as exc:
+            raise StoreError(f"cannot write to the results store {redact(self.store.url)}: {_reason(exc)}") from None
+        if exc_info[1] is not None and isinstance(exc_info[1], sa.exc.SQLAlchemyError):
+            raise StoreError(f"cannot write to the results store {redact(self.store.url)}: {_reason(exc_info[1])}") from None
+        return False
+
+
+def _figures(result: Result) -> dict[str, Any]:
+    return {
+        "score": result.score,
+        "best_score": result.best,
+        "percentage": result.percentage,
+        "passed": result.passed if result.ending else None,
+        "critical_failures": json.dumps([list(c) for c in result.critical]),
+        "competencies": json.dumps(result.competencies, sort_keys=True),
+        "ending": result.ending,
+    }
+
+
+def _reason(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    return redact(str(orig or exc).splitlines()[0])
+
+
+def _engine(url: str) -> sa.Engine:
+    try:
+        parsed = sa.engine.make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreError(f"'{redact(url)}' is not a database URL; use e.g. sqlite:///results/ltl-quiz.sqlite3") from None
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(parsed, connect_args={"timeout": 30})
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        sa.event.listen(engine, "begin", _sqlite_begin_immediate)
+        return engine
+    try:
+        return sa.create_engine(parsed, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, ImportError) as exc:
+        raise StoreError(f"cannot use {redact(url)}: {exc}") from None
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin (see below).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.close()
+
+
+def _sqlite_begin_immediate(conn: sa.Connection) -> None:
+    """Take the write lock at BEGIN: a deferred transaction that reads then writes can fail with
+    "database is locked" under concurrent writers, where busy_timeout cannot help."""
+    conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,1 @@
+"""The terminal UI: rich output and questionary prompts live only here."""

@@ -1,0 +1,231 @@
+"""What each terminal command does, as plain functions the thin CLI calls with parsed options."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ltl_quiz import config
+from ltl_quiz.config import Learner
+from ltl_quiz.errors import InputError, ScenarioError
+from ltl_quiz.loader import find_scenario, load_scenario, scenario_files, summarise
+from ltl_quiz.locations import Locations, redact
+from ltl_quiz.model import Scenario
+from ltl_quiz.support import SUPPORT
+from ltl_quiz.ui.prompts import PlainPrompter, Prompter, QuestionaryPrompter, ScriptedPrompter, load_answers
+from ltl_quiz.ui.render import Renderer
+
+
+def prompter_for(ui: Renderer, answers_file: str | None) -> Prompter:
+    if answers_file:
+        return ScriptedPrompter(load_answers(answers_file), answers_file, ui.say)
+    return PlainPrompter(ui.say) if ui.plain else QuestionaryPrompter()
+
+
+def open_store(where: Locations) -> Any:
+    from ltl_quiz.store import Store  # SQLAlchemy is heavy: only commands that need it pay for it
+
+    return Store(where.db_url)
+
+
+def resolve_learner(where: Locations, learner_id: str | None, name: str | None, unit: str | None, ask: Prompter | None) -> Learner:
+    """The learner from the options, else the remembered one, else asked (and then remembered)."""
+    remembered = config.remembered_learner(where.config_file)
+    if learner_id:
+        learner_id = config.check_learner_id(learner_id)
+        if remembered and remembered.id == learner_id:
+            learner = Learner(learner_id, name or remembered.name, unit if unit is not None else remembered.unit)
+        elif name:
+            learner = Learner(learner_id, name, unit or "")
+        else:
+            raise InputError(f"learner {learner_id} is new here: give --name (and --unit) too")
+    elif remembered:
+        learner = Learner(remembered.id, name or remembered.name, unit if unit is not None else remembered.unit)
+    elif ask is not None and not isinstance(ask, ScriptedPrompter):
+        learner = ask_learner(ask)
+    else:
+        raise InputError("who is taking part? give --learner STAFF_NUMBER --name NAME (and --unit UNIT)")
+    config.remember_learner(where.config_file, learner)
+    return learner
+
+
+def ask_learner(ask: Prompter) -> Learner:
+    while True:
+        staff = ask.text("learner_id", "Your staff number (it identifies your records):").strip()
+        try:
+            staff = config.check_learner_id(staff)
+            break
+        except InputError as exc:
+            print(exc)
+    name = ""
+    while not name:
+        name = ask.text("learner_name", "Your name:").strip()
+    unit = ask.text("learner_unit", "Your force and unit (for example 'North Yorkshire, control room'):").strip()
+    return Learner(staff, name, unit)
+
+
+def run_case(where: Locations, ui: Renderer, case: str, learner: Learner, track: str | None, mode: str, prompter: Prompter, seed: int | None = None) -> Any:
+    from ltl_quiz.ui.runner import Runner
+
+    scenario = load_scenario(find_scenario(where.scenarios, case))
+    track = track or scenario.audiences[0]
+    store = open_store(where)
+    try:
+        return Runner(store, scenario, ui, prompter).start(learner, track, mode, seed)
+    finally:
+        store.close()
+
+
+def resume(where: Locations, ui: Renderer, attempt: str | None, prompter: Prompter) -> Any:
+    from ltl_quiz.ui.runner import Runner
+
+    store = open_store(where)
+    try:
+        row = _attempt_to_resume(store, where, attempt)
+        scenario = load_scenario(find_scenario(where.scenarios, row.scenario_id))
+        if scenario.sha256 != row.scenario_sha256:
+            if scenario.version != row.scenario_version:
+                raise InputError(
+                    f"{scenario.id} has changed from version {row.scenario_version} to {scenario.version} since attempt {row.id[:8]} began; start a new attempt"
+                )
+            ui.say(f"Note: {scenario.id} has been edited since this attempt began (same version {scenario.version}).")
+        return Runner(store, scenario, ui, prompter).resume(row.id, row.state, row.learner_id)
+    finally:
+        store.close()
+
+
+def _attempt_to_resume(store: Any, where: Locations, attempt: str | None) -> Any:
+    if attempt:
+        row = store.attempt(attempt)
+    else:
+        learner = config.remembered_learner(where.config_file)
+        rows = store.attempts(learner.id if learner else None, status="in-progress")
+        if not rows:
+            raise InputError("no attempt to carry on; start one with 'ltl-quiz run CASE'")
+        row = max(rows, key=lambda r: r.updated_at)
+    if row.status != "in-progress":
+        raise InputError(f"attempt {row.id[:8]} is {row.status}; only an in-progress attempt can be resumed")
+    return row
+
+
+def scenario_summaries(folder: Path) -> list[dict[str, Any]]:
+    rows = []
+    for path in scenario_files([folder]) if folder.is_dir() else []:
+        s = summarise(path)
+        rows.append({"id": s.id, "case_study": s.case_study, "title": s.title, "themes": s.themes, "tracks": s.audiences, "minutes": s.minutes})
+    return rows
+
+
+def list_cases(where: Locations, ui: Renderer, as_json: bool) -> None:
+    rows = scenario_summaries(where.scenarios)
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        ui.say(f"No scenarios in {where.scenarios}.")
+        return
+    if ui.plain:
+        for r in rows:
+            ui.say(f"{r['case_study']}. {r['id']}: {r['title']}")
+            ui.say(f"   tracks: {', '.join(r['tracks'])}; about {r['minutes']} minutes; themes: {', '.join(r['themes'])}")
+        return
+    from rich.table import Table
+
+    table = Table(title="Learning the Lessons, issue 39: case studies")
+    for col in ("#", "id", "title", "themes", "tracks", "min"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(str(r["case_study"]), r["id"], r["title"], ", ".join(r["themes"]), ", ".join(r["tracks"]), str(r["minutes"]))
+    ui.console.print(table)
+
+
+def show_case(where: Locations, ui: Renderer, case: str) -> Scenario:
+    scenario = load_scenario(find_scenario(where.scenarios, case))
+    ui.heading(f"Case study {scenario.source.case_study}: {scenario.title}")
+    ui.say(scenario.summary.strip())
+    ui.say("")
+    ui.say(f"id: {scenario.id}  version: {scenario.version}  about {scenario.minutes} minutes  pass mark {scenario.pass_mark}%")
+    ui.say(f"Themes: {', '.join(scenario.themes)}")
+    for track in scenario.audiences:
+        ui.say(f"{track.capitalize()} track: {scenario.roles[track].strip()}")  # type: ignore[index]
+    ui.say(f"Learning report: {scenario.source.url}")
+    ui.block("Content note", scenario.content_note, style="yellow")
+    for track in scenario.audiences:
+        ui.heading(f"Key questions for the {track} track")
+        for kq in scenario.key_questions(track):
+            ui.say(f"- {kq.question.strip()}")
+    return scenario
+
+
+def history(where: Locations, ui: Renderer, learner_id: str | None, as_json: bool) -> None:
+    store = open_store(where)
+    try:
+        if learner_id is None:
+            remembered = config.remembered_learner(where.config_file)
+            learner_id = remembered.id if remembered else None
+        rows = store.attempts(learner_id)
+    finally:
+        store.close()
+    records = [
+        {
+            "attempt": r.id, "learner": r.learner_id, "name": r.learner_name, "scenario": r.scenario_id,
+            "track": r.track, "mode": r.mode, "status": r.status, "started": r.started_at,
+            "finished": r.finished_at, "score": r.score, "best": r.best_score, "percentage": r.percentage,
+            "passed": r.passed,
+        }
+        for r in rows
+    ]
+    if as_json:
+        print(json.dumps(records, indent=2))
+        return
+    if not records:
+        ui.say("No attempts yet." if learner_id is None else f"No attempts yet for {learner_id}.")
+        return
+    for r in records:
+        outcome = "passed" if r["passed"] else ("not passed" if r["passed"] is False else "")
+        score = f"{r['score']}/{r['best']} ({r['percentage']:g}%) {outcome}".strip() if r["status"] == "completed" else ""
+        ui.say(f"{r['attempt'][:8]}  {r['started'][:16].replace('T', ' ')}  {r['learner']}  {r['scenario']} ({r['track']}, {r['mode']})  {r['status']}  {score}".rstrip())
+
+
+def support(ui: Renderer) -> None:
+    ui.heading("Support and information (Learning the Lessons, issue 39)")
+    ui.say("If anything in these cases has affected you, you are not alone. These organisations can help.")
+    for group, services in SUPPORT.items():
+        ui.heading(group)
+        for s in services:
+            ui.say(f"{s.name}: {s.url}", "bold")
+            ui.say(f"  {s.about}")
+
+
+def where_info(where: Locations, ui: Renderer) -> dict[str, str]:
+    info = {"home": str(where.home), "scenarios": str(where.scenarios), "database": redact(where.db_url), "config": str(where.config_file)}
+    for key, value in info.items():
+        ui.say(f"{key}: {value}")
+    return info
+
+
+def menu(where: Locations, ui: Renderer, prompter: Prompter) -> Any:
+    """The guided menu: who, which case, which track, which mode; or carry on an unfinished attempt."""
+    learner = resolve_learner(where, None, None, None, prompter)
+    ui.say(f"Welcome, {learner.name} ({learner.id}{', ' + learner.unit if learner.unit else ''}).")
+    store = open_store(where)
+    try:
+        unfinished = store.attempts(learner.id, status="in-progress")
+    finally:
+        store.close()
+    if unfinished:
+        last = max(unfinished, key=lambda r: r.updated_at)
+        label = f"Carry on {last.scenario_title} ({last.track}, started {last.started_at[:10]})"
+        pick = prompter.select("menu_resume", "You have an unfinished attempt.", [("resume", label), ("new", "Start a case study")])
+        if pick == "resume":
+            return resume(where, ui, last.id, prompter)
+    rows = scenario_summaries(where.scenarios)
+    if not rows:
+        raise ScenarioError([])
+    case = prompter.select("menu_case", "Which case study?", [(r["id"], f"{r['case_study']}. {r['title']} (about {r['minutes']} min)") for r in rows])
+    tracks = next(r["tracks"] for r in rows if r["id"] == case)
+    labels = {"officer": "Officer and staff: the decisions as they happened", "manager": "Policy makers and managers: supervision, policy and training"}
+    track = prompter.select("menu_track", "Which track?", [(t, labels.get(t, t)) for t in tracks])
+    mode = prompter.select("menu_mode", "Which mode?", [("practice", "Practice: feedback after each decision"), ("assessed", "Assessed: feedback in the debrief")])
+    return run_case(where, ui, case, learner, track, mode, prompter)

@@ -1,0 +1,209 @@
+"""How a learner answers: arrow-key prompts (questionary), numbered plain prompts, or a file.
+
+All three share one small interface, so the runner does not care which it has. Each prompt is
+given a ``key`` (the node or key-question id) so that an answers file can be matched to it.
+Leaving (Ctrl-C, or a terminal that closes) raises ``Left`` from every kind of prompt.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any, Protocol, TextIO
+
+from ltl_quiz.errors import AnswersError
+
+Choice = tuple[str, str]  # (value, label)
+
+
+class Left(Exception):
+    """The learner pressed Ctrl-C or their terminal closed at a prompt."""
+
+
+class Prompter(Protocol):
+    def confirm(self, key: str, message: str, default: bool = True) -> bool: ...
+    def select(self, key: str, message: str, choices: Sequence[Choice]) -> str: ...
+    def checkbox(self, key: str, message: str, choices: Sequence[Choice]) -> list[str]: ...
+    def text(self, key: str, message: str) -> str: ...
+    def tick(self, key: str, message: str, points: Sequence[str]) -> list[int]: ...
+    def pause(self, key: str, message: str) -> None: ...
+
+
+class QuestionaryPrompter:
+    """Arrow keys and space, as in most terminal tools; numbers also work as shortcuts."""
+
+    def _ask(self, question: Any) -> Any:
+        try:
+            return question.unsafe_ask()  # raises on Ctrl-C, unlike ask(), so we can keep the attempt
+        except (KeyboardInterrupt, EOFError):
+            raise Left() from None
+
+    def confirm(self, key: str, message: str, default: bool = True) -> bool:
+        import questionary
+
+        return bool(self._ask(questionary.confirm(message, default=default)))
+
+    def select(self, key: str, message: str, choices: Sequence[Choice]) -> str:
+        import questionary
+
+        items = [questionary.Choice(title=label, value=value) for value, label in choices]
+        return str(self._ask(questionary.select(message, choices=items, use_shortcuts=len(items) <= 9)))
+
+    def checkbox(self, key: str, message: str, choices: Sequence[Choice]) -> list[str]:
+        import questionary
+
+        items = [questionary.Choice(title=label, value=value) for value, label in choices]
+        hint = "(space to tick, enter when done)"
+        return list(self._ask(questionary.checkbox(f"{message} {hint}", choices=items)))
+
+    def text(self, key: str, message: str) -> str:
+        import questionary
+
+        return str(self._ask(questionary.text(message)))
+
+    def tick(self, key: str, message: str, points: Sequence[str]) -> list[int]:
+        picked = self.checkbox(key, message, [(str(i), f"{i + 1}. {p.strip()}") for i, p in enumerate(points)])
+        return sorted(int(v) for v in picked)
+
+    def pause(self, key: str, message: str) -> None:
+        import questionary
+
+        self._ask(questionary.press_any_key_to_continue(message))
+
+
+class PlainPrompter:
+    """Numbered choices read as lines: works with screen readers, pipes and no mouse."""
+
+    def __init__(self, write: Any, stream: TextIO | None = None):
+        self.write = write  # a function printing one line
+        self.stream = stream
+
+    def _line(self, message: str) -> str:
+        self.write(message)
+        try:
+            line = (self.stream or sys.stdin).readline()
+        except KeyboardInterrupt:
+            raise Left() from None
+        if not line:
+            raise Left()
+        return line.strip()
+
+    def confirm(self, key: str, message: str, default: bool = True) -> bool:
+        hint = "[Y/n]" if default else "[y/N]"
+        while True:
+            reply = self._line(f"{message} {hint}").lower()
+            if not reply:
+                return default
+            if reply in ("y", "yes", "n", "no"):
+                return reply.startswith("y")
+            self.write("Please answer y or n.")
+
+    def select(self, key: str, message: str, choices: Sequence[Choice]) -> str:
+        self.write(message)
+        for i, (_, label) in enumerate(choices, start=1):
+            self.write(f"  {i}. {label}")
+        while True:
+            reply = self._line(f"Type a number from 1 to {len(choices)} and press Enter:")
+            if reply.isdigit() and 1 <= int(reply) <= len(choices):
+                return choices[int(reply) - 1][0]
+            self.write(f"'{reply}' is not one of the numbers 1 to {len(choices)}.")
+
+    def checkbox(self, key: str, message: str, choices: Sequence[Choice]) -> list[str]:
+        self.write(message)
+        for i, (_, label) in enumerate(choices, start=1):
+            self.write(f"  {i}. {label}")
+        while True:
+            reply = self._line("Type the numbers of all that apply, separated by spaces or commas (Enter for none):")
+            parts = reply.replace(",", " ").split()
+            if all(p.isdigit() and 1 <= int(p) <= len(choices) for p in parts):
+                picked = sorted({int(p) for p in parts})
+                return [choices[i - 1][0] for i in picked]
+            self.write(f"Use only the numbers 1 to {len(choices)}.")
+
+    def text(self, key: str, message: str) -> str:
+        return self._line(f"{message} (one paragraph, then Enter)")
+
+    def tick(self, key: str, message: str, points: Sequence[str]) -> list[int]:
+        picked = self.checkbox(key, message, [(str(i), p.strip()) for i, p in enumerate(points)])
+        return sorted(int(v) for v in picked)
+
+    def pause(self, key: str, message: str) -> None:
+        self._line(f"{message} (press Enter)")
+
+
+class ScriptedPrompter:
+    """Answers from an ``--answers`` file: node id -> option id(s) or text; key question id -> text.
+
+    A prompt the file does not answer is an error naming the prompt and what it needs, never a
+    wait for input that will not come.
+    """
+
+    def __init__(self, answers: dict[str, Any], source: str, echo: Any):
+        self.answers = answers
+        self.source = source
+        self.echo = echo
+        self.used: set[str] = set()
+
+    def _get(self, key: str, needs: str) -> Any:
+        if key not in self.answers:
+            raise AnswersError(f"{self.source}: no answer for '{key}'; add '{key}: {needs}'")
+        self.used.add(key)
+        return self.answers[key]
+
+    def confirm(self, key: str, message: str, default: bool = True) -> bool:
+        return bool(self.answers.get(key, default))
+
+    def select(self, key: str, message: str, choices: Sequence[Choice]) -> str:
+        ids = [value for value, _ in choices]
+        value = self._get(key, f"one of {', '.join(ids)}")
+        if value not in ids:
+            raise AnswersError(f"{self.source}: {key}: {value!r} is not an option; use one of: {', '.join(ids)}")
+        self.echo(f"{message} -> {dict(choices)[value]}")
+        return str(value)
+
+    def checkbox(self, key: str, message: str, choices: Sequence[Choice]) -> list[str]:
+        ids = [value for value, _ in choices]
+        value = self._get(key, f"[{', '.join(ids)}] (any of them)")
+        values = value if isinstance(value, list) else [value]
+        bad = [v for v in values if v not in ids]
+        if bad:
+            raise AnswersError(f"{self.source}: {key}: {bad[0]!r} is not an option; use any of: {', '.join(ids)}")
+        self.echo(f"{message} -> {', '.join(dict(choices)[v] for v in values) or 'none'}")
+        return [str(v) for v in values]
+
+    def _reflection(self, key: str) -> Any:
+        return self._get(key, "your written answer")
+
+    def text(self, key: str, message: str) -> str:
+        value = self._reflection(key)
+        text = value.get("text", "") if isinstance(value, dict) else value
+        if not isinstance(text, str) or not text.strip():
+            raise AnswersError(f"{self.source}: {key}: give the reflection as text")
+        self.echo(f"{message}\n> {text.strip()}")
+        return text
+
+    def tick(self, key: str, message: str, points: Sequence[str]) -> list[int]:
+        value = self.answers.get(key)
+        covered = value.get("covered", []) if isinstance(value, dict) else []
+        if not isinstance(covered, list) or not all(isinstance(i, int) and 1 <= i <= len(points) for i in covered):
+            raise AnswersError(f"{self.source}: {key}: 'covered' lists model point numbers from 1 to {len(points)}")
+        return sorted(i - 1 for i in covered)
+
+    def pause(self, key: str, message: str) -> None:
+        return None
+
+
+def load_answers(path: str) -> dict[str, Any]:
+    """Read an answers file: a YAML map, refused clearly when it is anything else."""
+    from pathlib import Path
+
+    from ltl_quiz.errors import ScenarioError
+    from ltl_quiz.yaml_source import load_file
+
+    try:
+        data = load_file(Path(path)).data
+    except ScenarioError as exc:
+        raise AnswersError(f"answers file {exc}") from None
+    if not isinstance(data, dict):
+        raise AnswersError(f"{path}: an answers file is a map of node id to answer")
+    return {str(k): v for k, v in data.items()}

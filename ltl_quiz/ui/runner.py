@@ -1,0 +1,123 @@
+"""Take a learner through one attempt: engine for the rules, store for the record, UI for the talk.
+
+Every answer is written to the store the moment it is given, so leaving at any prompt loses
+nothing. Leaving raises ``LearnerLeft`` with the exact command that carries on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ltl_quiz import engine
+from ltl_quiz.config import Learner
+from ltl_quiz.engine import State
+from ltl_quiz.errors import InputError, LearnerLeft
+from ltl_quiz.model import KeyQuestion, Node, Scenario
+from ltl_quiz.store import Store, now
+from ltl_quiz.ui.prompts import Left, Prompter
+from ltl_quiz.ui.render import Renderer
+
+
+@dataclass
+class Outcome:
+    """How a run ended: the attempt id (None if the learner left at the content note)."""
+
+    attempt_id: str | None
+    result: engine.Result | None = None
+
+
+class Runner:
+    """One learner, one scenario, one attempt."""
+
+    def __init__(self, store: Store, scenario: Scenario, ui: Renderer, prompter: Prompter):
+        self.store = store
+        self.scenario = scenario
+        self.ui = ui
+        self.ask = prompter
+        self.attempt_id: str | None = None
+
+    def start(self, learner: Learner, track: str, mode: str, seed: int | None = None) -> Outcome:
+        state = engine.start(self.scenario, track, mode, seed)  # checks track and mode first
+        self.ui.content_note(self.scenario)
+        try:
+            go_on = self.ask.confirm("content_note", "Do you want to continue with this case study?", True)
+        except Left:
+            raise LearnerLeft("You left at the content note; nothing was saved, so there is nothing to resume.") from None
+        if not go_on:
+            self.ui.say("You chose not to continue. Nothing was saved.")
+            self.ui.say("Support is one command away: ltl-quiz support")
+            return Outcome(None)
+        self.attempt_id = self.store.start_attempt(learner, self.scenario, state, engine.result(self.scenario, state).best)
+        self.ui.opening(self.scenario, track, mode)
+        return self._carry_on(state, learner.id)
+
+    def resume(self, attempt_id: str, state: State, learner_id: str) -> Outcome:
+        self.attempt_id = attempt_id
+        if state.node_id not in self.scenario.nodes:
+            raise InputError(f"attempt {attempt_id[:8]} stopped at '{state.node_id}', which this version of {self.scenario.id} no longer has; start a new attempt")
+        self.ui.say(f"Carrying on attempt {attempt_id[:8]} of {self.scenario.title} ({state.track} track, {state.mode}).")
+        return self._carry_on(state, learner_id)
+
+    def _carry_on(self, state: State, learner_id: str) -> Outcome:
+        try:
+            while not engine.at_end(self.scenario, state):
+                state = self._step(state)
+            return self._debrief(state, learner_id)
+        except Left:
+            assert self.attempt_id
+            raise LearnerLeft(
+                f"Stopped. Everything you answered is saved. To carry on: ltl-quiz resume {self.attempt_id[:8]}"
+            ) from None
+
+    def _step(self, state: State) -> State:
+        node = engine.current(self.scenario, state)
+        shown = now()
+        self.ui.node(node)
+        response = self._response(node, state)
+        new, fb = engine.answer(self.scenario, state, response)
+        self._save(new, shown)
+        if fb is not None:
+            self.ui.feedback(fb)
+        return new
+
+    def _response(self, node: Node, state: State) -> engine.Response:
+        if node.type == "passage":
+            self.ask.pause(node.id, "Continue")
+            return engine.Continue()
+        if node.type == "reflection":
+            assert node.key_question
+            return self._reflect(node.id, self.scenario.key_question(node.key_question))
+        choices = [(o.id, o.text.strip()) for o in engine.options(self.scenario, state)]
+        if node.type == "decision":
+            return engine.Choose([self.ask.select(node.id, node.prompt or "", choices)])
+        return engine.Choose(self.ask.checkbox(node.id, node.prompt or "", choices))
+
+    def _reflect(self, key: str, kq: KeyQuestion) -> engine.Reflect:
+        self.ui.key_question(kq)
+        text = self.ask.text(key, "Your answer:")
+        self.ui.model_points(kq)
+        covered = self.ask.tick(key, "Which of these did your answer cover?", kq.model_points)
+        return engine.Reflect(text, covered)
+
+    def _save(self, state: State, shown: str) -> None:
+        assert self.attempt_id
+        self.store.record(self.attempt_id, state, state.answers[-1], shown, engine.result(self.scenario, state))
+
+    def _debrief(self, state: State, learner_id: str) -> Outcome:
+        scenario = self.scenario
+        self.ui.ending(engine.current(scenario, state))
+        result = engine.result(scenario, state)
+        self.ui.result(scenario, state, result)
+        self.ui.review(engine.review(scenario, state))
+        self.ui.real_case(scenario)
+        pending = engine.pending_key_questions(scenario, state)
+        if pending:
+            self.ui.heading(f"Key questions for the {state.track} track")
+        for kq in pending:
+            shown = now()
+            state = engine.reflect(scenario, state, kq.id, self._reflect(kq.id, kq))
+            self._save(state, shown)
+        assert self.attempt_id
+        self.store.finish(self.attempt_id, result)
+        self.ui.closing(learner_id, self.attempt_id)
+        return Outcome(self.attempt_id, result)
