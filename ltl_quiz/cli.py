@@ -24,11 +24,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-ScenariosOpt = Annotated[Path | None, typer.Option("--scenarios", help="Folder of scenario files (or LTL_QUIZ_SCENARIOS).", show_default=False)]
+ScenariosOpt = Annotated[
+    Path | None, typer.Option("--scenarios", help="Folder of scenario files (or LTL_QUIZ_SCENARIOS).", show_default=False)
+]
 DbOpt = Annotated[str | None, typer.Option("--db", help="Results store URL, any SQLAlchemy URL (or LTL_QUIZ_DB).", show_default=False)]
 PlainOpt = Annotated[
     bool | None,
-    typer.Option("--plain/--rich", help="Plain output: no colour, no boxes, numbered choices. Default: plain when NO_COLOR is set or output is not a terminal.", show_default=False),
+    typer.Option(
+        "--plain/--rich",
+        help="Plain output: no colour, no boxes, numbered choices. Default: plain when NO_COLOR is set or output is not a terminal.",
+        show_default=False,
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 
@@ -141,7 +147,9 @@ def validate(
     with _errors():
         reports = run_validate(paths or [_where().scenarios])
         if as_json:
-            typer.echo(json.dumps({"ok": not any(r.errors(strict) for r in reports), "files": [r.as_dict(strict) for r in reports]}, indent=2))
+            typer.echo(
+                json.dumps({"ok": not any(r.errors(strict) for r in reports), "files": [r.as_dict(strict) for r in reports]}, indent=2)
+            )
         else:
             for r in reports:
                 for p in r.problems:

@@ -153,7 +153,7 @@ def answer(scenario: Scenario, state: State, response: Response) -> tuple[State,
     got = award(node, chosen)
     rec = Answer(node.id, node.type, chosen, None, [], got.points, dict(got.competencies), list(got.critical))
     flags = sorted(set(state.flags) | got.flags)
-    routes = node.option(chosen[0]).next if node.type == "decision" else node.next
+    routes = node.routes_for(chosen[0]) if node.type == "decision" else node.next
     new = _advance(scenario, replace(state, flags=flags), node, rec, routes)
     return new, (feedback_for(node, rec) if state.mode == "practice" else None)
 
@@ -197,11 +197,7 @@ def result(scenario: Scenario, state: State) -> Result:
 
 def review(scenario: Scenario, state: State) -> list[Feedback]:
     """Feedback on every scored answer, in order: the debrief's decision-by-decision review."""
-    return [
-        feedback_for(scenario.nodes[a.node_id], a)
-        for a in state.answers
-        if a.kind in ("decision", "multi")
-    ]
+    return [feedback_for(scenario.nodes[a.node_id], a) for a in state.answers if a.kind in ("decision", "multi")]
 
 
 def feedback_for(node: Node, rec: Answer) -> Feedback:

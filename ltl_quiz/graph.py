@@ -119,7 +119,10 @@ class Walker:
             return memo[state]
         node_id, flags = state
         if state in stack:
-            self.problem(("nodes", node_id), f"a loop returns to '{node_id}' with nothing changed, so a path could repeat for ever; route out of it on a flag")
+            self.problem(
+                ("nodes", node_id),
+                f"a loop returns to '{node_id}' with nothing changed, so a path could repeat for ever; route out of it on a flag",
+            )
             return None
         self.visited_nodes.add(node_id)
         self.flags_at.setdefault(node_id, set()).update(flags)
@@ -132,7 +135,9 @@ class Walker:
         for step in self.steps(node, flags, track):
             target = self.s.nodes[step.target]
             if not target.on_track(track):
-                self.problem(step.route_path, f"on the {track} track this leads to '{step.target}', a {target.track}-only node; route by track first")
+                self.problem(
+                    step.route_path, f"on the {track} track this leads to '{step.target}', a {target.track}-only node; route by track first"
+                )
                 continue
             nxt: State = (step.target, step.flags)
             self.edges.setdefault((track, state), []).append(nxt)
@@ -161,7 +166,8 @@ class Walker:
             for i, opt in enumerate(node.options):
                 got = award(node, [opt.id])
                 new_flags = flags | got.flags
-                target, rpath = self.route(opt.next or [], new_flags, track, base + ("options", i, "next"))
+                rpath0 = base + ("options", i, "next") if opt.next else base + ("next",)
+                target, rpath = self.route(node.routes_for(opt.id), new_flags, track, rpath0)
                 if target:
                     out.append(Step(opt.id, got.points, got.points, target, new_flags, rpath, True))
             return out
@@ -220,7 +226,9 @@ _BEST: dict[tuple[str, str, str], int] = {}
 def _check_reach(scenario: Scenario, walker: Walker) -> None:
     for node_id in scenario.nodes:
         if node_id not in walker.visited_nodes:
-            walker.problem(("nodes", node_id), f"'{node_id}' cannot be reached from '{scenario.start}' on any track; link to it or remove it")
+            walker.problem(
+                ("nodes", node_id), f"'{node_id}' cannot be reached from '{scenario.start}' on any track; link to it or remove it"
+            )
 
 
 def _flag_reads(scenario: Scenario) -> list[tuple[str, Route, PathKey, frozenset[str]]]:
@@ -244,7 +252,7 @@ def _check_flags(scenario: Scenario, walker: Walker) -> None:
             if node_id not in walker.visited_nodes:
                 continue
             available = walker.flags_at.get(node_id, set()) | own
-            if scenario.nodes[node_id].type == "multi":
+            if scenario.nodes[node_id].type in ("multi", "decision"):  # the node's own options set flags first
                 available |= {f for o in scenario.nodes[node_id].options for f in o.sets}
             if flag not in available:
                 where = "anywhere" if flag not in set_anywhere else "on any path before this node"
@@ -253,7 +261,11 @@ def _check_flags(scenario: Scenario, walker: Walker) -> None:
         for j, opt in enumerate(node.options):
             for k, flag in enumerate(opt.sets):
                 if flag not in read:
-                    walker.problem(("nodes", node_id, "options", j, "sets", k), f"flag '{flag}' is set but never read; route on it or remove it", "warning")
+                    walker.problem(
+                        ("nodes", node_id, "options", j, "sets", k),
+                        f"flag '{flag}' is set but never read; route on it or remove it",
+                        "warning",
+                    )
 
 
 def _check_key_questions(scenario: Scenario, walker: Walker) -> None:
@@ -272,6 +284,9 @@ def _check_key_questions(scenario: Scenario, walker: Walker) -> None:
             seen.add(nxt)
             other = nxt[0]
             if other in asks and asks[other] == asks[node_id]:
-                walker.problem(("nodes", other, "key_question"), f"key question '{asks[other]}' is already asked at '{node_id}' on this path; ask each once")
+                walker.problem(
+                    ("nodes", other, "key_question"),
+                    f"key question '{asks[other]}' is already asked at '{node_id}' on this path; ask each once",
+                )
                 break
             todo.extend(walker.edges.get((track, nxt), []))

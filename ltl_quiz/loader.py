@@ -11,24 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from ltl_quiz import model
+from ltl_quiz.catalogue import scenario_files
 from ltl_quiz.errors import Problem, ScenarioError, ScenarioNotFound
 from ltl_quiz.schema import SLUG, Builder, describe
 from ltl_quiz.yaml_source import Located, PathKey, load_bytes
-
-SCENARIO_GLOB = "*.yaml"
-
-
-def scenario_files(paths: list[Path]) -> list[Path]:
-    """Expand folders to the scenario files in them, in name order (which is case-study order)."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.glob(SCENARIO_GLOB) if not p.name.startswith(".")))
-        elif path.exists():
-            files.append(path)
-        else:
-            raise ScenarioNotFound(f"{path}: no such file or folder; check the path")
-    return files
 
 
 def display_name(path: Path) -> str:
@@ -133,7 +119,7 @@ class Checks:
         self.case()
         for node_id, node in self.s.nodes.items():
             self.node(node_id, node)
-        if self.s.start not in self.s.nodes:
+        if self.s.start not in self._raw_node_ids():
             self.error(("start",), f"start node '{self.s.start}' is not in nodes; name one of the nodes")
         return self.problems
 
@@ -177,6 +163,9 @@ class Checks:
             for i, kq in enumerate(questions):
                 path = ("case", "key_questions", track, i)
                 self.slug(path + ("id",), kq.id)
+                same = self.s.nodes.get(kq.id)
+                if same is not None and not (same.type == "reflection" and same.key_question == kq.id):
+                    self.error(path + ("id",), f"key question id '{kq.id}' is also a node id; answers files name both, so rename one")
                 if kq.id in kq_seen:
                     self.error(path + ("id",), f"key question id '{kq.id}' is used twice; make it unique")
                 kq_seen.add(kq.id)
@@ -208,8 +197,8 @@ class Checks:
             if opt.id in seen:
                 self.error(opath + ("id",), f"option id '{opt.id}' is used twice in this node; make it unique")
             seen.add(opt.id)
-            if node.type == "decision" and opt.next is None:
-                self.error(opath, "a decision option needs 'next'")
+            if node.type == "decision" and opt.next is None and node.next is None:
+                self.error(opath, "a decision option needs 'next' (or give the node a 'next' that options share)")
             if node.type == "multi" and opt.next is not None:
                 self.error(opath + ("next",), "multi options share the node's 'next'; move it to the node")
             if node.type == "decision" and opt.points < 0:
@@ -230,10 +219,15 @@ class Checks:
     def routes(self, path: PathKey, routes: list[model.Route]) -> None:
         for i, route in enumerate(routes):
             rpath = path + (i,) if len(routes) > 1 or self._is_list(path) else path
-            if route.goto not in self.s.nodes:
+            if route.goto not in self._raw_node_ids():
                 self.error(rpath, f"goes to '{route.goto}', which is not a node; name an existing node")
         if routes and routes[-1].conditional:
             self.error(path, "the last route has a condition; end the list with a route that has only 'goto'")
+
+    def _raw_node_ids(self) -> set[str]:
+        """Node ids as written, so a node dropped for a bad field does not cascade into more errors."""
+        nodes = self.located.data.get("nodes") if isinstance(self.located.data, dict) else None
+        return set(nodes) if isinstance(nodes, dict) else set(self.s.nodes)
 
     def _is_list(self, path: PathKey) -> bool:
         data: Any = self.located.data

@@ -28,6 +28,10 @@ class Locations:
         return self.home / "config.json"
 
     @property
+    def cache_file(self) -> Path:
+        return self.home / "cache" / "scenarios.json"
+
+    @property
     def journal_dir(self) -> Path:
         return self.home / "journal"
 

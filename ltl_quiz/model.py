@@ -85,6 +85,11 @@ class Node:
                 return opt
         raise KeyError(option_id)
 
+    def routes_for(self, option_id: str) -> list[Route]:
+        """Where choosing ``option_id`` leads: the option's own ``next``, else the node's."""
+        own = self.option(option_id).next if self.type == "decision" else None
+        return own or self.next or []
+
     @property
     def recommended(self) -> list[str]:
         """Decision: the highest-scoring option (first of equals). Multi: every positive option."""
@@ -99,7 +104,7 @@ class Node:
 # Which fields each node type takes, and which of them it must have.
 NODE_FIELDS: dict[str, tuple[set[str], set[str]]] = {
     "passage": ({"text", "next"}, {"type", "track", "title", "text", "next"}),
-    "decision": ({"prompt", "options"}, {"type", "track", "title", "text", "prompt", "options"}),
+    "decision": ({"prompt", "options"}, {"type", "track", "title", "text", "prompt", "options", "next"}),
     "multi": ({"prompt", "options", "next"}, {"type", "track", "title", "text", "prompt", "options", "next"}),
     "reflection": ({"key_question", "next", "track"}, {"type", "track", "title", "text", "key_question", "next"}),
     "end": (

@@ -67,7 +67,9 @@ def validate(paths: list[Path]) -> list[FileReport]:
     seen: dict[str, str] = {}
     for r in reports:
         if r.scenario_id and r.scenario_id in seen:
-            r.problems.append(Problem(r.path, 1, 1, "id", f"id '{r.scenario_id}' is also used by {seen[r.scenario_id]}; ids must be unique"))
+            r.problems.append(
+                Problem(r.path, 1, 1, "id", f"id '{r.scenario_id}' is also used by {seen[r.scenario_id]}; ids must be unique")
+            )
         elif r.scenario_id:
             seen[r.scenario_id] = r.path
     return reports

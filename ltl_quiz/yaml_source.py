@@ -86,11 +86,14 @@ def load_bytes(raw: bytes, name: str) -> Located:
         raise ScenarioError([Problem(name, 1, 1, "", msg)]) from None
     loader = _Loader(text)
     try:
+        _refuse_aliases(text, name)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or exc.context or "not valid YAML"
+        if exc.context and exc.problem and exc.problem.startswith("but "):
+            what = f"{exc.context}, {exc.problem}"
         raise ScenarioError([Problem(name, line, col, "", f"not valid YAML: {what}")]) from None
     except yaml.YAMLError as exc:
         raise ScenarioError([Problem(name, 1, 1, "", f"not valid YAML: {exc}")]) from None
@@ -101,6 +104,18 @@ def load_bytes(raw: bytes, name: str) -> Located:
         raise ScenarioError([Problem(name, 1, 1, "", "the file is empty; a scenario is a YAML mapping")])
     located.data = _Builder(located, loader).build(root, ())
     return located
+
+
+def _refuse_aliases(text: str, name: str) -> None:
+    """Find the first alias from the event stream, so the error points at the ``*name`` itself.
+
+    Events are cheap and nothing is expanded, so an alias bomb costs no more than its own text.
+    """
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            msg = "anchors and aliases (&name, *name) are not allowed; write the value out"
+            raise ScenarioError([Problem(name, mark.line + 1, mark.column + 1, "", msg)])
 
 
 class _Builder:

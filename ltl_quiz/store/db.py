@@ -35,18 +35,52 @@ MIGRATIONS_TABLE = sa.Table(
 learners = sa.table("learners", sa.column("id"), sa.column("name"), sa.column("unit"), sa.column("created_at"))
 attempts = sa.table(
     "attempts",
-    *(sa.column(c) for c in (
-        "id", "learner_id", "scenario_id", "scenario_title", "scenario_version", "scenario_sha256",
-        "track", "mode", "seed", "status", "started_at", "updated_at", "finished_at", "score",
-        "best_score", "percentage", "passed", "critical_failures", "competencies", "ending", "state",
-    )),
+    *(
+        sa.column(c)
+        for c in (
+            "id",
+            "learner_id",
+            "scenario_id",
+            "scenario_title",
+            "scenario_version",
+            "scenario_sha256",
+            "track",
+            "mode",
+            "seed",
+            "status",
+            "started_at",
+            "updated_at",
+            "finished_at",
+            "score",
+            "best_score",
+            "percentage",
+            "passed",
+            "critical_failures",
+            "competencies",
+            "ending",
+            "state",
+        )
+    ),
 )
 answers = sa.table(
     "answers",
-    *(sa.column(c) for c in (
-        "id", "attempt_id", "seq", "node_id", "kind", "option_ids", "free_text", "covered",
-        "points", "critical", "shown_at", "answered_at",
-    )),
+    *(
+        sa.column(c)
+        for c in (
+            "id",
+            "attempt_id",
+            "seq",
+            "node_id",
+            "kind",
+            "option_ids",
+            "free_text",
+            "covered",
+            "points",
+            "critical",
+            "shown_at",
+            "answered_at",
+        )
+    ),
 )
 
 STATUSES = ("in-progress", "completed", "abandoned")
@@ -138,35 +172,73 @@ class Store:
         attempt_id = str(uuid.uuid4())
         stamp = now()
         with self._begin() as conn:
-            conn.execute(sa.insert(attempts).values(
-                id=attempt_id, learner_id=learner.id, scenario_id=scenario.id, scenario_title=scenario.title,
-                scenario_version=scenario.version, scenario_sha256=scenario.sha256, track=state.track,
-                mode=state.mode, seed=state.seed, status="in-progress", started_at=stamp, updated_at=stamp,
-                score=0, best_score=best, percentage=0.0, critical_failures="[]", competencies="{}",
-                state=json.dumps(state.to_json()),
-            ))
+            conn.execute(
+                sa.insert(attempts).values(
+                    id=attempt_id,
+                    learner_id=learner.id,
+                    scenario_id=scenario.id,
+                    scenario_title=scenario.title,
+                    scenario_version=scenario.version,
+                    scenario_sha256=scenario.sha256,
+                    track=state.track,
+                    mode=state.mode,
+                    seed=state.seed,
+                    status="in-progress",
+                    started_at=stamp,
+                    updated_at=stamp,
+                    score=0,
+                    best_score=best,
+                    percentage=0.0,
+                    critical_failures="[]",
+                    competencies="{}",
+                    state=json.dumps(state.to_json()),
+                )
+            )
         return attempt_id
 
     def record(self, attempt_id: str, state: State, answer: Answer, shown_at: str, result: Result) -> None:
         """Commit one answer and the state it led to, together."""
         stamp = now()
         with self._begin() as conn:
-            conn.execute(sa.insert(answers).values(
-                id=str(uuid.uuid4()), attempt_id=attempt_id, seq=len(state.answers), node_id=answer.node_id,
-                kind=answer.kind, option_ids=json.dumps(answer.option_ids), free_text=answer.text,
-                covered=json.dumps(answer.covered), points=answer.points, critical=bool(answer.critical),
-                shown_at=shown_at, answered_at=stamp,
-            ))
-            conn.execute(sa.update(attempts).where(attempts.c.id == attempt_id).values(
-                updated_at=stamp, state=json.dumps(state.to_json()), **_figures(result),
-            ))
+            conn.execute(
+                sa.insert(answers).values(
+                    id=str(uuid.uuid4()),
+                    attempt_id=attempt_id,
+                    seq=len(state.answers),
+                    node_id=answer.node_id,
+                    kind=answer.kind,
+                    option_ids=json.dumps(answer.option_ids),
+                    free_text=answer.text,
+                    covered=json.dumps(answer.covered),
+                    points=answer.points,
+                    critical=bool(answer.critical),
+                    shown_at=shown_at,
+                    answered_at=stamp,
+                )
+            )
+            conn.execute(
+                sa.update(attempts)
+                .where(attempts.c.id == attempt_id)
+                .values(
+                    updated_at=stamp,
+                    state=json.dumps(state.to_json()),
+                    **_figures(result),
+                )
+            )
 
     def finish(self, attempt_id: str, result: Result) -> None:
         stamp = now()
         with self._begin() as conn:
-            conn.execute(sa.update(attempts).where(attempts.c.id == attempt_id).values(
-                status="completed", finished_at=stamp, updated_at=stamp, **_figures(result),
-            ))
+            conn.execute(
+                sa.update(attempts)
+                .where(attempts.c.id == attempt_id)
+                .values(
+                    status="completed",
+                    finished_at=stamp,
+                    updated_at=stamp,
+                    **_figures(result),
+                )
+            )
 
     def abandon(self, attempt_id: str) -> None:
         with self._begin() as conn:
@@ -210,14 +282,29 @@ class Store:
         for r in rows:
             m = r._mapping
             yield AttemptRow(
-                id=m["id"], learner_id=m["learner_id"], learner_name=m["learner_name"], learner_unit=m["learner_unit"],
-                scenario_id=m["scenario_id"], scenario_title=m["scenario_title"], scenario_version=m["scenario_version"],
-                scenario_sha256=m["scenario_sha256"], track=m["track"], mode=m["mode"], seed=m["seed"],
-                status=m["status"], started_at=m["started_at"], updated_at=m["updated_at"], finished_at=m["finished_at"],
-                score=m["score"], best_score=m["best_score"], percentage=m["percentage"],
+                id=m["id"],
+                learner_id=m["learner_id"],
+                learner_name=m["learner_name"],
+                learner_unit=m["learner_unit"],
+                scenario_id=m["scenario_id"],
+                scenario_title=m["scenario_title"],
+                scenario_version=m["scenario_version"],
+                scenario_sha256=m["scenario_sha256"],
+                track=m["track"],
+                mode=m["mode"],
+                seed=m["seed"],
+                status=m["status"],
+                started_at=m["started_at"],
+                updated_at=m["updated_at"],
+                finished_at=m["finished_at"],
+                score=m["score"],
+                best_score=m["best_score"],
+                percentage=m["percentage"],
                 passed=None if m["passed"] is None else bool(m["passed"]),
-                critical_failures=json.loads(m["critical_failures"]), competencies=json.loads(m["competencies"]),
-                ending=m["ending"], state=State.from_json(json.loads(m["state"])),
+                critical_failures=json.loads(m["critical_failures"]),
+                competencies=json.loads(m["competencies"]),
+                ending=m["ending"],
+                state=State.from_json(json.loads(m["state"])),
             )
 
     def _begin(self) -> Any:

@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ltl_quiz import config
+from ltl_quiz.catalogue import summaries
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import InputError, ScenarioError
-from ltl_quiz.loader import find_scenario, load_scenario, scenario_files, summarise
 from ltl_quiz.locations import Locations, redact
-from ltl_quiz.model import Scenario
 from ltl_quiz.support import SUPPORT
 from ltl_quiz.ui.prompts import PlainPrompter, Prompter, QuestionaryPrompter, ScriptedPrompter, load_answers
-from ltl_quiz.ui.render import Renderer
+
+if TYPE_CHECKING:
+    from ltl_quiz.model import Scenario
+    from ltl_quiz.ui.render import Renderer
 
 
 def prompter_for(ui: Renderer, answers_file: str | None) -> Prompter:
     if answers_file:
         return ScriptedPrompter(load_answers(answers_file), answers_file, ui.say)
     return PlainPrompter(ui.say) if ui.plain else QuestionaryPrompter()
+
+
+def load_case(where: Locations, case: str) -> Scenario:
+    """The scenario a learner named, fully checked (the loader is imported only when needed)."""
+    from ltl_quiz.loader import find_scenario, load_scenario
+
+    return load_scenario(find_scenario(where.scenarios, case))
 
 
 def open_store(where: Locations) -> Any:
@@ -65,10 +73,12 @@ def ask_learner(ask: Prompter) -> Learner:
     return Learner(staff, name, unit)
 
 
-def run_case(where: Locations, ui: Renderer, case: str, learner: Learner, track: str | None, mode: str, prompter: Prompter, seed: int | None = None) -> Any:
+def run_case(
+    where: Locations, ui: Renderer, case: str, learner: Learner, track: str | None, mode: str, prompter: Prompter, seed: int | None = None
+) -> Any:
     from ltl_quiz.ui.runner import Runner
 
-    scenario = load_scenario(find_scenario(where.scenarios, case))
+    scenario = load_case(where, case)
     track = track or scenario.audiences[0]
     store = open_store(where)
     try:
@@ -83,7 +93,7 @@ def resume(where: Locations, ui: Renderer, attempt: str | None, prompter: Prompt
     store = open_store(where)
     try:
         row = _attempt_to_resume(store, where, attempt)
-        scenario = load_scenario(find_scenario(where.scenarios, row.scenario_id))
+        scenario = load_case(where, row.scenario_id)
         if scenario.sha256 != row.scenario_sha256:
             if scenario.version != row.scenario_version:
                 raise InputError(
@@ -109,16 +119,8 @@ def _attempt_to_resume(store: Any, where: Locations, attempt: str | None) -> Any
     return row
 
 
-def scenario_summaries(folder: Path) -> list[dict[str, Any]]:
-    rows = []
-    for path in scenario_files([folder]) if folder.is_dir() else []:
-        s = summarise(path)
-        rows.append({"id": s.id, "case_study": s.case_study, "title": s.title, "themes": s.themes, "tracks": s.audiences, "minutes": s.minutes})
-    return rows
-
-
 def list_cases(where: Locations, ui: Renderer, as_json: bool) -> None:
-    rows = scenario_summaries(where.scenarios)
+    rows = summaries(where.scenarios, where.cache_file)
     if as_json:
         print(json.dumps(rows, indent=2))
         return
@@ -141,7 +143,7 @@ def list_cases(where: Locations, ui: Renderer, as_json: bool) -> None:
 
 
 def show_case(where: Locations, ui: Renderer, case: str) -> Scenario:
-    scenario = load_scenario(find_scenario(where.scenarios, case))
+    scenario = load_case(where, case)
     ui.heading(f"Case study {scenario.source.case_study}: {scenario.title}")
     ui.say(scenario.summary.strip())
     ui.say("")
@@ -169,9 +171,18 @@ def history(where: Locations, ui: Renderer, learner_id: str | None, as_json: boo
         store.close()
     records = [
         {
-            "attempt": r.id, "learner": r.learner_id, "name": r.learner_name, "scenario": r.scenario_id,
-            "track": r.track, "mode": r.mode, "status": r.status, "started": r.started_at,
-            "finished": r.finished_at, "score": r.score, "best": r.best_score, "percentage": r.percentage,
+            "attempt": r.id,
+            "learner": r.learner_id,
+            "name": r.learner_name,
+            "scenario": r.scenario_id,
+            "track": r.track,
+            "mode": r.mode,
+            "status": r.status,
+            "started": r.started_at,
+            "finished": r.finished_at,
+            "score": r.score,
+            "best": r.best_score,
+            "percentage": r.percentage,
             "passed": r.passed,
         }
         for r in rows
@@ -185,7 +196,9 @@ def history(where: Locations, ui: Renderer, learner_id: str | None, as_json: boo
     for r in records:
         outcome = "passed" if r["passed"] else ("not passed" if r["passed"] is False else "")
         score = f"{r['score']}/{r['best']} ({r['percentage']:g}%) {outcome}".strip() if r["status"] == "completed" else ""
-        ui.say(f"{r['attempt'][:8]}  {r['started'][:16].replace('T', ' ')}  {r['learner']}  {r['scenario']} ({r['track']}, {r['mode']})  {r['status']}  {score}".rstrip())
+        ui.say(
+            f"{r['attempt'][:8]}  {r['started'][:16].replace('T', ' ')}  {r['learner']}  {r['scenario']} ({r['track']}, {r['mode']})  {r['status']}  {score}".rstrip()
+        )
 
 
 def support(ui: Renderer) -> None:
@@ -220,12 +233,21 @@ def menu(where: Locations, ui: Renderer, prompter: Prompter) -> Any:
         pick = prompter.select("menu_resume", "You have an unfinished attempt.", [("resume", label), ("new", "Start a case study")])
         if pick == "resume":
             return resume(where, ui, last.id, prompter)
-    rows = scenario_summaries(where.scenarios)
+    rows = summaries(where.scenarios, where.cache_file)
     if not rows:
         raise ScenarioError([])
-    case = prompter.select("menu_case", "Which case study?", [(r["id"], f"{r['case_study']}. {r['title']} (about {r['minutes']} min)") for r in rows])
+    case = prompter.select(
+        "menu_case", "Which case study?", [(r["id"], f"{r['case_study']}. {r['title']} (about {r['minutes']} min)") for r in rows]
+    )
     tracks = next(r["tracks"] for r in rows if r["id"] == case)
-    labels = {"officer": "Officer and staff: the decisions as they happened", "manager": "Policy makers and managers: supervision, policy and training"}
+    labels = {
+        "officer": "Officer and staff: the decisions as they happened",
+        "manager": "Policy makers and managers: supervision, policy and training",
+    }
     track = prompter.select("menu_track", "Which track?", [(t, labels.get(t, t)) for t in tracks])
-    mode = prompter.select("menu_mode", "Which mode?", [("practice", "Practice: feedback after each decision"), ("assessed", "Assessed: feedback in the debrief")])
+    mode = prompter.select(
+        "menu_mode",
+        "Which mode?",
+        [("practice", "Practice: feedback after each decision"), ("assessed", "Assessed: feedback in the debrief")],
+    )
     return run_case(where, ui, case, learner, track, mode, prompter)

@@ -144,6 +144,12 @@ class ScriptedPrompter:
         self.echo = echo
         self.used: set[str] = set()
 
+    def _echo(self, message: str, lines: list[str]) -> None:
+        """Show the prompt and the scripted answer, as a transcript a trainer can read."""
+        self.echo(message)
+        for line in lines:
+            self.echo(f"> {line}")
+
     def _get(self, key: str, needs: str) -> Any:
         if key not in self.answers:
             raise AnswersError(f"{self.source}: no answer for '{key}'; add '{key}: {needs}'")
@@ -158,7 +164,7 @@ class ScriptedPrompter:
         value = self._get(key, f"one of {', '.join(ids)}")
         if value not in ids:
             raise AnswersError(f"{self.source}: {key}: {value!r} is not an option; use one of: {', '.join(ids)}")
-        self.echo(f"{message} -> {dict(choices)[value]}")
+        self._echo(message, [dict(choices)[value]])
         return str(value)
 
     def checkbox(self, key: str, message: str, choices: Sequence[Choice]) -> list[str]:
@@ -168,7 +174,7 @@ class ScriptedPrompter:
         bad = [v for v in values if v not in ids]
         if bad:
             raise AnswersError(f"{self.source}: {key}: {bad[0]!r} is not an option; use any of: {', '.join(ids)}")
-        self.echo(f"{message} -> {', '.join(dict(choices)[v] for v in values) or 'none'}")
+        self._echo(message, [dict(choices)[v] for v in values] or ["(none)"])
         return [str(v) for v in values]
 
     def _reflection(self, key: str) -> Any:
@@ -179,7 +185,7 @@ class ScriptedPrompter:
         text = value.get("text", "") if isinstance(value, dict) else value
         if not isinstance(text, str) or not text.strip():
             raise AnswersError(f"{self.source}: {key}: give the reflection as text")
-        self.echo(f"{message}\n> {text.strip()}")
+        self._echo(message, [text.strip()])
         return text
 
     def tick(self, key: str, message: str, points: Sequence[str]) -> list[int]:

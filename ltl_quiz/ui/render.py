@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 import re
 import sys
+from typing import TYPE_CHECKING, Any, TextIO
 
-from rich.console import Console
-from rich.panel import Panel
-from rich.text import Text
-
-from ltl_quiz.engine import Feedback, Result, State
-from ltl_quiz.model import KeyQuestion, Node, Scenario
 from ltl_quiz.support import SUPPORT_HINT
+
+if TYPE_CHECKING:  # annotations only: keeps the import of this module cheap
+    from ltl_quiz.engine import Feedback, Result, State
+    from ltl_quiz.model import KeyQuestion, Node, Scenario
 
 
 def tidy(text: str) -> str:
@@ -33,16 +32,28 @@ def wants_plain(flag: bool | None) -> bool:
     return bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
 
 
-def make_console(plain: bool, stderr: bool = False) -> Console:
+class PlainConsole:
+    """Lines of text and nothing else; rich is not even imported, which also keeps start-up fast."""
+
+    def __init__(self, stream: TextIO | None = None):
+        self.stream = stream
+
+    def line(self, text: str) -> None:
+        print(text, file=self.stream or sys.stdout, flush=True)  # keep order with stderr
+
+
+def make_console(plain: bool, stderr: bool = False) -> Any:
     if plain:
-        return Console(no_color=True, highlight=False, emoji=False, markup=False, stderr=stderr, width=100, color_system=None)
+        return PlainConsole(sys.stderr if stderr else None)
+    from rich.console import Console
+
     return Console(highlight=False, emoji=False, stderr=stderr)
 
 
 class Renderer:
     """Draws each part of an attempt; one instance per command, plain or rich."""
 
-    def __init__(self, console: Console, plain: bool):
+    def __init__(self, console: Any, plain: bool):
         self.console = console
         self.plain = plain
 
@@ -50,13 +61,20 @@ class Renderer:
     def say(self, text: str = "", style: str | None = None) -> None:
         """One paragraph; plain mode leaves wrapping to the terminal or screen reader."""
         indent = text[: len(text) - len(text.lstrip(" "))]
-        self.console.print(Text(indent + tidy(text), style=None if self.plain else style), soft_wrap=self.plain)
+        if self.plain:
+            self.console.line(indent + tidy(text))
+            return
+        from rich.text import Text
+
+        self.console.print(Text(indent + tidy(text), style=style))
 
     def heading(self, text: str) -> None:
         if self.plain:
             self.say("")
             self.say(f"== {text} ==")
         else:
+            from rich.text import Text
+
             self.console.rule(Text(text, style="bold"))
 
     def block(self, title: str | None, body: str, style: str = "cyan") -> None:
@@ -69,6 +87,9 @@ class Renderer:
                 self.say(paragraph)
             self.say("")
         else:
+            from rich.panel import Panel
+            from rich.text import Text
+
             self.console.print(Panel(Text(body), title=Text(title or "", style="bold"), border_style=style, padding=(1, 2)))
 
     def bullets(self, items: list[str]) -> None:

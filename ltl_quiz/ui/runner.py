@@ -54,7 +54,9 @@ class Runner:
     def resume(self, attempt_id: str, state: State, learner_id: str) -> Outcome:
         self.attempt_id = attempt_id
         if state.node_id not in self.scenario.nodes:
-            raise InputError(f"attempt {attempt_id[:8]} stopped at '{state.node_id}', which this version of {self.scenario.id} no longer has; start a new attempt")
+            raise InputError(
+                f"attempt {attempt_id[:8]} stopped at '{state.node_id}', which this version of {self.scenario.id} no longer has; start a new attempt"
+            )
         self.ui.say(f"Carrying on attempt {attempt_id[:8]} of {self.scenario.title} ({state.track} track, {state.mode}).")
         return self._carry_on(state, learner_id)
 
@@ -65,9 +67,7 @@ class Runner:
             return self._debrief(state, learner_id)
         except Left:
             assert self.attempt_id
-            raise LearnerLeft(
-                f"Stopped. Everything you answered is saved. To carry on: ltl-quiz resume {self.attempt_id[:8]}"
-            ) from None
+            raise LearnerLeft(f"Stopped. Everything you answered is saved. To carry on: ltl-quiz resume {self.attempt_id[:8]}") from None
 
     def _step(self, state: State) -> State:
         node = engine.current(self.scenario, state)
