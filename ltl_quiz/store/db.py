@@ -59,6 +59,7 @@ attempts = sa.table(
             "competencies",
             "ending",
             "state",
+            "session_code",
         )
     ),
 )
@@ -118,6 +119,7 @@ class AttemptRow:
     competencies: dict[str, int]
     ending: str | None
     state: State
+    session_code: str | None = None
 
 
 class Store:
@@ -166,7 +168,7 @@ class Store:
             else:
                 conn.execute(sa.insert(learners).values(id=learner.id, name=learner.name, unit=learner.unit, created_at=now()))
 
-    def start_attempt(self, learner: Learner, scenario: Scenario, state: State, best: int) -> str:
+    def start_attempt(self, learner: Learner, scenario: Scenario, state: State, best: int, session_code: str | None = None) -> str:
         """Create the attempt row (and the learner if new); return the attempt's UUID."""
         self.save_learner(learner)
         attempt_id = str(uuid.uuid4())
@@ -184,6 +186,7 @@ class Store:
                     mode=state.mode,
                     seed=state.seed,
                     status="in-progress",
+                    session_code=session_code,
                     started_at=stamp,
                     updated_at=stamp,
                     score=0,
@@ -304,6 +307,7 @@ class Store:
                 critical_failures=json.loads(m["critical_failures"]),
                 competencies=json.loads(m["competencies"]),
                 ending=m["ending"],
+                session_code=m["session_code"],
                 state=State.from_json(json.loads(m["state"])),
             )
 

@@ -70,8 +70,32 @@ def m001_learners_attempts_answers(conn: sa.Connection) -> None:
     meta.create_all(conn)
 
 
+def m002_group_sessions(conn: sa.Connection) -> None:
+    """Group sessions run by a trainer; an attempt made in one carries the session's code."""
+    meta = sa.MetaData()
+    sa.Table(
+        "sessions",
+        meta,
+        sa.Column("code", sa.String(16), primary_key=True),
+        sa.Column("scenario_id", sa.String(100), nullable=False),
+        sa.Column("scenario_sha256", sa.String(64), nullable=False),
+        sa.Column("track", sa.String(16), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),  # facilitated | live
+        sa.Column("trainer", sa.Text, nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),  # open | paused | closed
+        sa.Column("created_at", sa.String(32), nullable=False),
+        sa.Column("updated_at", sa.String(32), nullable=False),
+        sa.Column("state", sa.Text, nullable=False, server_default="{}"),
+    )
+    meta.create_all(conn)
+    with conn.begin_nested():
+        conn.execute(sa.text("ALTER TABLE attempts ADD COLUMN session_code VARCHAR(16)"))
+    conn.execute(sa.text("CREATE INDEX ix_attempts_session_code ON attempts (session_code)"))
+
+
 MIGRATIONS: list[Migration] = [
     m001_learners_attempts_answers,
+    m002_group_sessions,
 ]
 
 
