@@ -28,6 +28,18 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def db_url(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The results store every test uses: a real SQLite file in the test's own home.
+
+    Tests open the store with ``Store(db_url)`` and never build a URL themselves, so the same
+    suite can run against another database by changing this one fixture.
+    """
+    url = f"sqlite:///{isolated_home / 'ltl-quiz.sqlite3'}"
+    monkeypatch.setenv("LTL_QUIZ_DB", url)
+    return url
+
+
+@pytest.fixture
 def example_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "scenarios"
     folder.mkdir()

@@ -28,7 +28,7 @@ def invoke(runner: CliRunner, example_dir: Path, *args: str):
     return runner.invoke(app, ["--scenarios", str(example_dir), *args])
 
 
-def test_run_from_answers_file_records_a_completed_attempt(runner, example_dir, tmp_path, isolated_home) -> None:
+def test_run_from_answers_file_records_a_completed_attempt(runner, example_dir, tmp_path, db_url) -> None:
     result = invoke(
         runner,
         example_dir,
@@ -51,7 +51,7 @@ def test_run_from_answers_file_records_a_completed_attempt(runner, example_dir, 
     assert "== What actually happened ==" in out and "ltl-quiz support" in out
     assert "\x1b[" not in out  # plain when not a terminal: no colour codes
     assert "╭" not in out and "─" not in out  # and no box drawing
-    store = Store(f"sqlite:///{isolated_home / 'ltl-quiz.sqlite3'}")
+    store = Store(db_url)
     (row,) = store.attempts("AB1")
     assert (row.status, row.score, row.best_score, row.percentage, row.passed, row.ending) == (
         "completed",

@@ -31,7 +31,7 @@ def test_all_ten_case_studies_are_there() -> None:
 
 
 @pytest.mark.parametrize("plan, index", RUNS)
-def test_planned_run_gives_the_expected_result(plan: Path, index: int, tmp_path: Path, isolated_home: Path) -> None:
+def test_planned_run_gives_the_expected_result(plan: Path, index: int, tmp_path: Path, db_url: str) -> None:
     doc = yaml.safe_load(plan.read_text())
     run = doc["runs"][index]
     answers = tmp_path / "answers.yaml"
@@ -54,7 +54,7 @@ def test_planned_run_gives_the_expected_result(plan: Path, index: int, tmp_path:
     ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    (row,) = Store(f"sqlite:///{isolated_home / 'ltl-quiz.sqlite3'}").attempts("T0001")
+    (row,) = Store(db_url).attempts("T0001")
     expect = run["expect"]
     assert row.status == "completed"
     assert row.ending == expect["ending"]
