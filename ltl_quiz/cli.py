@@ -66,9 +66,13 @@ def _ui(plain: bool | None) -> Any:
 def _errors() -> Iterator[None]:
     """Our own exceptions become one clear line on stderr and an exit code; never a traceback."""
     from ltl_quiz.errors import LtlQuizError, ScenarioError
+    from ltl_quiz.ui.prompts import Left
 
     try:
         yield
+    except Left:  # Ctrl-C at a menu prompt, before any attempt exists
+        typer.echo("Stopped before a case study began; nothing to save.", err=True)
+        raise typer.Exit(130) from None
     except ScenarioError as exc:
         for problem in exc.problems or [exc]:
             typer.echo(f"error: {problem}", err=True)

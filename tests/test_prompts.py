@@ -122,3 +122,4 @@ def test_guided_menu_asks_once_and_remembers(keys, runner, example_dir, db_url) 
     assert (row.track, row.mode, row.status, row.learner_unit) == ("manager", "practice", "completed", "Kent, control room")
     again = keys(runner, args, CTRL_C)  # the second time the learner is not asked again
     assert "Welcome, Jo Bloggs (AB7, Kent, control room)." in again.output
+    assert again.exit_code == 130 and "Stopped before a case study began; nothing to save." in again.output

@@ -58,14 +58,15 @@ def resolve_learner(where: Locations, learner_id: str | None, name: str | None, 
     return learner
 
 
-def ask_learner(ask: Prompter) -> Learner:
+def ask_learner(ask: Prompter, say: Any = print) -> Learner:
+    """Who is taking part, asked once at the terminal (the answer is remembered by the caller)."""
     while True:
         staff = ask.text("learner_id", "Your staff number (it identifies your records):").strip()
         try:
             staff = config.check_learner_id(staff)
             break
         except InputError as exc:
-            print(exc)
+            say(str(exc))
     name = ""
     while not name:
         name = ask.text("learner_name", "Your name:").strip()
