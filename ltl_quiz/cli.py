@@ -198,6 +198,18 @@ def history(
 
 
 @app.command()
+def abandon(
+    attempt: Annotated[str, typer.Argument(help="Attempt id or its first 8 characters.")],
+    plain: PlainOpt = None,
+) -> None:
+    """Mark an unfinished attempt as abandoned, so it no longer waits to be resumed."""
+    from ltl_quiz.ui import actions
+
+    with _errors():
+        actions.abandon(_where(), _ui(plain), attempt)
+
+
+@app.command()
 def support(plain: PlainOpt = None) -> None:
     """Where to find support: the organisations listed in Learning the Lessons issue 39."""
     from ltl_quiz.ui import actions

@@ -251,3 +251,34 @@ def test_every_command_has_help() -> None:
         assert command.help, f"'{name}' has no help text"
         result = CliRunner().invoke(app, [name, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_abandon_an_unfinished_attempt(runner, example_dir, tmp_path, db_url) -> None:
+    partial = invoke(
+        runner,
+        example_dir,
+        "run",
+        "1",
+        "--learner",
+        "AB1",
+        "--name",
+        "A",
+        "--answers",
+        answers_file(tmp_path, {"call-grading": "send-officers"}),
+    )
+    assert partial.exit_code == 1  # stops at the multi the file does not answer
+    (row,) = Store(db_url).attempts("AB1")
+    result = invoke(runner, example_dir, "abandon", row.id[:8])
+    assert result.exit_code == 0
+    assert result.output.strip() == f"Attempt {row.id[:8]} (example-welfare-call) is marked abandoned. Its answers are kept."
+    assert Store(db_url).attempt(row.id).status == "abandoned"
+    again = invoke(runner, example_dir, "abandon", row.id[:8])
+    assert again.exit_code == 1 and "is abandoned; only an in-progress attempt can be abandoned" in again.output
+
+
+def test_a_learner_known_to_the_store_needs_no_name(runner, example_dir, tmp_path, isolated_home) -> None:
+    invoke(runner, example_dir, "run", "1", "--learner", "AB1", "--name", "Alex Smith", "--answers", answers_file(tmp_path, BEST))
+    invoke(runner, example_dir, "run", "1", "--learner", "CD2", "--name", "Chris", "--answers", answers_file(tmp_path, BEST))
+    result = invoke(runner, example_dir, "run", "1", "--learner", "AB1", "--answers", answers_file(tmp_path, BEST))
+    assert result.exit_code == 0, result.output
+    assert '"name": "Alex Smith"' in (isolated_home / "config.json").read_text()

@@ -160,6 +160,11 @@ class Store:
             raise StoreError(f"cannot open the results store {redact(self.url)}: {_reason(exc)}") from None
 
     # -- writing ------------------------------------------------------------------------------
+    def learner(self, learner_id: str) -> Learner | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(learners).where(learners.c.id == learner_id)).first()
+        return Learner(row.id, row.name, row.unit) if row else None
+
     def save_learner(self, learner: Learner) -> None:
         with self._begin() as conn:
             found = conn.execute(sa.select(learners.c.id).where(learners.c.id == learner.id)).first()

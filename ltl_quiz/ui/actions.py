@@ -46,6 +46,8 @@ def resolve_learner(where: Locations, learner_id: str | None, name: str | None, 
             learner = Learner(learner_id, name or remembered.name, unit if unit is not None else remembered.unit)
         elif name:
             learner = Learner(learner_id, name, unit or "")
+        elif known := _stored_learner(where, learner_id):
+            learner = Learner(learner_id, known.name, unit if unit is not None else known.unit)
         else:
             raise InputError(f"learner {learner_id} is new here: give --name (and --unit) too")
     elif remembered:
@@ -56,6 +58,15 @@ def resolve_learner(where: Locations, learner_id: str | None, name: str | None, 
         raise InputError("who is taking part? give --learner STAFF_NUMBER --name NAME (and --unit UNIT)")
     config.remember_learner(where.config_file, learner)
     return learner
+
+
+def _stored_learner(where: Locations, learner_id: str) -> Learner | None:
+    """A learner this store already knows, e.g. a colleague who used this terminal before."""
+    store = open_store(where)
+    try:
+        return store.learner(learner_id)
+    finally:
+        store.close()
 
 
 def ask_learner(ask: Prompter, say: Any = print) -> Learner:
@@ -104,6 +115,18 @@ def resume(where: Locations, ui: Renderer, attempt: str | None, prompter: Prompt
         return Runner(store, scenario, ui, prompter).resume(row.id, row.state, row.learner_id)
     finally:
         store.close()
+
+
+def abandon(where: Locations, ui: Renderer, attempt: str) -> None:
+    store = open_store(where)
+    try:
+        row = store.attempt(attempt)
+        if row.status != "in-progress":
+            raise InputError(f"attempt {row.id[:8]} is {row.status}; only an in-progress attempt can be abandoned")
+        store.abandon(row.id)
+    finally:
+        store.close()
+    ui.say(f"Attempt {row.id[:8]} ({row.scenario_id}) is marked abandoned. Its answers are kept.")
 
 
 def _attempt_to_resume(store: Any, where: Locations, attempt: str | None) -> Any:
