@@ -128,7 +128,7 @@ class PlainPrompter:
         return sorted(int(v) for v in picked)
 
     def pause(self, key: str, message: str) -> None:
-        self._line(f"{message} (press Enter)")
+        self._line("Press Enter to continue.")  # a line-based prompt only ever sees Enter
 
 
 class ScriptedPrompter:

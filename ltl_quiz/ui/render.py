@@ -16,6 +16,7 @@ from ltl_quiz.support import SUPPORT_HINT
 
 if TYPE_CHECKING:  # annotations only: keeps the import of this module cheap
     from ltl_quiz.engine import Feedback, Result, State
+    from ltl_quiz.language.notes import Note
     from ltl_quiz.model import KeyQuestion, Node, Scenario
 
 
@@ -64,9 +65,11 @@ class Renderer:
         if self.plain:
             self.console.line(indent + tidy(text))
             return
+        from rich.padding import Padding
         from rich.text import Text
 
-        self.console.print(Text(indent + tidy(text), style=style))
+        # an indent holds for wrapped lines too, so feedback stays visibly under its choice
+        self.console.print(Padding(Text(tidy(text), style=style), (0, 0, 0, len(indent))))
 
     def heading(self, text: str) -> None:
         if self.plain:
@@ -184,6 +187,17 @@ class Renderer:
         self.say("Points a full answer would cover:", "bold")
         for i, point in enumerate(kq.model_points, start=1):
             self.say(f"{i}. {point.strip()}")
+
+    def language_notes(self, notes: list[Note]) -> None:
+        """A short, respectful note on words in the learner's reflections; silent when there are none."""
+        if not notes:
+            return
+        self.heading("A note on language")
+        self.say("Some words in your reflections can blame a child for abuse done to them. This does not change your score.")
+        for note in notes:
+            self.say(f"- You wrote \u201c{note.phrase}\u201d. {note.why}")
+            self.say(f"  Instead: {note.instead}")
+        self.say("")
 
     def closing(self, learner_id: str, attempt_id: str) -> None:
         self.heading("Support and your record")

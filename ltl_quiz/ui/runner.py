@@ -12,6 +12,7 @@ from ltl_quiz import engine
 from ltl_quiz.config import Learner
 from ltl_quiz.engine import State
 from ltl_quiz.errors import InputError, LearnerLeft
+from ltl_quiz.language.notes import notes_for
 from ltl_quiz.model import KeyQuestion, Node, Scenario
 from ltl_quiz.store import Store, now
 from ltl_quiz.ui.prompts import Left, Prompter
@@ -82,7 +83,7 @@ class Runner:
 
     def _response(self, node: Node, state: State) -> engine.Response:
         if node.type == "passage":
-            self.ask.pause(node.id, "Continue")
+            self.ask.pause(node.id, "Press any key to continue")
             return engine.Continue()
         if node.type == "reflection":
             assert node.key_question
@@ -117,6 +118,7 @@ class Runner:
             shown = now()
             state = engine.reflect(scenario, state, kq.id, self._reflect(kq.id, kq))
             self._save(state, shown)
+        self.ui.language_notes(notes_for([a.text for a in state.answers if a.text]))  # never blocks, never scores
         assert self.attempt_id
         self.store.finish(self.attempt_id, result)
         self.ui.closing(learner_id, self.attempt_id)
