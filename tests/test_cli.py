@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import yaml
@@ -282,3 +283,15 @@ def test_a_learner_known_to_the_store_needs_no_name(runner, example_dir, tmp_pat
     result = invoke(runner, example_dir, "run", "1", "--learner", "AB1", "--answers", answers_file(tmp_path, BEST))
     assert result.exit_code == 0, result.output
     assert '"name": "Alex Smith"' in (isolated_home / "config.json").read_text()
+
+
+def test_config_is_private_and_other_files_follow_the_umask(tmp_path) -> None:
+    from ltl_quiz.atomic import write_text
+    from ltl_quiz.config import Learner, remember_learner
+
+    remember_learner(tmp_path / "config.json", Learner("AB1", "Alex"))
+    write_text(tmp_path / "export.csv", "a,b\n")
+    assert (tmp_path / "config.json").stat().st_mode & 0o777 == 0o600
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "export.csv").stat().st_mode & 0o777 == 0o666 & ~mask

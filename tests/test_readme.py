@@ -21,5 +21,5 @@ def test_readme_reference_matches_help() -> None:
 def test_readme_gives_the_two_commands_ci_runs() -> None:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    test_command = [line for line in ci.splitlines() if line.startswith("python3 -m venv")][0]
+    test_command = next(line for line in ci.splitlines() if line.startswith("python3 -m venv"))
     assert test_command in text, "the README's test command must be exactly what .ci/run runs"
