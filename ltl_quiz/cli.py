@@ -225,6 +225,436 @@ def where(plain: PlainOpt = None) -> None:
     actions.where_info(_where(), _ui(plain))
 
 
+# -- authoring: new, schema, graph, test (issue 7) ------------------------------------------------
+
+
+@app.command()
+def new(
+    scenario_id: Annotated[str, typer.Argument(metavar="ID", help="The new scenario's id, e.g. hotel-welfare-check.")],
+    title: Annotated[str, typer.Option("--title", help="The case study's title as the learning report gives it.")],
+    case_study: Annotated[
+        int | None, typer.Option("--case-study", help="Its number in the issue (default: the next free file number).")
+    ] = None,
+    issue: Annotated[int, typer.Option("--issue", help="The Learning the Lessons issue number.")] = 39,
+    out: Annotated[Path | None, typer.Option("--out", help="Write here (default: SCENARIOS/NN-ID.yaml).", show_default=False)] = None,
+) -> None:
+    """Write a new scenario skeleton that validates, with a comment on every field."""
+    from ltl_quiz.authoring.commands import new_scenario
+
+    with _errors():
+        typer.echo(new_scenario(_where(), scenario_id, title, case_study, issue, out))
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the schema to this file (default: print it).", show_default=False)
+    ] = None,
+) -> None:
+    """Print (or write) the JSON Schema of the scenario format, for editors' completion and checks."""
+    from ltl_quiz.authoring.commands import write_schema
+
+    with _errors():
+        typer.echo(write_schema(out), nl=out is not None)
+
+
+@app.command()
+def graph(
+    case: Annotated[str, typer.Argument(help="Scenario id, case-study number or file.")],
+    fmt: Annotated[str, typer.Option("--format", help="text (for a terminal), mermaid or dot (Graphviz).")] = "text",
+    track: Annotated[str | None, typer.Option(help="Only what this track (officer or manager) can reach.")] = None,
+) -> None:
+    """Show a scenario's map: nodes by type, options and points on edges, critical options, flags, endings' scores."""
+    from ltl_quiz.authoring.commands import scenario_graph
+
+    with _errors():
+        typer.echo(scenario_graph(_where(), case, fmt, track), nl=False)
+
+
+@app.command("test")
+def test_cmd(
+    case: Annotated[str, typer.Argument(help="Scenario id, case-study number or file.")],
+    plan: Annotated[
+        list[Path] | None, typer.Option("--plan", help="A test plan file (repeat for more); coverage is reported across them.")
+    ] = None,
+    walk: Annotated[
+        int | None, typer.Option("--walk", help="Take N seeded random walks on each track and check each ends cleanly.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for --walk; the same seed takes the same walks.")] = 0,
+    track: Annotated[str | None, typer.Option(help="Only runs and walks on this track.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run test plans (expected ending, score, pass) and random walks; print a diff and exit 1 on failure."""
+    from ltl_quiz.authoring.commands import test_case
+
+    with _errors():
+        report = test_case(_where(), case, plan or [], walk, seed, track)
+        typer.echo(report.json() if as_json else report.text(), nl=False)
+        if not report.ok:
+            raise typer.Exit(1)
+
+
+# -- completion records: export, lrs push, cpd, report (issue 4) ------------------------------------
+
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="Only attempts begun on or after this date (YYYY-MM-DD).", show_default=False)
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Only attempts begun on or before this date (YYYY-MM-DD).", show_default=False)
+]
+ScenarioOpt = Annotated[str | None, typer.Option("--scenario", help="Only this scenario id.", show_default=False)]
+LearnerOpt = Annotated[str | None, typer.Option("--learner", help="Only this staff number.", show_default=False)]
+UnitOpt = Annotated[str | None, typer.Option("--unit", help="Only learners whose unit contains this text (any case).", show_default=False)]
+SessionOpt = Annotated[
+    str | None, typer.Option("--session", help="Only attempts made in this group session (its code).", show_default=False)
+]
+StatusOpt = Annotated[
+    str | None, typer.Option("--status", help="Only attempts that are completed, in-progress or abandoned.", show_default=False)
+]
+PassedOpt = Annotated[
+    bool | None, typer.Option("--passed/--failed", help="Only completed attempts that passed (or failed).", show_default=False)
+]
+PseudonymiseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--pseudonymise",
+        help="Replace staff numbers (and trainers) with keyed pseudonyms and drop names; the key stays in the local config.",
+    ),
+]
+HomePageOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--home-page",
+        envvar="LTL_QUIZ_XAPI_HOME_PAGE",
+        help="xAPI: homePage of learner accounts and root of activity ids.",
+        show_default=False,
+    ),
+]
+
+
+def _filters(**options: Any) -> Any:
+    from ltl_quiz.store.queries import Filters
+
+    return Filters.parse(**options)
+
+
+@app.command("export")
+def export_cmd(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, xlsx, json, jsonl or xapi.")] = "csv",
+    what: Annotated[
+        str, typer.Option("--what", help="completions, answers or reflections (an xlsx workbook has all three).")
+    ] = "completions",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)
+    ] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    scenario: ScenarioOpt = None,
+    learner: LearnerOpt = None,
+    unit: UnitOpt = None,
+    session: SessionOpt = None,
+    status: StatusOpt = None,
+    passed: PassedOpt = None,
+    pseudonymise: PseudonymiseOpt = False,
+    home_page: HomePageOpt = None,
+    plain: PlainOpt = None,
+) -> None:
+    """Export attempts, answers or reflections as csv, xlsx, json, jsonl or xAPI statements."""
+    from ltl_quiz.exporters import ExportRequest, export
+    from ltl_quiz.ui.progress import progress_bar
+
+    with _errors():
+        filters = _filters(
+            since=since, until=until, scenario=scenario, learner=learner, unit=unit, session=session, status=status, passed=passed
+        )
+        request = ExportRequest(fmt, what, filters, out, pseudonymise, home_page)
+        with progress_bar("Exporting", plain) as ticker:
+            done = export(_where(), request, ticker)
+        if out is not None:
+            typer.echo(f"Wrote {done.rows} {'statements' if fmt == 'xapi' else 'rows'} to {out}", err=True)
+
+
+lrs_app = typer.Typer(help="Send xAPI statements to a learning record store (LRS).", no_args_is_help=True, add_completion=False)
+app.add_typer(lrs_app, name="lrs")
+
+
+@lrs_app.command("push")
+def lrs_push(
+    endpoint: Annotated[
+        str | None, typer.Option("--endpoint", envvar="LTL_QUIZ_LRS_ENDPOINT", help="The LRS's xAPI endpoint.", show_default=False)
+    ] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", envvar="LTL_QUIZ_LRS_USER", help="LRS user (Basic authentication).", show_default=False)
+    ] = None,
+    password: Annotated[
+        str | None, typer.Option("--password", envvar="LTL_QUIZ_LRS_PASSWORD", help="LRS password (never printed).", show_default=False)
+    ] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Statements per request.")] = 500,
+    retries: Annotated[int, typer.Option("--retries", help="Retries of a transient failure, with back-off.")] = 5,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    scenario: ScenarioOpt = None,
+    learner: LearnerOpt = None,
+    unit: UnitOpt = None,
+    session: SessionOpt = None,
+    status: StatusOpt = None,
+    passed: PassedOpt = None,
+    pseudonymise: PseudonymiseOpt = False,
+    home_page: HomePageOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Send the statements the LRS has not yet accepted, in batches, retrying transient failures."""
+    import json
+
+    from ltl_quiz.lrs import Endpoint, push
+
+    with _errors():
+        filters = _filters(
+            since=since, until=until, scenario=scenario, learner=learner, unit=unit, session=session, status=status, passed=passed
+        )
+        done = push(_where(), Endpoint.checked(endpoint, user, password), filters, pseudonymise, home_page, batch_size, retries)
+        if as_json:
+            typer.echo(json.dumps(vars(done), indent=2))
+        else:
+            typer.echo(f"Sent {done.sent} new statements in {done.batches} batches to {done.endpoint}; {done.already} it had already.")
+
+
+@app.command("cpd")
+def cpd_cmd(
+    learner: Annotated[str, typer.Argument(help="Staff number.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="md (Markdown) or html (printable page).")] = "md",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of standard output.", show_default=False)
+    ] = None,
+) -> None:
+    """A learner's CPD record of their completed case studies, in reflective style."""
+    from ltl_quiz.cpd import cpd
+
+    with _errors():
+        text = cpd(_where(), learner, fmt, out)
+        if out is None:
+            typer.echo(text, nl=False)
+        else:
+            typer.echo(f"Wrote {out}", err=True)
+
+
+@app.command("report")
+def report_cmd(
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    scenario: ScenarioOpt = None,
+    learner: LearnerOpt = None,
+    unit: UnitOpt = None,
+    session: SessionOpt = None,
+    status: StatusOpt = None,
+    passed: PassedOpt = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the report as one self-contained HTML page.", show_default=False)
+    ] = None,
+    as_json: JsonOpt = False,
+    plain: PlainOpt = None,
+) -> None:
+    """Completions, pass rates, competency averages and an item analysis of every decision."""
+    from ltl_quiz.report import report
+
+    with _errors():
+        filters = _filters(
+            since=since, until=until, scenario=scenario, learner=learner, unit=unit, session=session, status=status, passed=passed
+        )
+        report(_where(), filters, _ui(plain), as_json, html)
+
+
+# -- group sessions: session start, resume, host, join, report, list (issue 5) ----------------------
+
+session_app = typer.Typer(
+    help="Group sessions for trainers: a room works through a case together, on one screen or live.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.add_typer(session_app, name="session")
+
+TrainerOpt = Annotated[str, typer.Option("--trainer", help="The trainer's name, as the records should show it.")]
+RosterOpt = Annotated[
+    Path | None, typer.Option("--roster", help="CSV of the room: staff number, name, unit (one person a line).", show_default=False)
+]
+ParticipantOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--participant",
+        help="Someone in the room: a staff number already in the store, or 'STAFF,NAME,UNIT'. Repeat for each person.",
+        show_default=False,
+    ),
+]
+SessionTrackOpt = Annotated[str | None, typer.Option("--track", help="officer or manager (default: the first the case offers).")]
+DiscussionOpt = Annotated[
+    float | None,
+    typer.Option("--discussion-minutes", help="A countdown for the room's discussion of each key question.", show_default=False),
+]
+CodeArg = Annotated[str, typer.Argument(help="The session's join code, as the trainer's screen shows it.")]
+
+
+@session_app.command("start")
+def session_start(
+    case: Annotated[str, typer.Argument(help="Scenario id, case-study number or file.")],
+    trainer: TrainerOpt,
+    roster: RosterOpt = None,
+    participant: ParticipantOpt = None,
+    track: SessionTrackOpt = None,
+    discussion_minutes: DiscussionOpt = None,
+    plain: PlainOpt = None,
+) -> None:
+    """Run a facilitated session on one screen: you record the room's answers as you go."""
+    from ltl_quiz.sessions import actions
+
+    with _errors():
+        actions.start(_where(), _ui(plain), case, trainer, roster, participant, track, discussion_minutes)
+
+
+@session_app.command("host")
+def session_host(
+    case: Annotated[str, typer.Argument(help="Scenario id, case-study number or file.")],
+    trainer: TrainerOpt,
+    roster: RosterOpt = None,
+    participant: ParticipantOpt = None,
+    track: SessionTrackOpt = None,
+    discussion_minutes: DiscussionOpt = None,
+    plain: PlainOpt = None,
+) -> None:
+    """Host a live session: learners join from their own terminals and you control the pace."""
+    from ltl_quiz.sessions import actions
+
+    with _errors():
+        actions.host(_where(), _ui(plain), case, trainer, roster, participant, track, discussion_minutes)
+
+
+@session_app.command("resume")
+def session_resume(code: CodeArg, plain: PlainOpt = None) -> None:
+    """Carry on a paused session (facilitated or live) from the step where it stopped."""
+    from ltl_quiz.sessions import actions
+
+    with _errors():
+        actions.resume(_where(), _ui(plain), code)
+
+
+@session_app.command("join")
+def session_join(
+    code: CodeArg,
+    learner: Annotated[str | None, typer.Option(help="Staff number (remembered after first use).")] = None,
+    name: Annotated[str | None, typer.Option(help="Learner's name.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Force and unit.")] = None,
+    answers: Annotated[str | None, typer.Option(help="Answer from a YAML map of node id to answer instead of prompts.")] = None,
+    plain: PlainOpt = None,
+) -> None:
+    """Join a live session from your own terminal, with the code the trainer shows."""
+    from ltl_quiz.sessions import actions
+
+    with _errors():
+        actions.join(_where(), _ui(plain), code, learner, name, unit, answers)
+
+
+@session_app.command("report")
+def session_report(code: CodeArg, as_json: JsonOpt = False, plain: PlainOpt = None) -> None:
+    """Show a session's record: who took part, each distribution, branches followed, notes, reflections."""
+    from ltl_quiz.sessions import actions
+
+    with _errors():
+        actions.report(_where(), _ui(plain), code, as_json)
+
+
+@session_app.command("list")
+def session_list(as_json: JsonOpt = False, plain: PlainOpt = None) -> None:
+    """List the group sessions in the store, with their codes and status."""
+    from ltl_quiz.sessions import actions
+
+    with _errors():
+        actions.list_sessions(_where(), _ui(plain), as_json)
+
+
+# -- the results store: db status, upgrade, backup; sync; merge (issue 6) ---------------------------
+
+db_app = typer.Typer(
+    help="Look after the results store (SQLite or PostgreSQL): status, upgrade, backup.", no_args_is_help=True, add_completion=False
+)
+app.add_typer(db_app, name="db")
+
+
+def _print_lines(result: Any, as_json: bool) -> None:
+    import json
+
+    typer.echo(json.dumps(result.as_dict(), indent=2, default=str) if as_json else "\n".join(result.lines()))
+
+
+@db_app.command("status")
+def db_status(as_json: JsonOpt = False) -> None:
+    """Show the store in use (never its password), its migrations, its record counts and the journal. Changes nothing."""
+    from ltl_quiz.store import admin
+
+    with _errors():
+        where = _where()
+        _print_lines(admin.status(where.db_url, where.journal_dir), as_json)
+
+
+@db_app.command("upgrade")
+def db_upgrade(as_json: JsonOpt = False) -> None:
+    """Apply the migrations the store lacks (every command also does this when it opens the store)."""
+    import json
+
+    from ltl_quiz.store import admin
+
+    with _errors():
+        applied = admin.upgrade(_where().db_url)
+        if as_json:
+            typer.echo(json.dumps({"applied": applied}))
+        else:
+            typer.echo(f"Applied {len(applied)} migrations: {', '.join(applied)}." if applied else "The store is up to date.")
+
+
+@db_app.command("backup")
+def db_backup(
+    dest: Annotated[
+        Path | None, typer.Argument(help="The backup file to write (default: backups/ltl-quiz-<time>.sqlite3 in the home).")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy the whole store, as it is at one moment, into a new SQLite file (safe while terminals write)."""
+    from ltl_quiz.store import admin
+
+    with _errors():
+        where = _where()
+        _print_lines(admin.backup(where.db_url, dest, where.home), as_json)
+
+
+@app.command()
+def sync(
+    any_store: Annotated[bool, typer.Option("--any-store", help="Also send attempts journalled for another store to this one.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Send the attempts this computer journalled while the store could not be reached. Safe to run twice."""
+    from ltl_quiz.store import journal
+
+    with _errors():
+        where = _where()
+        report = journal.sync_into(where.db_url, where.journal_dir, any_store)
+        _print_lines(report, as_json)
+        if report.problems:
+            raise typer.Exit(1)
+
+
+@app.command()
+def merge(
+    other_db: Annotated[str, typer.Argument(help="The other store: a SQLite file or a database URL.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Bring another store's attempts into this one (learners matched by staff number). Conflicts are reported, never overwritten."""
+    from ltl_quiz.store import merge as merging
+
+    with _errors():
+        report = merging.merge_into(_where().db_url, other_db)
+        _print_lines(report, as_json)
+        if report.conflicts:
+            raise typer.Exit(1)
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="ltl-quiz")

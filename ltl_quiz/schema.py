@@ -107,7 +107,7 @@ class Builder:
 
     def _node(self, value: dict[str, Any], path: PathKey) -> Any:
         node_type = value.get("type")
-        if node_type not in model.NODE_FIELDS:
+        if not isinstance(node_type, str) or node_type not in model.NODE_FIELDS:  # a list or mapping is unhashable
             kinds = ", ".join(model.NODE_FIELDS)
             self.error(path + ("type",), f"{describe(node_type)} is not a node type; use one of: {kinds}")
             return _MISSING

@@ -58,6 +58,9 @@ def validate_file(path: Path) -> FileReport:
         analysis = analyse(scenario, located)
         report.problems += analysis.problems
         report.tracks = analysis.tracks
+    from ltl_quiz.language.scenario_text import language_warnings  # the lexicon loads only for validate
+
+    report.problems += language_warnings(scenario, located, path)
     return report
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
+import pg
 import pytest
 from typer.testing import CliRunner
 
@@ -27,16 +30,93 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return home
 
 
+STORES = {"sqlite": ["sqlite"], "postgresql": ["postgresql"], "both": ["sqlite", "postgresql"]}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--store",
+        choices=sorted(STORES),
+        default=os.environ.get("LTL_QUIZ_TEST_STORE", "sqlite"),
+        help="Which results store the tests that use db_url run against (default sqlite; CI: both). "
+        "PostgreSQL: the server in LTL_QUIZ_TEST_PG_URL, else one started for the session.",
+    )
+
+
+def stores(config: pytest.Config) -> list[str]:
+    return STORES[config.getoption("--store")]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that uses ``db_url`` runs once per store chosen with ``--store``."""
+    if "db_url" in metafunc.fixturenames:
+        metafunc.parametrize("db_url", stores(metafunc.config), indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_admin_url() -> Iterator[str]:
+    """A PostgreSQL server for the whole session: CI's (LTL_QUIZ_TEST_PG_URL), else our own."""
+    if os.environ.get("LTL_QUIZ_TEST_PG_URL"):
+        yield os.environ["LTL_QUIZ_TEST_PG_URL"]
+        return
+    server = pg.PgServer()
+    try:
+        server.start()
+        yield server.admin_url
+    finally:
+        server.destroy()
+
+
+@pytest.fixture(scope="session")
+def pg_databases(pg_admin_url: str) -> Iterator[pg.DatabasePool]:
+    pool = pg.DatabasePool(pg_admin_url)
+    yield pool
+    pool.close()
+
+
 @pytest.fixture
-def db_url(isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The results store every test uses: a real SQLite file in the test's own home.
+def db_url(request: pytest.FixtureRequest, isolated_home: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The results store every test uses: a real SQLite file in the test's own home, or a fresh
+    PostgreSQL database on the session's server (``--store``).
 
     Tests open the store with ``Store(db_url)`` and never build a URL themselves, so the same
-    suite can run against another database by changing this one fixture.
+    suite runs against either database by changing this one fixture.
     """
+    if getattr(request, "param", "sqlite") == "postgresql":
+        databases = request.getfixturevalue("pg_databases")
+        url = databases.take()
+        monkeypatch.setenv("LTL_QUIZ_DB", url)
+        yield url
+        databases.give_back(url)
+        return
     url = f"sqlite:///{isolated_home / 'ltl-quiz.sqlite3'}"
     monkeypatch.setenv("LTL_QUIZ_DB", url)
-    return url
+    yield url
+
+
+@pytest.fixture
+def other_db_url(request: pytest.FixtureRequest, db_url: str, tmp_path: Path) -> Iterator[str]:
+    """A second, empty store of the same kind as ``db_url`` (merges, restores)."""
+    if not db_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'other' / 'ltl-quiz.sqlite3'}"
+        return
+    databases = request.getfixturevalue("pg_databases")
+    url = databases.take()
+    yield url
+    databases.give_back(url)
+
+
+@pytest.fixture
+def pg_server(request: pytest.FixtureRequest) -> Iterator[pg.PgServer]:
+    """A PostgreSQL server of the test's own, which it may stop and start (tests of outages)."""
+    if "postgresql" not in stores(request.config):
+        pytest.skip("PostgreSQL tests run with --store=postgresql or --store=both")
+    server = pg.PgServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.destroy()
 
 
 @pytest.fixture

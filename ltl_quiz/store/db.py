@@ -85,6 +85,7 @@ answers = sa.table(
 )
 
 STATUSES = ("in-progress", "completed", "abandoned")
+READ_ONLY = "ltl_read_only"  # execution option: a connection that only reads (see _sqlite_begin_immediate)
 
 
 def now() -> str:
@@ -125,10 +126,11 @@ class AttemptRow:
 class Store:
     """A migrated connection to one results database."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, migrate: bool = True):
         self.url = url
         self.engine = _engine(url)
-        self.migrate()
+        if migrate:  # ``ltl-quiz db status`` and backups look at a store without changing it
+            self.migrate()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -142,16 +144,22 @@ class Store:
             return [(r.id, r.name, r.applied_at) for r in rows]
 
     def migrate(self) -> list[str]:
-        """Apply every migration not yet recorded, each in its own transaction; return their names."""
+        """Apply every migration not yet recorded, each in its own transaction; return their names.
+
+        Fifty terminals may open a new store at the same moment, so each migration takes a lock
+        (BEGIN IMMEDIATE on SQLite, an advisory lock on PostgreSQL) and checks again, under it,
+        whether another process has applied it meanwhile.
+        """
         try:
+            if {row[0] for row in self.applied()} >= set(range(1, len(MIGRATIONS) + 1)):
+                return []  # the usual case: nothing to do, and no lock taken
             done = []
-            with self.engine.begin() as conn:
-                _meta.create_all(conn, tables=[MIGRATIONS_TABLE])
-            applied = {row[0] for row in self.applied()}
             for index, migration in enumerate(MIGRATIONS, start=1):
-                if index in applied:
-                    continue
                 with self.engine.begin() as conn:
+                    _lock_migrations(conn)
+                    _meta.create_all(conn, tables=[MIGRATIONS_TABLE])
+                    if conn.execute(sa.select(MIGRATIONS_TABLE.c.id).where(MIGRATIONS_TABLE.c.id == index)).first():
+                        continue
                     migration(conn)
                     conn.execute(sa.insert(MIGRATIONS_TABLE).values(id=index, name=migration_name(index - 1), applied_at=now()))
                 done.append(migration_name(index - 1))
@@ -173,66 +181,33 @@ class Store:
             else:
                 conn.execute(sa.insert(learners).values(id=learner.id, name=learner.name, unit=learner.unit, created_at=now()))
 
-    def start_attempt(self, learner: Learner, scenario: Scenario, state: State, best: int, session_code: str | None = None) -> str:
-        """Create the attempt row (and the learner if new); return the attempt's UUID."""
-        self.save_learner(learner)
-        attempt_id = str(uuid.uuid4())
-        stamp = now()
-        with self._begin() as conn:
-            conn.execute(
-                sa.insert(attempts).values(
-                    id=attempt_id,
-                    learner_id=learner.id,
-                    scenario_id=scenario.id,
-                    scenario_title=scenario.title,
-                    scenario_version=scenario.version,
-                    scenario_sha256=scenario.sha256,
-                    track=state.track,
-                    mode=state.mode,
-                    seed=state.seed,
-                    status="in-progress",
-                    session_code=session_code,
-                    started_at=stamp,
-                    updated_at=stamp,
-                    score=0,
-                    best_score=best,
-                    percentage=0.0,
-                    critical_failures="[]",
-                    competencies="{}",
-                    state=json.dumps(state.to_json()),
-                )
-            )
-        return attempt_id
+    def start_attempt(
+        self,
+        learner: Learner,
+        scenario: Scenario,
+        state: State,
+        best: int,
+        session_code: str | None = None,
+        attempt_id: str | None = None,
+    ) -> str:
+        """Create the attempt row (and the learner if new); return the attempt's UUID.
 
-    def record(self, attempt_id: str, state: State, answer: Answer, shown_at: str, result: Result) -> None:
+        ``attempt_id`` lets the caller choose the UUID, so that an attempt journalled after a
+        failed write keeps the same id whether or not the write reached the store."""
+        self.save_learner(learner)
+        values = attempt_values(learner.id, scenario, state, best, session_code, attempt_id or str(uuid.uuid4()), now())
+        with self._begin() as conn:
+            conn.execute(sa.insert(attempts).values(**values))
+        return str(values["id"])
+
+    def record(self, attempt_id: str, state: State, answer: Answer, shown_at: str, result: Result, answer_id: str | None = None) -> None:
         """Commit one answer and the state it led to, together."""
         stamp = now()
         with self._begin() as conn:
             conn.execute(
-                sa.insert(answers).values(
-                    id=str(uuid.uuid4()),
-                    attempt_id=attempt_id,
-                    seq=len(state.answers),
-                    node_id=answer.node_id,
-                    kind=answer.kind,
-                    option_ids=json.dumps(answer.option_ids),
-                    free_text=answer.text,
-                    covered=json.dumps(answer.covered),
-                    points=answer.points,
-                    critical=bool(answer.critical),
-                    shown_at=shown_at,
-                    answered_at=stamp,
-                )
+                sa.insert(answers).values(**answer_values(attempt_id, state, answer, shown_at, answer_id or str(uuid.uuid4()), stamp))
             )
-            conn.execute(
-                sa.update(attempts)
-                .where(attempts.c.id == attempt_id)
-                .values(
-                    updated_at=stamp,
-                    state=json.dumps(state.to_json()),
-                    **_figures(result),
-                )
-            )
+            conn.execute(sa.update(attempts).where(attempts.c.id == attempt_id).values(**progress_values(state, result, stamp)))
 
     def finish(self, attempt_id: str, result: Result) -> None:
         stamp = now()
@@ -319,6 +294,10 @@ class Store:
     def _begin(self) -> Any:
         return _Tx(self)
 
+    def reading(self) -> sa.Connection:
+        """A connection for reads only: on SQLite it does not take the write lock."""
+        return self.engine.connect().execution_options(**{READ_ONLY: True})
+
 
 class _Tx:
     """``engine.begin()`` with database errors turned into a StoreError the CLI can print."""
@@ -342,6 +321,63 @@ class _Tx:
         if exc_info[1] is not None and isinstance(exc_info[1], sa.exc.SQLAlchemyError):
             raise StoreError(f"cannot write to the results store {redact(self.store.url)}: {_reason(exc_info[1])}") from None
         return False
+
+
+def attempt_values(
+    learner_id: str, scenario: Scenario, state: State, best: int, session_code: str | None, attempt_id: str, stamp: str
+) -> dict[str, Any]:
+    """The columns of a new attempt row (the store and the offline journal write the same)."""
+    return {
+        "id": attempt_id,
+        "learner_id": learner_id,
+        "scenario_id": scenario.id,
+        "scenario_title": scenario.title,
+        "scenario_version": scenario.version,
+        "scenario_sha256": scenario.sha256,
+        "track": state.track,
+        "mode": state.mode,
+        "seed": state.seed,
+        "status": "in-progress",
+        "session_code": session_code,
+        "started_at": stamp,
+        "updated_at": stamp,
+        "score": 0,
+        "best_score": best,
+        "percentage": 0.0,
+        "critical_failures": "[]",
+        "competencies": "{}",
+        "state": json.dumps(state.to_json()),
+    }
+
+
+def answer_values(attempt_id: str, state: State, answer: Answer, shown_at: str, answer_id: str, stamp: str) -> dict[str, Any]:
+    """The columns of one answer row."""
+    return {
+        "id": answer_id,
+        "attempt_id": attempt_id,
+        "seq": len(state.answers),
+        "node_id": answer.node_id,
+        "kind": answer.kind,
+        "option_ids": json.dumps(answer.option_ids),
+        "free_text": answer.text,
+        "covered": json.dumps(answer.covered),
+        "points": answer.points,
+        "critical": bool(answer.critical),
+        "shown_at": shown_at,
+        "answered_at": stamp,
+    }
+
+
+def progress_values(state: State, result: Result, stamp: str) -> dict[str, Any]:
+    """The attempt columns an answer changes: its state and running figures."""
+    return {"updated_at": stamp, "state": json.dumps(state.to_json()), **_figures(result)}
+
+
+def _lock_migrations(conn: sa.Connection) -> None:
+    """Serialise migrations across processes. SQLite's BEGIN IMMEDIATE already holds the write lock;
+    PostgreSQL takes a transaction-scoped advisory lock (a fixed key: 'ltlq' in ASCII)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(1819571313)"))
 
 
 def _figures(result: Result) -> dict[str, Any]:
@@ -368,14 +404,29 @@ def _engine(url: str) -> sa.Engine:
         raise StoreError(f"'{redact(url)}' is not a database URL; use e.g. sqlite:///results/ltl-quiz.sqlite3") from None
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot open the results store {redact(url)}: {exc.strerror or exc}") from None
         engine = sa.create_engine(parsed, connect_args={"timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        if parsed.drivername == "postgresql":  # plain postgresql:// means psycopg 3, the driver we ship with
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        # An unreachable server fails in seconds, so the journal takes over: connecting gives up after
+        # 10 s, and a connection whose network has gone is dropped after 15 s unanswered (not TCP's minutes).
+        connect_args.update(
+            connect_timeout=10, keepalives=1, keepalives_idle=30, keepalives_interval=5, keepalives_count=3, tcp_user_timeout=15000
+        )
     try:
-        return sa.create_engine(parsed, pool_pre_ping=True)
-    except (sa.exc.ArgumentError, ImportError) as exc:
+        return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    except ImportError:
+        hint = " install the driver: pip install 'ltl-quiz[postgresql]'" if parsed.get_backend_name() == "postgresql" else ""
+        raise StoreError(f"cannot use {redact(url)}: its database driver is not installed;{hint}") from None
+    except sa.exc.ArgumentError as exc:
         raise StoreError(f"cannot use {redact(url)}: {exc}") from None
 
 
@@ -392,5 +443,7 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def _sqlite_begin_immediate(conn: sa.Connection) -> None:
     """Take the write lock at BEGIN: a deferred transaction that reads then writes can fail with
-    "database is locked" under concurrent writers, where busy_timeout cannot help."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    "database is locked" under concurrent writers, where busy_timeout cannot help. A connection
+    marked ``read_only`` (see ``Store.reading``) begins deferred, so readers polling the store
+    (a live session's screens) never queue behind writers or hold them up."""
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")

@@ -93,9 +93,90 @@ def m002_group_sessions(conn: sa.Connection) -> None:
     conn.execute(sa.text("CREATE INDEX ix_attempts_session_code ON attempts (session_code)"))
 
 
+def m003_session_records(conn: sa.Connection) -> None:
+    """A group session's records: who took part, each step the room took, each answer given in it.
+
+    ``session_steps`` keeps the distribution at each decision, the branch followed and why, and the
+    trainer's notes; ``session_answers`` is unique per session, step and learner, so an answer can
+    be neither lost nor counted twice however many terminals answer at once.
+    """
+    meta = sa.MetaData()
+    # The tables referred to, by their keys only: they exist already and are not created here.
+    sa.Table("sessions", meta, sa.Column("code", sa.String(16), primary_key=True))
+    sa.Table("learners", meta, sa.Column("id", sa.String(64), primary_key=True))
+    sa.Table("attempts", meta, sa.Column("id", sa.String(36), primary_key=True))
+    participants = sa.Table(
+        "session_participants",
+        meta,
+        sa.Column("session_code", sa.String(16), sa.ForeignKey("sessions.code"), primary_key=True),
+        sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), primary_key=True),
+        sa.Column("list_no", sa.Integer, nullable=False),
+        sa.Column("attempt_id", sa.String(36), sa.ForeignKey("attempts.id")),
+        sa.Column("present", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("joined_at", sa.String(32)),
+        sa.Column("joined_seq", sa.Integer),
+        sa.Column("left_at", sa.String(32)),
+    )
+    steps = sa.Table(
+        "session_steps",
+        meta,
+        sa.Column("session_code", sa.String(16), sa.ForeignKey("sessions.code"), primary_key=True),
+        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("key", sa.String(100), nullable=False),
+        sa.Column("method", sa.String(16)),  # individual | hands | live
+        sa.Column("counts", sa.Text, nullable=False, server_default="{}"),
+        sa.Column("responses", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("room_choice", sa.Text, nullable=False, server_default="[]"),
+        sa.Column("followed", sa.Text, nullable=False, server_default="[]"),
+        sa.Column("reason", sa.Text),
+        sa.Column("notes", sa.Text),
+        sa.Column("shown_at", sa.String(32), nullable=False),
+        sa.Column("opened_at", sa.String(32)),
+        sa.Column("revealed_at", sa.String(32)),
+        sa.Column("closed_at", sa.String(32)),
+    )
+    answers = sa.Table(
+        "session_answers",
+        meta,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("session_code", sa.String(16), sa.ForeignKey("sessions.code"), nullable=False),
+        sa.Column("seq", sa.Integer, nullable=False),
+        sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False),
+        sa.Column("key", sa.String(100), nullable=False),
+        sa.Column("option_ids", sa.Text, nullable=False, server_default="[]"),
+        sa.Column("free_text", sa.Text),
+        sa.Column("covered", sa.Text, nullable=False, server_default="[]"),
+        sa.Column("entered_by", sa.String(16), nullable=False),  # learner | trainer
+        sa.Column("answered_at", sa.String(32), nullable=False),
+        sa.Column("recorded_at", sa.String(32), nullable=False),
+        sa.UniqueConstraint("session_code", "seq", "learner_id", name="uq_session_answers_step_learner"),
+    )
+    meta.create_all(conn, tables=[participants, steps, answers])
+
+
+def m004_lrs_accepted(conn: sa.Connection) -> None:
+    """What each learning record store has accepted, so the next ``lrs push`` sends only new statements.
+
+    Keyed by the endpoint (without credentials) and the statement's deterministic id.
+    """
+    meta = sa.MetaData()
+    sa.Table(
+        "lrs_accepted",
+        meta,
+        sa.Column("endpoint", sa.String(500), primary_key=True),
+        sa.Column("statement_id", sa.String(36), primary_key=True),
+        sa.Column("attempt_id", sa.String(36), nullable=False, index=True),
+        sa.Column("accepted_at", sa.String(32), nullable=False),
+    )
+    meta.create_all(conn)
+
+
 MIGRATIONS: list[Migration] = [
     m001_learners_attempts_answers,
     m002_group_sessions,
+    m003_session_records,
+    m004_lrs_accepted,
 ]
 
 

@@ -37,6 +37,13 @@ def open_store(where: Locations) -> Any:
     return Store(where.db_url)
 
 
+def open_attempt_store(where: Locations, say: Any = None) -> Any:
+    """The store for taking attempts: if it cannot be reached, this computer's journal stands in (issue 6)."""
+    from ltl_quiz.store.journal import OfflineSafeStore
+
+    return OfflineSafeStore.open(where.db_url, where.journal_dir, say or (lambda _line: None))
+
+
 def resolve_learner(where: Locations, learner_id: str | None, name: str | None, unit: str | None, ask: Prompter | None) -> Learner:
     """The learner from the options, else the remembered one, else asked (and then remembered)."""
     remembered = config.remembered_learner(where.config_file)
@@ -62,7 +69,7 @@ def resolve_learner(where: Locations, learner_id: str | None, name: str | None, 
 
 def _stored_learner(where: Locations, learner_id: str) -> Learner | None:
     """A learner this store already knows, e.g. a colleague who used this terminal before."""
-    store = open_store(where)
+    store = open_attempt_store(where)
     try:
         return store.learner(learner_id)
     finally:
@@ -92,7 +99,7 @@ def run_case(
 
     scenario = load_case(where, case)
     track = track or scenario.audiences[0]
-    store = open_store(where)
+    store = open_attempt_store(where, ui.say)
     try:
         return Runner(store, scenario, ui, prompter).start(learner, track, mode, seed)
     finally:
@@ -102,7 +109,7 @@ def run_case(
 def resume(where: Locations, ui: Renderer, attempt: str | None, prompter: Prompter) -> Any:
     from ltl_quiz.ui.runner import Runner
 
-    store = open_store(where)
+    store = open_attempt_store(where, ui.say)
     try:
         row = _attempt_to_resume(store, where, attempt)
         scenario = load_case(where, row.scenario_id)
@@ -134,10 +141,14 @@ def _attempt_to_resume(store: Any, where: Locations, attempt: str | None) -> Any
         row = store.attempt(attempt)
     else:
         learner = config.remembered_learner(where.config_file)
-        rows = store.attempts(learner.id if learner else None, status="in-progress")
+        rows = [r for r in store.attempts(learner.id if learner else None, status="in-progress") if not r.session_code]
         if not rows:
             raise InputError("no attempt to carry on; start one with 'ltl-quiz run CASE'")
         row = max(rows, key=lambda r: r.updated_at)
+    if row.session_code:  # a group session's record follows the room: it is carried on by rejoining (issue 5)
+        raise InputError(
+            f"attempt {row.id[:8]} is part of group session {row.session_code} and follows the room; a live session is rejoined with 'ltl-quiz session join {row.session_code}'"
+        )
     if row.status != "in-progress":
         raise InputError(f"attempt {row.id[:8]} is {row.status}; only an in-progress attempt can be resumed")
     return row
@@ -246,9 +257,9 @@ def menu(where: Locations, ui: Renderer, prompter: Prompter) -> Any:
     """The guided menu: who, which case, which track, which mode; or carry on an unfinished attempt."""
     learner = resolve_learner(where, None, None, None, prompter)
     ui.say(f"Welcome, {learner.name} ({learner.id}{', ' + learner.unit if learner.unit else ''}).")
-    store = open_store(where)
+    store = open_attempt_store(where, ui.say)
     try:
-        unfinished = store.attempts(learner.id, status="in-progress")
+        unfinished = [r for r in store.attempts(learner.id, status="in-progress") if not r.session_code]
     finally:
         store.close()
     if unfinished:

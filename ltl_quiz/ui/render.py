@@ -203,3 +203,4 @@ class Renderer:
         self.heading("Support and your record")
         self.say(SUPPORT_HINT)
         self.say(f"Your attempt is saved as {attempt_id[:8]}. Your record of it: 'ltl-quiz history --learner {learner_id}'.")
+        self.say(f"Your CPD record of the case studies you have completed: 'ltl-quiz cpd {learner_id} --format html --out cpd.html'.")

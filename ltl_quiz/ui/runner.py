@@ -14,7 +14,7 @@ from ltl_quiz.engine import State
 from ltl_quiz.errors import InputError, LearnerLeft
 from ltl_quiz.language.notes import notes_for
 from ltl_quiz.model import KeyQuestion, Node, Scenario
-from ltl_quiz.store import Store, now
+from ltl_quiz.store import Store, journal, now
 from ltl_quiz.ui.prompts import Left, Prompter
 from ltl_quiz.ui.render import Renderer
 
@@ -31,7 +31,7 @@ class Runner:
     """One learner, one scenario, one attempt."""
 
     def __init__(self, store: Store, scenario: Scenario, ui: Renderer, prompter: Prompter):
-        self.store = store
+        self.store = journal.wrap(store, ui.say)  # a store that cannot be reached hands over to the journal
         self.scenario = scenario
         self.ui = ui
         self.ask = prompter

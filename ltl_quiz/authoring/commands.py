@@ -1,0 +1,70 @@
+"""The authoring commands as library calls: each takes parsed options and returns what to print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ltl_quiz.errors import InputError, ScenarioError
+from ltl_quiz.locations import Locations, checkout_root
+from ltl_quiz.model import Scenario
+
+if TYPE_CHECKING:
+    from ltl_quiz.authoring.testing import TestReport
+
+CHECKOUT_SCHEMA = Path("docs") / "scenario.schema.json"
+
+
+def new_scenario(where: Locations, scenario_id: str, title: str, case_study: int | None, issue: int, out: Path | None) -> str:
+    from ltl_quiz.authoring.skeleton import new_scenario as write_skeleton
+
+    root = checkout_root(where.scenarios.resolve().parent) or checkout_root(Path.cwd())
+    schema = root / CHECKOUT_SCHEMA if root else None
+    path = write_skeleton(scenario_id, title, where.scenarios, out, case_study, issue, where.home, schema)
+    return f"Wrote {path}. Next: edit it, then 'ltl-quiz validate {path}' and 'ltl-quiz graph {path}'."
+
+
+def write_schema(out: Path | None) -> str:
+    from ltl_quiz.authoring.json_schema import schema_text
+    from ltl_quiz.authoring.skeleton import write_shared
+
+    text = schema_text()
+    if out is None:
+        return text
+    try:
+        write_shared(out, text)
+    except OSError as exc:
+        raise InputError(f"cannot write {out} ({exc.strerror}); choose another --out") from None
+    return f"Wrote {out}."
+
+
+def scenario_graph(where: Locations, case: str, fmt: str, track: str | None) -> str:
+    from ltl_quiz.authoring.scenario_map import FORMATS, build_map, render
+
+    if fmt not in FORMATS:
+        raise InputError(f"--format {fmt!r} is not known; use one of: {', '.join(FORMATS)}")
+    scenario = _model(where, case)
+    if track is not None and track not in scenario.audiences:
+        raise InputError(f"track '{track}' is not offered by {scenario.id}; use one of: {', '.join(scenario.audiences)}")
+    return render(build_map(scenario, track), fmt)
+
+
+def test_case(where: Locations, case: str, plans: list[Path], walks: int | None, seed: int, track: str | None) -> TestReport:
+    from ltl_quiz.authoring.testing import test_scenario
+    from ltl_quiz.loader import find_scenario
+
+    for plan in plans:
+        if not plan.is_file():
+            raise InputError(f"{plan}: no such plan file; check the path")
+    return test_scenario(find_scenario(where.scenarios, case), plans, walks, seed, track)
+
+
+def _model(where: Locations, case: str) -> Scenario:
+    """The scenario's model even when its graph has errors: the map is how an author finds them."""
+    from ltl_quiz.loader import find_scenario, parse_scenario
+
+    scenario, _, problems = parse_scenario(find_scenario(where.scenarios, case))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise ScenarioError(errors)
+    return scenario

@@ -1,0 +1,190 @@
+"""A JSON Schema of the scenario format, generated from the model the loader builds.
+
+The dataclasses in ``model.py`` and their type hints are the format (``schema.py`` checks files
+against them); this module walks the same hints, so an editor's checks cannot drift from the
+loader's. The few rules the hints cannot say (ids are slugs, number ranges, at least two options)
+come from ``VALUE_RULES``, each mirroring a check in ``loader.Checks``. Rules that need the whole
+graph (a ``next`` names a real node, flags are set before they are read) stay with ``validate``.
+
+Draft-07, because it is the draft editors' YAML and JSON language servers support best.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+import typing
+from typing import Any, Literal, Union
+
+from ltl_quiz import model
+from ltl_quiz.authoring.field_help import FIELD_HELP
+from ltl_quiz.schema import SLUG, field_spec
+
+DRAFT = "http://json-schema.org/draft-07/schema#"
+ROUTES = list[model.Route]
+
+# (class, YAML key) -> JSON Schema keywords the type hint cannot carry; each mirrors loader.Checks.
+VALUE_RULES: dict[tuple[type, str], dict[str, Any]] = {
+    (model.Scenario, "id"): {"pattern": SLUG.pattern},
+    (model.Scenario, "audiences"): {"minItems": 1, "uniqueItems": True},
+    (model.Scenario, "minutes"): {"minimum": 1, "maximum": 600},
+    (model.Scenario, "pass_mark"): {"minimum": 0, "maximum": 100},
+    (model.Scenario, "version"): {"minimum": 1},
+    (model.Scenario, "nodes"): {"minProperties": 1, "propertyNames": {"pattern": SLUG.pattern}},
+    (model.Source, "issue"): {"minimum": 1},
+    (model.Source, "case_study"): {"minimum": 1},
+    (model.Source, "url"): {"pattern": "^https?://"},
+    (model.Reference, "id"): {"pattern": SLUG.pattern},
+    (model.KeyQuestion, "id"): {"pattern": SLUG.pattern},
+    (model.Option, "id"): {"pattern": SLUG.pattern},
+    (model.Option, "sets"): {"items": {"pattern": SLUG.pattern}},
+    (model.Option, "competencies"): {"propertyNames": {"enum": list(model.COMPETENCIES)}},
+    (model.Node, "options"): {"minItems": 2},
+}
+
+
+def build_schema() -> dict[str, Any]:
+    """The whole schema as a JSON-ready dict; the same every time, so the checked-in copy can be compared."""
+    defs: dict[str, Any] = {
+        "text": {"type": "string", "pattern": r"\S", "description": "Text; not empty."},
+        "routes": _routes(),
+        "Node": _node_dispatch(),
+    }
+    for cls in (model.Source, model.Case, model.Reference, model.KeyQuestion, model.Route, model.Option):
+        defs[cls.__name__] = _object(cls)
+    defs["DecisionOption"] = _decision_option(defs["Option"])
+    defs["MultiOption"] = _multi_option(defs["Option"])
+    for node_type in model.NODE_FIELDS:
+        defs[f"{node_type}_node"] = _node(node_type)
+    root = _object(model.Scenario)
+    return {
+        "$schema": DRAFT,
+        "title": "ltl-quiz scenario",
+        "description": "One Learning the Lessons case study as a branching scenario (docs/scenario-format.md).",
+        **root,
+        "definitions": defs,
+    }
+
+
+def schema_text() -> str:
+    return json.dumps(build_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _object(cls: type, keys: set[str] | None = None, required: set[str] | None = None) -> dict[str, Any]:
+    """An object schema for a dataclass: its YAML keys, their types, and no others."""
+    spec = field_spec(cls)
+    properties: dict[str, Any] = {}
+    needed: list[str] = []
+    for name, (key, hint) in spec.items():
+        if keys is not None and key not in keys:
+            continue
+        properties[key] = _field(cls, key, hint)
+        if (required is not None and key in required) or (required is None and _required(cls, name)):
+            needed.append(key)
+    out: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
+    if needed:
+        out["required"] = needed
+    return out
+
+
+def _field(cls: type, key: str, hint: Any) -> dict[str, Any]:
+    schema = _hint(hint)
+    rules = VALUE_RULES.get((cls, key))
+    if rules:
+        schema = _merge(schema, rules)
+    help_text = FIELD_HELP.get(cls, {}).get(key)
+    if help_text:
+        schema = {"description": help_text, **schema} if "$ref" not in schema else {"description": help_text, "allOf": [schema]}
+    return schema
+
+
+def _merge(schema: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
+    """Add rules to a schema; beside a ``$ref`` (ignored by draft-07) they go in an ``allOf``."""
+    if "$ref" in schema:
+        return {"allOf": [schema, rules]}
+    if "items" in rules and "items" in schema:
+        return {**schema, **{k: v for k, v in rules.items() if k != "items"}, "items": _merge(schema["items"], rules["items"])}
+    return {**schema, **rules}
+
+
+def _hint(hint: Any) -> dict[str, Any]:
+    """The JSON Schema for one type hint, following the same cases as ``schema.Builder.build``."""
+    origin = typing.get_origin(hint)
+    if origin in (Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        inner = {"$ref": "#/definitions/routes"} if args == [ROUTES] else _hint(args[0])
+        return {"anyOf": [inner, {"type": "null"}]} if len(args) < len(typing.get_args(hint)) else inner
+    if origin is Literal:
+        return {"enum": list(typing.get_args(hint))}
+    if origin is list:
+        return {"type": "array", "items": _hint(typing.get_args(hint)[0])}
+    if origin is dict:
+        key_hint, value_hint = typing.get_args(hint)
+        keys = {"enum": list(typing.get_args(key_hint))} if typing.get_origin(key_hint) is Literal else {"type": "string", "pattern": r"\S"}
+        return {"type": "object", "propertyNames": keys, "additionalProperties": _hint(value_hint)}
+    if dataclasses.is_dataclass(hint):
+        return {"$ref": f"#/definitions/{hint.__name__}"}
+    if hint is str:
+        return {"$ref": "#/definitions/text"}
+    if hint is bool:
+        return {"type": "boolean"}
+    if hint is int:
+        return {"type": "integer"}
+    raise TypeError(f"no JSON Schema for {hint!r}: teach ltl_quiz.authoring.json_schema this type")
+
+
+def _required(cls: type, name: str) -> bool:
+    f = next(f for f in dataclasses.fields(cls) if f.name == name)
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
+def _routes() -> dict[str, Any]:
+    return {
+        "description": "A node id, or a list of routes tried in order; the first that matches wins.",
+        "anyOf": [{"$ref": "#/definitions/text"}, {"type": "array", "items": {"$ref": "#/definitions/Route"}}],
+    }
+
+
+def _node_dispatch() -> dict[str, Any]:
+    """A node's allowed and required fields depend on its ``type`` (``model.NODE_FIELDS``)."""
+    return {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"enum": list(model.NODE_FIELDS), "description": FIELD_HELP[model.Node]["type"]}},
+        "allOf": [
+            {
+                "if": {"properties": {"type": {"const": node_type}}, "required": ["type"]},
+                "then": {"$ref": f"#/definitions/{node_type}_node"},
+            }
+            for node_type in model.NODE_FIELDS
+        ],
+    }
+
+
+def _node(node_type: str) -> dict[str, Any]:
+    required, allowed = model.NODE_FIELDS[node_type]
+    schema = _object(model.Node, keys=allowed, required=required)
+    schema["properties"]["type"] = {"const": node_type}
+    schema["required"] = sorted(required | {"type"}, key=list(schema["properties"]).index)
+    option = {"decision": "DecisionOption", "multi": "MultiOption"}.get(node_type)
+    if option:
+        options = schema["properties"]["options"]
+        options["items"] = {"$ref": f"#/definitions/{option}"}
+    if node_type == "decision":  # without a node-level next, every option needs its own
+        has_next = {"required": ["next"], "properties": {"next": {"not": {"type": "null"}}}}
+        schema["if"] = {"not": has_next}
+        schema["then"] = {"properties": {"options": {"items": has_next}}}
+    return schema
+
+
+def _decision_option(option: dict[str, Any]) -> dict[str, Any]:
+    properties = dict(option["properties"])
+    properties["points"] = {**properties["points"], "minimum": 0}
+    return {**option, "properties": properties}
+
+
+def _multi_option(option: dict[str, Any]) -> dict[str, Any]:
+    properties = dict(option["properties"])
+    properties["next"] = {"type": "null", "description": "Multi options share the node's 'next'; leave this out."}
+    return {**option, "properties": properties}

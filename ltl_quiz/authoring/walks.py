@@ -1,0 +1,107 @@
+"""Seeded random walks: take random choices through a scenario and check each ends cleanly.
+
+A plan tests the paths an author thought of; walks find the ones they did not. Every walk is
+reproducible from its seed, and a failing walk is printed as a plan run the author can keep.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from ltl_quiz import engine
+from ltl_quiz.errors import InputError
+from ltl_quiz.model import Scenario
+
+REFLECTION_TEXT = "An answer written by a random walk."
+
+
+@dataclass
+class Walk:
+    """One random walk: where it went, how it ended, and what (if anything) was wrong."""
+
+    index: int
+    track: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    ending: str | None = None
+    score: int | None = None
+    percentage: float | None = None
+    passed: bool | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def as_run(self) -> dict[str, Any]:
+        """The walk as a plan run, so a failure can be replayed and kept as a regression test."""
+        expect = {"ending": self.ending, "passed": self.passed, "score": self.score, "percentage": self.percentage}
+        return {"name": f"random walk {self.index}, {self.track} track", "track": self.track, "answers": self.answers, "expect": expect}
+
+
+def random_walks(scenario: Scenario, count: int, seed: int, tracks: list[str]) -> list[Walk]:
+    """``count`` walks on each track, each from its own generator seeded by (seed, track, index)."""
+    if count < 1:
+        raise InputError(f"--walk {count}: give a number of walks from 1")
+    return [walk(scenario, track, random.Random(f"{seed}:{track}:{i}"), i) for track in tracks for i in range(1, count + 1)]
+
+
+def walk(scenario: Scenario, track: str, rng: random.Random, index: int) -> Walk:
+    out = Walk(index, track)
+    state = engine.start(scenario, track, "practice", seed=0)
+    limit = 4 * len(scenario.nodes) + 10
+    try:
+        for _ in range(limit):
+            node = engine.current(scenario, state)
+            if not node.on_track(track):
+                out.problem = f"reached '{node.id}', a {node.track}-only node, on the {track} track"
+                return out
+            if node.type == "end":
+                break
+            state = engine.answer(scenario, state, _respond(scenario, node, rng, out.answers))[0]
+        else:
+            out.problem = f"no ending after {limit} steps: a route loops back on itself"
+            return out
+        for kq in engine.pending_key_questions(scenario, state):
+            response = _reflection(len(kq.model_points), rng)
+            out.answers[kq.id] = {"text": response.text, "covered": [i + 1 for i in response.covered]}
+            state = engine.reflect(scenario, state, kq.id, response)
+    except InputError as exc:
+        out.problem = str(exc)
+        return out
+    result = engine.result(scenario, state)
+    out.ending, out.score, out.percentage, out.passed = result.ending, result.score, result.percentage, result.passed
+    out.problem = _check(scenario, state, result)
+    return out
+
+
+def _respond(scenario: Scenario, node: Any, rng: random.Random, answers: dict[str, Any]) -> engine.Response:
+    if node.type == "passage":
+        return engine.Continue()
+    if node.type == "reflection":
+        response = _reflection(len(scenario.key_question(node.key_question).model_points), rng)
+        answers[node.id] = {"text": response.text, "covered": [i + 1 for i in response.covered]}
+        return response
+    ids = [o.id for o in node.options]
+    picked = [rng.choice(ids)] if node.type == "decision" else [i for i in ids if rng.random() < 0.5]
+    answers[node.id] = picked[0] if node.type == "decision" else picked
+    return engine.Choose(picked)
+
+
+def _reflection(points: int, rng: random.Random) -> engine.Reflect:
+    return engine.Reflect(REFLECTION_TEXT, sorted(i for i in range(points) if rng.random() < 0.5))
+
+
+def _check(scenario: Scenario, state: engine.State, result: engine.Result) -> str | None:
+    """The figures a learner would see must make sense: the checks a broken scenario or engine fails."""
+    if not engine.finished(scenario, state):
+        return "the walk ended with key questions unanswered"
+    if not 0 <= result.score <= result.best:
+        return f"score {result.score} is outside 0 to {result.best}, the best reachable"
+    if not 0 <= result.percentage <= 100:
+        return f"percentage {result.percentage} is outside 0 to 100"
+    chose_critical = any(a.critical for a in state.answers)
+    if result.passed and (chose_critical or result.percentage < scenario.pass_mark):
+        return "the attempt passed despite a critical option or a score under the pass mark"
+    return None

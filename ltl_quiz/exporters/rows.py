@@ -1,0 +1,293 @@
+"""The row model every tabular export shares: columns, the rows themselves, and spreadsheet safety.
+
+Rows are plain tuples of Python values (text, numbers, booleans, ISO 8601 UTC text for times,
+None for nothing), built one at a time from the streaming queries. Each writer (csv, json, xlsx)
+only changes how a value is written, so every format carries exactly the same data.
+
+Spreadsheet safety: a cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return would be read by Excel or LibreOffice as a formula (CSV/formula injection). ``neutralise``
+puts an apostrophe before such text, the OWASP advice, for the csv and xlsx writers; JSON keeps
+the text exactly as written.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ltl_quiz.exporters.scenarios import ScenarioLibrary
+from ltl_quiz.model import COMPETENCIES
+from ltl_quiz.pseudonym import Pseudonymiser
+from ltl_quiz.store import Store
+from ltl_quiz.store.queries import CHOICE_KINDS, REFLECTION_KINDS, Filters, answers_query, attempts_query, stream
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+WHATS = ("completions", "answers", "reflections")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its machine key (csv header, JSON key), its label for people (xlsx) and its kind."""
+
+    key: str
+    label: str
+    kind: str = "text"  # text | int | float | bool | datetime
+    width: int = 16
+
+
+def neutralise(value: str | None) -> str | None:
+    """Text that a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    if value and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _same(value: str | None) -> str | None:
+    return value
+
+
+class People:
+    """Who is named in a row: staff numbers and trainers as they are, or as pseudonyms with names dropped."""
+
+    def __init__(self, pseudonymiser: Pseudonymiser | None = None):
+        self.pseudonymiser = pseudonymiser
+
+    @property
+    def pseudonymised(self) -> bool:
+        return self.pseudonymiser is not None
+
+    def learner(self, learner_id: str) -> str:
+        return self.pseudonymiser(learner_id) if self.pseudonymiser else learner_id
+
+    def name(self, name: str | None) -> str | None:
+        return None if self.pseudonymiser else name
+
+    def trainer(self, trainer: str | None) -> str | None:
+        if trainer is None or not self.pseudonymiser:
+            return trainer
+        return self.pseudonymiser("trainer:" + trainer)
+
+
+_ATTEMPT = (
+    Column("attempt_id", "Attempt ID", width=38),
+    Column("learner_id", "Learner ID"),
+    Column("name", "Name", width=22),
+    Column("unit", "Unit", width=26),
+    Column("scenario_id", "Scenario", width=30),
+)
+_SESSION = (Column("session_code", "Session code", width=12), Column("trainer", "Trainer", width=22))
+
+COMPLETIONS: tuple[Column, ...] = (
+    *_ATTEMPT,
+    Column("scenario_title", "Title", width=40),
+    Column("scenario_version", "Version", "int", 9),
+    Column("scenario_sha256", "Scenario SHA-256", width=20),
+    Column("track", "Track", width=10),
+    Column("mode", "Mode", width=10),
+    Column("status", "Status", width=12),
+    Column("started", "Started (UTC)", "datetime", 20),
+    Column("finished", "Finished (UTC)", "datetime", 20),
+    Column("minutes_spent", "Minutes spent", "float", 10),
+    Column("score", "Score", "int", 8),
+    Column("best_score", "Best reachable", "int", 10),
+    Column("percentage", "Percentage", "float", 10),
+    Column("passed", "Passed", "bool", 8),
+    Column("critical_failures", "Critical failures", "int", 10),
+    Column("critical_choices", "Critical choices", width=30),
+    *(Column(f"competency_{tag}", tag.replace("_", " ").capitalize(), "int", 12) for tag in COMPETENCIES),
+    *_SESSION,
+    Column("ending", "Ending", width=24),
+)
+
+ANSWERS: tuple[Column, ...] = (
+    *_ATTEMPT,
+    Column("scenario_version", "Version", "int", 9),
+    Column("track", "Track", width=10),
+    Column("mode", "Mode", width=10),
+    *_SESSION,
+    Column("seq", "Step", "int", 6),
+    Column("node_id", "Node", width=26),
+    Column("kind", "Kind", width=12),
+    Column("question", "Question", width=50),
+    Column("chosen_option_ids", "Chosen option IDs", width=26),
+    Column("chosen_option", "Option chosen", width=50),
+    Column("recommended_option_ids", "Recommended option IDs", width=26),
+    Column("recommended_option", "Recommended option", width=50),
+    Column("points", "Points", "int", 8),
+    Column("best_points", "Best points", "int", 8),
+    Column("critical", "Critical", "bool", 8),
+    Column("written_answer", "Written answer", width=50),
+    Column("shown_at", "Shown (UTC)", "datetime", 20),
+    Column("answered_at", "Answered (UTC)", "datetime", 20),
+    Column("seconds_taken", "Seconds taken", "float", 10),
+)
+
+REFLECTIONS: tuple[Column, ...] = (
+    *_ATTEMPT,
+    Column("track", "Track", width=10),
+    *_SESSION,
+    Column("node_id", "Node", width=26),
+    Column("key_question_id", "Key question ID", width=26),
+    Column("question", "Key question", width=50),
+    Column("answer", "Answer", width=60),
+    Column("model_points_ticked", "Model points ticked", "int", 10),
+    Column("model_points_total", "Model points", "int", 10),
+    Column("model_points_covered", "Points covered", width=50),
+    Column("model_points_missed", "Points not covered", width=50),
+    Column("answered_at", "Answered (UTC)", "datetime", 20),
+)
+
+SHEETS: dict[str, tuple[Column, ...]] = {"completions": COMPLETIONS, "answers": ANSWERS, "reflections": REFLECTIONS}
+
+
+def minutes(seconds: float | None) -> float:
+    return round((seconds or 0.0) / 60.0, 1)
+
+
+def rows(what: str, store: Store, filters: Filters, library: ScenarioLibrary, people: People, safe: bool) -> Iterator[tuple]:
+    """The rows of one sheet; ``safe`` neutralises text for spreadsheets."""
+    build = {"completions": completion_rows, "answers": answer_rows, "reflections": reflection_rows}[what]
+    return build(store, filters, library, people, neutralise if safe else _same)
+
+
+def completion_rows(store: Store, filters: Filters, library: ScenarioLibrary, people: People, s: Callable) -> Iterator[tuple]:
+    for r in stream(store, attempts_query(filters)):
+        competencies = json.loads(r.competencies or "{}")
+        critical = json.loads(r.critical_failures or "[]")
+        yield (
+            r.id,
+            s(people.learner(r.learner_id)),
+            s(people.name(r.learner_name)),
+            s(r.learner_unit),
+            r.scenario_id,
+            s(r.scenario_title),
+            r.scenario_version,
+            r.scenario_sha256,
+            r.track,
+            r.mode,
+            r.status,
+            r.started_at,
+            r.finished_at,
+            minutes(r.active_seconds),
+            r.score,
+            r.best_score,
+            r.percentage,
+            None if r.passed is None else bool(r.passed),
+            len(critical),
+            s("; ".join(f"{node}: {option}" for node, option in critical)) or None,
+            *(competencies.get(tag, 0) for tag in COMPETENCIES),
+            s(r.session_code),
+            s(people.trainer(r.trainer)),
+            r.ending,
+        )
+
+
+def flat_row(
+    prefix: tuple, seq: int, text: tuple, points: int, critical: Any, written: str | None, shown: str, answered: str, seconds: float
+) -> tuple:
+    """An answers row as one flat tuple: the shape every writer but the fast CSV path takes."""
+    return (*prefix, seq, *text[0], points, text[1], bool(critical), written, shown, answered, seconds)
+
+
+def answer_rows(
+    store: Store,
+    filters: Filters,
+    library: ScenarioLibrary,
+    people: People,
+    s: Callable,
+    pack: Callable[[tuple], Any] = tuple,
+    shape: Callable[..., Any] = flat_row,
+) -> Iterator[Any]:
+    """One row per decision, multi and reflection answer (never passages): the hot loop of a big export.
+
+    Everything that is the same for an attempt (learner, scenario, session), or for one choice at
+    one node (question and option wording), is worked out once, passed through ``pack`` (the CSV
+    writer packs it into ready-quoted text) and reused; per row there is one dictionary look-up
+    and one call of ``shape``, which lays the row out for the writer.
+    """
+    current = None
+    prefix: Any = ()
+    texts: dict[tuple[str, str, str, str], tuple[Any, int | None]] = {}
+    for (
+        attempt_id,
+        learner_id,
+        name,
+        unit,
+        scenario_id,
+        version,
+        track,
+        mode,
+        session_code,
+        trainer,
+        seq,
+        node_id,
+        kind,
+        option_ids,
+        free_text,
+        _covered,
+        points,
+        critical,
+        shown_at,
+        answered_at,
+        seconds,
+    ) in stream(store, answers_query(filters)):
+        if attempt_id != current:
+            current = attempt_id
+            learner = people.learner(learner_id)
+            prefix = pack(
+                (
+                    attempt_id,
+                    s(learner),
+                    s(people.name(name)),
+                    s(unit),
+                    scenario_id,
+                    version,
+                    track,
+                    mode,
+                    s(session_code),
+                    s(people.trainer(trainer)),
+                )
+            )
+        key = (scenario_id, node_id, kind, option_ids)
+        text = texts.get(key)
+        if text is None:
+            words, best = _answer_text(library, key, s)
+            text = texts[key] = (pack((node_id, kind, *words)), best)
+        yield shape(prefix, seq, text, points, critical, s(free_text) if free_text else None, shown_at, answered_at, seconds)
+
+
+def _answer_text(library: ScenarioLibrary, key: tuple[str, str, str, str], s: Callable) -> tuple[tuple, int | None]:
+    scenario_id, node_id, kind, option_ids = key
+    if kind in CHOICE_KINDS:
+        c = library.choice(scenario_id, node_id, option_ids)
+        return (s(c.question), s(c.chosen_ids), s(c.chosen), s(c.recommended_ids) or None, s(c.recommended) or None), c.best_points
+    q = library.key_question(scenario_id, node_id, kind)
+    return (s(q.text), None, None, None, None), None
+
+
+def reflection_rows(store: Store, filters: Filters, library: ScenarioLibrary, people: People, s: Callable) -> Iterator[tuple]:
+    for r in stream(store, answers_query(filters, REFLECTION_KINDS)):
+        q = library.key_question(r.scenario_id, r.node_id, r.kind)
+        covered = sorted(set(json.loads(r.covered or "[]")))
+        known = q.model_points
+        yield (
+            r.attempt_id,
+            s(people.learner(r.learner_id)),
+            s(people.name(r.learner_name)),
+            s(r.learner_unit),
+            r.scenario_id,
+            r.track,
+            s(r.session_code),
+            s(people.trainer(r.trainer)),
+            r.node_id,
+            q.id,
+            s(q.text),
+            s(r.free_text),
+            len(covered),
+            len(known) if known else None,
+            s(" | ".join(known[i] for i in covered if i < len(known))) if known else s(", ".join(str(i + 1) for i in covered)),
+            s(" | ".join(p for i, p in enumerate(known) if i not in covered)) if known else None,
+            r.answered_at,
+        )

@@ -1,0 +1,233 @@
+"""xAPI 1.0.3 statements for every attempt, for a learning record store (LRS).
+
+Per attempt, in order: ``attempted`` when it began; ``answered`` for each decision, multi and
+reflection (a ``cmi.interaction`` activity: ``choice`` with the recommended options as its
+``correctResponsesPattern``, or ``long-fill-in`` for written answers); then, once completed,
+``completed`` and ``passed`` or ``failed`` with the score and the time on task.
+
+Statement ids are name-based UUIDs (version 5) of the attempt and the step, so the same attempt
+always yields the same ids: an LRS keeps one copy however often it is exported or pushed.
+Activity ids live under the configurable home page, so a force can use an address it controls.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from ltl_quiz.errors import InputError
+from ltl_quiz.exporters.rows import People
+from ltl_quiz.exporters.scenarios import ScenarioLibrary
+from ltl_quiz.model import Scenario
+from ltl_quiz.store import Store
+from ltl_quiz.store.queries import CHOICE_KINDS, Filters, attempts_with_answers
+
+VERSION = "1.0.3"
+NAMESPACE = uuid.UUID("6c0c1f5e-3b0a-5d4e-9a51-4c5471757a21")  # ltl-quiz's own, fixed for ever
+DEFAULT_HOME_PAGE = "https://ltl-quiz.invalid"
+LANGUAGE = "en-GB"
+ADL = "http://adlnet.gov/expapi/verbs/"
+VERBS = {name: {"id": ADL + name, "display": {LANGUAGE: name}} for name in ("attempted", "answered", "completed", "passed", "failed")}
+INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
+
+
+@dataclass(frozen=True)
+class XapiSettings:
+    """Where accounts and activities live: the ``homePage`` of every actor's account and the root of activity ids."""
+
+    home_page: str = DEFAULT_HOME_PAGE
+
+    @classmethod
+    def checked(cls, home_page: str | None) -> XapiSettings:
+        value = (home_page or DEFAULT_HOME_PAGE).rstrip("/")
+        if not value.startswith(("https://", "http://")) or " " in value or len(value) < 10:
+            raise InputError(f"--home-page {value!r} is not a web address; give your force's, e.g. https://learning.example.police.uk")
+        return cls(value)
+
+    def iri(self, *parts: str) -> str:
+        return "/".join([self.home_page, "xapi", *(quote(p, safe="") for p in parts)])
+
+
+def statements(
+    store: Store, filters: Filters, library: ScenarioLibrary, people: People, settings: XapiSettings
+) -> Iterator[dict[str, Any]]:
+    """Every statement for the attempts ``filters`` selects, one attempt's worth in memory at a time."""
+    for attempt, answer_rows in attempts_with_answers(store, filters):
+        yield from AttemptStatements(attempt, answer_rows, library, people, settings).all()
+
+
+class AttemptStatements:
+    """The statements of one attempt; everything shared between them (actor, context) is built once."""
+
+    def __init__(self, attempt: Any, answer_rows: list[Any], library: ScenarioLibrary, people: People, settings: XapiSettings):
+        self.a = attempt
+        self.answers = answer_rows
+        self.library = library
+        self.settings = settings
+        self.scenario: Scenario | None = library.get(attempt.scenario_id)
+        self.actor = _agent(settings, people.learner(attempt.learner_id), people.name(attempt.learner_name))
+        trainer = people.trainer(attempt.trainer)
+        self.instructor = _agent(settings, _slug(trainer), None if people.pseudonymised else trainer) if trainer else None
+        issue = self.scenario.source.issue if self.scenario else 39
+        self.course = {"objectType": "Activity", "id": settings.iri("courses", f"learning-the-lessons-{issue}")}
+        self.activity = {"objectType": "Activity", "id": settings.iri("scenarios", attempt.scenario_id)}
+
+    def all(self) -> Iterator[dict[str, Any]]:
+        a = self.a
+        yield self._statement("attempted", self._scenario_object(), a.started_at, parent=self.course)
+        for row in self.answers:
+            yield self._answered(row)
+        if a.status == "completed" and a.finished_at:
+            duration = iso_duration(a.active_seconds)
+            yield self._statement(
+                "completed", self._scenario_object(), a.finished_at, {"completion": True, "duration": duration}, parent=self.course
+            )
+            yield self._statement(
+                "passed" if a.passed else "failed", self._scenario_object(), a.finished_at, self._final(duration), parent=self.course
+            )
+
+    def _final(self, duration: str) -> dict[str, Any]:
+        a = self.a
+        score: dict[str, Any] = {"scaled": round(max(-1.0, min(1.0, (a.percentage or 0.0) / 100.0)), 4), "raw": a.score}
+        if a.best_score and a.best_score > 0 and 0 <= a.score <= a.best_score:
+            score.update(min=0, max=a.best_score)
+        return {"score": score, "success": bool(a.passed), "completion": True, "duration": duration}
+
+    def _answered(self, row: Any) -> dict[str, Any]:
+        if row.kind in CHOICE_KINDS:
+            obj, result = self._choice(row)
+        else:
+            obj, result = self._reflection(row)
+        result["duration"] = iso_duration(row.seconds)
+        return self._statement(
+            "answered", obj, row.answered_at, result, parent=self.activity, grouping=self.course, key=f"{row.node_id}/{row.seq}"
+        )
+
+    def _choice(self, row: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        chosen = json.loads(row.option_ids or "[]")
+        node = self.scenario.nodes.get(row.node_id) if self.scenario else None
+        definition: dict[str, Any] = {"type": INTERACTION, "interactionType": "choice"}
+        best = None
+        if node is not None and node.type in ("decision", "multi"):
+            definition["name"] = {LANGUAGE: _short(node.prompt or node.id)}
+            definition["choices"] = [{"id": o.id, "description": {LANGUAGE: " ".join(o.text.split())}} for o in node.options]
+            definition["correctResponsesPattern"] = ["[,]".join(node.recommended)]
+            best = self.library.choice(self.a.scenario_id, row.node_id, row.option_ids).best_points
+        else:
+            definition["name"] = {LANGUAGE: row.node_id}
+        obj = {
+            "objectType": "Activity",
+            "id": self.settings.iri("scenarios", self.a.scenario_id, "decisions", row.node_id),
+            "definition": definition,
+        }
+        result: dict[str, Any] = {"response": "[,]".join(chosen)}
+        if best is not None and best > 0 and 0 <= row.points <= best:
+            result["score"] = {"scaled": round(row.points / best, 4), "raw": row.points, "min": 0, "max": best}
+            result["success"] = row.points == best and not row.critical
+        return obj, result
+
+    def _reflection(self, row: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        q = self.library.key_question(self.a.scenario_id, row.node_id, row.kind)
+        definition = {
+            "type": INTERACTION,
+            "interactionType": "long-fill-in",
+            "name": {LANGUAGE: _short(q.text)},
+            "description": {LANGUAGE: q.text},
+        }
+        obj = {
+            "objectType": "Activity",
+            "id": self.settings.iri("scenarios", self.a.scenario_id, "key-questions", q.id),
+            "definition": definition,
+        }
+        covered = sorted(set(json.loads(row.covered or "[]")))
+        result: dict[str, Any] = {
+            "response": row.free_text or "",
+            "extensions": {self.settings.iri("extensions", "model-points-covered"): covered},
+        }
+        return obj, result
+
+    def _scenario_object(self) -> dict[str, Any]:
+        definition: dict[str, Any] = {"type": "http://adlnet.gov/expapi/activities/simulation", "name": {LANGUAGE: self.a.scenario_title}}
+        if self.scenario is not None:
+            definition["description"] = {LANGUAGE: " ".join(self.scenario.summary.split())}
+        return {**self.activity, "definition": definition}
+
+    def _statement(
+        self,
+        verb: str,
+        obj: dict[str, Any],
+        when: str,
+        result: dict[str, Any] | None = None,
+        *,
+        parent: dict,
+        grouping: dict | None = None,
+        key: str | None = None,
+    ) -> dict[str, Any]:
+        a = self.a
+        context: dict[str, Any] = {
+            "registration": a.id,
+            "contextActivities": {"parent": [parent], **({"grouping": [grouping]} if grouping else {})},
+            "revision": str(a.scenario_version),
+            "platform": "ltl-quiz",
+            "language": LANGUAGE,
+            "extensions": self._extensions(),
+        }
+        if self.instructor:
+            context["instructor"] = self.instructor
+        statement: dict[str, Any] = {
+            "id": str(uuid.uuid5(NAMESPACE, f"{a.id}/{key or verb}")),
+            "actor": self.actor,
+            "verb": VERBS[verb],
+            "object": obj,
+            "context": context,
+            "timestamp": when,
+            "version": VERSION,
+        }
+        if result:
+            statement["result"] = result
+        return statement
+
+    def _extensions(self) -> dict[str, Any]:
+        ext = {
+            self.settings.iri("extensions", "track"): self.a.track,
+            self.settings.iri("extensions", "mode"): self.a.mode,
+            self.settings.iri("extensions", "scenario-sha256"): self.a.scenario_sha256,
+        }
+        if self.a.session_code:
+            ext[self.settings.iri("extensions", "session")] = self.a.session_code
+        return ext
+
+
+def _agent(settings: XapiSettings, account_name: str, name: str | None) -> dict[str, Any]:
+    agent: dict[str, Any] = {"objectType": "Agent", "account": {"homePage": settings.home_page, "name": account_name}}
+    if name:
+        agent["name"] = name
+    return agent
+
+
+def _slug(trainer: str | None) -> str:
+    """An account name for a trainer known only by name: lower case, words joined by hyphens."""
+    return "-".join("".join(ch if ch.isalnum() else " " for ch in (trainer or "").lower()).split()) or "trainer"
+
+
+def _short(text: str, limit: int = 250) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def iso_duration(seconds: float | None) -> str:
+    """ISO 8601 duration to the hundredth of a second (the precision xAPI keeps), e.g. PT1H2M3.45S."""
+    centis = max(0, round((seconds or 0.0) * 100))
+    hours, centis = divmod(centis, 360000)
+    mins, centis = divmod(centis, 6000)
+    secs = f"{centis // 100}.{centis % 100:02d}".rstrip("0").rstrip(".")
+    return "PT" + (f"{hours}H" if hours else "") + (f"{mins}M" if mins else "") + f"{secs}S"
+
+
+def parse_timestamp(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -1,0 +1,270 @@
+"""The trainer's screen in a live session: who has joined, who has answered, and the trainer's keys.
+
+The screen polls the store (every ``POLL_SECONDS``) and redraws a board with rich Live, or prints
+one line per event in plain mode, while it waits for the trainer: Enter moves the room on (start,
+open, reveal, next), ``p`` pauses. It never shows what anyone chose until the reveal.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from ltl_quiz.model import KeyQuestion, Node
+from ltl_quiz.sessions import tally
+from ltl_quiz.sessions.model import SessionState, Step
+from ltl_quiz.sessions.ui_trainer import PauseRequested, TrainerScreen
+from ltl_quiz.sessions.view import SessionView, clock
+from ltl_quiz.store.sessions import ParticipantRow
+from ltl_quiz.ui.prompts import Left
+
+POLL_SECONDS = 0.1  # the host sees an answer at most this long after it is saved (plus the read)
+
+
+@dataclass
+class Snapshot:
+    """One poll of the room."""
+
+    here: list[ParticipantRow]
+    gone: list[ParticipantRow]
+    answered: set[str]
+    expected: list[ParticipantRow]  # on the roster, not yet joined
+
+    @property
+    def done(self) -> int:
+        return sum(1 for p in self.here if p.learner_id in self.answered)
+
+    @property
+    def everyone(self) -> bool:
+        return bool(self.here) and self.done == len(self.here)
+
+
+def seconds_since(stamp: str | None) -> float:
+    if not stamp:
+        return 0.0
+    then = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return max(0.0, (datetime.now(UTC) - then).total_seconds())
+
+
+class LiveHost(TrainerScreen):
+    """Every learner at their own terminal; the trainer controls the pace."""
+
+    kind = "live"
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.seen_here: set[str] = set()  # who the plain board has announced, across steps
+        self.seen_gone: set[str] = set()
+
+    def prepare(self) -> None:
+        row = self.sessions.session(self.code)
+        if not self.view.plain:
+            self.view.console.clear()
+        self.view.join_code(self.code, self.scenario, row.track, row.trainer)
+        if self.fresh:
+            self.opening(row.track)
+        if row.state.phase == "lobby":
+            self.board(None, "lobby")
+            self.sessions.begin(self.code, self.scenario, 0)
+
+    def go_on(self, key: str, message: str) -> None:
+        self.wait_key(f"{message}: press Enter (p pauses the session).")
+
+    def open_choice(self, step: Step) -> None:
+        self.wait_key("Press Enter to open this decision for answers (p pauses the session).")
+        self.sessions.open(self.code, self.scenario, step.seq)
+
+    def collect(self, step: Step, node: Node) -> tuple[tally.Distribution | None, str]:
+        self.board(step, "answers")
+        return None, "live"
+
+    def discuss(self, step: Step, kq: KeyQuestion, state: SessionState) -> None:
+        self.board(step, "reflections", state.discussion_minutes, state.opened_at)
+
+    # -- keys and the board -----------------------------------------------------------------------
+    def _key(self, timeout: float) -> bool:
+        """Wait for a key: True for Enter; raises to pause or when the trainer's input has gone."""
+        key = self.keys.wait(timeout)
+        if key is None:
+            return False
+        if key == "":
+            raise Left()
+        word = key.strip().lower()
+        if word in ("p", "pause"):
+            raise PauseRequested
+        if word:
+            self.view.say("Press Enter to go on, or p to pause the session.")
+            return False
+        return True
+
+    def wait_key(self, message: str) -> None:
+        self.view.say(message, "bold")
+        while not self._key(3600):
+            pass
+
+    def board(self, step: Step | None, mode: str, minutes: float | None = None, opened_at: str | None = None) -> None:
+        """Redraw who is here and who has answered until the trainer presses Enter."""
+        seq = step.seq if step else 0
+        if self.view.plain:
+            shown: Any = PlainBoard(self.view, mode, self.seen_here, self.seen_gone)
+        else:
+            shown = RichBoard(self.view, self.code, mode)
+        started = time.monotonic() - seconds_since(opened_at)
+        holding = getattr(self.keys, "holding", None)
+        with shown, holding() if holding else contextlib.nullcontext():
+            while True:
+                _, people, answers = self.sessions.poll(self.code, seq)
+                here = [p for p in people if p.here]
+                gone = [p for p in people if p.present and not p.here]
+                answered = {a.learner_id for a in answers} if mode != "lobby" else set()
+                left = minutes * 60 - (time.monotonic() - started) if minutes else None
+                expected = [p for p in people if not p.present]
+                shown.update(Snapshot(here, gone, answered, expected), left)
+                if self._key(POLL_SECONDS):
+                    return
+
+
+class PlainBoard:
+    """The board as lines: one per event, so a screen reader (or a log) reads it in order."""
+
+    HINTS: ClassVar[dict[str, str]] = {
+        "lobby": "Waiting for learners to join. Press Enter to start when everyone is in (p pauses the session).",
+        "answers": "Open for answers. Press Enter to reveal them (p pauses the session).",
+        "reflections": "Learners can write their reflections. Press Enter when the discussion is over (p pauses the session).",
+    }
+
+    def __init__(self, view: SessionView, mode: str, here: set[str], gone: set[str]):
+        self.view = view
+        self.mode = mode
+        self.here = here
+        self.gone = gone
+        self.answered: set[str] = set()
+        self.said_everyone = 0  # how many had answered when "everyone has answered" was last said
+        self.minutes_said: int | None = None
+        self.time_up = False
+        self.told_expected = False
+
+    def __enter__(self) -> PlainBoard:
+        self.view.say(self.HINTS[self.mode], "bold")
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+    def update(self, snap: Snapshot, left: float | None) -> None:
+        say = self.view.say
+        if self.mode == "lobby" and snap.expected and not self.told_expected:
+            self.told_expected = True
+            say(f"On the roster, not yet joined: {', '.join(p.name for p in snap.expected)}.")
+        for p in snap.here:
+            if p.learner_id not in self.here:
+                self.here.add(p.learner_id)
+                self.gone.discard(p.learner_id)
+                say(f"{p.name} has joined ({len(snap.here)} here).")
+        for p in snap.gone:
+            if p.learner_id not in self.gone:
+                self.gone.add(p.learner_id)
+                self.here.discard(p.learner_id)
+                say(f"{p.name} has left ({len(snap.here)} here).")
+        if self.mode != "lobby":
+            verb = "has answered" if self.mode == "answers" else "has written (or skipped) a reflection"
+            for p in snap.here:
+                if p.learner_id in snap.answered and p.learner_id not in self.answered:
+                    self.answered.add(p.learner_id)
+                    done = sum(1 for q in snap.here if q.learner_id in self.answered)
+                    say(f"{p.name} {verb} ({done} of {len(snap.here)}).")
+            if snap.everyone and self.said_everyone != snap.done:  # said again when a latecomer has answered too
+                self.said_everyone = snap.done
+                next_step = "reveal the answers" if self.mode == "answers" else "end the discussion"
+                say(f"Everyone has answered ({snap.done} of {len(snap.here)}). Press Enter to {next_step}.", "bold")
+        if left is not None:
+            self._clock(left)
+
+    def _clock(self, left: float) -> None:
+        if left <= 0:
+            if not self.time_up:
+                self.time_up = True
+                self.view.say("Discussion time is up.", "bold")
+            return
+        minutes = int(left // 60) + 1
+        if self.minutes_said is None or minutes < self.minutes_said:
+            self.minutes_said = minutes
+            self.view.say(f"Discussion: {clock(left)} left.")
+
+
+class RichBoard:
+    """The board as one live panel, redrawn in place."""
+
+    FOOTERS: ClassVar[dict[str, str]] = {
+        "lobby": "Enter: start the session    p: pause",
+        "answers": "Enter: reveal the answers    p: pause",
+        "reflections": "Enter: end the discussion    p: pause",
+    }
+
+    def __init__(self, view: SessionView, code: str, mode: str):
+        self.view = view
+        self.code = code
+        self.mode = mode
+        self.live: Any = None
+
+    def __enter__(self) -> RichBoard:
+        from rich.live import Live
+
+        self.live = Live(console=self.view.console, auto_refresh=False, transient=False)
+        self.live.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.live.__exit__(*exc)
+
+    def update(self, snap: Snapshot, left: float | None) -> None:
+        self.live.update(self.render(snap, left), refresh=True)
+
+    def render(self, snap: Snapshot, left: float | None) -> Any:
+        from rich.console import Group
+        from rich.panel import Panel
+        from rich.table import Table
+        from rich.text import Text
+
+        rows: list[Any] = []
+        total = len(snap.here)
+        if self.mode == "lobby":
+            rows.append(Text(f"{total} joined", style="bold"))
+        else:
+            noun = "answered" if self.mode == "answers" else "written a reflection"
+            head = Text(f"{snap.done} of {total} have {noun}  ", style="bold")
+            width = 30
+            filled = round(width * snap.done / total) if total else 0
+            head.append("█" * filled, style="green")
+            head.append("░" * (width - filled), style="dim")
+            rows.append(head)
+            if snap.everyone:
+                rows.append(Text("Everyone has answered.", style="bold green"))
+        if left is not None:
+            rows.append(Text(f"Discussion: {clock(left)} left" if left > 0 else "Discussion time is up.", style="bold yellow"))
+        rows.append(Text(""))
+        columns = max(1, min(4, self.view.console.width // 30))
+        grid = Table.grid(padding=(0, 3))
+        for _ in range(columns):
+            grid.add_column(no_wrap=True)
+        cells = []
+        for p in snap.here:
+            if self.mode == "lobby":
+                cells.append(Text(f"● {p.name}", style="cyan"))
+            elif p.learner_id in snap.answered:
+                cells.append(Text(f"✓ {p.name}", style="green"))
+            else:
+                cells.append(Text(f"… {p.name}", style="dim"))
+        cells += [Text(f"  {p.name} (left)", style="dim italic") for p in snap.gone]
+        if self.mode == "lobby":
+            cells += [Text(f"○ {p.name} (not yet joined)", style="dim") for p in snap.expected]
+        for i in range(0, len(cells), columns):
+            grid.add_row(*cells[i : i + columns], *[""] * (columns - len(cells[i : i + columns])))
+        rows.append(grid)
+        rows.append(Text(""))
+        rows.append(Text(self.FOOTERS[self.mode], style="bold"))
+        title = Text(f"Session {self.code}  ·  join: ltl-quiz session join {self.code}", style="bold")
+        return Panel(Group(*rows), title=title, border_style="yellow", padding=(1, 2))

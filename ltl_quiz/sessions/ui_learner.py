@@ -1,0 +1,229 @@
+"""A learner's terminal in a live session: follow the room, answer when the trainer opens a decision.
+
+The learner's screen polls the session (every ``POLL_SECONDS``) and shows each step as the room
+reaches it. A decision is answered only while the trainer has it open; if the trainer reveals
+first, the prompt gives way. Each answer is saved the moment it is given, with its own id, so a
+learner whose terminal dies loses nothing they answered and carries on by joining again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+import uuid
+from typing import Any
+
+from ltl_quiz import engine
+from ltl_quiz.config import Learner
+from ltl_quiz.errors import StoreError
+from ltl_quiz.model import Node, Scenario
+from ltl_quiz.sessions import model
+from ltl_quiz.sessions.chart import lettered, letters_of
+from ltl_quiz.sessions.errors import SessionLeft
+from ltl_quiz.sessions.model import Step
+from ltl_quiz.sessions.records import OwnAnswer, participant_answer
+from ltl_quiz.sessions.tally import room_choice
+from ltl_quiz.sessions.terminal import LineSource, StepMoved, stopping_when
+from ltl_quiz.sessions.view import SessionView
+from ltl_quiz.store import now
+from ltl_quiz.store.sessions import ParticipantRow, SessionRow, SessionStore
+from ltl_quiz.support import SUPPORT_HINT
+from ltl_quiz.ui.prompts import Left, Prompter
+
+POLL_SECONDS = 0.15  # how soon a learner's screen follows the trainer's
+
+
+class LiveLearner:
+    """One learner in one live session."""
+
+    def __init__(
+        self,
+        sessions: SessionStore,
+        scenario: Scenario,
+        code: str,
+        learner: Learner,
+        view: SessionView,
+        ask: Prompter,
+        lines: LineSource | None = None,
+    ):
+        self.sessions = sessions
+        self.scenario = scenario
+        self.code = code
+        self.learner = learner
+        self.view = view
+        self.ask = ask
+        self.lines = lines
+        self.shown: set[int] = set()
+        self.ending_shown = False
+
+    def run(self) -> ParticipantRow | None:
+        joined = False
+        try:
+            row = self.sessions.session(self.code)
+            self.view.ui.content_note(self.scenario)
+            if not self.ask.confirm("content_note", "Do you want to take part in this case study?", True):
+                self.view.say("You chose not to take part. Nothing was saved. Support is one command away: ltl-quiz support")
+                return None
+            me = self._join(row)
+            joined = True
+            return self._follow(me)
+        except (Left, KeyboardInterrupt):
+            if not joined:
+                raise SessionLeft(f"You left before joining; nothing was saved. To join: ltl-quiz session join {self.code}") from None
+            with contextlib.suppress(StoreError):  # leaving is a courtesy to the trainer's screen; answers are saved
+                self.sessions.leave(self.code, self.learner.id)
+            raise SessionLeft(
+                f"You have left session {self.code}. Everything you answered is saved. To rejoin: ltl-quiz session join {self.code}"
+            ) from None
+
+    def _join(self, row: SessionRow) -> ParticipantRow:
+        before = {p.learner_id for p in self.sessions.participants(self.code) if p.attempt_id}
+        me = self.sessions.join(self.code, self.learner, self.scenario)
+        sc = self.scenario
+        self.view.heading(f"Session {self.code}: case study {sc.source.case_study}, {sc.title}")
+        if self.learner.id in before:
+            self.view.say(f"Welcome back, {self.learner.name}. You carry on where the room is now.", "bold")
+        else:
+            self.view.say(f"Welcome, {self.learner.name}. You have joined {row.trainer}'s session ({row.track} track).", "bold")
+        self.view.say(sc.roles.get(row.track, "").strip())  # type: ignore[call-overload]
+        self.view.say(
+            "The trainer sets the pace: wait here, and answer each decision when it opens. Ctrl-C leaves; join again to carry on."
+        )
+        return me
+
+    def _follow(self, me: ParticipantRow) -> ParticipantRow:
+        last: tuple[int, str, str] | None = None
+        while True:
+            row = self.sessions.session(self.code)
+            if row.status == "closed":
+                return self._closing(me)
+            marker = (row.state.seq, row.state.phase, row.status)
+            if marker != last:
+                last = marker
+                self._show(row)
+            time.sleep(POLL_SECONDS)
+
+    # -- each step -------------------------------------------------------------------------------
+    def _show(self, row: SessionRow) -> None:
+        state = row.state
+        if row.status == "paused":
+            self.view.say(
+                f"The trainer has paused the session. Wait here, or press Ctrl-C and rejoin later: ltl-quiz session join {self.code}"
+            )
+        if state.phase == "lobby":
+            self.view.say("Waiting for the trainer to start.")
+            return
+        if engine.at_end(self.scenario, state.room) and not self.ending_shown:
+            self.ending_shown = True
+            self.view.ending(self.scenario, engine.current(self.scenario, state.room))
+        step = model.step_of(self.scenario, state)
+        if step is None:
+            self.view.say("That is the end of the case. Waiting for the trainer to close the session.")
+            return
+        node = model.node_of(self.scenario, step)
+        if step.seq not in self.shown:
+            self.shown.add(step.seq)
+            self._narrate(step, node)
+        if step.is_choice:
+            assert node is not None
+            if state.phase == "reading":
+                self.view.say("Waiting for the trainer to open this decision.")
+            elif state.phase == "open":
+                self._answer(step, node)
+            elif state.phase == "revealed":
+                self._revealed(step, node)
+        elif step.is_discussion and state.phase == "open":
+            self._reflect(step)
+
+    def _narrate(self, step: Step, node: Node | None) -> None:
+        if node is not None:
+            self.view.narrative(node)
+        if step.is_choice and node is not None:
+            self.view.question(node)
+        if step.is_discussion:
+            self.view.key_question(self.scenario.key_question(step.key_question_id(self.scenario)))
+
+    def _mine(self, step: Step) -> Any:
+        return next((a for a in self.sessions.answers(self.code, step.seq) if a.learner_id == self.learner.id), None)
+
+    def _moved_on(self, seq: int) -> bool:
+        state = self.sessions.session(self.code).state
+        return state.seq != seq or state.phase != "open"
+
+    def _answer(self, step: Step, node: Node) -> None:
+        mine = self._mine(step)
+        if mine is not None:
+            self.view.say(f"You answered {letters_of(node, mine.option_ids)}. Waiting for the trainer to reveal the answers.")
+            return
+        choices = [(opt.id, f"{let}. {' '.join(opt.text.split())}") for let, opt in lettered(node)]
+        prompt = " ".join((node.prompt or "").split())
+        try:
+            with stopping_when(self.ask, lambda: self._moved_on(step.seq), self._fresh_lines()):
+                if node.type == "decision":
+                    picked = [self.ask.select(node.id, prompt, choices)]
+                else:
+                    picked = self.ask.checkbox(node.id, prompt, choices)
+        except StepMoved:
+            self.view.say("The trainer closed this decision before you answered, so nothing was recorded for it.")
+            return
+        if self._submit(step, OwnAnswer(picked)):
+            self.view.say(f"Saved: {letters_of(node, picked)}. Waiting for the trainer to reveal the answers.")
+
+    def _reflect(self, step: Step) -> None:
+        if self._mine(step) is not None:
+            self.view.say("Your reflection is saved. Waiting for the trainer.")
+            return
+        kq = self.scenario.key_question(step.key_question_id(self.scenario))
+        try:
+            with stopping_when(self.ask, lambda: self._moved_on(step.seq), self._fresh_lines()):
+                text = self.ask.text(step.key, "Your reflection, for your own record (Enter to skip):").strip()
+                covered: list[int] = []
+                if text:
+                    self.view.model_points(kq)
+                    covered = self.ask.tick(step.key, "Which of these did your answer cover?", kq.model_points)
+        except StepMoved:
+            self.view.say("The trainer moved on before you finished; nothing was recorded for this question.")
+            return
+        if self._submit(step, OwnAnswer([], text, covered)):
+            self.view.say("Saved. Waiting for the trainer." if text else "Skipped. Waiting for the trainer.")
+
+    def _revealed(self, step: Step, node: Node) -> None:
+        record = self.sessions.step(self.code, step.seq)
+        if record is None:
+            return
+        mine = self._mine(step)
+        own = participant_answer(self.scenario, step, mine.own) if mine else None
+        dist = record.distribution
+        self.view.reveal(node, dist, room_choice(node, dist), own)
+        self.view.say("Waiting for the trainer to move on.")
+
+    def _fresh_lines(self) -> LineSource | None:
+        if self.lines is not None:
+            self.lines.drain()
+        return self.lines
+
+    def _submit(self, step: Step, own: OwnAnswer) -> bool:
+        """Save an answer; retried with the same id, so a retry after a lost reply cannot count twice."""
+        answer_id, answered_at = str(uuid.uuid4()), now()
+        for attempt in range(3):
+            try:
+                done = self.sessions.submit(self.code, self.learner.id, step, own, answer_id, answered_at)
+                break
+            except StoreError:
+                if attempt == 2:
+                    raise
+                time.sleep(0.5)
+        if done.outcome == "closed":
+            self.view.say("Too late: the trainer had already closed this step, so that answer was not counted.")
+            return False
+        if done.outcome == "already":
+            self.view.say("You had already answered this one; your first answer stands.")
+            return False
+        return True
+
+    def _closing(self, me: ParticipantRow) -> ParticipantRow:
+        self.view.heading("The session has ended")
+        attempt = (me.attempt_id or "")[:8]
+        self.view.say(f"Your record of this session is attempt {attempt}. See it with: ltl-quiz history --learner {self.learner.id}")
+        self.view.say(SUPPORT_HINT)
+        return me

@@ -1,0 +1,229 @@
+"""What a session puts on screen: the narrative for a room, lettered options, the bar chart, the reveal.
+
+Built on the attempt ``Renderer`` (plain or rich). On the trainer's projected screen each step
+starts on a clear screen, with the narrative in a wide panel and options called out by letter; in
+plain mode the same content comes as headings and lines, the chart in ASCII, for screen readers,
+pipes and logs. Scenario text is never parsed as markup.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ltl_quiz import engine
+from ltl_quiz.sessions.bigtext import big
+from ltl_quiz.sessions.chart import bars, lettered, letters_and, letters_of, plain_chart
+from ltl_quiz.ui.render import Renderer, tidy
+
+if TYPE_CHECKING:
+    from ltl_quiz.engine import Answer
+    from ltl_quiz.model import KeyQuestion, Node, Scenario
+    from ltl_quiz.sessions.tally import Distribution, RoomChoice
+
+WaitKey = Callable[[float], "str | None"]
+
+
+def clock(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class SessionView:
+    """Draws a session's screens; ``projected`` is the trainer's screen, which starts each step afresh."""
+
+    def __init__(self, ui: Renderer, projected: bool = False):
+        self.ui = ui
+        self.console = ui.console
+        self.plain = ui.plain
+        self.projected = projected
+
+    # -- building blocks ------------------------------------------------------------------------
+    def say(self, text: str = "", style: str | None = None) -> None:
+        self.ui.say(text, style)
+
+    def heading(self, text: str) -> None:
+        self.ui.heading(text)
+
+    def text(self, renderable: Any) -> None:
+        self.console.print(renderable)
+
+    def new_screen(self, title: str) -> None:
+        """A new step: a clear screen on a projector (rich), a heading everywhere."""
+        if not self.plain and self.projected:
+            self.console.clear()
+        self.heading(title)
+
+    def join_code(self, code: str, scenario: Scenario, track: str, trainer: str) -> None:
+        command = f"ltl-quiz session join {code}"
+        if self.plain:
+            self.heading(f"Session {code}")
+            self.say(f"Case study {scenario.source.case_study}: {scenario.title} ({track} track). Trainer: {trainer}.")
+            self.say(f"Join code: {code}")
+            self.say(f"Learners join with: {command}")
+            return
+        from rich.align import Align
+        from rich.console import Group
+        from rich.panel import Panel
+        from rich.text import Text
+
+        letters = Text("\n".join(big(code)), style="bold yellow")
+        body = Group(
+            Align.center(Text(f"Case study {scenario.source.case_study}: {scenario.title} ({track} track)", style="bold")),
+            Text(""),
+            Align.center(Text(f"Join code {code}", style="bold")),
+            Text(""),
+            Align.center(letters),
+            Text(""),
+            Align.center(Text(f"On your own terminal type:  {command}", style="bold")),
+        )
+        self.console.print(Panel(body, title=Text(f"Trainer: {trainer}"), border_style="yellow", padding=(1, 2)))
+
+    # -- steps ------------------------------------------------------------------------------------
+    def narrative(self, node: Node) -> None:
+        """The case as the room reads it: wide, with room to breathe on a projector."""
+        if not node.text:
+            if node.title:
+                self.heading(node.title)
+            return
+        if self.plain:
+            self.ui.block(node.title, node.text)
+            return
+        from rich.panel import Panel
+        from rich.text import Text
+
+        pad = (1, 4) if self.projected else (1, 2)
+        self.console.print(Panel(Text(tidy(node.text)), title=Text(node.title or "", style="bold"), border_style="cyan", padding=pad))
+
+    def question(self, node: Node) -> None:
+        """A decision's question and its options by letter, so a room can call them out."""
+        prompt = " ".join((node.prompt or "").split())
+        hint = " (choose all that apply)" if node.type == "multi" and "all that apply" not in prompt.lower() else ""
+        if self.plain:
+            self.say(prompt + hint)
+            for let, opt in lettered(node):
+                self.say(f"  {let}. {' '.join(opt.text.split())}")
+            self.say("")
+            return
+        from rich.table import Table
+        from rich.text import Text
+
+        self.console.print(Text(prompt + hint, style="bold"))
+        grid = Table.grid(padding=(0, 2), pad_edge=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for let, opt in lettered(node):
+            grid.add_row(Text(f" {let} ", style="bold black on cyan"), Text(" ".join(opt.text.split())))
+            grid.add_row("", "")
+        self.console.print(grid)
+
+    def chart(self, node: Node, dist: Distribution) -> None:
+        """The distribution as a bar chart; ASCII in plain mode."""
+        who = "person" if dist.responses == 1 else "people"
+        if self.plain:
+            for line in plain_chart(node, dist):
+                self.console.line(line)  # as built: the bars line up
+            self.say(f"{dist.responses} {who} answered.")
+            return
+        from rich.table import Table
+        from rich.text import Text
+
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True, justify="right")
+        grid.add_column()
+        for bar in bars(node, dist, width=min(40, max(10, self.console.width // 3))):
+            colour = "red" if bar.option.critical else ("green" if bar.recommended else "cyan")
+            label = Text(" ".join(bar.option.text.split()))
+            if bar.recommended:
+                label.append("  (recommended)", style="bold green")
+            grid.add_row(
+                Text(f" {bar.letter} ", style="bold black on cyan"),
+                Text(bar.text("█", "░"), style=colour),
+                Text(bar.figure, style="bold"),
+                label,
+            )
+        self.console.print(grid)
+        self.console.print(Text(f"{dist.responses} {who} answered.", style="dim"))
+
+    def reveal(self, node: Node, dist: Distribution, choice: RoomChoice, own: Answer | None = None) -> None:
+        """The distribution, then the recommended option and its feedback (and the room's, if different)."""
+        self.heading(f"What the room chose: {' '.join((node.prompt or '').split())}")
+        self.chart(node, dist)
+        self.say("")
+        if own is not None:
+            self.ui.feedback(engine.feedback_for(node, own))
+            return
+        recommended = [node.option(i) for i in node.recommended]
+        for opt in recommended:
+            self.say(f"Recommended: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", "bold green")
+            self.say(f"  {' '.join(opt.feedback.split())}")
+        if node.type == "multi":
+            for opt in node.options:
+                if opt.id not in node.recommended and dist.counts.get(opt.id, 0):
+                    self.say(f"Also chosen, not recommended: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", "bold yellow")
+                    self.say(f"  {' '.join(opt.feedback.split())}")
+            self.say(f"The room's selection (more than half ticked): {letters_of(node, choice.option_ids)}.", "bold")
+        elif choice.tied and dist.responses:
+            self.say(f"The room is split between {letters_and(node, choice.tied)}.", "bold")
+        elif choice.option_ids and choice.option_ids != node.recommended[:1]:
+            opt = node.option(choice.option_ids[0])
+            style = "bold red" if opt.critical else "bold yellow"
+            self.say(f"Most of the room chose: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", style)
+            if opt.critical:
+                self.say("  Critical: a child would be left unsafeguarded.", "red")
+            self.say(f"  {' '.join(opt.feedback.split())}")
+        self.say("")
+
+    def key_question(self, kq: KeyQuestion, title: str = "Key question for discussion") -> None:
+        self.ui.block(title, kq.question, style="green")
+
+    def model_points(self, kq: KeyQuestion) -> None:
+        self.ui.model_points(kq)
+        self.say("")
+
+    def ending(self, scenario: Scenario, node: Node) -> None:
+        self.ui.ending(node)
+        self.ui.real_case(scenario)
+
+    # -- the discussion clock -------------------------------------------------------------------
+    def countdown(self, seconds: float, wait_key: WaitKey) -> bool:
+        """Count the discussion down; any key (Enter) ends it early. True if it ran to the end."""
+        end = time.monotonic() + seconds
+        if self.plain:
+            return self._plain_countdown(seconds, end, wait_key)
+        from rich.align import Align
+        from rich.console import Group
+        from rich.live import Live
+        from rich.panel import Panel
+        from rich.text import Text
+
+        def face(left: float, note: str = "Press Enter to end the discussion early.") -> Panel:
+            digits = Text("\n".join(big(clock(left))), style="bold yellow" if left > 30 else "bold red")
+            body = Group(Align.center(digits), Text(""), Align.center(Text(note, style="bold")))
+            return Panel(body, title=Text("Discussion", style="bold"), border_style="green", padding=(1, 2))
+
+        with Live(face(seconds), console=self.console, auto_refresh=False, transient=False) as live:
+            while (left := end - time.monotonic()) > 0:
+                live.update(face(left), refresh=True)
+                if wait_key(min(1.0, left)) is not None:
+                    live.update(face(left, "Discussion ended."), refresh=True)
+                    return False
+            live.update(face(0, "Time is up."), refresh=True)
+        return True
+
+    def _plain_countdown(self, seconds: float, end: float, wait_key: WaitKey) -> bool:
+        self.say(f"Discussion: {clock(seconds)}. Press Enter to end it early.")
+        said = int(seconds // 60)
+        while (left := end - time.monotonic()) > 0:
+            minutes = int(left // 60) + (1 if left % 60 else 0)
+            if minutes < said and minutes > 0:
+                said = minutes
+                self.say(f"{minutes} minute{'s' if minutes != 1 else ''} left.")
+            if wait_key(min(1.0, left)) is not None:
+                self.say("Discussion ended.")
+                return False
+        self.say("Time is up.")
+        return True

@@ -1,0 +1,37 @@
+"""A progress bar on standard error for long jobs (exports), shown only to a person at a terminal.
+
+Standard output may be the export itself, so the bar never touches it; under --plain, NO_COLOR or
+when standard error is not a terminal there is no bar at all, and nothing is counted in advance.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, plain: bool | None) -> Iterator[Callable[[int | None, int], None] | None]:
+    """Yield ``update(total, done)`` for a rich bar, or None when no bar should be drawn."""
+    if plain or (plain is None and os.environ.get("NO_COLOR")) or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(total: int | None, done: int) -> None:
+            bar.update(task, total=total, completed=done)
+
+        yield update
