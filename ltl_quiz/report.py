@@ -33,6 +33,9 @@ MOSTLY_WRONG = "most get it wrong"
 NO_DISCRIMINATION = "does not discriminate"
 
 
+INDIVIDUAL_MODES = ("practice", "assessed")
+
+
 @dataclass
 class ScenarioStats:
     scenario_id: str
@@ -42,6 +45,7 @@ class ScenarioStats:
     completed: int = 0
     in_progress: int = 0
     abandoned: int = 0
+    graded: int = 0  # completed attempts with a pass/fail verdict (group sessions have none)
     passed: int = 0
     pass_rate: float | None = None
     mean_percentage: float | None = None
@@ -87,12 +91,13 @@ class Report:
     @property
     def totals(self) -> dict[str, Any]:
         completed = sum(s.completed for s in self.scenarios)
+        graded = sum(s.graded for s in self.scenarios)
         passed = sum(s.passed for s in self.scenarios)
         return {
             "attempts": sum(s.attempts for s in self.scenarios),
             "completed": completed,
             "passed": passed,
-            "pass_rate": round(100.0 * passed / completed, 1) if completed else None,
+            "pass_rate": round(100.0 * passed / graded, 1) if graded else None,
             "flagged": sum(1 for i in self.items if i.flags),
         }
 
@@ -123,7 +128,9 @@ def _scenario_stats(store: Any, filters: Any) -> list[ScenarioStats]:
         s.attempts += 1
         if r.status == "completed":
             s.completed += 1
-            s.passed += bool(r.passed)
+            if r.passed is not None:
+                s.graded += 1
+                s.passed += bool(r.passed)
             acc = sums[key]
             acc["percentage"] += r.percentage or 0.0
             acc["seconds"] += r.active_seconds or 0.0
@@ -136,7 +143,7 @@ def _scenario_stats(store: Any, filters: Any) -> list[ScenarioStats]:
     for key, s in groups.items():
         if s.completed:
             acc = sums[key]
-            s.pass_rate = round(100.0 * s.passed / s.completed, 1)
+            s.pass_rate = round(100.0 * s.passed / s.graded, 1) if s.graded else None
             s.mean_percentage = round(acc["percentage"] / s.completed, 1)
             s.mean_minutes = round(acc["seconds"] / 60.0 / s.completed, 1)
             s.competencies = {tag: round(acc.get("c:" + tag, 0.0) / s.completed, 2) for tag in COMPETENCIES if acc.get("c:" + tag)}
@@ -167,6 +174,8 @@ def _item_stats(store: Any, library: ScenarioLibrary, filters: Any, min_for_flag
     best: dict[tuple[str, str], int | None] = {}
     current, scenario_id, chosen = None, "", []
     for r in stream(store, answers_query(filters, CHOICE_KINDS)):
+        if r.mode not in INDIVIDUAL_MODES:  # a room's show of hands is no one person's mark
+            continue
         if r.attempt_id != current:
             _add_attempt(accs, library, scenario_id, chosen)
             current, scenario_id, chosen = r.attempt_id, r.scenario_id, []

@@ -165,3 +165,22 @@ def test_an_empty_store_reports_nothing_to_report(db_url, example_dir) -> None:
     Store(db_url).close()
     result = CliRunner().invoke(app, ["--scenarios", str(example_dir), "report", "--plain"])
     assert result.exit_code == 0 and "No attempts match." in result.stdout
+
+
+def test_group_session_records_neither_dilute_the_pass_rate_nor_enter_item_analysis(example_path, db_url) -> None:
+    import sqlalchemy as sa
+
+    scenario = load_scenario(example_path)
+    store = Store(db_url)
+    walk(store, scenario, Learner("P1", "Pass"), "officer")
+    walk(store, scenario, Learner("F1", "Fail"), "officer", pick=choosing({"call-grading": "tell-caller-101"}))
+    room = walk(store, scenario, Learner("R1", "In the room"), "officer", pick=choosing({"call-grading": "tell-caller-101"}))
+    with store.engine.begin() as conn:  # what a facilitated session stores: attendance, no verdict
+        conn.execute(sa.text("UPDATE attempts SET mode = 'facilitated', passed = NULL WHERE id = :id"), {"id": room})
+    report = build(store, ScenarioLibrary(example_path.parent), Filters())
+    store.close()
+    (officer,) = report.scenarios
+    assert (officer.completed, officer.graded, officer.passed, officer.pass_rate) == (3, 2, 1, 50.0)
+    assert report.totals["pass_rate"] == 50.0
+    grading = next(i for i in report.items if i.node_id == "call-grading")
+    assert grading.n == 2 and {o.id: o.count for o in grading.options} == {"send-officers": 1, "tell-caller-101": 1}
