@@ -242,3 +242,15 @@ def test_known_participants_by_staff_number_and_rich_screens_by_keystroke(runner
         ("PC102", "Jo Bloggs", "", True),
     ]
     assert SessionStore(Store(db_url)).steps(code)[-1].notes == "Talked it through"
+
+
+def test_paused_after_the_reveal_resumes_at_the_branch(runner, example_dir, db_url) -> None:
+    first = runner.invoke(app, session_cmd(example_dir, "start", "1", "--trainer", "Pat"), input=typed("", "", "1", "1", "3"))
+    assert first.exit_code == 130  # the terminal closed at "Which branch does the room follow?"
+    code = code_in(first.output)
+    assert SessionStore(Store(db_url)).session(code).state.phase == "revealed"
+    again = runner.invoke(app, session_cmd(example_dir, "resume", code), input=typed("2", "Explore", "1", "4", "4", "0", "", "", ""))
+    assert again.exit_code == 0, again.output
+    assert re.search(r"^B  #{22}\.{8}  3 \(75%\)$", again.output, re.MULTILINE)  # the distribution comes back from the record
+    step = SessionStore(Store(db_url)).step(code, 1)
+    assert (step.room_choice, step.followed, step.reason) == (["tell-caller-101"], ["send-officers"], "Explore")

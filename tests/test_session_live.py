@@ -262,14 +262,62 @@ def test_a_learner_typing_at_a_plain_terminal(example_dir: Path, example_path: P
     ]
 
 
-def test_an_arrow_key_prompt_gives_way_when_the_trainer_reveals(runner, example_dir: Path, example_path: Path, db_url: str) -> None:
-    """The rich learner screen, keystrokes through prompt_toolkit, the trainer driven from another thread."""
-    from prompt_toolkit.application import create_app_session
-    from prompt_toolkit.input import create_pipe_input
-    from prompt_toolkit.output import DummyOutput
+class Terminal:
+    """A process on a real pseudo-terminal: what a learner at an SSH session has. Output is read with colour codes stripped."""
 
+    ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Z0-9]|\x1b[=>]|\r")
+
+    def __init__(self, args: list[str], env: dict[str, str]):
+        import fcntl
+        import pty
+        import struct
+        import termios
+
+        self.master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 120, 0, 0))
+        self.proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+        os.close(slave)
+        self.text = ""
+        self.lock = threading.Lock()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        while True:
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                return
+            if not data:
+                return
+            for _ in range(data.count(b"\x1b[6n")):  # answer "where is the cursor?" as a real terminal does
+                os.write(self.master, b"\x1b[1;1R")
+            with self.lock:
+                self.text += self.ANSI.sub("", data.decode("utf-8", "replace"))
+
+    def expect(self, words: str, timeout: float = WAIT) -> None:
+        """Wait until ``words`` appear (spaces and line breaks between them do not matter)."""
+        want = " ".join(words.split())
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            with self.lock:
+                if want in " ".join(self.text.split()):
+                    return
+            time.sleep(0.05)
+        raise AssertionError(f"{words!r} never appeared; the terminal showed:\n{self.text[-3000:]}")
+
+    def keys(self, text: str) -> None:
+        os.write(self.master, text.encode())
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(10)
+        os.close(self.master)
+
+
+def test_an_arrow_key_prompt_gives_way_when_the_trainer_reveals(example_dir: Path, example_path: Path, tmp_path: Path, db_url: str) -> None:
+    """The rich learner screen on a real terminal: arrow-key prompts, and one closing itself when the trainer reveals."""
     from ltl_quiz import engine
-    from ltl_quiz.cli import app
     from ltl_quiz.loader import load_scenario
     from ltl_quiz.sessions import model
     from ltl_quiz.store import now
@@ -277,42 +325,54 @@ def test_an_arrow_key_prompt_gives_way_when_the_trainer_reveals(runner, example_
     scenario = load_scenario(example_path)
     sessions = SessionStore(Store(db_url))
     code = sessions.create(scenario, "live", "Pat Trainer", [], model.first_state(scenario, "officer", "live", now()))
-    failures: list[BaseException] = []
-
-    def trainer(pipe: Any) -> None:
-        try:
-            wait_until(lambda: len(sessions.participants(code)) == 1)
-            sessions.begin(code, scenario, 0)
-            sessions.advance(code, scenario, 0, engine.Continue())
-            sessions.open(code, scenario, 1)
-            time.sleep(1.0)  # the learner sits at the prompt without answering ...
-            sessions.reveal(code, scenario, 1)  # ... and the trainer reveals
-            sessions.advance(code, scenario, 1, engine.Choose(["send-officers"]))
-            sessions.open(code, scenario, 2)
-            pipe.send_text(" \r")  # tick the first action and submit
-            wait_until(lambda: len(sessions.answers(code, 2)) == 1)
-            sessions.reveal(code, scenario, 2)
-            sessions.advance(code, scenario, 2, engine.Choose(["speak-to-girl-alone"]))
-            pipe.send_text("Who the men are\r\x1b[B \r")  # a reflection, then tick the second model point
-            wait_until(lambda: len(sessions.answers(code, 3)) == 1)
-            sessions.advance(code, scenario, 3, engine.Reflect("Notes"), notes="Notes")
-            sessions.close(code, scenario)
-        except BaseException as exc:  # reported by the test, not lost in the thread
-            failures.append(exc)
-
-    args = ["--scenarios", str(example_dir), "session", "join", code, "--learner", "R1", "--name", "Robin", "--rich"]
-    with create_pipe_input() as pipe:
-        pipe.send_text("y")  # take part
-        driver = threading.Thread(target=trainer, args=(pipe,))
-        driver.start()
-        with create_app_session(input=pipe, output=DummyOutput()):
-            result = runner.invoke(app, args)
-        driver.join(WAIT)
-    assert not failures, failures
-    assert result.exit_code == 0, result.output
-    assert "The trainer closed this decision before you answered, so nothing was recorded for it." in result.output
-    assert "Saved: A. Waiting for the trainer to reveal the answers." in result.output
-    assert "The session has ended" in result.output
+    args = [
+        sys.executable,
+        "-m",
+        "ltl_quiz",
+        "--scenarios",
+        str(example_dir),
+        "session",
+        "join",
+        code,
+        "--learner",
+        "R1",
+        "--name",
+        "Robin",
+    ]
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env.update({"LTL_QUIZ_DB": db_url, "LTL_QUIZ_HOME": str(tmp_path / "robin"), "TERM": "xterm-256color"})
+    learner = Terminal(args, env)
+    try:
+        learner.expect("Do you want to take part in this case study?")
+        learner.keys("y")
+        learner.expect("Waiting for the trainer to start.")
+        sessions.begin(code, scenario, 0)
+        sessions.advance(code, scenario, 0, engine.Continue())
+        sessions.open(code, scenario, 1)
+        learner.expect("2) B. Tell the caller it is not an emergency and to ring 101.")  # the arrow-key menu is up
+        sessions.reveal(code, scenario, 1)  # the trainer reveals before Robin answers
+        learner.expect("The trainer closed this decision before you answered, so nothing was recorded for it.")
+        learner.expect("Waiting for the trainer to move on.")
+        sessions.advance(code, scenario, 1, engine.Choose(["send-officers"]))
+        sessions.open(code, scenario, 2)
+        learner.expect("B. Leave if she says she is fine.")
+        learner.keys(" \r")  # tick the first action and submit
+        learner.expect("Saved: A. Waiting for the trainer to reveal the answers.")
+        sessions.reveal(code, scenario, 2)
+        learner.expect("Recommended (3 of 3 points)")
+        sessions.advance(code, scenario, 2, engine.Choose(["speak-to-girl-alone"]))
+        learner.expect("Your reflection, for your own record (Enter to skip):")
+        learner.keys("Who the men are\r")
+        learner.expect("Which of these did your answer cover?")
+        learner.keys("\x1b[B \r")  # the second model point
+        learner.expect("Saved. Waiting for the trainer.")
+        sessions.advance(code, scenario, 3, engine.Reflect("Notes"), notes="Notes")
+        sessions.close(code, scenario)
+        learner.expect("The session has ended")
+        assert learner.proc.wait(WAIT) == 0
+    finally:
+        learner.close()
     given = {a.seq: a for a in sessions.answers(code)}
     assert sorted(given) == [2, 3]
-    assert given[3].text == "Who the men are" and given[3].covered == [1]
+    assert given[2].option_ids == ["speak-to-girl-alone"]
+    assert (given[3].text, given[3].covered) == ("Who the men are", [1])

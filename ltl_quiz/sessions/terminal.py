@@ -187,12 +187,12 @@ class WatchedQuestionary(QuestionaryPrompter):
         return self.text(key, message)
 
     def _ask(self, question: Any) -> Any:
+        flush_typeahead()  # a second press of Enter on the board must not answer the prompt that follows
         check = self.stop_when
         if check is None:
             return super()._ask(question)
         if check():
             raise StepMoved()
-        flush_typeahead()
         app = question.application
         done = threading.Event()
 

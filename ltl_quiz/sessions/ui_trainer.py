@@ -125,7 +125,9 @@ class TrainerScreen:
             revealed = self.sessions.reveal(self.code, self.scenario, step.seq, hands, method)
             dist = revealed.distribution
         else:  # revealed before a pause: the record holds the distribution
-            dist = next(r for r in self.sessions.steps(self.code) if r.seq == step.seq).distribution
+            record = self.sessions.step(self.code, step.seq)
+            assert record is not None
+            dist = record.distribution
         choice = tally.room_choice(node, dist)
         self.view.new_screen(self.title(step))
         self.view.reveal(node, dist, choice)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ltl_quiz import engine
 from ltl_quiz.sessions.bigtext import big
@@ -45,9 +45,6 @@ class SessionView:
 
     def heading(self, text: str) -> None:
         self.ui.heading(text)
-
-    def text(self, renderable: Any) -> None:
-        self.console.print(renderable)
 
     def new_screen(self, title: str) -> None:
         """A new step: a clear screen on a projector (rich), a heading everywhere."""
