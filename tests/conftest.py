@@ -53,6 +53,21 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("db_url", stores(metafunc.config), indirect=True)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "default_store: the test means to use the default SQLite store, not db_url")
+
+
+@pytest.fixture(autouse=True)
+def _store_through_db_url(request: pytest.FixtureRequest, isolated_home: Path) -> Iterator[None]:
+    """A test that writes to a store without asking for ``db_url`` would run against SQLite only:
+    fail it, so that the whole suite keeps running against both stores."""
+    yield
+    if "db_url" in request.fixturenames or request.node.get_closest_marker("default_store"):
+        return
+    if (isolated_home / "ltl-quiz.sqlite3").exists():
+        pytest.fail("this test used the default SQLite store: ask for the db_url fixture so it runs against every --store")
+
+
 @pytest.fixture(scope="session")
 def pg_admin_url() -> Iterator[str]:
     """A PostgreSQL server for the whole session: CI's (LTL_QUIZ_TEST_PG_URL), else our own."""

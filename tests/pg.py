@@ -16,7 +16,6 @@ import shutil
 import socket
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +84,16 @@ class PgServer:
         return f"postgresql+psycopg://{USER}:{self.password}@127.0.0.1:{self.port}/{dbname}"
 
     def start(self) -> None:
+        """Start the server; if another process took our free port meanwhile, try another once."""
+        try:
+            self._start()
+        except PgUnavailable as exc:
+            if "already in use" not in str(exc):
+                raise
+            self.port = free_port()
+            self._start()
+
+    def _start(self) -> None:
         settings = [
             "listen_addresses=127.0.0.1",
             f"port={self.port}",
@@ -193,16 +202,3 @@ class DatabasePool:
         for name in self.free:
             drop_database(self.admin_url, name)
         self.free.clear()
-
-
-def wait_until_accepting(server: PgServer, timeout: float = 30.0) -> None:
-    """pg_ctl -w returns when the server is up; this also waits for logins to be accepted."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            server.execute("SELECT 1")
-            return
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)

@@ -66,7 +66,7 @@ def test_run_from_answers_file_records_a_completed_attempt(runner, example_dir, 
     assert [a["node_id"] for a in store.answers(row.id)] == ["call-received", "call-grading", "welfare-actions", "officer-reflection"]
 
 
-def test_the_learner_is_remembered(runner, example_dir, tmp_path) -> None:
+def test_the_learner_is_remembered(runner, example_dir, tmp_path, db_url) -> None:
     first = invoke(runner, example_dir, "run", "1", "--learner", "AB1", "--name", "Alex Smith", "--answers", answers_file(tmp_path, BEST))
     assert first.exit_code == 0
     again = invoke(runner, example_dir, "run", "1", "--answers", answers_file(tmp_path, BEST))
@@ -75,7 +75,7 @@ def test_the_learner_is_remembered(runner, example_dir, tmp_path) -> None:
     assert [r["learner"] for r in json.loads(history.output)] == ["AB1", "AB1"]
 
 
-def test_answers_file_missing_an_answer_fails_clearly(runner, example_dir, tmp_path, isolated_home) -> None:
+def test_answers_file_missing_an_answer_fails_clearly(runner, example_dir, tmp_path, isolated_home, db_url) -> None:
     result = invoke(
         runner,
         example_dir,
@@ -95,7 +95,7 @@ def test_answers_file_missing_an_answer_fails_clearly(runner, example_dir, tmp_p
     assert "Traceback" not in result.output
 
 
-def test_answers_file_with_an_unknown_option(runner, example_dir, tmp_path) -> None:
+def test_answers_file_with_an_unknown_option(runner, example_dir, tmp_path, db_url) -> None:
     result = invoke(
         runner,
         example_dir,
@@ -115,7 +115,7 @@ def test_answers_file_with_an_unknown_option(runner, example_dir, tmp_path) -> N
     )
 
 
-def test_manager_track_and_debrief_key_questions(runner, example_dir, tmp_path, isolated_home) -> None:
+def test_manager_track_and_debrief_key_questions(runner, example_dir, tmp_path, isolated_home, db_url) -> None:
     answers = {"supervisor-review": "review-call-length", "manager-training": {"text": "Training on exploitation.", "covered": [1]}}
     result = invoke(
         runner,
@@ -137,7 +137,7 @@ def test_manager_track_and_debrief_key_questions(runner, example_dir, tmp_path, 
     assert "What training has your force given call handlers?" in result.output
 
 
-def test_unknown_case_and_bad_track(runner, example_dir) -> None:
+def test_unknown_case_and_bad_track(runner, example_dir, db_url) -> None:
     missing = invoke(runner, example_dir, "run", "no-such-case", "--learner", "AB1", "--name", "A")
     assert missing.exit_code == 1
     assert f"error: no scenario 'no-such-case' in {example_dir}; known: example-welfare-call (see 'ltl-quiz list')" in missing.output
@@ -146,7 +146,7 @@ def test_unknown_case_and_bad_track(runner, example_dir) -> None:
     assert "error: track 'sergeant' is not offered by example-welfare-call; use one of: officer, manager" in track.output
 
 
-def test_new_learner_needs_a_name(runner, example_dir) -> None:
+def test_new_learner_needs_a_name(runner, example_dir, db_url) -> None:
     result = invoke(runner, example_dir, "run", "1", "--learner", "ZZ9")
     assert result.exit_code == 1
     assert result.output.strip() == "error: learner ZZ9 is new here: give --name (and --unit) too"
@@ -213,7 +213,7 @@ def test_run_refuses_a_broken_scenario(runner, example_dir) -> None:
     assert "goes to 'nowhere', which is not a node; name an existing node" in result.output
 
 
-def test_history_and_resume_messages(runner, example_dir) -> None:
+def test_history_and_resume_messages(runner, example_dir, db_url) -> None:
     assert invoke(runner, example_dir, "history").output.strip() == "No attempts yet."
     result = invoke(runner, example_dir, "resume")
     assert result.exit_code == 1
@@ -277,7 +277,7 @@ def test_abandon_an_unfinished_attempt(runner, example_dir, tmp_path, db_url) ->
     assert again.exit_code == 1 and "is abandoned; only an in-progress attempt can be abandoned" in again.output
 
 
-def test_a_learner_known_to_the_store_needs_no_name(runner, example_dir, tmp_path, isolated_home) -> None:
+def test_a_learner_known_to_the_store_needs_no_name(runner, example_dir, tmp_path, isolated_home, db_url) -> None:
     invoke(runner, example_dir, "run", "1", "--learner", "AB1", "--name", "Alex Smith", "--answers", answers_file(tmp_path, BEST))
     invoke(runner, example_dir, "run", "1", "--learner", "CD2", "--name", "Chris", "--answers", answers_file(tmp_path, BEST))
     result = invoke(runner, example_dir, "run", "1", "--learner", "AB1", "--answers", answers_file(tmp_path, BEST))

@@ -124,7 +124,7 @@ def test_record_survives_a_missing_or_edited_scenario(learner, scenarios_dir) ->
     assert "no longer available" in text and text.count("\n## ") == 2
 
 
-def test_the_closing_screen_points_to_the_cpd_record(example_dir, tmp_path) -> None:
+def test_the_closing_screen_points_to_the_cpd_record(example_dir, tmp_path, db_url) -> None:
     answers = tmp_path / "answers.yaml"
     answers.write_text(
         yaml.safe_dump(

@@ -207,6 +207,7 @@ def test_a_torn_last_record_is_ignored_and_never_glued_to_the_next(db_url, examp
     state, _ = engine.answer(scenario, state, engine.Continue())
     safe.record(attempt, state, state.answers[-1], now(), engine.result(scenario, state))
     path = journal.path(attempt)
+    assert path.stat().st_mode & 0o777 == 0o600  # names and reflections: private to the user
     with open(path, "ab") as handle:
         handle.write(b'{"v":1,"type":"answer","answ')  # the power went off mid-write
     assert len(read(path).answers) == 1

@@ -28,7 +28,7 @@ def test_numbered_choices_by_typing_numbers(runner, example_dir, db_url) -> None
     assert Store(db_url).answers(row.id)[-1]["covered"] == "[0, 1]"
 
 
-def test_a_wrong_number_is_asked_again(runner, example_dir) -> None:
+def test_a_wrong_number_is_asked_again(runner, example_dir, db_url) -> None:
     typed = "\n".join(["y", "", "7", "2", "Nothing", ""]) + "\n"
     result = run_plain(runner, example_dir, typed)
     assert result.exit_code == 0, result.output

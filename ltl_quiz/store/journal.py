@@ -150,7 +150,8 @@ class Journal:
         path = self.path(attempt_id)
         path.parent.mkdir(parents=True, exist_ok=True)
         while True:
-            with open(path, "ab") as handle:
+            # Private to the user, like the config: it holds names and what learners wrote.
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab") as handle:
                 _lock(handle)
                 if not _still_at(handle, path):
                     continue  # replayed and moved away while we waited: start a new file
@@ -182,13 +183,12 @@ def read(path: Path) -> Entry:
     lines = text.split("\n")[:-1]  # whatever follows the last newline is a torn record
     records = []
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+        if not line.strip() or (number < len(lines) and _is_torn_marker(lines[number])):
+            continue  # cut short by a crash, even if what was written happens to parse
         try:
             records.append(json.loads(line))
         except ValueError:
-            if not (number < len(lines) and _is_torn_marker(lines[number])):
-                raise JournalConflict(f"{path}:{number}: not a journal record; the file is damaged, keep it and report it") from None
+            raise JournalConflict(f"{path}:{number}: not a journal record; the file is damaged, keep it and report it") from None
     if not records or records[0].get("type") != "attempt":
         raise JournalConflict(f"{path}:1: the journal does not begin with its attempt; keep the file and report it")
     head = records[0]
@@ -208,6 +208,8 @@ def read(path: Path) -> Entry:
 
 
 def _is_torn_marker(line: str) -> bool:
+    if '"torn"' not in line:
+        return False
     try:
         return json.loads(line).get("type") == "torn"
     except (ValueError, AttributeError):
