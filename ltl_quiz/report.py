@@ -172,22 +172,41 @@ def _item_stats(store: Any, library: ScenarioLibrary, filters: Any, min_for_flag
 
     accs: dict[tuple[str, str], _Acc] = {}
     best: dict[tuple[str, str], int | None] = {}
+    seen: dict[tuple[str, str, str], tuple[list[str], bool]] = {}
     current, scenario_id, chosen = None, "", []
     for r in stream(store, answers_query(filters, CHOICE_KINDS)):
         if r.mode not in INDIVIDUAL_MODES:  # a room's show of hands is no one person's mark
             continue
         if r.attempt_id != current:
-            _add_attempt(accs, library, scenario_id, chosen)
+            _add_attempt(accs, library, scenario_id, chosen, seen)
             current, scenario_id, chosen = r.attempt_id, r.scenario_id, []
         chosen.append((r.node_id, r.kind, r.option_ids, r.points))
         if (r.scenario_id, r.node_id) not in best:
             best[(r.scenario_id, r.node_id)] = library.choice(r.scenario_id, r.node_id, r.option_ids).best_points
-    _add_attempt(accs, library, scenario_id, chosen)
+    _add_attempt(accs, library, scenario_id, chosen, seen)
     return [_finish(library, key, acc, best.get(key), min_for_flags) for key, acc in _in_scenario_order(library, accs)]
 
 
+def _choice(
+    seen: dict[tuple[str, str, str], tuple[list[str], bool]], library: ScenarioLibrary, scenario_id: str, node_id: str, option_ids: str
+) -> tuple[list[str], bool]:
+    """The options picked and whether they are the recommended ones; a million answers repeat a few
+    hundred distinct choices, so each is decoded and judged once."""
+    key = (scenario_id, node_id, option_ids or "[]")
+    found = seen.get(key)
+    if found is None:
+        picked = json.loads(key[2])
+        node = library.node(scenario_id, node_id)
+        found = seen[key] = (picked, node is not None and set(picked) == set(node.recommended))
+    return found
+
+
 def _add_attempt(
-    accs: dict[tuple[str, str], _Acc], library: ScenarioLibrary, scenario_id: str, chosen: list[tuple[str, str, str, int]]
+    accs: dict[tuple[str, str], _Acc],
+    library: ScenarioLibrary,
+    scenario_id: str,
+    chosen: list[tuple[str, str, str, int]],
+    seen: dict[tuple[str, str, str], tuple[list[str], bool]],
 ) -> None:
     """Add one attempt: each item's mark against the rest of the attempt's marks, and what was chosen."""
     if not chosen:
@@ -196,9 +215,8 @@ def _add_attempt(
     right: dict[str, bool] = {}
     for node_id, kind, option_ids, points in chosen:
         marks[node_id] = marks.get(node_id, 0) + points
-        picked = json.loads(option_ids or "[]")
-        node = library.node(scenario_id, node_id)
-        right[node_id] = right.get(node_id, False) or (node is not None and set(picked) == set(node.recommended))
+        picked, is_right = _choice(seen, library, scenario_id, node_id, option_ids)
+        right[node_id] = right.get(node_id, False) or is_right
         acc = accs.get((scenario_id, node_id))
         if acc is None:
             acc = accs[(scenario_id, node_id)] = _Acc(kind=kind)
