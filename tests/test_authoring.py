@@ -359,4 +359,7 @@ def test_coverage_for_one_track_counts_only_its_options(runner, example_dir: Pat
     result = invoke(runner, example_dir, "test", "1", "--plan", plan_file(tmp_path, PLAN), "--track", "manager")
     assert result.exit_code == 0
     assert "ok    manager review (call-closed, score 0)" in result.output and "best path" not in result.output
-    assert "Coverage: 1 of 2 options exercised by the plans.\n  not exercised by any plan:\n    supervisor-review: review-systems-checks\n" in result.output
+    assert (
+        "Coverage: 1 of 2 options exercised by the plans.\n  not exercised by any plan:\n    supervisor-review: review-systems-checks\n"
+        in result.output
+    )
