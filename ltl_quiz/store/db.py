@@ -122,6 +122,37 @@ class AttemptRow:
     state: State
     session_code: str | None = None
 
+    @classmethod
+    def from_mapping(cls, m: Any, learner_name: str, learner_unit: str) -> AttemptRow:
+        """An attempt from a row of the attempts table (or a journal's copy of one)."""
+        passed = m.get("passed")
+        return cls(
+            id=m["id"],
+            learner_id=m["learner_id"],
+            learner_name=learner_name,
+            learner_unit=learner_unit,
+            scenario_id=m["scenario_id"],
+            scenario_title=m["scenario_title"],
+            scenario_version=m["scenario_version"],
+            scenario_sha256=m["scenario_sha256"],
+            track=m["track"],
+            mode=m["mode"],
+            seed=m["seed"],
+            status=m["status"],
+            started_at=m["started_at"],
+            updated_at=m["updated_at"],
+            finished_at=m.get("finished_at"),
+            score=m["score"],
+            best_score=m["best_score"],
+            percentage=m["percentage"],
+            passed=None if passed is None else bool(passed),
+            critical_failures=json.loads(m["critical_failures"]),
+            competencies=json.loads(m["competencies"]),
+            ending=m.get("ending"),
+            session_code=m.get("session_code"),
+            state=State.from_json(json.loads(m["state"])),
+        )
+
 
 class Store:
     """A migrated connection to one results database."""
@@ -263,33 +294,7 @@ class Store:
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"cannot read the results store {redact(self.url)}: {_reason(exc)}") from None
         for r in rows:
-            m = r._mapping
-            yield AttemptRow(
-                id=m["id"],
-                learner_id=m["learner_id"],
-                learner_name=m["learner_name"],
-                learner_unit=m["learner_unit"],
-                scenario_id=m["scenario_id"],
-                scenario_title=m["scenario_title"],
-                scenario_version=m["scenario_version"],
-                scenario_sha256=m["scenario_sha256"],
-                track=m["track"],
-                mode=m["mode"],
-                seed=m["seed"],
-                status=m["status"],
-                started_at=m["started_at"],
-                updated_at=m["updated_at"],
-                finished_at=m["finished_at"],
-                score=m["score"],
-                best_score=m["best_score"],
-                percentage=m["percentage"],
-                passed=None if m["passed"] is None else bool(m["passed"]),
-                critical_failures=json.loads(m["critical_failures"]),
-                competencies=json.loads(m["competencies"]),
-                ending=m["ending"],
-                session_code=m["session_code"],
-                state=State.from_json(json.loads(m["state"])),
-            )
+            yield AttemptRow.from_mapping(r._mapping, r._mapping["learner_name"], r._mapping["learner_unit"])
 
     def _begin(self) -> Any:
         return _Tx(self)

@@ -93,32 +93,7 @@ class Entry:
         if not self.learner or "scenario_id" not in self.start:
             raise AttemptNotFound(f"attempt {self.attempt_id[:8]} began in the results store, which cannot be reached; try again later")
         m = {**self.start, **self.latest}
-        return AttemptRow(
-            id=m["id"],
-            learner_id=m["learner_id"],
-            learner_name=self.learner["name"],
-            learner_unit=self.learner.get("unit", ""),
-            scenario_id=m["scenario_id"],
-            scenario_title=m["scenario_title"],
-            scenario_version=m["scenario_version"],
-            scenario_sha256=m["scenario_sha256"],
-            track=m["track"],
-            mode=m["mode"],
-            seed=m["seed"],
-            status=m["status"],
-            started_at=m["started_at"],
-            updated_at=m["updated_at"],
-            finished_at=m.get("finished_at"),
-            score=m["score"],
-            best_score=m["best_score"],
-            percentage=m["percentage"],
-            passed=m.get("passed"),
-            critical_failures=json.loads(m["critical_failures"]),
-            competencies=json.loads(m["competencies"]),
-            ending=m.get("ending"),
-            session_code=m.get("session_code"),
-            state=State.from_json(json.loads(m["state"])),
-        )
+        return AttemptRow.from_mapping(m, self.learner["name"], self.learner.get("unit", ""))
 
 
 class Journal:
