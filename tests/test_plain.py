@@ -48,3 +48,10 @@ def test_no_color_means_plain(runner, example_dir, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     result = runner.invoke(app, ["--scenarios", str(example_dir), "show", "1"])
     assert "== Case study 2: A welfare call about a child ==" in result.output
+
+
+def test_tidy_joins_wrapped_lines_but_keeps_list_items_apart() -> None:
+    from ltl_quiz.ui.render import tidy
+
+    text = "The sergeant asks you to:\n- check who lives\n  at the address\n- submit a MARF\n\nThen you\nleave."
+    assert tidy(text) == "The sergeant asks you to:\n- check who lives at the address\n- submit a MARF\n\nThen you leave."

@@ -20,10 +20,22 @@ if TYPE_CHECKING:  # annotations only: keeps the import of this module cheap
     from ltl_quiz.model import KeyQuestion, Node, Scenario
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
+
+
 def tidy(text: str) -> str:
-    """YAML block text reflowed: paragraphs kept, the author's line breaks inside them joined."""
-    paragraphs = re.split(r"\n\s*\n", text.strip())
-    return "\n\n".join(" ".join(p.split()) for p in paragraphs)
+    """YAML block text reflowed: paragraphs kept, the author's line breaks inside them joined,
+    except that each list item ("- ", "* ", "1. ") starts its own line."""
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            if lines and not _LIST_ITEM.match(line):
+                lines[-1] += " " + line.strip()
+            else:
+                lines.append(line.strip())
+        paragraphs.append("\n".join(" ".join(line.split()) for line in lines))
+    return "\n\n".join(paragraphs)
 
 
 def wants_plain(flag: bool | None) -> bool:
