@@ -19,6 +19,7 @@ from typing import Any
 from ltl_quiz.errors import InputError
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.model import Node, Scenario
+from ltl_quiz.text import one_line
 
 FORMATS = ("md", "html")
 
@@ -103,16 +104,16 @@ def _entry(attempt: Any, answer_rows: list[Any], library: ScenarioLibrary) -> En
         attempt_id=attempt.id,
         title=attempt.scenario_title,
         activity=_activity(scenario, attempt),
-        role=_tidy(scenario.roles.get(attempt.track, "")) if scenario else "",  # type: ignore[call-overload]
+        role=one_line(scenario.roles.get(attempt.track, "")) if scenario else "",  # type: ignore[call-overload]
         date=when,
         minutes=minutes,
-        about=[_tidy(scenario.summary)] if scenario else [],
-        real_case=_tidy(scenario.case.what_happened) if scenario else "",
+        about=[one_line(scenario.summary)] if scenario else [],
+        real_case=one_line(scenario.case.what_happened) if scenario else "",
         outcomes=_outcomes(scenario, attempt),
         guidance=[r.title for r in scenario.case.references if r.kind in ("legislation", "guidance", "policy", "research")]
         if scenario
         else [],
-        force_lessons=[_tidy(a) for a in scenario.case.force_actions] if scenario else [],
+        force_lessons=[one_line(a) for a in scenario.case.force_actions] if scenario else [],
         reflections=[_reflection(library, attempt.scenario_id, r) for r in answer_rows if r.kind in ("reflection", "key_question")],
         differently=[d for r in answer_rows if r.kind in ("decision", "multi") for d in _different(scenario, r)],
         source_url=scenario.source.url if scenario else None,
@@ -172,25 +173,21 @@ def _different(scenario: Scenario | None, row: Any) -> list[Different]:
         return []
 
     def notes(label: str, ids: list[str], why: bool = True) -> list[tuple[str, str, str]]:
-        return [(label, _tidy(by_id[i].text), _tidy(by_id[i].feedback) if why else "") for i in ids if i in by_id]
+        return [(label, one_line(by_id[i].text), one_line(by_id[i].feedback) if why else "") for i in ids if i in by_id]
 
     critical = any(by_id[i].critical for i in chosen_ids if i in by_id)
     if node.type == "multi":
         missed = [i for i in recommended if i not in chosen_ids]
         extra = [i for i in chosen_ids if i not in recommended]
         found = notes("I chose", chosen_ids, why=False) or [("I chose", "none of the options", "")]
-        return [Different(_tidy(node.prompt or node.id), critical, found + notes("Also needed", missed) + notes("Not needed", extra))]
-    return [Different(_tidy(node.prompt or node.id), critical, notes("I chose", chosen_ids) + notes("Next time", recommended))]
+        return [Different(one_line(node.prompt or node.id), critical, found + notes("Also needed", missed) + notes("Not needed", extra))]
+    return [Different(one_line(node.prompt or node.id), critical, notes("I chose", chosen_ids) + notes("Next time", recommended))]
 
 
 def _listed(texts: list[str], empty: str = "none of the options") -> str:
     """Option texts as one sentence: joined by semicolons, ending in exactly one full stop."""
     joined = "; ".join(t.rstrip(" .") for t in texts) or empty
     return joined + "."
-
-
-def _tidy(text: str) -> str:
-    return " ".join((text or "").split())
 
 
 def _date(stamp: str) -> str:

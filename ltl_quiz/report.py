@@ -26,6 +26,7 @@ from typing import Any
 
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.model import COMPETENCIES
+from ltl_quiz.text import one_line
 
 MIN_FOR_FLAGS = 5
 WEAK_DISCRIMINATION = 20.0
@@ -272,7 +273,7 @@ def _finish(library: ScenarioLibrary, key: tuple[str, str], acc: _Acc, top: int 
     right_share = round(100.0 * acc.right / acc.n, 1) if acc.n and node is not None else None
     options = []
     recommended = set(node.recommended) if node else set()
-    known = [(o.id, " ".join(o.text.split())) for o in node.options] if node else []
+    known = [(o.id, one_line(o.text)) for o in node.options] if node else []
     for option_id in [i for i, _ in known] + sorted(set(acc.options) - {i for i, _ in known}):
         text = dict(known).get(option_id, option_id)
         count = acc.options.get(option_id, 0)
@@ -287,7 +288,7 @@ def _finish(library: ScenarioLibrary, key: tuple[str, str], acc: _Acc, top: int 
         scenario_id=scenario_id,
         node_id=node_id,
         kind=acc.kind,
-        prompt=" ".join((node.prompt or node_id).split()) if node else node_id,
+        prompt=one_line(node.prompt or node_id) if node else node_id,
         n=acc.n,
         max_mark=max_mark,
         mean_mark=round(acc.sx / acc.n, 2) if acc.n else None,

@@ -51,7 +51,7 @@ def test_no_color_means_plain(runner, example_dir, monkeypatch) -> None:
 
 
 def test_tidy_joins_wrapped_lines_but_keeps_list_items_apart() -> None:
-    from ltl_quiz.ui.render import tidy
+    from ltl_quiz.text import tidy
 
     text = "The sergeant asks you to:\n- check who lives\n  at the address\n- submit a MARF\n\nThen you\nleave."
     assert tidy(text) == "The sergeant asks you to:\n- check who lives at the address\n- submit a MARF\n\nThen you leave."

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ltl_quiz.graph import Walker
 from ltl_quiz.model import Node, Route, Scenario
+from ltl_quiz.text import one_line
 
 FORMATS = ("text", "mermaid", "dot")
 State = tuple[str, frozenset[str]]
@@ -216,7 +217,7 @@ _MERMAID_SHAPES = {
 
 def render_mermaid(m: ScenarioMap) -> str:
     ids = {node.id: f"n{i}" for i, node in enumerate(m.nodes)}
-    lines = ["flowchart TD", f"  %% {m.scenario.id}: {_one_line(m.scenario.title)} ({m.track or 'all tracks'})"]
+    lines = ["flowchart TD", f"  %% {m.scenario.id}: {one_line(m.scenario.title)} ({m.track or 'all tracks'})"]
     for node in m.nodes:
         open_, close = _MERMAID_SHAPES[node.type]
         lines.append(f"  {ids[node.id]}{open_}{_mermaid_text(_node_label(m, node, '<br/>'))}{close}")
@@ -267,7 +268,7 @@ _DOT_SHAPES = {
 
 def render_dot(m: ScenarioMap) -> str:
     lines = [f"digraph {_dot_id(m.scenario.id)} {{", "  rankdir=TB;", '  node [fontname="Helvetica"];', '  edge [fontname="Helvetica"];']
-    caption = f"{_one_line(m.scenario.title)} ({m.track or 'all tracks'})"
+    caption = f"{one_line(m.scenario.title)} ({m.track or 'all tracks'})"
     lines.append(f"  label={_dot_id(caption)};")
     for node in m.nodes:
         lines.append(f"  {_dot_id(node.id)} [{_DOT_SHAPES[node.type]}, label={_dot_id(_node_label(m, node, chr(10)))}];")
@@ -289,14 +290,10 @@ def _dot_id(text: str) -> str:
 # -- shared ---------------------------------------------------------------------------------------
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _node_label(m: ScenarioMap, node: Node, br: str) -> str:
     parts = [f"{node.type}: {node.id}"]
     if node.title:
-        parts.append(_one_line(node.title))
+        parts.append(one_line(node.title))
     if node.track and not m.track:
         parts.append(f"{node.track} track")
     if node.type == "multi":

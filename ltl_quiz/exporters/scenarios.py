@@ -15,6 +15,7 @@ from pathlib import Path
 from ltl_quiz.errors import LtlQuizError
 from ltl_quiz.model import KeyQuestion, Node, Scenario
 from ltl_quiz.scoring import award
+from ltl_quiz.text import one_line
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,11 @@ class ScenarioLibrary:
         except KeyError:
             best = None
         return Choice(
-            question=" ".join((node.prompt or node_id).split()),
+            question=one_line(node.prompt or node_id),
             chosen_ids="; ".join(chosen),
-            chosen="; ".join(" ".join(by_id[i].text.split()) if i in by_id else i for i in chosen),
+            chosen="; ".join(one_line(by_id[i].text) if i in by_id else i for i in chosen),
             recommended_ids="; ".join(recommended),
-            recommended="; ".join(" ".join(by_id[i].text.split()) for i in recommended),
+            recommended="; ".join(one_line(by_id[i].text) for i in recommended),
             best_points=best,
         )
 
@@ -108,4 +109,4 @@ class ScenarioLibrary:
                 kq = None
         if kq is None:
             return Question(kq_id, kq_id, ())
-        return Question(kq.id, " ".join(kq.question.split()), tuple(" ".join(p.split()) for p in kq.model_points))
+        return Question(kq.id, one_line(kq.question), tuple(one_line(p) for p in kq.model_points))

@@ -26,6 +26,7 @@ from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.model import Scenario
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import CHOICE_KINDS, Filters, attempts_with_answers
+from ltl_quiz.text import one_line
 
 VERSION = "1.0.3"
 NAMESPACE = uuid.UUID("6c0c1f5e-3b0a-5d4e-9a51-4c5471757a21")  # ltl-quiz's own, fixed for ever
@@ -115,7 +116,7 @@ class AttemptStatements:
         best = None
         if node is not None and node.type in ("decision", "multi"):
             definition["name"] = {LANGUAGE: _short(node.prompt or node.id)}
-            definition["choices"] = [{"id": o.id, "description": {LANGUAGE: " ".join(o.text.split())}} for o in node.options]
+            definition["choices"] = [{"id": o.id, "description": {LANGUAGE: one_line(o.text)}} for o in node.options]
             definition["correctResponsesPattern"] = ["[,]".join(node.recommended)]
             best = self.library.choice(self.a.scenario_id, row.node_id, row.option_ids).best_points
         else:
@@ -154,7 +155,7 @@ class AttemptStatements:
     def _scenario_object(self) -> dict[str, Any]:
         definition: dict[str, Any] = {"type": "http://adlnet.gov/expapi/activities/simulation", "name": {LANGUAGE: self.a.scenario_title}}
         if self.scenario is not None:
-            definition["description"] = {LANGUAGE: " ".join(self.scenario.summary.split())}
+            definition["description"] = {LANGUAGE: one_line(self.scenario.summary)}
         return {**self.activity, "definition": definition}
 
     def _statement(
@@ -216,7 +217,7 @@ def _slug(trainer: str | None) -> str:
 
 
 def _short(text: str, limit: int = 250) -> str:
-    text = " ".join(text.split())
+    text = one_line(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

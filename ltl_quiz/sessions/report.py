@@ -16,6 +16,7 @@ from ltl_quiz.sessions.chart import letter
 from ltl_quiz.sessions.view import SessionView
 from ltl_quiz.store import Store
 from ltl_quiz.store.sessions import SessionStore
+from ltl_quiz.text import one_line
 
 
 def _minutes(start: str | None, end: str | None) -> float | None:
@@ -23,10 +24,6 @@ def _minutes(start: str | None, end: str | None) -> float | None:
         return None
     span = datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))
     return round(span.total_seconds() / 60, 1)
-
-
-def _squash(text: str | None) -> str:
-    return " ".join((text or "").split())
 
 
 def build(store: Store, code: str, scenario: Scenario) -> dict[str, Any]:
@@ -108,7 +105,7 @@ def _step(scenario: Scenario, record: Any, given: list[Any], names: dict[str, st
             question = scenario.key_question(kq_id or "").question
         except KeyError:
             question = kq_id
-        out.update({"key_question": kq_id, "question": _squash(question), "notes": record.notes})
+        out.update({"key_question": kq_id, "question": one_line(question), "notes": record.notes})
         out["reflections"] = [
             {"learner": a.learner_id, "name": names.get(a.learner_id, a.learner_id), "text": a.text, "covered": [i + 1 for i in a.covered]}
             for a in given
@@ -125,7 +122,7 @@ def _decision(node: Node | None, record: Any) -> dict[str, Any]:
         {
             "option": o.id,
             "letter": letter(i),
-            "text": _squash(o.text),
+            "text": one_line(o.text),
             "count": record.counts.get(o.id, 0),
             "recommended": o.id in recommended,
             "critical": o.critical,
@@ -139,7 +136,7 @@ def _decision(node: Node | None, record: Any) -> dict[str, Any]:
     ]
     followed, choice = record.followed, record.room_choice
     return {
-        "prompt": _squash(node.prompt) if node is not None else record.key,
+        "prompt": one_line(node.prompt) if node is not None else record.key,
         "method": record.method,
         "responses": record.responses,
         "distribution": distribution,
@@ -231,4 +228,4 @@ def _show_step(view: SessionView, scenario: Scenario, step: dict[str, Any]) -> N
     view.say(f"Trainer's notes: {step['notes']}" if step["notes"] else "Trainer's notes: none.")
     for r in step["reflections"]:
         ticked = f" (covered points {', '.join(map(str, r['covered']))})" if r["covered"] else ""
-        view.say(f"  {r['name']}: {_squash(r['text'])}{ticked}")
+        view.say(f"  {r['name']}: {one_line(r['text'])}{ticked}")

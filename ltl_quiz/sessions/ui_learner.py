@@ -28,6 +28,7 @@ from ltl_quiz.sessions.view import SessionView
 from ltl_quiz.store import now
 from ltl_quiz.store.sessions import ParticipantRow, SessionRow, SessionStore
 from ltl_quiz.support import SUPPORT_HINT
+from ltl_quiz.text import one_line
 from ltl_quiz.ui.prompts import Left, Prompter
 
 POLL_SECONDS = 0.15  # how soon a learner's screen follows the trainer's
@@ -156,7 +157,7 @@ class LiveLearner:
             self.view.say(f"You answered {letters_of(node, mine.option_ids)}. Waiting for the trainer to reveal the answers.")
             return
         choices = [(opt.id, f"{let}. {' '.join(opt.text.split())}") for let, opt in lettered(node)]
-        prompt = " ".join((node.prompt or "").split())
+        prompt = one_line(node.prompt)
         try:
             with stopping_when(self.ask, lambda: self._moved_on(step.seq), self._fresh_lines()):
                 if node.type == "decision":

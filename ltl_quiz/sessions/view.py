@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 from ltl_quiz import engine
 from ltl_quiz.sessions.bigtext import big
 from ltl_quiz.sessions.chart import bars, lettered, letters_and, letters_of, plain_chart
-from ltl_quiz.ui.render import Renderer, tidy
+from ltl_quiz.text import one_line, tidy
+from ltl_quiz.ui.render import Renderer
 
 if TYPE_CHECKING:
     from ltl_quiz.engine import Answer
@@ -95,7 +96,7 @@ class SessionView:
 
     def question(self, node: Node) -> None:
         """A decision's question and its options by letter, so a room can call them out."""
-        prompt = " ".join((node.prompt or "").split())
+        prompt = one_line(node.prompt)
         hint = " (choose all that apply)" if node.type == "multi" and "all that apply" not in prompt.lower() else ""
         if self.plain:
             self.say(prompt + hint)
@@ -111,7 +112,7 @@ class SessionView:
         grid.add_column(no_wrap=True)
         grid.add_column()
         for let, opt in lettered(node):
-            grid.add_row(Text(f" {let} ", style="bold black on cyan"), Text(" ".join(opt.text.split())))
+            grid.add_row(Text(f" {let} ", style="bold black on cyan"), Text(one_line(opt.text)))
             grid.add_row("", "")
         self.console.print(grid)
 
@@ -133,7 +134,7 @@ class SessionView:
         grid.add_column()
         for bar in bars(node, dist, width=min(40, max(10, self.console.width // 3))):
             colour = "red" if bar.option.critical else ("green" if bar.recommended else "cyan")
-            label = Text(" ".join(bar.option.text.split()))
+            label = Text(one_line(bar.option.text))
             if bar.recommended:
                 label.append("  (recommended)", style="bold green")
             grid.add_row(

@@ -8,34 +8,16 @@ parsed as rich markup: an author's square brackets are printed as written.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ltl_quiz.support import SUPPORT_HINT
+from ltl_quiz.text import one_line, tidy
 
 if TYPE_CHECKING:  # annotations only: keeps the import of this module cheap
     from ltl_quiz.engine import Feedback, Result, State
     from ltl_quiz.language.notes import Note
     from ltl_quiz.model import KeyQuestion, Node, Scenario
-
-
-_LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
-
-
-def tidy(text: str) -> str:
-    """YAML block text reflowed: paragraphs kept, the author's line breaks inside them joined,
-    except that each list item ("- ", "* ", "1. ") starts its own line."""
-    paragraphs = []
-    for paragraph in re.split(r"\n\s*\n", text.strip()):
-        lines: list[str] = []
-        for line in paragraph.splitlines():
-            if lines and not _LIST_ITEM.match(line):
-                lines[-1] += " " + line.strip()
-            else:
-                lines.append(line.strip())
-        paragraphs.append("\n".join(" ".join(line.split()) for line in lines))
-    return "\n\n".join(paragraphs)
 
 
 def wants_plain(flag: bool | None) -> bool:
@@ -188,7 +170,7 @@ class Renderer:
         for ref in case.references:
             self.say(f"- {ref.title}" + (f" ({ref.url})" if ref.url else ""))
             if ref.quote:
-                self.say("  " + " ".join(ref.quote.split()))
+                self.say("  " + one_line(ref.quote))
         self.say(f"Full learning report: {scenario.source.url}")
         self.say("")
 
