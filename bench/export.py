@@ -29,62 +29,20 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
+from synthetic import SCENARIOS, UNITS, walks  # bench/ is on sys.path when a bench runs as a script
+
 ANSWERS_PER_ATTEMPT = 10
 TARGET_RATIO, TARGET_MB = 3.0, 200.0
-UNITS = ["North Yorkshire, control room", "West Midlands, CID", "Kent, safeguarding hub", "Dyfed-Powys, response", "Met, online CSE team"]
-TEXTS = [
-    "I would ask who the men are, how she got there and whether she feels safe.",
-    "Check force systems for previous concerns and record what I searched and found.",
-    "Refer to children's social care and make sure the strategy discussion happens.",
-    "Speak to her on her own, without blame, and listen to what she says.",
-]
 
 
-def walks(per_track: int, rng: random.Random) -> list[tuple[str, dict, list[tuple]]]:
-    """Random walks through every case study and track: (scenario id, attempt figures, answers)."""
-    from ltl_quiz import engine
-    from ltl_quiz.loader import load_scenario
-
+def answer_templates(rng: random.Random) -> list[tuple[str, dict, list[tuple]]]:
+    """The shared random walks, with each answer as the tuple this bench inserts."""
     out = []
-    for path in sorted(SCENARIOS.glob("*.yaml")):
-        scenario = load_scenario(path)
-        for track in scenario.audiences:
-            for _ in range(per_track):
-                state = engine.start(scenario, track, "practice", seed=rng.randrange(2**31))
-                while not engine.at_end(scenario, state):
-                    node = engine.current(scenario, state)
-                    if node.type == "passage":
-                        response: engine.Response = engine.Continue()
-                    elif node.type == "reflection":
-                        response = engine.Reflect(rng.choice(TEXTS), sorted(rng.sample(range(3), rng.randint(0, 3))))
-                    elif node.type == "decision":
-                        response = engine.Choose([rng.choice(node.options).id])
-                    else:
-                        response = engine.Choose([o.id for o in node.options if rng.random() < 0.5])
-                    state, _ = engine.answer(scenario, state, response)
-                for kq in engine.pending_key_questions(scenario, state):
-                    state = engine.reflect(scenario, state, kq.id, engine.Reflect(rng.choice(TEXTS), [0, 1]))
-                result = engine.result(scenario, state)
-                figures = {
-                    "scenario": scenario,
-                    "track": track,
-                    "state": json.dumps(state.to_json()),
-                    "score": result.score,
-                    "best": result.best,
-                    "percentage": result.percentage,
-                    "passed": result.passed,
-                    "critical": json.dumps([list(c) for c in result.critical]),
-                    "competencies": json.dumps(result.competencies, sort_keys=True),
-                    "ending": result.ending,
-                }
-                kept = [
-                    (a.node_id, a.kind, json.dumps(a.option_ids), a.text, json.dumps(a.covered), a.points, bool(a.critical))
-                    for a in state.answers
-                    if a.kind != "passage"
-                ]
-                out.append((scenario.id, figures, kept))
+    for t in walks(12, rng):
+        kept = [
+            (a.node_id, a.kind, json.dumps(a.option_ids), a.text, json.dumps(a.covered), a.points, bool(a.critical)) for a in t["answers"]
+        ]
+        out.append((t["scenario"].id, t, kept))
     return out
 
 
@@ -94,7 +52,7 @@ def build(db: Path, attempts: int, seed: int = 39) -> int:
 
     Store(f"sqlite:///{db}").close()
     rng = random.Random(seed)
-    templates = walks(12, rng)
+    templates = answer_templates(rng)
     conn = sqlite3.connect(db)
     conn.execute("PRAGMA synchronous=OFF")
     learners = [(f"S{n:05d}", f"Officer {n}", UNITS[n % len(UNITS)], "2023-01-01T00:00:00.000Z") for n in range(max(1, attempts // 20))]

@@ -36,63 +36,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from synthetic import SCENARIOS, UNITS, walks  # bench/ is on sys.path when a bench runs as a script
+
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
 TARGET_RATIO, TARGET_REPORT_S, TARGET_MB = 3.0, 10.0, 200.0
-UNITS = ["North Yorkshire, control room", "West Midlands, CID", "Kent, safeguarding hub", "Dyfed-Powys, response", "Met, online CSE team"]
-TEXTS = [
-    "I would ask who the men are, how she got there and whether she feels safe.",
-    "Check force systems for previous concerns and record what I searched and found.",
-    "Refer to children's social care and make sure the strategy discussion happens.",
-    "Speak to her on her own, without blame, and listen to what she says.",
-]
 BATCH = 2000  # attempts a transaction while loading
 
 
 # -- the records ----------------------------------------------------------------------------------
-def walks(per_track: int, rng: random.Random) -> list[dict[str, Any]]:
-    """Random walks through every case study and track: the attempt's figures and its answers."""
-    from ltl_quiz import engine
-    from ltl_quiz.loader import load_scenario
-
-    found = []
-    for path in sorted(SCENARIOS.glob("*.yaml")):
-        scenario = load_scenario(path)
-        for track in scenario.audiences:
-            for _ in range(per_track):
-                state = engine.start(scenario, track, "practice", seed=rng.randrange(2**31))
-                while not engine.at_end(scenario, state):
-                    node = engine.current(scenario, state)
-                    if node.type == "passage":
-                        response: Any = engine.Continue()
-                    elif node.type == "reflection":
-                        response = engine.Reflect(rng.choice(TEXTS), sorted(rng.sample(range(3), rng.randint(0, 3))))
-                    elif node.type == "decision":
-                        response = engine.Choose([rng.choice(engine.options(scenario, state)).id])
-                    else:
-                        response = engine.Choose([o.id for o in engine.options(scenario, state) if rng.random() < 0.5])
-                    state, _ = engine.answer(scenario, state, response)
-                for kq in engine.pending_key_questions(scenario, state):
-                    state = engine.reflect(scenario, state, kq.id, engine.Reflect(rng.choice(TEXTS), [0, 1]))
-                result = engine.result(scenario, state)
-                found.append(
-                    {
-                        "scenario": scenario,
-                        "track": track,
-                        "state": json.dumps(state.to_json()),
-                        "score": result.score,
-                        "best": result.best,
-                        "percentage": result.percentage,
-                        "passed": result.passed,
-                        "critical": json.dumps([list(c) for c in result.critical]),
-                        "competencies": json.dumps(result.competencies, sort_keys=True),
-                        "ending": result.ending,
-                        "answers": [a for a in state.answers if a.kind != "passage"],
-                    }
-                )
-    return found
-
-
 def records(attempts: int, per_attempt: int, seed: int = 39) -> Any:
     """Learners, sessions, then batches of (attempt rows, answer rows): the same for every store."""
     rng = random.Random(seed)

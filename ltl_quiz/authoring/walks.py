@@ -47,26 +47,37 @@ def random_walks(scenario: Scenario, count: int, seed: int, tracks: list[str]) -
     return [walk(scenario, track, random.Random(f"{seed}:{track}:{i}"), i) for track in tracks for i in range(1, count + 1)]
 
 
-def walk(scenario: Scenario, track: str, rng: random.Random, index: int) -> Walk:
-    out = Walk(index, track)
+def play(
+    scenario: Scenario, track: str, rng: random.Random, answers: dict[str, Any] | None = None, text: str = REFLECTION_TEXT
+) -> engine.State:
+    """One attempt of random choices, from the start to the last debrief key question.
+
+    Records each choice in ``answers`` (as a plan would write it) and raises InputError when the
+    scenario cannot be finished. The benches use it to make realistic records in bulk.
+    """
+    answers = {} if answers is None else answers
     state = engine.start(scenario, track, "practice", seed=0)
     limit = 4 * len(scenario.nodes) + 10
+    for _ in range(limit):
+        node = engine.current(scenario, state)
+        if not node.on_track(track):
+            raise InputError(f"reached '{node.id}', a {node.track}-only node, on the {track} track")
+        if node.type == "end":
+            break
+        state = engine.answer(scenario, state, _respond(scenario, node, rng, answers, text))[0]
+    else:
+        raise InputError(f"no ending after {limit} steps: a route loops back on itself")
+    for kq in engine.pending_key_questions(scenario, state):
+        response = _reflection(len(kq.model_points), rng, text)
+        answers[kq.id] = {"text": response.text, "covered": [i + 1 for i in response.covered]}
+        state = engine.reflect(scenario, state, kq.id, response)
+    return state
+
+
+def walk(scenario: Scenario, track: str, rng: random.Random, index: int) -> Walk:
+    out = Walk(index, track)
     try:
-        for _ in range(limit):
-            node = engine.current(scenario, state)
-            if not node.on_track(track):
-                out.problem = f"reached '{node.id}', a {node.track}-only node, on the {track} track"
-                return out
-            if node.type == "end":
-                break
-            state = engine.answer(scenario, state, _respond(scenario, node, rng, out.answers))[0]
-        else:
-            out.problem = f"no ending after {limit} steps: a route loops back on itself"
-            return out
-        for kq in engine.pending_key_questions(scenario, state):
-            response = _reflection(len(kq.model_points), rng)
-            out.answers[kq.id] = {"text": response.text, "covered": [i + 1 for i in response.covered]}
-            state = engine.reflect(scenario, state, kq.id, response)
+        state = play(scenario, track, rng, out.answers)
     except InputError as exc:
         out.problem = str(exc)
         return out
@@ -76,11 +87,11 @@ def walk(scenario: Scenario, track: str, rng: random.Random, index: int) -> Walk
     return out
 
 
-def _respond(scenario: Scenario, node: Any, rng: random.Random, answers: dict[str, Any]) -> engine.Response:
+def _respond(scenario: Scenario, node: Any, rng: random.Random, answers: dict[str, Any], text: str) -> engine.Response:
     if node.type == "passage":
         return engine.Continue()
     if node.type == "reflection":
-        response = _reflection(len(scenario.key_question(node.key_question).model_points), rng)
+        response = _reflection(len(scenario.key_question(node.key_question).model_points), rng, text)
         answers[node.id] = {"text": response.text, "covered": [i + 1 for i in response.covered]}
         return response
     ids = [o.id for o in node.options]
@@ -89,8 +100,8 @@ def _respond(scenario: Scenario, node: Any, rng: random.Random, answers: dict[st
     return engine.Choose(picked)
 
 
-def _reflection(points: int, rng: random.Random) -> engine.Reflect:
-    return engine.Reflect(REFLECTION_TEXT, sorted(i for i in range(points) if rng.random() < 0.5))
+def _reflection(points: int, rng: random.Random, text: str) -> engine.Reflect:
+    return engine.Reflect(text, sorted(i for i in range(points) if rng.random() < 0.5))
 
 
 def _check(scenario: Scenario, state: engine.State, result: engine.Result) -> str | None:
