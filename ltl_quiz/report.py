@@ -175,9 +175,8 @@ def _item_stats(store: Any, library: ScenarioLibrary, filters: Any, min_for_flag
     best: dict[tuple[str, str], int | None] = {}
     seen: dict[tuple[str, str, str], tuple[list[str], bool]] = {}
     current, scenario_id, chosen = None, "", []
-    for r in stream(store, answers_query(filters, CHOICE_KINDS)):
-        if r.mode not in INDIVIDUAL_MODES:  # a room's show of hands is no one person's mark
-            continue
+    # a room's show of hands is no one person's mark: only individual attempts are analysed
+    for r in stream(store, answers_query(filters, CHOICE_KINDS, INDIVIDUAL_MODES)):
         if r.attempt_id != current:
             _add_attempt(accs, library, scenario_id, chosen, seen)
             current, scenario_id, chosen = r.attempt_id, r.scenario_id, []

@@ -196,12 +196,14 @@ ANSWER_COLUMNS = (
 )
 
 
-def answers_query(filters: Filters, kinds: tuple[str, ...] = ANSWER_KINDS) -> sa.Select:
-    """One row per answer of the chosen kinds, with its attempt's fields, in attempt order then answer order."""
+def answers_query(filters: Filters, kinds: tuple[str, ...] = ANSWER_KINDS, modes: tuple[str, ...] | None = None) -> sa.Select:
+    """One row per answer of the chosen kinds (of attempts in ``modes``, if given), with its attempt's
+    fields, in attempt order then answer order."""
+    by_mode = [attempts.c.mode.in_(modes)] if modes else []
     return (
         sa.select(*ANSWER_COLUMNS)
         .select_from(_joined().join(answers, answers.c.attempt_id == attempts.c.id))
-        .where(answers.c.kind.in_(kinds), *filters.conditions())
+        .where(answers.c.kind.in_(kinds), *by_mode, *filters.conditions())
         .order_by(attempts.c.started_at, attempts.c.id, answers.c.seq)
     )
 
