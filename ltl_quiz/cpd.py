@@ -197,11 +197,15 @@ def _date(stamp: str) -> str:
         return stamp[:10]
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _hours(minutes: int) -> str:
     hours, mins = divmod(minutes, 60)
     if not hours:
-        return f"{mins} minutes"
-    return f"{hours} hour{'s' if hours > 1 else ''}" + (f" {mins} minutes" if mins else "")
+        return _plural(mins, "minute")
+    return _plural(hours, "hour") + (f" {_plural(mins, 'minute')}" if mins else "")
 
 
 # -- Markdown ---------------------------------------------------------------------------------------

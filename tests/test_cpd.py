@@ -142,3 +142,9 @@ def test_the_closing_screen_points_to_the_cpd_record(example_dir, tmp_path, db_u
     assert "Your CPD record of the case studies you have completed: 'ltl-quiz cpd AB1 --format html --out cpd.html'." in result.stdout
     record = CliRunner().invoke(app, ["--scenarios", str(example_dir), "cpd", "AB1"])
     assert record.exit_code == 0 and "A welfare call about a child" in record.stdout
+
+
+def test_time_spent_reads_as_english() -> None:
+    from ltl_quiz.cpd import _hours
+
+    assert [_hours(m) for m in (1, 2, 60, 61, 125)] == ["1 minute", "2 minutes", "1 hour", "1 hour 1 minute", "2 hours 5 minutes"]
