@@ -45,6 +45,23 @@ class Route:
         return all(f in flags for f in self.if_flags) and not any(f in flags for f in self.unless)
 
 
+RealCaseKind = Literal["failing", "good"]
+
+
+@dataclass
+class RealCase:
+    """What the real officers or staff did, when an option repeats it: the debrief names it.
+
+    ``did: failing`` marks an option that repeats a failing the seed records (what the IOPC, the
+    force or a misconduct outcome found wanting); such an option must never allow a pass (it is
+    ``critical``, or the scoring makes a pass unreachable, which ``validate`` proves). ``did: good``
+    marks what the real people did well. ``note`` says what they did and what the seed says of it.
+    """
+
+    did: RealCaseKind
+    note: str
+
+
 @dataclass
 class Option:
     """A choice at a decision or multi node, with the score and feedback it earns."""
@@ -58,6 +75,7 @@ class Option:
     critical: bool = False
     sets: list[str] = field(default_factory=list)
     next: list[Route] | None = None
+    real_case: RealCase | None = None
 
 
 @dataclass

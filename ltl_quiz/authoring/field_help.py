@@ -54,6 +54,11 @@ FIELD_HELP: dict[type, dict[str, str]] = {
         "critical": "true if choosing it leaves a child unsafeguarded: the attempt cannot pass, and the feedback says why.",
         "sets": "Flags set when the option is chosen, read later by routes ('if' / 'unless').",
         "next": "Decision options only: where this option leads (else the node's 'next').",
+        "real_case": "What the real officers or staff did, if this option repeats it: did (failing or good) and a note naming it and what the report says of it.",
+    },
+    model.RealCase: {
+        "did": "failing: repeats a failing the report records (the attempt must not be able to pass); good: repeats what the real people did well.",
+        "note": "What the real officers or staff did and what the learning report says about it, shown in the debrief.",
     },
     model.Route: {
         "goto": "The node this route leads to.",

@@ -51,7 +51,7 @@ def build_schema() -> dict[str, Any]:
         "routes": _routes(),
         "Node": _node_dispatch(),
     }
-    for cls in (model.Source, model.Case, model.Reference, model.KeyQuestion, model.Route, model.Option):
+    for cls in (model.Source, model.Case, model.Reference, model.KeyQuestion, model.Route, model.RealCase, model.Option):
         defs[cls.__name__] = _object(cls)
     defs["DecisionOption"] = _decision_option(defs["Option"])
     defs["MultiOption"] = _multi_option(defs["Option"])

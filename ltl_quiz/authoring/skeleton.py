@@ -99,6 +99,10 @@ def skeleton_data(scenario_id: str, title: str, case_study: int, issue: int) -> 
                         "cites": ["guidance-example"],
                         "sets": ["call-closed"],
                         "next": "officer-reflection",
+                        "real_case": {
+                            "did": "failing",
+                            "note": "What the real call handler did here, and what the learning report found.\n",
+                        },
                     },
                 ],
             },
