@@ -94,6 +94,16 @@ class Feedback:
 
 
 @dataclass(frozen=True)
+class RealCaseChoice:
+    """A choice that repeats what the real officers or staff did (``real_case`` on the option)."""
+
+    node_id: str
+    option_id: str
+    did: str  # failing | good
+    note: str
+
+
+@dataclass(frozen=True)
 class Result:
     """The attempt's figures, derived from its answers."""
 
@@ -104,6 +114,11 @@ class Result:
     competencies: dict[str, int]
     critical: list[tuple[str, str]]  # (node id, option id)
     ending: str | None
+    real_case: list[RealCaseChoice] = field(default_factory=list)
+
+    @property
+    def real_failings(self) -> list[RealCaseChoice]:
+        return [c for c in self.real_case if c.did == "failing"]
 
 
 def start(scenario: Scenario, track: str, mode: str = "practice", seed: int | None = None) -> State:
@@ -192,7 +207,18 @@ def result(scenario: Scenario, state: State) -> Result:
     pct = percentage(score, best)
     ending = state.node_id if at_end(scenario, state) else None
     passed = ending is not None and pct >= scenario.pass_mark and not critical
-    return Result(score, best, pct, passed, competencies, critical, ending)
+    return Result(score, best, pct, passed, competencies, critical, ending, real_case_choices(scenario, state))
+
+
+def real_case_choices(scenario: Scenario, state: State) -> list[RealCaseChoice]:
+    """The learner's choices that repeat what the real people did, well or badly, in order."""
+    out = []
+    for a in state.answers:
+        for option_id in a.option_ids:
+            rc = scenario.nodes[a.node_id].option(option_id).real_case
+            if rc is not None:
+                out.append(RealCaseChoice(a.node_id, option_id, rc.did, rc.note))
+    return out
 
 
 def review(scenario: Scenario, state: State) -> list[Feedback]:

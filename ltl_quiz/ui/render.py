@@ -149,6 +149,17 @@ class Renderer:
                 opt = scenario.nodes[node_id].option(option_id)
                 self.say(f"- {opt.text.strip()}")
                 self.say(f"  {opt.feedback.strip()}")
+        failings = result.real_failings
+        if failings:
+            self.say("You repeated what went wrong in the real case:", "red")
+            for choice in failings:
+                self.say(f"- {scenario.nodes[choice.node_id].option(choice.option_id).text.strip()}")
+                self.say(f"  {one_line(choice.note)}")
+        good = [c for c in result.real_case if c.did == "good"]
+        if good:
+            self.say("You did what the real officers or staff did well:", "green")
+            for choice in good:
+                self.say(f"- {one_line(choice.note)}")
         if result.competencies:
             self.say("Competency profile: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(result.competencies.items())))
         self.say("")
