@@ -10,55 +10,103 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ltl_quiz.atomic import write_text
-from ltl_quiz.errors import ScenarioNotFound
+from ltl_quiz.errors import ScenarioError, ScenarioNotFound
+from ltl_quiz.files import CONTENT_MAX_BYTES, FileRefused, Skipped, folder_entries, read_regular
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: entries for files that do not validate carry the reason instead of a row
 SCENARIO_GLOB = "*.yaml"
 
 
-def scenario_files(paths: list[Path]) -> list[Path]:
-    """Expand folders to the scenario files in them, in name order (which is case-study order)."""
+def scan(paths: list[Path], follow_links: bool = False) -> tuple[list[Path], list[Skipped]]:
+    """Expand folders to the scenario files in them, in name order (which is case-study order).
+
+    Entries of a folder that are not regular files (folders, FIFOs, devices, broken or looping
+    links, links out of the folder) come back as skipped, with the reason, for the caller to say.
+    """
     files: list[Path] = []
+    skipped: list[Skipped] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.glob(SCENARIO_GLOB) if not p.name.startswith(".")))
-        elif path.exists():
+            found, passed_over = folder_entries(path, SCENARIO_GLOB, follow_links)
+            files.extend(found)
+            skipped.extend(passed_over)
+        elif path.exists() or path.is_symlink():
             files.append(path)
         else:
             raise ScenarioNotFound(f"{path}: no such file or folder; check the path")
-    return files
+    return files, skipped
 
 
-def summaries(folder: Path, cache_file: Path | None) -> list[dict[str, Any]]:
-    """id, case study, title, themes, tracks and minutes of every scenario in ``folder``."""
-    files = scenario_files([folder]) if folder.is_dir() else []
+def scenario_files(paths: list[Path]) -> list[Path]:
+    """The usable scenario files under ``paths`` (what ``scan`` found, without the skipped)."""
+    return scan(paths)[0]
+
+
+@dataclass
+class Catalogue:
+    """The scenarios a folder offers learners, and one line about each file it would not offer."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def summaries(folder: Path, cache_file: Path | None, follow_links: bool = False) -> Catalogue:
+    """id, case study, title, themes, tracks and minutes of every scenario in ``folder`` that validates.
+
+    A file that ``validate`` refuses (a broken graph as much as a bad field) is never offered: it
+    is named in ``skipped`` with its first error, so an author sees why it is missing.
+    """
+    files, passed_over = scan([folder], follow_links) if folder.is_dir() else ([], [])
+    out = Catalogue(skipped=[str(s) for s in passed_over])
     cache = _read(cache_file)
-    rows, fresh = [], {}
+    fresh: dict[str, Any] = {}
+    first_with: dict[str, Path] = {}
     for path in files:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        row = cache.get(digest)
-        if row is None:
-            from ltl_quiz.loader import summarise  # only on a cache miss: parsing is the slow part
-
-            s = summarise(path)  # raises ScenarioError for a broken file: list reports it
-            row = {
-                "id": s.id,
-                "case_study": s.case_study,
-                "title": s.title,
-                "themes": s.themes,
-                "tracks": s.audiences,
-                "minutes": s.minutes,
-            }
-        fresh[digest] = row
-        rows.append(row)
+        try:
+            raw = read_regular(path, CONTENT_MAX_BYTES)
+        except FileRefused as exc:
+            out.skipped.append(f"{path}: skipped: {exc}")
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        entry = cache.get(digest)
+        if not isinstance(entry, dict):
+            entry = _summarise(path)  # only on a cache miss: parsing and walking are the slow part
+        fresh[digest] = entry
+        if "skip" in entry:
+            out.skipped.append(f"{path}: skipped: {entry['skip']}")
+        elif entry["id"] in first_with:
+            out.skipped.append(f"{path}: skipped: its id '{entry['id']}' is also used by {first_with[entry['id']]}; ids must be unique")
+        else:
+            first_with[entry["id"]] = path
+            out.rows.append(entry)
     if cache_file is not None and fresh != cache:
         with contextlib.suppress(OSError):  # a read-only home only costs speed
             write_text(cache_file, json.dumps({"version": CACHE_VERSION, "entries": fresh}))
-    return rows
+    return out
+
+
+def _summarise(path: Path) -> dict[str, Any]:
+    from ltl_quiz.loader import load_scenario
+
+    try:
+        s = load_scenario(path)
+    except ScenarioError as exc:
+        first = exc.problems[0] if exc.problems else None
+        why = f"line {first.line}:{first.column}: {first.message}" if first else "it does not validate"
+        return {"skip": f"does not validate ({why}); run 'ltl-quiz validate {path}'"}
+    return {
+        "id": s.id,
+        "case_study": s.source.case_study,
+        "title": s.title,
+        "themes": s.themes,
+        "tracks": list(s.audiences),
+        "minutes": s.minutes,
+    }
 
 
 def _read(cache_file: Path | None) -> dict[str, Any]:

@@ -39,11 +39,17 @@ PlainOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
 
 
+FollowLinksOpt = Annotated[
+    bool, typer.Option("--follow-links", help="Also use scenario files that are symbolic links to outside the scenarios folder.")
+]
+
+
 class Ctx:
     """Options given before the command name, kept for the command that runs."""
 
     scenarios: Path | None = None
     db: str | None = None
+    follow_links: bool = False
 
 
 _ctx = Ctx()
@@ -52,7 +58,7 @@ _ctx = Ctx()
 def _where() -> Any:
     from ltl_quiz.locations import resolve
 
-    return resolve(_ctx.scenarios, _ctx.db)
+    return resolve(_ctx.scenarios, _ctx.db, follow_links=_ctx.follow_links)
 
 
 def _ui(plain: bool | None) -> Any:
@@ -89,9 +95,10 @@ def main_callback(
     scenarios: ScenariosOpt = None,
     db: DbOpt = None,
     plain: PlainOpt = None,
+    follow_links: FollowLinksOpt = False,
 ) -> None:
     """Scenario-based training from the IOPC's Learning the Lessons, issue 39."""
-    _ctx.scenarios, _ctx.db = scenarios, db
+    _ctx.scenarios, _ctx.db, _ctx.follow_links = scenarios, db, follow_links
     if ctx.invoked_subcommand is None:
         from ltl_quiz.ui import actions
 
@@ -142,6 +149,7 @@ def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="Scenario files or folders (default: the scenarios folder).")] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
     as_json: JsonOpt = False,
+    follow_links: FollowLinksOpt = False,
 ) -> None:
     """Check scenario files: schema, graph, flags, key questions; report paths and score ranges."""
     import json
@@ -149,7 +157,7 @@ def validate(
     from ltl_quiz.validation import validate as run_validate
 
     with _errors():
-        reports = run_validate(paths or [_where().scenarios])
+        reports = run_validate(paths or [_where().scenarios], follow_links or _ctx.follow_links)
         if as_json:
             typer.echo(
                 json.dumps({"ok": not any(r.errors(strict) for r in reports), "files": [r.as_dict(strict) for r in reports]}, indent=2)

@@ -13,15 +13,16 @@ from typing import Any
 from ltl_quiz import model
 from ltl_quiz.catalogue import scenario_files
 from ltl_quiz.errors import Problem, ScenarioError, ScenarioNotFound
+from ltl_quiz.files import FileRefused, read_regular
 from ltl_quiz.schema import SLUG, Builder, describe
-from ltl_quiz.yaml_source import Located, PathKey, load_bytes
+from ltl_quiz.yaml_source import MAX_BYTES, Located, PathKey, load_bytes
 
 
 def display_name(path: Path) -> str:
     """Paths in messages are relative to the working folder when they can be, as editors expect."""
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # elsewhere, or a link that loops
         return str(path)
 
 
@@ -57,9 +58,9 @@ def load_scenario(path: Path) -> model.Scenario:
 
 def _read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError([Problem(display_name(path), 1, 1, "", f"cannot read the file ({exc.strerror})")]) from None
+        return read_regular(path, MAX_BYTES, "scenario file")
+    except FileRefused as exc:
+        raise ScenarioError([Problem(display_name(path), 1, 1, "", str(exc))]) from None
 
 
 def summarise(path: Path) -> model.ScenarioSummary:
@@ -125,17 +126,7 @@ class Checks:
 
     def metadata(self) -> None:
         s = self.s
-        self.slug(("id",), s.id)
-        for path, value, low, high in (
-            (("pass_mark",), s.pass_mark, 0, 100),
-            (("minutes",), s.minutes, 1, 600),
-            (("version",), s.version, 1, None),
-            (("source", "case_study"), s.source.case_study, 1, None),
-            (("source", "issue"), s.source.issue, 1, None),
-        ):
-            if value < low or (high is not None and value > high):
-                span = f"between {low} and {high}" if high is not None else f"at least {low}"
-                self.error(path, f"{value} is out of range; use a number {span}")
+        self.slug(("id",), s.id)  # number ranges are declared on the model's fields and checked as they are read
         if not s.audiences:
             self.error(("audiences",), "name at least one track: officer, manager")
         if len(set(s.audiences)) != len(s.audiences):

@@ -22,6 +22,7 @@ class Locations:
     home: Path
     scenarios: Path
     db_url: str
+    follow_links: bool = False  # offer scenario files linked in from outside the scenarios folder
 
     @property
     def config_file(self) -> Path:
@@ -76,11 +77,11 @@ def default_scenarios() -> Path:
     return PACKAGE_DIR / "scenarios"
 
 
-def resolve(scenarios: Path | None = None, db: str | None = None, home: Path | None = None) -> Locations:
+def resolve(scenarios: Path | None = None, db: str | None = None, home: Path | None = None, follow_links: bool = False) -> Locations:
     """Apply command-line overrides over the environment over the defaults."""
     home = home or default_home()
     url = db or os.environ.get("LTL_QUIZ_DB") or f"sqlite:///{home / STORE_NAME}"
-    return Locations(home=home, scenarios=scenarios or default_scenarios(), db_url=url)
+    return Locations(home=home, scenarios=scenarios or default_scenarios(), db_url=url, follow_links=follow_links)
 
 
 def redact(url: str) -> str:

@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+# Every whole number in a content file lies within +/- INT_LIMIT, and a field may narrow that with
+# ``metadata={"range": (low, high)}`` (for a mapping, the range of each value). The loader and the
+# JSON Schema both read these, so a rule is written once, here, beside the field it bounds.
+INT_LIMIT = 10_000
+POINTS_RANGE = (-100, 100)
+
 Track = Literal["officer", "manager"]
 TRACKS: tuple[str, ...] = ("officer", "manager")
 NodeType = Literal["passage", "decision", "multi", "reflection", "end"]
@@ -69,8 +75,8 @@ class Option:
     id: str
     text: str
     feedback: str
-    points: int = 0
-    competencies: dict[str, int] = field(default_factory=dict)
+    points: int = field(default=0, metadata={"range": POINTS_RANGE})
+    competencies: dict[str, int] = field(default_factory=dict, metadata={"range": POINTS_RANGE})
     cites: list[str] = field(default_factory=list)
     critical: bool = False
     sets: list[str] = field(default_factory=list)
@@ -137,9 +143,9 @@ class Source:
     """Where the case comes from, so every record can point back to the learning report."""
 
     publication: str
-    issue: int
-    case_study: int
-    url: str
+    issue: int = field(metadata={"range": (1, 1000)})
+    case_study: int = field(metadata={"range": (1, 100)})
+    url: str = field()
 
 
 @dataclass
@@ -183,9 +189,9 @@ class Scenario:
     source: Source
     themes: list[str]
     audiences: list[Track]
-    minutes: int
-    pass_mark: int
-    version: int
+    minutes: int = field(metadata={"range": (1, 600)})
+    pass_mark: int = field(metadata={"range": (0, 100)})
+    version: int = field(metadata={"range": (1, INT_LIMIT)})
     content_note: str
     roles: dict[Track, str]
     start: str

@@ -98,6 +98,9 @@ class Builder:
             return _MISSING
         if hint is str and not value.strip():
             self.error(path, "is empty; write the text or remove the field")
+        if hint is int and not -model.INT_LIMIT <= value <= model.INT_LIMIT:
+            self.error(path, f"{_short(value)} is out of range; use a number between {-model.INT_LIMIT} and {model.INT_LIMIT}")
+            return _MISSING
         return value
 
     def _dataclass(self, cls: Any, value: Any, path: PathKey) -> Any:
@@ -114,6 +117,8 @@ class Builder:
         required, allowed = model.NODE_FIELDS[node_type]
         for name in sorted(required - set(value)):
             self.error(path, f"a {node_type} node needs '{name}'")
+        for name in sorted(required & {k for k, v in value.items() if v is None}):
+            self.error(path + (name,), f"a {node_type} node needs '{name}', and it is null here; give it a value")
         node = self._fields(model.Node, value, path, allowed=allowed)
         if node is not _MISSING:
             node.id = str(path[-1])
@@ -136,13 +141,43 @@ class Builder:
                 if _required(cls, name) and allowed is None:
                     self.error(path, f"missing required field '{key}'")
                 continue
-            built = self.build(hint, value[key], path + (key,))
-            if built is not _MISSING:
+            raw = value[key]
+            if isinstance(raw, (int, dict)) and not isinstance(raw, bool) and not self._in_range(cls, name, raw, path + (key,)):
+                continue  # the field's own range says more than the general limit would
+            built = self.build(hint, raw, path + (key,))
+            if built is not _MISSING and self._in_range(cls, name, built, path + (key,)):
                 kwargs[name] = built
         try:
             return cls(**kwargs)
         except TypeError:  # a required field was missing or unusable: already reported
             return _MISSING
+
+    def _in_range(self, cls: Any, name: str, built: Any, path: PathKey) -> bool:
+        """The field's own range (``metadata["range"]`` in the model), for a number or each value of a mapping."""
+        bounds = value_range(cls, name)
+        if bounds is None:
+            return True
+        low, high = bounds
+        values = built.items() if isinstance(built, dict) else [(None, built)]
+        ok = True
+        for key, number in values:
+            if isinstance(number, int) and not isinstance(number, bool) and not low <= number <= high:
+                where = path if key is None else path + (key,)
+                self.error(where, f"{_short(number)} is out of range; use a number between {low} and {high}")
+                ok = False
+        return ok
+
+
+def value_range(cls: Any, name: str) -> tuple[int, int] | None:
+    """The (low, high) range the model declares for a field, if it narrows ``model.INT_LIMIT``."""
+    f = next((f for f in dataclasses.fields(cls) if f.name == name), None)
+    bounds = f.metadata.get("range") if f is not None else None
+    return tuple(bounds) if bounds is not None else None  # type: ignore[return-value]
+
+
+def _short(value: int) -> str:
+    text = str(value)
+    return text if len(text) <= 12 else f"{text[:6]}...({len(text)} digits)"
 
 
 @cache

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ltl_quiz.catalogue import scan
 from ltl_quiz.errors import Problem, ScenarioError
 from ltl_quiz.graph import TrackReport, analyse
-from ltl_quiz.loader import display_name, parse_scenario, scenario_files
+from ltl_quiz.loader import display_name, parse_scenario
 
 
 @dataclass
@@ -64,9 +65,12 @@ def validate_file(path: Path) -> FileReport:
     return report
 
 
-def validate(paths: list[Path]) -> list[FileReport]:
+def validate(paths: list[Path], follow_links: bool = False) -> list[FileReport]:
     """Validate every scenario file under ``paths``; duplicate scenario ids are errors too."""
-    reports = [validate_file(p) for p in scenario_files(paths)]
+    files, skipped = scan(paths, follow_links)
+    reports = [validate_file(p) for p in files]
+    for s in skipped:  # an entry of a folder that cannot even be read is a failure, not silence
+        reports.append(FileReport(display_name(s.path), problems=[Problem(display_name(s.path), 1, 1, "", s.reason)]))
     seen: dict[str, str] = {}
     for r in reports:
         if r.scenario_id and r.scenario_id in seen:

@@ -15,14 +15,16 @@ from typing import Any
 import yaml
 
 from ltl_quiz.errors import Problem, ScenarioError
+from ltl_quiz.files import CONTENT_MAX_BYTES, FileRefused, read_regular
 
 try:  # the C parser is several times faster; fall back when libyaml is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the platform build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-MAX_BYTES = 1_000_000
+MAX_BYTES = CONTENT_MAX_BYTES
 MAX_NODES = 200_000
+MAX_DEPTH = 64  # a scenario nests about 8 deep; far deeper is hostile, and recursion has a limit
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -68,9 +70,9 @@ def load_file(path: Path, display: str | None = None) -> Located:
     """Read and parse ``path``; raise ScenarioError naming the file for anything unusable."""
     name = display or str(path)
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ScenarioError([Problem(name, 1, 1, "", f"cannot read the file ({exc.strerror})")]) from None
+        raw = read_regular(path, MAX_BYTES)
+    except FileRefused as exc:
+        raise ScenarioError([Problem(name, 1, 1, "", str(exc))]) from None
     return load_bytes(raw, name)
 
 
@@ -86,7 +88,7 @@ def load_bytes(raw: bytes, name: str) -> Located:
         raise ScenarioError([Problem(name, 1, 1, "", msg)]) from None
     loader = _Loader(text)
     try:
-        _refuse_aliases(text, name)
+        _screen_events(text, name)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -106,16 +108,26 @@ def load_bytes(raw: bytes, name: str) -> Located:
     return located
 
 
-def _refuse_aliases(text: str, name: str) -> None:
-    """Find the first alias from the event stream, so the error points at the ``*name`` itself.
+def _screen_events(text: str, name: str) -> None:
+    """Refuse aliases and deep nesting from the event stream, before anything is composed.
 
-    Events are cheap and nothing is expanded, so an alias bomb costs no more than its own text.
+    Events are cheap and nothing is expanded, so an alias bomb costs no more than its own text,
+    and a document nested thousands deep is refused at the line where it passes the limit rather
+    than exhausting the recursion of the composer or of our builder.
     """
+    depth = 0
     for event in yaml.parse(text, Loader=_Loader):
+        mark = event.start_mark
         if isinstance(event, yaml.AliasEvent):
-            mark = event.start_mark
             msg = "anchors and aliases (&name, *name) are not allowed; write the value out"
             raise ScenarioError([Problem(name, mark.line + 1, mark.column + 1, "", msg)])
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                msg = f"nested more than {MAX_DEPTH} levels deep; content files are a few levels deep, so flatten it"
+                raise ScenarioError([Problem(name, mark.line + 1, mark.column + 1, "", msg)])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 class _Builder:

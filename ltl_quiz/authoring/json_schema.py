@@ -19,7 +19,7 @@ from typing import Any, Literal, Union
 
 from ltl_quiz import model
 from ltl_quiz.authoring.field_help import FIELD_HELP
-from ltl_quiz.schema import SLUG, field_spec
+from ltl_quiz.schema import SLUG, field_spec, value_range
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 ROUTES = list[model.Route]
@@ -28,12 +28,7 @@ ROUTES = list[model.Route]
 VALUE_RULES: dict[tuple[type, str], dict[str, Any]] = {
     (model.Scenario, "id"): {"pattern": SLUG.pattern},
     (model.Scenario, "audiences"): {"minItems": 1, "uniqueItems": True},
-    (model.Scenario, "minutes"): {"minimum": 1, "maximum": 600},
-    (model.Scenario, "pass_mark"): {"minimum": 0, "maximum": 100},
-    (model.Scenario, "version"): {"minimum": 1},
     (model.Scenario, "nodes"): {"minProperties": 1, "propertyNames": {"pattern": SLUG.pattern}},
-    (model.Source, "issue"): {"minimum": 1},
-    (model.Source, "case_study"): {"minimum": 1},
     (model.Source, "url"): {"pattern": "^https?://"},
     (model.Reference, "id"): {"pattern": SLUG.pattern},
     (model.KeyQuestion, "id"): {"pattern": SLUG.pattern},
@@ -90,6 +85,15 @@ def _object(cls: type, keys: set[str] | None = None, required: set[str] | None =
 
 def _field(cls: type, key: str, hint: Any) -> dict[str, Any]:
     schema = _hint(hint)
+    name = next(f.name for f in dataclasses.fields(cls) if f.metadata.get("key", f.name) == key)
+    bounds = value_range(cls, name)
+    if bounds is not None:
+        limits = {"minimum": bounds[0], "maximum": bounds[1]}
+        schema = (
+            {**schema, "additionalProperties": {**schema["additionalProperties"], **limits}}
+            if "additionalProperties" in schema
+            else {**schema, **limits}
+        )
     rules = VALUE_RULES.get((cls, key))
     if rules:
         schema = _merge(schema, rules)
@@ -130,7 +134,7 @@ def _hint(hint: Any) -> dict[str, Any]:
     if hint is bool:
         return {"type": "boolean"}
     if hint is int:
-        return {"type": "integer"}
+        return {"type": "integer", "minimum": -model.INT_LIMIT, "maximum": model.INT_LIMIT}
     raise TypeError(f"no JSON Schema for {hint!r}: teach ltl_quiz.authoring.json_schema this type")
 
 

@@ -76,7 +76,7 @@ def _node(scenario: Scenario, node_id: str, node: dict[str, Any]) -> Iterator[tu
     for i, option in enumerate(options if isinstance(options, list) else []):
         if not isinstance(option, dict):
             continue
-        if option.get("id") in recommended:
+        if isinstance(option.get("id"), str) and option["id"] in recommended:
             yield from _text((*base, "options", i, "text"), option.get("text"))
         yield from _text((*base, "options", i, "feedback"), option.get("feedback"))
 

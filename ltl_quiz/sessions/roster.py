@@ -12,17 +12,21 @@ from pathlib import Path
 
 from ltl_quiz.config import Learner, check_learner_id
 from ltl_quiz.errors import InputError
+from ltl_quiz.files import FileRefused, read_regular
 from ltl_quiz.sessions.errors import RosterError
 
 COLUMNS = "staff number, name, unit"
+MAX_ROSTER_ROWS = 2_000  # more people than any room or training day holds
+MAX_ROSTER_BYTES = 1_000_000  # 2,000 rows of staff number, name and unit fit in a fraction of this
 
 
 def read_roster(path: Path) -> list[Learner]:
     """The people listed in a roster file, in file order."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RosterError(f"cannot read the roster {path}: {exc.strerror or exc}; check the path") from None
+        raw = read_regular(path, MAX_ROSTER_BYTES, "roster")
+    except FileRefused as exc:
+        message = f"cannot read the roster {path}: {exc.cause}; check the path" if exc.cause else f"{path}: {exc}"
+        raise RosterError(message) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -35,11 +39,15 @@ def parse_roster(text: str, source: str) -> list[Learner]:
     people: list[Learner] = []
     problems: list[tuple[int, str]] = []
     first_line: dict[str, int] = {}
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), strict=True)  # strict: an unclosed quote is an error, not one long name
     line = 1
     try:
         for row in reader:
             start, line = line, reader.line_num + 1
+            if len(people) + len(problems) >= MAX_ROSTER_ROWS:
+                raise RosterError(
+                    f"{source}:{start}: the roster has more than {MAX_ROSTER_ROWS:,} people; split it into rooms of at most that"
+                )
             cells = [c.strip() for c in row]
             if not any(cells) or (not people and not problems and not first_line and _is_header(cells)):
                 continue
@@ -54,7 +62,10 @@ def parse_roster(text: str, source: str) -> list[Learner]:
             first_line[person.id] = start
             people.append(person)
     except csv.Error as exc:
-        problems.append((reader.line_num, f"not readable as CSV ({exc}); check the quotes on this line"))
+        if "unexpected end of data" in str(exc):
+            problems.append((line, 'a quote (") opened on this line is never closed; close it or remove it'))
+        else:
+            problems.append((reader.line_num, f"not readable as CSV ({exc}); check the quotes on this line"))
     if problems:
         at, message = problems[0]
         more = f" ({len(problems) - 1} more bad rows: lines {', '.join(str(n) for n, _ in problems[1:])})" if len(problems) > 1 else ""

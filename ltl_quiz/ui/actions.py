@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from typing import TYPE_CHECKING, Any
 
 from ltl_quiz import config
@@ -154,8 +155,16 @@ def _attempt_to_resume(store: Any, where: Locations, attempt: str | None) -> Any
     return row
 
 
+def _offered(where: Locations) -> list[dict[str, Any]]:
+    """The cases a learner may be offered; one line on standard error about each file left out."""
+    catalogue = summaries(where.scenarios, where.cache_file, where.follow_links)
+    for line in catalogue.skipped:
+        print(f"warning: {line}", file=sys.stderr)
+    return catalogue.rows
+
+
 def list_cases(where: Locations, ui: Renderer, as_json: bool) -> None:
-    rows = summaries(where.scenarios, where.cache_file)
+    rows = _offered(where)
     if as_json:
         print(json.dumps(rows, indent=2))
         return
@@ -268,7 +277,7 @@ def menu(where: Locations, ui: Renderer, prompter: Prompter) -> Any:
         pick = prompter.select("menu_resume", "You have an unfinished attempt.", [("resume", label), ("new", "Start a case study")])
         if pick == "resume":
             return resume(where, ui, last.id, prompter)
-    rows = summaries(where.scenarios, where.cache_file)
+    rows = _offered(where)
     if not rows:
         raise ScenarioError([])
     case = prompter.select(
