@@ -75,7 +75,7 @@ def test_two_files_with_one_id_offer_the_first_only(tmp_path: Path) -> None:
     (folder / "01-a.yaml").write_text(example_text(), encoding="utf-8")
     (folder / "02-b.yaml").write_text(example_text(), encoding="utf-8")
     code, out, err = invoke("--scenarios", str(folder), "list", "--json")
-    assert len(yaml.safe_load(out)) == 1 and "02-b.yaml: skipped: its id 'example-welfare-call' is also used by" in err
+    assert code == 0 and len(yaml.safe_load(out)) == 1 and "02-b.yaml: skipped: its id 'example-welfare-call' is also used by" in err
 
 
 def special_entries(folder: Path, outside: Path) -> dict[str, str]:
