@@ -1,13 +1,31 @@
-"""Write a file so that readers see the old content or the new, never half of either."""
+"""Write a file so that readers see the old content or the new, never half of either.
+
+Only a regular file (new or existing) is ever written: a folder, a FIFO, a device such as
+``/dev/null`` or anything under ``/proc`` is refused in one line, because replacing it by rename
+would swap a system file for an export (as root, ``--out /dev/null`` would replace the system's
+``/dev/null``). The temporary file beside the target is removed on every exit Python sees,
+including SIGTERM and SIGHUP; one left by a process that was killed outright is removed the next
+time anything is written to the same target.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import stat
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import IO
+
+from ltl_quiz.errors import LtlQuizError
+
+
+class OutputRefused(LtlQuizError):
+    """The place named for output is not somewhere a regular file can be written."""
 
 
 def _umask_mode() -> int:
@@ -15,6 +33,26 @@ def _umask_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
+
+
+def check_target(path: Path) -> None:
+    """Refuse, in one line, any output path that is not a regular file or a new name in a folder."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except NotADirectoryError:
+        raise OutputRefused(f"cannot write {path}: a part of its folder path is a file, not a folder") from None
+    except OSError as exc:
+        raise OutputRefused(f"cannot write {path}: {exc.strerror or exc}") from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, pipe or socket)"
+        raise OutputRefused(f"cannot write {path}: it is {kind}; name a file, or leave the option out to write to standard output")
+    parent = path.parent
+    if parent.exists() and not parent.is_dir():
+        raise OutputRefused(f"cannot write {path}: {parent} is a file, not a folder")
+    if str(path.resolve()).startswith(("/proc/", "/sys/")):
+        raise OutputRefused(f"cannot write {path}: it is in a system folder; name a file in one of your own folders")
 
 
 @contextlib.contextmanager
@@ -27,20 +65,62 @@ def atomic_writer(
     export or config save never leaves a half-written file behind. ``private`` keeps the file
     readable by its owner only (the config holds the pseudonymisation key).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    check_target(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _remove_orphans(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputRefused(f"cannot write {path}: {exc.strerror or exc}") from None
     kwargs = {} if "b" in mode else {"encoding": encoding, "newline": newline}
     try:
-        with os.fdopen(fd, mode, **kwargs) as handle:
+        with _signals_exit(), os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
             handle.flush()
             os.fchmod(handle.fileno(), 0o600 if private else _umask_mode())
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+            os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _remove_orphans(path: Path) -> None:
+    """Temporary files for ``path`` left by a process that no longer runs (killed with -9)."""
+    for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+        pid = leftover.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _signals_exit() -> Iterator[None]:
+    """While writing, SIGTERM and SIGHUP unwind like Ctrl-C, so the temporary file is removed."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum: int, _frame: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    saved = {sig: signal.signal(sig, leave) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
 def write_text(path: Path, text: str, private: bool = False) -> None:

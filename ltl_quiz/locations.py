@@ -7,6 +7,7 @@ user's data folder. ``LTL_QUIZ_HOME`` moves the lot, which is what keeps tests i
 from __future__ import annotations
 
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,11 +85,25 @@ def resolve(scenarios: Path | None = None, db: str | None = None, home: Path | N
     return Locations(home=home, scenarios=scenarios or default_scenarios(), db_url=url, follow_links=follow_links)
 
 
+_SECRET_SETTING = re.compile(r"(?i)\b(password|passwd|pwd)(\s*=\s*)('(?:[^'\\]|\\.)*'|\"[^\"]*\"|[^\s&;]+)")
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):(/*)(.*)$", re.S)
+
+
 def redact(url: str) -> str:
-    """A database URL safe to print: any password replaced by ***."""
-    scheme, sep, rest = url.partition("://")
-    if not sep or "@" not in rest:
-        return url
-    creds, _, host = rest.rpartition("@")
-    user, colon, _ = creds.partition(":")
-    return f"{scheme}://{user}{':***' if colon else ''}@{host}"
+    """A database URL (or a message quoting one) safe to print: every password replaced by ***.
+
+    Covers each form SQLAlchemy or libpq takes: ``user:pw@host`` after any number of slashes
+    (``scheme:/user:pw@host`` is a common typo), a password holding an unencoded ``@``, and a
+    ``password=`` setting in a query string or a key/value connection string.
+    """
+    text = _SECRET_SETTING.sub(lambda m: f"{m.group(1)}{m.group(2)}***", url)
+    match = _SCHEME.match(text)
+    if not match:
+        return text
+    scheme, slashes, rest = match.groups()
+    head = rest.split("?", 1)[0]
+    at = head.rfind("@") if "@" in head else rest.rfind("@")
+    if at < 0:
+        return text
+    user, colon, _ = rest[:at].partition(":")
+    return f"{scheme}:{slashes}{user}{':***' if colon else ''}@{rest[at + 1 :]}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from ltl_quiz.atomic import atomic_writer
+from ltl_quiz.atomic import atomic_writer, check_target
 from ltl_quiz.errors import InputError
 
 FORMATS = ("csv", "xlsx", "json", "jsonl", "xapi")
@@ -53,6 +53,8 @@ def export(where: Any, request: ExportRequest, ticker: Ticker | None = None) -> 
         raise InputError(f"--what {request.what!r} is not known; use one of: {', '.join(WHATS)}")
     if request.format == "xlsx" and request.out is None and sys.stdout.isatty():
         raise InputError("an xlsx workbook is binary and cannot go to the terminal; give --out FILE.xlsx")
+    if request.out is not None:
+        check_target(request.out)  # before the store is read: a bad --out fails at once, in one line
     settings = _xapi_settings(request) if request.format == "xapi" else None
     people = People(_pseudonymiser(where) if request.pseudonymise else None)
     store = Store(where.db_url)

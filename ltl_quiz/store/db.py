@@ -8,6 +8,7 @@ SQLite runs in WAL mode with a busy timeout and full fsync, so several terminals
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -407,10 +408,14 @@ def _engine(url: str) -> sa.Engine:
         parsed = sa.engine.make_url(url)
     except sa.exc.ArgumentError:
         raise StoreError(f"'{redact(url)}' is not a database URL; use e.g. sqlite:///results/ltl-quiz.sqlite3") from None
+    except ValueError:  # a port that is not a number, or a broken [IPv6] host
+        raise StoreError(f"'{redact(url)}' has a host or port that cannot be read; check them (e.g. host:5432, [::1]:5432)") from None
+    if parsed.host and "@" in parsed.host:
+        raise StoreError(f"the password in '{redact(url)}' holds an '@'; write it as %40 in the URL")
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             try:
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                _private_file(Path(parsed.database))
             except OSError as exc:
                 raise StoreError(f"cannot open the results store {redact(url)}: {exc.strerror or exc}") from None
         engine = sa.create_engine(parsed, connect_args={"timeout": 30})
@@ -431,8 +436,21 @@ def _engine(url: str) -> sa.Engine:
     except ImportError:
         hint = " install the driver: pip install 'ltl-quiz[postgresql]'" if parsed.get_backend_name() == "postgresql" else ""
         raise StoreError(f"cannot use {redact(url)}: its database driver is not installed;{hint}") from None
-    except sa.exc.ArgumentError as exc:
-        raise StoreError(f"cannot use {redact(url)}: {exc}") from None
+    except (sa.exc.ArgumentError, ValueError) as exc:
+        raise StoreError(f"cannot use {redact(url)}: {redact(str(exc))}") from None
+
+
+def _private_file(path: Path) -> None:
+    """Create a new store (and its folder) readable by its owner only, like the journal and config.
+
+    The store holds names, staff numbers and reflections. SQLite gives its -wal and -shm files the
+    main file's permissions, so making the empty file 0600 before SQLite opens it covers all three.
+    An existing store keeps the permissions its owner gave it.
+    """
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -87,7 +87,7 @@ class Filters:
         cond: list[Any] = []
         if self.since:
             cond.append(attempts.c.started_at >= self.since)
-        if self.until:
+        if self.until and date.fromisoformat(self.until) < date.max:  # --until 9999-12-31 bounds nothing
             next_day = (date.fromisoformat(self.until) + timedelta(days=1)).isoformat()
             cond.append(attempts.c.started_at < next_day)
         if self.scenario:
