@@ -415,10 +415,12 @@ def _engine(url: str) -> sa.Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             try:
-                _private_file(Path(parsed.database))
+                _private_folder(Path(parsed.database).parent)
             except OSError as exc:
                 raise StoreError(f"cannot open the results store {redact(url)}: {exc.strerror or exc}") from None
         engine = sa.create_engine(parsed, connect_args={"timeout": 30})
+        if parsed.database and parsed.database != ":memory:":
+            sa.event.listen(engine, "do_connect", _private_connect(Path(parsed.database)))
         sa.event.listen(engine, "connect", _sqlite_pragmas)
         sa.event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
@@ -440,17 +442,31 @@ def _engine(url: str) -> sa.Engine:
         raise StoreError(f"cannot use {redact(url)}: {redact(str(exc))}") from None
 
 
-def _private_file(path: Path) -> None:
-    """Create a new store (and its folder) readable by its owner only, like the journal and config.
+def _private_folder(folder: Path) -> None:
+    """A store's new folder is its owner's only, like the journal's and the config's."""
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+
+
+def _private_connect(path: Path) -> Any:
+    """Open SQLite with a private umask when the connection will create the file.
 
     The store holds names, staff numbers and reflections. SQLite gives its -wal and -shm files the
-    main file's permissions, so making the empty file 0600 before SQLite opens it covers all three.
-    An existing store keeps the permissions its owner gave it.
+    main file's permissions, so a store created 0600 keeps all three private. Looking at a store
+    that does not exist yet (``db status``) never connects, so it still creates nothing; an
+    existing store keeps the permissions its owner gave it.
     """
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
-    if not path.exists():
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+    def connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        if path.exists():
+            return None  # SQLAlchemy connects as usual
+        saved = os.umask(0o077)
+        try:
+            return dialect.connect(*cargs, **cparams)
+        finally:
+            os.umask(saved)
+
+    return connect
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
