@@ -171,6 +171,8 @@ def _node(node_type: str) -> dict[str, Any]:
     schema = _object(model.Node, keys=allowed, required=required)
     schema["properties"]["type"] = {"const": node_type}
     schema["required"] = sorted(required | {"type"}, key=list(schema["properties"]).index)
+    for key in required:  # a field this node type needs may not be null, as the loader says
+        schema["properties"][key] = _not_null(schema["properties"][key])
     option = {"decision": "DecisionOption", "multi": "MultiOption"}.get(node_type)
     if option:
         options = schema["properties"]["options"]
@@ -180,6 +182,16 @@ def _node(node_type: str) -> dict[str, Any]:
         schema["if"] = {"not": has_next}
         schema["then"] = {"properties": {"options": {"items": has_next}}}
     return schema
+
+
+def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    """``{anyOf: [X, null]}`` (an optional field of the shared Node model) as plain X."""
+    options = schema.get("anyOf")
+    if not options:
+        return schema
+    kept = [o for o in options if o != {"type": "null"}]
+    rest = {k: v for k, v in schema.items() if k != "anyOf"}
+    return {**rest, **kept[0]} if len(kept) == 1 and "$ref" not in kept[0] else {**rest, "anyOf": kept}
 
 
 def _decision_option(option: dict[str, Any]) -> dict[str, Any]:
