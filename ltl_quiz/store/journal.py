@@ -31,6 +31,7 @@ from ltl_quiz.engine import Answer, Result, State
 from ltl_quiz.errors import AttemptNotFound, LtlQuizError, StoreError
 from ltl_quiz.model import Scenario
 from ltl_quiz.store.db import (
+    TERMINAL,
     AttemptRow,
     Store,
     _figures,
@@ -404,14 +405,23 @@ class OfflineSafeStore:
 
     # -- writing -------------------------------------------------------------------------------
     def start_attempt(
-        self, learner: Learner, scenario: Scenario, state: State, best: int, session_code: str | None = None, attempt_id: str | None = None
+        self,
+        learner: Learner,
+        scenario: Scenario,
+        state: State,
+        best: int,
+        session_code: str | None = None,
+        attempt_id: str | None = None,
+        how_answered: str = TERMINAL,
     ) -> str:
         attempt_id = attempt_id or str(uuid.uuid4())
-        values = attempt_values(learner.id, scenario, state, best, session_code, attempt_id, now())
+        values = attempt_values(learner.id, scenario, state, best, session_code, attempt_id, now(), how_answered)
         self._context[attempt_id] = ({"id": learner.id, "name": learner.name, "unit": learner.unit}, values)
         if self.store is not None:
             try:
-                return self.store.start_attempt(learner, scenario, state, best, session_code, attempt_id=attempt_id)
+                return self.store.start_attempt(
+                    learner, scenario, state, best, session_code, attempt_id=attempt_id, how_answered=how_answered
+                )
             except StoreError as exc:
                 self._go_offline(exc)
         self._began_offline.add(attempt_id)
@@ -522,6 +532,7 @@ class OfflineSafeStore:
             "seed": row.seed,
             "status": row.status,
             "session_code": row.session_code,
+            "how_answered": row.how_answered,
             "started_at": row.started_at,
             "updated_at": row.updated_at,
             "finished_at": row.finished_at,

@@ -15,6 +15,7 @@ from ltl_quiz.errors import InputError, LearnerLeft
 from ltl_quiz.language.notes import notes_for
 from ltl_quiz.model import KeyQuestion, Node, Scenario
 from ltl_quiz.store import Store, journal, now
+from ltl_quiz.store.db import TERMINAL
 from ltl_quiz.ui.prompts import Left, Prompter
 from ltl_quiz.ui.render import Renderer
 
@@ -48,7 +49,10 @@ class Runner:
             self.ui.say("You chose not to continue. Nothing was saved.")
             self.ui.say("Support is one command away: ltl-quiz support")
             return Outcome(None)
-        self.attempt_id = self.store.start_attempt(learner, self.scenario, state, engine.result(self.scenario, state).best)
+        how = getattr(self.ask, "how_answered", TERMINAL)
+        self.attempt_id = self.store.start_attempt(
+            learner, self.scenario, state, engine.result(self.scenario, state).best, how_answered=how
+        )
         self.ui.opening(self.scenario, track, mode)
         return self._carry_on(state, learner.id)
 
