@@ -317,3 +317,38 @@ def test_scripted_attempts_are_marked_in_the_offline_journal_too(db_url, example
     (row,) = store.attempts("AB1")
     store.close()
     assert row.how_answered == "scripted" and row.status == "completed"
+
+
+# -- the CPD record: empty reflections, and learner text in Markdown ---------------------------------------
+HOSTILE = '<img src=x onerror="alert(1)"> and <script>alert(2)</script>\n# Not a heading\n1. not a list\n[link](javascript:alert(3)) **bold** &amp;'
+
+
+def test_an_empty_reflection_is_said_to_be_empty_with_no_points_covered(db_url) -> None:
+    store = Store(db_url)
+    walk(store, scenario(HOTEL), ALEX, "officer", text="", covered=(0, 1))  # points ticked, nothing written
+    store.close()
+    for fmt in ("md", "html"):
+        code, text, err = cli(SCENARIOS, "cpd", "AB1", "--format", fmt)
+        assert code == 0, err
+        assert "No answer was written to this question." in text
+        assert "(no answer written)" not in text and "Points my answer covered" not in text
+        assert "Points a full answer would cover" in text
+
+
+def test_learner_text_in_the_markdown_record_renders_exactly_as_typed(db_url) -> None:
+    from markdown_it import MarkdownIt
+
+    store = Store(db_url)
+    walk(store, scenario(HOTEL), Learner("AB1", "Alex <b>Smith</b> # 1", "Unit *one*"), "officer", text=HOSTILE)
+    store.close()
+    code, text, err = cli(SCENARIOS, "cpd", "AB1")
+    assert code == 0, err
+    page = MarkdownIt("commonmark").render(text)  # html allowed, as GitHub-style renderers do
+    assert "<img" not in page and "<script" not in page and "<b>" not in page
+    assert 'href="javascript' not in page and "<strong>bold</strong>" not in page and "<ol>" not in page.split("<blockquote>", 1)[1]
+    headings = [line for line in page.splitlines() if line.startswith(("<h1", "<h2", "<h3"))]
+    assert not any("Not a heading" in h for h in headings)
+    assert headings[0] == "<h1>CPD record: Alex &lt;b&gt;Smith&lt;/b&gt; # 1</h1>"
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page and "# Not a heading" in page
+    assert "&amp;amp;" in page  # an entity the learner typed stays the characters they typed
+    assert "Unit *one*" in page
