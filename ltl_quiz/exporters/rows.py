@@ -6,8 +6,8 @@ only changes how a value is written, so every format carries exactly the same da
 
 Spreadsheet safety: a cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return would be read by Excel or LibreOffice as a formula (CSV/formula injection). ``neutralise``
-puts an apostrophe before such text, the OWASP advice, for the csv and xlsx writers; JSON keeps
-the text exactly as written.
+puts an apostrophe before such text, the OWASP advice, for the csv writer; the xlsx writer keeps
+the text as typed in a quote-prefixed string cell instead; JSON keeps the text exactly as written.
 """
 
 from __future__ import annotations
