@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -352,3 +353,27 @@ def test_learner_text_in_the_markdown_record_renders_exactly_as_typed(db_url) ->
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page and "# Not a heading" in page
     assert "&amp;amp;" in page  # an entity the learner typed stays the characters they typed
     assert "Unit *one*" in page
+
+
+def test_jinja2_is_imported_only_by_the_commands_that_write_html(db_url) -> None:
+    """``ltl-quiz --help`` and the Markdown record start as fast as before: no template engine loaded."""
+    import subprocess
+    import sys
+
+    store = Store(db_url)
+    walk(store, scenario(HOTEL), ALEX, "officer")
+    store.close()
+    probe = (
+        "import sys\nfrom ltl_quiz.cli import app\n"
+        "try:\n    app(sys.argv[1:], prog_name='ltl-quiz')\nexcept SystemExit:\n    pass\n"
+        "print('jinja2' in sys.modules, file=sys.stderr)"
+    )
+    env = {
+        "LTL_QUIZ_DB": db_url,
+        "LTL_QUIZ_SCENARIOS": str(SCENARIOS),
+        "LTL_QUIZ_HOME": os.environ["LTL_QUIZ_HOME"],
+        "PATH": "/usr/bin:/bin",
+    }
+    for args, loaded in ((["--help"], "False"), (["cpd", "AB1"], "False"), (["cpd", "AB1", "--format", "html"], "True")):
+        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env, timeout=60)
+        assert done.stderr.strip().splitlines()[-1] == loaded, (args, done.stderr)
