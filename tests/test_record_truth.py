@@ -377,3 +377,18 @@ def test_jinja2_is_imported_only_by_the_commands_that_write_html(db_url) -> None
     for args, loaded in ((["--help"], "False"), (["cpd", "AB1"], "False"), (["cpd", "AB1", "--format", "html"], "True")):
         done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, env=env, timeout=60)
         assert done.stderr.strip().splitlines()[-1] == loaded, (args, done.stderr)
+
+
+def test_an_attempt_finished_from_an_answers_file_is_scripted_however_it_began(db_url, example_dir, tmp_path) -> None:
+    started = CliRunner().invoke(
+        app, ["--scenarios", str(example_dir), "run", "1", "--plain", "--learner", "AB1", "--name", "Alex Smith"], input="y\n\n1\n"
+    )
+    assert started.exit_code == 130, started.output  # typed the first decision, then stopped
+    store = Store(db_url)
+    (row,) = store.attempts("AB1")
+    assert row.how_answered == "terminal"
+    code, out, err = cli(example_dir, "resume", "--answers", str(_answers_file(tmp_path)))
+    assert code == 0, out + err
+    (row,) = store.attempts("AB1")
+    store.close()
+    assert row.status == "completed" and row.how_answered == "scripted"

@@ -283,6 +283,11 @@ class Store:
                 )
             )
 
+    def mark_scripted(self, attempt_id: str) -> None:
+        """An attempt carried on from an answers file (``resume --answers``) is scripted, however it began."""
+        with self._begin() as conn:
+            conn.execute(sa.update(attempts).where(attempts.c.id == attempt_id).values(how_answered=SCRIPTED, updated_at=now()))
+
     def abandon(self, attempt_id: str) -> None:
         with self._begin() as conn:
             conn.execute(sa.update(attempts).where(attempts.c.id == attempt_id).values(status="abandoned", updated_at=now()))

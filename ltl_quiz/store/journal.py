@@ -31,6 +31,7 @@ from ltl_quiz.engine import Answer, Result, State
 from ltl_quiz.errors import AttemptNotFound, LtlQuizError, StoreError
 from ltl_quiz.model import Scenario
 from ltl_quiz.store.db import (
+    SCRIPTED,
     TERMINAL,
     AttemptRow,
     Store,
@@ -454,6 +455,14 @@ class OfflineSafeStore:
         stamp = now()
         columns = {"status": "completed", "finished_at": stamp, "updated_at": stamp, **_figures(result)}
         self._journal(attempt_id, {"type": "finish", "attempt": columns})
+
+    def mark_scripted(self, attempt_id: str) -> None:
+        if self.store is not None:
+            try:
+                return self.store.mark_scripted(attempt_id)
+            except StoreError as exc:
+                self._go_offline(exc)
+        self._journal(attempt_id, {"type": "scripted", "attempt": {"how_answered": SCRIPTED, "updated_at": now()}})
 
     def abandon(self, attempt_id: str) -> None:
         if self.store is not None:

@@ -15,7 +15,7 @@ from ltl_quiz.errors import InputError, LearnerLeft
 from ltl_quiz.language.notes import notes_for
 from ltl_quiz.model import KeyQuestion, Node, Scenario
 from ltl_quiz.store import Store, journal, now
-from ltl_quiz.store.db import TERMINAL
+from ltl_quiz.store.db import SCRIPTED, TERMINAL
 from ltl_quiz.ui.prompts import Left, Prompter
 from ltl_quiz.ui.render import Renderer
 
@@ -63,6 +63,8 @@ class Runner:
                 f"attempt {attempt_id[:8]} stopped at '{state.node_id}', which this version of {self.scenario.id} no longer has; start a new attempt"
             )
         self.ui.say(f"Carrying on attempt {attempt_id[:8]} of {self.scenario.title} ({state.track} track, {state.mode}).")
+        if getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED:  # finished from a file: no longer the learner's own work
+            self.store.mark_scripted(attempt_id)
         return self._carry_on(state, learner_id)
 
     def _carry_on(self, state: State, learner_id: str) -> Outcome:
