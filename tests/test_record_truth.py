@@ -144,8 +144,12 @@ def test_a_facilitated_participants_cpd_record_says_what_the_session_was(db_url,
     status, text, _ = cli(example_dir, "cpd", "PC101")  # present, but gave no answer of their own
     assert status == 0 and "I gave no individual answer at a decision" in text and "I chose: none of the options" not in text
     assert "I wrote no reflection of my own in this session." in text
-    verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in xapi(example_dir) if s["context"]["registration"] == attempt_ids["PC102"]]
-    assert "completed" in verbs and "failed" not in verbs and "passed" not in verbs
+    statements = xapi(example_dir)
+    verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in statements if s["context"]["registration"] == attempt_ids["PC102"]]
+    assert "completed" in verbs and "failed" not in verbs and "passed" not in verbs and "answered" in verbs
+    # PC101 gave no answer of their own: attended and completed, but never 'answered' with a score of 0
+    verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in statements if s["context"]["registration"] == attempt_ids["PC101"]]
+    assert verbs == ["attempted", "completed"]
 
 
 # -- time spent: one definition, one figure everywhere ----------------------------------------------------

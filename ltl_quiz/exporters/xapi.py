@@ -83,7 +83,8 @@ class AttemptStatements:
         a = self.a
         yield self._statement("attempted", self._scenario_object(), a.started_at, parent=self.course)
         for row in self.answers:
-            yield self._answered(row)
+            if self._their_own(row):
+                yield self._answered(row)
         if a.status == "completed" and a.finished_at:
             duration = iso_duration(a.active_seconds)
             yield self._statement(
@@ -93,6 +94,13 @@ class AttemptStatements:
                 yield self._statement(
                     "passed" if a.passed else "failed", self._scenario_object(), a.finished_at, self._final(duration), parent=self.course
                 )
+
+    def _their_own(self, row: Any) -> bool:
+        """In a group session a participant's attempt has a row for every step the room took; only
+        the steps they answered themselves are statements that they answered (with a score)."""
+        if self.a.mode not in ("facilitated", "live"):
+            return True
+        return bool(json.loads(row.option_ids or "[]") or (row.free_text or "").strip())
 
     def _final(self, duration: str) -> dict[str, Any]:
         a = self.a
