@@ -140,7 +140,15 @@ def test_the_closing_screen_points_to_the_cpd_record(example_dir, tmp_path, db_u
         app, ["--scenarios", str(example_dir), "run", "1", "--learner", "AB1", "--name", "Alex Smith", "--answers", str(answers)]
     )
     assert result.exit_code == 0, result.output
-    assert "Your CPD record of the case studies you have completed: 'ltl-quiz cpd AB1 --format html --out cpd.html'." in result.stdout
+    # a scripted run does not point to the CPD record it is left out of (issue 12)
+    assert "It was answered from a file, so it is marked scripted and left out of CPD records and pass rates." in result.stdout
+    assert "ltl-quiz cpd AB1" not in result.stdout
+    typed = CliRunner().invoke(
+        app,
+        ["--scenarios", str(example_dir), "run", "1", "--plain", "--learner", "CD2", "--name", "Sam"],
+        input="y\n\n1\n1\nWho the men are\n1 2\n",
+    )
+    assert "Your CPD record of the case studies you have completed: 'ltl-quiz cpd CD2 --format html --out cpd.html'." in typed.stdout
     # a scripted run is nobody's own work (issue 12): it stays out of the record unless asked for, then marked
     record = CliRunner().invoke(app, ["--scenarios", str(example_dir), "cpd", "AB1"])
     assert record.exit_code == 1 and record.stdout == ""

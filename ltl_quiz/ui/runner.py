@@ -127,5 +127,5 @@ class Runner:
         self.ui.language_notes(notes_for([a.text for a in state.answers if a.text]))  # never blocks, never scores
         assert self.attempt_id
         self.store.finish(self.attempt_id, result)
-        self.ui.closing(learner_id, self.attempt_id)
+        self.ui.closing(learner_id, self.attempt_id, getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED)
         return Outcome(self.attempt_id, result)
