@@ -150,6 +150,11 @@ def test_a_facilitated_participants_cpd_record_says_what_the_session_was(db_url,
     # PC101 gave no answer of their own: attended and completed, but never 'answered' with a score of 0
     verbs = [s["verb"]["id"].rsplit("/", 1)[1] for s in statements if s["context"]["registration"] == attempt_ids["PC101"]]
     assert verbs == ["attempted", "completed"]
+    _, out, _ = cli(example_dir, "export", "--format", "csv", "--what", "answers", "--learner", "PC101")
+    choices = [r for r in csv.DictReader(io.StringIO(out)) if r["kind"] in ("decision", "multi")]
+    assert choices and all(r["chosen_option_ids"] == "" and r["points"] == "" for r in choices)  # no mark for the room's step
+    _, out, _ = cli(example_dir, "export", "--format", "json", "--what", "answers", "--learner", "PC102")
+    assert all(r["points"] is not None for r in json.loads(out) if r["kind"] in ("decision", "multi"))
 
 
 # -- time spent: one definition, one figure everywhere ----------------------------------------------------

@@ -24,6 +24,7 @@ from ltl_quiz.store import Store
 from ltl_quiz.store.queries import CHOICE_KINDS, REFLECTION_KINDS, Filters, answers_query, attempts_query, minutes, stream
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+GROUP_MODES = ("facilitated", "live")
 WHATS = ("completions", "answers", "reflections")
 
 
@@ -258,6 +259,8 @@ def answer_rows(
         if text is None:
             words, best = _answer_text(library, key, s)
             text = texts[key] = (pack((node_id, kind, *words)), best)
+        if mode in GROUP_MODES and option_ids in (None, "[]") and not free_text:
+            points = None  # a group session's step this participant did not answer themselves: no mark, not 0
         yield shape(prefix, seq, text, points, critical, s(free_text) if free_text else None, shown_at, answered_at, seconds)
 
 
