@@ -401,3 +401,37 @@ def test_an_attempt_finished_from_an_answers_file_is_scripted_however_it_began(d
     (row,) = store.attempts("AB1")
     store.close()
     assert row.status == "completed" and row.how_answered == "scripted"
+
+
+def test_a_live_sessions_time_spent_is_the_same_in_the_session_report_and_the_export(db_url, example_dir, example_path) -> None:
+    """Live: a learner who answers early still spends the step in the room; export, report and CPD agree."""
+    sc = load_scenario(example_path)
+    sessions = SessionStore(Store(db_url))
+    code = sessions.create(sc, "live", "Pat Trainer", [], model.first_state(sc, "officer", "live", now()))
+    sessions.join(code, Learner("L01", "Lee One"), sc)
+    sessions.begin(code, sc, 0)
+    while (step := model.step_of(sc, (state := sessions.session(code).state))) is not None:
+        if step.is_choice:
+            if state.phase != "open":
+                sessions.open(code, sc, state.seq)
+            sessions.submit(code, "L01", step, OwnAnswer(list(sc.nodes[step.key].recommended)), str(uuid.uuid4()), now())
+            sessions.reveal(code, sc, state.seq)
+            sessions.advance(code, sc, state.seq, engine.Choose(list(sc.nodes[step.key].recommended)))
+        elif step.kind in ("reflection", "key_question"):
+            sessions.submit(code, "L01", step, OwnAnswer(text="Mine", covered=[0]), str(uuid.uuid4()), now())
+            sessions.advance(code, sc, state.seq, engine.Reflect("notes"), notes="notes")
+        else:
+            sessions.advance(code, sc, state.seq, engine.Continue())
+    sessions.close(code, sc)
+    sessions.store.close()
+    _set_step_times(db_url, code, seconds_each=50)
+    store = Store(db_url)
+    (attempt,) = store.attempts("L01")
+    steps = len(store.answers(attempt.id))
+    store.close()
+    expected = round(steps * 50 / 60, 1)
+    assert completions(example_dir, "--session", code)[attempt.id]["minutes_spent"] == expected
+    _, out, _ = cli(example_dir, "session", "report", code, "--json")
+    assert [p["minutes"] for p in json.loads(out)["participants"]] == [expected]
+    _, text, _ = cli(example_dir, "cpd", "L01")
+    assert f"**Time spent:** {expected:g} minutes" in text and "A live group session" in text
