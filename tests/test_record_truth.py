@@ -435,3 +435,15 @@ def test_a_live_sessions_time_spent_is_the_same_in_the_session_report_and_the_ex
     assert [p["minutes"] for p in json.loads(out)["participants"]] == [expected]
     _, text, _ = cli(example_dir, "cpd", "L01")
     assert f"**Time spent:** {expected:g} minutes" in text and "A live group session" in text
+
+
+def test_how_answered_comes_across_in_a_merge(db_url, other_db_url, example_dir, tmp_path) -> None:
+    answers = str(_answers_file(tmp_path))
+    code, _, err = cli(example_dir, "--db", other_db_url, "run", "1", "--learner", "AB1", "--name", "Alex Smith", "--answers", answers)
+    assert code == 0, err
+    code, out, err = cli(example_dir, "merge", other_db_url)
+    assert code == 0, out + err
+    store = Store(db_url)
+    (row,) = store.attempts("AB1")
+    store.close()
+    assert row.how_answered == "scripted"
