@@ -329,6 +329,10 @@ PseudonymiseOpt = Annotated[
         help="Replace staff numbers (and trainers) with keyed pseudonyms and drop names; the key stays in the local config.",
     ),
 ]
+IncludeScriptedOpt = Annotated[
+    bool,
+    typer.Option("--include-scripted", help="Count attempts answered from a file (run --answers) too; they are left out by default."),
+]
 HomePageOpt = Annotated[
     str | None,
     typer.Option(
@@ -434,12 +438,13 @@ def cpd_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of standard output.", show_default=False)
     ] = None,
+    include_scripted: IncludeScriptedOpt = False,
 ) -> None:
     """A learner's CPD record of their completed case studies, in reflective style."""
     from ltl_quiz.cpd import cpd
 
     with _errors():
-        text = cpd(_where(), learner, fmt, out)
+        text = cpd(_where(), learner, fmt, out, include_scripted)
         if out is None:
             typer.echo(text, nl=False)
         else:
@@ -459,6 +464,7 @@ def report_cmd(
     html: Annotated[
         Path | None, typer.Option("--html", help="Also write the report as one self-contained HTML page.", show_default=False)
     ] = None,
+    include_scripted: IncludeScriptedOpt = False,
     as_json: JsonOpt = False,
     plain: PlainOpt = None,
 ) -> None:
@@ -467,7 +473,15 @@ def report_cmd(
 
     with _errors():
         filters = _filters(
-            since=since, until=until, scenario=scenario, learner=learner, unit=unit, session=session, status=status, passed=passed
+            since=since,
+            until=until,
+            scenario=scenario,
+            learner=learner,
+            unit=unit,
+            session=session,
+            status=status,
+            passed=passed,
+            include_scripted=include_scripted,
         )
         report(_where(), filters, _ui(plain), as_json, html)
 

@@ -4,14 +4,19 @@ The College's CPD model rests on reflective practice: what the activity was, wha
 how I reflected on it and what I will do differently. Each completed attempt becomes one entry:
 the activity, date and time spent, what the case was about, the learning outcomes, the learner's
 own answers to the key questions, and the decisions they would make differently next time. The
-record comes as Markdown (for a CPD portfolio or an e-mail) or as a printable HTML page.
+record comes as Markdown (for a CPD portfolio or an e-mail) or as a printable HTML page
+(``cpd_html.py``).
+
+Every entry says only what is true of it. A group session is attendance and the learner's own
+contributions, not an assessment: it has no score and no pass. A scripted run (``run --answers``)
+is nobody's own work and stays out unless asked for, and is then marked. An empty reflection is
+said to be empty, and no point is ever shown as covered by it.
 """
 
 from __future__ import annotations
 
-import html
 import json
-import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,14 +27,20 @@ from ltl_quiz.model import Node, Scenario
 from ltl_quiz.text import one_line
 
 FORMATS = ("md", "html")
+NO_ANSWER = "No answer was written to this question."
+GROUP_KINDS = ("facilitated", "live")
 
 
 @dataclass
 class Reflection:
     question: str
-    answer: str
+    answer: str  # empty: no answer was written
     covered: list[str]
     missed: list[str]
+
+    @property
+    def written(self) -> bool:
+        return bool(self.answer)
 
 
 @dataclass
@@ -45,10 +56,11 @@ class Different:
 class Entry:
     attempt_id: str
     title: str
+    kind: str  # individual | facilitated | live
     activity: str
     role: str
     date: str
-    minutes: int
+    minutes: float
     about: list[str]
     real_case: str
     outcomes: list[str]
@@ -58,6 +70,12 @@ class Entry:
     differently: list[Different]
     source_url: str | None
     note: str | None = None
+    room_path: list[tuple[str, str]] = field(default_factory=list)  # group sessions: (decision, what the room followed)
+    scripted: bool = False
+
+    @property
+    def in_group(self) -> bool:
+        return self.kind in GROUP_KINDS
 
 
 @dataclass
@@ -67,75 +85,120 @@ class CpdRecord:
     unit: str
     produced: str
     entries: list[Entry]
-
-    @property
-    def total_minutes(self) -> int:
-        return sum(e.minutes for e in self.entries)
+    total_minutes: float = 0.0
+    scripted_left_out: int = 0
 
 
-def build(store: Any, library: ScenarioLibrary, learner_id: str) -> CpdRecord:
-    """The record of every completed attempt of ``learner_id``, oldest first."""
-    from ltl_quiz.store.queries import Filters, attempts_with_answers
+def build(store: Any, library: ScenarioLibrary, learner_id: str, include_scripted: bool = False) -> CpdRecord:
+    """The record of every completed attempt of ``learner_id``, oldest first (scripted runs only if asked)."""
+    from ltl_quiz.store.queries import Filters, attempts_with_answers, minutes
 
     entries: list[Entry] = []
     name = unit = None
-    for attempt, answer_rows in attempts_with_answers(store, Filters(learner=learner_id, status="completed")):
+    seconds = 0.0
+    chosen = Filters(learner=learner_id, status="completed", include_scripted=include_scripted)
+    for attempt, answer_rows in attempts_with_answers(store, chosen):
         name, unit = attempt.learner_name, attempt.learner_unit
-        entries.append(_entry(attempt, answer_rows, library))
+        seconds += attempt.active_seconds or 0.0
+        entries.append(_entry(store, attempt, answer_rows, library))
+    left_out = 0 if include_scripted else _scripted_count(store, learner_id)
     if not entries:
-        known = [a for a in store.attempts(learner_id)]
-        if not known:
+        if not store.attempts(learner_id):
             raise InputError(f"no learner '{learner_id}' in the results store; see 'ltl-quiz history' for staff numbers")
+        if left_out:
+            raise InputError(
+                f"{learner_id} has no completed case study answered in person; {_plural(left_out, 'scripted run')} "
+                "(run --answers) left out; add --include-scripted to list them, marked as scripted"
+            )
         raise InputError(f"{learner_id} has no completed case study yet; finish one (see 'ltl-quiz resume') and try again")
     produced = datetime.now().strftime("%d %B %Y").lstrip("0")
-    return CpdRecord(learner_id, name or learner_id, unit or "", produced, entries)
+    return CpdRecord(learner_id, name or learner_id, unit or "", produced, entries, minutes(seconds), left_out)
 
 
-def _entry(attempt: Any, answer_rows: list[Any], library: ScenarioLibrary) -> Entry:
+def _scripted_count(store: Any, learner_id: str) -> int:
+    from ltl_quiz.store.db import SCRIPTED
+
+    return sum(1 for a in store.attempts(learner_id, "completed") if a.how_answered == SCRIPTED)
+
+
+def _entry(store: Any, attempt: Any, answer_rows: list[Any], library: ScenarioLibrary) -> Entry:
+    from ltl_quiz.store.db import SCRIPTED
+    from ltl_quiz.store.queries import minutes
+
     scenario = library.get(attempt.scenario_id)
-    minutes = max(1, math.ceil((attempt.active_seconds or 0) / 60))
-    when = _date(attempt.finished_at or attempt.started_at)
+    kind = attempt.mode if attempt.mode in GROUP_KINDS else "individual"
     note = None
     if scenario is None:
         note = f"The scenario file for '{attempt.scenario_id}' is no longer available, so this entry shows ids where wording would be."
     elif scenario.sha256 != attempt.scenario_sha256:
         note = f"The scenario has been edited since this attempt (version {attempt.scenario_version} then, {scenario.version} now); wording is today's."
+    scripted = attempt.how_answered == SCRIPTED
+    if scripted:
+        note = " ".join(
+            filter(
+                None, ["Answered from a script (run --answers), not at the prompts: this is not a record of the learner's own work.", note]
+            )
+        )
+    reflections = [_reflection(library, attempt.scenario_id, r) for r in answer_rows if r.kind in ("reflection", "key_question")]
+    choices = [r for r in answer_rows if r.kind in ("decision", "multi")]
+    if kind != "individual":  # only what the learner gave themselves is theirs to reflect on
+        reflections = [r for r in reflections if r.written]
+        choices = [r for r in choices if json.loads(r.option_ids or "[]")]
     return Entry(
         attempt_id=attempt.id,
         title=attempt.scenario_title,
-        activity=_activity(scenario, attempt),
+        kind=kind,
+        activity=_activity(scenario, attempt, kind),
         role=one_line(scenario.roles.get(attempt.track, "")) if scenario else "",  # type: ignore[call-overload]
-        date=when,
-        minutes=minutes,
+        date=_date(attempt.finished_at or attempt.started_at),
+        minutes=minutes(attempt.active_seconds),
         about=[one_line(scenario.summary)] if scenario else [],
         real_case=one_line(scenario.case.what_happened) if scenario else "",
-        outcomes=_outcomes(scenario, attempt),
+        outcomes=_outcomes(scenario, attempt, kind, len(choices)),
         guidance=[r.title for r in scenario.case.references if r.kind in ("legislation", "guidance", "policy", "research")]
         if scenario
         else [],
         force_lessons=[one_line(a) for a in scenario.case.force_actions] if scenario else [],
-        reflections=[_reflection(library, attempt.scenario_id, r) for r in answer_rows if r.kind in ("reflection", "key_question")],
-        differently=[d for r in answer_rows if r.kind in ("decision", "multi") for d in _different(scenario, r)],
+        reflections=reflections,
+        differently=[d for r in choices for d in _different(scenario, r)],
         source_url=scenario.source.url if scenario else None,
         note=note,
+        room_path=_room_path(store, attempt.session_code, scenario) if kind != "individual" else [],
+        scripted=scripted,
     )
 
 
-def _activity(scenario: Scenario | None, attempt: Any) -> str:
-    mode = "practice (feedback after each decision)" if attempt.mode == "practice" else "assessed (feedback in the debrief)"
+def _activity(scenario: Scenario | None, attempt: Any, kind: str) -> str:
     track = "officer and staff" if attempt.track == "officer" else "policy makers and managers"
-    if scenario is None:
-        return f"Scenario-based learning: {attempt.scenario_title}, {track} track, {mode}."
-    src = scenario.source
-    session = (
-        f" Group session {attempt.session_code}" + (f" led by {attempt.trainer}." if attempt.trainer else ".")
-        if attempt.session_code
-        else ""
+    case = (
+        f"{scenario.source.publication}, issue {scenario.source.issue} (IOPC), case study {scenario.source.case_study}"
+        if scenario
+        else attempt.scenario_title
     )
-    return f"Scenario-based learning from {src.publication}, issue {src.issue} (IOPC), case study {src.case_study}: {track} track, {mode}.{session}"
+    if kind != "individual":
+        when = _date(attempt.started_at)
+        trainer = f" led by {attempt.trainer}" if attempt.trainer else ""
+        how = (
+            "I attended; the trainer recorded the room's answers."
+            if kind == "facilitated"
+            else "I took part from my own terminal while the trainer led the room."
+        )
+        return f"A {kind} group session on {when}{trainer} (session {attempt.session_code}): {case}, {track} track. {how}"
+    mode = "practice (feedback after each decision)" if attempt.mode == "practice" else "assessed (feedback in the debrief)"
+    return f"Scenario-based learning from {case}: {track} track, {mode}."
 
 
-def _outcomes(scenario: Scenario | None, attempt: Any) -> list[str]:
+def _outcomes(scenario: Scenario | None, attempt: Any, kind: str, own_choices: int) -> list[str]:
+    if kind != "individual":
+        out = ["A group session is a record of attendance and discussion, not an assessment: it has no score and no pass or fail."]
+        out.append(
+            f"I gave my own answer at {_plural(own_choices, 'decision')}; what I would do differently below comes from those answers only."
+            if own_choices
+            else "I gave no individual answer at a decision; the room decided together."
+        )
+        return out
+    if attempt.passed is None:  # not completed: no verdict (the query leaves it empty)
+        return ["This attempt has no verdict."]
     verdict = "passed" if attempt.passed else "not passed"
     pass_mark = f" against a pass mark of {scenario.pass_mark}%" if scenario else ""
     out = [f"I scored {attempt.score} of {attempt.best_score} ({attempt.percentage:g}%){pass_mark}: {verdict}."]
@@ -154,12 +217,38 @@ def _outcomes(scenario: Scenario | None, attempt: Any) -> list[str]:
     return out
 
 
+def _room_path(store: Any, session_code: str | None, scenario: Scenario | None) -> list[tuple[str, str]]:
+    """Each decision the room took in the session, and the option it followed (the trainer's call)."""
+    import sqlalchemy as sa
+
+    if not session_code:
+        return []
+    steps = sa.table(
+        "session_steps", sa.column("session_code"), sa.column("seq"), sa.column("kind"), sa.column("key"), sa.column("followed")
+    )
+    query = (
+        sa.select(steps.c.key, steps.c.followed)
+        .where(steps.c.session_code == session_code, steps.c.kind.in_(("decision", "multi")))
+        .order_by(steps.c.seq)
+    )
+    with store.reading() as conn:
+        rows = conn.execute(query).all()
+    path = []
+    for key, followed in rows:
+        node = scenario.nodes.get(key) if scenario else None
+        ids = json.loads(followed or "[]")
+        texts = [one_line(node.option(i).text) if node and i in {o.id for o in node.options} else i for i in ids]
+        path.append((one_line(node.prompt or key) if node else key, _listed(texts, "no option recorded")))
+    return path
+
+
 def _reflection(library: ScenarioLibrary, scenario_id: str, row: Any) -> Reflection:
     q = library.key_question(scenario_id, row.node_id, row.kind)
-    ticked = set(json.loads(row.covered or "[]"))
+    answer = (row.free_text or "").strip()
+    ticked = set(json.loads(row.covered or "[]")) if answer else set()  # an empty answer covers nothing
     covered = [p for i, p in enumerate(q.model_points) if i in ticked]
     missed = [p for i, p in enumerate(q.model_points) if i not in ticked]
-    return Reflection(q.text, (row.free_text or "").strip(), covered, missed)
+    return Reflection(q.text, answer, covered, missed)
 
 
 def _different(scenario: Scenario | None, row: Any) -> list[Different]:
@@ -197,191 +286,126 @@ def _date(stamp: str) -> str:
         return stamp[:10]
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
+def _plural(n: float, word: str) -> str:
+    return f"{n:g} {word}{'' if n == 1 else 's'}"
 
 
-def _hours(minutes: int) -> str:
-    hours, mins = divmod(minutes, 60)
+def _hours(minutes: float) -> str:
+    """Time spent in words, from the same one-decimal minutes every record shows (see ``queries.minutes``)."""
+    hours, mins = divmod(round(minutes * 10), 600)
+    mins_text = _plural(mins / 10, "minute")
     if not hours:
-        return _plural(mins, "minute")
-    return _plural(hours, "hour") + (f" {_plural(mins, 'minute')}" if mins else "")
+        return mins_text
+    return _plural(hours, "hour") + (f" {mins_text}" if mins else "")
 
 
 # -- Markdown ---------------------------------------------------------------------------------------
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!{}]|&(?=#?\w+;))")  # & only where it would start an entity
+_MD_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+
+
+def md(text: str) -> str:
+    """Text (a learner's above all) made literal in Markdown: no HTML, heading, list, link or emphasis
+    can come of it. CommonMark lets any ASCII punctuation be escaped with a backslash."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def _link(url: str | None) -> str:
+    """A scenario's source address as a Markdown autolink (kept readable), or escaped text if it is not a plain web address."""
+    if url and re.fullmatch(r"https?://[^\s<>]+", url):
+        return f"<{url}>"
+    return md(url or "not available")
+
+
+def _quote(text: str) -> str:
+    """A learner's answer as a block quote, every line escaped, no line indented into a code block."""
+    return "\n".join("> " + md(line.strip()) if line.strip() else ">" for line in text.splitlines())
+
+
 def to_markdown(record: CpdRecord) -> str:
     lines = [
-        f"# CPD record: {record.name}",
+        f"# CPD record: {md(record.name)}",
         "",
-        f"Staff number: {record.learner_id}  ",
-        *([f"Unit: {record.unit}  "] if record.unit else []),
+        f"Staff number: {md(record.learner_id)}  ",
+        *([f"Unit: {md(record.unit)}  "] if record.unit else []),
         f"Produced: {record.produced} by ltl-quiz  ",
         f"Case studies completed: {len(record.entries)}; time spent: {_hours(record.total_minutes)}",
         "",
     ]
+    if record.scripted_left_out:
+        lines += [f"Scripted runs left out: {record.scripted_left_out} (answered from a file, not by the learner).", ""]
     for n, e in enumerate(record.entries, 1):
-        lines += [
-            f"## {n}. {e.title}",
-            "",
-            f"**Activity:** {e.activity}  ",
-            f"**Date:** {e.date}  ",
-            f"**Time spent:** {_hours(e.minutes)}",
-            "",
-        ]
-        if e.note:
-            lines += [f"> {e.note}", ""]
-        if e.role:
-            lines += [f"**My role in the scenario:** {e.role}", ""]
-        if e.about:
-            lines += ["### What the case was about", "", *[p + "\n" for p in e.about]]
-        if e.real_case:
-            lines += ["What happened in the real case:", "", e.real_case, ""]
-        lines += ["### Learning outcomes", "", *[f"- {o}" for o in e.outcomes], ""]
-        if e.guidance:
-            lines += ["Guidance and legislation the case draws on:", "", *[f"- {g}" for g in e.guidance], ""]
-        if e.force_lessons:
-            lines += ["What the force changed after the real case:", "", *[f"- {a}" for a in e.force_lessons], ""]
-        lines += ["### My reflections on the key questions", ""]
-        for r in e.reflections:
-            lines += [f"**{r.question}**", "", _quote(r.answer or "(no answer written)"), ""]
-            if r.covered:
-                lines += ["Points my answer covered:", "", *[f"- {p}" for p in r.covered], ""]
-            if r.missed:
-                lines += ["Points to develop:", "", *[f"- {p}" for p in r.missed], ""]
-        lines += ["### What I would do differently", ""]
-        if not e.differently:
-            lines += ["I chose the recommended action at every decision. I will keep applying the same approach.", ""]
-        for d in e.differently:
-            lines += [f"- **{d.prompt}**" + (" (critical safeguarding failure)" if d.critical else "")]
-            lines += [f"  {label}: {option.rstrip(' .')}." + (f" {why}" if why else "") for label, option, why in d.notes]
-        lines += ["", f"Source: {e.source_url or 'not available'}. Attempt {e.attempt_id}.", ""]
+        lines += _entry_markdown(n, e)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _quote(text: str) -> str:
-    return "\n".join("> " + line if line else ">" for line in text.splitlines())
-
-
-# -- HTML -------------------------------------------------------------------------------------------
-CSS = """
-@page { size: A4; margin: 18mm 16mm; }
-* { box-sizing: border-box; }
-body { font-family: Arial, Helvetica, sans-serif; color: #1b1b1b; line-height: 1.45; margin: 0; background: #f3f4f6; }
-main { max-width: 820px; margin: 24px auto; background: #fff; padding: 32px 40px; box-shadow: 0 1px 4px rgba(0,0,0,.12); }
-header { border-bottom: 4px solid #1f3864; padding-bottom: 12px; margin-bottom: 8px; }
-h1 { font-size: 26px; margin: 0 0 8px; color: #1f3864; }
-h2 { font-size: 20px; margin: 28px 0 6px; color: #1f3864; }
-.entry + .entry { border-top: 1px solid #c9ced6; margin-top: 28px; }
-details summary { font-weight: bold; cursor: pointer; margin: 6px 0; }
-ul.points { font-size: 14px; margin-top: 0; }
-ul.covered li::marker { content: "✓  "; color: #2e7d32; }
-ul.missed li::marker { content: "→  "; color: #b26a00; }
-h3 { font-size: 15px; margin: 18px 0 6px; text-transform: uppercase; letter-spacing: .04em; color: #3d4b5c; }
-dl.facts { display: grid; grid-template-columns: 150px 1fr; gap: 2px 12px; margin: 8px 0; }
-dl.facts dt { font-weight: bold; color: #3d4b5c; }
-dl.facts dd { margin: 0; }
-blockquote { margin: 6px 0 8px; padding: 8px 12px; border-left: 4px solid #8faadc; background: #f4f7fc; white-space: pre-wrap; }
-.note { padding: 8px 12px; background: #fff4ce; border-left: 4px solid #c99a00; }
-.critical { color: #a4262c; font-weight: bold; }
-.points { font-size: 14px; color: #333; margin: 2px 0; }
-ul { margin: 4px 0 8px; padding-left: 22px; }
-li { margin: 3px 0; }
-.entry { break-inside: avoid-page; }
-.different li { margin-bottom: 8px; }
-.why { color: #3d4b5c; }
-footer, .source { font-size: 12px; color: #555; }
-@media print { body { background: #fff; } main { box-shadow: none; margin: 0; padding: 0; max-width: none; } h2 { break-after: avoid; } .entry { break-before: page; } .entry:first-of-type { break-before: auto; } }
-"""
-
-
-def to_html(record: CpdRecord) -> str:
-    e_ = html.escape
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en-GB"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>CPD record: {e_(record.name)}</title><style>{CSS}</style></head><body><main>",
-        "<header>",
-        f"<h1>CPD record: {e_(record.name)}</h1>",
-        '<dl class="facts">',
-        f"<dt>Staff number</dt><dd>{e_(record.learner_id)}</dd>",
-        *([f"<dt>Unit</dt><dd>{e_(record.unit)}</dd>"] if record.unit else []),
-        f"<dt>Case studies</dt><dd>{len(record.entries)} completed</dd>",
-        f"<dt>Time spent</dt><dd>{_hours(record.total_minutes)}</dd>",
-        f"<dt>Produced</dt><dd>{e_(record.produced)} by ltl-quiz</dd>",
-        "</dl></header>",
+def _entry_markdown(n: int, e: Entry) -> list[str]:
+    lines = [
+        f"## {n}. {md(e.title)}",
+        "",
+        f"**Activity:** {md(e.activity)}  ",
+        f"**Date:** {e.date}  ",
+        f"**Time spent:** {_hours(e.minutes)}",
+        "",
     ]
-    for n, entry in enumerate(record.entries, 1):
-        parts.append(_entry_html(n, entry))
-    parts.append(
-        "<footer><p>Reflective record in the College of Policing's CPD style. Keep it with your CPD portfolio and discuss it at your PDR.</p></footer>"
-    )
-    parts.append("</main></body></html>")
-    return "\n".join(parts) + "\n"
-
-
-def _entry_html(n: int, e: Entry) -> str:
-    x = html.escape
-    out = [f'<section class="entry"><h2>{n}. {x(e.title)}</h2>', '<dl class="facts">']
-    out += [
-        f"<dt>Activity</dt><dd>{x(e.activity)}</dd>",
-        f"<dt>Date</dt><dd>{x(e.date)}</dd>",
-        f"<dt>Time spent</dt><dd>{_hours(e.minutes)}</dd>",
-    ]
-    if e.role:
-        out.append(f"<dt>My role</dt><dd>{x(e.role)}</dd>")
-    out.append("</dl>")
     if e.note:
-        out.append(f'<p class="note">{x(e.note)}</p>')
+        lines += [f"> {md(e.note)}", ""]
+    if e.role:
+        lines += [f"**My role in the scenario:** {md(e.role)}", ""]
     if e.about:
-        out.append("<h3>What the case was about</h3>" + "".join(f"<p>{x(p)}</p>" for p in e.about))
+        lines += ["### What the case was about", "", *[md(p) + "\n" for p in e.about]]
     if e.real_case:
-        out.append(f"<details open><summary>What happened in the real case</summary><p>{x(e.real_case)}</p></details>")
-    out.append("<h3>Learning outcomes</h3><ul>" + "".join(f"<li>{x(o)}</li>" for o in e.outcomes) + "</ul>")
+        lines += ["What happened in the real case:", "", md(e.real_case), ""]
+    lines += ["### Learning outcomes", "", *[f"- {md(o)}" for o in e.outcomes], ""]
+    if e.room_path:
+        lines += ["The room's path through the case:", "", *[f"- {md(p)} The room followed: {md(f)}" for p, f in e.room_path], ""]
     if e.guidance:
-        out.append("<p>Guidance and legislation the case draws on:</p><ul>" + "".join(f"<li>{x(g)}</li>" for g in e.guidance) + "</ul>")
+        lines += ["Guidance and legislation the case draws on:", "", *[f"- {md(g)}" for g in e.guidance], ""]
     if e.force_lessons:
-        out.append(
-            "<p>What the force changed after the real case:</p><ul>" + "".join(f"<li>{x(a)}</li>" for a in e.force_lessons) + "</ul>"
-        )
-    out.append("<h3>My reflections on the key questions</h3>")
+        lines += ["What the force changed after the real case:", "", *[f"- {md(a)}" for a in e.force_lessons], ""]
+    lines += ["### My reflections on the key questions", ""]
+    if not e.reflections:
+        lines += ["I wrote no reflection of my own in this session.", ""]
     for r in e.reflections:
-        out.append(f"<p><strong>{x(r.question)}</strong></p><blockquote>{x(r.answer or '(no answer written)')}</blockquote>")
+        lines += [f"**{md(r.question)}**", ""]
+        if not r.written:
+            lines += [NO_ANSWER, ""]
+            if r.missed:
+                lines += ["Points a full answer would cover:", "", *[f"- {md(p)}" for p in r.missed], ""]
+            continue
+        lines += [_quote(r.answer), ""]
         if r.covered:
-            out.append(
-                '<p class="points">Points my answer covered:</p><ul class="points covered">'
-                + "".join(f"<li>{x(p)}</li>" for p in r.covered)
-                + "</ul>"
-            )
+            lines += ["Points my answer covered:", "", *[f"- {md(p)}" for p in r.covered], ""]
         if r.missed:
-            out.append(
-                '<p class="points">Points to develop:</p><ul class="points missed">'
-                + "".join(f"<li>{x(p)}</li>" for p in r.missed)
-                + "</ul>"
-            )
-    out.append("<h3>What I would do differently</h3>")
+            lines += ["Points to develop:", "", *[f"- {md(p)}" for p in r.missed], ""]
+    lines += ["### What I would do differently", ""]
     if not e.differently:
-        out.append("<p>I chose the recommended action at every decision. I will keep applying the same approach.</p>")
-    else:
-        out.append('<ul class="different">')
-        for d in e.differently:
-            flag = ' <span class="critical">Critical safeguarding failure.</span>' if d.critical else ""
-            items = [f"<strong>{x(d.prompt)}</strong>{flag}"]
-            items += [f"<em>{x(label)}:</em> {x(option.rstrip(' .'))}. <span class='why'>{x(why)}</span>" for label, option, why in d.notes]
-            out.append("<li>" + "<br>".join(items) + "</li>")
-        out.append("</ul>")
-    source = f'<a href="{x(e.source_url)}">{x(e.source_url)}</a>' if e.source_url else "not available"
-    out.append(f'<p class="source">Source: {source}. Attempt {x(e.attempt_id)}.</p></section>')
-    return "\n".join(out)
+        lines += [_no_difference(e), ""]
+    for d in e.differently:
+        lines += [f"- **{md(d.prompt)}**" + (" (critical safeguarding failure)" if d.critical else "")]
+        lines += [f"  {label}: {md(option.rstrip(' .'))}." + (f" {md(why)}" if why else "") for label, option, why in d.notes]
+    lines += ["", f"Source: {_link(e.source_url)}. Attempt {e.attempt_id}.", ""]
+    return lines
+
+
+def _no_difference(e: Entry) -> str:
+    if e.in_group and not any(o for o in e.outcomes if o.startswith("I gave my own answer")):
+        return "The room decided together; I gave no individual answer to compare with the recommended one."
+    return "I chose the recommended action at every decision. I will keep applying the same approach."
 
 
 def render(record: CpdRecord, fmt: str) -> str:
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r} is not known; use md or html")
-    return to_markdown(record) if fmt == "md" else to_html(record)
+    if fmt == "md":
+        return to_markdown(record)
+    from ltl_quiz.cpd_html import to_html  # Jinja2 is imported only when a page is written
+
+    return to_html(record)
 
 
-def cpd(where: Any, learner_id: str, fmt: str, out: Any) -> str:
+def cpd(where: Any, learner_id: str, fmt: str, out: Any, include_scripted: bool = False) -> str:
     """Build the record and write it to ``out`` (atomically) or return it for standard output."""
     from ltl_quiz.atomic import write_text
     from ltl_quiz.store import Store
@@ -390,7 +414,7 @@ def cpd(where: Any, learner_id: str, fmt: str, out: Any) -> str:
         raise InputError(f"--format {fmt!r} is not known; use md or html")
     store = Store(where.db_url)
     try:
-        text = render(build(store, ScenarioLibrary(where.scenarios), learner_id.strip()), fmt)
+        text = render(build(store, ScenarioLibrary(where.scenarios), learner_id.strip(), include_scripted), fmt)
     finally:
         store.close()
     if out is not None:

@@ -1,7 +1,10 @@
 """The learning report as one self-contained HTML page: inline CSS and SVG charts, nothing fetched.
 
-A manager opens it from an e-mail or a shared drive, so it must work offline and print cleanly.
-Every value from the store or a scenario is HTML-escaped.
+A manager opens it from an e-mail or a shared drive, so it must work offline and print cleanly:
+headings stay with what follows them, table headers repeat on each page, a decision's options are
+never split, and an option's "share (n)" stays on one line beside its bar. The page is the Jinja2
+template ``templates/report.html.j2`` (autoescaping on); the SVG charts are built here, every value
+in them escaped, and inserted whole.
 """
 
 from __future__ import annotations
@@ -32,40 +35,50 @@ td.num { text-align: right; white-space: nowrap; }
 .item.flagged { border-color: #f3b7b3; background: #fffafa; }
 .item h3 { font-size: 15px; margin: 0 0 4px; }
 .item .stats { font-size: 13px; color: #444; margin-bottom: 6px; }
-.opt { display: grid; grid-template-columns: 1fr 260px; gap: 8px; font-size: 13px; align-items: center; }
+.opt { display: grid; grid-template-columns: 1fr 300px; gap: 8px; font-size: 13px; align-items: center; }
+.opt .share { white-space: nowrap; }
 figure { margin: 8px 0 16px; }
 figcaption { font-size: 13px; color: #555; }
-@media print { body { background: #fff; } main { box-shadow: none; margin: 0; max-width: none; } }
+svg { max-width: 100%; height: auto; }
+.opt svg, svg.mini { max-width: none; }
+table.competencies { font-size: 12px; }
+@page { size: A4; margin: 14mm 12mm 16mm;
+  @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 9pt Arial, Helvetica, sans-serif; color: #555; } }
+@media print {
+  body { background: #fff; }
+  main { box-shadow: none; margin: 0; padding: 0; max-width: none; }
+  h1, h2, h3 { break-after: avoid-page; page-break-after: avoid; }
+  .block, figure, tr, .item, .tiles { break-inside: avoid-page; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+}
 """
 
 
 def to_html(report: Report) -> str:
+    from ltl_quiz.templating import markup, render_page
+
     t = report.totals
-    parts = [
-        '<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>ltl-quiz learning report</title><style>{CSS}</style></head><body><main>",
-        "<h1>Learning report: Learning the Lessons, issue 39</h1>",
-        f'<p class="meta">Attempts: {x(report.filters)}. Generated {x(report.generated)} by ltl-quiz.</p>',
-        '<div class="tiles">',
-        _tile("Attempts", str(t["attempts"])),
-        _tile("Completed", str(t["completed"])),
-        _tile("Pass rate", _pct(t["pass_rate"])),
-        _tile("Decisions flagged", str(t["flagged"])),
-        "</div>",
-    ]
-    if not report.scenarios:
-        parts.append("<p>No attempts match these filters.</p>")
-    else:
-        parts += _completions(report)
-        parts += _competencies(report)
-        parts += _items(report)
-    parts.append("</main></body></html>")
-    return "\n".join(parts) + "\n"
-
-
-def _tile(label: str, value: str) -> str:
-    return f'<div class="tile">{x(label)}<b>{x(value)}</b></div>'
+    tags = sorted({tag for s in report.scenarios for tag in s.competencies})
+    top = max((v for s in report.scenarios for v in s.competencies.values()), default=1.0) or 1.0
+    rows = [(f"{s.scenario_id} ({s.track})", s.pass_rate, s.mean_percentage) for s in report.scenarios]
+    return render_page(
+        "report.html.j2",
+        report=report,
+        css=markup(CSS),
+        tiles=[
+            ("Attempts", str(t["attempts"])),
+            ("Completed", str(t["completed"])),
+            ("Pass rate", _pct(t["pass_rate"])),
+            ("Decisions flagged", str(t["flagged"])),
+        ],
+        tags=tags,
+        pass_chart=markup(_pass_chart(rows)) if rows else "",
+        scatter=markup(_scatter(report)) if report.items else "",
+        mini_bar=lambda value: markup(_mini_bar(value, top)),
+        share_bar=lambda option: markup(_share_bar(option.share, option.recommended)),
+        pct=_pct,
+        num=_num,
+    )
 
 
 def _pct(value: float | None) -> str:
@@ -76,22 +89,9 @@ def _num(value: float | None) -> str:
     return "-" if value is None else f"{value:g}"
 
 
-def _completions(report: Report) -> list[str]:
-    rows = [(f"{s.scenario_id} ({s.track})", s.pass_rate, s.mean_percentage) for s in report.scenarios]
-    out = [
-        "<h2>Completions and pass rate by scenario and track</h2>",
-        f"<figure>{_pass_chart(rows)}<figcaption>Bars: pass rate of completed attempts. Ticks: mean score as a percentage of the best reachable.</figcaption></figure>",
-        "<table><tr><th>Scenario</th><th>Track</th><th>Attempts</th><th>Completed</th><th>In progress</th><th>Abandoned</th>"
-        "<th>Passed</th><th>Pass rate</th><th>Mean score</th><th>Mean minutes</th></tr>",
-    ]
-    for s in report.scenarios:
-        out.append(
-            f"<tr><td>{x(s.title)}<br><small>{x(s.scenario_id)}</small></td><td>{x(s.track)}</td>"
-            + "".join(f'<td class="num">{v}</td>' for v in (s.attempts, s.completed, s.in_progress, s.abandoned, s.passed))
-            + f'<td class="num">{_pct(s.pass_rate)}</td><td class="num">{_pct(s.mean_percentage)}</td><td class="num">{_num(s.mean_minutes)}</td></tr>'
-        )
-    out.append("</table>")
-    return out
+def _share_bar(share: float, recommended: bool) -> str:
+    colour = GREEN if recommended else GREY
+    return f'<svg width="200" height="14" aria-hidden="true"><rect width="200" height="14" fill="#eef1f5"/><rect width="{2 * share:.1f}" height="14" fill="{colour}"/></svg>'
 
 
 def _pass_chart(rows: list[tuple[str, float | None, float | None]]) -> str:
@@ -100,7 +100,7 @@ def _pass_chart(rows: list[tuple[str, float | None, float | None]]) -> str:
     height = top + row_h * len(rows) + 8
     width = label_w + bar_w + 70
     svg = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" aria-label="Pass rate by scenario and track" font-size="12">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="Pass rate by scenario and track" font-size="12">'
     ]
     for pct in (0, 25, 50, 75, 100):
         gx = label_w + bar_w * pct / 100
@@ -127,53 +127,13 @@ def _pass_chart(rows: list[tuple[str, float | None, float | None]]) -> str:
     return "".join(svg)
 
 
-def _competencies(report: Report) -> list[str]:
-    tags = sorted({tag for s in report.scenarios for tag in s.competencies})
-    if not tags:
-        return []
-    out = ["<h2>Competency averages (mean points per completed attempt)</h2>", "<table><tr><th>Scenario</th><th>Track</th>"]
-    out[-1] += "".join(f"<th>{x(tag.replace('_', ' '))}</th>" for tag in tags) + "</tr>"
-    top = max((v for s in report.scenarios for v in s.competencies.values()), default=1.0) or 1.0
-    for s in report.scenarios:
-        cells = "".join(f'<td class="num">{_mini_bar(s.competencies.get(tag), top)}</td>' for tag in tags)
-        out.append(f"<tr><td>{x(s.scenario_id)}</td><td>{x(s.track)}</td>{cells}</tr>")
-    out.append("</table>")
-    return out
-
-
 def _mini_bar(value: float | None, top: float) -> str:
     if value is None:
         return "-"
-    width = 60 * max(0.0, value) / top
-    return f'<svg width="64" height="12" aria-hidden="true"><rect width="{width:.1f}" height="12" fill="{BLUE}"/></svg> {value:g}'
-
-
-def _items(report: Report) -> list[str]:
-    if not report.items:
-        return []
-    out = [
-        "<h2>Item analysis of every decision</h2>",
-        "<p>Facility index: the mean mark as a percentage of the maximum mark. Discrimination index: the correlation between the mark for "
-        "this decision and the marks for the rest of the attempt, times 100 (both as Moodle's quiz statistics define them). "
-        "Completed attempts only.</p>",
-        f"<figure>{_scatter(report)}<figcaption>Each dot is a decision: red dots are flagged. Below 20 on the vertical axis a decision "
-        "barely separates stronger from weaker attempts. Decisions whose marks do not vary have no discrimination index and no dot.</figcaption></figure>",
-    ]
-    for item in report.items:
-        flags = "".join(f'<span class="flag">{x(f)}</span>' for f in item.flags)
-        out.append(f'<div class="item{" flagged" if item.flags else ""}"><h3>{x(item.prompt)}</h3>')
-        out.append(
-            f'<div class="stats">{x(item.scenario_id)} / {x(item.node_id)} ({x(item.kind)}) &middot; {item.n} attempts &middot; '
-            f"facility {_pct(item.facility)} &middot; discrimination {_num(item.discrimination)} &middot; "
-            f"recommended chosen by {_pct(item.right_share)} {flags}</div>"
-        )
-        for o in item.options:
-            colour = GREEN if o.recommended else GREY
-            label = f"{x(o.text)}" + (' <span class="rec">(recommended)</span>' if o.recommended else "")
-            bar = f'<svg width="200" height="14" aria-hidden="true"><rect width="200" height="14" fill="#eef1f5"/><rect width="{2 * o.share:.1f}" height="14" fill="{colour}"/></svg>'
-            out.append(f'<div class="opt"><div>{label}</div><div>{bar} {o.share:g}% ({o.count})</div></div>')
-        out.append("</div>")
-    return out
+    width = 32 * max(0.0, value) / top
+    return (
+        f'<svg class="mini" width="34" height="10" aria-hidden="true"><rect width="{width:.1f}" height="10" fill="{BLUE}"/></svg> {value:g}'
+    )
 
 
 def _scatter(report: Report) -> str:
@@ -188,7 +148,7 @@ def _scatter(report: Report) -> str:
         return top + ph * (100 - max(-100.0, min(100.0, d))) / 200
 
     svg = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" role="img" aria-label="Facility against discrimination" font-size="11">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-label="Facility against discrimination" font-size="11">'
     ]
     svg.append(f'<rect x="{left}" y="{py(100):.1f}" width="{pw}" height="{py(20) - py(100):.1f}" fill="#eef7ee"/>')
     for f in (0, 25, 50, 75, 100):

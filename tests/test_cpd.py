@@ -48,12 +48,13 @@ def test_markdown_record_in_reflective_style(learner, scenarios_dir, db_url) -> 
     code, text, _ = cpd(scenarios_dir, "AB1")
     assert code == 0
     hotel = scenario(HOTEL)
-    assert text.startswith("# CPD record: Alex <Smith>\n")
+    assert text.startswith("# CPD record: Alex \\<Smith\\>\n")  # learner text is escaped (issue 12): it renders as typed
     assert "Staff number: AB1" in text and "Unit: North Yorkshire, control room" in text
     store = Store(db_url)
     answers = {k: len(store.answers(v)) for k, v in learner.items()}
     store.close()
-    best_minutes, worst_minutes = -(-answers["best"] * 30 // 60), -(-answers["worst"] * 90 // 60)
+    # the same one-decimal minutes as the export (issue 12), no longer rounded up to whole minutes
+    best_minutes, worst_minutes = round(answers["best"] * 30 / 60, 1), round(answers["worst"] * 90 / 60, 1)
     assert f"Case studies completed: 2; time spent: {_hours(best_minutes + worst_minutes)}" in text
     entries = text.split("\n## ")[1:]
     assert len(entries) == 2  # the unfinished attempt is not a CPD activity yet
@@ -77,11 +78,11 @@ def test_markdown_record_in_reflective_style(learner, scenarios_dir, db_url) -> 
     assert f"Next time: {' '.join(first.option(first.recommended[0]).text.split()).rstrip('.')}." in worst_entry
 
 
-def _hours(minutes: int) -> str:
-    hours, mins = divmod(minutes, 60)
+def _hours(minutes: float) -> str:
+    hours, mins = divmod(round(minutes * 10), 600)
     if not hours:
-        return f"{mins} minutes"
-    return f"{hours} hour{'s' if hours > 1 else ''}" + (f" {mins} minutes" if mins else "")
+        return f"{mins / 10:g} minute{'' if mins == 10 else 's'}"
+    return f"{hours} hour{'s' if hours > 1 else ''}" + (f" {mins / 10:g} minutes" if mins else "")
 
 
 def test_html_record_is_a_printable_escaped_page(learner, scenarios_dir, tmp_path) -> None:
@@ -139,12 +140,26 @@ def test_the_closing_screen_points_to_the_cpd_record(example_dir, tmp_path, db_u
         app, ["--scenarios", str(example_dir), "run", "1", "--learner", "AB1", "--name", "Alex Smith", "--answers", str(answers)]
     )
     assert result.exit_code == 0, result.output
-    assert "Your CPD record of the case studies you have completed: 'ltl-quiz cpd AB1 --format html --out cpd.html'." in result.stdout
+    # a scripted run does not point to the CPD record it is left out of (issue 12)
+    assert "It was answered from a file, so it is marked scripted and left out of CPD records and pass rates." in result.stdout
+    assert "ltl-quiz cpd AB1" not in result.stdout
+    typed = CliRunner().invoke(
+        app,
+        ["--scenarios", str(example_dir), "run", "1", "--plain", "--learner", "CD2", "--name", "Sam"],
+        input="y\n\n1\n1\nWho the men are\n1 2\n",
+    )
+    assert "Your CPD record of the case studies you have completed: 'ltl-quiz cpd CD2 --format html --out cpd.html'." in typed.stdout
+    # a scripted run is nobody's own work (issue 12): it stays out of the record unless asked for, then marked
     record = CliRunner().invoke(app, ["--scenarios", str(example_dir), "cpd", "AB1"])
+    assert record.exit_code == 1 and record.stdout == ""
+    assert "AB1 has no completed case study answered in person; 1 scripted run (run --answers) left out" in record.stderr
+    record = CliRunner().invoke(app, ["--scenarios", str(example_dir), "cpd", "AB1", "--include-scripted"])
     assert record.exit_code == 0 and "A welfare call about a child" in record.stdout
+    assert "Answered from a script (run --answers), not at the prompts" in record.stdout
 
 
 def test_time_spent_reads_as_english() -> None:
     from ltl_quiz.cpd import _hours
 
     assert [_hours(m) for m in (1, 2, 60, 61, 125)] == ["1 minute", "2 minutes", "1 hour", "1 hour 1 minute", "2 hours 5 minutes"]
+    assert [_hours(m) for m in (0.1, 1.9, 75.5)] == ["0.1 minutes", "1.9 minutes", "1 hour 15.5 minutes"]

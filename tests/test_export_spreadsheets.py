@@ -90,7 +90,8 @@ def test_xlsx_opens_cleanly_in_libreoffice(workbook: Path, tmp_path: Path) -> No
     sheets = {p.stem.split("-")[-1]: list(csv.reader(p.open(encoding="utf-8"))) for p in out.glob("*.csv")}
     assert set(sheets) == {"Completions", "Answers", "Reflections"}
     assert sheets["Completions"][0][:3] == ["Attempt ID", "Learner ID", "Name"]
-    assert sheets["Completions"][1][11] == "2024-03-04 09:00:00"  # a real date cell, formatted
+    started = sheets["Completions"][0].index("Started (UTC)")
+    assert sheets["Completions"][1][started] == "2024-03-04 09:00:00"  # a real date cell, formatted
     assert len(sheets["Answers"]) == load_workbook(workbook)["Answers"].max_row
 
 
@@ -120,7 +121,8 @@ def test_csv_neutralises_formula_text(dangerous: str) -> None:
 
 
 @pytest.mark.parametrize("dangerous", FORMULA_STARTS, indirect=True, ids=["equals", "plus", "minus", "at", "tab", "carriage-return"])
-def test_xlsx_neutralises_formula_text(dangerous: str, tmp_path: Path) -> None:
+def test_xlsx_keeps_formula_text_as_typed_and_never_a_formula(dangerous: str, tmp_path: Path) -> None:
+    """Issue 12: the cell shows exactly what was typed (no apostrophe) and is a quote-prefixed string cell, never a formula."""
     out = tmp_path / "x.xlsx"
     assert export("--format", "xlsx", "--out", str(out))[0] == 0
     book = load_workbook(out)
@@ -128,11 +130,47 @@ def test_xlsx_neutralises_formula_text(dangerous: str, tmp_path: Path) -> None:
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
                 assert cell.data_type != "f", f"{sheet.title}!{cell.coordinate} is a formula"
-                if isinstance(cell.value, str):
-                    assert not cell.value.startswith(FORMULA_STARTS), f"{sheet.title}!{cell.coordinate} = {cell.value!r}"
+                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS):
+                    assert cell.data_type == "s" and cell.quotePrefix, f"{sheet.title}!{cell.coordinate} = {cell.value!r}"
     name = book["Completions"]["C2"].value
-    expected = f"'{dangerous}SUM(A1:A9)"
+    expected = f"{dangerous}SUM(A1:A9)"
     assert name in (expected, expected.replace("\r", "\n"))  # XML reads a lone carriage return back as a line feed
+
+
+def test_xlsx_booleans_are_booleans_with_a_boolean_format(db_url: str, tmp_path: Path) -> None:
+    from ltl_quiz.exporters.xlsx import BOOLEAN_FORMAT
+
+    store = Store(db_url)
+    walk(store, scenario(HOTEL), Learner("AB1", "Alex", "North"), "officer")
+    store.close()
+    out = tmp_path / "b.xlsx"
+    assert export("--format", "xlsx", "--out", str(out))[0] == 0
+    book = load_workbook(out)
+    header = [c.value for c in book["Completions"][1]]
+    passed = book["Completions"].cell(row=2, column=header.index("Passed") + 1)
+    assert passed.value is True and passed.data_type == "b" and passed.number_format == BOOLEAN_FORMAT
+    critical = [row[[c.value for c in book["Answers"][1]].index("Critical")] for row in book["Answers"].iter_rows(min_row=2)]
+    assert critical and all(c.value is False and c.number_format == BOOLEAN_FORMAT for c in critical)
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+def test_libreoffice_reads_formula_text_as_typed_and_booleans_as_true_false(db_url: str, tmp_path: Path) -> None:
+    """An independent reader: LibreOffice converts the workbook's first sheet to CSV exactly as a CPD lead would see it."""
+    store = Store(db_url)
+    walk(store, scenario(HOTEL), Learner("AB1", '=HYPERLINK("x")', "+44 unit"), "officer", text='=HYPERLINK("x")')
+    store.close()
+    out = tmp_path / "lo.xlsx"
+    assert export("--format", "xlsx", "--out", str(out))[0] == 0
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"  # a profile of its own, so parallel runs do not share one
+    subprocess.run(
+        ["soffice", profile, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(out)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    (row,) = list(csv.DictReader(io.StringIO((tmp_path / "lo.csv").read_text(encoding="utf-8"))))
+    assert row["Name"] == '=HYPERLINK("x")' and row["Unit"] == "+44 unit"
+    assert row["Passed"] == "TRUE"
 
 
 def test_json_keeps_text_exactly(db_url: str) -> None:

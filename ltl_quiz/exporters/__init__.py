@@ -110,7 +110,8 @@ class _Job:
         if fmt == "xlsx":
             from ltl_quiz.exporters.xlsx import write_xlsx
 
-            sheets = [(name, SHEETS[name], rows(name, self.store, self.r.filters, self.library, self.people, safe=True)) for name in WHATS]
+            # the workbook makes formula-like text inert with the cell's quote-prefix style, not an apostrophe
+            sheets = [(name, SHEETS[name], rows(name, self.store, self.r.filters, self.library, self.people, safe=False)) for name in WHATS]
             return write_xlsx(handle, sheets, tick)
         if fmt == "csv" and what == "answers":  # the big one: repeated parts quoted once, not per row
             from ltl_quiz.exporters.rows import ANSWERS, answer_rows, neutralise

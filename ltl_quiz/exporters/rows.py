@@ -6,8 +6,8 @@ only changes how a value is written, so every format carries exactly the same da
 
 Spreadsheet safety: a cell whose text begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
 return would be read by Excel or LibreOffice as a formula (CSV/formula injection). ``neutralise``
-puts an apostrophe before such text, the OWASP advice, for the csv and xlsx writers; JSON keeps
-the text exactly as written.
+puts an apostrophe before such text, the OWASP advice, for the csv writer; the xlsx writer keeps
+the text as typed in a quote-prefixed string cell instead; JSON keeps the text exactly as written.
 """
 
 from __future__ import annotations
@@ -21,9 +21,10 @@ from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.model import COMPETENCIES
 from ltl_quiz.pseudonym import Pseudonymiser
 from ltl_quiz.store import Store
-from ltl_quiz.store.queries import CHOICE_KINDS, REFLECTION_KINDS, Filters, answers_query, attempts_query, stream
+from ltl_quiz.store.queries import CHOICE_KINDS, REFLECTION_KINDS, Filters, answers_query, attempts_query, minutes, stream
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+GROUP_MODES = ("facilitated", "live")
 WHATS = ("completions", "answers", "reflections")
 
 
@@ -86,6 +87,7 @@ COMPLETIONS: tuple[Column, ...] = (
     Column("scenario_sha256", "Scenario SHA-256", width=20),
     Column("track", "Track", width=10),
     Column("mode", "Mode", width=10),
+    Column("how_answered", "How answered", width=12),
     Column("status", "Status", width=12),
     Column("started", "Started (UTC)", "datetime", 20),
     Column("finished", "Finished (UTC)", "datetime", 20),
@@ -106,6 +108,7 @@ ANSWERS: tuple[Column, ...] = (
     Column("scenario_version", "Version", "int", 9),
     Column("track", "Track", width=10),
     Column("mode", "Mode", width=10),
+    Column("how_answered", "How answered", width=12),
     *_SESSION,
     Column("seq", "Step", "int", 6),
     Column("node_id", "Node", width=26),
@@ -127,6 +130,7 @@ ANSWERS: tuple[Column, ...] = (
 REFLECTIONS: tuple[Column, ...] = (
     *_ATTEMPT,
     Column("track", "Track", width=10),
+    Column("how_answered", "How answered", width=12),
     *_SESSION,
     Column("node_id", "Node", width=26),
     Column("key_question_id", "Key question ID", width=26),
@@ -142,10 +146,6 @@ REFLECTIONS: tuple[Column, ...] = (
 SHEETS: dict[str, tuple[Column, ...]] = {"completions": COMPLETIONS, "answers": ANSWERS, "reflections": REFLECTIONS}
 
 
-def minutes(seconds: float | None) -> float:
-    return round((seconds or 0.0) / 60.0, 1)
-
-
 def rows(what: str, store: Store, filters: Filters, library: ScenarioLibrary, people: People, safe: bool) -> Iterator[tuple]:
     """The rows of one sheet; ``safe`` neutralises text for spreadsheets."""
     build = {"completions": completion_rows, "answers": answer_rows, "reflections": reflection_rows}[what]
@@ -154,7 +154,8 @@ def rows(what: str, store: Store, filters: Filters, library: ScenarioLibrary, pe
 
 def completion_rows(store: Store, filters: Filters, library: ScenarioLibrary, people: People, s: Callable) -> Iterator[tuple]:
     for r in stream(store, attempts_query(filters)):
-        competencies = json.loads(r.competencies or "{}")
+        # the query leaves score, passed, competencies and ending empty unless the attempt is completed
+        competencies = json.loads(r.competencies) if r.competencies is not None else None
         critical = json.loads(r.critical_failures or "[]")
         yield (
             r.id,
@@ -167,6 +168,7 @@ def completion_rows(store: Store, filters: Filters, library: ScenarioLibrary, pe
             r.scenario_sha256,
             r.track,
             r.mode,
+            r.how_answered,
             r.status,
             r.started_at,
             r.finished_at,
@@ -177,7 +179,7 @@ def completion_rows(store: Store, filters: Filters, library: ScenarioLibrary, pe
             None if r.passed is None else bool(r.passed),
             len(critical),
             s("; ".join(f"{node}: {option}" for node, option in critical)) or None,
-            *(competencies.get(tag, 0) for tag in COMPETENCIES),
+            *((competencies.get(tag, 0) if competencies is not None else None) for tag in COMPETENCIES),
             s(r.session_code),
             s(people.trainer(r.trainer)),
             r.ending,
@@ -221,6 +223,7 @@ def answer_rows(
         mode,
         session_code,
         trainer,
+        how_answered,
         seq,
         node_id,
         kind,
@@ -246,6 +249,7 @@ def answer_rows(
                     version,
                     track,
                     mode,
+                    how_answered,
                     s(session_code),
                     s(people.trainer(trainer)),
                 )
@@ -255,6 +259,8 @@ def answer_rows(
         if text is None:
             words, best = _answer_text(library, key, s)
             text = texts[key] = (pack((node_id, kind, *words)), best)
+        if mode in GROUP_MODES and option_ids in (None, "[]") and not free_text:
+            points = None  # a group session's step this participant did not answer themselves: no mark, not 0
         yield shape(prefix, seq, text, points, critical, s(free_text) if free_text else None, shown_at, answered_at, seconds)
 
 
@@ -279,6 +285,7 @@ def reflection_rows(store: Store, filters: Filters, library: ScenarioLibrary, pe
             s(r.learner_unit),
             r.scenario_id,
             r.track,
+            r.how_answered,
             s(r.session_code),
             s(people.trainer(r.trainer)),
             r.node_id,

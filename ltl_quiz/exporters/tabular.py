@@ -38,7 +38,7 @@ def csv_answer_line(
     """One answers row as a CSV line, its repeated parts already quoted by ``csv_fragment``: the fast path."""
     best = "" if text[1] is None else text[1]
     note = _quoted(written) if written else ""
-    return f"{prefix},{seq},{text[0]},{points},{best},{'True' if critical else 'False'},{note},{shown},{answered},{'' if seconds is None else seconds}\r\n"
+    return f"{prefix},{seq},{text[0]},{'' if points is None else points},{best},{'True' if critical else 'False'},{note},{shown},{answered},{'' if seconds is None else seconds}\r\n"
 
 
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')

@@ -3,7 +3,8 @@
 Per attempt, in order: ``attempted`` when it began; ``answered`` for each decision, multi and
 reflection (a ``cmi.interaction`` activity: ``choice`` with the recommended options as its
 ``correctResponsesPattern``, or ``long-fill-in`` for written answers); then, once completed,
-``completed`` and ``passed`` or ``failed`` with the score and the time on task.
+``completed`` and (for an individual attempt, which has a verdict) ``passed`` or ``failed`` with
+the score and the time spent. A group session's attempt is completed but neither passed nor failed.
 
 Statement ids are name-based UUIDs (version 5) of the attempt and the step, so the same attempt
 always yields the same ids: an LRS keeps one copy however often it is exported or pushed.
@@ -82,15 +83,24 @@ class AttemptStatements:
         a = self.a
         yield self._statement("attempted", self._scenario_object(), a.started_at, parent=self.course)
         for row in self.answers:
-            yield self._answered(row)
+            if self._their_own(row):
+                yield self._answered(row)
         if a.status == "completed" and a.finished_at:
             duration = iso_duration(a.active_seconds)
             yield self._statement(
                 "completed", self._scenario_object(), a.finished_at, {"completion": True, "duration": duration}, parent=self.course
             )
-            yield self._statement(
-                "passed" if a.passed else "failed", self._scenario_object(), a.finished_at, self._final(duration), parent=self.course
-            )
+            if a.passed is not None:  # a group session is not an assessment: completed, with no verdict to report
+                yield self._statement(
+                    "passed" if a.passed else "failed", self._scenario_object(), a.finished_at, self._final(duration), parent=self.course
+                )
+
+    def _their_own(self, row: Any) -> bool:
+        """In a group session a participant's attempt has a row for every step the room took; only
+        the steps they answered themselves are statements that they answered (with a score)."""
+        if self.a.mode not in ("facilitated", "live"):
+            return True
+        return bool(json.loads(row.option_ids or "[]") or (row.free_text or "").strip())
 
     def _final(self, duration: str) -> dict[str, Any]:
         a = self.a
@@ -201,6 +211,8 @@ class AttemptStatements:
         }
         if self.a.session_code:
             ext[self.settings.iri("extensions", "session")] = self.a.session_code
+        if self.a.how_answered:  # terminal, scripted or trainer: a scripted run is not the learner's own work
+            ext[self.settings.iri("extensions", "how-answered")] = self.a.how_answered
         return ext
 
 

@@ -3,7 +3,12 @@
 openpyxl's write-only mode streams each row to a temporary file as it comes, so memory stays flat
 however many rows there are. Every sheet has a bold frozen header row, filter buttons, column
 widths, real date-time cells (UTC; spreadsheets have no time zones) and real numbers and
-booleans, so sorting and pivot tables work without any clean-up.
+booleans (with a boolean format, so LibreOffice shows TRUE/FALSE rather than 1/0), so sorting and
+pivot tables work without any clean-up.
+
+Text that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``...) is written exactly as
+typed, as a string cell with the quote-prefix style: it is never a formula, and the cell shows what
+the learner typed, with no apostrophe in front (the CSV export's defence, which showed as text here).
 """
 
 from __future__ import annotations
@@ -13,10 +18,11 @@ from datetime import datetime
 from typing import IO, Any
 
 from ltl_quiz.errors import InputError
-from ltl_quiz.exporters.rows import Column
+from ltl_quiz.exporters.rows import FORMULA_STARTS, Column
 
 MAX_ROWS = 1_048_576  # Excel's limit, header included
 DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
+BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"'  # the number format Excel and LibreOffice both show as TRUE/FALSE, not 1/0
 TICK_EVERY = 2000
 
 
@@ -74,19 +80,23 @@ def _converters(sheet: Any, columns: tuple[Column, ...], cell_type: Any) -> list
 
     def as_text(value: str) -> Any:
         cell = cell_type(sheet, value)
-        cell.data_type = "s"  # openpyxl would take text starting with '=' as a formula
+        cell.data_type = "s"  # a string cell: openpyxl would take text starting with '=' as a formula
+        cell.quotePrefix = True  # and the spreadsheet keeps it text when the cell is edited, showing no apostrophe
         return cell
 
     def text(value: Any) -> Any:
         if not isinstance(value, str):
             return value
         value = ILLEGAL.sub("\ufffd", value)  # control characters a learner pasted are not allowed in the file's XML
-        return as_text(value) if value.startswith("=") else value
+        return as_text(value) if value.startswith(FORMULA_STARTS) else value
 
-    out: list[Callable[[Any], Any] | None] = []
-    for column in columns:
-        out.append(as_date if column.kind == "datetime" else text if column.kind == "text" else None)
-    return out
+    def as_bool(value: Any) -> Any:
+        cell = cell_type(sheet, bool(value))
+        cell.number_format = BOOLEAN_FORMAT
+        return cell
+
+    convert = {"datetime": as_date, "text": text, "bool": as_bool}
+    return [convert.get(column.kind) for column in columns]
 
 
 def _datetime(value: str) -> datetime | str:

@@ -7,7 +7,6 @@ changed since the session, ids stand in for anything it no longer has.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from ltl_quiz.model import Node, Scenario
@@ -15,15 +14,9 @@ from ltl_quiz.sessions import tally
 from ltl_quiz.sessions.chart import letter
 from ltl_quiz.sessions.view import SessionView
 from ltl_quiz.store import Store
+from ltl_quiz.store.queries import minutes, time_spent
 from ltl_quiz.store.sessions import SessionStore
 from ltl_quiz.text import one_line
-
-
-def _minutes(start: str | None, end: str | None) -> float | None:
-    if not start or not end:
-        return None
-    span = datetime.fromisoformat(end.replace("Z", "+00:00")) - datetime.fromisoformat(start.replace("Z", "+00:00"))
-    return round(span.total_seconds() / 60, 1)
 
 
 def build(store: Store, code: str, scenario: Scenario) -> dict[str, Any]:
@@ -33,6 +26,7 @@ def build(store: Store, code: str, scenario: Scenario) -> dict[str, Any]:
     people = sessions.participants(code)
     names = {p.learner_id: p.name for p in people}
     attempts = {p.attempt_id: store.attempt(p.attempt_id) for p in people if p.attempt_id}
+    spent = time_spent(store, list(attempts))  # the one definition every record uses
     given = sessions.answers(code)
     choice_keys = {nid for nid, n in scenario.nodes.items() if n.type in ("decision", "multi")}
     report: dict[str, Any] = {
@@ -69,7 +63,8 @@ def build(store: Store, code: str, scenario: Scenario) -> dict[str, Any]:
                 "left_at": p.left_at,
                 "attempt": p.attempt_id,
                 "status": attempt.status if attempt else None,
-                "minutes": _minutes(attempt.started_at, attempt.finished_at or attempt.updated_at) if attempt else None,
+                "minutes": minutes(spent.get(attempt.id)) if attempt else None,
+                "how_answered": attempt.how_answered if attempt else None,
                 "answers_given": sum(1 for a in mine if a.key in choice_keys),
                 "reflections": sum(1 for a in mine if (a.text or "").strip()),
             }

@@ -79,7 +79,7 @@ class LiveLearner:
 
     def _join(self, row: SessionRow) -> ParticipantRow:
         before = {p.learner_id for p in self.sessions.participants(self.code) if p.attempt_id}
-        me = self.sessions.join(self.code, self.learner, self.scenario)
+        me = self.sessions.join(self.code, self.learner, self.scenario, getattr(self.ask, "how_answered", "terminal"))
         sc = self.scenario
         self.view.heading(f"Session {self.code}: case study {sc.source.case_study}, {sc.title}")
         if self.learner.id in before:

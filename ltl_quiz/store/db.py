@@ -61,6 +61,7 @@ attempts = sa.table(
             "ending",
             "state",
             "session_code",
+            "how_answered",
         )
     ),
 )
@@ -86,6 +87,27 @@ answers = sa.table(
 )
 
 STATUSES = ("in-progress", "completed", "abandoned")
+COMPLETED = "completed"
+# How an attempt was answered (migration 5): a person at the prompts, an answers file, or a trainer for the room.
+TERMINAL, SCRIPTED, TRAINER = "terminal", "scripted", "trainer"
+HOW_ANSWERED = (TERMINAL, SCRIPTED, TRAINER)
+
+
+def has_verdict(status: str | None) -> bool:
+    """Only a completed attempt has a verdict: passed or not, its score and the ending it reached.
+
+    An attempt stopped at the debrief's key questions already holds running figures (and a store
+    written before this rule may even hold ``passed`` for it); nothing may read them as a result.
+    ``verdict_holds`` is the same rule in SQL, for the queries behind exports, reports and the CPD record.
+    """
+    return status == COMPLETED
+
+
+def verdict_holds() -> Any:
+    """``has_verdict`` as a SQL condition on the attempts table."""
+    return attempts.c.status == COMPLETED
+
+
 READ_ONLY = "ltl_read_only"  # execution option: a connection that only reads (see _sqlite_begin_immediate)
 
 
@@ -122,6 +144,11 @@ class AttemptRow:
     ending: str | None
     state: State
     session_code: str | None = None
+    how_answered: str | None = None
+
+    @property
+    def has_verdict(self) -> bool:
+        return has_verdict(self.status)
 
     @classmethod
     def from_mapping(cls, m: Any, learner_name: str, learner_unit: str) -> AttemptRow:
@@ -151,6 +178,7 @@ class AttemptRow:
             competencies=json.loads(m["competencies"]),
             ending=m.get("ending"),
             session_code=m.get("session_code"),
+            how_answered=m.get("how_answered"),
             state=State.from_json(json.loads(m["state"])),
         )
 
@@ -221,13 +249,14 @@ class Store:
         best: int,
         session_code: str | None = None,
         attempt_id: str | None = None,
+        how_answered: str = TERMINAL,
     ) -> str:
         """Create the attempt row (and the learner if new); return the attempt's UUID.
 
         ``attempt_id`` lets the caller choose the UUID, so that an attempt journalled after a
         failed write keeps the same id whether or not the write reached the store."""
         self.save_learner(learner)
-        values = attempt_values(learner.id, scenario, state, best, session_code, attempt_id or str(uuid.uuid4()), now())
+        values = attempt_values(learner.id, scenario, state, best, session_code, attempt_id or str(uuid.uuid4()), now(), how_answered)
         with self._begin() as conn:
             conn.execute(sa.insert(attempts).values(**values))
         return str(values["id"])
@@ -254,6 +283,11 @@ class Store:
                     **_figures(result),
                 )
             )
+
+    def mark_scripted(self, attempt_id: str) -> None:
+        """An attempt carried on from an answers file (``resume --answers``) is scripted, however it began."""
+        with self._begin() as conn:
+            conn.execute(sa.update(attempts).where(attempts.c.id == attempt_id).values(how_answered=SCRIPTED, updated_at=now()))
 
     def abandon(self, attempt_id: str) -> None:
         with self._begin() as conn:
@@ -330,7 +364,14 @@ class _Tx:
 
 
 def attempt_values(
-    learner_id: str, scenario: Scenario, state: State, best: int, session_code: str | None, attempt_id: str, stamp: str
+    learner_id: str,
+    scenario: Scenario,
+    state: State,
+    best: int,
+    session_code: str | None,
+    attempt_id: str,
+    stamp: str,
+    how_answered: str = TERMINAL,
 ) -> dict[str, Any]:
     """The columns of a new attempt row (the store and the offline journal write the same)."""
     return {
@@ -345,6 +386,7 @@ def attempt_values(
         "seed": state.seed,
         "status": "in-progress",
         "session_code": session_code,
+        "how_answered": how_answered,
         "started_at": stamp,
         "updated_at": stamp,
         "score": 0,
@@ -375,8 +417,9 @@ def answer_values(attempt_id: str, state: State, answer: Answer, shown_at: str, 
 
 
 def progress_values(state: State, result: Result, stamp: str) -> dict[str, Any]:
-    """The attempt columns an answer changes: its state and running figures."""
-    return {"updated_at": stamp, "state": json.dumps(state.to_json()), **_figures(result)}
+    """The attempt columns an answer changes: its state and running figures, never a verdict
+    (``passed`` is written only by ``finish``: see ``has_verdict``)."""
+    return {"updated_at": stamp, "state": json.dumps(state.to_json()), **_figures(result), "passed": None}
 
 
 def _lock_migrations(conn: sa.Connection) -> None:

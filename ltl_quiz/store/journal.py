@@ -31,6 +31,8 @@ from ltl_quiz.engine import Answer, Result, State
 from ltl_quiz.errors import AttemptNotFound, LtlQuizError, StoreError
 from ltl_quiz.model import Scenario
 from ltl_quiz.store.db import (
+    SCRIPTED,
+    TERMINAL,
     AttemptRow,
     Store,
     _figures,
@@ -404,14 +406,23 @@ class OfflineSafeStore:
 
     # -- writing -------------------------------------------------------------------------------
     def start_attempt(
-        self, learner: Learner, scenario: Scenario, state: State, best: int, session_code: str | None = None, attempt_id: str | None = None
+        self,
+        learner: Learner,
+        scenario: Scenario,
+        state: State,
+        best: int,
+        session_code: str | None = None,
+        attempt_id: str | None = None,
+        how_answered: str = TERMINAL,
     ) -> str:
         attempt_id = attempt_id or str(uuid.uuid4())
-        values = attempt_values(learner.id, scenario, state, best, session_code, attempt_id, now())
+        values = attempt_values(learner.id, scenario, state, best, session_code, attempt_id, now(), how_answered)
         self._context[attempt_id] = ({"id": learner.id, "name": learner.name, "unit": learner.unit}, values)
         if self.store is not None:
             try:
-                return self.store.start_attempt(learner, scenario, state, best, session_code, attempt_id=attempt_id)
+                return self.store.start_attempt(
+                    learner, scenario, state, best, session_code, attempt_id=attempt_id, how_answered=how_answered
+                )
             except StoreError as exc:
                 self._go_offline(exc)
         self._began_offline.add(attempt_id)
@@ -444,6 +455,14 @@ class OfflineSafeStore:
         stamp = now()
         columns = {"status": "completed", "finished_at": stamp, "updated_at": stamp, **_figures(result)}
         self._journal(attempt_id, {"type": "finish", "attempt": columns})
+
+    def mark_scripted(self, attempt_id: str) -> None:
+        if self.store is not None:
+            try:
+                return self.store.mark_scripted(attempt_id)
+            except StoreError as exc:
+                self._go_offline(exc)
+        self._journal(attempt_id, {"type": "scripted", "attempt": {"how_answered": SCRIPTED, "updated_at": now()}})
 
     def abandon(self, attempt_id: str) -> None:
         if self.store is not None:
@@ -522,6 +541,7 @@ class OfflineSafeStore:
             "seed": row.seed,
             "status": row.status,
             "session_code": row.session_code,
+            "how_answered": row.how_answered,
             "started_at": row.started_at,
             "updated_at": row.updated_at,
             "finished_at": row.finished_at,

@@ -172,11 +172,25 @@ def m004_lrs_accepted(conn: sa.Connection) -> None:
     meta.create_all(conn)
 
 
+def m005_how_answered(conn: sa.Connection) -> None:
+    """How each attempt was answered: ``terminal`` (a person at the prompts), ``scripted`` (an answers
+    file, ``run --answers``) or ``trainer`` (entered by the trainer in a facilitated session).
+
+    A scripted run finishes a case in a fraction of a second and must never pass for a learner's own
+    work. Attempts made before this column existed keep it empty ("not recorded"), except those of
+    facilitated sessions, which the trainer always entered.
+    """
+    with conn.begin_nested():
+        conn.execute(sa.text("ALTER TABLE attempts ADD COLUMN how_answered VARCHAR(16)"))
+    conn.execute(sa.text("UPDATE attempts SET how_answered = 'trainer' WHERE mode = 'facilitated'"))
+
+
 MIGRATIONS: list[Migration] = [
     m001_learners_attempts_answers,
     m002_group_sessions,
     m003_session_records,
     m004_lrs_accepted,
+    m005_how_answered,
 ]
 
 

@@ -20,9 +20,10 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from ltl_quiz.errors import InputError, StoreError
 from ltl_quiz.locations import redact
-from ltl_quiz.store.db import STATUSES, Store, answers, attempts, learners
+from ltl_quiz.store.db import SCRIPTED, STATUSES, Store, answers, attempts, learners, verdict_holds
 
 sessions = sa.table("sessions", sa.column("code"), sa.column("trainer"), sa.column("kind"))
+session_steps = sa.table("session_steps", sa.column("session_code"), sa.column("seq"), sa.column("shown_at"), sa.column("closed_at"))
 
 BATCH = 5000
 CHOICE_KINDS = ("decision", "multi")
@@ -68,6 +69,7 @@ class Filters:
     session: str | None = None
     status: str | None = None
     passed: bool | None = None
+    include_scripted: bool = True  # False for pass rates and CPD records: a scripted run is nobody's own work
 
     @classmethod
     def parse(cls, **options: Any) -> Filters:
@@ -100,13 +102,18 @@ class Filters:
             cond.append(sa.func.upper(attempts.c.session_code) == self.session.upper())
         if self.status:
             cond.append(attempts.c.status == self.status)
-        if self.passed is not None:
-            cond.append(attempts.c.passed == self.passed)
+        if self.passed is not None:  # only a completed attempt has a verdict, whatever an older row holds
+            cond.append(sa.and_(verdict_holds(), attempts.c.passed == self.passed))
+        if not self.include_scripted:
+            cond.append(sa.or_(attempts.c.how_answered.is_(None), attempts.c.how_answered != SCRIPTED))
         return cond
 
     def describe(self) -> str:
         """The filters in words, for report headings: 'all attempts' when there are none."""
-        parts = [f"{k} {v if not isinstance(v, bool) else ('passed' if v else 'failed')}" for k, v in vars(self).items() if v is not None]
+        shown = {k: v for k, v in vars(self).items() if v is not None and k != "include_scripted"}
+        parts = [f"{k} {v if not isinstance(v, bool) else ('passed' if v else 'failed')}" for k, v in shown.items()]
+        if not self.include_scripted:
+            parts.append("scripted runs left out")
         return ", ".join(parts) or "all attempts"
 
 
@@ -125,13 +132,46 @@ def _joined() -> Any:
     return attempts.join(learners, learners.c.id == attempts.c.learner_id).outerjoin(sessions, sessions.c.code == attempts.c.session_code)
 
 
-def active_seconds() -> Any:
-    """Time on task: the sum of each answer's shown-to-answered time, so a break between sittings is not counted."""
+def time_spent_seconds() -> Any:
+    """THE time spent on an attempt, in seconds: the one definition every record uses (export, CPD
+    record, learning report, xAPI durations, session report).
+
+    It is the sum, over the attempt's steps, of the time each step was before the learner: from
+    when it was shown until they answered it, or, in a group session, until the room moved on
+    (the step's close; a learner who answered first still took part in the discussion). Breaks
+    between sittings and a session's lobby are therefore not counted.
+    """
+    start = sa.func.coalesce(session_steps.c.shown_at, answers.c.shown_at)
+    end = sa.func.coalesce(session_steps.c.closed_at, answers.c.answered_at)
+    in_room = sa.and_(session_steps.c.session_code == attempts.c.session_code, session_steps.c.seq == answers.c.seq)
     return (
-        sa.select(sa.func.coalesce(sa.func.sum(seconds_between(answers.c.shown_at, answers.c.answered_at)), 0.0))
+        sa.select(sa.func.coalesce(sa.func.sum(seconds_between(start, end)), 0.0))
+        .select_from(answers.outerjoin(session_steps, in_room))
         .where(answers.c.attempt_id == attempts.c.id)
         .scalar_subquery()
     )
+
+
+active_seconds = time_spent_seconds  # the name the queries below have always given it
+
+
+def minutes(seconds: float | None) -> float:
+    """Time spent as every record shows it: minutes to one decimal place."""
+    return round((seconds or 0.0) / 60.0, 1)
+
+
+def time_spent(store: Store, attempt_ids: list[str]) -> dict[str, float]:
+    """Seconds spent on each of ``attempt_ids`` (for screens that hold attempts rather than stream them)."""
+    if not attempt_ids:
+        return {}
+    query = sa.select(attempts.c.id, time_spent_seconds()).where(attempts.c.id.in_(attempt_ids))
+    with _reading(store) as conn:
+        return {row[0]: float(row[1] or 0.0) for row in conn.execute(query)}
+
+
+def _verdict(column: Any, name: str) -> Any:
+    """A verdict column, empty unless the attempt is completed (see ``ltl_quiz.store.db.has_verdict``)."""
+    return sa.case((verdict_holds(), column), else_=sa.null()).label(name)
 
 
 ATTEMPT_COLUMNS = (
@@ -149,15 +189,17 @@ ATTEMPT_COLUMNS = (
     attempts.c.started_at,
     attempts.c.updated_at,
     attempts.c.finished_at,
-    attempts.c.score,
+    _verdict(attempts.c.score, "score"),
     attempts.c.best_score,
-    attempts.c.percentage,
-    attempts.c.passed,
+    _verdict(attempts.c.percentage, "percentage"),
+    _verdict(attempts.c.passed, "passed"),
     attempts.c.critical_failures,
-    attempts.c.competencies,
-    attempts.c.ending,
+    _verdict(attempts.c.competencies, "competencies"),
+    _verdict(attempts.c.ending, "ending"),
     attempts.c.session_code,
+    attempts.c.how_answered,
     sessions.c.trainer,
+    sessions.c.kind.label("session_kind"),
 )
 
 
@@ -182,6 +224,7 @@ ANSWER_COLUMNS = (
     attempts.c.mode,
     attempts.c.session_code,
     sessions.c.trainer,
+    attempts.c.how_answered,
     answers.c.seq,
     answers.c.node_id,
     answers.c.kind,

@@ -33,7 +33,7 @@ from ltl_quiz.sessions.codes import new_code
 from ltl_quiz.sessions.errors import RosterError, SessionClosed, SessionMoved, SessionNotFound
 from ltl_quiz.sessions.model import SessionState, Step
 from ltl_quiz.sessions.records import OwnAnswer
-from ltl_quiz.store.db import Store, attempts, learners, now
+from ltl_quiz.store.db import TERMINAL, TRAINER, Store, attempts, learners, now
 from ltl_quiz.store.db import answers as attempt_answers
 
 sessions_t = sa.table(
@@ -248,8 +248,10 @@ class SessionStore:
                     )
         return self.participants(code)
 
-    def join(self, code: str, learner: Learner, scenario: Scenario) -> ParticipantRow:
-        """A learner joins (or rejoins) a live session; the first join creates their attempt."""
+    def join(self, code: str, learner: Learner, scenario: Scenario, how_answered: str = TERMINAL) -> ParticipantRow:
+        """A learner joins (or rejoins) a live session; the first join creates their attempt.
+
+        ``how_answered`` is ``scripted`` when they answer from a file (``session join --answers``)."""
         at = now()
         with self.store._begin() as conn:
             row = _locked(conn, code)
@@ -266,7 +268,7 @@ class SessionStore:
                     sa.insert(participants_t).values(session_code=code, learner_id=learner.id, list_no=(list_no or 0) + 1, present=False)
                 )
             if mine is None or mine.attempt_id is None:
-                attempt_id = _new_attempt(conn, learner, scenario, row.kind, state, code, at)
+                attempt_id = _new_attempt(conn, learner, scenario, row.kind, state, code, at, how_answered)
                 conn.execute(
                     _participant(code, learner.id).values(
                         present=True, attempt_id=attempt_id, joined_at=at, joined_seq=state.seq, left_at=None
@@ -664,7 +666,10 @@ def _save_learner(conn: sa.Connection, learner: Learner, at: str) -> None:
         conn.execute(sa.insert(learners).values(id=learner.id, name=learner.name, unit=learner.unit, created_at=at))
 
 
-def _new_attempt(conn: sa.Connection, learner: Learner, scenario: Scenario, kind: str, state: SessionState, code: str, at: str) -> str:
+def _new_attempt(
+    conn: sa.Connection, learner: Learner, scenario: Scenario, kind: str, state: SessionState, code: str, at: str, how: str = TERMINAL
+) -> str:
+    """A participant's attempt; in a facilitated session the trainer enters the room's answers, so it says so."""
     attempt_id = str(uuid.uuid4())
     mine = records.participant_state(state.room, kind, [])
     conn.execute(
@@ -680,6 +685,7 @@ def _new_attempt(conn: sa.Connection, learner: Learner, scenario: Scenario, kind
             seed=0,
             status="in-progress",
             session_code=code,
+            how_answered=TRAINER if kind == "facilitated" else how,
             started_at=at,
             updated_at=at,
             score=0,

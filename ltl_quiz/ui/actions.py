@@ -224,10 +224,12 @@ def history(where: Locations, ui: Renderer, learner_id: str | None, as_json: boo
             "status": r.status,
             "started": r.started_at,
             "finished": r.finished_at,
-            "score": r.score,
+            "how_answered": r.how_answered,
+            # only a completed attempt has a verdict: an unfinished one shows no score and no pass
+            "score": r.score if r.has_verdict else None,
             "best": r.best_score,
-            "percentage": r.percentage,
-            "passed": r.passed,
+            "percentage": r.percentage if r.has_verdict else None,
+            "passed": r.passed if r.has_verdict else None,
         }
         for r in rows
     ]
@@ -239,7 +241,7 @@ def history(where: Locations, ui: Renderer, learner_id: str | None, as_json: boo
         return
     for r in records:
         outcome = "passed" if r["passed"] else ("not passed" if r["passed"] is False else "")
-        score = f"{r['score']}/{r['best']} ({r['percentage']:g}%) {outcome}".strip() if r["status"] == "completed" else ""
+        score = f"{r['score']}/{r['best']} ({r['percentage']:g}%) {outcome}".strip() if r["passed"] is not None else ""
         ui.say(
             f"{r['attempt'][:8]}  {r['started'][:16].replace('T', ' ')}  {r['learner']}  {r['scenario']} ({r['track']}, {r['mode']})  {r['status']}  {score}".rstrip()
         )

@@ -1,7 +1,9 @@
 """A progress bar on standard error for long jobs (exports), shown only to a person at a terminal.
 
-Standard output may be the export itself, so the bar never touches it; under --plain, NO_COLOR or
-when standard error is not a terminal there is no bar at all, and nothing is counted in advance.
+Standard output may be the export itself, so the bar never touches it: rich's live display would
+otherwise swap ``sys.stdout`` for a proxy that prints through the bar's own console, on standard
+error, and an export to ``> out.csv`` came out empty. Under --plain, NO_COLOR or when standard
+error is not a terminal there is no bar at all, and nothing is counted in advance.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ def progress_bar(label: str, plain: bool | None) -> Iterator[Callable[[int | Non
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
+        redirect_stdout=False,  # the export's data must go to the real standard output, never through the bar
+        redirect_stderr=False,
     ) as bar:
         task = bar.add_task(label, total=None)
 

@@ -135,8 +135,11 @@ class ScriptedPrompter:
     """Answers from an ``--answers`` file: node id -> option id(s) or text; key question id -> text.
 
     A prompt the file does not answer is an error naming the prompt and what it needs, never a
-    wait for input that will not come.
+    wait for input that will not come. The attempt it makes is stored as ``scripted``, so that no
+    record mistakes it for a learner's own work.
     """
+
+    how_answered = "scripted"  # ltl_quiz.store.db.SCRIPTED; other prompters are a person at a terminal
 
     def __init__(self, answers: dict[str, Any], source: str, echo: Any):
         self.answers = answers

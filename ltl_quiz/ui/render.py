@@ -204,8 +204,11 @@ class Renderer:
             self.say(f"  Instead: {note.instead}")
         self.say("")
 
-    def closing(self, learner_id: str, attempt_id: str) -> None:
+    def closing(self, learner_id: str, attempt_id: str, scripted: bool = False) -> None:
         self.heading("Support and your record")
         self.say(SUPPORT_HINT)
         self.say(f"Your attempt is saved as {attempt_id[:8]}. Your record of it: 'ltl-quiz history --learner {learner_id}'.")
+        if scripted:  # an answers file is nobody's own work: it stays out of CPD records and pass rates
+            self.say("It was answered from a file, so it is marked scripted and left out of CPD records and pass rates.")
+            return
         self.say(f"Your CPD record of the case studies you have completed: 'ltl-quiz cpd {learner_id} --format html --out cpd.html'.")

@@ -15,6 +15,7 @@ from ltl_quiz.errors import InputError, LearnerLeft
 from ltl_quiz.language.notes import notes_for
 from ltl_quiz.model import KeyQuestion, Node, Scenario
 from ltl_quiz.store import Store, journal, now
+from ltl_quiz.store.db import SCRIPTED, TERMINAL
 from ltl_quiz.ui.prompts import Left, Prompter
 from ltl_quiz.ui.render import Renderer
 
@@ -48,7 +49,10 @@ class Runner:
             self.ui.say("You chose not to continue. Nothing was saved.")
             self.ui.say("Support is one command away: ltl-quiz support")
             return Outcome(None)
-        self.attempt_id = self.store.start_attempt(learner, self.scenario, state, engine.result(self.scenario, state).best)
+        how = getattr(self.ask, "how_answered", TERMINAL)
+        self.attempt_id = self.store.start_attempt(
+            learner, self.scenario, state, engine.result(self.scenario, state).best, how_answered=how
+        )
         self.ui.opening(self.scenario, track, mode)
         return self._carry_on(state, learner.id)
 
@@ -59,6 +63,8 @@ class Runner:
                 f"attempt {attempt_id[:8]} stopped at '{state.node_id}', which this version of {self.scenario.id} no longer has; start a new attempt"
             )
         self.ui.say(f"Carrying on attempt {attempt_id[:8]} of {self.scenario.title} ({state.track} track, {state.mode}).")
+        if getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED:  # finished from a file: no longer the learner's own work
+            self.store.mark_scripted(attempt_id)
         return self._carry_on(state, learner_id)
 
     def _carry_on(self, state: State, learner_id: str) -> Outcome:
@@ -121,5 +127,5 @@ class Runner:
         self.ui.language_notes(notes_for([a.text for a in state.answers if a.text]))  # never blocks, never scores
         assert self.attempt_id
         self.store.finish(self.attempt_id, result)
-        self.ui.closing(learner_id, self.attempt_id)
+        self.ui.closing(learner_id, self.attempt_id, getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED)
         return Outcome(self.attempt_id, result)

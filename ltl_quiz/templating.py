@@ -1,0 +1,38 @@
+"""The HTML pages (CPD record, learning report) are Jinja2 templates with autoescaping on.
+
+Autoescaping makes every value from the store or a scenario file text unless a template says
+otherwise, so a learner's ``<img onerror=...>`` can never become markup, as string concatenation
+allowed whenever one ``escape`` call was forgotten. Jinja2 is imported here only, and this module
+only by the commands that write HTML, so ``ltl-quiz --help`` starts as fast as before.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+
+@cache
+def _environment() -> Any:
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("ltl_quiz", "templates"),
+        autoescape=select_autoescape(["html", "j2"], default=True, default_for_string=True),
+        undefined=StrictUndefined,  # a misspelt name in a template fails the test suite, not a CPD lead's page
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_page(template: str, **values: Any) -> str:
+    """``template`` (a file in ltl_quiz/templates) filled with ``values``, every value escaped."""
+    return _environment().get_template(template).render(**values)
+
+
+def markup(text: str) -> Any:
+    """Text we built ourselves (an SVG chart whose every value is already escaped), to insert as it is."""
+    from markupsafe import Markup
+
+    return Markup(text)

@@ -1,0 +1,123 @@
+"""Exports to standard output with a person watching standard error at a real terminal.
+
+The progress bar draws on standard error only when that is a terminal, which CliRunner never is,
+so these tests run the installed command in a subprocess with standard error on a real pty and
+standard output redirected to a file (``> out.csv``) or piped into ``cat``. Every byte of the
+export must reach standard output, and be the same bytes as an export with no terminal at all.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from records_factory import SCENARIOS, recommended, scenario, walk, worst
+
+from ltl_quiz.config import Learner
+from ltl_quiz.store import Store
+
+LTL_QUIZ = Path(sys.executable).with_name("ltl-quiz")
+FORMATS = [("csv", "completions"), ("csv", "answers"), ("json", "completions"), ("jsonl", "reflections"), ("xapi", "completions")]
+
+
+@pytest.fixture
+def store_with_attempts(db_url: str) -> str:
+    store = Store(db_url)
+    hotel = scenario("02-hotel-welfare-check")
+    for i in range(6):
+        who = Learner(f"PC{i}", f"Person {i}", "Kent")
+        walk(store, hotel, who, "officer", pick=worst if i % 2 else recommended, start=datetime(2024, 3, 4 + i, 9, tzinfo=UTC))
+    store.close()
+    return db_url
+
+
+def _env(db_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "LTL_QUIZ_PLAIN")}
+    env.update(LTL_QUIZ_DB=db_url, LTL_QUIZ_SCENARIOS=str(SCENARIOS), TERM="xterm-256color", COLUMNS="80", LINES="24")
+    return env
+
+
+def _run_with_terminal_stderr(command: str, env: dict[str, str]) -> tuple[int, str]:
+    """Run ``command`` in a shell whose standard error is a real pty; return its exit code and what the pty showed."""
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(["/bin/sh", "-c", command], stdin=subprocess.DEVNULL, stderr=follower, env=env)
+    os.close(follower)
+    shown = bytearray()
+    while True:
+        ready, _, _ = select.select([leader], [], [], 0.2)
+        if ready:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the pty closed: the command has finished
+                break
+            if not chunk:
+                break
+            shown += chunk
+        elif proc.poll() is not None:
+            break
+    code = proc.wait(timeout=60)
+    os.close(leader)
+    return code, shown.decode("utf-8", "replace")
+
+
+def _export_args(fmt: str, what: str) -> str:
+    return f"'{LTL_QUIZ}' export --format {fmt} --what {what} --rich"
+
+
+@pytest.mark.parametrize(("fmt", "what"), FORMATS)
+@pytest.mark.parametrize("redirect", ["file", "pipe"])
+def test_an_export_to_standard_output_is_whole_with_a_terminal_on_standard_error(
+    store_with_attempts: str, tmp_path: Path, fmt: str, what: str, redirect: str
+) -> None:
+    env = _env(store_with_attempts)
+    out = tmp_path / f"out.{fmt}"
+    reference = subprocess.run(
+        [str(LTL_QUIZ), "export", "--format", fmt, "--what", what], env=env, capture_output=True, check=True
+    ).stdout  # standard error not a terminal: no bar at all
+    assert len(reference) > 200
+    command = _export_args(fmt, what) + (f" > '{out}'" if redirect == "file" else f" | cat > '{out}'")
+    code, shown = _run_with_terminal_stderr(command, env)
+    assert code == 0, shown
+    assert out.read_bytes() == reference
+    if fmt == "json" or fmt == "xapi":
+        assert len(json.loads(out.read_text(encoding="utf-8"))) > 0
+    assert "attempt_id" not in shown and '"actor"' not in shown  # no data leaked onto the terminal
+
+
+def test_an_xlsx_workbook_to_standard_output_is_whole_with_a_terminal_on_standard_error(store_with_attempts: str, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "out.xlsx"
+    code, shown = _run_with_terminal_stderr(_export_args("xlsx", "completions") + f" > '{out}'", _env(store_with_attempts))
+    assert code == 0, shown
+    assert zipfile.is_zipfile(out)
+    book = load_workbook(io.BytesIO(out.read_bytes()), read_only=True)
+    assert len(list(book["Completions"].iter_rows(values_only=True))) == 7  # the header and six attempts
+
+
+def test_the_progress_bar_itself_still_draws_on_the_terminal(store_with_attempts: str, tmp_path: Path) -> None:
+    """Fixing the lost output must not silently drop the bar: with --out the terminal shows it and the summary."""
+    out = tmp_path / "a.csv"
+    code, shown = _run_with_terminal_stderr(
+        f"'{LTL_QUIZ}' export --format csv --what answers --rich --out '{out}'", _env(store_with_attempts)
+    )
+    assert code == 0
+    assert "Wrote" in shown and str(out) in shown.replace("\r\n", "").replace("\n", "")
+    assert len(out.read_text(encoding="utf-8").splitlines()) > 6
+
+
+def test_the_terminal_is_a_pty(tmp_path: Path) -> None:
+    """The harness really gives the command a terminal on standard error (else the tests above prove nothing)."""
+    code, shown = _run_with_terminal_stderr("test -t 2 && echo yes-a-terminal >&2", _env("sqlite://"))
+    assert code == 0 and "yes-a-terminal" in shown
+    assert shutil.which("sh")
