@@ -422,7 +422,10 @@ def lrs_push(
         if as_json:
             typer.echo(json.dumps(vars(done), indent=2))
         else:
-            typer.echo(f"Sent {done.sent} new statements in {done.batches} batches to {done.endpoint}; {done.already} it had already.")
+            voided = f" {done.voided} of them void statements the store no longer supports." if done.voided else ""
+            typer.echo(
+                f"Sent {done.sent} new statements in {done.batches} batches to {done.endpoint}; {done.already} it had already.{voided}"
+            )
 
 
 @app.command("cpd")

@@ -52,6 +52,7 @@ TRANSIENT = {408, 425, 429, 500, 502, 503, 504}
 MAX_WAIT = 60.0  # the longest back-off or Retry-After wait between two tries, whatever the LRS asks
 DEADLINE = 120.0  # seconds a whole try (connect, send, answer) may take, however slowly bytes arrive
 MAX_BODY = 65536  # the most of an LRS's answer ever read
+ATTEMPTS_A_CHECK = 200  # attempts whose accepted statements are looked up in one query
 
 
 class LrsError(LtlQuizError):
@@ -107,6 +108,7 @@ class PushReport:
     batches: int = 0
     retries: int = 0
     endpoint: str = ""
+    voided: int = 0
 
 
 class Pusher:
@@ -122,6 +124,7 @@ class Pusher:
         timeout: float = 60.0,
         deadline: float = DEADLINE,
         sleep: Callable[[float], None] = time.sleep,
+        settings: Any = None,
     ):
         if batch_size < 1:
             raise InputError(f"--batch-size {batch_size} is too small; use 1 or more")
@@ -132,16 +135,70 @@ class Pusher:
         self.backoff = backoff
         self.timeout = timeout
         self.deadline = deadline
+        if settings is None:
+            from ltl_quiz.exporters.xapi import XapiSettings
+
+            settings = XapiSettings()
+        self.settings = settings
         self.sleep = sleep
         self.report = PushReport(endpoint=endpoint.base)
 
     def push(self, statements: Iterable[dict[str, Any]]) -> PushReport:
-        for batch in self._new_batches(statements):
-            self._post(batch)
-            self._remember(batch)
-            self.report.sent += len(batch)
-            self.report.batches += 1
+        """Send what is new, then void what the LRS holds that the store no longer supports."""
+        for batch in self._new_batches(self._noting_replaced(statements)):
+            self._send_batch(batch)
+        for batch in self._new_batches(self._voiding()):
+            self._send_batch(batch)
+            self.report.voided += len(batch)
         return self.report
+
+    def _send_batch(self, batch: list[dict[str, Any]]) -> None:
+        self._post(batch)
+        self._remember(batch)
+        self.report.sent += len(batch)
+        self.report.batches += 1
+
+    def _noting_replaced(self, statements: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """The statements as they come, an attempt at a time; on the way, any statement this endpoint
+        accepted for one of these attempts that the attempt no longer yields is queued to be voided."""
+        group: dict[str, list[dict[str, Any]]] = {}
+        for statement in statements:
+            attempt = statement["context"]["registration"]
+            if attempt not in group and len(group) >= ATTEMPTS_A_CHECK:
+                yield from self._check_replaced(group)
+                group = {}
+            group.setdefault(attempt, []).append(statement)
+        if group:
+            yield from self._check_replaced(group)
+
+    def _check_replaced(self, group: dict[str, list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+        import sqlalchemy as sa
+
+        from ltl_quiz.store import voids
+
+        table = _table()
+        current = {s["id"] for batch in group.values() for s in batch}
+        with self.store.reading() as conn:
+            rows = conn.execute(
+                sa.select(table.c.statement_id, table.c.attempt_id).where(
+                    table.c.endpoint == self.endpoint.base, table.c.attempt_id.in_(list(group))
+                )
+            ).all()
+        gone = [(self.endpoint.base, r.statement_id, r.attempt_id) for r in rows if r.statement_id not in current]
+        if gone:
+            with self.store._begin() as conn:
+                voids.add(conn, gone, "replaced")  # voiding statements among them are skipped there
+        for batch in group.values():
+            yield from batch
+
+    def _voiding(self) -> Iterator[dict[str, Any]]:
+        from ltl_quiz.exporters.xapi import voiding_statement
+        from ltl_quiz.store import voids
+
+        with self.store.reading() as conn:
+            waiting = voids.pending(conn, self.endpoint.base)
+        for row in waiting:
+            yield voiding_statement(row.statement_id, row.attempt_id, row.recorded_at, self.settings)
 
     def _new_batches(self, statements: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         """Statements the endpoint has not accepted yet, ``batch_size`` at a time."""
@@ -391,7 +448,7 @@ def push(
     try:
         if retries < 0:
             raise InputError(f"--retries {retries} is below 0; use 0 or more")
-        pusher = Pusher(store, endpoint, batch_size=batch_size, attempts=retries + 1)
+        pusher = Pusher(store, endpoint, batch_size=batch_size, attempts=retries + 1, settings=settings)
         return pusher.push(statements(store, filters, ScenarioLibrary(where.scenarios), people, settings))
     finally:
         store.close()
