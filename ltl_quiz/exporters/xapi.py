@@ -182,7 +182,8 @@ class AttemptStatements:
             "id": self.settings.iri("scenarios", self.a.scenario_id, "decisions", row.node_id),
             "definition": definition,
         }
-        result: dict[str, Any] = {"response": "[,]".join(chosen)}
+        # None chosen (a multi) is said by the score and success alone: strict LRSs (Ralph) refuse an empty response.
+        result: dict[str, Any] = {"response": "[,]".join(chosen)} if chosen else {}
         if best is not None and best > 0 and 0 <= row.points <= best:
             result["score"] = {"scaled": round(row.points / best, 4), "raw": row.points, "min": 0, "max": best}
             result["success"] = row.points == best and not row.critical
