@@ -51,6 +51,7 @@ XAPI_VERSION = "1.0.3"
 TRANSIENT = {408, 425, 429, 500, 502, 503, 504}
 MAX_WAIT = 60.0  # the longest back-off or Retry-After wait between two tries, whatever the LRS asks
 DEADLINE = 120.0  # seconds a whole try (connect, send, answer) may take, however slowly bytes arrive
+BATCH_DEADLINE = 300.0  # seconds one batch may take over all its tries and the waits between them
 MAX_BODY = 65536  # the most of an LRS's answer ever read
 ATTEMPTS_A_CHECK = 200  # attempts whose accepted statements are looked up in one query
 
@@ -123,6 +124,7 @@ class Pusher:
         backoff: float = 0.5,
         timeout: float = 60.0,
         deadline: float = DEADLINE,
+        batch_deadline: float = BATCH_DEADLINE,
         sleep: Callable[[float], None] = time.sleep,
         settings: Any = None,
     ):
@@ -135,6 +137,7 @@ class Pusher:
         self.backoff = backoff
         self.timeout = timeout
         self.deadline = deadline
+        self.batch_deadline = batch_deadline
         if settings is None:
             from ltl_quiz.exporters.xapi import XapiSettings
 
@@ -240,23 +243,32 @@ class Pusher:
             conn.execute(sa.insert(_table()), rows)
 
     def _post(self, batch: list[dict[str, Any]]) -> None:
+        """Send one batch until it is accepted, refused, out of tries, or out of time (``batch_deadline``, waits included)."""
         body = json.dumps(batch, ensure_ascii=False).encode("utf-8")
+        ends = time.monotonic() + self.batch_deadline
         for attempt in range(1, self.attempts + 1):
-            answer = self._send(body)
+            answer = self._send(body, min(self.deadline, max(0.0, ends - time.monotonic())))
             if answer.status in (200, 204):
                 return
             if answer.status is not None and 300 <= answer.status < 400:
                 raise LrsError(_redirected(self.endpoint, answer), self.report)
             if answer.status is not None and answer.status not in TRANSIENT:
                 raise LrsError(_refusal(self.endpoint, answer.status, answer.reason), self.report)
+            what = f"HTTP {answer.status}" if answer.status else answer.reason
             if attempt == self.attempts:
-                what = f"HTTP {answer.status}" if answer.status else answer.reason
                 raise LrsError(f"the LRS at {self.endpoint.base} still fails after {attempt} tries ({what}); try again later", self.report)
+            wait = self._wait(attempt, answer.retry_after)
+            if time.monotonic() + wait >= ends:
+                raise LrsError(
+                    f"the LRS at {self.endpoint.base} did not take a batch of {len(batch)} statement{'s' if len(batch) != 1 else ''} within {self.batch_deadline:g} s "
+                    f"({attempt} tries, the last: {what}); try again later, perhaps with a smaller --batch-size",
+                    self.report,
+                )
             self.report.retries += 1
-            self.sleep(self._wait(attempt, answer.retry_after))
+            self.sleep(wait)
 
-    def _send(self, body: bytes) -> Answer:
-        """One POST, never following a redirect, within ``deadline`` seconds; whatever the LRS said is scrubbed."""
+    def _send(self, body: bytes, seconds: float) -> Answer:
+        """One POST, never following a redirect, over within ``seconds``; whatever the LRS said is scrubbed."""
         request = urllib.request.Request(
             self.endpoint.statements_url,
             data=body,
@@ -268,7 +280,7 @@ class Pusher:
             },
         )
         scrub = Credentials(self.endpoint).scrub
-        with _Watchdog(self.deadline) as watchdog:
+        with _Watchdog(seconds) as watchdog:
             try:
                 with watchdog.opener().open(request, timeout=self.timeout) as response:
                     _read_body(response)
@@ -277,7 +289,7 @@ class Pusher:
                 return _answer_from_error(exc, scrub, watchdog)
             except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
                 if watchdog.expired:
-                    return Answer(None, f"no complete answer within {self.deadline:g} s")
+                    return Answer(None, f"no complete answer within {seconds:g} s")
                 return Answer(None, _unreachable(exc))
 
     def _wait(self, attempt: int, retry_after: float | None) -> float:

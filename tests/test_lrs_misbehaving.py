@@ -233,6 +233,18 @@ def test_each_try_has_an_overall_deadline_whatever_the_per_read_time_out(lrs, st
     assert "no complete answer within 1.5 s" in str(caught.value)
 
 
+def test_a_batch_has_an_overall_deadline_over_all_its_tries(lrs, store) -> None:
+    lrs.modes = ["dribble"] * 6
+    endpoint = Endpoint.checked(lrs.endpoint, USER, PASSWORD)
+    pusher = Pusher(store, endpoint, attempts=6, timeout=5.0, deadline=1.0, batch_deadline=2.5, backoff=0.01)
+    began = time.monotonic()
+    with pytest.raises(LrsError) as caught:
+        pusher.push([{"id": "5f0e7a3c-0000-4000-8000-000000000003", "context": {"registration": "r"}}])
+    assert time.monotonic() - began < 4.0  # six tries of a second each would have taken six
+    assert str(caught.value).startswith(f"the LRS at {endpoint.base} did not take a batch of 1 statement within 2.5 s (")
+    assert len(lrs.posts) < 6
+
+
 def test_retry_after_as_an_http_date_is_honoured_and_capped(lrs, store) -> None:
     waits: list[float] = []
     lrs.modes = ["busy_until"]
