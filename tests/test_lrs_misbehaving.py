@@ -19,6 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from records_factory import SCENARIOS, scenario, walk
 from typer.testing import CliRunner
 
@@ -315,3 +317,26 @@ def test_push_json_reports_an_input_error_too(store, monkeypatch) -> None:
     result = CliRunner().invoke(app, ["--scenarios", str(SCENARIOS), "lrs", "push", "--json"])
     assert result.exit_code == 1
     assert json.loads(result.stdout)["error"] == "no LRS endpoint: give --endpoint URL (or set LTL_QUIZ_LRS_ENDPOINT)"
+
+
+PRINTABLE = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=20)
+
+
+@given(password=PRINTABLE, user=st.text(st.characters(min_codepoint=97, max_codepoint=122), min_size=1, max_size=8), form=st.integers(0, 4))
+def test_no_echoed_form_of_the_credentials_survives_scrubbing(password: str, user: str, form: int) -> None:
+    assume(set(password) != {"*"})  # a password of stars would look like its own redaction
+    pair = f"{user}:{password}"
+    token = base64.b64encode(pair.encode()).decode()
+    echo = [f"password {password} refused", f"Basic {token}", token.rstrip("="), f"got {pair}", f"https://{pair}@lrs.example.org/x"][form]
+    cleaned = Credentials(Endpoint("https://lrs.example.org/xAPI", user, password)).scrub(f"error: {echo}.")
+    for secret in (token, token.rstrip("="), pair):
+        assert secret not in cleaned
+    if form == 0:
+        assert f" {password} " not in cleaned
+
+
+@given(seconds=st.integers(0, 10**6))
+def test_retry_after_seconds_round_trip(seconds: int) -> None:
+    assert _retry_after(str(seconds)) == float(seconds)
+    moment = datetime(2030, 1, 1, tzinfo=UTC)
+    assert _retry_after(format_datetime(moment + timedelta(seconds=seconds), usegmt=True), moment) == float(seconds)
