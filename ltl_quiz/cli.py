@@ -418,17 +418,26 @@ def lrs_push(
     """Send the statements the LRS has not yet accepted, in batches, retrying transient failures."""
     import json
 
-    from ltl_quiz.lrs import Endpoint, push
+    from ltl_quiz.errors import LtlQuizError
+    from ltl_quiz.lrs import Endpoint, PushReport, push
 
     with _errors():
         filters = _filters(
             since=since, until=until, scenario=scenario, learner=learner, unit=unit, session=session, status=status, passed=passed
         )
-        done = push(_where(), Endpoint.checked(endpoint, user, password), filters, pseudonymise, home_page, batch_size, retries)
+        try:
+            done = push(_where(), Endpoint.checked(endpoint, user, password), filters, pseudonymise, home_page, batch_size, retries)
+        except LtlQuizError as exc:
+            if as_json:  # a machine reading stdout learns of the failure too, with what was sent before it
+                typer.echo(json.dumps({"error": str(exc), **vars(getattr(exc, "report", None) or PushReport())}, indent=2))
+            raise
         if as_json:
             typer.echo(json.dumps(vars(done), indent=2))
         else:
-            typer.echo(f"Sent {done.sent} new statements in {done.batches} batches to {done.endpoint}; {done.already} it had already.")
+            voided = f" {done.voided} of them void statements the store no longer supports." if done.voided else ""
+            typer.echo(
+                f"Sent {done.sent} new statements in {done.batches} batches to {done.endpoint}; {done.already} it had already.{voided}"
+            )
 
 
 @app.command("cpd")

@@ -18,7 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,7 @@ class Ralph:
             "RALPH_RUNSERVER_MAX_SEARCH_HITS_COUNT": "1000",
         }
         (folder / "data").mkdir()
+        self.data = folder / "data"
         self.log = (folder / "ralph.log").open("w")
         cmd = [sys.executable, "-m", "uvicorn", "ralph.api:app", "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
         self.process = subprocess.Popen(cmd, cwd=folder / "data", env=env, stdout=self.log, stderr=subprocess.STDOUT)
@@ -182,3 +183,36 @@ def test_ralph_refusing_the_password_stops_the_push(ralph, db_url) -> None:
     )
     assert "wrong-Pa55word" not in result.output
     assert ralph.all_statements() == []
+
+
+def test_ralph_takes_the_attempts_life_and_voids_an_erased_attempt(ralph, db_url) -> None:
+    """Suspended, resumed, abandoned and voided statements, accepted by a real LRS; voided ones disappear from its answers."""
+    from test_xapi_life import shift_from
+
+    from ltl_quiz.store.voids import record_voided
+
+    store = Store(db_url)
+    hotel = scenario(HOTEL)
+    broken = walk(store, hotel, Learner("AB1", "Alex Smith", "North"), "officer")
+    shift_from(store, broken, 4, timedelta(hours=6))
+    left = walk(store, hotel, Learner("CD2", "Sam Jones", "Kent"), "officer", stop_after=4, start=datetime(2024, 3, 6, 9, 0, tzinfo=UTC))
+    store.abandon(left)
+    result = push(ralph)
+    assert result.exit_code == 0, result.output
+    stored = ralph.all_statements()
+    life = {s["verb"]["id"].rsplit("/", 1)[1] for s in stored}
+    assert {"suspended", "resumed", "abandoned"} <= life
+
+    about_left = {s["id"] for s in stored if s["context"]["registration"] == left}
+    with store.engine.begin() as conn:
+        record_voided(conn, [left], "erased")
+    store.close()
+    (ralph.data / "fs_lrs.jsonl").rename(ralph.data / "first-push.jsonl")  # its fs backend writes one file, reads them all
+    voided = push(ralph)
+    assert voided.exit_code == 0, voided.output
+    assert f"{len(about_left)} of them void statements" in voided.stdout
+    remaining = ralph.all_statements()
+    ids = {s["id"] for s in remaining}
+    assert not (ids & about_left)  # an LRS never returns a voided statement in a plain query
+    voids = [s for s in remaining if s["verb"]["id"] == "http://adlnet.gov/expapi/verbs/voided"]
+    assert {s["object"]["id"] for s in voids} == about_left

@@ -306,7 +306,7 @@ def test_the_store_is_upgraded_with_how_answered_for_older_attempts(db_url, monk
     old.close()
     monkeypatch.undo()
     store = Store(db_url)
-    assert [name for _, name, _ in store.applied()][-1] == "m005_how_answered"
+    assert "m005_how_answered" in [name for _, name, _ in store.applied()]
     with store.engine.connect() as conn:
         found = dict(conn.execute(sa.text("SELECT id, how_answered FROM attempts")).all())
     store.close()

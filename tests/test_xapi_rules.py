@@ -56,7 +56,7 @@ def problems(statement: dict[str, Any]) -> list[str]:
     elif "display" in verb:
         _language_map(verb["display"], "verb.display", out)
     obj = statement.get("object", {})
-    _activity(obj, "object", out)
+    _object(obj, verb.get("id") if isinstance(verb, dict) else None, out)
     if "result" in statement:
         _result(statement["result"], out)
     if "context" in statement:
@@ -128,6 +128,22 @@ def _language_map(value: Any, where: str, out: list[str]) -> None:
     for tag, text in value.items():
         if not LANGUAGE_TAG.match(tag) or not isinstance(text, str):
             out.append(f"{where} has a bad entry {tag!r}")
+
+
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+
+
+def _object(obj: Any, verb: Any, out: list[str]) -> None:
+    """An Activity, or for a voiding statement a StatementRef: the only objects ltl-quiz writes."""
+    is_ref = isinstance(obj, dict) and obj.get("objectType") == "StatementRef"
+    if verb == VOIDED and not is_ref:
+        out.append("a voided statement's object must be a StatementRef")
+    if not is_ref:
+        _activity(obj, "object", out)
+        return
+    if set(obj) != {"objectType", "id"}:
+        out.append("object: a StatementRef has exactly objectType and id")
+    _uuid(obj.get("id"), "object.id", out)
 
 
 def _activity(obj: Any, where: str, out: list[str]) -> None:
@@ -301,6 +317,33 @@ def test_each_rule_catches_its_mistake(path: tuple[str, ...], value: Any, expect
         target = target[key]
     target[path[-1]] = value
     found = problems(bad)
+    assert any(expected in p for p in found), found
+
+
+VOIDING: dict[str, Any] = {
+    "id": "3f8c2f8e-2a4b-5c8e-9d2f-0a1b2c3d4e5f",
+    "actor": {"objectType": "Agent", "account": {"homePage": "https://lrs.example.org", "name": "ltl-quiz"}},
+    "verb": {"id": VOIDED, "display": {"en-GB": "voided"}},
+    "object": {"objectType": "StatementRef", "id": "1527d83c-2195-57c8-a39b-cba4e5febcfd"},
+    "timestamp": "2024-03-04T09:02:30.123Z",
+}
+
+
+def test_a_valid_voiding_statement_passes() -> None:
+    assert problems(VOIDING) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"object": {"objectType": "StatementRef", "id": "not-a-uuid"}}, "is not a UUID"),
+        ({"object": {"objectType": "StatementRef", "id": "1527d83c-2195-57c8-a39b-cba4e5febcfd", "definition": {}}}, "exactly objectType"),
+        ({"object": {"objectType": "Activity", "id": "https://lrs.example.org/xapi/x"}}, "must be a StatementRef"),
+        ({"context": {"platform": "ltl-quiz"}}, "only for statements about an Activity"),
+    ],
+)
+def test_each_voiding_rule_catches_its_mistake(change: dict[str, Any], expected: str) -> None:
+    found = problems({**copy.deepcopy(VOIDING), **change})
     assert any(expected in p for p in found), found
 
 

@@ -6,6 +6,15 @@ reflection (a ``cmi.interaction`` activity: ``choice`` with the recommended opti
 ``completed`` and (for an individual attempt, which has a verdict) ``passed`` or ``failed`` with
 the score and the time spent. A group session's attempt is completed but neither passed nor failed.
 
+The attempt's life is recorded too, from what the store already holds: ``suspended`` when the
+learner left (the last moment they were seen active) and ``resumed`` when they came back, both
+read from a break of more than ``BREAK_SECONDS`` between one step's answer and the next step being
+shown (in play the next step follows within a second, so such a gap is a sitting that ended);
+``suspended`` after the last step of an attempt idle for ``IDLE_SECONDS`` or abandoned; and
+``abandoned`` (the ADL verb) when it was marked abandoned. Group-session attempts go at the room's
+pace, so their gaps are not breaks and they get none of these. ``voiding_statement`` voids a
+statement the LRS accepted that the store no longer supports (see ``ltl_quiz.lrs``).
+
 Statement ids are name-based UUIDs (version 5) of the attempt and the step, so the same attempt
 always yields the same ids: an LRS keeps one copy however often it is exported or pushed.
 Activity ids live under the configurable home page, so a force can use an address it controls.
@@ -17,7 +26,7 @@ import json
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -26,7 +35,8 @@ from ltl_quiz.exporters.rows import People
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.model import Scenario
 from ltl_quiz.store import Store
-from ltl_quiz.store.queries import CHOICE_KINDS, Filters, attempts_with_answers
+from ltl_quiz.store.queries import ANSWER_KINDS, CHOICE_KINDS, Filters, attempts_with_answers
+from ltl_quiz.store.voids import void_id
 from ltl_quiz.text import one_line
 
 VERSION = "1.0.3"
@@ -35,7 +45,18 @@ DEFAULT_HOME_PAGE = "https://ltl-quiz.invalid"
 LANGUAGE = "en-GB"
 ADL = "http://adlnet.gov/expapi/verbs/"
 VERBS = {name: {"id": ADL + name, "display": {LANGUAGE: name}} for name in ("attempted", "answered", "completed", "passed", "failed")}
+LIFE_VERBS = {
+    "suspended": ADL + "suspended",
+    "resumed": ADL + "resumed",
+    "abandoned": "https://w3id.org/xapi/adl/verbs/abandoned",  # the ADL/cmi5 verb: ended without completing
+    "voided": ADL + "voided",
+}
+VERBS.update({name: {"id": iri, "display": {LANGUAGE: name}} for name, iri in LIFE_VERBS.items()})
+BREAK_SECONDS = 120.0  # a longer gap between a step's answer and the next step's showing is a break
+IDLE_SECONDS = 3600.0  # an unfinished attempt untouched this long has been left
+SYSTEM_ACCOUNT = "ltl-quiz"  # the actor of voiding statements: the tool correcting its own record
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
+STEP_KINDS = (*ANSWER_KINDS, "passage")  # passages too: a learner can leave at one
 
 
 @dataclass(frozen=True)
@@ -59,7 +80,7 @@ def statements(
     store: Store, filters: Filters, library: ScenarioLibrary, people: People, settings: XapiSettings
 ) -> Iterator[dict[str, Any]]:
     """Every statement for the attempts ``filters`` selects, one attempt's worth in memory at a time."""
-    for attempt, answer_rows in attempts_with_answers(store, filters):
+    for attempt, answer_rows in attempts_with_answers(store, filters, STEP_KINDS):
         yield from AttemptStatements(attempt, answer_rows, library, people, settings).all()
 
 
@@ -68,7 +89,8 @@ class AttemptStatements:
 
     def __init__(self, attempt: Any, answer_rows: list[Any], library: ScenarioLibrary, people: People, settings: XapiSettings):
         self.a = attempt
-        self.answers = answer_rows
+        self.steps = answer_rows
+        self.answers = [r for r in answer_rows if r.kind in ANSWER_KINDS]
         self.library = library
         self.settings = settings
         self.scenario: Scenario | None = library.get(attempt.scenario_id)
@@ -82,9 +104,13 @@ class AttemptStatements:
     def all(self) -> Iterator[dict[str, Any]]:
         a = self.a
         yield self._statement("attempted", self._scenario_object(), a.started_at, parent=self.course)
-        for row in self.answers:
-            if self._their_own(row):
+        breaks = self._breaks()
+        for row in self.steps:
+            if row.seq in breaks:
+                yield from self._left_and_back(row.seq, *breaks[row.seq])
+            if row.kind in ANSWER_KINDS and self._their_own(row):
                 yield self._answered(row)
+        yield from self._left_for_now()
         if a.status == "completed" and a.finished_at:
             duration = iso_duration(a.active_seconds)
             yield self._statement(
@@ -101,6 +127,35 @@ class AttemptStatements:
         if self.a.mode not in ("facilitated", "live"):
             return True
         return bool(json.loads(row.option_ids or "[]") or (row.free_text or "").strip())
+
+    def _breaks(self) -> dict[int, tuple[str, str]]:
+        """Steps the learner came back to after leaving: seq -> (last seen active, shown again)."""
+        if self.a.session_code:
+            return {}
+        found: dict[int, tuple[str, str]] = {}
+        last = self.a.started_at
+        for row in self.steps:
+            if _seconds(last, row.shown_at) > BREAK_SECONDS:
+                found[row.seq] = (last, row.shown_at)
+            last = row.answered_at
+        return found
+
+    def _left_and_back(self, seq: int, left: str, back: str) -> Iterator[dict[str, Any]]:
+        yield self._statement("suspended", self.activity, left, parent=self.course, key=f"suspended/{seq}")
+        yield self._statement("resumed", self.activity, back, parent=self.course, key=f"resumed/{seq}")
+
+    def _left_for_now(self) -> Iterator[dict[str, Any]]:
+        """After the last step: left (abandoned, or idle for IDLE_SECONDS), then abandoned if it was marked so."""
+        a = self.a
+        if a.session_code or a.status == "completed":
+            return
+        last = self.steps[-1].answered_at if self.steps else a.started_at
+        seq = (self.steps[-1].seq if self.steps else 0) + 1
+        idle = _seconds(last, datetime.now(UTC).isoformat()) > IDLE_SECONDS
+        if a.status == "abandoned" or idle:
+            yield self._statement("suspended", self.activity, last, parent=self.course, key=f"suspended/{seq}")
+        if a.status == "abandoned":
+            yield self._statement("abandoned", self.activity, a.updated_at, parent=self.course)
 
     def _final(self, duration: str) -> dict[str, Any]:
         a = self.a
@@ -136,7 +191,8 @@ class AttemptStatements:
             "id": self.settings.iri("scenarios", self.a.scenario_id, "decisions", row.node_id),
             "definition": definition,
         }
-        result: dict[str, Any] = {"response": "[,]".join(chosen)}
+        # None chosen (a multi) is said by the score and success alone: strict LRSs (Ralph) refuse an empty response.
+        result: dict[str, Any] = {"response": "[,]".join(chosen)} if chosen else {}
         if best is not None and best > 0 and 0 <= row.points <= best:
             result["score"] = {"scaled": round(row.points / best, 4), "raw": row.points, "min": 0, "max": best}
             result["success"] = row.points == best and not row.critical
@@ -156,10 +212,9 @@ class AttemptStatements:
             "definition": definition,
         }
         covered = sorted(set(json.loads(row.covered or "[]")))
-        result: dict[str, Any] = {
-            "response": row.free_text or "",
-            "extensions": {self.settings.iri("extensions", "model-points-covered"): covered},
-        }
+        result: dict[str, Any] = {"extensions": {self.settings.iri("extensions", "model-points-covered"): covered}}
+        if row.free_text:  # no answer written means no response: an empty one is refused by strict LRSs (Ralph)
+            result["response"] = row.free_text
         return obj, result
 
     def _scenario_object(self) -> dict[str, Any]:
@@ -214,6 +269,23 @@ class AttemptStatements:
         if self.a.how_answered:  # terminal, scripted or trainer: a scripted run is not the learner's own work
             ext[self.settings.iri("extensions", "how-answered")] = self.a.how_answered
         return ext
+
+
+def voiding_statement(statement_id: str, attempt_id: str, when: str, settings: XapiSettings) -> dict[str, Any]:
+    """The statement that voids ``statement_id``: by ltl-quiz itself, naming nothing about the learner."""
+    return {
+        "id": void_id(statement_id),
+        "actor": _agent(settings, SYSTEM_ACCOUNT, SYSTEM_ACCOUNT),
+        "verb": VERBS["voided"],
+        "object": {"objectType": "StatementRef", "id": statement_id},
+        "context": {"registration": attempt_id},
+        "timestamp": when,
+        "version": VERSION,
+    }
+
+
+def _seconds(start: str, end: str) -> float:
+    return (parse_timestamp(end) - parse_timestamp(start)).total_seconds()
 
 
 def _agent(settings: XapiSettings, account_name: str, name: str | None) -> dict[str, Any]:

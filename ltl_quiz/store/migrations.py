@@ -185,12 +185,32 @@ def m005_how_answered(conn: sa.Connection) -> None:
     conn.execute(sa.text("UPDATE attempts SET how_answered = 'trainer' WHERE mode = 'facilitated'"))
 
 
+def m006_lrs_voids(conn: sa.Connection) -> None:
+    """Statements an LRS accepted that are to be voided (erased people, replaced attempts): see ``store/voids.py``.
+
+    Ids and a reason only, nothing about the person; keyed like ``lrs_accepted``.
+    """
+    meta = sa.MetaData()
+    sa.Table(
+        "lrs_voids",
+        meta,
+        sa.Column("endpoint", sa.String(500), primary_key=True),
+        sa.Column("statement_id", sa.String(36), primary_key=True),
+        sa.Column("void_id", sa.String(36), nullable=False),
+        sa.Column("attempt_id", sa.String(36), nullable=False, index=True),
+        sa.Column("reason", sa.String(16), nullable=False),  # erased | replaced
+        sa.Column("recorded_at", sa.String(32), nullable=False),
+    )
+    meta.create_all(conn)
+
+
 MIGRATIONS: list[Migration] = [
     m001_learners_attempts_answers,
     m002_group_sessions,
     m003_session_records,
     m004_lrs_accepted,
     m005_how_answered,
+    m006_lrs_voids,
 ]
 
 
