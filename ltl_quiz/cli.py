@@ -158,10 +158,7 @@ def validate(
             for r in reports:
                 for p in r.problems:
                     typer.echo(f"{p.severity}: {p}", err=True)
-                status = "ok" if not r.errors(strict) else "FAILED"
-                typer.echo(f"{r.path}: {status}")
-                for name, t in r.tracks.items():
-                    typer.echo(f"  {name}: {t.paths} paths, {len(t.endings)} endings, score {t.min_score} to {t.max_score}")
+                typer.echo("\n".join(r.lines(strict)))
         if any(r.errors(strict) for r in reports):
             raise typer.Exit(1)
 

@@ -39,6 +39,47 @@ class FileReport:
         }
 
 
+    def lines(self, strict: bool) -> list[str]:
+        """What validate prints for this file on standard output: the verdict and each track's figures."""
+        out = [f"{self.path}: {'ok' if not self.errors(strict) else 'FAILED'}"]
+        for name, t in self.tracks.items():
+            out += track_lines(name, t)
+        return out
+
+
+def track_lines(name: str, t: TrackReport) -> list[str]:
+    """A track's paths and score range, then how well a pass on it discriminates."""
+    if t.exact:
+        head = f"  {name}: {t.paths} paths, {len(t.endings)} endings, score {t.min_score} to {t.max_score}"
+    else:
+        paths = "too many paths to count" if t.paths is None else f"at most {t.paths} paths"
+        head = f"  {name}: {paths}, {len(t.endings)} endings at most, score {t.min_score} to at most {t.max_score}"
+    out = [head]
+    if t.pass_score is None:
+        out.append("    pass: no path can pass")
+    elif t.passing is None:
+        out.append(f"    pass: {t.pass_score} of {t.max_score}; too many paths or scores to count those that pass")
+    else:
+        out.append(f"    pass: {t.passing} of {t.paths} paths can pass ({t.pass_mark}% is {t.pass_score} of {t.max_score})")
+    out.append("    " + _failing_line(t))
+    if t.decisions:
+        share = round(100 * t.longest_share)
+        out.append(f"    best option longest: {len(t.longest)} of {t.decisions} decisions ({share}%)")
+    return out
+
+
+def _failing_line(t: TrackReport) -> str:
+    if not t.failings:
+        return "real failings: none marked on this track"
+    best = t.failing_best
+    marked = f"real failings: {len(t.failings)} marked"
+    if best is None:
+        return f"{marked}; every path repeating one takes a critical option"
+    verdict = "PASSES" if best.can_pass else ("fails" if best.proven else "not proven to fail")
+    bound = "" if t.exact else "at most "
+    return f"{marked}; the best path repeating one scores {bound}{best.score} of {t.max_score} ({best.percentage}%): {verdict}"
+
+
 def _problem(p: Problem) -> dict[str, Any]:
     return {"file": p.file, "line": p.line, "column": p.column, "field": p.field, "message": p.message}
 

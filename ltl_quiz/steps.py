@@ -1,0 +1,191 @@
+"""The ways out of every node, prepared once per scenario, for the path analysis in ``graph.py``.
+
+Flags are bits of an int, so a walk state is two small ints and set operations are single
+instructions. Each node also knows its *live* flags: those read by a route at that node or at any
+node reachable from it. A flag that is not live can never change where a path goes, so the
+analysis drops it from the state; without that, every flag an author sets would double the
+states to walk, whether or not anything reads it.
+
+A multi's ticks are grouped by the flags they set: ticks that set the same flags lead to the same
+place, so the analysis walks one choice per group, carrying the group's lowest, highest and best
+non-critical points. The groups are found from the flag-setting options alone (at most 2**12
+subsets); the other options only add to or take from the points, which needs no enumeration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ltl_quiz.model import Node, Option, Route, Scenario
+from ltl_quiz.scoring import award
+from ltl_quiz.yaml_source import PathKey
+
+MAX_MULTI_OPTIONS = 12
+
+
+@dataclass(frozen=True)
+class RouteBits:
+    """A route with its flags as bits: taken when every ``need`` bit is set and no ``block`` bit."""
+
+    goto: str
+    track: str | None
+    need: int
+    block: int
+
+    def matches(self, flags: int, track: str) -> bool:
+        if self.track and self.track != track:
+            return False
+        return flags & self.need == self.need and not flags & self.block
+
+    def always(self, track: str) -> bool:
+        """Taken whatever the flags, on ``track``: nothing after it is ever reached."""
+        return not self.need and not self.block and self.track in (None, track)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One way to answer a node: an option, a group of ticks at a multi, or reading on."""
+
+    label: str
+    low: int
+    high: int
+    ok: int | None  # the most points without a critical option; None if every way is critical
+    sets: int
+    failing: tuple[tuple[int, int], ...]  # (option index, most points with it and no critical)
+    routes: tuple[RouteBits, ...]
+    route_path: PathKey
+    scored: bool
+
+
+class Prepared:
+    """Everything about a scenario's nodes the walk needs, computed once."""
+
+    def __init__(self, scenario: Scenario):
+        self.s = scenario
+        names = sorted({f for n in scenario.nodes.values() for f in _flags_named(n)})
+        self.bit = {name: 1 << i for i, name in enumerate(names)}
+        self.too_many: list[str] = []  # multis with more options than the walk takes
+        self.choices = {nid: self._choices(node) for nid, node in scenario.nodes.items()}
+        self.live = self._live()
+
+    def bits(self, names: list[str] | set[str] | frozenset[str]) -> int:
+        out = 0
+        for name in names:
+            out |= self.bit[name]
+        return out
+
+    def names(self, flags: int) -> set[str]:
+        return {name for name, b in self.bit.items() if flags & b}
+
+    def _routes(self, routes: list[Route]) -> tuple[RouteBits, ...]:
+        return tuple(RouteBits(r.goto, r.track, self.bits(r.if_flags), self.bits(r.unless)) for r in routes)
+
+    def _choices(self, node: Node) -> list[Choice]:
+        base: PathKey = ("nodes", node.id)
+        if node.type == "end":
+            return []
+        if node.type == "decision":
+            return [self._option(node, i, opt) for i, opt in enumerate(node.options)]
+        routes = self._routes(node.next or [])
+        if node.type == "multi":
+            return self._groups(node, routes)
+        return [Choice("continue", 0, 0, 0, 0, (), routes, (*base, "next"), False)]
+
+    def _option(self, node: Node, i: int, opt: Option) -> Choice:
+        got = award(node, [opt.id])
+        path: PathKey = ("nodes", node.id, "options", i, "next") if opt.next else ("nodes", node.id, "next")
+        ok = None if got.critical else got.points
+        failing = ((i, got.points),) if is_failing(opt) and ok is not None else ()
+        return Choice(opt.id, got.points, got.points, ok, self.bits(got.flags), failing, self._routes(node.routes_for(opt.id)), path, True)
+
+    def _groups(self, node: Node, routes: tuple[RouteBits, ...]) -> list[Choice]:
+        """One choice per set of flags the ticks can set; points as ``scoring.award`` gives them."""
+        options = list(node.options)
+        if len(options) > MAX_MULTI_OPTIONS:
+            self.too_many.append(node.id)
+            options = options[:MAX_MULTI_OPTIONS]
+        setting = [i for i, o in enumerate(options) if o.sets]
+        plain = [i for i, o in enumerate(options) if not o.sets]
+        points = [o.points for o in options]  # raw points: a multi floors the sum, not each option
+        crit = [o.critical for o in options]
+        fail = [is_failing(o) for o in options]
+        plain_low = sum(min(0, points[i]) for i in plain)
+        plain_high = sum(max(0, points[i]) for i in plain)
+        plain_ok = sum(max(0, points[i]) for i in plain if not crit[i])
+        # (flags) -> [raw low, raw high, raw ok or None, label, {failing option: raw ok with it}]
+        groups: dict[int, list] = {}
+        for mask in range(1 << len(setting)):
+            chosen = [setting[k] for k in range(len(setting)) if mask >> k & 1]
+            flags = self.bits({f for i in chosen for f in options[i].sets})
+            raw = sum(points[i] for i in chosen)
+            critical = any(crit[i] for i in chosen)
+            g = groups.get(flags)
+            if g is None:
+                g = groups[flags] = [raw + plain_low, raw + plain_high, None, ",".join(options[i].id for i in chosen), {}]
+            g[0] = min(g[0], raw + plain_low)
+            g[1] = max(g[1], raw + plain_high)
+            if critical:
+                continue
+            g[2] = raw + plain_ok if g[2] is None else max(g[2], raw + plain_ok)
+            for j in chosen:
+                if fail[j]:
+                    g[4][j] = max(g[4].get(j, raw + plain_ok), raw + plain_ok)
+            for j in plain:
+                if fail[j] and not crit[j]:
+                    with_j = raw + plain_ok - max(0, points[j]) + points[j]
+                    g[4][j] = max(g[4].get(j, with_j), with_j)
+        path: PathKey = ("nodes", node.id, "next")
+        return [
+            Choice(
+                label,
+                max(0, low),
+                max(0, high),
+                None if ok is None else max(0, ok),
+                flags,
+                tuple(sorted((j, max(0, v)) for j, v in failing.items())),
+                routes,
+                path,
+                True,
+            )
+            for flags, (low, high, ok, label, failing) in groups.items()
+        ]
+
+    def _live(self) -> dict[str, int]:
+        """Flags read at each node or anywhere after it: a fixpoint over the node graph."""
+        reads = {nid: 0 for nid in self.s.nodes}
+        succ: dict[str, set[str]] = {nid: set() for nid in self.s.nodes}
+        for nid, choices in self.choices.items():
+            for c in choices:
+                for r in c.routes:
+                    reads[nid] |= r.need | r.block
+                    if r.goto in self.s.nodes:
+                        succ[nid].add(r.goto)
+        pred: dict[str, set[str]] = {nid: set() for nid in self.s.nodes}
+        for nid, targets in succ.items():
+            for t in targets:
+                pred[t].add(nid)
+        live = dict(reads)
+        todo = list(self.s.nodes)
+        while todo:
+            nid = todo.pop()
+            for p in pred[nid]:
+                grown = live[p] | live[nid]
+                if grown != live[p]:
+                    live[p] = grown
+                    todo.append(p)
+        return live
+
+
+def is_failing(option: Option) -> bool:
+    """The option repeats a failing of the real case (``real_case: {did: failing}``)."""
+    return option.real_case is not None and option.real_case.did == "failing"
+
+
+def _flags_named(node: Node) -> set[str]:
+    out = {f for o in node.options for f in o.sets}
+    for r in node.next or []:
+        out.update(r.if_flags, r.unless)
+    for o in node.options:
+        for r in o.next or []:
+            out.update(r.if_flags, r.unless)
+    return out
