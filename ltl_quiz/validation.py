@@ -38,7 +38,6 @@ class FileReport:
             "tracks": {name: t.as_dict() for name, t in self.tracks.items()},
         }
 
-
     def lines(self, strict: bool) -> list[str]:
         """What validate prints for this file on standard output: the verdict and each track's figures."""
         out = [f"{self.path}: {'ok' if not self.errors(strict) else 'FAILED'}"]
