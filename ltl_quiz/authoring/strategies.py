@@ -169,8 +169,10 @@ def play_all(scenario: Scenario, tracks: list[str] | None = None) -> list[Strate
     """
     out = []
     for track in tracks or scenario.audiences:
+        has_multi = any(n.type == "multi" and n.on_track(track) for n in scenario.nodes.values())
+        ticks = TICKS if has_multi else dict(list(TICKS.items())[:1])  # with no multi, ticking changes nothing
         for pick_name, pick in PICKS.items():
-            for tick_name, tick in TICKS.items():
+            for tick_name, tick in ticks.items():
                 orders = [("practice", 0)]
                 if pick_name in BY_POSITION or tick_name in BY_POSITION:
                     orders += [("assessed", seed) for seed in ASSESSED_SEEDS]
