@@ -25,9 +25,9 @@ Edges = dict[str, list[tuple[Choice, str]]]
 def edges(walker: Walker, track: str) -> Edges:
     """Every way on from every node that some flags could take on ``track``."""
     out: Edges = {}
-    for node_id, choices in walker.prep.choices.items():
+    for node_id in walker.s.nodes:
         ways = out[node_id] = []
-        for c in choices:
+        for c in walker.prep.summary(node_id):
             for r in c.routes:
                 if r.track and r.track != track:
                     continue
@@ -200,4 +200,4 @@ def reach_and_flags(walker: Walker) -> None:
                 if t not in avail or grown != avail[t]:
                     avail[t] = grown
                     todo.append(t)
-    walker.flags_at = {n: walker.prep.names(bits) for n, bits in avail.items()}
+    walker.flags_at = avail

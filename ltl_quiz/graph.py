@@ -142,7 +142,7 @@ class Walker:
         self.problems: list[Problem] = []
         self.reported: set[tuple[str, str]] = set()
         self.visited_nodes: set[str] = set()
-        self.flags_at: dict[str, set[str]] = {}
+        self.flags_at: dict[str, int] = {}  # node id -> flags (bits) set on some path before it
         self.exact = True
         for node_id in self.prep.too_many:
             n = len(scenario.nodes[node_id].options)
@@ -236,7 +236,7 @@ class Walker:
         self.visited_nodes.add(node_id)
         node = self.s.nodes[node_id]
         merged: dict[int, int] = {}  # next state -> index in out (a multi's groups that meet)
-        for c in self.prep.choices[node_id]:
+        for c in self.prep.choices(node_id):
             now = flags | c.sets
             target = self._route(c, now, track)
             if target is None:
@@ -272,7 +272,7 @@ class Walker:
         alive = [False] * n
         for sid in g.order:
             node_id = g.node[sid]
-            self.flags_at.setdefault(node_id, set()).update(self.prep.names(g.flags[sid]))
+            self.flags_at[node_id] = self.flags_at.get(node_id, 0) | g.flags[sid]
             if self.s.nodes[node_id].type == "end":
                 paths[sid], ok[sid], reach[sid], alive[sid] = 1, 0, 1 << ends[node_id], True
                 continue
@@ -512,10 +512,10 @@ def _check_flags(scenario: Scenario, walker: Walker) -> None:
             read.add(flag)
             if node_id not in walker.visited_nodes:
                 continue
-            available = walker.flags_at.get(node_id, set()) | own
+            available = walker.flags_at.get(node_id, 0) | walker.prep.bits(own)
             if scenario.nodes[node_id].type in ("multi", "decision"):  # the node's own options set flags first
-                available |= {f for o in scenario.nodes[node_id].options for f in o.sets}
-            if flag not in available:
+                available |= walker.prep.bits({f for o in scenario.nodes[node_id].options for f in o.sets})
+            if not available & walker.prep.bit[flag]:
                 where = "anywhere" if flag not in set_anywhere else "on any path before this node"
                 walker.problem(path, f"reads flag '{flag}', which is not set {where}; set it with 'sets' on an earlier option")
     for node_id, node in scenario.nodes.items():

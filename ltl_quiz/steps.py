@@ -15,6 +15,7 @@ subsets); the other options only add to or take from the points, which needs no 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ltl_quiz.model import Node, Option, Route, Scenario
 from ltl_quiz.scoring import award
@@ -64,9 +65,22 @@ class Prepared:
         self.s = scenario
         names = sorted({f for n in scenario.nodes.values() for f in _flags_named(n)})
         self.bit = {name: 1 << i for i, name in enumerate(names)}
-        self.too_many: list[str] = []  # multis with more options than the walk takes
-        self.choices = {nid: self._choices(node) for nid, node in scenario.nodes.items()}
+        self.too_many = [nid for nid, n in scenario.nodes.items() if n.type == "multi" and len(n.options) > MAX_MULTI_OPTIONS]
+        self._summary = {nid: self._choices(node, summary=True) for nid, node in scenario.nodes.items()}
+        self._choices_at: dict[str, list[Choice]] = {}
         self.live = self._live()
+
+    def summary(self, node_id: str) -> list[Choice]:
+        """The ways out of a node with a multi's ticks taken as one (for bounds, where flags are forgotten)."""
+        return self._summary[node_id]
+
+    def choices(self, node_id: str) -> list[Choice]:
+        """The ways out of a node, a multi's ticks grouped by the live flags they set; built when first walked."""
+        got = self._choices_at.get(node_id)
+        if got is None:
+            node = self.s.nodes[node_id]
+            got = self._choices_at[node_id] = self._choices(node, summary=False) if node.type == "multi" else self._summary[node_id]
+        return got
 
     def bits(self, names: list[str] | set[str] | frozenset[str]) -> int:
         out = 0
@@ -74,13 +88,10 @@ class Prepared:
             out |= self.bit[name]
         return out
 
-    def names(self, flags: int) -> set[str]:
-        return {name for name, b in self.bit.items() if flags & b}
-
     def _routes(self, routes: list[Route]) -> tuple[RouteBits, ...]:
         return tuple(RouteBits(r.goto, r.track, self.bits(r.if_flags), self.bits(r.unless)) for r in routes)
 
-    def _choices(self, node: Node) -> list[Choice]:
+    def _choices(self, node: Node, summary: bool) -> list[Choice]:
         base: PathKey = ("nodes", node.id)
         if node.type == "end":
             return []
@@ -88,7 +99,12 @@ class Prepared:
             return [self._option(node, i, opt) for i, opt in enumerate(node.options)]
         routes = self._routes(node.next or [])
         if node.type == "multi":
-            return self._groups(node, routes)
+            if summary:
+                return self._groups(node, routes, keep=0)
+            after = 0
+            for r in routes:
+                after |= r.need | r.block | self.live.get(r.goto, 0)
+            return self._groups(node, routes, keep=after)
         return [Choice("continue", 0, 0, 0, 0, (), routes, (*base, "next"), False)]
 
     def _option(self, node: Node, i: int, opt: Option) -> Choice:
@@ -98,41 +114,48 @@ class Prepared:
         failing = ((i, got.points),) if is_failing(opt) and ok is not None else ()
         return Choice(opt.id, got.points, got.points, ok, self.bits(got.flags), failing, self._routes(node.routes_for(opt.id)), path, True)
 
-    def _groups(self, node: Node, routes: tuple[RouteBits, ...]) -> list[Choice]:
-        """One choice per set of flags the ticks can set; points as ``scoring.award`` gives them."""
-        options = list(node.options)
-        if len(options) > MAX_MULTI_OPTIONS:
-            self.too_many.append(node.id)
-            options = options[:MAX_MULTI_OPTIONS]
-        setting = [i for i, o in enumerate(options) if o.sets]
-        plain = [i for i, o in enumerate(options) if not o.sets]
+    def _groups(self, node: Node, routes: tuple[RouteBits, ...], keep: int) -> list[Choice]:
+        """One choice per set of ``keep`` flags the ticks can set; points as ``scoring.award`` gives them.
+
+        ``keep`` is the flags anything after the node reads: an option setting none of those is
+        plain, it changes only the points, and plain options need no enumeration. With ``keep``
+        0 there is one choice for the whole node, setting every flag any option sets.
+        """
+        options = list(node.options)[:MAX_MULTI_OPTIONS]
+        own = [self.bits(o.sets) for o in options]
+        setting = [i for i in range(len(options)) if own[i] & keep]
+        plain = [i for i in range(len(options)) if not own[i] & keep]
         points = [o.points for o in options]  # raw points: a multi floors the sum, not each option
         crit = [o.critical for o in options]
         fail = [is_failing(o) for o in options]
         plain_low = sum(min(0, points[i]) for i in plain)
         plain_high = sum(max(0, points[i]) for i in plain)
         plain_ok = sum(max(0, points[i]) for i in plain if not crit[i])
+        always = 0 if keep else self.bits({f for o in options for f in o.sets})
+        size = 1 << len(setting)
+        union, raw, critical = [0] * size, [0] * size, [False] * size
         # (flags) -> [raw low, raw high, raw ok or None, label, {failing option: raw ok with it}]
-        groups: dict[int, list] = {}
-        for mask in range(1 << len(setting)):
-            chosen = [setting[k] for k in range(len(setting)) if mask >> k & 1]
-            flags = self.bits({f for i in chosen for f in options[i].sets})
-            raw = sum(points[i] for i in chosen)
-            critical = any(crit[i] for i in chosen)
-            g = groups.get(flags)
+        groups: dict[int, list[Any]] = {}
+        for mask in range(size):
+            if mask:
+                k = (mask & -mask).bit_length() - 1  # the lowest option in the subset, added to the rest
+                rest, i = mask & (mask - 1), setting[k]
+                union[mask], raw[mask], critical[mask] = union[rest] | (own[i] & keep), raw[rest] + points[i], critical[rest] or crit[i]
+            g = groups.get(union[mask])
             if g is None:
-                g = groups[flags] = [raw + plain_low, raw + plain_high, None, ",".join(options[i].id for i in chosen), {}]
-            g[0] = min(g[0], raw + plain_low)
-            g[1] = max(g[1], raw + plain_high)
-            if critical:
+                label = ",".join(options[setting[k]].id for k in range(len(setting)) if mask >> k & 1)
+                g = groups[union[mask]] = [raw[mask] + plain_low, raw[mask] + plain_high, None, label, {}]
+            g[0], g[1] = min(g[0], raw[mask] + plain_low), max(g[1], raw[mask] + plain_high)
+            if critical[mask]:
                 continue
-            g[2] = raw + plain_ok if g[2] is None else max(g[2], raw + plain_ok)
-            for j in chosen:
-                if fail[j]:
-                    g[4][j] = max(g[4].get(j, raw + plain_ok), raw + plain_ok)
+            best = raw[mask] + plain_ok
+            g[2] = best if g[2] is None else max(g[2], best)
+            for k in range(len(setting)):
+                if mask >> k & 1 and fail[setting[k]]:
+                    g[4][setting[k]] = max(g[4].get(setting[k], best), best)
             for j in plain:
                 if fail[j] and not crit[j]:
-                    with_j = raw + plain_ok - max(0, points[j]) + points[j]
+                    with_j = best - max(0, points[j]) + points[j]
                     g[4][j] = max(g[4].get(j, with_j), with_j)
         path: PathKey = ("nodes", node.id, "next")
         return [
@@ -141,7 +164,7 @@ class Prepared:
                 max(0, low),
                 max(0, high),
                 None if ok is None else max(0, ok),
-                flags,
+                flags | always,
                 tuple(sorted((j, max(0, v)) for j, v in failing.items())),
                 routes,
                 path,
@@ -154,7 +177,7 @@ class Prepared:
         """Flags read at each node or anywhere after it: a fixpoint over the node graph."""
         reads = {nid: 0 for nid in self.s.nodes}
         succ: dict[str, set[str]] = {nid: set() for nid in self.s.nodes}
-        for nid, choices in self.choices.items():
+        for nid, choices in self._summary.items():
             for c in choices:
                 for r in c.routes:
                     reads[nid] |= r.need | r.block

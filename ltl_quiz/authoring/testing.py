@@ -105,7 +105,7 @@ def test_scenario(path: Path, plans: list[Path], walks: int | None, seed: int, t
     from ltl_quiz.loader import parse_scenario
 
     if not plans and not walks and not strategies:
-        raise InputError("give --plan PLAN.yaml (any number), --walk N and/or --strategies to test something")
+        raise InputError("give --plan PLAN.yaml (any number) and/or --walk N, or --strategies, to test something")
     scenario, located, problems = parse_scenario(path)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
