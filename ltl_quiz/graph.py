@@ -458,7 +458,7 @@ def best_is_longest(node: Node) -> bool:
 def analyse(scenario: Scenario, located: Located | None = None) -> Analysis:
     """Walk every track and run the checks that need the walk."""
     walker = Walker(scenario, located)
-    tracks = {track: walker.walk(track) for track in scenario.audiences}
+    tracks: dict[str, TrackReport] = {track: walker.walk(track) for track in scenario.audiences}
     if not walker.exact:
         from ltl_quiz.bounds import reach_and_flags
 
@@ -494,7 +494,7 @@ def _check_reach(scenario: Scenario, walker: Walker) -> None:
 
 def _flag_reads(scenario: Scenario) -> list[tuple[str, list[str], PathKey, frozenset[str]]]:
     """Every route that reads flags: (node id, flags read, the route's path, flags the option sets)."""
-    reads = []
+    reads: list[tuple[str, list[str], PathKey, frozenset[str]]] = []
     for node_id, node in scenario.nodes.items():
         for i, r in enumerate(node.next or []):
             reads.append((node_id, r.if_flags + r.unless, ("nodes", node_id, "next", i), frozenset()))
