@@ -48,23 +48,31 @@ class FileReport:
 
 def track_lines(name: str, t: TrackReport) -> list[str]:
     """A track's paths and score range, then how well a pass on it discriminates."""
+    endings = f"{len(t.endings)} ending{'' if len(t.endings) == 1 else 's'}"
     if t.exact:
-        head = f"  {name}: {t.paths} paths, {len(t.endings)} endings, score {t.min_score} to {t.max_score}"
+        head = f"  {name}: {_count(t.paths)} paths, {endings}, score {t.min_score} to {t.max_score}"
     else:
-        paths = "too many paths to count" if t.paths is None else f"at most {t.paths} paths"
-        head = f"  {name}: {paths}, {len(t.endings)} endings at most, score {t.min_score} to at most {t.max_score}"
+        paths = "too many paths to count" if t.paths is None else f"at most {_count(t.paths)} paths"
+        head = f"  {name}: {paths}, at most {endings}, score {t.min_score} to at most {t.max_score}"
     out = [head]
     if t.pass_score is None:
         out.append("    pass: no path can pass")
     elif t.passing is None:
         out.append(f"    pass: {t.pass_score} of {t.max_score}; too many paths or scores to count those that pass")
     else:
-        out.append(f"    pass: {t.passing} of {t.paths} paths can pass ({t.pass_mark}% is {t.pass_score} of {t.max_score})")
+        out.append(f"    pass: {_count(t.passing)} of {_count(t.paths)} paths can pass ({t.pass_mark}% is {t.pass_score} of {t.max_score})")
     out.append("    " + _failing_line(t))
     if t.decisions:
         share = round(100 * t.longest_share)
         out.append(f"    best option longest: {len(t.longest)} of {t.decisions} decisions ({share}%)")
     return out
+
+
+def _count(n: int | None) -> str:
+    """A path count as a person reads it: exact up to a trillion, then its order of magnitude."""
+    if n is None:
+        return "?"
+    return str(n) if n < 10**12 else f"about 10^{len(str(n)) - 1}"
 
 
 def _failing_line(t: TrackReport) -> str:

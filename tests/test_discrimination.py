@@ -119,7 +119,7 @@ def test_validate_prints_and_json_carries_the_figures(tmp_path: Path) -> None:
     path = write(tmp_path, _failing_case(points=8))
     runner = CliRunner()
     out = runner.invoke(app, ["validate", str(path)]).output
-    assert "  officer: 4 paths, 1 endings, score 8 to 20\n    pass: 2 of 4 paths can pass (70% is 14 of 20)\n" in out
+    assert "  officer: 4 paths, 1 ending, score 8 to 20\n    pass: 2 of 4 paths can pass (70% is 14 of 20)\n" in out
     assert "    real failings: 1 marked; the best path repeating one scores 18 of 20 (90.0%): PASSES\n" in out
     data = json.loads(runner.invoke(app, ["validate", "--json", str(path)]).output)
     officer = data["files"][0]["tracks"]["officer"]
