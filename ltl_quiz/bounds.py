@@ -190,12 +190,18 @@ def reach_and_flags(walker: Walker) -> None:
     graphs = [edges(walker, t) for t in tracks]
     for g in graphs:
         walker.visited_nodes.update(reached(walker, g, s.start))
+    union: Edges = {n: [way for g in graphs for way in g[n]] for n in s.nodes}
     avail = {s.start: 0}
-    todo = deque([s.start])
-    while todo:
-        n = todo.popleft()
-        for g in graphs:
-            for c, t in g[n]:
+    order = post_order(union, s.start) if s.start in s.nodes else []
+    if order is not None:  # no cycle: one pass in topological order
+        for n in reversed(order):
+            for c, t in union[n]:
+                avail[t] = avail.get(t, 0) | avail.get(n, 0) | c.sets
+    else:  # a cycle: grow to a fixpoint (each node's flags only grow, so this ends)
+        todo = deque([s.start])
+        while todo:
+            n = todo.popleft()
+            for c, t in union[n]:
                 grown = avail.get(t, 0) | avail[n] | c.sets
                 if t not in avail or grown != avail[t]:
                     avail[t] = grown

@@ -106,3 +106,15 @@ def test_bounds_hold_on_a_loop_that_a_flag_lets_out_of() -> None:
     assert [p.message for p in exact.problems if p.severity == "error"] == []
     _contains(exact.tracks["officer"], bounded.tracks["officer"])
     assert bounded.tracks["officer"].paths is None  # a cycle once flags are forgotten: not counted
+
+
+def test_past_the_budget_a_flag_read_before_it_is_set_is_still_an_error() -> None:
+    doc = scenario(
+        {
+            "begin": {"type": "passage", "text": "x", "next": [{"if": ["later"], "goto": "a"}, {"goto": "pick"}]},
+            "pick": {"type": "decision", "prompt": "?", "options": [option("p", 1, "a", sets=["later"]), option("q", 0, "a")]},
+            "a": end(),
+        }
+    )
+    found = [(p.field, p.severity) for p in _with_budget(doc, 0).problems]
+    assert ("nodes.begin.next[0]", "error") in found and ("start", "warning") in found
