@@ -8,7 +8,8 @@ practice order (the file's), and, for the strategies that go by position, in the
 of assessed attempts too.
 
 The figures that need every path (the best score on a path that repeats a real failing, the share
-of decisions whose best option is the longest) come from the one path analysis, ``graph.py``.
+of decisions whose best option is the longest) come from the one path analysis, ``graph.py``, and
+``validate`` prints them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ltl_quiz import engine
-from ltl_quiz.graph import FailingReach, Walker, best_is_longest
 from ltl_quiz.model import Node, Option, Scenario
 
 # Words a learner who has not read the case might take for the "right" answer's vocabulary.
@@ -184,14 +184,3 @@ def play_all(scenario: Scenario, tracks: list[str] | None = None) -> list[Strate
                         )
                     )
     return out
-
-
-def longest_is_best(scenario: Scenario) -> tuple[int, int]:
-    """(decisions whose recommended option is also the longest, scored decisions), all tracks."""
-    scored = [n for n in scenario.nodes.values() if n.type == "decision" and len({o.points for o in n.options}) > 1]
-    return sum(best_is_longest(n) for n in scored), len(scored)
-
-
-def failing_reach(scenario: Scenario, track: str) -> list[FailingReach]:
-    """Each ``real_case: failing`` option on ``track`` with the best path taking it (see graph.py)."""
-    return Walker(scenario, None).walk(track).failings

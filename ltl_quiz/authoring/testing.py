@@ -58,11 +58,6 @@ class TestReport:
         lines.append("OK" if self.ok else "FAILED")
         return "\n".join(lines) + "\n"
 
-    def json(self) -> str:
-        import json
-
-        return json.dumps(self.as_dict(), indent=2) + "\n"
-
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"scenario": self.scenario.id, "ok": self.ok}
         out["graph_problems"] = [str(p) for p in self.graph_problems]
