@@ -4,18 +4,22 @@ and the plans' runs for every real failing, each shown firing and not firing on 
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
-from ltl_quiz.loader import load_scenario, scenario_files
+from ltl_quiz.loader import load_scenario, parse_scenario, scenario_files
 from ltl_quiz.steps import is_failing
 from ltl_quiz.validation import validate_file
 from tests.scenario_factory import end, option, scenario, write
+from tests.test_properties import _prune, graphs
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = scenario_files([ROOT / "scenarios"])
@@ -235,3 +239,56 @@ def test_every_real_failing_has_a_plan_run_that_fails(path: Path) -> None:
     plan = yaml.safe_load((ROOT / "tests" / "plans" / f"{s.id}.yaml").read_text(encoding="utf-8"))
     assert any(is_failing(o) for n in s.nodes.values() for o in n.options), f"{s.id}: no option is marked real_case: failing"
     assert runs_missing(s, plan) == []
+
+
+# -- the figures agree with every answer played through the engine ----------------------------------
+
+
+def _every_answer(s: Any, state: Any, key: tuple = (), chosen: frozenset = frozenset()) -> list[tuple]:
+    """(decisions taken, result, options chosen) for every way of answering, through the engine."""
+    from itertools import combinations
+
+    from ltl_quiz import engine
+
+    node = engine.current(s, state)
+    if node.type == "end":
+        return [(key, engine.result(s, state), chosen)]
+    if node.type == "passage":
+        return _every_answer(s, engine.answer(s, state, engine.Continue())[0], key, chosen)
+    ids = [o.id for o in node.options]
+    picks = [[i] for i in ids] if node.type == "decision" else [list(c) for k in range(len(ids) + 1) for c in combinations(ids, k)]
+    out = []
+    for pick in picks:
+        nxt = engine.answer(s, state, engine.Choose(pick))[0]
+        step = (node.id, pick[0]) if node.type == "decision" else ()
+        out += _every_answer(s, nxt, key + step, chosen | {(node.id, i) for i in pick})
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(graphs(), st.integers(min_value=0, max_value=100))
+def test_pass_counts_and_failing_reach_match_every_answer_played(doc: dict, pass_mark: int) -> None:
+    from ltl_quiz import engine
+
+    doc = _prune(doc)
+    doc["pass_mark"] = pass_mark
+    for node in doc["nodes"].values():
+        for k, opt in enumerate(node.get("options", [])):
+            if k == 1:
+                opt["real_case"] = dict(FAILING)
+            if k == 2:
+                opt["critical"] = True
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write(Path(tmp), doc)
+        s = parse_scenario(path)[0]  # the model even when a real failing can pass (an error)
+        report = validate_file(path).tracks["officer"]
+    every = _every_answer(s, engine.start(s, "officer"))
+    paths = {key for key, _, _ in every}
+    assert report.paths == len(paths)
+    assert report.max_score == max(r.score for _, r, _ in every) and report.min_score == min(r.score for _, r, _ in every)
+    if report.passing is not None:
+        assert report.passing == len({key for key, r, _ in every if r.passed})
+    for reach in report.failings:
+        scores = [r.score for _, r, chosen in every if (reach.node, reach.option) in chosen and not r.critical]
+        assert reach.score == (max(scores) if scores else None)
+        assert reach.can_pass == any(r.passed for _, r, chosen in every if (reach.node, reach.option) in chosen)
