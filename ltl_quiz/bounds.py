@@ -114,7 +114,7 @@ def _acyclic(walker: Walker, g: Edges, order: list[str], report: TrackReport, be
         ways = [(c, t) for c, t in g[n] if t in paths]
         if not ways:
             continue
-        paths[n] = sum(paths[t] for _, t in ways)
+        paths[n] = sum(c.ways * paths[t] for c, t in ways)
         low[n] = min(c.low + low[t] for c, t in ways)
         high[n] = max(c.high + high[t] for c, t in ways)
         oks = [c.ok + o for c, t in ways if c.ok is not None and (o := ok[t]) is not None]

@@ -56,6 +56,7 @@ class Choice:
     routes: tuple[RouteBits, ...]
     route_path: PathKey
     scored: bool
+    ways: int = 1  # paths it stands for: a whole multi taken as one stands for each set of flags it may set
 
 
 class Prepared:
@@ -169,6 +170,7 @@ class Prepared:
                 routes,
                 path,
                 True,
+                1 if keep else 1 << sum(1 for o in options if o.sets),
             )
             for flags, (low, high, ok, label, failing) in groups.items()
         ]

@@ -17,6 +17,7 @@ from ltl_quiz.loader import load_scenario, parse_scenario, scenario_files
 from ltl_quiz.validation import validate_file
 from tests import worst_cases
 from tests.scenario_factory import end, option, scenario, write
+from tests.test_discrimination import flagged_graphs
 from tests.test_properties import _prune, graphs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,3 +119,13 @@ def test_past_the_budget_a_flag_read_before_it_is_set_is_still_an_error() -> Non
     )
     found = [(p.field, p.severity) for p in _with_budget(doc, 0).problems]
     assert ("nodes.begin.next[0]", "error") in found and ("start", "warning") in found
+
+
+@settings(max_examples=60, deadline=None)
+@given(flagged_graphs())
+def test_bounds_contain_the_exact_figures_when_routes_read_flags(doc: dict) -> None:
+    exact, bounded = _with_budget(doc, 10**6), _with_budget(doc, 0)
+    _contains(exact.tracks["officer"], bounded.tracks["officer"])
+    exact_errors = [p for p in exact.problems if p.severity == "error" and "real failing" not in p.message]
+    if not exact_errors:  # bounds never find an error in a file the walk finds sound
+        assert [p.message for p in bounded.problems if p.severity == "error"] == []
