@@ -180,9 +180,14 @@ class Walker:
     # -- the walk -------------------------------------------------------------------------------
 
     def explore(self, track: str) -> States | None:
-        """Every state reachable on ``track``, depth first without recursion; None past the budget."""
+        """Every state reachable on ``track``, depth first without recursion; None past the budget.
+
+        A state is expanded (its ways out worked out) when first reached; ``position`` is how far
+        along its ways out the walk has gone, so the stack holds only state numbers.
+        """
         g = States()
         ids: dict[tuple[str, int], int] = {}
+        position: list[int] = []  # -1: not expanded yet
 
         def state(node_id: str, flags: int) -> int:
             key = (node_id, flags)
@@ -192,15 +197,13 @@ class Walker:
                 g.node.append(node_id)
                 g.flags.append(flags)
                 g.out.append([])
+                position.append(-1)
             return sid
 
-        state(self.s.start, 0)
-        expanded = [False]
-        position = [0]
+        stack = [state(self.s.start, 0)]
         on_path = {0}
-        stack = [0]
         self._expand(track, g, 0, state)
-        expanded[0] = True
+        position[0] = 0
         while stack:
             if len(g.node) > MAX_STATES or g.edges > MAX_EDGES:
                 return None
@@ -220,13 +223,9 @@ class Walker:
                     f"a loop returns to '{node_id}' with nothing changed, so a path could repeat for ever; route out of it on a flag",
                 )
                 g.out[sid][i] = (choice, -1)
-                continue
-            while len(expanded) < len(g.node):
-                expanded.append(False)
-                position.append(0)
-            if not expanded[nxt]:
-                expanded[nxt] = True
+            elif position[nxt] < 0:
                 self._expand(track, g, nxt, state)
+                position[nxt] = 0
                 stack.append(nxt)
                 on_path.add(nxt)
         return g
