@@ -146,19 +146,22 @@ def validate(
     """Check scenario files: schema, graph, flags, key questions; report paths and score ranges."""
     import json
 
+    from ltl_quiz.validation import longest_overall, summary_lines
     from ltl_quiz.validation import validate as run_validate
 
     with _errors():
         reports = run_validate(paths or [_where().scenarios])
         if as_json:
-            typer.echo(
-                json.dumps({"ok": not any(r.errors(strict) for r in reports), "files": [r.as_dict(strict) for r in reports]}, indent=2)
-            )
+            hits, total = longest_overall(reports)
+            data = {"ok": not any(r.errors(strict) for r in reports), "files": [r.as_dict(strict) for r in reports]}
+            typer.echo(json.dumps({**data, "best_is_longest": {"decisions": total, "longest": hits}}, indent=2))
         else:
             for r in reports:
                 for p in r.problems:
                     typer.echo(f"{p.severity}: {p}", err=True)
                 typer.echo("\n".join(r.lines(strict)))
+            for line in summary_lines(reports):
+                typer.echo(line)
         if any(r.errors(strict) for r in reports):
             raise typer.Exit(1)
 

@@ -69,7 +69,12 @@ class TrackReport:
     passing: int | None = None  # paths on which a pass can be reached; None: not counted
     failings: list[FailingReach] = field(default_factory=list)
     longest: list[str] = field(default_factory=list)  # decisions whose best option is the longest
-    decisions: int = 0  # scored decisions on the track
+    scored: list[str] = field(default_factory=list)  # the scored decisions on the track
+
+    @property
+    def decisions(self) -> int:
+        return len(self.scored)
+
     reached: set[str] = field(default_factory=set)  # node ids some path on this track visits
     ending_scores: dict[str, tuple[int, int]] = field(default_factory=dict)  # ending -> score range
 
@@ -440,7 +445,7 @@ def _longest(scenario: Scenario, report: TrackReport) -> None:
     for node_id in sorted(report.reached):
         node = scenario.nodes[node_id]
         if node.type == "decision" and len({o.points for o in node.options}) > 1:
-            report.decisions += 1
+            report.scored.append(node_id)
             if best_is_longest(node):
                 report.longest.append(node_id)
 

@@ -46,6 +46,23 @@ class FileReport:
         return out
 
 
+def longest_overall(reports: list[FileReport]) -> tuple[int, int]:
+    """(decisions whose best option is the longest, scored decisions) across files, each decision once."""
+    hits = total = 0
+    for r in reports:
+        hits += len({n for t in r.tracks.values() for n in t.longest})
+        total += len({n for t in r.tracks.values() for n in t.scored})
+    return hits, total
+
+
+def summary_lines(reports: list[FileReport]) -> list[str]:
+    """One line over every file: the issue's measure of a giveaway is across all the scenarios."""
+    hits, total = longest_overall(reports)
+    if len(reports) < 2 or not total:
+        return []
+    return [f"all {len(reports)} files: best option longest in {hits} of {total} decisions ({round(100 * hits / total)}%)"]
+
+
 def track_lines(name: str, t: TrackReport) -> list[str]:
     """A track's paths and score range, then how well a pass on it discriminates."""
     endings = f"{len(t.endings)} ending{'' if len(t.endings) == 1 else 's'}"

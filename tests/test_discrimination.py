@@ -308,3 +308,14 @@ def test_pass_counts_and_failing_reach_match_every_answer_played(doc: dict, pass
         scores = [r.score for _, r, chosen in every if (reach.node, reach.option) in chosen and not r.critical]
         assert reach.score == (max(scores) if scores else None)
         assert reach.can_pass == any(r.passed for _, r, chosen in every if (reach.node, reach.option) in chosen)
+
+
+def test_validate_sums_the_longest_option_share_over_every_file(tmp_path: Path) -> None:
+    first, second = _lengths_case([True, False, False]), _lengths_case([True, True])
+    second["id"] = "second-case"
+    write(tmp_path, first, "01-first.yaml")
+    write(tmp_path, second, "02-second.yaml")
+    runner = CliRunner()
+    assert "all 2 files: best option longest in 3 of 5 decisions (60%)\n" in runner.invoke(app, ["validate", str(tmp_path)]).output
+    data = json.loads(runner.invoke(app, ["validate", "--json", str(tmp_path)]).output)
+    assert data["best_is_longest"] == {"decisions": 5, "longest": 3}
