@@ -154,22 +154,22 @@ def validate(
     """Check scenario files: schema, graph, flags, key questions; report paths and score ranges."""
     import json
 
+    from ltl_quiz.validation import longest_overall, summary_lines
     from ltl_quiz.validation import validate as run_validate
 
     with _errors():
         reports = run_validate(paths or [_where().scenarios], follow_links or _ctx.follow_links)
         if as_json:
-            typer.echo(
-                json.dumps({"ok": not any(r.errors(strict) for r in reports), "files": [r.as_dict(strict) for r in reports]}, indent=2)
-            )
+            hits, total = longest_overall(reports)
+            data = {"ok": not any(r.errors(strict) for r in reports), "files": [r.as_dict(strict) for r in reports]}
+            typer.echo(json.dumps({**data, "best_is_longest": {"decisions": total, "longest": hits}}, indent=2))
         else:
             for r in reports:
                 for p in r.problems:
                     typer.echo(f"{p.severity}: {p}", err=True)
-                status = "ok" if not r.errors(strict) else "FAILED"
-                typer.echo(f"{r.path}: {status}")
-                for name, t in r.tracks.items():
-                    typer.echo(f"  {name}: {t.paths} paths, {len(t.endings)} endings, score {t.min_score} to {t.max_score}")
+                typer.echo("\n".join(r.lines(strict)))
+            for line in summary_lines(reports):
+                typer.echo(line)
         if any(r.errors(strict) for r in reports):
             raise typer.Exit(1)
 
@@ -281,7 +281,9 @@ def graph(
 
 @app.command("test")
 def test_cmd(
-    case: Annotated[str, typer.Argument(help="Scenario id, case-study number or file.")],
+    case: Annotated[
+        str | None, typer.Argument(help="Scenario id, case-study number or file (default with --strategies or --walk: every scenario).")
+    ] = None,
     plan: Annotated[
         list[Path] | None, typer.Option("--plan", help="A test plan file (repeat for more); coverage is reported across them.")
     ] = None,
@@ -289,16 +291,29 @@ def test_cmd(
         int | None, typer.Option("--walk", help="Take N seeded random walks on each track and check each ends cleanly.")
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed for --walk; the same seed takes the same walks.")] = 0,
+    strategies: Annotated[
+        bool, typer.Option("--strategies", help="Play the reading-free strategies (longest option, every box...); fail if any passes.")
+    ] = False,
     track: Annotated[str | None, typer.Option(help="Only runs and walks on this track.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run test plans (expected ending, score, pass) and random walks; print a diff and exit 1 on failure."""
+    """Run test plans (expected ending, score, pass), random walks and reading-free strategies; exit 1 on failure."""
+    import json
+
     from ltl_quiz.authoring.commands import test_case
 
     with _errors():
-        report = test_case(_where(), case, plan or [], walk, seed, track)
-        typer.echo(report.json() if as_json else report.text(), nl=False)
-        if not report.ok:
+        reports = test_case(_where(), case, plan or [], walk, seed, track, strategies)
+        if as_json:
+            data = (
+                reports[0].as_dict()
+                if case is not None
+                else {"ok": all(r.ok for r in reports), "scenarios": [r.as_dict() for r in reports]}
+            )
+            typer.echo(json.dumps(data, indent=2))
+        else:
+            typer.echo("".join(r.text() for r in reports), nl=False)
+        if not all(r.ok for r in reports):
             raise typer.Exit(1)
 
 

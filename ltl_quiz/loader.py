@@ -108,6 +108,7 @@ class Checks:
         self.s = scenario
         self.located = located
         self.problems: list[Problem] = []
+        self._node_ids: set[str] | None = None
 
     def error(self, path: PathKey, message: str) -> None:
         self.problems.append(self.located.problem(path, message))
@@ -216,9 +217,14 @@ class Checks:
             self.error(path, "the last route has a condition; end the list with a route that has only 'goto'")
 
     def _raw_node_ids(self) -> set[str]:
-        """Node ids as written, so a node dropped for a bad field does not cascade into more errors."""
-        nodes = self.located.data.get("nodes") if isinstance(self.located.data, dict) else None
-        return set(nodes) if isinstance(nodes, dict) else set(self.s.nodes)
+        """Node ids as written, so a node dropped for a bad field does not cascade into more errors.
+
+        Built once: asked for every route, it made a large file's checks quadratic.
+        """
+        if self._node_ids is None:
+            nodes = self.located.data.get("nodes") if isinstance(self.located.data, dict) else None
+            self._node_ids = set(nodes) if isinstance(nodes, dict) else set(self.s.nodes)
+        return self._node_ids
 
     def _is_list(self, path: PathKey) -> bool:
         data: Any = self.located.data

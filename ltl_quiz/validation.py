@@ -39,6 +39,71 @@ class FileReport:
             "tracks": {name: t.as_dict() for name, t in self.tracks.items()},
         }
 
+    def lines(self, strict: bool) -> list[str]:
+        """What validate prints for this file on standard output: the verdict and each track's figures."""
+        out = [f"{self.path}: {'ok' if not self.errors(strict) else 'FAILED'}"]
+        for name, t in self.tracks.items():
+            out += track_lines(name, t)
+        return out
+
+
+def longest_overall(reports: list[FileReport]) -> tuple[int, int]:
+    """(decisions whose best option is the longest, scored decisions) across files, each decision once."""
+    hits = total = 0
+    for r in reports:
+        hits += len({n for t in r.tracks.values() for n in t.longest})
+        total += len({n for t in r.tracks.values() for n in t.scored})
+    return hits, total
+
+
+def summary_lines(reports: list[FileReport]) -> list[str]:
+    """One line over every file: the issue's measure of a giveaway is across all the scenarios."""
+    hits, total = longest_overall(reports)
+    if len(reports) < 2 or not total:
+        return []
+    return [f"all {len(reports)} files: best option longest in {hits} of {total} decisions ({round(100 * hits / total)}%)"]
+
+
+def track_lines(name: str, t: TrackReport) -> list[str]:
+    """A track's paths and score range, then how well a pass on it discriminates."""
+    endings = f"{len(t.endings)} ending{'' if len(t.endings) == 1 else 's'}"
+    if t.exact:
+        head = f"  {name}: {_count(t.paths)} paths, {endings}, score {t.min_score} to {t.max_score}"
+    else:
+        paths = "too many paths to count" if t.paths is None else f"at most {_count(t.paths)} paths"
+        head = f"  {name}: {paths}, at most {endings}, score {t.min_score} to at most {t.max_score}"
+    out = [head]
+    if t.pass_score is None:
+        out.append("    pass: no path can pass")
+    elif t.passing is None:
+        out.append(f"    pass: {t.pass_score} of {t.max_score}; too many paths or scores to count those that pass")
+    else:
+        out.append(f"    pass: {_count(t.passing)} of {_count(t.paths)} paths can pass ({t.pass_mark}% is {t.pass_score} of {t.max_score})")
+    out.append("    " + _failing_line(t))
+    if t.decisions:
+        share = round(100 * t.longest_share)
+        out.append(f"    best option longest: {len(t.longest)} of {t.decisions} decisions ({share}%)")
+    return out
+
+
+def _count(n: int | None) -> str:
+    """A path count as a person reads it: exact up to a trillion, then its order of magnitude."""
+    if n is None:
+        return "?"
+    return str(n) if n < 10**12 else f"about 10^{len(str(n)) - 1}"
+
+
+def _failing_line(t: TrackReport) -> str:
+    if not t.failings:
+        return "real failings: none marked on this track"
+    best = t.failing_best
+    marked = f"real failings: {len(t.failings)} marked"
+    if best is None:
+        return f"{marked}; every path repeating one takes a critical option"
+    verdict = "PASSES" if best.can_pass else ("fails" if best.proven else "not proven to fail")
+    bound = "" if t.exact else "at most "
+    return f"{marked}; the best path repeating one scores {bound}{best.score} of {t.max_score} ({best.percentage}%): {verdict}"
+
 
 def _problem(p: Problem) -> dict[str, Any]:
     return {"file": p.file, "line": p.line, "column": p.column, "field": p.field, "message": p.message}

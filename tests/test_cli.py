@@ -184,7 +184,17 @@ def test_validate_reports_paths_and_json(runner, example_dir) -> None:
     (f,) = data["files"]
     assert data["ok"] is True and f["nodes"] == {"decision": 2, "end": 2, "multi": 1, "passage": 1, "reflection": 1}
     assert f["key_questions"] == {"officer": 1, "manager": 1}
-    assert f["tracks"]["manager"] == {"paths": 2, "endings": ["call-closed"], "min_score": 0, "max_score": 5, "fewest_decisions": 1}
+    manager = f["tracks"]["manager"]
+    assert {k: manager[k] for k in ("paths", "endings", "min_score", "max_score", "fewest_decisions")} == {
+        "paths": 2,
+        "endings": ["call-closed"],
+        "min_score": 0,
+        "max_score": 5,
+        "fewest_decisions": 1,
+    }
+    assert (manager["exact"], manager["pass_score"], manager["passing_paths"]) == (True, 4, 1)
+    assert manager["real_failings"] == {"marked": 0, "best_score": None, "best_percentage": None, "can_pass": False, "options": []}
+    assert manager["best_is_longest"] == {"decisions": 1, "longest": 1, "share": 1.0, "nodes": ["supervisor-review"]}
 
 
 def test_validate_strict_turns_warnings_into_errors(runner, example_dir) -> None:

@@ -49,14 +49,26 @@ def scenario_graph(where: Locations, case: str, fmt: str, track: str | None) -> 
     return render(build_map(scenario, track), fmt)
 
 
-def test_case(where: Locations, case: str, plans: list[Path], walks: int | None, seed: int, track: str | None) -> TestReport:
+def test_case(
+    where: Locations, case: str | None, plans: list[Path], walks: int | None, seed: int, track: str | None, strategies: bool = False
+) -> list[TestReport]:
+    """Test one case, or (with no case) every scenario in the folder; a plan belongs to one case."""
     from ltl_quiz.authoring.testing import test_scenario
-    from ltl_quiz.loader import find_scenario
+    from ltl_quiz.loader import find_scenario, scenario_files
 
     for plan in plans:
         if not plan.is_file():
             raise InputError(f"{plan}: no such plan file; check the path")
-    return test_scenario(find_scenario(where.scenarios, case), plans, walks, seed, track)
+    if case is not None:
+        return [test_scenario(find_scenario(where.scenarios, case), plans, walks, seed, track, strategies)]
+    if plans:
+        raise InputError("a plan tests one case: give the CASE it belongs to")
+    if not walks and not strategies:
+        raise InputError("give a CASE, or --strategies and/or --walk N to test every scenario")
+    files = scenario_files([where.scenarios])
+    if not files:
+        raise InputError(f"no scenario files in {where.scenarios}; give a CASE or --scenarios")
+    return [test_scenario(path, [], walks, seed, track, strategies) for path in files]
 
 
 def _model(where: Locations, case: str) -> Scenario:

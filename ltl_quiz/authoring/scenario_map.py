@@ -15,7 +15,6 @@ from ltl_quiz.model import Node, Route, Scenario
 from ltl_quiz.text import one_line
 
 FORMATS = ("text", "mermaid", "dot")
-State = tuple[str, frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -106,44 +105,12 @@ def _routes(routes: list[Route], track: str | None) -> list[tuple[Route, str]]:
 
 
 def _walk(scenario: Scenario, track: str) -> tuple[set[str], dict[str, tuple[int, int]]]:
-    """Nodes reachable on ``track``, and the lowest and highest score of the paths to each ending."""
-    walker = Walker(scenario, None)
-    start: State = (scenario.start, frozenset())
-    if scenario.start not in scenario.nodes or not scenario.nodes[scenario.start].on_track(track):
-        return set(), {}
-    out_edges: dict[State, list[tuple[State, int, int]]] = {}
-    order: list[State] = []
-    stack: list[tuple[State, bool]] = [(start, False)]
-    seen: set[State] = set()
-    while stack:  # iterative depth-first post-order, so a long case cannot hit the recursion limit
-        state, done = stack.pop()
-        if done:
-            order.append(state)
-            continue
-        if state in seen:
-            continue
-        seen.add(state)
-        stack.append((state, True))
-        node = scenario.nodes[state[0]]
-        if node.type == "end":
-            continue
-        steps = [s for s in walker.steps(node, state[1], track) if scenario.nodes[s.target].on_track(track)]
-        out_edges[state] = [((s.target, s.flags), s.low, s.high) for s in steps]
-        stack.extend((nxt, False) for nxt, _, _ in out_edges[state] if nxt not in seen)
-    low: dict[State, int] = {start: 0}
-    high: dict[State, int] = {start: 0}
-    for state in reversed(order):  # reverse post-order is a topological order of a loop-free walk
-        if state not in low:
-            continue
-        for nxt, step_low, step_high in out_edges.get(state, []):
-            low[nxt] = min(low.get(nxt, low[state] + step_low), low[state] + step_low)
-            high[nxt] = max(high.get(nxt, high[state] + step_high), high[state] + step_high)
-    by_end: dict[str, tuple[int, int]] = {}
-    for state in low:
-        if scenario.nodes[state[0]].type == "end":
-            lo, hi = by_end.get(state[0], (low[state], high[state]))
-            by_end[state[0]] = (min(lo, low[state]), max(hi, high[state]))
-    return {s[0] for s in seen}, by_end
+    """Nodes reachable on ``track``, and the lowest and highest score of the paths to each ending.
+
+    From the path analysis ``validate`` runs, so the map and the validator never disagree.
+    """
+    report = Walker(scenario, None).walk(track)
+    return report.reached, report.ending_scores
 
 
 def _range_words(m: ScenarioMap, node: Node) -> str:

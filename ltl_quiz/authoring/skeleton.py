@@ -169,7 +169,7 @@ def skeleton_data(scenario_id: str, title: str, case_study: int, issue: int) -> 
                     },
                     {
                         "id": "review-paperwork",
-                        "text": "Whether the forms were filled in on time.\n",
+                        "text": "Whether the forms were filled in on time and every deadline in the policy was met.\n",
                         "points": 0,
                         "feedback": "Why timeliness alone says nothing about the child's safety.\n",
                         "cites": ["learning-report"],

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -16,6 +16,11 @@ from ltl_quiz.authoring.plans import Coverage, RunResult, check_plan_fits, cover
 from ltl_quiz.authoring.walks import Walk, random_walks
 from ltl_quiz.errors import InputError, Problem, ScenarioError
 from ltl_quiz.model import Scenario
+
+if TYPE_CHECKING:
+    from ltl_quiz.authoring.strategies import StrategyResult
+
+SHOWN_PER_TRACK = 10  # passing strategies listed per track in text; --json lists them all
 
 
 @dataclass
@@ -26,10 +31,12 @@ class TestReport:
     walks: list[Walk] = field(default_factory=list)
     seed: int | None = None
     coverage: Coverage | None = None
+    strategies: list[StrategyResult] | None = None
 
     @property
     def ok(self) -> bool:
-        return all(r.ok for _, r in self.runs) and all(w.ok for w in self.walks)
+        fooled = any(r.passed for r in self.strategies or [])
+        return all(r.ok for _, r in self.runs) and all(w.ok for w in self.walks) and not fooled
 
     def text(self) -> str:
         from ltl_quiz.loader import display_name
@@ -46,13 +53,10 @@ class TestReport:
             lines += _walk_lines(self.walks, self.seed)
         if self.coverage is not None:
             lines += _coverage_lines(self.coverage)
+        if self.strategies is not None:
+            lines += _strategy_lines(self.strategies)
         lines.append("OK" if self.ok else "FAILED")
         return "\n".join(lines) + "\n"
-
-    def json(self) -> str:
-        import json
-
-        return json.dumps(self.as_dict(), indent=2) + "\n"
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"scenario": self.scenario.id, "ok": self.ok}
@@ -80,16 +84,23 @@ class TestReport:
                 "not_exercised": c.missed,
                 "endings_not_reached": c.endings_missed,
             }
+        if self.strategies is not None:
+            out["strategies"] = {
+                "played": len(self.strategies),
+                "passed": [r.as_dict() for r in self.strategies if r.passed],
+                "best": max((r.as_dict() for r in self.strategies), key=lambda d: d["percentage"], default=None),
+            }
         return out
 
 
-def test_scenario(path: Path, plans: list[Path], walks: int | None, seed: int, track: str | None) -> TestReport:
-    """Run ``plans`` and ``walks`` random walks (per track) against the scenario file at ``path``."""
+def test_scenario(path: Path, plans: list[Path], walks: int | None, seed: int, track: str | None, strategies: bool = False) -> TestReport:
+    """Run ``plans``, ``walks`` random walks and (with ``strategies``) the reading-free strategies
+    against the scenario file at ``path``, on every track or only ``track``."""
     from ltl_quiz.graph import analyse
     from ltl_quiz.loader import parse_scenario
 
-    if not plans and not walks:
-        raise InputError("give --plan PLAN.yaml (any number) and/or --walk N to test something")
+    if not plans and not walks and not strategies:
+        raise InputError("give --plan PLAN.yaml (any number) and/or --walk N, or --strategies, to test something")
     scenario, located, problems = parse_scenario(path)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -107,6 +118,10 @@ def test_scenario(path: Path, plans: list[Path], walks: int | None, seed: int, t
     if walks:
         report.seed = seed
         report.walks = random_walks(scenario, walks, seed, [track] if track else list(scenario.audiences))
+    if strategies:
+        from ltl_quiz.authoring.strategies import play_all
+
+        report.strategies = play_all(scenario, [track] if track else None)
     return report
 
 
@@ -138,6 +153,25 @@ def _walk_lines(walks: list[Walk], seed: int | None) -> list[str]:
         lines.append("      replay it as a plan run:")
         dumped = yaml.safe_dump([w.as_run()], sort_keys=False, allow_unicode=True, width=1000)
         lines += ["        " + line for line in dumped.splitlines()]
+    return lines
+
+
+def _strategy_lines(results: list[StrategyResult]) -> list[str]:
+    """Every reading-free strategy that passes, by track, with its score; or the best of them."""
+    passed = [r for r in results if r.passed]
+    if not passed:
+        best = max(results, key=lambda r: r.percentage, default=None)
+        lines = [f"Strategies (decisions / multis): none of {len(results)} reading-free plays passes."]
+        if best is not None:
+            lines.append(f"  closest: {best.name} on the {best.track} track, {best.percentage}% ({best.score} of {best.best})")
+        return lines
+    lines = [f"Strategies (decisions / multis): {len(passed)} of {len(results)} reading-free plays pass without reading the case."]
+    for track in dict.fromkeys(r.track for r in passed):
+        mine = sorted((r for r in passed if r.track == track), key=lambda r: -r.percentage)
+        for r in mine[:SHOWN_PER_TRACK]:
+            lines.append(f"FAIL  {r.name} passes on the {track} track: {r.percentage}% ({r.score} of {r.best})")
+        if len(mine) > SHOWN_PER_TRACK:
+            lines.append(f"      and {len(mine) - SHOWN_PER_TRACK} more on the {track} track (--json lists them all)")
     return lines
 
 
