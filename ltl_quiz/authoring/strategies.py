@@ -4,8 +4,8 @@ A pass must mean the learner showed the judgement the case is about. A learner w
 the longest option, or the one with the most guidance words, or ticks every box at a multi, has
 read nothing, so none of these may ever pass. Each strategy here picks from what is on the screen
 (the options' text and order) and nothing else, and is played through the engine itself: in
-practice order (the file's), and, for the strategies that go by position, in the shuffled order
-of assessed attempts too.
+practice order (the file's: in assessed mode the order is shuffled afresh, so a strategy that goes
+by position is a blind guess there).
 
 The figures that need every path (the best score on a path that repeats a real failing, the share
 of decisions whose best option is the longest) come from the one path analysis, ``graph.py``, and
@@ -97,9 +97,9 @@ TICKS: dict[str, Tick] = {
     "longest-one": lambda options: [max(options, key=lambda o: len(o.text))],
 }
 
-# Strategies that go by position see a different screen in assessed mode, where options are shuffled.
-BY_POSITION = ("first", "second", "last", "middle", "first-half")
-ASSESSED_SEEDS = (1, 2, 3, 4, 5)
+# In assessed mode options are shuffled afresh for each attempt, so a strategy that goes by position
+# is a blind guess there, and a guess passes now and then on any case that can be passed at all. The
+# gate is the order a strategy can learn: practice order, the file's, the same every time.
 
 
 @dataclass
@@ -163,24 +163,17 @@ def _respond(scenario: Scenario, node: Node, shown: list[Option], pick: Pick, ti
 
 
 def play_all(scenario: Scenario, tracks: list[str] | None = None) -> list[StrategyResult]:
-    """Every decision strategy paired with every multi strategy, on every track.
-
-    In practice order once each; a pairing that goes by position also in a few assessed orders.
-    """
+    """Every decision strategy paired with every multi strategy, on every track, in practice order."""
     out = []
     for track in tracks or scenario.audiences:
         has_multi = any(n.type == "multi" and n.on_track(track) for n in scenario.nodes.values())
         ticks = TICKS if has_multi else dict(list(TICKS.items())[:1])  # with no multi, ticking changes nothing
         for pick_name, pick in PICKS.items():
             for tick_name, tick in ticks.items():
-                orders = [("practice", 0)]
-                if pick_name in BY_POSITION or tick_name in BY_POSITION:
-                    orders += [("assessed", seed) for seed in ASSESSED_SEEDS]
-                for mode, seed in orders:
-                    r = play(scenario, track, pick, tick, mode, seed)
-                    out.append(
-                        StrategyResult(
-                            track, pick_name, tick_name, mode, seed, r.score, r.best, r.percentage, r.passed, r.ending, len(r.critical)
-                        )
+                r = play(scenario, track, pick, tick)
+                out.append(
+                    StrategyResult(
+                        track, pick_name, tick_name, "practice", 0, r.score, r.best, r.percentage, r.passed, r.ending, len(r.critical)
                     )
+                )
     return out
