@@ -128,6 +128,7 @@ PROMPTS = {  # what each kind of prompt shows last (its hint), as words; matched
     "select": "Use the arrow keys or type a number, then press Enter.",
     "checkbox": "Space (or the number) to tick or untick, Enter when done.",
     "text": "? Your answer:",
+    "plain-text": "Your answer:",
     "plain-number": "Type a number from 1 to",
     "plain-numbers": "Type the numbers of all that apply",
     "plain-confirm": "[y/n]",
@@ -135,16 +136,19 @@ PROMPTS = {  # what each kind of prompt shows last (its hint), as words; matched
 
 
 def prompt_on_screen(term: Terminal) -> str | None:
-    """Which prompt is waiting at the foot of the screen, if any."""
+    """Which prompt is waiting, if any. An arrow-key prompt shows its hint only while it waits,
+    so its hint anywhere on screen names it; a plain prompt stays in the text, so only the foot counts."""
     rows = [r for r in term.rows() if r.strip()]
-    foot = words(" ".join(rows[-4:]))
+    foot = words(" ".join(rows[-4:])).lower()
     last = words(rows[-1]) if rows else ""
+    whole = words(" ".join(rows)).lower()
     for kind, shown in PROMPTS.items():
-        if kind == "text" and last.startswith(shown):
+        if kind.endswith("text"):
+            if last.startswith(shown):
+                return kind
+        elif shown.lower() in (foot if kind.startswith("plain") else whole):
             return kind
-        if kind != "text" and shown.lower() in foot.lower():
-            return kind
-    if re.search(r"press (any key|enter)( to continue| for )", foot, re.IGNORECASE):
+    if re.search(r"press (any key|enter)( to continue| for )", foot):
         return "pause"
     return None
 
@@ -165,7 +169,9 @@ def next_prompt(term: Terminal, before: str) -> str | None:
     raise AssertionError(f"no prompt came; screen:\n{term.text()}")
 
 
-def play(term: Terminal, answer: dict[str, str] | None = None, seen: list[list[str]] | None = None) -> None:
+def play(
+    term: Terminal, answer: dict[str, str] | None = None, seen: list[list[str]] | None = None, pauses: list[str] | None = None
+) -> None:
     """Answer every prompt until the program exits: the first option, the first tick, a short text,
     yes. ``seen`` collects the screen at each decision and multi (scrolled through, option by option,
     when the list is taller than the screen), for assertions on what was readable."""
@@ -174,6 +180,7 @@ def play(term: Terminal, answer: dict[str, str] | None = None, seen: list[list[s
         "select": "1" + ENTER,
         "checkbox": "1" + ENTER,
         "text": "Who the men were and why she was there" + ENTER,
+        "plain-text": "Who the men were and why she was there" + ENTER,
         "pause": ENTER,
         "plain-number": "1" + ENTER,
         "plain-numbers": "1" + ENTER,
@@ -184,6 +191,8 @@ def play(term: Terminal, answer: dict[str, str] | None = None, seen: list[list[s
     while (kind := next_prompt(term, before)) is not None:
         if seen is not None and kind in ("select", "checkbox", "plain-number", "plain-numbers"):
             seen.extend([term.history_rows()] if kind.startswith("plain") else scroll_through(term))
+        if pauses is not None and kind == "pause":
+            pauses.append(words(" ".join(r for r in term.rows()[-8:] if r.strip())))
         before = term.text()
         term.send(keys[kind])
 
@@ -191,8 +200,8 @@ def play(term: Terminal, answer: dict[str, str] | None = None, seen: list[list[s
 def scroll_through(term: Terminal) -> list[list[str]]:
     """The screens a choice prompt shows as the arrow moves down its options (a long list scrolls)."""
     screens = [term.rows()]
-    if any(r.startswith("? ") for r in screens[0]):
-        return screens  # the question is still on screen: the whole prompt fits, nothing to scroll
+    if not screens[0][-1].strip():
+        return screens  # a blank last row: the whole prompt fits above it, nothing to scroll
     for _ in range(10):
         before = term.text()
         term.send(DOWN)

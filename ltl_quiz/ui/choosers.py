@@ -78,7 +78,7 @@ class _Prompt:
         out += [("class:hint", line + "\n") for line in hang(self.hint, width, "  ")]
         return out
 
-    def body(self, width: int) -> Lines:
+    def body(self, width: int, row: int) -> Lines:
         return []
 
     def answer(self, width: int) -> Lines:
@@ -90,8 +90,8 @@ class _Prompt:
         out = self.head(width)
         if self.done:
             return out + self.answer(width)
-        out += self.body(width)
-        return out + self.tail(width)
+        out += self.tail(width)  # the hint under the question: on screen even when the options must scroll
+        return out + self.body(width, len(out))
 
 
 class _Choices(_Prompt):
@@ -105,9 +105,8 @@ class _Choices(_Prompt):
     def mark(self, i: int) -> str:
         return ""
 
-    def body(self, width: int) -> Lines:
+    def body(self, width: int, row: int) -> Lines:
         out: Lines = []
-        row = len(self.head(width))
         for i, (_, label) in enumerate(self.choices):
             here = i == self.pointer
             lines = hang(label, width, f"{'»' if here else ' '} {self.mark(i)}{i + 1}. ")

@@ -46,6 +46,10 @@ def make_console(plain: bool, stderr: bool = False) -> Any:
         return PlainConsole(sys.stderr if stderr else None)
     from rich.console import Console
 
+    stream = sys.stderr if stderr else sys.stdout
+    if stream.isatty():  # ask the terminal its width at every print: a COLUMNS set at start-up would outlive a resize
+        environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        return Console(highlight=False, emoji=False, stderr=stderr, _environ=environ)
     return Console(highlight=False, emoji=False, stderr=stderr)
 
 
