@@ -161,7 +161,7 @@ def next_prompt(term: Terminal, before: str) -> str | None:
         if not alive:
             return None
         if term.text() != before:
-            term.settle()
+            term.settle(0.12)  # prompt_toolkit draws a prompt in one write; a short quiet is enough
             kind = prompt_on_screen(term)
             if kind is not None and term.child.isalive():
                 return kind

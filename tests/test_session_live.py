@@ -343,28 +343,28 @@ def test_an_arrow_key_prompt_gives_way_when_the_trainer_reveals(example_dir: Pat
     env.update({"LTL_QUIZ_DB": db_url, "LTL_QUIZ_HOME": str(tmp_path / "robin"), "TERM": "xterm-256color"})
     learner = Terminal(args, env)
     try:
-        learner.expect("Do you want to take part in this case study?")
-        learner.keys("y")
+        learner.expect("Do you want to take part in this case study? (y/n)")
+        learner.keys("y\r")  # a yes needs its Enter (issue 13)
         learner.expect("Waiting for the trainer to start.")
         sessions.begin(code, scenario, 0)
         sessions.advance(code, scenario, 0, engine.Continue())
         sessions.open(code, scenario, 1)
-        learner.expect("2) B. Tell the caller it is not an emergency and to ring 101.")  # the arrow-key menu is up
+        learner.expect("Use the arrow keys or type a number, then press Enter.")  # the arrow-key menu is up
         sessions.reveal(code, scenario, 1)  # the trainer reveals before Robin answers
         learner.expect("The trainer closed this decision before you answered, so nothing was recorded for it.")
         learner.expect("Waiting for the trainer to move on.")
         sessions.advance(code, scenario, 1, engine.Choose(["send-officers"]))
         sessions.open(code, scenario, 2)
-        learner.expect("B. Leave if she says she is fine.")
-        learner.keys(" \r")  # tick the first action and submit
+        learner.expect("Space (or the number) to tick or untick, Enter when done.")
+        learner.keys("\x1b[B \r")  # nothing is highlighted at first: move to the first action, tick it, submit
         learner.expect("Saved: A. Waiting for the trainer to reveal the answers.")
         sessions.reveal(code, scenario, 2)
         learner.expect("Recommended (3 of 3 points)")
         sessions.advance(code, scenario, 2, engine.Choose(["speak-to-girl-alone"]))
         learner.expect("Your reflection, for your own record (Enter to skip):")
         learner.keys("Who the men are\r")
-        learner.expect("Which of these did your answer cover?")
-        learner.keys("\x1b[B \r")  # the second model point
+        learner.expect("Points a full answer would cover. Tick those your answer covered:")
+        learner.keys("2\r")  # the second model point, by its number
         learner.expect("Saved. Waiting for the trainer.")
         sessions.advance(code, scenario, 3, engine.Reflect("Notes"), notes="Notes")
         sessions.close(code, scenario)

@@ -15,6 +15,7 @@ session's watcher, which closes a prompt when the room moves on) treat them all 
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -33,6 +34,7 @@ STYLE = {
 SELECT_HINT = "Use the arrow keys or type a number, then press Enter. Ctrl-C stops; your work is kept."
 CHECK_HINT = "Arrow keys to move, Space (or the number) to tick or untick, Enter when done. Ctrl-C stops; your work is kept."
 NONE_LABEL = "None of these"
+_LETTERED = re.compile(r"^([A-Z])\. ")
 
 
 def discard_typeahead() -> None:
@@ -101,6 +103,10 @@ class _Choices(_Prompt):
         super().__init__(message)
         self.choices = list(choices)
         self.pointer: int | None = None
+        # options a room calls out by letter ("B. ...") keep their letter and get no number as well
+        self.lettered = any(_LETTERED.match(label) for _, label in choices) and all(
+            _LETTERED.match(label) or label == NONE_LABEL for _, label in choices
+        )
 
     def mark(self, i: int) -> str:
         return ""
@@ -109,7 +115,11 @@ class _Choices(_Prompt):
         out: Lines = []
         for i, (_, label) in enumerate(self.choices):
             here = i == self.pointer
-            lines = hang(label, width, f"{'»' if here else ' '} {self.mark(i)}{i + 1}. ")
+            number, text = f"{i + 1}. ", label
+            if self.lettered:  # the letter stands in for the number
+                found = _LETTERED.match(label)
+                number, text = (found.group(0), label[found.end() :]) if found else ("   ", label)
+            lines = hang(text, width, f"{'»' if here else ' '} {self.mark(i)}{number}")
             if here:
                 self.cursor_row = row + len(lines) - 1  # scrolls a long list so the whole option shows
             style = "class:pointer" if here else ""
