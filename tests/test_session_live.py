@@ -376,3 +376,28 @@ def test_an_arrow_key_prompt_gives_way_when_the_trainer_reveals(example_dir: Pat
     assert sorted(given) == [2, 3]
     assert given[2].option_ids == ["speak-to-girl-alone"]
     assert (given[3].text, given[3].covered) == ("Who the men are", [1])
+
+
+def test_a_reveal_before_everyone_has_answered_is_asked_first(live, db_url: str) -> None:
+    """A double Enter once revealed a decision with nobody's answer in: now the trainer is asked, and Enter alone says no."""
+    host_screen, _ = live
+    host = host_screen("host", "example-welfare-call", "--trainer", "Pat Trainer")
+    code = host.expect(r"Join code: ([A-Z0-9]{6})").group(1)
+    host.expect(r"Waiting for learners to join")
+    host.type()  # start, with nobody in
+    host.expect(r"Continue: press Enter")
+    host.type()
+    host.expect(r"Press Enter to open this decision")
+    host.type()
+    host.expect(r"Open for answers\. Press Enter to reveal them")
+    host.type()
+    host.type()  # the impatient second Enter answers the question with its default, no
+    host.expect(r"Nobody is here to answer\. Reveal the answers now\? \[y/N\]")
+    host.expect(r"Open for answers\. Press Enter to reveal them")
+    sessions = SessionStore(Store(db_url))
+    assert sessions.session(code).state.phase == "open"
+    host.type()
+    host.expect(r"Reveal the answers now\? \[y/N\]")
+    host.type("y")
+    host.expect(r"Nobody answered\. Which branch does the room follow\?")
+    assert sessions.session(code).state.phase == "revealed"
