@@ -80,6 +80,7 @@ class Runner:
         self._save(new, shown)
         if fb is not None:
             self.ui.feedback(fb)
+            self.ask.pause(f"{node.id}-feedback", "Press any key to continue")  # read it before the next passage scrolls it away
         return new
 
     def _response(self, node: Node, state: State) -> engine.Response:
