@@ -58,7 +58,6 @@ class Runner:
             raise InputError(
                 f"attempt {attempt_id[:8]} stopped at '{state.node_id}', which this version of {self.scenario.id} no longer has; start a new attempt"
             )
-        self.ui.say(f"Carrying on attempt {attempt_id[:8]} of {self.scenario.title} ({state.track} track, {state.mode}).")
         self.ui.recap(self.scenario, state, attempt_id)
         return self._carry_on(state, learner_id)
 
