@@ -140,7 +140,7 @@ def test_decision_with_shared_next(tmp_path: Path) -> None:
         {
             "begin": {"type": "decision", "prompt": "?", "next": "done", "options": [option("a", 2), option("b", 0, "other")]},
             "done": end(),
-            "supervision": end(),
+            "other": end(),
         }
     )
     s = load_scenario(write(tmp_path, doc))
