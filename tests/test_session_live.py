@@ -131,7 +131,7 @@ def test_live_session_with_twelve_learners_a_killed_learner_a_killed_host_and_a_
     answered = [line for line in host.seen if " has answered (" in line and not line.startswith("Everyone")]
     assert sorted(line.split(" has answered")[0] for line in answered) == [f"Learner {i:02d}" for i in range(LEARNERS)]  # each once
     host.type()  # reveal
-    host.expect(r"Type a number from 1 to 2")
+    host.expect(r"Type a letter from A to B")
     host.type("1")  # follow the room's choice
 
     sessions = SessionStore(Store(db_url))
@@ -233,7 +233,7 @@ def test_a_learner_typing_at_a_plain_terminal(example_dir: Path, example_path: P
         learner.expect(r"Waiting for the trainer to open this decision\.")
         learner.type("1")  # typed before the decision opened: ignored, not taken as the answer
         sessions.open(code, scenario, 1)
-        learner.expect(r"Type a number from 1 to 2 and press Enter:")
+        learner.expect(r"Type a letter from A to B and press Enter:")
         learner.type("2")
         learner.expect(r"Saved: B\. Waiting for the trainer to reveal the answers\.")
         sessions.reveal(code, scenario, 1)

@@ -15,11 +15,11 @@ session's watcher, which closes a prompt when the room moves on) treat them all 
 from __future__ import annotations
 
 import contextlib
-import re
 import sys
 from collections.abc import Sequence
 from typing import Any
 
+from ltl_quiz.ui.prompts import LETTERED as _LETTERED
 from ltl_quiz.ui.wrap import hang
 
 Lines = list[tuple[str, str]]  # prompt_toolkit formatted text: (style, text) pairs
@@ -34,7 +34,6 @@ STYLE = {
 SELECT_HINT = "Use the arrow keys or type a number, then press Enter. Ctrl-C stops; your work is kept."
 CHECK_HINT = "Arrow keys to move, Space (or the number) to tick or untick, Enter when done. Ctrl-C stops; your work is kept."
 NONE_LABEL = "None of these"
-_LETTERED = re.compile(r"^([A-Z])\. ")
 
 
 def discard_typeahead() -> None:

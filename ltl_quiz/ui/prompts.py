@@ -7,6 +7,7 @@ Leaving (Ctrl-C, or a terminal that closes) raises ``Left`` from every kind of p
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, Protocol, TextIO
@@ -14,6 +15,7 @@ from typing import Any, Protocol, TextIO
 from ltl_quiz.errors import AnswersError
 
 Choice = tuple[str, str]  # (value, label)
+LETTERED = re.compile(r"^([A-Z])\. ")  # options a room calls out by letter: "B. Tell the caller..."
 
 
 class Left(Exception):
@@ -115,29 +117,42 @@ class PlainPrompter:
                 return reply.startswith("y")
             self.write("Please answer y or n.")
 
-    def select(self, key: str, message: str, choices: Sequence[Choice]) -> str:
+    def _list(self, message: str, choices: Sequence[Choice]) -> tuple[dict[str, int], str, str]:
+        """Say the question and its options once each. Returns what a reply may name (the numbers,
+        and the letters when a room calls options out by letter, shown as "B. ..." and never as
+        "2. B. ..."), what the marks are called, and their range, e.g. ("letters", "A to C")."""
         self.write(message)
-        for i, (_, label) in enumerate(choices, start=1):
-            self.write(f"  {i}. {label}")
+        names: dict[str, int] = {}
+        marks = []
+        for i, (_, label) in enumerate(choices):
+            found = LETTERED.match(label)
+            names[str(i + 1)] = i
+            if found:
+                names[found.group(1).lower()] = i
+            marks.append(found.group(1) if found else str(i + 1))
+            self.write(f"  {label}" if found else f"  {i + 1}. {label}")
+        kinds = "letters" if marks and all(m.isalpha() for m in marks) else "numbers"
+        first, last = (marks[0], marks[-1]) if kinds == "letters" else ("1", str(len(choices)))
+        return names, kinds, f"{first} to {last}"
+
+    def select(self, key: str, message: str, choices: Sequence[Choice]) -> str:
+        names, kinds, span = self._list(message, choices)
         while True:
-            reply = self._line(f"Type a number from 1 to {len(choices)} and press Enter:")
-            if reply.isdigit() and 1 <= int(reply) <= len(choices):
-                return choices[int(reply) - 1][0]
-            self.write(f"'{reply}' is not one of the numbers 1 to {len(choices)}.")
+            reply = self._line(f"Type a {kinds[:-1]} from {span} and press Enter:")
+            if reply.lower() in names:
+                return choices[names[reply.lower()]][0]
+            self.write(f"'{reply}' is not one of the {kinds} {span}.")
 
     def checkbox(self, key: str, message: str, choices: Sequence[Choice]) -> list[str]:
-        self.write(message)
-        for i, (_, label) in enumerate(choices, start=1):
-            self.write(f"  {i}. {label}")
+        names, kinds, span = self._list(message, choices)
         while True:
-            reply = self._line("Type the numbers of all that apply, separated by spaces or commas, or 0 for none, then press Enter:")
-            parts = reply.replace(",", " ").split()
+            reply = self._line(f"Type the {kinds} of all that apply, separated by spaces or commas, or 0 for none, then press Enter:")
+            parts = reply.lower().replace(",", " ").split()
             if parts == ["0"] or reply.lower() == "none":
                 return []
-            if parts and all(p.isdigit() and 1 <= int(p) <= len(choices) for p in parts):
-                picked = sorted({int(p) for p in parts})
-                return [choices[i - 1][0] for i in picked]
-            self.write(f"Use only the numbers 1 to {len(choices)}, or 0 for none.")
+            if parts and all(p in names for p in parts):
+                return [choices[i][0] for i in sorted({names[p] for p in parts})]
+            self.write(f"Use only the {kinds} {span}, or 0 for none.")
 
     def text(self, key: str, message: str) -> str:
         return self._line(message)
