@@ -68,6 +68,16 @@ def _ui(plain: bool | None) -> Any:
     return Renderer(make_console(is_plain), is_plain)
 
 
+def _fit(message: str) -> str:
+    """A message wrapped at word boundaries when a person reads it at a terminal (a pipe gets one line)."""
+    import sys
+
+    from ltl_quiz.ui.wrap import hang, terminal_width
+
+    columns = terminal_width(sys.stderr)
+    return "\n".join(hang(message, columns - 1)) if columns else message
+
+
 @contextlib.contextmanager
 def _errors() -> Iterator[None]:
     """Our own exceptions become one clear line on stderr and an exit code; never a traceback."""
@@ -85,7 +95,7 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from None
     except LtlQuizError as exc:
         prefix = "" if exc.exit_code == 130 else "error: "
-        typer.echo(f"{prefix}{exc}", err=True)
+        typer.echo(_fit(f"{prefix}{exc}"), err=True)
         raise typer.Exit(exc.exit_code) from None
 
 

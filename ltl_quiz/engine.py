@@ -14,7 +14,7 @@ from typing import Any
 from ltl_quiz.errors import InputError
 from ltl_quiz.graph import best_score
 from ltl_quiz.model import KeyQuestion, Node, Option, Scenario
-from ltl_quiz.scoring import award, percentage
+from ltl_quiz.scoring import award, competency_best, percentage
 
 MODES = ("practice", "assessed")
 
@@ -115,6 +115,7 @@ class Result:
     critical: list[tuple[str, str]]  # (node id, option id)
     ending: str | None
     real_case: list[RealCaseChoice] = field(default_factory=list)
+    competency_best: dict[str, int] = field(default_factory=dict)  # each tag's maximum on the path taken
 
     @property
     def real_failings(self) -> list[RealCaseChoice]:
@@ -207,7 +208,19 @@ def result(scenario: Scenario, state: State) -> Result:
     pct = percentage(score, best)
     ending = state.node_id if at_end(scenario, state) else None
     passed = ending is not None and pct >= scenario.pass_mark and not critical
-    return Result(score, best, pct, passed, competencies, critical, ending, real_case_choices(scenario, state))
+    maxima = competency_maxima(scenario, state)
+    return Result(score, best, pct, passed, competencies, critical, ending, real_case_choices(scenario, state), maxima)
+
+
+def competency_maxima(scenario: Scenario, state: State) -> dict[str, int]:
+    """Each competency's most on the path this learner took: the best answer at every decision
+    and multi they reached, so a profile reads "3 of 4", not a bare 3 with nothing to weigh it by."""
+    maxima: dict[str, int] = {}
+    for a in state.answers:
+        if a.kind in ("decision", "multi"):
+            for tag, value in competency_best(scenario.nodes[a.node_id]).items():
+                maxima[tag] = maxima.get(tag, 0) + value
+    return maxima
 
 
 def real_case_choices(scenario: Scenario, state: State) -> list[RealCaseChoice]:

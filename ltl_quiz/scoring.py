@@ -46,3 +46,19 @@ def percentage(score: int, best: int) -> float:
     if best <= 0:
         return 100.0
     return round(100.0 * score / best, 1)
+
+
+def competency_best(node: Node) -> dict[str, int]:
+    """The most of each competency one answer at ``node`` can earn, by the rules of ``award``.
+
+    A decision takes one option, so each tag's best is its best single option; a multi adds
+    the options it takes and floors each tag at 0, so its best is the sum of the positive ones.
+    """
+    best: dict[str, int] = {}
+    for opt in node.options:
+        for tag, value in opt.competencies.items():
+            if node.type == "multi":
+                best[tag] = best.get(tag, 0) + max(0, value)
+            else:
+                best[tag] = max(best.get(tag, 0), value)
+    return best

@@ -146,3 +146,46 @@ def test_decision_with_shared_next(tmp_path: Path) -> None:
     s = load_scenario(write(tmp_path, doc))
     assert engine.answer(s, engine.start(s, "officer", seed=1), engine.Choose(["a"]))[0].node_id == "done"
     assert engine.answer(s, engine.start(s, "officer", seed=1), engine.Choose(["b"]))[0].node_id == "other"
+
+
+def test_each_competency_is_out_of_its_most_on_the_path_taken(tmp_path: Path) -> None:
+    """A decision's best is its best option per competency; a multi's, the sum of its positive ones; nodes off the path count nothing."""
+    nodes = {
+        "begin": {
+            "type": "decision",
+            "prompt": "First?",
+            "options": [
+                option("a", 5, [{"goto": "ticks"}], competencies={"risk_assessment": 3, "recording": 1}),
+                option("b", 0, [{"goto": "elsewhere"}], competencies={"risk_assessment": 1, "recording": 2}),
+            ],
+        },
+        "ticks": {
+            "type": "multi",
+            "prompt": "Which?",
+            "options": [
+                option("x", 2, competencies={"victim_voice": 2}),
+                option("y", 1, competencies={"victim_voice": 1}),
+                option("z", -1, competencies={"victim_voice": -2}),
+            ],
+            "next": [{"goto": "done"}],
+        },
+        "elsewhere": {
+            "type": "decision",
+            "prompt": "Then?",
+            "options": [option("c", 3, [{"goto": "done"}], competencies={"supervision": 4}), option("d", 0, [{"goto": "done"}])],
+        },
+        "done": end(),
+    }
+    s = load_scenario(write(tmp_path, scenario(nodes)))
+    state, _ = engine.answer(s, engine.start(s, "officer"), engine.Choose(["b"]))
+    state, _ = engine.answer(s, state, engine.Choose(["c"]))
+    r = engine.result(s, state)
+    assert (r.competencies, r.competency_best) == (
+        {"risk_assessment": 1, "recording": 2, "supervision": 4},
+        {"risk_assessment": 3, "recording": 2, "supervision": 4},
+    )
+    state, _ = engine.answer(s, engine.start(s, "officer"), engine.Choose(["a"]))
+    state, _ = engine.answer(s, state, engine.Choose(["y", "z"]))
+    r = engine.result(s, state)
+    assert r.competencies == {"risk_assessment": 3, "recording": 1, "victim_voice": 0}
+    assert r.competency_best == {"risk_assessment": 3, "recording": 2, "victim_voice": 3}

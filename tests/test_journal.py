@@ -172,7 +172,9 @@ def test_offline_resume_from_the_journal_then_sync(db_url, example_dir, tmp_path
     assert stopped.exit_code == 130, stopped.output
     assert stopped.output.count(SAFE_LINE) == 1 and "ltl-quiz resume" in stopped.output
 
-    carried = runner.invoke(app, ["--scenarios", str(example_dir), "--db", away, "resume", "--plain"], input="1\nWho the men are\n1 2\n")
+    carried = runner.invoke(
+        app, ["--scenarios", str(example_dir), "--db", away, "resume", "--plain"], input="1\n\nWho the men are\n1 2\n\n\n\n\n"
+    )
     assert carried.exit_code == 0, carried.output
     assert "PASSED" in carried.output and carried.output.count(SAFE_LINE) == 1
     assert len(Journal(isolated_home / "journal").pending()) == 1  # one attempt, one file

@@ -115,7 +115,7 @@ def test_an_attempt_carried_on_elsewhere_is_brought_forward(runner, example_dir,
     here, laptop = Terminal(runner, example_dir, db_url, tmp_path), Terminal(runner, example_dir, other_db_url, tmp_path)
     attempt = laptop.begin("GH4", "Gil Hart")
     assert here("merge", other_db_url).exit_code == 0
-    laptop.carry_on(attempt, "1\nWho the men are\n1 2\n")  # finished on the laptop after the first merge
+    laptop.carry_on(attempt, "1\n\nWho the men are\n1 2\n\n\n\n\n")  # finished on the laptop (then the debrief's four parts)
 
     result = here("merge", other_db_url)
     assert result.exit_code == 0, result.output

@@ -16,7 +16,9 @@ def run_plain(runner: CliRunner, example_dir: Path, typed: str, *extra: str):
 
 
 def test_numbered_choices_by_typing_numbers(runner, example_dir, db_url) -> None:
-    typed = "\n".join(["y", "", "1", "1", "Who the men are", "1 2"]) + "\n"
+    typed = (
+        "\n".join(["y", "", "1", "", "1", "", "Who the men are", "1 2", "", "", "", ""]) + "\n"
+    )  # Enter after each feedback; the debrief's four parts
     result = run_plain(runner, example_dir, typed)
     assert result.exit_code == 0, result.output
     out = result.output
@@ -29,7 +31,7 @@ def test_numbered_choices_by_typing_numbers(runner, example_dir, db_url) -> None
 
 
 def test_a_wrong_number_is_asked_again(runner, example_dir, db_url) -> None:
-    typed = "\n".join(["y", "", "7", "2", "Nothing", ""]) + "\n"
+    typed = "\n".join(["y", "", "7", "2", "", "Nothing", "0", "", "", "", ""]) + "\n"  # 0: no model point covered
     result = run_plain(runner, example_dir, typed)
     assert result.exit_code == 0, result.output
     assert "'7' is not one of the numbers 1 to 2." in result.output

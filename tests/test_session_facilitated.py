@@ -7,17 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
-from prompt_toolkit.application import create_app_session
-from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
+from screen import ENTER, Terminal
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.store import Store
 from ltl_quiz.store.sessions import SessionStore
-
-DOWN, ENTER = "\x1b[B", "\r"
 
 
 def typed(*lines: str) -> str:
@@ -74,7 +70,7 @@ def test_scripted_facilitated_session_with_override_pause_and_resume(
     assert f"B  {'#' * 30}  2 (100%)\n" in out
     assert "Most of the room chose: B. Tell the caller it is not an emergency and to ring 101." in out
     assert "  Critical: a child would be left unsafeguarded." in out
-    assert "1. B. Tell the caller it is not an emergency and to ring 101. (the room's choice)" in out
+    assert "  B. Tell the caller it is not an emergency and to ring 101. (the room's choice)" in out  # lettered once, not "1. B." (issue 13)
     assert "Give a short reason: the record says which branch was followed and why." in out
     assert f"Session {code} is paused; everything so far is saved. To carry on: ltl-quiz session resume {code}" in out
     sessions = SessionStore(Store(db_url))
@@ -217,25 +213,39 @@ def test_a_bad_roster_row_creates_nothing(runner, example_dir, tmp_path, db_url)
 
 
 def test_known_participants_by_staff_number_and_rich_screens_by_keystroke(runner, example_dir, db_url) -> None:
-    """The rich screen driven by real keystrokes: arrow-key menus, typed entry, confirms."""
+    """The rich screen on a real pty, each key typed once its prompt is on screen: arrow-key menus, typed entry, confirms."""
     Store(db_url).save_learner(Learner("PC101", "Alex Smith", "Response"))
     args = session_cmd(
         example_dir, "start", "1", "--trainer", "Pat", "--participant", "PC101", "--participant", "PC102,Jo Bloggs", "--rich"
     )
-    keys = "y"  # everyone is here
-    keys += " "  # the opening passage
-    keys += ENTER + "1 a, jo a" + ENTER + ENTER  # each person's choice, then reveal
-    keys += ENTER  # follow the room's choice
-    keys += DOWN + ENTER + ENTER + "2" + ENTER + "0" + ENTER  # a show of hands: 2 voting, 2 for A, 0 for B
-    keys += "y"  # follow the room's selection
-    keys += "Talked it through" + ENTER + " "  # notes, then close
-    with create_pipe_input() as pipe:
-        pipe.send_text(keys)
-        with create_app_session(input=pipe, output=DummyOutput()):
-            result = runner.invoke(app, args)
-    assert result.exit_code == 0, result.output
-    assert "2 participants now have a completion record linked to this session." in result.output
-    code = re.search(r"Session ([A-Z0-9]{6}) closed", result.output).group(1)
+    term = Terminal(args, 100, 40)
+    try:
+        for wait, keys in [
+            ("Are all 2 here", "y" + ENTER),  # everyone is here
+            ("Press any key|Begin the case|Continue", ENTER),  # the opening passage
+            ("How will you record the room's answers", "1" + ENTER),  # each person's choice
+            (r"0 of 2 entered.*>", "1 a, jo a" + ENTER),
+            (r"All 2 entered \(Enter reveals\)", ENTER),
+            ("Which branch does the room follow", "1" + ENTER),  # follow the room's choice
+            ("How will you record the room's answers", "2" + ENTER),  # a show of hands (each step starts on a clear screen)
+            ("How many people are voting", ENTER),  # 2 voting
+            ("Hands up for A", "2" + ENTER),
+            ("Hands up for B", "0" + ENTER),
+            ("Follow the room's selection", "y" + ENTER),
+            ("Notes from the discussion", "Talked it through" + ENTER),
+            ("Close the session", ENTER),
+        ]:
+            term.wait_for(wait)
+            term.settle(0.1)
+            term.send(keys)
+        term.wait_for("Session [A-Z0-9]{6} closed")
+        term.settle()
+        output = "\n".join(term.history_rows())
+        assert term.wait_exit() == 0, output
+    finally:
+        term.close()
+    assert "2 participants now have a completion record linked to this session." in " ".join(output.split())
+    code = re.search(r"Session ([A-Z0-9]{6}) closed", output).group(1)
     people = SessionStore(Store(db_url)).participants(code)
     assert [(p.learner_id, p.name, p.unit, p.present) for p in people] == [
         ("PC101", "Alex Smith", "Response", True),

@@ -131,7 +131,7 @@ def test_live_session_with_twelve_learners_a_killed_learner_a_killed_host_and_a_
     answered = [line for line in host.seen if " has answered (" in line and not line.startswith("Everyone")]
     assert sorted(line.split(" has answered")[0] for line in answered) == [f"Learner {i:02d}" for i in range(LEARNERS)]  # each once
     host.type()  # reveal
-    host.expect(r"Type a number from 1 to 2")
+    host.expect(r"Type a letter from A to B")
     host.type("1")  # follow the room's choice
 
     sessions = SessionStore(Store(db_url))
@@ -233,13 +233,13 @@ def test_a_learner_typing_at_a_plain_terminal(example_dir: Path, example_path: P
         learner.expect(r"Waiting for the trainer to open this decision\.")
         learner.type("1")  # typed before the decision opened: ignored, not taken as the answer
         sessions.open(code, scenario, 1)
-        learner.expect(r"Type a number from 1 to 2 and press Enter:")
+        learner.expect(r"Type a letter from A to B and press Enter:")
         learner.type("2")
         learner.expect(r"Saved: B\. Waiting for the trainer to reveal the answers\.")
         sessions.reveal(code, scenario, 1)
         learner.expect(r"Critical: a child would be left unsafeguarded \(0 of 10 points\)")
         sessions.advance(code, scenario, 1, engine.Choose(["tell-caller-101"]))
-        learner.expect(r"Your reflection, for your own record \(Enter to skip\): \(one paragraph, then Enter\)")
+        learner.expect(r"Your reflection, for your own record \(Enter to skip\):")
         sessions.advance(code, scenario, 2, engine.Reflect("Notes"), notes="Notes")  # the trainer moves on first
         learner.expect(r"The trainer moved on before you finished; nothing was recorded for this question\.")
         learner.expect(r"That is the end of the case\. Waiting for the trainer to close the session\.")
@@ -343,28 +343,28 @@ def test_an_arrow_key_prompt_gives_way_when_the_trainer_reveals(example_dir: Pat
     env.update({"LTL_QUIZ_DB": db_url, "LTL_QUIZ_HOME": str(tmp_path / "robin"), "TERM": "xterm-256color"})
     learner = Terminal(args, env)
     try:
-        learner.expect("Do you want to take part in this case study?")
-        learner.keys("y")
+        learner.expect("Do you want to take part in this case study? (y/n)")
+        learner.keys("y\r")  # a yes needs its Enter (issue 13)
         learner.expect("Waiting for the trainer to start.")
         sessions.begin(code, scenario, 0)
         sessions.advance(code, scenario, 0, engine.Continue())
         sessions.open(code, scenario, 1)
-        learner.expect("2) B. Tell the caller it is not an emergency and to ring 101.")  # the arrow-key menu is up
+        learner.expect("Use the arrow keys or type a number, then press Enter.")  # the arrow-key menu is up
         sessions.reveal(code, scenario, 1)  # the trainer reveals before Robin answers
         learner.expect("The trainer closed this decision before you answered, so nothing was recorded for it.")
         learner.expect("Waiting for the trainer to move on.")
         sessions.advance(code, scenario, 1, engine.Choose(["send-officers"]))
         sessions.open(code, scenario, 2)
-        learner.expect("B. Leave if she says she is fine.")
-        learner.keys(" \r")  # tick the first action and submit
+        learner.expect("Space (or the number) to tick or untick, Enter when done.")
+        learner.keys("\x1b[B \r")  # nothing is highlighted at first: move to the first action, tick it, submit
         learner.expect("Saved: A. Waiting for the trainer to reveal the answers.")
         sessions.reveal(code, scenario, 2)
         learner.expect("Recommended (3 of 3 points)")
         sessions.advance(code, scenario, 2, engine.Choose(["speak-to-girl-alone"]))
         learner.expect("Your reflection, for your own record (Enter to skip):")
         learner.keys("Who the men are\r")
-        learner.expect("Which of these did your answer cover?")
-        learner.keys("\x1b[B \r")  # the second model point
+        learner.expect("Points a full answer would cover. Tick those your answer covered:")
+        learner.keys("2\r")  # the second model point, by its number
         learner.expect("Saved. Waiting for the trainer.")
         sessions.advance(code, scenario, 3, engine.Reflect("Notes"), notes="Notes")
         sessions.close(code, scenario)
@@ -376,3 +376,28 @@ def test_an_arrow_key_prompt_gives_way_when_the_trainer_reveals(example_dir: Pat
     assert sorted(given) == [2, 3]
     assert given[2].option_ids == ["speak-to-girl-alone"]
     assert (given[3].text, given[3].covered) == ("Who the men are", [1])
+
+
+def test_a_reveal_before_everyone_has_answered_is_asked_first(live, db_url: str) -> None:
+    """A double Enter once revealed a decision with nobody's answer in: now the trainer is asked, and Enter alone says no."""
+    host_screen, _ = live
+    host = host_screen("host", "example-welfare-call", "--trainer", "Pat Trainer")
+    code = host.expect(r"Join code: ([A-Z0-9]{6})").group(1)
+    host.expect(r"Waiting for learners to join")
+    host.type()  # start, with nobody in
+    host.expect(r"Continue: press Enter")
+    host.type()
+    host.expect(r"Press Enter to open this decision")
+    host.type()
+    host.expect(r"Open for answers\. Press Enter to reveal them")
+    host.type()
+    host.type()  # the impatient second Enter answers the question with its default, no
+    host.expect(r"Nobody is here to answer\. Reveal the answers now\? \[y/N\]")
+    host.expect(r"Open for answers\. Press Enter to reveal them")
+    sessions = SessionStore(Store(db_url))
+    assert sessions.session(code).state.phase == "open"
+    host.type()
+    host.expect(r"Reveal the answers now\? \[y/N\]")
+    host.type("y")
+    host.expect(r"Nobody answered\. Which branch does the room follow\?")
+    assert sessions.session(code).state.phase == "revealed"

@@ -78,8 +78,17 @@ class LiveHost(TrainerScreen):
         self.sessions.open(self.code, self.scenario, step.seq)
 
     def collect(self, step: Step, node: Node) -> tuple[tally.Distribution | None, str]:
-        self.board(step, "answers")
-        return None, "live"
+        """The room answers until the trainer reveals; a reveal before everyone has answered is asked
+        about first (a double Enter once revealed a decision with nobody's answer in)."""
+        while True:
+            snap = self.board(step, "answers")
+            if snap is None or snap.everyone:
+                return None, "live"
+            nobody = "Nobody has answered yet" if snap.done == 0 else f"Only {snap.done} of {len(snap.here)} have answered"
+            if not snap.here:
+                nobody = "Nobody is here to answer"
+            if self.ask.confirm("reveal-early", f"{nobody}. Reveal the answers now?", False):
+                return None, "live"
 
     def discuss(self, step: Step, kq: KeyQuestion, state: SessionState) -> None:
         self.board(step, "reflections", state.discussion_minutes, state.opened_at)
@@ -105,8 +114,8 @@ class LiveHost(TrainerScreen):
         while not self._key(3600):
             pass
 
-    def board(self, step: Step | None, mode: str, minutes: float | None = None, opened_at: str | None = None) -> None:
-        """Redraw who is here and who has answered until the trainer presses Enter."""
+    def board(self, step: Step | None, mode: str, minutes: float | None = None, opened_at: str | None = None) -> Snapshot | None:
+        """Redraw who is here and who has answered until the trainer presses Enter; the room as it was then."""
         seq = step.seq if step else 0
         if self.view.plain:
             shown: Any = PlainBoard(self.view, mode, self.seen_here, self.seen_gone)
@@ -122,9 +131,10 @@ class LiveHost(TrainerScreen):
                 answered = {a.learner_id for a in answers} if mode != "lobby" else set()
                 left = minutes * 60 - (time.monotonic() - started) if minutes else None
                 expected = [p for p in people if not p.present]
-                shown.update(Snapshot(here, gone, answered, expected), left)
+                snap = Snapshot(here, gone, answered, expected)
+                shown.update(snap, left)
                 if self._key(POLL_SECONDS):
-                    return
+                    return snap
 
 
 class PlainBoard:

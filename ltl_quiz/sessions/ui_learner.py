@@ -180,8 +180,15 @@ class LiveLearner:
                 text = self.ask.text(step.key, "Your reflection, for your own record (Enter to skip):").strip()
                 covered: list[int] = []
                 if text:
-                    self.view.model_points(kq)
-                    covered = self.ask.tick(step.key, "Which of these did your answer cover?", kq.model_points)
+                    listed = getattr(self.ask, "lists_points", False)  # read once: the tick prompt lists them itself
+                    if not listed:
+                        self.view.model_points(kq)
+                    message = (
+                        "Points a full answer would cover. Tick those your answer covered:"
+                        if listed
+                        else "Which of these did your answer cover?"
+                    )
+                    covered = self.ask.tick(step.key, message, kq.model_points)
         except StepMoved:
             self.view.say("The trainer moved on before you finished; nothing was recorded for this question.")
             return

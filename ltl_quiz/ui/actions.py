@@ -283,7 +283,9 @@ def menu(where: Locations, ui: Renderer, prompter: Prompter) -> Any:
     if not rows:
         raise ScenarioError([])
     case = prompter.select(
-        "menu_case", "Which case study?", [(r["id"], f"{r['case_study']}. {r['title']} (about {r['minutes']} min)") for r in rows]
+        "menu_case",
+        "Which case study?",
+        [(r["id"], f"{r['title']} (case study {r['case_study']}, about {r['minutes']} min)") for r in rows],
     )
     tracks = next(r["tracks"] for r in rows if r["id"] == case)
     labels = {

@@ -7,6 +7,7 @@ Leaving (Ctrl-C, or a terminal that closes) raises ``Left`` from every kind of p
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any, Protocol, TextIO
@@ -14,6 +15,7 @@ from typing import Any, Protocol, TextIO
 from ltl_quiz.errors import AnswersError
 
 Choice = tuple[str, str]  # (value, label)
+LETTERED = re.compile(r"^([A-Z])\. ")  # options a room calls out by letter: "B. Tell the caller..."
 
 
 class Left(Exception):
@@ -30,31 +32,37 @@ class Prompter(Protocol):
 
 
 class QuestionaryPrompter:
-    """Arrow keys and space, as in most terminal tools; numbers also work as shortcuts."""
+    """Arrow keys and space, as in most terminal tools; numbers also work as shortcuts.
+
+    Keys pressed before a prompt is drawn are thrown away first: an Enter pressed to read on
+    through a passage must never answer the decision that follows it.
+    """
+
+    lists_points = True  # the tick prompt shows the model points itself: they are read once
 
     def _ask(self, question: Any) -> Any:
+        from ltl_quiz.ui.choosers import discard_typeahead
+
+        discard_typeahead()
         try:
             return question.unsafe_ask()  # raises on Ctrl-C, unlike ask(), so we can keep the attempt
         except (KeyboardInterrupt, EOFError):
             raise Left() from None
 
     def confirm(self, key: str, message: str, default: bool = True) -> bool:
-        import questionary
+        from ltl_quiz.ui import choosers
 
-        return bool(self._ask(questionary.confirm(message, default=default)))
+        return bool(self._ask(choosers.confirm(message)))  # no default: Enter alone answers nothing
 
     def select(self, key: str, message: str, choices: Sequence[Choice]) -> str:
-        import questionary
+        from ltl_quiz.ui import choosers
 
-        items = [questionary.Choice(title=label, value=value) for value, label in choices]
-        return str(self._ask(questionary.select(message, choices=items, use_shortcuts=len(items) <= 9)))
+        return str(self._ask(choosers.select(message, choices)))
 
     def checkbox(self, key: str, message: str, choices: Sequence[Choice]) -> list[str]:
-        import questionary
+        from ltl_quiz.ui import choosers
 
-        items = [questionary.Choice(title=label, value=value) for value, label in choices]
-        hint = "(space to tick, enter when done)"
-        return list(self._ask(questionary.checkbox(f"{message} {hint}", choices=items)))
+        return list(self._ask(choosers.checkbox(message, choices)))
 
     def text(self, key: str, message: str) -> str:
         import questionary
@@ -62,23 +70,34 @@ class QuestionaryPrompter:
         return str(self._ask(questionary.text(message)))
 
     def tick(self, key: str, message: str, points: Sequence[str]) -> list[int]:
-        picked = self.checkbox(key, message, [(str(i), f"{i + 1}. {p.strip()}") for i, p in enumerate(points)])
+        picked = self.checkbox(key, message, [(str(i), p.strip()) for i, p in enumerate(points)])
         return sorted(int(v) for v in picked)
 
     def pause(self, key: str, message: str) -> None:
-        import questionary
+        from ltl_quiz.ui import choosers
 
-        self._ask(questionary.press_any_key_to_continue(message))
+        self._ask(choosers.pause(message))
 
 
 class PlainPrompter:
-    """Numbered choices read as lines: works with screen readers, pipes and no mouse."""
+    """Numbered choices read as lines: works with screen readers, pipes and no mouse.
+
+    Everything is said once, in order: the tick prompt lists the model points itself (so the
+    runner does not list them first), and a multi's "none" is typed as 0, never taken from an
+    empty line that may have been meant for something else.
+    """
+
+    lists_points = True
 
     def __init__(self, write: Any, stream: TextIO | None = None):
         self.write = write  # a function printing one line
         self.stream = stream
 
     def _line(self, message: str) -> str:
+        if self.stream is None:
+            from ltl_quiz.ui.choosers import discard_typeahead
+
+            discard_typeahead()  # a line typed before the question was asked must not answer it
         self.write(message)
         try:
             line = (self.stream or sys.stdin).readline()
@@ -98,37 +117,52 @@ class PlainPrompter:
                 return reply.startswith("y")
             self.write("Please answer y or n.")
 
-    def select(self, key: str, message: str, choices: Sequence[Choice]) -> str:
+    def _list(self, message: str, choices: Sequence[Choice]) -> tuple[dict[str, int], str, str]:
+        """Say the question and its options once each. Returns what a reply may name (the numbers,
+        and the letters when a room calls options out by letter, shown as "B. ..." and never as
+        "2. B. ..."), what the marks are called, and their range, e.g. ("letters", "A to C")."""
         self.write(message)
-        for i, (_, label) in enumerate(choices, start=1):
-            self.write(f"  {i}. {label}")
+        names: dict[str, int] = {}
+        marks = []
+        for i, (_, label) in enumerate(choices):
+            found = LETTERED.match(label)
+            names[str(i + 1)] = i
+            if found:
+                names[found.group(1).lower()] = i
+            marks.append(found.group(1) if found else str(i + 1))
+            self.write(f"  {label}" if found else f"  {i + 1}. {label}")
+        kinds = "letters" if marks and all(m.isalpha() for m in marks) else "numbers"
+        first, last = (marks[0], marks[-1]) if kinds == "letters" else ("1", str(len(choices)))
+        return names, kinds, f"{first} to {last}"
+
+    def select(self, key: str, message: str, choices: Sequence[Choice]) -> str:
+        names, kinds, span = self._list(message, choices)
         while True:
-            reply = self._line(f"Type a number from 1 to {len(choices)} and press Enter:")
-            if reply.isdigit() and 1 <= int(reply) <= len(choices):
-                return choices[int(reply) - 1][0]
-            self.write(f"'{reply}' is not one of the numbers 1 to {len(choices)}.")
+            reply = self._line(f"Type a {kinds[:-1]} from {span} and press Enter:")
+            if reply.lower() in names:
+                return choices[names[reply.lower()]][0]
+            self.write(f"'{reply}' is not one of the {kinds} {span}.")
 
     def checkbox(self, key: str, message: str, choices: Sequence[Choice]) -> list[str]:
-        self.write(message)
-        for i, (_, label) in enumerate(choices, start=1):
-            self.write(f"  {i}. {label}")
+        names, kinds, span = self._list(message, choices)
         while True:
-            reply = self._line("Type the numbers of all that apply, separated by spaces or commas (Enter for none):")
-            parts = reply.replace(",", " ").split()
-            if all(p.isdigit() and 1 <= int(p) <= len(choices) for p in parts):
-                picked = sorted({int(p) for p in parts})
-                return [choices[i - 1][0] for i in picked]
-            self.write(f"Use only the numbers 1 to {len(choices)}.")
+            reply = self._line(f"Type the {kinds} of all that apply, separated by spaces or commas, or 0 for none, then press Enter:")
+            parts = reply.lower().replace(",", " ").split()
+            if parts == ["0"] or reply.lower() == "none":
+                return []
+            if parts and all(p in names for p in parts):
+                return [choices[i][0] for i in sorted({names[p] for p in parts})]
+            self.write(f"Use only the {kinds} {span}, or 0 for none.")
 
     def text(self, key: str, message: str) -> str:
-        return self._line(f"{message} (one paragraph, then Enter)")
+        return self._line(message)
 
     def tick(self, key: str, message: str, points: Sequence[str]) -> list[int]:
         picked = self.checkbox(key, message, [(str(i), p.strip()) for i, p in enumerate(points)])
         return sorted(int(v) for v in picked)
 
     def pause(self, key: str, message: str) -> None:
-        self._line("Press Enter to continue.")  # a line-based prompt only ever sees Enter
+        self._line(message.replace("Press any key", "Press Enter").replace("press any key", "press Enter"))  # a line prompt only sees Enter
 
 
 class ScriptedPrompter:

@@ -8,11 +8,15 @@ parsed as rich markup: an author's square brackets are printed as written.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ltl_quiz.support import SUPPORT_HINT
 from ltl_quiz.text import one_line, tidy
+from ltl_quiz.ui.wrap import hang, terminal_width
+
+_MARKER = re.compile(r"^(?:[-*•]|\d+[.)]|[a-z][.)])\s+")  # a list item's marker: its lines hang after it
 
 if TYPE_CHECKING:  # annotations only: keeps the import of this module cheap
     from ltl_quiz.engine import Feedback, Result, State
@@ -42,28 +46,71 @@ def make_console(plain: bool, stderr: bool = False) -> Any:
         return PlainConsole(sys.stderr if stderr else None)
     from rich.console import Console
 
+    stream = sys.stderr if stderr else sys.stdout
+    if stream.isatty():  # ask the terminal its width at every print: a COLUMNS set at start-up would outlive a resize
+        environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        return Console(highlight=False, emoji=False, stderr=stderr, _environ=environ)
     return Console(highlight=False, emoji=False, stderr=stderr)
 
 
 class Renderer:
-    """Draws each part of an attempt; one instance per command, plain or rich."""
+    """Draws each part of an attempt; one instance per command, plain or rich.
+
+    Every line is wrapped here, at word boundaries and to the terminal's width at the moment it
+    is drawn (a resize between two passages is followed), with a hanging indent for list items
+    and labelled lines: the terminal's own wrapping splits words, and a screen reader reads a
+    list item's second line under its first. Plain output to a pipe or file is not wrapped.
+    """
 
     def __init__(self, console: Any, plain: bool):
         self.console = console
         self.plain = plain
 
     # -- building blocks ------------------------------------------------------------------------
-    def say(self, text: str = "", style: str | None = None) -> None:
-        """One paragraph; plain mode leaves wrapping to the terminal or screen reader."""
-        indent = text[: len(text) - len(text.lstrip(" "))]
+    def width(self) -> int | None:
+        """Columns to wrap to now (one short of the edge, where a terminal wraps by itself)."""
         if self.plain:
-            self.console.line(indent + tidy(text))
+            stream = getattr(self.console, "stream", None) or sys.stdout
+            columns = terminal_width(stream)
+            return columns - 1 if columns else None
+        return int(self.console.width) - 1
+
+    def lines(self, text: str, width: int | None, prefix: str = "") -> list[str]:
+        """``text`` (tidied: its own list items on their own lines) as the lines to draw."""
+        out: list[str] = []
+        first = prefix
+        for line in tidy(text).split("\n") if text.strip() else [""]:
+            marker = _MARKER.match(line)
+            lead = first + (marker.group(0) if marker else "")
+            body = line[marker.end() :] if marker else line
+            out += hang(body, width, lead) if width else [lead + body]
+            first = " " * len(prefix)
+        return out
+
+    def item(self, prefix: str, text: str, style: str | None = None) -> None:
+        """A line that begins with ``prefix`` ("- ", "You chose: "), its continuation under its text."""
+        drawn = self.lines(text, self.width(), prefix)
+        if self.plain:
+            for line in drawn:
+                self.console.line(line)
             return
-        from rich.padding import Padding
         from rich.text import Text
 
-        # an indent holds for wrapped lines too, so feedback stays visibly under its choice
-        self.console.print(Padding(Text(tidy(text), style=style), (0, 0, 0, len(indent))))
+        self.console.print(Text("\n".join(drawn), style=style or ""), soft_wrap=True)
+
+    def say(self, text: str = "", style: str | None = None) -> None:
+        """One paragraph (or several); leading spaces are kept as an indent for every line."""
+        indent = text[: len(text) - len(text.lstrip(" "))]
+        if not text.strip():
+            self.item("", "", style)
+            return
+        if "\n\n" in tidy(text):
+            for n, paragraph in enumerate(tidy(text).split("\n\n")):
+                if n:
+                    self.item("", "", style)
+                self.item(indent, paragraph, style)
+            return
+        self.item(indent, text, style)
 
     def heading(self, text: str) -> None:
         if self.plain:
@@ -72,6 +119,10 @@ class Renderer:
         else:
             from rich.text import Text
 
+            width = self.width() or 80
+            if len(text) + 6 > width:  # a rule would cut a long title: wrap it instead
+                self.item("", text, "bold")
+                return
             self.console.rule(Text(text, style="bold"))
 
     def block(self, title: str | None, body: str, style: str = "cyan") -> None:
@@ -87,11 +138,22 @@ class Renderer:
             from rich.panel import Panel
             from rich.text import Text
 
-            self.console.print(Panel(Text(body), title=Text(title or "", style="bold"), border_style=style, padding=(1, 2)))
+            width = int(self.console.width)
+            inner = width - 6 if width >= 50 else width - 4  # borders, and padding while there is room for it
+            pad = (1, 2) if width >= 50 else (0, 1)
+            paragraphs = ["\n".join(self.lines(p, inner)) for p in body.split("\n\n")]
+            head = Text(title or "", style="bold")
+            if title and len(title) + 8 > width:  # a long title goes inside, wrapped, rather than cut on the border
+                paragraphs.insert(0, "\n".join(self.lines(title, inner)))
+                head = Text("")
+            text = Text("\n\n".join(paragraphs))
+            if head.plain == "" and title:
+                text.stylize("bold", 0, len(paragraphs[0]))
+            self.console.print(Panel(text, title=head, border_style=style, padding=pad))
 
     def bullets(self, items: list[str]) -> None:
         for item in items:
-            self.say(f"- {item.strip()}")
+            self.item("- ", item.strip())
 
     # -- the attempt ----------------------------------------------------------------------------
     def content_note(self, scenario: Scenario) -> None:
@@ -118,17 +180,17 @@ class Renderer:
         style = "red" if fb.critical else ("green" if verdict == "Recommended" else "yellow")
         self.say(f"{verdict} ({fb.points} of {fb.best_points} points)", f"bold {style}")
         for opt in fb.chosen:
-            self.say(f"You chose: {opt.text.strip()}")
+            self.item("You chose: ", opt.text)
             self.say(f"  {opt.feedback.strip()}")
         if fb.chosen == [] and fb.recommended:
             self.say("You chose none of the options.")
         for opt in fb.missed:
-            self.say(f"Also needed: {opt.text.strip()}")
+            self.item("Also needed: ", opt.text)
             self.say(f"  {opt.feedback.strip()}")
         chosen_ids = {o.id for o in fb.chosen}
         if fb.recommended and not {o.id for o in fb.recommended} <= chosen_ids and not fb.missed:
             rec = fb.recommended[0]
-            self.say(f"Recommended: {rec.text.strip()}")
+            self.item("Recommended: ", rec.text)
             self.say(f"  {rec.feedback.strip()}")
         self.say("")
 
@@ -138,8 +200,15 @@ class Renderer:
             self.say(node.feedback.strip())
             self.say("")
 
+    @staticmethod
+    def summary(scenario: Scenario, result: Result) -> str:
+        """The result in one line, kept in view at the foot of every part of the debrief."""
+        verdict = "PASSED" if result.passed else "NOT PASSED"
+        critical = ", a critical failure" if result.critical else ""
+        return f"Score {result.score} of {result.best} ({result.percentage:g}%), pass mark {scenario.pass_mark}%: {verdict}{critical}"
+
     def result(self, scenario: Scenario, state: State, result: Result) -> None:
-        self.heading("Debrief")
+        self.heading("Debrief: your result")
         verdict = "PASSED" if result.passed else "NOT PASSED"
         style = "bold green" if result.passed else "bold red"
         self.say(f"Score: {result.score} of {result.best} ({result.percentage:g}%). Pass mark {scenario.pass_mark}%. {verdict}.", style)
@@ -147,21 +216,24 @@ class Renderer:
             self.say("A critical safeguarding failure means this attempt cannot pass, whatever the score:", "red")
             for node_id, option_id in result.critical:
                 opt = scenario.nodes[node_id].option(option_id)
-                self.say(f"- {opt.text.strip()}")
+                self.item("- ", opt.text)
                 self.say(f"  {opt.feedback.strip()}")
         failings = result.real_failings
         if failings:
             self.say("You repeated what went wrong in the real case:", "red")
             for choice in failings:
-                self.say(f"- {scenario.nodes[choice.node_id].option(choice.option_id).text.strip()}")
+                self.item("- ", scenario.nodes[choice.node_id].option(choice.option_id).text)
                 self.say(f"  {one_line(choice.note)}")
         good = [c for c in result.real_case if c.did == "good"]
         if good:
             self.say("You did what the real officers or staff did well:", "green")
             for choice in good:
-                self.say(f"- {one_line(choice.note)}")
-        if result.competencies:
-            self.say("Competency profile: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in sorted(result.competencies.items())))
+                self.item("- ", one_line(choice.note))
+        if result.competencies or result.competency_best:
+            self.say("Competency profile (your score out of the most you could earn on the path you took):")
+            for tag in sorted(set(result.competencies) | set(result.competency_best)):
+                got, most = result.competencies.get(tag, 0), result.competency_best.get(tag, 0)
+                self.item("- ", f"{tag.replace('_', ' ')}: {got} of {most}")
         self.say("")
 
     def review(self, feedbacks: list[Feedback]) -> None:
@@ -171,18 +243,36 @@ class Renderer:
             self.feedback(fb)
 
     def real_case(self, scenario: Scenario) -> None:
+        self.what_happened(scenario)
+        self.references(scenario)
+
+    def what_happened(self, scenario: Scenario) -> None:
         case = scenario.case
         self.block("What actually happened", case.what_happened, style="blue")
         self.heading("Outcomes for the officers and staff")
         self.bullets(case.outcomes)
         self.heading("Action taken by the force")
         self.bullets(case.force_actions)
+        self.say("")
+
+    def references(self, scenario: Scenario) -> None:
         self.heading("References")
-        for ref in case.references:
-            self.say(f"- {ref.title}" + (f" ({ref.url})" if ref.url else ""))
+        for ref in scenario.case.references:
+            self.item("- ", ref.title + (f" ({ref.url})" if ref.url else ""))
             if ref.quote:
                 self.say("  " + one_line(ref.quote))
-        self.say(f"Full learning report: {scenario.source.url}")
+        self.item("Full learning report: ", scenario.source.url)
+        self.say("")
+
+    def recap(self, scenario: Scenario, state: State, attempt_id: str) -> None:
+        """Where a resumed attempt stands, before its next prompt: the case, the step, the last passage."""
+        self.heading(f"Carrying on: case study {scenario.source.case_study}, {scenario.title}")
+        step = len([a for a in state.answers if a.kind != "key_question"]) + 1
+        self.say(f"Attempt {attempt_id[:8]}, {state.track} track, {state.mode}. You are at step {step}; everything before it is saved.")
+        passage = last_passage(scenario, state)
+        if passage is not None:
+            self.item("The last passage you read: ", passage.title or "(untitled)", "bold")
+            self.say(f"  {first_sentence(passage.text or '')}")
         self.say("")
 
     def key_question(self, kq: KeyQuestion) -> None:
@@ -191,7 +281,7 @@ class Renderer:
     def model_points(self, kq: KeyQuestion) -> None:
         self.say("Points a full answer would cover:", "bold")
         for i, point in enumerate(kq.model_points, start=1):
-            self.say(f"{i}. {point.strip()}")
+            self.item(f"{i}. ", point)
 
     def language_notes(self, notes: list[Note]) -> None:
         """A short, respectful note on words in the learner's reflections; silent when there are none."""
@@ -200,7 +290,7 @@ class Renderer:
         self.heading("A note on language")
         self.say("Some words in your reflections can blame a child for abuse done to them. This does not change your score.")
         for note in notes:
-            self.say(f"- You wrote \u201c{note.phrase}\u201d. {note.why}")
+            self.item("- ", f"You wrote \u201c{note.phrase}\u201d. {note.why}")
             self.say(f"  Instead: {note.instead}")
         self.say("")
 
@@ -212,3 +302,25 @@ class Renderer:
             self.say("It was answered from a file, so it is marked scripted and left out of CPD records and pass rates.")
             return
         self.say(f"Your CPD record of the case studies you have completed: 'ltl-quiz cpd {learner_id} --format html --out cpd.html'.")
+
+
+def last_passage(scenario: Scenario, state: State) -> Node | None:
+    """The last node with text the learner has read (the current one if it is a passage)."""
+    ids = [a.node_id for a in state.answers if a.kind != "key_question"]
+    if scenario.nodes[state.node_id].type == "passage":
+        ids.append(state.node_id)
+    for node_id in reversed(ids):
+        node = scenario.nodes.get(node_id)
+        if node is not None and node.text:
+            return node
+    return None
+
+
+def first_sentence(text: str, most: int = 160) -> str:
+    """A line of a passage to jog the memory: its first sentence, shortened at a word if long."""
+    words = one_line(text)
+    end = re.search(r"[.!?](\s|$)", words)
+    line = words[: end.end()].strip() if end else words
+    if len(line) > most:
+        line = line[:most].rsplit(" ", 1)[0] + " \u2026"
+    return line

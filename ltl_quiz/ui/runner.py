@@ -62,7 +62,7 @@ class Runner:
             raise InputError(
                 f"attempt {attempt_id[:8]} stopped at '{state.node_id}', which this version of {self.scenario.id} no longer has; start a new attempt"
             )
-        self.ui.say(f"Carrying on attempt {attempt_id[:8]} of {self.scenario.title} ({state.track} track, {state.mode}).")
+        self.ui.recap(self.scenario, state, attempt_id)
         if getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED:  # finished from a file: no longer the learner's own work
             self.store.mark_scripted(attempt_id)
         return self._carry_on(state, learner_id)
@@ -85,6 +85,7 @@ class Runner:
         self._save(new, shown)
         if fb is not None:
             self.ui.feedback(fb)
+            self.ask.pause(f"{node.id}-feedback", "Press any key to continue")  # read it before the next passage scrolls it away
         return new
 
     def _response(self, node: Node, state: State) -> engine.Response:
@@ -102,8 +103,12 @@ class Runner:
     def _reflect(self, key: str, kq: KeyQuestion) -> engine.Reflect:
         self.ui.key_question(kq)
         text = self.ask.text(key, "Your answer:")
-        self.ui.model_points(kq)
-        covered = self.ask.tick(key, "Which of these did your answer cover?", kq.model_points)
+        if not getattr(self.ask, "lists_points", False):  # a tick prompt that lists them itself: read once, not twice
+            self.ui.model_points(kq)
+        message = "Points a full answer would cover. Tick those your answer covered:"
+        covered = self.ask.tick(
+            key, message if getattr(self.ask, "lists_points", False) else "Which of these did your answer cover?", kq.model_points
+        )
         return engine.Reflect(text, covered)
 
     def _save(self, state: State, shown: str) -> None:
@@ -114,9 +119,7 @@ class Runner:
         scenario = self.scenario
         self.ui.ending(engine.current(scenario, state))
         result = engine.result(scenario, state)
-        self.ui.result(scenario, state, result)
-        self.ui.review(engine.review(scenario, state))
-        self.ui.real_case(scenario)
+        self._paged_debrief(state, result)
         pending = engine.pending_key_questions(scenario, state)
         if pending:
             self.ui.heading(f"Key questions for the {state.track} track")
@@ -129,3 +132,22 @@ class Runner:
         self.store.finish(self.attempt_id, result)
         self.ui.closing(learner_id, self.attempt_id, getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED)
         return Outcome(self.attempt_id, result)
+
+    def _paged_debrief(self, state: State, result: engine.Result) -> None:
+        """The debrief a part at a time, each ending with a prompt that keeps the result in view:
+        one long dump scrolled the score away before the learner reached the key questions."""
+        scenario, ui = self.scenario, self.ui
+        feedbacks = engine.review(scenario, state)
+        parts = [
+            ("your result", lambda: ui.result(scenario, state, result)),
+            ("your decisions beside the recommended ones", (lambda: ui.review(feedbacks)) if feedbacks else None),
+            ("what really happened", lambda: ui.what_happened(scenario)),
+            ("the references", lambda: ui.references(scenario)),
+        ]
+        shown = [(name, draw) for name, draw in parts if draw is not None]
+        after = "the key questions" if engine.pending_key_questions(scenario, state) else "your record"
+        summary = ui.summary(scenario, result)
+        for n, (_, draw) in enumerate(shown):
+            draw()
+            following = shown[n + 1][0] if n + 1 < len(shown) else after
+            self.ask.pause(f"debrief-{n + 1}", f"{summary}. Debrief part {n + 1} of {len(shown)}. Press any key for {following}.")

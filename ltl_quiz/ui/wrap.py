@@ -1,0 +1,51 @@
+"""Word-boundary wrapping with a hanging indent, for text the terminal would otherwise cut or split.
+
+A terminal wraps a long line at the last column, in the middle of a word, and a prompt library may
+cut it off altogether. Text for the screen is wrapped here instead, to the width the terminal has
+at the moment it is drawn, so that an option's second line starts under its first word, not under
+its number. A word longer than the whole line (a long address) is the only thing ever split.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import textwrap
+
+from ltl_quiz.text import one_line
+
+NARROWEST = 20  # below this a hanging indent leaves no room for words: wrap flush left instead
+
+
+def hang(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
+    """``text`` as lines of at most ``width`` columns: the first starts with ``first``, the others
+    with ``rest`` (spaces as wide as ``first`` unless given). The author's line breaks are spaces."""
+    rest = " " * len(first) if rest is None else rest
+    words = one_line(text)
+    if width - len(rest) < NARROWEST or width - len(first) < NARROWEST:
+        first, rest = first.strip() + " " if first.strip() else "", ""
+    wrapper = _Wrapper(width=max(width, NARROWEST), initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
+    return wrapper.wrap(words) or [first.rstrip()]
+
+
+class _Wrapper(textwrap.TextWrapper):
+    """A word too long for any line (a web address) starts a line of its own before it is split,
+    rather than being split wherever the line before it happens to end."""
+
+    def _handle_long_word(self, reversed_chunks: list[str], cur_line: list[str], cur_len: int, width: int) -> None:
+        if cur_line:
+            return  # finish this line; the word comes back to a fresh one
+        super()._handle_long_word(reversed_chunks, cur_line, cur_len, width)
+
+
+def terminal_width(stream: object | None = None) -> int | None:
+    """Columns of the terminal standard output is showing, asked afresh each time (it may have been
+    resized); None when output goes to a pipe or file, where nobody's width is known."""
+    stream = stream or sys.stdout
+    try:
+        if not stream.isatty():  # type: ignore[attr-defined]
+            return None
+        return os.get_terminal_size(stream.fileno()).columns  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        return shutil.get_terminal_size().columns if os.environ.get("COLUMNS") else None
