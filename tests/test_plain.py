@@ -35,7 +35,7 @@ def test_a_wrong_number_is_asked_again(runner, example_dir, db_url) -> None:
     result = run_plain(runner, example_dir, typed)
     assert result.exit_code == 0, result.output
     assert "'7' is not one of the numbers 1 to 2." in result.output
-    assert "Critical: a child would be left unsafeguarded (0 of 10 points)" in result.output
+    assert "Critical: this choice means the attempt cannot pass (0 of 10 points)" in result.output
 
 
 def test_end_of_input_keeps_the_attempt(runner, example_dir, db_url) -> None:

@@ -69,7 +69,7 @@ def test_scripted_facilitated_session_with_override_pause_and_resume(
     assert f"A  {'.' * 30}  0 (0%)  recommended\n   Grade it for attendance and send officers for a welfare check.\n" in out
     assert f"B  {'#' * 30}  2 (100%)\n" in out
     assert "Most of the room chose: B. Tell the caller it is not an emergency and to ring 101." in out
-    assert "  Critical: a child would be left unsafeguarded." in out
+    assert "  Critical: this choice means the attempt cannot pass." in out
     assert "  B. Tell the caller it is not an emergency and to ring 101. (the room's choice)" in out  # lettered once, not "1. B." (issue 13)
     assert "Give a short reason: the record says which branch was followed and why." in out
     assert f"Session {code} is paused; everything so far is saved. To carry on: ltl-quiz session resume {code}" in out

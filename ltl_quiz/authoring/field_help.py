@@ -51,7 +51,7 @@ FIELD_HELP: dict[type, dict[str, str]] = {
         "points": "Score for choosing it. At least 0 on a decision; may be negative on a multi (a wrong action).",
         "competencies": "Points per competency: vulnerability, professional_curiosity, risk_assessment, evidence, recording, supervision, multi_agency, victim_voice.",
         "cites": "Ids of the case.references entries the feedback rests on.",
-        "critical": "true if choosing it leaves a child unsafeguarded: the attempt cannot pass, and the feedback says why.",
+        "critical": "true if choosing it is a failure no score can make up for (a child left unsafeguarded, a power used unlawfully, an untrue record): the attempt cannot pass, and the feedback says why.",
         "sets": "Flags set when the option is chosen, read later by routes ('if' / 'unless').",
         "next": "Decision options only: where this option leads (else the node's 'next').",
         "real_case": "What the real officers or staff did, if this option repeats it: did (failing or good) and a note naming it and what the report says of it.",

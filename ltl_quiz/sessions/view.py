@@ -171,7 +171,7 @@ class SessionView:
             style = "bold red" if opt.critical else "bold yellow"
             self.say(f"Most of the room chose: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", style)
             if opt.critical:
-                self.say("  Critical: a child would be left unsafeguarded.", "red")
+                self.say("  Critical: this choice means the attempt cannot pass.", "red")
             self.say(f"  {' '.join(opt.feedback.split())}")
         self.say("")
 

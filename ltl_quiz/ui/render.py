@@ -176,7 +176,7 @@ class Renderer:
         """Feedback straight after a decision (practice mode) or in the debrief's review."""
         verdict = "Recommended" if fb.points >= fb.best_points and not fb.critical else "Not the recommended choice"
         if fb.critical:
-            verdict = "Critical: a child would be left unsafeguarded"
+            verdict = "Critical: this choice means the attempt cannot pass"
         style = "red" if fb.critical else ("green" if verdict == "Recommended" else "yellow")
         self.say(f"{verdict} ({fb.points} of {fb.best_points} points)", f"bold {style}")
         for opt in fb.chosen:
@@ -213,7 +213,7 @@ class Renderer:
         style = "bold green" if result.passed else "bold red"
         self.say(f"Score: {result.score} of {result.best} ({result.percentage:g}%). Pass mark {scenario.pass_mark}%. {verdict}.", style)
         if result.critical:
-            self.say("A critical safeguarding failure means this attempt cannot pass, whatever the score:", "red")
+            self.say("A critical failure means this attempt cannot pass, whatever the score:", "red")
             for node_id, option_id in result.critical:
                 opt = scenario.nodes[node_id].option(option_id)
                 self.item("- ", opt.text)
