@@ -663,6 +663,57 @@ def merge(
             raise typer.Exit(1)
 
 
+# -- compliance: assign, compliance, certificate, verify (issue 15) ----------------------------------
+
+
+@app.command()
+def assign(
+    cases: Annotated[list[str], typer.Argument(metavar="CASE...", help="Scenario ids or case-study numbers.")],
+    due: Annotated[str, typer.Option("--due", help="Due date, YYYY-MM-DD.")],
+    unit: Annotated[str | None, typer.Option("--unit", help="Everyone in the store with this unit.", show_default=False)] = None,
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="A roster CSV (staff number, name, unit), as for group sessions.", show_default=False)
+    ] = None,
+    learner: Annotated[
+        list[str] | None, typer.Option("--learner", help="A staff number in the store (repeat for more).", show_default=False)
+    ] = None,
+    track: Annotated[str | None, typer.Option("--track", help="officer or manager (default: the first the case offers).")] = None,
+    mode: Annotated[
+        str | None, typer.Option("--mode", help="Only attempts in this mode count (assessed or practice).", show_default=False)
+    ] = None,
+    every: Annotated[str | None, typer.Option("--every", help="Renew at this interval: 12m, 1y, 3y...", show_default=False)] = None,
+    allow_sessions: Annotated[bool, typer.Option("--allow-sessions", help="Attendance at a facilitated session also counts.")] = False,
+) -> None:
+    """Assign cases to a unit, a roster or learners, with a due date, track, mode and renewal interval."""
+    from ltl_quiz.compliance.actions import Who
+    from ltl_quiz.compliance.actions import assign as do_assign
+
+    with _errors():
+        typer.echo(do_assign(_where(), cases, Who(unit, roster, tuple(learner or ())), due, track, mode, every, allow_sessions), err=True)
+
+
+@app.command()
+def compliance(
+    unit: UnitOpt = None,
+    due_within: Annotated[
+        str | None, typer.Option("--due-within", help="Only who is due, overdue or expiring within N days (e.g. 30d).", show_default=False)
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv, json, xlsx, html or ics (reminders for your mail system).")
+    ] = "table",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)
+    ] = None,
+) -> None:
+    """Who is complete, due, overdue or expiring on each assigned case, with totals per unit and case."""
+    from ltl_quiz.compliance.actions import compliance as report
+
+    with _errors():
+        n = report(_where(), unit, due_within, fmt, out)
+        if out is not None:
+            typer.echo(f"Wrote {n} lines to {out}", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="ltl-quiz")
