@@ -714,6 +714,45 @@ def compliance(
             typer.echo(f"Wrote {n} lines to {out}", err=True)
 
 
+@app.command()
+def certificate(
+    attempt: Annotated[str, typer.Argument(help="Attempt id or its first 8 characters.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="FILE.html (print-ready) or FILE.pdf (needs WeasyPrint).", show_default=False)
+    ] = None,
+) -> None:
+    """A printable certificate of completion for one attempt, with a code anyone can verify."""
+    from ltl_quiz.certificate_page import to_html, write
+    from ltl_quiz.certificates import issue
+
+    with _errors():
+        issued = issue(_where(), attempt)
+        if out is None:
+            typer.echo(to_html(issued.fields, issued.code), nl=False)
+        else:
+            write(issued.fields, issued.code, out)
+            typer.echo(f"Wrote the certificate to {out}; verification code {issued.code}", err=True)
+
+
+@app.command()
+def verify(
+    code: Annotated[str, typer.Argument(help="The verification code printed on the certificate.")],
+    name: Annotated[str | None, typer.Option("--name", help="The name printed on it.", show_default=False)] = None,
+    staff_number: Annotated[str | None, typer.Option("--staff-number", help="The staff number printed on it.", show_default=False)] = None,
+    date: Annotated[str | None, typer.Option("--date", help="The completion date printed on it.", show_default=False)] = None,
+    score: Annotated[str | None, typer.Option("--score", help="The score printed on it, e.g. '42/50 (84%)'.", show_default=False)] = None,
+    cert_file: Annotated[
+        Path | None, typer.Option("--certificate", help="Check every field of a certificate's HTML file.", show_default=False)
+    ] = None,
+) -> None:
+    """Say whether a certificate is genuine and current (exit 0), not genuine (1) or expired (2)."""
+    from ltl_quiz.certificates import verify as check
+
+    with _errors():
+        claimed = {"name": name, "staff_number": staff_number, "date": date, "score": score}
+        typer.echo("\n".join(check(_where(), code, claimed, cert_file).lines()))
+
+
 def main() -> None:
     """Console-script entry point."""
     app(prog_name="ltl-quiz")

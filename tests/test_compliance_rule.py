@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -14,7 +13,7 @@ from ltl_quiz.errors import InputError
 DUE = date(2026, 3, 14)
 ASSIGNED = "2026-01-10T09:00:00.000Z"
 BASE = Assignment("a1", "S1", "hotel", "officer", DUE, ASSIGNED)
-YEARLY = replace(BASE, every_months=12)
+YEARLY = BASE._replace(every_months=12)
 
 
 def attempt(finished: str | None, passed: bool | None = True, **kw: object) -> Evidence:
@@ -57,10 +56,10 @@ CASES = [
     ("other track", BASE, [attempt("2026-02-01", track="manager")], date(2026, 3, 1), "due", DUE),
     ("other case", BASE, [attempt("2026-02-01", scenario_id="other")], date(2026, 3, 1), "due", DUE),
     ("other learner", BASE, [attempt("2026-02-01", learner_id="S2")], date(2026, 3, 1), "due", DUE),
-    ("practice pass when assessed is required", replace(BASE, mode="assessed"), [attempt("2026-02-01")], date(2026, 3, 1), "due", DUE),
+    ("practice pass when assessed is required", BASE._replace(mode="assessed"), [attempt("2026-02-01")], date(2026, 3, 1), "due", DUE),
     (
         "assessed pass when assessed is required",
-        replace(BASE, mode="assessed"),
+        BASE._replace(mode="assessed"),
         [attempt("2026-02-01", mode="assessed")],
         DUE,
         "complete",
@@ -69,7 +68,7 @@ CASES = [
     ("facilitated session, not allowed", BASE, [attempt("2026-02-01", session_kind="facilitated")], date(2026, 3, 1), "due", DUE),
     (
         "facilitated session, allowed",
-        replace(BASE, allow_sessions=True),
+        BASE._replace(allow_sessions=True),
         [attempt("2026-02-01", None, session_kind="facilitated")],
         DUE,
         "complete",
@@ -93,7 +92,7 @@ CASES = [
         date(2027, 2, 1),
     ),
     ("yearly, late pass runs from the pass", YEARLY, [attempt("2026-03-20")], date(2026, 4, 1), "complete", date(2027, 3, 19)),
-    ("3-yearly from 29 February", replace(BASE, every_months=36), [attempt("2028-02-29")], date(2029, 1, 1), "complete", date(2031, 2, 27)),
+    ("3-yearly from 29 February", BASE._replace(every_months=36), [attempt("2028-02-29")], date(2029, 1, 1), "complete", date(2031, 2, 27)),
 ]
 
 

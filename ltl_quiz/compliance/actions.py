@@ -109,8 +109,8 @@ def compute(
     store = Store(where.db_url)
     try:
         with store.reading() as conn:
-            assigned = [(x.assignment, x.name, x.unit) for x in load_assigned(conn, learner_id)]
-            evidence = list(load_evidence(conn, learner_id))
+            assigned = load_assigned(conn, learner_id)
+            evidence = load_evidence(conn, learner_id)
     finally:
         store.close()
     return build(assigned, evidence, today or datetime.now(UTC).date(), unit=unit, due_within=days)

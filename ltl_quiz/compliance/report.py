@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from ltl_quiz.compliance.rule import COMPLETE, DUE, EXPIRING, OVERDUE, Assignment, Evidence, Standing, standing
 
@@ -17,8 +18,7 @@ STATES = (COMPLETE, DUE, OVERDUE, EXPIRING)
 WORDS = {COMPLETE: "until", DUE: "by", OVERDUE: "since", EXPIRING: "on"}
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One person and case: who, what, and where they stand."""
 
     learner_id: str

@@ -6,14 +6,15 @@ the assignment names one), finished on or after the assignment started, answered
 renewal interval, the latest such completion is good until the same date ``every`` months on.
 
 The storage layer may pre-select candidate attempts for speed, but only ever a superset: every
-decision is made here, so the tests of this module are the tests of the rule.
+decision is made here, so the tests of this module are the tests of the rule. The records are
+NamedTuples, not dataclasses: a force's report builds a million of them, straight from row tuples.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from ltl_quiz.compliance.periods import add_months
 
@@ -22,8 +23,7 @@ SCRIPTED = "scripted"  # attempts.answered_how (migration m005): answers read fr
 COMPLETE, DUE, OVERDUE, EXPIRING = "complete", "due", "overdue", "expiring"
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(NamedTuple):
     """Who must complete which case, on which track, by when, and how often."""
 
     id: str
@@ -37,8 +37,7 @@ class Assignment:
     allow_sessions: bool = False
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """What an attempt says about one learner and case: the columns the rule reads, nothing more."""
 
     attempt_id: str
@@ -53,8 +52,7 @@ class Evidence:
     session_kind: str | None = None  # 'facilitated' (attendance) or 'live' (the learner answered) in a group session
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(NamedTuple):
     """Where one learner stands on one assignment on a given day."""
 
     state: str  # complete | due | overdue | expiring
@@ -77,7 +75,7 @@ def satisfies(assignment: Assignment, evidence: Evidence) -> bool:
         return assignment.allow_sessions
     if assignment.mode is not None and evidence.mode != assignment.mode:
         return False
-    return evidence.passed is True
+    return bool(evidence.passed)  # SQLite keeps booleans as 0/1
 
 
 def standing(assignment: Assignment, evidence: Iterable[Evidence], today: date, warn_days: int = 30) -> Standing:
