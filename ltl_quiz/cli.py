@@ -434,12 +434,15 @@ def cpd_cmd(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of standard output.", show_default=False)
     ] = None,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="The shareable summary for a line manager (PDR): no written reflections, CVF competencies.")
+    ] = False,
 ) -> None:
     """A learner's CPD record of their completed case studies, in reflective style."""
     from ltl_quiz.cpd import cpd
 
     with _errors():
-        text = cpd(_where(), learner, fmt, out)
+        text = cpd(_where(), learner, fmt, out, summary)
         if out is None:
             typer.echo(text, nl=False)
         else:

@@ -58,6 +58,7 @@ class Entry:
     differently: list[Different]
     source_url: str | None
     note: str | None = None
+    competencies: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -118,6 +119,7 @@ def _entry(attempt: Any, answer_rows: list[Any], library: ScenarioLibrary) -> En
         differently=[d for r in answer_rows if r.kind in ("decision", "multi") for d in _different(scenario, r)],
         source_url=scenario.source.url if scenario else None,
         note=note,
+        competencies=json.loads(attempt.competencies or "{}"),
     )
 
 
@@ -375,13 +377,63 @@ def _entry_html(n: int, e: Entry) -> str:
     return "\n".join(out)
 
 
-def render(record: CpdRecord, fmt: str) -> str:
+# -- the shareable summary ---------------------------------------------------------------------------
+def to_summary_markdown(record: CpdRecord) -> str:
+    """The CPD summary a learner shares with their line manager for the PDR: activities, dates,
+    time, learning outcomes, what I will do differently and the CVF competencies evidenced.
+    Never the learner's own written reflections: those stay in the full record, which is theirs."""
+    from ltl_quiz.cvf import evidenced
+
+    total: dict[str, int] = {}
+    for e in record.entries:
+        for k, v in e.competencies.items():
+            total[k] = total.get(k, 0) + max(v, 0)
+    mapped, unmapped = evidenced(total)
+    lines = [
+        f"# CPD summary: {record.name}",
+        "",
+        f"Staff number: {record.learner_id}  ",
+        *([f"Unit: {record.unit}  "] if record.unit else []),
+        f"Produced: {record.produced} by ltl-quiz, for sharing with my line manager (my reflections are not included)  ",
+        f"Case studies completed: {len(record.entries)}; time spent: {_hours(record.total_minutes)}",
+        "",
+        "## Competencies evidenced (College of Policing Competency and Values Framework)",
+        "",
+    ]
+    lines += [f"- {cvf}: {', '.join(ours)}" for cvf, ours in mapped.items()] or ["- None evidenced yet."]
+    lines += [f"- Also evidenced: {', '.join(unmapped)}"] if unmapped else []
+    lines.append("")
+    for n, e in enumerate(record.entries, 1):
+        lines += [
+            f"## {n}. {e.title}",
+            "",
+            f"**Activity:** {e.activity}  ",
+            f"**Date:** {e.date}  ",
+            f"**Time spent:** {_hours(e.minutes)}",
+            "",
+        ]
+        lines += ["### Learning outcomes", "", *[f"- {o}" for o in e.outcomes], ""]
+        lines += ["### What I will do differently", ""]
+        if not e.differently:
+            lines += ["- I chose the recommended action at every decision and will keep applying the same approach."]
+        lines += [
+            f"- {d.prompt}: " + "; ".join(f"{label.lower()} {option.rstrip(' .')}" for label, option, _ in d.notes) for d in e.differently
+        ]
+        lines += ["", f"Attempt {e.attempt_id}.", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render(record: CpdRecord, fmt: str, summary: bool = False) -> str:
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r} is not known; use md or html")
+    if summary:
+        if fmt != "md":
+            raise InputError("--summary is written as Markdown (md) for now; leave out --format")
+        return to_summary_markdown(record)
     return to_markdown(record) if fmt == "md" else to_html(record)
 
 
-def cpd(where: Any, learner_id: str, fmt: str, out: Any) -> str:
+def cpd(where: Any, learner_id: str, fmt: str, out: Any, summary: bool = False) -> str:
     """Build the record and write it to ``out`` (atomically) or return it for standard output."""
     from ltl_quiz.atomic import write_text
     from ltl_quiz.store import Store
@@ -390,7 +442,7 @@ def cpd(where: Any, learner_id: str, fmt: str, out: Any) -> str:
         raise InputError(f"--format {fmt!r} is not known; use md or html")
     store = Store(where.db_url)
     try:
-        text = render(build(store, ScenarioLibrary(where.scenarios), learner_id.strip()), fmt)
+        text = render(build(store, ScenarioLibrary(where.scenarios), learner_id.strip()), fmt, summary)
     finally:
         store.close()
     if out is not None:
