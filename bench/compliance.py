@@ -36,6 +36,12 @@ def load(url: str, learners: int, per_learner: int, seed: int = 15) -> None:
     rng = random.Random(seed)
     templates = list(ff.templates().values())
     today = datetime.now(UTC).date()
+    # Assignments are made in batches: one due date and interval per unit and case.
+    batches = {
+        (u, t.scenario_id): ((today + timedelta(days=rng.randint(-60, 90))).isoformat(), rng.choice([12, 36, None]))
+        for u in UNITS
+        for t in templates
+    }
     store = Store(url)
     try:
         with store.engine.begin() as conn:
@@ -47,10 +53,8 @@ def load(url: str, learners: int, per_learner: int, seed: int = 15) -> None:
                 staff = f"B{n:06d}"
                 people.append(ff.learner_row(staff, f"Officer {n}", UNITS[n % 5]))
                 for t in templates:
-                    due = (today + timedelta(days=rng.randint(-60, 90))).isoformat()
-                    assignments.append(
-                        ff.assignment_row(staff, t.scenario_id, t.track, due, "2025-01-01T00:00:00.000Z", rng.choice([12, 36, None]))
-                    )
+                    due, every = batches[(UNITS[n % 5], t.scenario_id)]
+                    assignments.append(ff.assignment_row(staff, t.scenario_id, t.track, due, "2025-01-01T00:00:00.000Z", every))
                 for _ in range(per_learner):
                     t = rng.choice(templates)
                     finished = None if rng.random() < 0.1 else _stamp(today - timedelta(days=rng.randint(0, 700)))

@@ -62,7 +62,7 @@ def expiry(assigned: list[Any], evidence: Any) -> date | None:
     from ltl_quiz.compliance.rule import satisfies
 
     done = date.fromisoformat(evidence.finished_at[:10])
-    ends = [add_months(done, a.every_months) - timedelta(days=1) for a, _, _ in assigned if a.every_months and satisfies(a, evidence)]
+    ends = [add_months(done, a.every_months) - timedelta(days=1) for a in assigned if a.every_months and satisfies(a, evidence)]
     return max(ends) if ends else None
 
 

@@ -103,17 +103,16 @@ def compute(
     """The compliance report from the store, on ``today`` (default: today, UTC)."""
     from ltl_quiz.compliance.report import build
     from ltl_quiz.store import Store
-    from ltl_quiz.store.assignments import load_assigned, load_evidence
+    from ltl_quiz.store.assignments import standing_rows
 
     days = parse_within(due_within)
     store = Store(where.db_url)
     try:
         with store.reading() as conn:
-            assigned = load_assigned(conn, learner_id)
-            evidence = load_evidence(conn, learner_id)
+            rows = standing_rows(conn, learner_id)
     finally:
         store.close()
-    return build(assigned, evidence, today or datetime.now(UTC).date(), unit=unit, due_within=days)
+    return build(rows, today or datetime.now(UTC).date(), unit=unit, due_within=days)
 
 
 def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: str, out: Path | None) -> int:

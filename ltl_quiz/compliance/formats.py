@@ -32,7 +32,7 @@ HEADER = (
 
 
 def record(line: Line) -> dict[str, Any]:
-    s = line.standing
+    s = line
     return {
         "staff_number": line.learner_id,
         "name": line.name,
@@ -41,10 +41,9 @@ def record(line: Line) -> dict[str, Any]:
         "track": line.track,
         "state": s.state,
         "date": s.on.isoformat() if s.on else None,
-        "due_on": line.due_on.isoformat(),
+        "due_on": line.due_on,
         "every_months": line.every_months,
         "completed_on": s.completed_on.isoformat() if s.completed_on else None,
-        "attempt_id": s.attempt_id,
         "late": s.late,
     }
 
@@ -98,7 +97,7 @@ def to_ics(report: Compliance, stamp: str) -> str:
         day = x.standing.on
         uid = f"{x.learner_id}-{x.scenario_id}-{x.state}-{day.isoformat()}@ltl-quiz"
         summary = f"{x.scenario_id} ({x.track}) {x.phrase()}: {x.name} ({x.learner_id})"
-        description = f"Staff number {x.learner_id}, unit {x.unit or '(none)'}; due {x.due_on.isoformat()}"
+        description = f"Staff number {x.learner_id}, unit {x.unit or '(none)'}; due {x.due_on}"
         lines += [
             "BEGIN:VEVENT",
             _fold(f"UID:{_ics_text(uid)}"),

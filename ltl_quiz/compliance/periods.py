@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 
 from ltl_quiz.errors import InputError
 
@@ -39,6 +40,7 @@ def parse_within(text: str | None) -> int | None:
     return int(found.group(1))
 
 
+@lru_cache(maxsize=8192)
 def add_months(day: date, months: int) -> date:
     """The same day of the month ``months`` later, or the month's last day if it is shorter."""
     index = day.month - 1 + months

@@ -78,6 +78,21 @@ def satisfies(assignment: Assignment, evidence: Evidence) -> bool:
     return bool(evidence.passed)  # SQLite keeps booleans as 0/1
 
 
+# The same rule as ``satisfies``, as SQL over attempts ``t``, sessions ``s`` (LEFT JOINed on the
+# attempt's session) and assignments ``a``, so a force's report is one indexed query. Kept next
+# to ``satisfies`` and tested against it, edge by edge, on every store (tests/test_compliance_sql.py).
+def satisfying_sql(how_column: str | None) -> str:
+    """A SQL condition: attempt ``t`` satisfies assignment ``a`` (``how_column``: m005's column, if any)."""
+    scripted = f"COALESCE(t.{how_column}, '') <> '{SCRIPTED}'" if how_column else "1 = 1"
+    return (
+        "t.learner_id = a.learner_id AND t.scenario_id = a.scenario_id AND t.track = a.track"
+        " AND t.status = 'completed' AND t.finished_at IS NOT NULL AND t.finished_at >= a.starts_at"
+        f" AND {scripted}"
+        " AND ((s.kind = 'facilitated' AND a.allow_sessions = TRUE)"
+        " OR (COALESCE(s.kind, '') <> 'facilitated' AND (a.mode IS NULL OR t.mode = a.mode) AND t.passed = TRUE))"
+    )
+
+
 def standing(assignment: Assignment, evidence: Iterable[Evidence], today: date, warn_days: int = 30) -> Standing:
     """Complete, due, overdue or expiring, from the latest attempt that satisfies the assignment.
 
@@ -89,16 +104,27 @@ def standing(assignment: Assignment, evidence: Iterable[Evidence], today: date, 
         if satisfies(assignment, e) and (best is None or (e.finished_at or "") > (best.finished_at or "")):
             best = e
     if best is None or best.finished_at is None:
-        if today <= assignment.due_on:
-            return Standing(DUE, assignment.due_on)
-        return Standing(OVERDUE, assignment.due_on + timedelta(days=1))
-    done = date.fromisoformat(best.finished_at[:10])
-    late = done > assignment.due_on
-    if assignment.every_months is None:
-        return Standing(COMPLETE, None, best.attempt_id, done, late)
-    expires = add_months(done, assignment.every_months)  # the first day it no longer counts
+        return standing_after(assignment, None, today, warn_days)
+    return standing_after(assignment, date.fromisoformat(best.finished_at[:10]), today, warn_days)._replace(attempt_id=best.attempt_id)
+
+
+def standing_after(assignment: Assignment, done: date | None, today: date, warn_days: int = 30) -> Standing:
+    """Where the learner stands given the day of the latest satisfying attempt (None: none yet)."""
+    return standing_on(assignment.due_on, assignment.every_months, done, today, warn_days)
+
+
+def standing_on(due_on: date, every_months: int | None, done: date | None, today: date, warn_days: int = 30) -> Standing:
+    """The date arithmetic of a standing: all it needs is the due date, the interval and the day done."""
+    if done is None:
+        if today <= due_on:
+            return Standing(DUE, due_on)
+        return Standing(OVERDUE, due_on + timedelta(days=1))
+    late = done > due_on
+    if every_months is None:
+        return Standing(COMPLETE, None, None, done, late)
+    expires = add_months(done, every_months)  # the first day it no longer counts
     if today >= expires:
-        return Standing(OVERDUE, expires, best.attempt_id, done, late)
+        return Standing(OVERDUE, expires, None, done, late)
     if (expires - today).days <= warn_days:
-        return Standing(EXPIRING, expires - timedelta(days=1), best.attempt_id, done, late)
-    return Standing(COMPLETE, expires - timedelta(days=1), best.attempt_id, done, late)
+        return Standing(EXPIRING, expires - timedelta(days=1), None, done, late)
+    return Standing(COMPLETE, expires - timedelta(days=1), None, done, late)

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ltl_quiz.compliance.rule import Assignment, Evidence
+from ltl_quiz.compliance.rule import Assignment, satisfying_sql
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import InputError
 from ltl_quiz.store.db import Store, learners, now
@@ -110,27 +110,24 @@ def add(store: Store, plan: Plan) -> int:
     return len(rows)
 
 
-def load_assigned(conn: sa.Connection, learner_id: str | None = None) -> list[tuple[Assignment, str, str]]:
-    """Every assignment (or one learner's) with the learner's name and unit, by learner and case."""
+def standing_rows(conn: sa.Connection, learner_id: str | None = None) -> list[Any]:
+    """Every assignment (or one learner's) as the report reads it: staff number, name, unit,
+    case, track, due date, interval, and when the learner last did what satisfies it
+    (``rule.satisfying_sql``, over a covering index), by learner and case."""
     sql = (
-        "SELECT a.id, a.learner_id, a.scenario_id, a.track, a.due_on, a.starts_at, a.mode, a.every_months, a.allow_sessions, l.name, l.unit "
+        "SELECT a.learner_id, l.name, l.unit, a.scenario_id, a.track, a.due_on, a.every_months, "
+        "(SELECT max(t.finished_at) FROM attempts t LEFT JOIN sessions s ON s.code = t.session_code "
+        f"WHERE {satisfying_sql(_how_column(conn))}) "
         "FROM assignments a JOIN learners l ON l.id = a.learner_id"
     )
-    rows = _rows(conn, sql, learner_id, "a.learner_id", "ORDER BY a.learner_id, a.scenario_id, a.assigned_at")
-    day = date.fromisoformat
-    return [(Assignment(r[0], r[1], r[2], r[3], day(r[4]), r[5], r[6], r[7], bool(r[8])), r[9], r[10]) for r in rows]
+    return _rows(conn, sql, learner_id, "a.learner_id", "ORDER BY a.learner_id, a.scenario_id, a.assigned_at")
 
 
-def load_evidence(conn: sa.Connection, learner_id: str | None = None) -> list[Evidence]:
-    """Completed attempts that passed or were made in a session: a superset of those that can
-    satisfy an assignment (the rule decides), read from one covering index."""
-    how = _how_column(conn)
-    sql = (
-        f"SELECT a.id, a.learner_id, a.scenario_id, a.track, a.mode, a.status, a.passed, a.finished_at, {f'a.{how}' if how else 'NULL'}, s.kind "
-        "FROM attempts a LEFT JOIN sessions s ON s.code = a.session_code "
-        "WHERE a.status = 'completed' AND (a.passed = TRUE OR a.session_code IS NOT NULL)"
-    )
-    return [Evidence._make(r) for r in _rows(conn, sql, learner_id, "a.learner_id")]
+def assignments_of(conn: sa.Connection, learner_id: str) -> list[Assignment]:
+    """One learner's assignments, whole, for the rule in Python (certificates' expiry)."""
+    sql = "SELECT id, learner_id, scenario_id, track, due_on, starts_at, mode, every_months, allow_sessions FROM assignments"
+    rows = _rows(conn, sql, learner_id, "learner_id", "ORDER BY assigned_at")
+    return [Assignment(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]), r[5], r[6], r[7], bool(r[8])) for r in rows]
 
 
 def _rows(conn: sa.Connection, sql: str, learner_id: str | None, column: str, order: str = "") -> list[Any]:

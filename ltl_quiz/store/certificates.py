@@ -40,11 +40,11 @@ def expiry_for(store: Store, row: Any) -> date | None:
     """When the attempt stops counting for the learner's assignments (None if none renews)."""
     from ltl_quiz.certificates import expiry
     from ltl_quiz.compliance.rule import Evidence
-    from ltl_quiz.store.assignments import load_assigned
+    from ltl_quiz.store.assignments import assignments_of
 
     session_kind = None
     with store.reading() as conn:
-        assigned = load_assigned(conn, row.learner_id)
+        assigned = assignments_of(conn, row.learner_id)
         if row.session_code:
             session_kind = conn.execute(sa.text("SELECT kind FROM sessions WHERE code = :c"), {"c": row.session_code}).scalar_one_or_none()
     evidence = Evidence(

@@ -232,15 +232,15 @@ def m006_assignments_certificates_erasure(conn: sa.Connection) -> None:
         sa.Column("pushed", sa.Boolean, nullable=False, server_default=sa.false()),  # an LRS had accepted its statements
     )
     meta.create_all(conn, tables=[assignments, settings, certificates, erasures, erased])
-    # The compliance report reads every completed attempt of a force: an index holding every
-    # column it reads lets it scan the index alone, never the rows with their large state.
+    # The compliance report looks up each assignment's attempts: an index holding every column
+    # the rule reads answers from the index alone, never reading rows with their large state.
     # attempts.answered_how comes from m005 (records branch); it is covered whenever present.
     names = {c["name"] for c in sa.inspect(conn).get_columns("attempts")}
     how = ", answered_how" if "answered_how" in names else ""
     conn.execute(
         sa.text(
             "CREATE INDEX ix_attempts_compliance ON attempts "
-            f"(status, learner_id, scenario_id, track, mode, passed, finished_at, session_code, id{how})"
+            f"(learner_id, scenario_id, track, status, finished_at, passed, mode, session_code{how})"
         )
     )
     with conn.begin_nested():
