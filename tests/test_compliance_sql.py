@@ -32,7 +32,9 @@ def test_sql_and_python_agree_on_every_edge(db_url: str) -> None:
         for n, (_, a, evidence, _today, _, _) in enumerate(CASES):
             who = {"S1": f"L{n}", "S2": f"O{n}"}
             for person in who.values():
-                conn.execute(sa.text("INSERT INTO learners (id, name, unit, created_at) VALUES (:i, :i, 'U', 'x')"), {"i": person})
+                conn.execute(
+                    sa.text("INSERT INTO learners (id, name, unit, created_at) VALUES (:i, :n, 'U', 'x')"), {"i": person, "n": person}
+                )
             conn.execute(
                 sa.text(
                     "INSERT INTO assignments (id, learner_id, scenario_id, track, mode, due_on, every_months, allow_sessions, starts_at, assigned_by, assigned_at) "
