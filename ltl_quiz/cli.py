@@ -635,6 +635,46 @@ def db_backup(
         _print_lines(admin.backup(where.db_url, dest, where.home), as_json)
 
 
+@db_app.command("forget")
+def db_forget(
+    staff_number: Annotated[str, typer.Argument(metavar="STAFF_NUMBER", help="The person to erase.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be erased; change nothing.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Erase a person's records from the store, this computer's journal and config; keep an audit line (not whose)."""
+    from ltl_quiz.store import Store
+    from ltl_quiz.store.erasure import forget
+
+    with _errors():
+        where = _where()
+        store = Store(where.db_url)
+        try:
+            _print_lines(forget(store, staff_number.strip(), dry_run, where.journal_dir, where.config_file), as_json)
+        finally:
+            store.close()
+
+
+@db_app.command("purge")
+def db_purge(
+    before: Annotated[str, typer.Option("--before", help="Erase attempts begun, and sessions created, before this date (YYYY-MM-DD).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be erased; change nothing.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Apply a retention period: erase every record older than a date (assignments stay); keep an audit line."""
+    from ltl_quiz.compliance.periods import parse_date
+    from ltl_quiz.store import Store
+    from ltl_quiz.store.erasure import purge
+
+    with _errors():
+        day = parse_date(before, "--before").isoformat()
+        where = _where()
+        store = Store(where.db_url)
+        try:
+            _print_lines(purge(store, day, dry_run, where.journal_dir), as_json)
+        finally:
+            store.close()
+
+
 @app.command()
 def sync(
     any_store: Annotated[bool, typer.Option("--any-store", help="Also send attempts journalled for another store to this one.")] = False,
