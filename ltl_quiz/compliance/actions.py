@@ -149,14 +149,21 @@ def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: 
     return len(report.lines)
 
 
-def own_assignments(where: Locations, learner_id: str) -> list[str]:
-    """One line per assignment of this learner ('Case 04 ... due by 14 March'), for the menu and history."""
-    from ltl_quiz.compliance.report import WORDS
+def own_assignments(where: Locations, learner_id: str) -> dict[str, str]:
+    """This learner's assignments by case, as they read in the menu and history ('due by 14 March 2027').
 
-    report = compute(where, None, None, learner_id=learner_id)
-    out = []
+    Empty if the store cannot be reached: the learner can still take a case (the journal keeps it).
+    """
+    from ltl_quiz.compliance.report import WORDS
+    from ltl_quiz.errors import StoreError
+
+    try:
+        report = compute(where, None, None, learner_id=learner_id)
+    except StoreError:
+        return {}
+    notes: dict[str, str] = {}
     for x in report.lines:
-        on = x.standing.on
-        when = f" {WORDS[x.state]} {on.day} {on.strftime('%B %Y')}" if on else ""
-        out.append(f"{x.scenario_id} ({x.track}): {x.state}{when}")
-    return out
+        when = f" {WORDS[x.state]} {x.on.day} {x.on.strftime('%B %Y')}" if x.on else ""
+        note = f"{x.state}{when}" + ("" if x.track == "officer" else f" ({x.track} track)")
+        notes[x.scenario_id] = f"{notes[x.scenario_id]}; {note}" if x.scenario_id in notes else note
+    return notes
