@@ -179,8 +179,7 @@ def m006_assignments_certificates_erasure(conn: sa.Connection) -> None:
     ``erasures`` says who erased, when and how many rows, never whose: the subject is a keyed
     pseudonym, so the force can answer "was X erased?" without the store holding X.
     ``erased_attempts`` keeps only attempt ids (no personal data) so ``lrs push`` can send voided
-    statements for those an LRS had accepted. ``learners.share_reflections`` is the learner's
-    opt-in to a CPD lead exporting their reflections.
+    statements for those an LRS had accepted.
     """
     meta = sa.MetaData()
     sa.Table("learners", meta, sa.Column("id", sa.String(64), primary_key=True))
@@ -243,8 +242,6 @@ def m006_assignments_certificates_erasure(conn: sa.Connection) -> None:
             f"(learner_id, scenario_id, track, status, finished_at, passed, mode, session_code{how})"
         )
     )
-    with conn.begin_nested():
-        conn.execute(sa.text("ALTER TABLE learners ADD COLUMN share_reflections BOOLEAN NOT NULL DEFAULT FALSE"))
 
 
 MIGRATIONS: list[Migration] = [
