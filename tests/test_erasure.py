@@ -169,3 +169,16 @@ def test_purge_before_a_date(db_url: str, isolated_home: Path, runner: CliRunner
     assert {r[0] for r in after["learners"]} == {ASHA.id, BEN.id}  # Asha has an assignment still: kept
     assert report["counts"]["learners"] == 0
     assert runner.invoke(app, ["db", "purge", "--before", "2024-13-01"]).exit_code == 1
+
+
+def test_a_journal_elsewhere_cannot_bring_an_erased_attempt_back(db_url: str, isolated_home: Path, runner: CliRunner) -> None:
+    ids = people(db_url, isolated_home, runner)
+    assert runner.invoke(app, ["db", "forget", ASHA.id]).exit_code == 0
+    erased = ids[ASHA.id][0]
+    for path in (isolated_home / "journal").glob("*.jsonl"):
+        path.unlink()  # Ben's stand-in journal holds no full attempt to replay
+    header = {"type": "attempt", "store": "x", "full": True, "learner": vars(ASHA), "attempt": {"id": erased}}
+    Journal(isolated_home / "journal").append(erased, {"answer": None}, header)  # e.g. copied from another laptop
+    done = runner.invoke(app, ["sync", "--any-store"])
+    assert done.exit_code == 1 and "was erased from this store" in done.output
+    assert ASHA.id not in str(dump(db_url))

@@ -75,7 +75,7 @@ def to_table(report: Compliance) -> str:
         return "No assignments match.\n"
     out = [f"Compliance on {report.today.isoformat()}"]
     for x in report.lines:
-        out.append(f"{x.learner_id:<10.10} {x.name:<18.18} {x.scenario_id:<26.26} {x.phrase()}")
+        out.append(f"{x.learner_id:<10} {x.name:<18.18} {x.scenario_id:<26.26} {x.phrase()}")  # a staff number is never cut short
     out.append("")
     out.append(_totals("Unit", report.by_unit))
     out.append(_totals("Case", report.by_case))
