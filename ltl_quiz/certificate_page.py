@@ -15,16 +15,18 @@ from ltl_quiz.errors import InputError
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Certificate of completion: {{ f.name }}</title>
 <style>
-@page { size: A4 landscape; margin: 15mm; }
-body { font-family: Georgia, serif; color: #111; text-align: center; }
-.frame { border: 3px double #333; padding: 10mm 15mm; }
-h1 { font-size: 28pt; margin: 0 0 6mm; letter-spacing: .05em; }
-.name { font-size: 24pt; font-weight: bold; }
-.case { font-size: 16pt; font-style: italic; }
-table { margin: 6mm auto; border-collapse: collapse; text-align: left; font-size: 11pt; }
+@page { size: A4 landscape; margin: 12mm; }
+html, body { margin: 0; }
+body { font-family: Georgia, serif; color: #111; text-align: center; font-size: 11pt; }
+.frame { border: 3px double #333; padding: 6mm 12mm; break-inside: avoid; }
+p { margin: 1.5mm 0; }
+h1 { font-size: 24pt; margin: 0 0 3mm; letter-spacing: .05em; }
+.name { font-size: 20pt; font-weight: bold; }
+.case { font-size: 14pt; font-style: italic; }
+table { margin: 3mm auto; border-collapse: collapse; text-align: left; font-size: 10.5pt; }
 th { padding: 1mm 4mm; font-weight: normal; color: #444; }
 td { padding: 1mm 4mm; }
-.code { font-family: "DejaVu Sans Mono", monospace; font-size: 18pt; letter-spacing: .15em; }
+.code { font-family: "DejaVu Sans Mono", monospace; font-size: 16pt; letter-spacing: .15em; }
 .small { font-size: 9pt; color: #444; word-break: break-all; }
 </style></head><body><div class="frame">
 <h1>Certificate of completion</h1>

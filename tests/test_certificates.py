@@ -173,3 +173,32 @@ def test_codes_are_short_unambiguous_and_depend_on_every_field() -> None:
     for name in CertificateFields.names():
         assert code(key, CertificateFields(**{**base.as_dict(), name: base.as_dict()[name] + "9"})) != first
     assert code(b"j" * 32, base) != first
+
+
+def test_the_html_certificate_prints_on_one_page_in_a_real_browser(db_url: str, tmp_path: Path, runner: CliRunner) -> None:
+    import shutil
+    import subprocess
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("headless Chromium (Debian package chromium) is not installed")
+    pypdf = pytest.importorskip("pypdf")
+    cert = issue(runner, passed_attempt(db_url), tmp_path / "c.html")
+    pdf = tmp_path / "printed.pdf"
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            (tmp_path / "c.html").as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    reader = pypdf.PdfReader(pdf)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) == 1 and cert in text and "Asha Patel" in text and "2034-03-03" in text
