@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
+from ltl_quiz.compliance import formats
 from ltl_quiz.compliance.actions import compute
 from ltl_quiz.locations import resolve
 from ltl_quiz.store import Store
@@ -111,6 +112,9 @@ def test_scripted_force_matches_the_hand_worked_standings(db_url: str) -> None:
         by_case.setdefault(case, Counter())[state] += 1
     assert {u: {s: c for s, c in counts.items() if c} for u, counts in report.by_unit.items()} == {u: dict(c) for u, c in by_unit.items()}
     assert {k: {s: c for s, c in counts.items() if c} for k, counts in report.by_case.items()} == {k: dict(c) for k, c in by_case.items()}
+    written = list(csv.reader(io.StringIO(formats.to_csv(report))))
+    assert written[0] == list(formats.HEADER)
+    assert written[1:] == [["" if v is None else str(v) for v in formats.record(x).values()] for x in report.lines]
     one_unit = compute(resolve(db=db_url), "met, online", None, today=TODAY)
     assert {x.unit for x in one_unit.lines} == {UNITS[1]} and len(one_unit.lines) == 400
     soon = compute(resolve(db=db_url), None, "30d", today=TODAY)
