@@ -473,12 +473,15 @@ def cpd_cmd(
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of standard output.", show_default=False)
     ] = None,
     include_scripted: IncludeScriptedOpt = False,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="The shareable summary for a line manager (PDR): no written reflections, CVF competencies.")
+    ] = False,
 ) -> None:
     """A learner's CPD record of their completed case studies, in reflective style."""
     from ltl_quiz.cpd import cpd
 
     with _errors():
-        text = cpd(_where(), learner, fmt, out, include_scripted)
+        text = cpd(_where(), learner, fmt, out, include_scripted, summary)
         if out is None:
             typer.echo(text, nl=False)
         else:
@@ -680,6 +683,46 @@ def db_backup(
         _print_lines(admin.backup(where.db_url, dest, where.home), as_json)
 
 
+@db_app.command("forget")
+def db_forget(
+    staff_number: Annotated[str, typer.Argument(metavar="STAFF_NUMBER", help="The person to erase.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be erased; change nothing.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Erase a person's records from the store, this computer's journal and config; keep an audit line (not whose)."""
+    from ltl_quiz.store import Store
+    from ltl_quiz.store.erasure import forget
+
+    with _errors():
+        where = _where()
+        store = Store(where.db_url)
+        try:
+            _print_lines(forget(store, staff_number.strip(), dry_run, where.journal_dir, where.config_file), as_json)
+        finally:
+            store.close()
+
+
+@db_app.command("purge")
+def db_purge(
+    before: Annotated[str, typer.Option("--before", help="Erase attempts begun, and sessions created, before this date (YYYY-MM-DD).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be erased; change nothing.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Apply a retention period: erase every record older than a date (assignments stay); keep an audit line."""
+    from ltl_quiz.compliance.periods import parse_date
+    from ltl_quiz.store import Store
+    from ltl_quiz.store.erasure import purge
+
+    with _errors():
+        day = parse_date(before, "--before").isoformat()
+        where = _where()
+        store = Store(where.db_url)
+        try:
+            _print_lines(purge(store, day, dry_run, where.journal_dir), as_json)
+        finally:
+            store.close()
+
+
 @app.command()
 def sync(
     any_store: Annotated[bool, typer.Option("--any-store", help="Also send attempts journalled for another store to this one.")] = False,
@@ -709,6 +752,96 @@ def merge(
         _print_lines(report, as_json)
         if report.conflicts:
             raise typer.Exit(1)
+
+
+# -- compliance: assign, compliance, certificate, verify (issue 15) ----------------------------------
+
+
+@app.command()
+def assign(
+    cases: Annotated[list[str], typer.Argument(metavar="CASE...", help="Scenario ids or case-study numbers.")],
+    due: Annotated[str, typer.Option("--due", help="Due date, YYYY-MM-DD.")],
+    unit: Annotated[str | None, typer.Option("--unit", help="Everyone in the store with this unit.", show_default=False)] = None,
+    roster: Annotated[
+        Path | None, typer.Option("--roster", help="A roster CSV (staff number, name, unit), as for group sessions.", show_default=False)
+    ] = None,
+    learner: Annotated[
+        list[str] | None, typer.Option("--learner", help="A staff number in the store (repeat for more).", show_default=False)
+    ] = None,
+    track: Annotated[str | None, typer.Option("--track", help="officer or manager (default: the first the case offers).")] = None,
+    mode: Annotated[
+        str | None, typer.Option("--mode", help="Only attempts in this mode count (assessed or practice).", show_default=False)
+    ] = None,
+    every: Annotated[str | None, typer.Option("--every", help="Renew at this interval: 12m, 1y, 3y...", show_default=False)] = None,
+    allow_sessions: Annotated[bool, typer.Option("--allow-sessions", help="Attendance at a facilitated session also counts.")] = False,
+) -> None:
+    """Assign cases to a unit, a roster or learners, with a due date, track, mode and renewal interval."""
+    from ltl_quiz.compliance.actions import Who
+    from ltl_quiz.compliance.actions import assign as do_assign
+
+    with _errors():
+        typer.echo(do_assign(_where(), cases, Who(unit, roster, tuple(learner or ())), due, track, mode, every, allow_sessions), err=True)
+
+
+@app.command()
+def compliance(
+    unit: UnitOpt = None,
+    due_within: Annotated[
+        str | None, typer.Option("--due-within", help="Only who is due, overdue or expiring within N days (e.g. 30d).", show_default=False)
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv, json, xlsx, html or ics (reminders for your mail system).")
+    ] = "table",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)
+    ] = None,
+) -> None:
+    """Who is complete, due, overdue or expiring on each assigned case, with totals per unit and case."""
+    from ltl_quiz.compliance.actions import compliance as report
+
+    with _errors():
+        n = report(_where(), unit, due_within, fmt, out)
+        if out is not None:
+            typer.echo(f"Wrote {n} lines to {out}", err=True)
+
+
+@app.command()
+def certificate(
+    attempt: Annotated[str, typer.Argument(help="Attempt id or its first 8 characters.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="FILE.html (print-ready) or FILE.pdf (needs WeasyPrint).", show_default=False)
+    ] = None,
+) -> None:
+    """A printable certificate of completion for one attempt, with a code anyone can verify."""
+    from ltl_quiz.certificate_page import to_html, write
+    from ltl_quiz.certificates import issue
+
+    with _errors():
+        issued = issue(_where(), attempt)
+        if out is None:
+            typer.echo(to_html(issued.fields, issued.code), nl=False)
+        else:
+            write(issued.fields, issued.code, out)
+            typer.echo(f"Wrote the certificate to {out}; verification code {issued.code}", err=True)
+
+
+@app.command()
+def verify(
+    code: Annotated[str, typer.Argument(help="The verification code printed on the certificate.")],
+    name: Annotated[str | None, typer.Option("--name", help="The name printed on it.", show_default=False)] = None,
+    staff_number: Annotated[str | None, typer.Option("--staff-number", help="The staff number printed on it.", show_default=False)] = None,
+    date: Annotated[str | None, typer.Option("--date", help="The completion date printed on it.", show_default=False)] = None,
+    score: Annotated[str | None, typer.Option("--score", help="The score printed on it, e.g. '42/50 (84%)'.", show_default=False)] = None,
+    cert_file: Annotated[
+        Path | None, typer.Option("--certificate", help="Check every field of a certificate's HTML file.", show_default=False)
+    ] = None,
+) -> None:
+    """Say whether a certificate is genuine and current (exit 0), not genuine (1) or expired (2)."""
+    from ltl_quiz.certificates import verify as check
+
+    with _errors():
+        claimed = {"name": name, "staff_number": staff_number, "date": date, "score": score}
+        typer.echo("\n".join(check(_where(), code, claimed, cert_file).lines()))
 
 
 def main() -> None:

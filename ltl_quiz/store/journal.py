@@ -242,6 +242,10 @@ def replay(store: Store, entry: Entry) -> Replayed:
     """
     done = Replayed(entry.attempt_id)
     with store._begin() as conn:
+        if _erased(conn, entry.attempt_id):
+            raise JournalConflict(
+                f"attempt {entry.attempt_id[:8]} was erased from this store (db forget or purge); delete {entry.path} rather than sync it"
+            )
         if entry.learner:
             _upsert_learner(conn, entry.learner)
         current = conn.execute(sa.select(attempts.c.updated_at).where(attempts.c.id == entry.attempt_id)).first()
@@ -273,6 +277,13 @@ def replay(store: Store, entry: Entry) -> Replayed:
             conn.execute(sa.update(attempts).where(attempts.c.id == entry.attempt_id).values(**entry.latest))
             done.updated = True
     return done
+
+
+def _erased(conn: sa.Connection, attempt_id: str) -> bool:
+    """Whether ``db forget``/``db purge`` erased this attempt: a journal elsewhere must not bring it back."""
+    if not sa.inspect(conn).has_table("erased_attempts"):
+        return False
+    return conn.execute(sa.text("SELECT 1 FROM erased_attempts WHERE attempt_id = :a"), {"a": attempt_id}).first() is not None
 
 
 def _upsert_learner(conn: sa.Connection, learner: dict[str, str]) -> None:

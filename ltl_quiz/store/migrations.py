@@ -204,6 +204,75 @@ def m006_lrs_voids(conn: sa.Connection) -> None:
     meta.create_all(conn)
 
 
+def m007_assignments_certificates_erasure(conn: sa.Connection) -> None:
+    """Compliance (issue 15): assignments with due dates and renewal, the store's own settings (the
+    certificate key), issued certificates, and the audit of erasures.
+
+    ``erasures`` says who erased, when and how many rows, never whose: the subject is a keyed
+    pseudonym, so the force can answer "was X erased?" without the store holding X.
+    ``erased_attempts`` keeps only attempt ids (no personal data) so ``lrs push`` can send voided
+    statements for those an LRS had accepted.
+    """
+    meta = sa.MetaData()
+    sa.Table("learners", meta, sa.Column("id", sa.String(64), primary_key=True))
+    assignments = sa.Table(
+        "assignments",
+        meta,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False, index=True),
+        sa.Column("scenario_id", sa.String(100), nullable=False),
+        sa.Column("track", sa.String(16), nullable=False),
+        sa.Column("mode", sa.String(16)),  # NULL: practice or assessed
+        sa.Column("due_on", sa.String(10), nullable=False),
+        sa.Column("every_months", sa.Integer),  # NULL: once
+        sa.Column("allow_sessions", sa.Boolean, nullable=False, server_default=sa.false()),
+        sa.Column("starts_at", sa.String(32), nullable=False),
+        sa.Column("assigned_by", sa.Text, nullable=False),
+        sa.Column("assigned_at", sa.String(32), nullable=False),
+    )
+    settings = sa.Table(
+        "store_settings",
+        meta,
+        sa.Column("name", sa.String(100), primary_key=True),
+        sa.Column("value", sa.Text, nullable=False),
+    )
+    certificates = sa.Table(
+        "certificates",
+        meta,
+        sa.Column("code", sa.String(16), primary_key=True),
+        sa.Column("attempt_id", sa.String(36), nullable=False, index=True),
+        sa.Column("expires_on", sa.String(10)),
+        sa.Column("issued_at", sa.String(32), nullable=False),
+    )
+    erasures = sa.Table(
+        "erasures",
+        meta,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("kind", sa.String(16), nullable=False),  # forget | purge
+        sa.Column("subject", sa.String(100), nullable=False),  # a keyed pseudonym, or 'before YYYY-MM-DD'
+        sa.Column("erased_by", sa.Text, nullable=False),
+        sa.Column("erased_at", sa.String(32), nullable=False),
+        sa.Column("rows", sa.Integer, nullable=False),
+        sa.Column("counts", sa.Text, nullable=False, server_default="{}"),
+    )
+    erased = sa.Table(
+        "erased_attempts",
+        meta,
+        sa.Column("attempt_id", sa.String(36), primary_key=True),
+        sa.Column("erased_at", sa.String(32), nullable=False),
+        sa.Column("pushed", sa.Boolean, nullable=False, server_default=sa.false()),  # an LRS had accepted its statements
+    )
+    meta.create_all(conn, tables=[assignments, settings, certificates, erasures, erased])
+    # The compliance report looks up each assignment's attempts: an index holding every column
+    # the rule reads answers from the index alone, never reading rows with their large state.
+    conn.execute(
+        sa.text(
+            "CREATE INDEX ix_attempts_compliance ON attempts "
+            "(learner_id, scenario_id, track, status, finished_at, passed, mode, session_code, how_answered)"
+        )
+    )
+
+
 MIGRATIONS: list[Migration] = [
     m001_learners_attempts_answers,
     m002_group_sessions,
@@ -211,6 +280,7 @@ MIGRATIONS: list[Migration] = [
     m004_lrs_accepted,
     m005_how_answered,
     m006_lrs_voids,
+    m007_assignments_certificates_erasure,
 ]
 
 

@@ -236,6 +236,11 @@ def history(where: Locations, ui: Renderer, learner_id: str | None, as_json: boo
     if as_json:
         print(json.dumps(records, indent=2))
         return
+    if learner_id is not None:
+        from ltl_quiz.compliance.actions import own_assignments
+
+        for case, note in sorted(own_assignments(where, learner_id).items()):
+            ui.say(f"Assigned: {case}: {note}")
     if not records:
         ui.say("No attempts yet." if learner_id is None else f"No attempts yet for {learner_id}.")
         return
@@ -264,6 +269,16 @@ def where_info(where: Locations, ui: Renderer) -> dict[str, str]:
     return info
 
 
+def _assigned(where: Locations, learner_id: str, ui: Renderer) -> dict[str, str]:
+    """The learner's assignments by case, said once before the cases are offered."""
+    from ltl_quiz.compliance.actions import own_assignments
+
+    notes = own_assignments(where, learner_id)
+    if notes:
+        ui.say("Assigned to you: " + "; ".join(f"{case} {note}" for case, note in sorted(notes.items())) + ".")
+    return notes
+
+
 def menu(where: Locations, ui: Renderer, prompter: Prompter) -> Any:
     """The guided menu: who, which case, which track, which mode; or carry on an unfinished attempt."""
     learner = resolve_learner(where, None, None, None, prompter)
@@ -282,10 +297,18 @@ def menu(where: Locations, ui: Renderer, prompter: Prompter) -> Any:
     rows = _offered(where)
     if not rows:
         raise ScenarioError([])
+    assigned = _assigned(where, learner.id, ui)
     case = prompter.select(
         "menu_case",
         "Which case study?",
-        [(r["id"], f"{r['title']} (case study {r['case_study']}, about {r['minutes']} min)") for r in rows],
+        [
+            (
+                r["id"],
+                f"{r['title']} (case study {r['case_study']}, about {r['minutes']} min)"
+                + (f": {assigned[r['id']]}" if r["id"] in assigned else ""),
+            )
+            for r in rows
+        ],
     )
     tracks = next(r["tracks"] for r in rows if r["id"] == case)
     labels = {

@@ -1,0 +1,113 @@
+"""The compliance report at a force's scale: 50,000 learners x 10 cases, 500,000 attempts.
+
+Run from a checkout with the test extras installed: `python bench/compliance.py [--learners N]
+[--db URL]` (default: a new SQLite file in a temporary folder; --db an empty PostgreSQL database).
+
+Every learner is assigned all ten cases (500,000 assignments) and has ten attempts spread over the
+cases, a mix of passed, failed, unfinished and scripted ones (real engine states from random walks).
+It prints the time of `ltl-quiz compliance --format csv` (the whole command, start-up included,
+and the report alone, in process) beside a plain `SELECT count(*) FROM attempts`.
+Target (issue 15): under 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+TARGET_S = 2.0
+UNITS = ["Kent, safeguarding hub", "Met, online CSE team", "West Midlands, CID", "Dyfed-Powys, response", "North Yorkshire, control room"]
+
+
+def load(url: str, learners: int, per_learner: int, seed: int = 15) -> None:
+    import force_factory as ff
+
+    from ltl_quiz.store import Store
+
+    rng = random.Random(seed)
+    templates = list(ff.templates().values())
+    today = datetime.now(UTC).date()
+    # Assignments are made in batches: one due date and interval per unit and case.
+    batches = {
+        (u, t.scenario_id): ((today + timedelta(days=rng.randint(-60, 90))).isoformat(), rng.choice([12, 36, None]))
+        for u in UNITS
+        for t in templates
+    }
+    store = Store(url)
+    try:
+        for start in range(0, learners, 5000):
+            people, assignments, attempts = [], [], []
+            for n in range(start, min(start + 5000, learners)):
+                staff = f"B{n:06d}"
+                people.append(ff.learner_row(staff, f"Officer {n}", UNITS[n % 5]))
+                for t in templates:
+                    due, every = batches[(UNITS[n % 5], t.scenario_id)]
+                    assignments.append(ff.assignment_row(staff, t.scenario_id, t.track, due, "2025-01-01T00:00:00.000Z", every))
+                for _ in range(per_learner):
+                    t = rng.choice(templates)
+                    finished = None if rng.random() < 0.1 else _stamp(today - timedelta(days=rng.randint(0, 700)))
+                    how = "scripted" if rng.random() < 0.05 else "terminal"
+                    attempts.append(ff.attempt_row(t, staff, finished, rng.random() < 0.7, how_answered=how))
+            with store.engine.begin() as conn:
+                ff.insert(conn, "learners", people)
+                ff.insert(conn, "assignments", assignments)
+                ff.insert(conn, "attempts", attempts)
+    finally:
+        store.close()
+
+
+def _stamp(day: date) -> str:
+    return f"{day.isoformat()}T10:00:00.000Z"
+
+
+def timed(fn: object) -> float:
+    began = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - began
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=50_000)
+    parser.add_argument("--attempts-per-learner", type=int, default=10)
+    parser.add_argument("--db", help="an empty store to fill (default: a new SQLite file)")
+    parser.add_argument("--runs", type=int, default=3, help="take the best of N runs")
+    args = parser.parse_args()
+    import sqlalchemy as sa
+
+    from ltl_quiz.compliance.actions import compute
+    from ltl_quiz.locations import redact, resolve
+    from ltl_quiz.store import Store
+
+    folder = Path(tempfile.mkdtemp(prefix="ltl-bench-compliance-"))
+    url = args.db or f"sqlite:///{folder / 'ltl-quiz.sqlite3'}"
+    print(f"compliance bench: {args.learners:,} learners x 10 cases, {args.learners * args.attempts_per_learner:,} attempts; {redact(url)}")
+    load_s = timed(lambda: load(url, args.learners, args.attempts_per_learner))
+    print(f"load                      {load_s:7.1f} s")
+    store = Store(url)
+    with store.engine.connect() as conn:
+        n = conn.execute(sa.text("SELECT count(*) FROM attempts")).scalar_one()
+        count_s = min(timed(lambda: conn.execute(sa.text("SELECT count(*) FROM attempts")).scalar_one()) for _ in range(args.runs))
+    store.close()
+    where = resolve(scenarios=ROOT / "scenarios", db=url)
+    lines: list[int] = []
+    report_s = min(timed(lambda: lines.append(len(compute(where, None, None).lines))) for _ in range(args.runs))
+    command = [sys.executable, "-m", "ltl_quiz", "--db", url, "compliance", "--format", "csv", "--out", str(folder / "c.csv")]
+    command_s = min(timed(lambda: subprocess.run(command, check=True, capture_output=True)) for _ in range(args.runs))
+    print(f"SELECT count(*) attempts  {count_s:7.3f} s  ({n:,} attempts)")
+    print(f"compliance (in process)   {report_s:7.3f} s  ({lines[-1]:,} person-case lines)")
+    print(
+        f"ltl-quiz compliance csv   {command_s:7.3f} s  (whole command, start-up included); target < {TARGET_S:g} s: {'met' if command_s < TARGET_S else 'NOT met'}"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""What ``ltl-quiz assign`` and ``ltl-quiz compliance`` do, as functions the thin CLI calls.
+
+Everything asked for is checked (cases, track, mode, people, dates) before anything is written,
+and the assignments are written in one transaction: a bad roster row creates nothing.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ltl_quiz.compliance.periods import parse_date, parse_every, parse_within
+from ltl_quiz.errors import InputError
+
+if TYPE_CHECKING:
+    from ltl_quiz.compliance.report import Compliance
+    from ltl_quiz.locations import Locations
+
+MODES = ("practice", "assessed")
+
+
+@dataclass(frozen=True)
+class Who:
+    """Whom an assignment names: exactly one of a unit, a roster file or staff numbers."""
+
+    unit: str | None = None
+    roster: Path | None = None
+    learners: tuple[str, ...] = ()
+
+
+def assign(
+    where: Locations,
+    cases: list[str],
+    who: Who,
+    due: str,
+    track: str | None,
+    mode: str | None,
+    every: str | None,
+    allow_sessions: bool,
+) -> str:
+    """Check everything, write every assignment at once, and say what was assigned."""
+    from ltl_quiz.store import Store
+    from ltl_quiz.store.assignments import Plan, add
+
+    if sum(bool(x) for x in (who.unit, who.roster, who.learners)) != 1:
+        raise InputError("say whom to assign: one of --unit UNIT, --roster FILE or --learner STAFF_NUMBER")
+    if mode is not None and mode not in MODES:
+        raise InputError(f"--mode {mode!r} is not a mode; use practice or assessed (or leave it out for either)")
+    due_on, months = parse_date(due, "--due"), parse_every(every)
+    scenario_ids, track = _cases(where, cases, track)
+    store = Store(where.db_url)
+    try:
+        people = _people(store, who)
+        plan = Plan(scenario_ids, people, track, due_on, mode, months, allow_sessions, getpass.getuser())
+        n = add(store, plan)
+    finally:
+        store.close()
+    return f"Assigned {', '.join(scenario_ids)} ({track}) to {len(people)} {'person' if len(people) == 1 else 'people'}, due by {due_on.isoformat()}: {n} assignments."
+
+
+def _cases(where: Locations, cases: list[str], track: str | None) -> tuple[list[str], str]:
+    from ltl_quiz.loader import find_scenario, load_scenario
+
+    ids, chosen = [], track
+    for case in cases:
+        scenario = load_scenario(find_scenario(where.scenarios, case))
+        chosen = chosen or scenario.audiences[0]
+        if chosen not in scenario.audiences:
+            raise InputError(
+                f"{scenario.id} has no {chosen} track (it has {', '.join(scenario.audiences)}); assign it with --track {scenario.audiences[0]}"
+            )
+        if scenario.id not in ids:
+            ids.append(scenario.id)
+    if not ids or chosen is None:
+        raise InputError("name at least one case to assign")
+    return ids, chosen
+
+
+def _people(store: Any, who: Who) -> list[Any]:
+    from ltl_quiz.config import check_learner_id
+    from ltl_quiz.sessions.roster import read_roster
+    from ltl_quiz.store.assignments import known_learners, learners_in_unit
+
+    if who.roster is not None:
+        return read_roster(who.roster)
+    if who.unit:
+        people = learners_in_unit(store, who.unit)
+        if not people:
+            raise InputError(
+                f"--unit {who.unit!r}: nobody in the store has that unit; check the spelling, or assign from a roster (--roster FILE)"
+            )
+        return people
+    return known_learners(store, list(dict.fromkeys(check_learner_id(x) for x in who.learners)))
+
+
+def compute(
+    where: Locations, unit: str | None, due_within: str | None, today: date | None = None, learner_id: str | None = None
+) -> Compliance:
+    """The compliance report from the store, on ``today`` (default: today, UTC)."""
+    from ltl_quiz.compliance.report import build
+    from ltl_quiz.store import Store
+    from ltl_quiz.store.assignments import standing_rows
+
+    days = parse_within(due_within)
+    store = Store(where.db_url)
+    try:
+        with store.reading() as conn:
+            rows = standing_rows(conn, learner_id)
+    finally:
+        store.close()
+    return build(rows, today or datetime.now(UTC).date(), unit=unit, due_within=days)
+
+
+def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: str, out: Path | None) -> int:
+    """Write the report in ``fmt`` to ``out`` (atomically) or standard output; return its lines."""
+    from ltl_quiz.compliance import formats, page
+
+    if fmt not in formats.FORMATS:
+        raise InputError(f"--format {fmt!r} is not offered; use one of {', '.join(formats.FORMATS)}")
+    if fmt == "xlsx" and out is None:
+        raise InputError("--format xlsx writes a file: give --out FILE.xlsx")
+    report = compute(where, unit, due_within)
+    if fmt == "xlsx":
+        from ltl_quiz.atomic import atomic_writer
+
+        with atomic_writer(out, "wb", encoding=None) as handle:  # type: ignore[arg-type]
+            formats.write_xlsx(report, handle)
+        return len(report.lines)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    writers = {
+        "table": formats.to_table,
+        "csv": formats.to_csv,
+        "json": formats.to_json,
+        "html": page.to_html,
+        "ics": lambda r: formats.to_ics(r, stamp),
+    }
+    text = writers[fmt](report)
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        from ltl_quiz.atomic import atomic_writer
+
+        with atomic_writer(out, newline="" if fmt in ("csv", "ics") else None) as handle:
+            handle.write(text)
+    return len(report.lines)
+
+
+def own_assignments(where: Locations, learner_id: str) -> dict[str, str]:
+    """This learner's assignments by case, as they read in the menu and history ('due by 14 March 2027').
+
+    Empty if the store cannot be reached: the learner can still take a case (the journal keeps it).
+    """
+    from ltl_quiz.compliance.report import WORDS
+    from ltl_quiz.errors import StoreError
+
+    try:
+        report = compute(where, None, None, learner_id=learner_id)
+    except StoreError:
+        return {}
+    notes: dict[str, str] = {}
+    for x in report.lines:
+        when = f" {WORDS[x.state]} {x.on.day} {x.on.strftime('%B %Y')}" if x.on else ""
+        note = f"{x.state}{when}" + ("" if x.track == "officer" else f" ({x.track} track)")
+        notes[x.scenario_id] = f"{notes[x.scenario_id]}; {note}" if x.scenario_id in notes else note
+    return notes

@@ -1,0 +1,158 @@
+"""The compliance report written out: a table for the terminal, CSV, JSON, xlsx, HTML, iCalendar.
+
+iCalendar and the due-soon CSV are for a force's own mail system to send reminders: ltl-quiz
+sends no email itself. Heavy libraries (openpyxl, Jinja2) are imported only by their writers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, timedelta
+from typing import Any
+
+from ltl_quiz.compliance.report import STATES, Compliance, Line
+
+FORMATS = ("table", "csv", "json", "xlsx", "html", "ics")
+HEADER = (
+    "staff_number",
+    "name",
+    "unit",
+    "scenario_id",
+    "track",
+    "state",
+    "date",
+    "due_on",
+    "every_months",
+    "completed_on",
+    "attempt_id",
+    "late",
+)
+
+
+def record(line: Line) -> dict[str, Any]:
+    s = line
+    return {
+        "staff_number": line.learner_id,
+        "name": line.name,
+        "unit": line.unit,
+        "scenario_id": line.scenario_id,
+        "track": line.track,
+        "state": s.state,
+        "date": s.on.isoformat() if s.on else None,
+        "due_on": line.due_on,
+        "every_months": line.every_months,
+        "completed_on": s.completed_on.isoformat() if s.completed_on else None,
+        "late": s.late,
+    }
+
+
+def to_csv(report: Compliance) -> str:
+    """RFC 4180 CSV, one row a person and case, columns as ``HEADER`` (the fast path: no dict a row)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADER)
+    iso = date.isoformat
+    writer.writerows(
+        (x.learner_id, x.name, x.unit, x.scenario_id, x.track, x.state, iso(x.on) if x.on else "", x.due_on,
+         "" if x.every_months is None else x.every_months, iso(x.completed_on) if x.completed_on else "", x.late)
+        for x in report.lines
+    )  # fmt: skip
+    return buffer.getvalue()
+
+
+def to_json(report: Compliance) -> str:
+    return json.dumps(
+        {
+            "today": report.today.isoformat(),
+            "lines": [record(x) for x in report.lines],
+            "by_unit": report.by_unit,
+            "by_case": report.by_case,
+        },
+        indent=2,
+    )
+
+
+def to_table(report: Compliance) -> str:
+    """Plain text that fits 80 columns: one line a person and case, then the totals."""
+    if not report.lines:
+        return "No assignments match.\n"
+    out = [f"Compliance on {report.today.isoformat()}"]
+    for x in report.lines:
+        out.append(f"{x.learner_id:<10} {x.name:<18.18} {x.scenario_id:<26.26} {x.phrase()}")  # a staff number is never cut short
+    out.append("")
+    out.append(_totals("Unit", report.by_unit))
+    out.append(_totals("Case", report.by_case))
+    return "\n".join(out) + "\n"
+
+
+def _totals(title: str, counts: dict[str, dict[str, int]]) -> str:
+    rows = [f"{title:<34} " + " ".join(f"{s:>9}" for s in STATES)]
+    rows += [f"{(key or '(no unit)'):<34.34} " + " ".join(f"{c[s]:>9}" for s in STATES) for key, c in counts.items()]
+    return "\n".join(rows) + "\n"
+
+
+def to_ics(report: Compliance, stamp: str) -> str:
+    """One all-day VEVENT per person and case that needs action: due, overdue or expiring (RFC 5545)."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//ltl-quiz//compliance//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    for x in report.lines:
+        if x.state == "complete" or x.standing.on is None:
+            continue
+        day = x.standing.on
+        uid = f"{x.learner_id}-{x.scenario_id}-{x.state}-{day.isoformat()}@ltl-quiz"
+        summary = f"{x.scenario_id} ({x.track}) {x.phrase()}: {x.name} ({x.learner_id})"
+        description = f"Staff number {x.learner_id}, unit {x.unit or '(none)'}; due {x.due_on}"
+        lines += [
+            "BEGIN:VEVENT",
+            _fold(f"UID:{_ics_text(uid)}"),
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
+            f"DTEND;VALUE=DATE:{(day + timedelta(days=1)).strftime('%Y%m%d')}",
+            _fold(f"SUMMARY:{_ics_text(summary)}"),
+            _fold(f"DESCRIPTION:{_ics_text(description)}"),
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r", "").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """Fold at 75 octets, as RFC 5545 requires, never inside a UTF-8 character."""
+    out, current = [], b""
+    for ch in line:
+        b = ch.encode("utf-8")
+        if len(current) + len(b) > (75 if not out else 74):
+            out.append(current.decode("utf-8"))
+            current = b""
+        current += b
+    out.append(current.decode("utf-8"))
+    return "\r\n ".join(out)
+
+
+def write_xlsx(report: Compliance, handle: Any) -> None:
+    """A workbook: every person and case, then totals per unit and per case."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    people = book.create_sheet("compliance")
+    people.append(list(HEADER))
+    for x in report.lines:
+        r = record(x)
+        people.append([_cell(k, v) for k, v in r.items()])
+    for title, counts in (("by unit", report.by_unit), ("by case", report.by_case)):
+        sheet = book.create_sheet(title)
+        sheet.append([title.split()[1], *STATES])
+        for key, c in counts.items():
+            sheet.append([key, *(c[s] for s in STATES)])
+    book.save(handle)
+
+
+def _cell(key: str, value: Any) -> Any:
+    if key in ("date", "due_on", "completed_on") and value:
+        return date.fromisoformat(value)
+    return value

@@ -1,0 +1,112 @@
+"""The compliance report: every assignment's standing, with totals per unit and case. Pure.
+
+A learner assigned the same case twice (a renewed assignment, a second due date) appears once
+per assignment: each is a separate obligation a CPD lead may be asked about.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+from ltl_quiz.compliance.rule import COMPLETE, DUE, EXPIRING, OVERDUE, Standing, standing_on
+
+STATES = (COMPLETE, DUE, OVERDUE, EXPIRING)
+WORDS = {COMPLETE: "until", DUE: "by", OVERDUE: "since", EXPIRING: "on"}
+
+
+class Line(NamedTuple):
+    """One person and case: who, what, and where they stand (flat, so a force's report is cheap)."""
+
+    learner_id: str
+    name: str
+    unit: str
+    scenario_id: str
+    track: str
+    due_on: str  # YYYY-MM-DD
+    every_months: int | None
+    state: str
+    on: date | None  # see Standing.on
+    completed_on: date | None
+    late: bool
+
+    @property
+    def standing(self) -> Standing:
+        return Standing(self.state, self.on, None, self.completed_on, self.late)
+
+    def phrase(self) -> str:
+        """'complete (until 2027-03-13)', 'due (by 2027-03-14)', 'complete' when it never expires."""
+        return self.state if self.on is None else f"{self.state} ({WORDS[self.state]} {self.on.isoformat()})"
+
+
+@dataclass
+class Compliance:
+    today: date
+    lines: list[Line] = field(default_factory=list)
+    by_unit: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_case: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def build(
+    rows: Iterable[tuple[Any, ...]],
+    today: date,
+    warn_days: int = 30,
+    unit: str | None = None,
+    due_within: int | None = None,
+) -> Compliance:
+    """Each assignment's standing on ``today``; ``due_within`` keeps only those needing action within N days.
+
+    ``rows``: (staff number, name, unit, case, track, due on, every months, latest satisfying
+    finish time or None), as ``store.assignments.standing_rows`` reads them. The standing depends
+    only on the due date, the interval and the day of completion, so it is worked out once per
+    distinct combination: a force has few due dates, and this keeps 500,000 lines cheap.
+    """
+    wanted = unit.strip().casefold() if unit else None
+    horizon = today + timedelta(days=due_within) if due_within is not None else None
+    warn = warn_days if due_within is None else due_within
+    report = Compliance(today)
+    units: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
+    cases: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
+    known: dict[tuple[str, int | None, str | None], tuple[str, date | None, date | None, bool] | None] = {}
+    make, lines = Line._make, report.lines
+    for learner_id, name, person_unit, scenario_id, track, due_on, every, done_at in rows:
+        if wanted is not None and wanted not in person_unit.casefold():
+            continue
+        key = (due_on, every, done_at[:10] if done_at else None)
+        if key in known:
+            found = known[key]
+        else:
+            found = known[key] = _standing(key, today, warn, horizon)
+        if found is None:  # not needing action within --due-within
+            continue
+        lines.append(make((learner_id, name, person_unit, scenario_id, track, due_on, every, *found)))
+        units[person_unit][found[0]] += 1
+        cases[scenario_id][found[0]] += 1
+    report.by_unit = dict(sorted(units.items()))
+    report.by_case = dict(sorted(cases.items()))
+    return report
+
+
+def _standing(
+    key: tuple[str, int | None, str | None], today: date, warn: int, horizon: date | None
+) -> tuple[str, date | None, date | None, bool] | None:
+    due_on, every, done = key
+    s = standing_on(_day(due_on), every, _day(done) if done else None, today, warn)
+    if horizon is not None and not _needs_action(s, horizon):
+        return None
+    return (s.state, s.on, s.completed_on, s.late)
+
+
+def _needs_action(found: Standing, horizon: date) -> bool:
+    if found.state in (OVERDUE, EXPIRING):
+        return True
+    return found.state == DUE and found.on is not None and found.on <= horizon
+
+
+@lru_cache(maxsize=4096)
+def _day(text: str) -> date:
+    return date.fromisoformat(text)

@@ -1,0 +1,259 @@
+"""Erasure (``db forget``) and retention (``db purge``): every record of a person, or every record
+older than a date, gone from the store, this computer's journal and its config, in one transaction.
+
+What stays is an audit line (``erasures``): who erased, when, how many rows of each table, never
+whose. Its subject is a keyed pseudonym of the staff number (under the store's own key), so a
+force asked "was X erased?" can check without the store holding X. ``erased_attempts`` keeps the
+ids of the erased attempts, with whether an LRS had accepted their statements, so that
+``lrs push`` can send voided statements for them: ids only, no personal data.
+
+On SQLite the file is VACUUMed and its WAL truncated afterwards, so the erased bytes are gone
+from the disk file too, not just unreachable. (On PostgreSQL the server reclaims dead rows with
+its own VACUUM; run ``VACUUM FULL`` there if the law requires the bytes gone at once.)
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import hmac
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from ltl_quiz.errors import InputError
+from ltl_quiz.store.db import Store, now
+
+
+@dataclass
+class Erasure:
+    """What an erasure did (or, on a dry run, would do)."""
+
+    kind: str
+    subject: str  # what the user named: a staff number, or 'before DATE'
+    dry_run: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    journal_files: int = 0
+    config_cleared: bool = False
+    pushed: int = 0  # erased attempts an LRS had accepted: to void on the next lrs push
+
+    @property
+    def rows(self) -> int:
+        return sum(self.counts.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.__dict__, "rows": self.rows}
+
+    def lines(self) -> list[str]:
+        verb = "Would erase" if self.dry_run else "Erased"
+        what = ", ".join(f"{t} {n}" for t, n in self.counts.items() if n) or "no rows"
+        out = [f"{verb} {self.subject}: {what}."]
+        if self.journal_files:
+            out.append(f"{'Would delete' if self.dry_run else 'Deleted'} {self.journal_files} journal files on this computer.")
+        if self.config_cleared:
+            out.append(f"{'Would forget' if self.dry_run else 'Forgot'} them as this terminal's remembered learner.")
+        if self.pushed:
+            out.append(f"{self.pushed} of the attempts had been sent to an LRS: 'ltl-quiz lrs push' sends voided statements for them.")
+        out.append(
+            "Dry run: nothing was changed." if self.dry_run else "An audit line records who erased, when and how many rows (not whose)."
+        )
+        return out
+
+
+def subject_pseudonym(key: bytes, staff_number: str) -> str:
+    return "e-" + hmac.new(key, b"erasure:" + staff_number.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run's transaction so that everything it did is rolled back."""
+
+
+def _transaction(store: Store, done: Erasure, work: Any) -> None:
+    """Run ``work(conn)`` in one transaction; a dry run does exactly the same and rolls it back,
+    so its counts are the real ones by construction."""
+    try:
+        with store._begin() as conn:
+            work(conn)
+            if done.dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+
+
+def forget(store: Store, staff_number: str, dry_run: bool, journal_dir: Path | None, config_file: Path | None) -> Erasure:
+    """Erase one person's learner row, attempts, answers, reflections, session records, assignments and certificates."""
+    from ltl_quiz.locations import redact
+    from ltl_quiz.store.settings import certificate_key
+
+    done = Erasure("forget", staff_number, dry_run)
+    key = certificate_key(store, create=not dry_run)
+    ids: list[str] = []
+
+    def work(conn: sa.Connection) -> None:
+        ids.extend(_ids(conn, "SELECT id FROM attempts WHERE learner_id = :p", {"p": staff_number}))
+        known = conn.execute(sa.text("SELECT count(*) FROM learners WHERE id = :p"), {"p": staff_number}).scalar_one()
+        if not known and not ids:
+            raise InputError(f"no learner '{staff_number}' in the store {redact(store.url)}; check the staff number")
+        _erase(conn, done, ids)
+        for table, column, values in (
+            ("answers", "attempt_id", ids),
+            ("certificates", "attempt_id", ids),
+            ("session_answers", "learner_id", [staff_number]),
+            ("session_participants", "learner_id", [staff_number]),
+            ("assignments", "learner_id", [staff_number]),
+            ("attempts", "id", ids),
+            ("learners", "id", [staff_number]),
+        ):
+            done.counts[table] = done.counts.get(table, 0) + _delete(conn, table, column, values)
+        if key is not None:
+            _audit(conn, done, subject_pseudonym(key, staff_number))
+
+    _transaction(store, done, work)
+    gone = set(ids)
+    _after(store, done, journal_dir, lambda entry: entry.attempt_id in gone or (entry.learner or {}).get("id") == staff_number)
+    if config_file is not None:
+        done.config_cleared = _forget_remembered(config_file, staff_number, dry_run)
+    return done
+
+
+def purge(store: Store, before: str, dry_run: bool, journal_dir: Path | None) -> Erasure:
+    """Erase every attempt begun, and every session created, before ``before`` (YYYY-MM-DD), and
+    learners left with no record at all; assignments (obligations, not records) stay."""
+    done = Erasure("purge", f"records before {before}", dry_run)
+    ids: list[str] = []
+
+    def work(conn: sa.Connection) -> None:
+        codes = _ids(conn, "SELECT code FROM sessions WHERE created_at < :d", {"d": before})
+        found = set(_ids(conn, "SELECT id FROM attempts WHERE started_at < :d", {"d": before}))
+        ids.extend(sorted(found | set(_in(conn, "SELECT id FROM attempts WHERE session_code IN ({})", codes))))
+        _erase(conn, done, ids)
+        for table, column, values in (
+            ("answers", "attempt_id", ids),
+            ("certificates", "attempt_id", ids),
+            ("session_answers", "session_code", codes),
+            ("session_steps", "session_code", codes),
+            ("session_participants", "attempt_id", ids),
+            ("session_participants", "session_code", codes),
+            ("attempts", "id", ids),
+            ("sessions", "code", codes),
+        ):
+            done.counts[table] = done.counts.get(table, 0) + _delete(conn, table, column, values)
+        orphans = _ids(
+            conn,
+            "SELECT id FROM learners l WHERE created_at < :d AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.learner_id = l.id) "
+            "AND NOT EXISTS (SELECT 1 FROM assignments s WHERE s.learner_id = l.id) "
+            "AND NOT EXISTS (SELECT 1 FROM session_participants p WHERE p.learner_id = l.id) "
+            "AND NOT EXISTS (SELECT 1 FROM session_answers x WHERE x.learner_id = l.id)",
+            {"d": before},
+        )
+        done.counts["learners"] = _delete(conn, "learners", "id", orphans)
+        _audit(conn, done, f"before {before}")
+
+    _transaction(store, done, work)
+    gone = set(ids)
+    _after(store, done, journal_dir, lambda entry: entry.attempt_id in gone)
+    return done
+
+
+def _erase(conn: sa.Connection, done: Erasure, ids: list[str]) -> None:
+    """Note the attempts for ``lrs push`` to void (ids and the LRS-accepted flag only).
+
+    ``record_voided`` queues a voiding statement for every statement an LRS accepted for them, so
+    the next ``lrs push`` tells each LRS that holds them to void them.
+    """
+    from ltl_quiz.store.voids import record_voided
+
+    pushed = set(_in(conn, "SELECT DISTINCT attempt_id FROM lrs_accepted WHERE attempt_id IN ({})", ids))
+    done.pushed = len(pushed)
+    record_voided(conn, ids, "erased")
+    if ids:
+        stamp = now()
+        conn.execute(
+            sa.text("INSERT INTO erased_attempts (attempt_id, erased_at, pushed) VALUES (:a, :t, :p)"),
+            [{"a": a, "t": stamp, "p": a in pushed} for a in ids],
+        )
+
+
+def _audit(conn: sa.Connection, done: Erasure, subject: str) -> None:
+    conn.execute(
+        sa.text("INSERT INTO erasures (id, kind, subject, erased_by, erased_at, rows, counts) VALUES (:i, :k, :s, :b, :t, :r, :c)"),
+        {
+            "i": str(uuid.uuid4()),
+            "k": done.kind,
+            "s": subject,
+            "b": getpass.getuser(),
+            "t": now(),
+            "r": done.rows,
+            "c": json.dumps(done.counts),
+        },
+    )
+
+
+def _after(store: Store, done: Erasure, journal_dir: Path | None, erased: Any) -> None:
+    """The journal's copies go too; then SQLite rewrites its file so the bytes are gone from disk."""
+    if journal_dir is not None:
+        done.journal_files = _journal(journal_dir, erased, done.dry_run)
+    if not done.dry_run and store.engine.dialect.name == "sqlite":
+        raw = store.engine.raw_connection()  # the DBAPI connection, in autocommit (see db._sqlite_pragmas): VACUUM needs no transaction
+        try:
+            cursor = raw.cursor()
+            cursor.execute("VACUUM")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor.close()
+        finally:
+            raw.close()
+
+
+def _journal(folder: Path, erased: Any, dry_run: bool) -> int:
+    from ltl_quiz.store.journal import JournalConflict, read
+
+    paths = [*folder.glob("*.jsonl"), *(folder / "synced").glob("*.jsonl")] if folder.is_dir() else []
+    n = 0
+    for path in paths:
+        try:
+            entry = read(path)
+        except (JournalConflict, OSError, ValueError):
+            continue
+        if erased(entry):
+            n += 1
+            if not dry_run:
+                path.unlink()
+    return n
+
+
+def _forget_remembered(config_file: Path, staff_number: str, dry_run: bool) -> bool:
+    from ltl_quiz import config
+
+    data = config.load(config_file)
+    if (data.get("learner") or {}).get("id") != staff_number:
+        return False
+    if not dry_run:
+        del data["learner"]
+        config.save(config_file, data)
+    return True
+
+
+def _ids(conn: sa.Connection, sql: str, params: dict[str, Any]) -> list[str]:
+    return [r[0] for r in conn.execute(sa.text(sql), params)]
+
+
+def _in(conn: sa.Connection, sql: str, values: list[str]) -> list[str]:
+    found: list[str] = []
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        names = ", ".join(f":v{i}" for i in range(len(chunk)))
+        found += [r[0] for r in conn.execute(sa.text(sql.format(names)), {f"v{i}": v for i, v in enumerate(chunk)})]
+    return found
+
+
+def _delete(conn: sa.Connection, table: str, column: str, values: list[str]) -> int:
+    n = 0
+    for start in range(0, len(values), 500):
+        chunk = values[start : start + 500]
+        names = ", ".join(f":v{i}" for i in range(len(chunk)))
+        n += conn.execute(sa.text(f"DELETE FROM {table} WHERE {column} IN ({names})"), {f"v{i}": v for i, v in enumerate(chunk)}).rowcount
+    return n
