@@ -35,6 +35,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 MIN_FOR_RELIABILITY = 10  # fewer first attempts than this give an alpha too unstable to act on
+NO_SPREAD = 1e-12  # a variance of marks in 0-1 this small is rounding error: the scores do not vary
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def overall_statistics(marks: Sequence[Mapping[str, float]], min_attempts: int =
         return OverallStatistics(n, k, mean, sd, None, None, f"too few attempts for alpha ({n}; {min_attempts} needed)")
     if k < 2:
         return OverallStatistics(n, k, mean, sd, None, None, "one decision only: alpha needs two or more")
-    if total_var <= 0:
+    if total_var <= NO_SPREAD:
         return OverallStatistics(n, k, mean, sd, None, None, "every attempt scored the same: alpha is undefined")
     item_var = sum((x - means[item]) ** 2 for attempt in marks for item, x in attempt.items()) / (n - 1)
     alpha = k / (k - 1) * (1.0 - item_var / total_var)
