@@ -149,16 +149,22 @@ def build(
     """The whole report from three GROUP BY queries (attempts, answers' times, analysed choices):
     the database aggregates, and Python adds only what needs the scenario files (best points,
     recommended options, file order)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from ltl_quiz.store.report_queries import step_times
 
     if attempts not in ATTEMPT_RULES:
         raise InputError(f"--attempts {attempts!r} is not known; use one of: {', '.join(ATTEMPT_RULES)}")
-    times = list(step_times(store, filters))
-    scenarios = _scenario_stats(store, filters, times)
     items: list[ItemStats] = []
     overall: list[OverallStats] = []
-    if filters.status in (None, "completed"):
-        items, overall = _item_stats(store, library, replace(filters, status="completed"), attempts, min_for_flags, min_for_reliability)
+    # The pass over every answer's time runs on its own connection while this thread does the rest:
+    # both drivers release the GIL while the database works, so the two passes overlap.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        timing = pool.submit(lambda: list(step_times(store, filters)))
+        if filters.status in (None, "completed"):
+            items, overall = _item_stats(store, library, replace(filters, status="completed"), attempts, min_for_flags, min_for_reliability)
+        times = timing.result()
+    scenarios = _scenario_stats(store, filters, times)
     dropoff = _dropoff(store, library, filters, times)
     stamp = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     return Report(filters.describe(), stamp, scenarios, items, overall=overall, dropoff=dropoff, attempts_rule=attempts)
@@ -219,6 +225,7 @@ class _Acc:
     options: Counter = field(default_factory=Counter)
     kind: str = "decision"
     max_seen: int = 0
+    best: int | None = None
 
 
 @dataclass
@@ -255,7 +262,7 @@ def _item_stats(
         for option_id in picked:
             attempt.picked[(r.node_id, option_id)] += int(r.answers)
     _add_attempt(accs, library, per_track, attempt)
-    items = [_finish(library, key, acc, _best(library, *key), min_for_flags) for key, acc in _in_scenario_order(library, accs)]
+    items = [_finish(library, key, acc, acc.best, min_for_flags) for key, acc in _in_scenario_order(library, accs)]
     overall = [_overall(library, key, per_track[key], min_for_reliability) for key in sorted(per_track)]
     return items, overall
 
@@ -298,7 +305,7 @@ def _add_attempt(
     for node_id, (kind, mark) in attempt.marks.items():
         acc = accs.get((scenario_id, node_id))
         if acc is None:
-            acc = accs[(scenario_id, node_id)] = _Acc(kind=kind)
+            acc = accs[(scenario_id, node_id)] = _Acc(kind=kind, best=_best(library, scenario_id, node_id))
         rest = total - mark
         acc.n += 1
         acc.sx += mark
@@ -308,9 +315,8 @@ def _add_attempt(
         acc.sxy += mark * rest
         acc.max_seen = max(acc.max_seen, mark)
         acc.right += node_id in attempt.right
-        best = _best(library, scenario_id, node_id)
-        if best:
-            fractions[node_id] = max(0.0, min(1.0, mark / best))
+        if acc.best:
+            fractions[node_id] = max(0.0, min(1.0, mark / acc.best))
     for (node_id, option_id), count in attempt.picked.items():
         accs[(scenario_id, node_id)].options[option_id] += count
     per_track[(scenario_id, attempt.track)].append(fractions)

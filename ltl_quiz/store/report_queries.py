@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from ltl_quiz.store.db import COMPLETED, SCRIPTED, Store, answers, attempts
-from ltl_quiz.store.queries import CHOICE_KINDS, Filters, _joined, _reading, step_seconds, with_steps
+from ltl_quiz.store.db import COMPLETED, SCRIPTED, Store, answers, attempts, learners
+from ltl_quiz.store.queries import CHOICE_KINDS, Filters, _reading, step_seconds, with_steps
 
 INDIVIDUAL_MODES = ("practice", "assessed")  # a room's show of hands is no one person's mark
 
@@ -40,6 +40,12 @@ def _stopped_at_postgresql(element: stopped_at, compiler: Any, **kw: Any) -> str
 def _stopped_at_sqlite(element: stopped_at, compiler: Any, **kw: Any) -> str:
     (state,) = (compiler.process(c, **kw) for c in element.clauses)
     return f"json_extract({state}, '$.node_id')"
+
+
+def _attempts(filters: Filters) -> Any:
+    """The attempts table, joined to learners only when a filter reads the learner's unit: a million
+    rows' joins the report does not need are a large part of its time."""
+    return attempts.join(learners, learners.c.id == attempts.c.learner_id) if filters.unit else attempts
 
 
 def _rows(store: Store, query: sa.Select) -> Iterator[sa.Row]:
@@ -70,7 +76,7 @@ def completion_counts(store: Store, filters: Filters) -> Iterator[sa.Row]:
             _count_if(sa.and_(done, attempts.c.passed == sa.true())).label("passed"),
             sa.func.sum(sa.case((done, attempts.c.percentage), else_=0.0)).label("percentage"),
         )
-        .select_from(_joined())
+        .select_from(_attempts(filters))
         .where(*filters.conditions())
         .group_by(attempts.c.scenario_id, attempts.c.track, attempts.c.status, competencies)
     )
@@ -93,7 +99,7 @@ def step_times(store: Store, filters: Filters) -> Iterator[sa.Row]:
             sa.func.count().label("n"),
             sa.func.sum(seconds).label("seconds"),
         )
-        .select_from(with_steps(_joined().join(answers, answers.c.attempt_id == attempts.c.id)))
+        .select_from(with_steps(_attempts(filters).join(answers, answers.c.attempt_id == attempts.c.id)))
         .where(*filters.conditions())
         .group_by(attempts.c.scenario_id, attempts.c.track, attempts.c.status, answers.c.node_id, rounded)
     )
@@ -122,7 +128,7 @@ def first_attempts(include_scripted: bool) -> Any:
 
 def analysed(filters: Filters, first_only: bool) -> Any:
     """The attempts the item and test statistics take, as a CTE of (attempt_id, scenario_id, track)."""
-    source = _joined()
+    source = _attempts(filters)
     if first_only:
         firsts = first_attempts(filters.include_scripted)
         source = source.join(firsts, firsts.c.id == attempts.c.id)
@@ -167,7 +173,7 @@ def stopping_points(store: Store, filters: Filters) -> Iterator[sa.Row]:
     node = stopped_at(attempts.c.state).label("node_id")
     query = (
         sa.select(attempts.c.scenario_id, attempts.c.status, node, sa.func.count().label("n"))
-        .select_from(_joined())
+        .select_from(_attempts(filters))
         .where(attempts.c.status != COMPLETED, *filters.conditions())
         .group_by(attempts.c.scenario_id, attempts.c.status, node)
     )
