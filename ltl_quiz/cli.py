@@ -475,7 +475,7 @@ def report_cmd(
     as_json: JsonOpt = False,
     plain: PlainOpt = None,
 ) -> None:
-    """Completions, pass rates, an item analysis of every decision, reliability, and where learners stop."""
+    """Completions, pass rates, item analysis, reliability (alpha) and where learners stop."""
     from ltl_quiz.report import report
 
     with _errors():
