@@ -146,32 +146,39 @@ def build(
     attempts: str = FIRST,
     min_for_reliability: int = MIN_FOR_RELIABILITY,
 ) -> Report:
-    """The whole report from three GROUP BY queries (attempts, answers' times, analysed choices):
+    """The whole report from a few GROUP BY queries (attempts, answers' times, analysed choices):
     the database aggregates, and Python adds only what needs the scenario files (best points,
     recommended options, file order)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ltl_quiz.store.report_queries import step_times
+    from ltl_quiz.store.report_queries import node_seconds
 
     if attempts not in ATTEMPT_RULES:
         raise InputError(f"--attempts {attempts!r} is not known; use one of: {', '.join(ATTEMPT_RULES)}")
     items: list[ItemStats] = []
     overall: list[OverallStats] = []
-    # The pass over every answer's time runs on its own connection while this thread does the rest:
-    # both drivers release the GIL while the database works, so the two passes overlap.
+    # The two passes over every answer's time run on their own connection while this thread takes
+    # the choices: both drivers release the GIL while the database works, so the passes overlap.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        timing = pool.submit(lambda: list(step_times(store, filters)))
+        timing = pool.submit(lambda: (_completed_seconds(store, filters), list(node_seconds(store, filters))))
         if filters.status in (None, "completed"):
             items, overall = _item_stats(store, library, replace(filters, status="completed"), attempts, min_for_flags, min_for_reliability)
-        times = timing.result()
-    scenarios = _scenario_stats(store, filters, times)
+        seconds, times = timing.result()
+    scenarios = _scenario_stats(store, filters, seconds)
     dropoff = _dropoff(store, library, filters, times)
     stamp = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     return Report(filters.describe(), stamp, scenarios, items, overall=overall, dropoff=dropoff, attempts_rule=attempts)
 
 
 # -- completions ------------------------------------------------------------------------------------
-def _scenario_stats(store: Any, filters: Any, times: list[Any]) -> list[ScenarioStats]:
+def _completed_seconds(store: Any, filters: Any) -> dict[tuple[str, str], float]:
+    from ltl_quiz.store.report_queries import completed_seconds
+
+    return {(r.scenario_id, r.track): float(r.seconds or 0.0) for r in completed_seconds(store, filters)}
+
+
+def _scenario_stats(store: Any, filters: Any, seconds: dict[tuple[str, str], float]) -> list[ScenarioStats]:
+    """Completions per scenario and track; ``seconds``: the completed attempts' time spent, summed."""
     from ltl_quiz.store.queries import minutes
     from ltl_quiz.store.report_queries import completion_counts
 
@@ -196,15 +203,11 @@ def _scenario_stats(store: Any, filters: Any, times: list[Any]) -> list[Scenario
             s.in_progress += r.attempts
         else:
             s.abandoned += r.attempts
-    seconds: dict[tuple[str, str], float] = defaultdict(float)
-    for r in times:
-        if r.status == "completed":
-            seconds[(r.scenario_id, r.track)] += float(r.seconds or 0.0)
     for key, s in groups.items():
         if s.completed:
             s.pass_rate = round(100.0 * s.passed / s.graded, 1) if s.graded else None
             s.mean_percentage = round(percentages[key] / s.completed, 1)
-            s.mean_minutes = minutes(seconds[key] / s.completed)
+            s.mean_minutes = minutes(seconds.get(key, 0.0) / s.completed)
             acc = competencies[key]
             s.competencies = {tag: round(acc[tag] / s.completed, 2) for tag in COMPETENCIES if acc.get(tag)}
     return [groups[k] for k in sorted(groups)]
@@ -236,7 +239,6 @@ class _Attempt:
     track: str = ""
     marks: dict[str, tuple[str, int]] = field(default_factory=dict)
     right: set[str] = field(default_factory=set)
-    picked: Counter = field(default_factory=Counter)
 
 
 def _item_stats(
@@ -249,19 +251,22 @@ def _item_stats(
     accs: dict[tuple[str, str], _Acc] = {}
     per_track: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
     seen: dict[tuple[str, str, str], tuple[list[str], bool]] = {}
+    given: Counter = Counter()  # answers per (scenario, node, stored choice): decoded once each, below
     current, attempt = None, _Attempt()
-    for r in item_choices(store, filters, rule == FIRST):
-        if r.attempt_id != current:
+    for attempt_id, scenario_id, track, node_id, option_ids, kind, points, count in item_choices(store, filters, rule == FIRST):
+        if attempt_id != current:
             _add_attempt(accs, library, per_track, attempt)
-            current, attempt = r.attempt_id, _Attempt(r.scenario_id, r.track)
-        kind, mark = attempt.marks.get(r.node_id, (r.kind, 0))
-        attempt.marks[r.node_id] = (kind, mark + int(r.points or 0))
-        picked, is_right = _choice(seen, library, r.scenario_id, r.node_id, r.option_ids)
-        if is_right:
-            attempt.right.add(r.node_id)
-        for option_id in picked:
-            attempt.picked[(r.node_id, option_id)] += int(r.answers)
+            current, attempt = attempt_id, _Attempt(scenario_id, track)
+        before = attempt.marks.get(node_id)
+        attempt.marks[node_id] = (kind, int(points or 0) + (before[1] if before else 0))
+        given[(scenario_id, node_id, option_ids)] += count
+        if _choice(seen, library, scenario_id, node_id, option_ids)[1]:
+            attempt.right.add(node_id)
     _add_attempt(accs, library, per_track, attempt)
+    for (scenario_id, node_id, option_ids), count in given.items():
+        options = accs[(scenario_id, node_id)].options
+        for option_id in _choice(seen, library, scenario_id, node_id, option_ids)[0]:
+            options[option_id] += count
     items = [_finish(library, key, acc, acc.best, min_for_flags) for key, acc in _in_scenario_order(library, accs)]
     overall = [_overall(library, key, per_track[key], min_for_reliability) for key in sorted(per_track)]
     return items, overall
@@ -295,8 +300,7 @@ def _add_attempt(
     per_track: dict[tuple[str, str], list[dict[str, float]]],
     attempt: _Attempt,
 ) -> None:
-    """Add one attempt: each item's mark against the rest of the attempt's marks, what was chosen,
-    and its item fractions (mark / best points) for the overall statistics of its scenario and track."""
+    """Add one attempt: each item's mark against the rest of the attempt's marks, and its item fractions (mark / best points) for the overall statistics of its scenario and track."""
     if not attempt.marks:
         return
     scenario_id = attempt.scenario_id
@@ -317,8 +321,6 @@ def _add_attempt(
         acc.right += node_id in attempt.right
         if acc.best:
             fractions[node_id] = max(0.0, min(1.0, mark / acc.best))
-    for (node_id, option_id), count in attempt.picked.items():
-        accs[(scenario_id, node_id)].options[option_id] += count
     per_track[(scenario_id, attempt.track)].append(fractions)
 
 
