@@ -9,7 +9,11 @@ statistics Moodle's quiz report defines (question/classes/statistics/questions/c
   marks (the attempt's score less this item), using sample (n - 1) variances and covariance; none
   when either variance is zero.
 
-Only completed attempts enter the item analysis, each once. A decision is flagged when fewer than
+The item analysis and Moodle's overall statistics (mean, SD, Cronbach's alpha and the standard
+error of measurement, per scenario and track: see ``ltl_quiz.psychometrics`` for how a branching
+scenario's items are defined) take only completed individual attempts, by default each learner's
+first at a scenario as Moodle does (``--attempts all`` for every one). A drop-off view shows where
+unfinished attempts stopped and the median time at each node. A decision is flagged when fewer than
 half of those who met it chose the recommended option, and when its discrimination index is below
 20 (Moodle's "weak" band starts there) or cannot discriminate at all because everyone scored the
 same; flags wait for at least ``MIN_FOR_FLAGS`` attempts so a handful of people cannot raise one.
