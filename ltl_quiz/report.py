@@ -155,30 +155,33 @@ def build(
     recommended options, file order)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ltl_quiz.store.report_queries import node_seconds
+    from ltl_quiz.store.report_queries import step_times
 
     if attempts not in ATTEMPT_RULES:
         raise InputError(f"--attempts {attempts!r} is not known; use one of: {', '.join(ATTEMPT_RULES)}")
     items: list[ItemStats] = []
     overall: list[OverallStats] = []
-    # The two passes over every answer's time run on their own connection while this thread takes
-    # the choices: both drivers release the GIL while the database works, so the passes overlap.
+    # The pass over every answer's time runs on its own connection while this thread takes the
+    # choices: both drivers release the GIL while the database works, so the two passes overlap.
     with ThreadPoolExecutor(max_workers=1) as pool:
-        timing = pool.submit(lambda: (_completed_seconds(store, filters), list(node_seconds(store, filters))))
+        timing = pool.submit(lambda: list(step_times(store, filters)))
         if filters.status in (None, "completed"):
             items, overall = _item_stats(store, library, replace(filters, status="completed"), attempts, min_for_flags, min_for_reliability)
-        seconds, times = timing.result()
-    scenarios = _scenario_stats(store, filters, seconds)
+        times = timing.result()
+    scenarios = _scenario_stats(store, filters, _completed_seconds(times))
     dropoff = _dropoff(store, library, filters, times)
     stamp = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     return Report(filters.describe(), stamp, scenarios, items, overall=overall, dropoff=dropoff, attempts_rule=attempts)
 
 
 # -- completions ------------------------------------------------------------------------------------
-def _completed_seconds(store: Any, filters: Any) -> dict[tuple[str, str], float]:
-    from ltl_quiz.store.report_queries import completed_seconds
-
-    return {(r.scenario_id, r.track): float(r.seconds or 0.0) for r in completed_seconds(store, filters)}
+def _completed_seconds(times: list[Any]) -> dict[tuple[str, str], float]:
+    """The completed attempts' time spent, summed per scenario and track, from the steps' groups."""
+    seconds: dict[tuple[str, str], float] = defaultdict(float)
+    for r in times:
+        if r.status == "completed":
+            seconds[(r.scenario_id, r.track)] += float(r.seconds or 0.0)
+    return seconds
 
 
 def _scenario_stats(store: Any, filters: Any, seconds: dict[tuple[str, str], float]) -> list[ScenarioStats]:

@@ -17,7 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from ltl_quiz.store.db import COMPLETED, SCRIPTED, Store, answers, attempts, learners
-from ltl_quiz.store.queries import CHOICE_KINDS, Filters, _reading, step_seconds, time_spent_seconds, with_steps
+from ltl_quiz.store.queries import CHOICE_KINDS, Filters, _reading, step_seconds, with_steps
 
 INDIVIDUAL_MODES = ("practice", "assessed")  # a room's show of hands is no one person's mark
 
@@ -83,27 +83,26 @@ def completion_counts(store: Store, filters: Filters) -> Iterator[sa.Row]:
     return _rows(store, query)
 
 
-def completed_seconds(store: Store, filters: Filters) -> Iterator[sa.Row]:
-    """Per scenario and track: THE time spent (``time_spent_seconds``) summed over completed attempts.
-    Summed per attempt first, so the database sorts a row per attempt, not one per answer."""
+def step_times(store: Store, filters: Filters) -> Iterator[sa.Row]:
+    """Per scenario, track, status, node and whole number of seconds: how many steps took that long
+    (THE time spent's step, rounded) and their exact total. One pass over the answers gives both
+    the completed attempts' time spent and each node's median time; PostgreSQL hashes the groups,
+    and SQLite's sort of a million rows costs no more than the two passes it replaces."""
+    seconds = step_seconds()
+    rounded = sa.func.round(seconds).label("rounded")
     query = (
-        sa.select(attempts.c.scenario_id, attempts.c.track, sa.func.sum(time_spent_seconds()).label("seconds"))
-        .select_from(_attempts(filters))
-        .where(attempts.c.status == COMPLETED, *filters.conditions())
-        .group_by(attempts.c.scenario_id, attempts.c.track)
-    )
-    return _rows(store, query)
-
-
-def node_seconds(store: Store, filters: Filters) -> Iterator[sa.Row]:
-    """Per scenario, node and whole number of seconds: how many steps took that long (THE time
-    spent's step, rounded). Enough for each node's median without fetching a million steps."""
-    rounded = sa.func.round(step_seconds()).label("rounded")
-    query = (
-        sa.select(attempts.c.scenario_id, answers.c.node_id, rounded, sa.func.count().label("n"))
+        sa.select(
+            attempts.c.scenario_id,
+            attempts.c.track,
+            attempts.c.status,
+            answers.c.node_id,
+            rounded,
+            sa.func.count().label("n"),
+            sa.func.sum(seconds).label("seconds"),
+        )
         .select_from(with_steps(_attempts(filters).join(answers, answers.c.attempt_id == attempts.c.id)))
         .where(*filters.conditions())
-        .group_by(attempts.c.scenario_id, answers.c.node_id, rounded)
+        .group_by(attempts.c.scenario_id, attempts.c.track, attempts.c.status, answers.c.node_id, rounded)
     )
     return _rows(store, query)
 
