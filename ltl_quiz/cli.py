@@ -502,10 +502,17 @@ def report_cmd(
         Path | None, typer.Option("--html", help="Also write the report as one self-contained HTML page.", show_default=False)
     ] = None,
     include_scripted: IncludeScriptedOpt = False,
+    attempts: Annotated[
+        str,
+        typer.Option(
+            "--attempts",
+            help="Which completed attempts the item and overall statistics take: 'first' (each learner's first at a scenario, as Moodle does) or 'all'.",
+        ),
+    ] = "first",
     as_json: JsonOpt = False,
     plain: PlainOpt = None,
 ) -> None:
-    """Completions, pass rates, competency averages and an item analysis of every decision."""
+    """Completions, pass rates, item analysis, reliability (alpha) and where learners stop."""
     from ltl_quiz.report import report
 
     with _errors():
@@ -520,7 +527,7 @@ def report_cmd(
             passed=passed,
             include_scripted=include_scripted,
         )
-        report(_where(), filters, _ui(plain), as_json, html)
+        report(_where(), filters, _ui(plain), as_json, html, attempts)
 
 
 # -- group sessions: session start, resume, host, join, report, list (issue 5) ----------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape as x
 
-from ltl_quiz.report import Report
+from ltl_quiz.report import DROPOFF_NOTE, OVERALL_NOTE, Report, analysed_in_words
 
 GREEN, AMBER, RED, BLUE, GREY = "#2e7d32", "#b26a00", "#c62828", "#1f3864", "#9aa5b1"
 
@@ -42,6 +42,7 @@ figcaption { font-size: 13px; color: #555; }
 svg { max-width: 100%; height: auto; }
 .opt svg, svg.mini { max-width: none; }
 table.competencies { font-size: 12px; }
+tr.stopped td { background: #fff6e5; }
 @page { size: A4; margin: 14mm 12mm 16mm;
   @bottom-right { content: "Page " counter(page) " of " counter(pages); font: 9pt Arial, Helvetica, sans-serif; color: #555; } }
 @media print {
@@ -78,11 +79,19 @@ def to_html(report: Report) -> str:
         share_bar=lambda option: markup(_share_bar(option.share, option.recommended)),
         pct=_pct,
         num=_num,
+        seconds=_seconds,
+        analysed=analysed_in_words(report.attempts_rule),
+        overall_note=OVERALL_NOTE,
+        dropoff_note=DROPOFF_NOTE,
     )
 
 
 def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:g}%"
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:g} s"
 
 
 def _num(value: float | None) -> str:

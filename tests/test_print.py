@@ -99,5 +99,7 @@ def test_the_printed_report_keeps_headings_with_content_and_each_count_beside_it
         assert not re.fullmatch(r"\s*\(\d+\)\s*", line), f"a count wrapped under its bar: {line!r}"
     for n, page in enumerate(pages[:-1], 1):
         last = body_lines(page)[-1]
-        assert not last.startswith(("Completions and pass rate", "Competency averages", "Item analysis")), f"page {n} ends on a heading"
+        headings = ("Completions and pass rate", "Competency averages", "Item analysis", "Overall statistics", "Where learners stop")
+        assert not last.startswith(headings), f"page {n} ends on a heading"
+    assert "Overall statistics by scenario and track" in text and "Where learners stop" in text
     assert all(re.search(rf"Page {n} of {len(pages)}", page) for n, page in enumerate(pages, 1))

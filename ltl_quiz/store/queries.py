@@ -132,6 +132,21 @@ def _joined() -> Any:
     return attempts.join(learners, learners.c.id == attempts.c.learner_id).outerjoin(sessions, sessions.c.code == attempts.c.session_code)
 
 
+def step_seconds() -> Any:
+    """The time one step (one answers row) was before the learner: the part of THE time spent
+    (``time_spent_seconds``) that falls at that node. Use with ``with_steps`` in the FROM clause."""
+    start = sa.func.coalesce(session_steps.c.shown_at, answers.c.shown_at)
+    end = sa.func.coalesce(session_steps.c.closed_at, answers.c.answered_at)
+    return seconds_between(start, end)
+
+
+def with_steps(answers_from: Any) -> Any:
+    """``answers_from`` (a FROM holding answers and attempts) joined to the group-session step each
+    answer belongs to, if any: the join ``step_seconds`` needs."""
+    in_room = sa.and_(session_steps.c.session_code == attempts.c.session_code, session_steps.c.seq == answers.c.seq)
+    return answers_from.outerjoin(session_steps, in_room)
+
+
 def time_spent_seconds() -> Any:
     """THE time spent on an attempt, in seconds: the one definition every record uses (export, CPD
     record, learning report, xAPI durations, session report).
@@ -139,14 +154,11 @@ def time_spent_seconds() -> Any:
     It is the sum, over the attempt's steps, of the time each step was before the learner: from
     when it was shown until they answered it, or, in a group session, until the room moved on
     (the step's close; a learner who answered first still took part in the discussion). Breaks
-    between sittings and a session's lobby are therefore not counted.
+    between sittings and a session's lobby are therefore not counted. ``step_seconds`` is one step's share.
     """
-    start = sa.func.coalesce(session_steps.c.shown_at, answers.c.shown_at)
-    end = sa.func.coalesce(session_steps.c.closed_at, answers.c.answered_at)
-    in_room = sa.and_(session_steps.c.session_code == attempts.c.session_code, session_steps.c.seq == answers.c.seq)
     return (
-        sa.select(sa.func.coalesce(sa.func.sum(seconds_between(start, end)), 0.0))
-        .select_from(answers.outerjoin(session_steps, in_room))
+        sa.select(sa.func.coalesce(sa.func.sum(step_seconds()), 0.0))
+        .select_from(with_steps(answers))
         .where(answers.c.attempt_id == attempts.c.id)
         .scalar_subquery()
     )
