@@ -80,7 +80,7 @@ def test_overall_statistics_agree_with_the_matrix_computation(rows: list[dict[st
     mean, sd, alpha, sem = independent(rows)
     assert figures.mean == pytest.approx(mean) and figures.sd == pytest.approx(sd)
     assert figures.alpha == pytest.approx(alpha, abs=1e-9)
-    assert figures.sem == pytest.approx(sem if alpha <= 1 else 0.0, abs=1e-9)
+    assert figures.sem == pytest.approx(sem if alpha <= 1 else 0.0, abs=1e-5)  # sqrt(1 - alpha) magnifies rounding when alpha is 1
 
 
 def test_too_few_attempts_give_a_reason_not_a_number() -> None:
