@@ -14,8 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from ltl_quiz.authoring.strategies import PICKS, TICKS
 from ltl_quiz.cli import app
 from ltl_quiz.loader import load_scenario, parse_scenario, scenario_files
+from ltl_quiz.model import Node, Option
 from ltl_quiz.steps import is_failing
 from ltl_quiz.validation import validate_file
 from tests.scenario_factory import end, option, scenario, write
@@ -140,14 +142,16 @@ TRAP_SHORT = "Move on."
 
 def _resisting_case() -> dict[str, Any]:
     """Three decisions where only reading finds the best: it is never the longest, shortest, most
-    jargon-laden or in the same place, and a pass needs all three (two of three is 66.7%)."""
+    jargon-laden or in the same place or length rank, and a pass needs all three (two of three is
+    66.7%)."""
     plain = ["Ask her on her own where she is staying tonight.", "Ask the hotel manager who booked the room tonight."]
     nodes: dict[str, Any] = {}
     for i, where in enumerate([1, 2, 0]):
         nxt = f"d{i + 1}" if i < 2 else "done"
+        right, other = (plain[1], plain[0]) if i == 1 else (plain[0], plain[1])  # second-longest, then third
         wrong = [option("trap-long", 0, nxt, text=TRAP_LONG), option("trap-short", 0, nxt, text=TRAP_SHORT)]
-        wrong.append(option("other", 0, nxt, text=plain[1]))
-        best = option("best", 10, nxt, text=plain[0])
+        wrong.append(option("other", 0, nxt, text=other))
+        best = option("best", 10, nxt, text=right)
         nodes[f"d{i}"] = _decision(wrong[:where] + [best] + wrong[where:])
     nodes["done"] = end()
     return scenario(nodes, start="d0")
@@ -319,3 +323,66 @@ def test_validate_sums_the_longest_option_share_over_every_file(tmp_path: Path) 
     assert "all 2 files: best option longest in 3 of 5 decisions (60%)\n" in runner.invoke(app, ["validate", str(tmp_path)]).output
     data = json.loads(runner.invoke(app, ["validate", "--json", str(tmp_path)]).output)
     assert data["best_is_longest"] == {"decisions": 5, "longest": 3}
+
+
+# -- each reading-free strategy picks by its surface feature -----------------------------------
+
+SCREEN = Node(type="decision", id="d", title="At the hotel", text="The manager says the girl is upstairs.", prompt="What now?")
+TEXTS = {
+    "long": "Refer the call to the MASH, record every risk and ensure that each safeguarding check is documented.",
+    "second": "Tell the hotel manager to keep the girl upstairs until officers arrive at the hotel.",
+    "third": "Run checks on section 47 records for 2 men named by Reception, without delay.",
+    "short": "Not now: wait and see.",
+}
+
+
+def _options(*keys: str) -> list[Option]:
+    return [Option(id=k, text=TEXTS[k], feedback="") for k in keys]
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("second-longest", "second"),
+        ("median-length", "third"),
+        ("most-specifics", "third"),
+        ("fewest-negations", "long"),
+        ("most-holding-back", "short"),
+        ("most-child-words", "second"),
+        ("echoes-the-screen", "second"),
+        ("most-long-words", "long"),
+        ("action-verb-first", "long"),
+        ("most-commas", "long"),
+    ],
+)
+def test_each_pick_goes_by_its_surface_feature(name: str, expected: str) -> None:
+    options = _options("short", "third", "long", "second")
+    assert PICKS[name](options, SCREEN).id == expected
+
+
+def test_centroid_and_odd_one_out_go_by_shared_words() -> None:
+    texts = {
+        "a": "Ask the hotel manager which room the girl is in.",
+        "b": "Ask the hotel manager which men booked the room.",
+        "c": "Send officers now.",
+    }
+    options = [Option(id=k, text=t, feedback="") for k, t in texts.items()]
+    assert PICKS["centroid"](options, SCREEN).id in {"a", "b"}
+    assert PICKS["odd-one-out"](options, SCREEN).id == "c"
+
+
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("all-but-longest", {"short", "third", "second"}),
+        ("two-longest", {"long", "second"}),
+        ("longer-than-mean", {"long", "second", "third"}),
+        ("shares-screen-words", {"second"}),
+        ("child-words", {"second"}),
+        ("no-negations", {"long", "second"}),
+        ("two-plus-guidance-words", {"long", "third"}),
+    ],
+)
+def test_each_tick_goes_by_its_surface_feature(name: str, expected: set[str]) -> None:
+    options = _options("short", "third", "long", "second")
+    assert {o.id for o in TICKS[name](options, SCREEN)} == expected
