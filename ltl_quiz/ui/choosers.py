@@ -44,6 +44,8 @@ def discard_typeahead() -> None:
 
         if sys.stdin.isatty():
             termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
+    if not sys.stdin.isatty():  # a pipe is answers given on purpose; prompt_toolkit would warn it is no terminal
+        return
     with contextlib.suppress(Exception):
         from prompt_toolkit.application.current import get_app_session
         from prompt_toolkit.input.typeahead import get_typeahead

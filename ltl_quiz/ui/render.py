@@ -212,18 +212,19 @@ class Renderer:
         verdict = "PASSED" if result.passed else "NOT PASSED"
         style = "bold green" if result.passed else "bold red"
         self.say(f"Score: {result.score} of {result.best} ({result.percentage:g}%). Pass mark {scenario.pass_mark}%. {verdict}.", style)
-        if result.critical:
+        notes = {(c.node_id, c.option_id): c.note for c in result.real_failings}
+        if result.critical:  # each once: what the real people did, where it repeats them, else why it is critical
             self.say("A critical failure means this attempt cannot pass, whatever the score:", "red")
             for node_id, option_id in result.critical:
                 opt = scenario.nodes[node_id].option(option_id)
                 self.item("- ", opt.text)
-                self.say(f"  {opt.feedback.strip()}")
-        failings = result.real_failings
-        if failings:
+                note = notes.pop((node_id, option_id), None)
+                self.say(f"  In the real case: {one_line(note)}" if note else f"  {opt.feedback.strip()}")
+        if notes:
             self.say("You repeated what went wrong in the real case:", "red")
-            for choice in failings:
-                self.item("- ", scenario.nodes[choice.node_id].option(choice.option_id).text)
-                self.say(f"  {one_line(choice.note)}")
+            for (node_id, option_id), note in notes.items():
+                self.item("- ", scenario.nodes[node_id].option(option_id).text)
+                self.say(f"  {one_line(note)}")
         good = [c for c in result.real_case if c.did == "good"]
         if good:
             self.say("You did what the real officers or staff did well:", "green")
