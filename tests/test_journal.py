@@ -110,7 +110,8 @@ def test_server_stopped_mid_attempt_every_answer_arrives_once(pg_server, example
 
         wait_for(lambda: stored(2))
         pg_server.stop()  # the server goes down with the learner part-way through
-        for line in ("1", "Who the men are and how she got there.", "1 2"):
+        # Enter after each feedback, the multi, the reflection and its ticks, then the debrief's four parts
+        for line in ("", "1", "", "Who the men are and how she got there.", "1 2", "", "", "", ""):
             proc.stdin.write(line + "\n")
             proc.stdin.flush()
         proc.stdin.close()
