@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ltl_quiz.text import for_stream
+
 app = typer.Typer(
     name="ltl-quiz",
     help="Scenario-based training from the IOPC's Learning the Lessons, issue 39 (child sexual abuse).\n\n"
@@ -312,7 +314,7 @@ def test_cmd(
             )
             typer.echo(json.dumps(data, indent=2))
         else:
-            typer.echo("".join(r.text() for r in reports), nl=False)
+            typer.echo(for_stream("".join(r.text() for r in reports), sys.stdout), nl=False)
         if not all(r.ok for r in reports):
             raise typer.Exit(1)
 
@@ -470,7 +472,7 @@ def cpd_cmd(
     with _errors():
         text = cpd(_where(), learner, fmt, out, include_scripted)
         if out is None:
-            typer.echo(text, nl=False)
+            typer.echo(for_stream(text, sys.stdout), nl=False)
         else:
             typer.echo(f"Wrote {out}", err=True)
 

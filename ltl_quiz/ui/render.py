@@ -12,7 +12,7 @@ import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ltl_quiz.support import SUPPORT_HINT
-from ltl_quiz.text import one_line, tidy
+from ltl_quiz.text import one_line, tidy, visible
 
 if TYPE_CHECKING:  # annotations only: keeps the import of this module cheap
     from ltl_quiz.engine import Feedback, Result, State
@@ -34,15 +34,15 @@ class PlainConsole:
         self.stream = stream
 
     def line(self, text: str) -> None:
-        print(text, file=self.stream or sys.stdout, flush=True)  # keep order with stderr
+        print(visible(text), file=self.stream or sys.stdout, flush=True)  # keep order with stderr
 
 
 def make_console(plain: bool, stderr: bool = False) -> Any:
     if plain:
         return PlainConsole(sys.stderr if stderr else None)
-    from rich.console import Console
+    from ltl_quiz.ui.console import SafeConsole
 
-    return Console(highlight=False, emoji=False, stderr=stderr)
+    return SafeConsole(highlight=False, emoji=False, stderr=stderr)
 
 
 class Renderer:
