@@ -33,7 +33,8 @@ def tidy(text: str) -> str:
 
 
 # Every C0 and C1 control character but newline and tab, and DEL: the bytes a terminal acts on.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A carriage return just before a newline is a line ending (CSV's), not a move back along the line.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 
 
 def _picture(match: re.Match[str]) -> str:
