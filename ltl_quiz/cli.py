@@ -699,7 +699,7 @@ def merge(
     with _errors():
         report = merging.merge_into(_where().db_url, other_db)
         _print_lines(report, as_json)
-        if report.conflicts:
+        if report.conflicts or report.refused:
             raise typer.Exit(1)
 
 

@@ -95,3 +95,15 @@ def _kind_name(kind: type | None) -> str:
 def _shown(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
+
+
+def columns_of(table: sa.Table) -> dict[str, Column]:
+    """The same as ``table_columns``, from a table already reflected (``merge`` reflects both stores)."""
+    found = {}
+    for c in table.columns:
+        try:
+            kind: type | None = c.type.python_type
+        except NotImplementedError:
+            kind = None
+        found[c.name] = Column(kind, bool(c.nullable))
+    return found
