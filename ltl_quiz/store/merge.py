@@ -208,8 +208,11 @@ class _Pair:
         """Attempts whose row and every answer fit this store: an attempt is merged whole or not at all."""
         kept = []
         for row in self.fit("attempts", batch, lambda r: f"attempt {str(r.get('id'))[:8]}"):
-            given = answers.get(row["id"], [])
-            if len(self.fit("answers", given, lambda a, row=row: f"attempt {row['id'][:8]} answer {a.get('seq')}")) == len(given):
+            found = [(a.get("seq"), p) for a in answers.get(row["id"], []) if (p := row_problem(a, self.fits["answers"]))]
+            if found:  # one line an attempt, however many of its answers are unfit
+                more = f" (and {len(found) - 1} more of its answers)" if len(found) > 1 else ""
+                self.report.refused.append(f"attempt {row['id'][:8]} answer {found[0][0]}: {found[0][1]}{more}")
+            else:
                 kept.append(row)
         return kept
 
