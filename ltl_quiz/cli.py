@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 import typer
 
+from ltl_quiz.text import for_stream
+
 app = typer.Typer(
     name="ltl-quiz",
     help="Scenario-based training from the IOPC's Learning the Lessons, issue 39 (child sexual abuse).\n\n"
@@ -322,7 +324,7 @@ def test_cmd(
             )
             typer.echo(json.dumps(data, indent=2))
         else:
-            typer.echo("".join(r.text() for r in reports), nl=False)
+            typer.echo(for_stream("".join(r.text() for r in reports), sys.stdout), nl=False)
         if not all(r.ok for r in reports):
             raise typer.Exit(1)
 
@@ -483,7 +485,7 @@ def cpd_cmd(
     with _errors():
         text = cpd(_where(), learner, fmt, out, include_scripted, summary)
         if out is None:
-            typer.echo(text, nl=False)
+            typer.echo(for_stream(text, sys.stdout), nl=False)
         else:
             typer.echo(f"Wrote {out}", err=True)
 
@@ -757,7 +759,7 @@ def merge(
     with _errors():
         report = merging.merge_into(_where().db_url, other_db)
         _print_lines(report, as_json)
-        if report.conflicts:
+        if report.conflicts or report.refused:
             raise typer.Exit(1)
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from ltl_quiz.atomic import write_text
 from ltl_quiz.errors import InputError
+from ltl_quiz.text import typed
 
 
 @dataclass
@@ -18,6 +19,11 @@ class Learner:
     id: str
     name: str
     unit: str = ""
+
+    def __post_init__(self) -> None:
+        # WHY here: every way a person enters (prompt, option, roster, config, store) makes a Learner,
+        # so no control character (NUL would block a PostgreSQL sync) gets past this point.
+        self.id, self.name, self.unit = typed(self.id), typed(self.name), typed(self.unit)
 
 
 def load(path: Path) -> dict[str, Any]:

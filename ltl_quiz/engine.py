@@ -15,6 +15,7 @@ from ltl_quiz.errors import InputError
 from ltl_quiz.graph import best_score
 from ltl_quiz.model import KeyQuestion, Node, Option, Scenario
 from ltl_quiz.scoring import award, competency_best, percentage
+from ltl_quiz.text import typed
 
 MODES = ("practice", "assessed")
 
@@ -74,6 +75,10 @@ class Reflect:
 
     text: str
     covered: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # typed at a prompt or given by an answers file: kept without control characters (NUL among them)
+        object.__setattr__(self, "text", typed(self.text) if isinstance(self.text, str) else self.text)
 
 
 Response = Continue | Choose | Reflect

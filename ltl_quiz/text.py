@@ -7,6 +7,7 @@ the terminal, the CPD record, exports and xAPI all agree on what a passage says.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
 
@@ -29,3 +30,60 @@ def tidy(text: str) -> str:
                 lines.append(line.strip())
         paragraphs.append("\n".join(one_line(line) for line in lines))
     return "\n\n".join(paragraphs)
+
+
+# Every C0 and C1 control character but newline and tab, and DEL: the bytes a terminal acts on.
+# A carriage return just before a newline is a line ending (CSV's), not a move back along the line.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control picture": ESC shows as ␛, BEL as ␇
+    return "\u2421" if code == 0x7F else "\ufffd"  # DEL as ␡; C1 has no pictures
+
+
+def visible(text: str) -> str:
+    """Text as it may reach a terminal: each control character shown as a sign, never acted on.
+
+    WHY: names, units, reflections and scenario titles come from other people; an ``ESC ] 0 ;`` in
+    one must not retitle, clear or reprogram the terminal of the trainer or lead who reads them.
+    Every sink that prints such text to a terminal goes through this one function."""
+    return _CONTROL.sub(_picture, text) if _CONTROL.search(text) else text
+
+
+def typed(text: str) -> str:
+    """Text a person typed or a file gave, as it may be kept: control characters (NUL among them)
+    dropped, newline and tab kept. WHY: PostgreSQL refuses NUL in text, so one journalled NUL would
+    block ``sync`` for ever; and no other control character has a meaning in a name or an answer."""
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+
+
+def for_stream(text: str, stream: object) -> str:
+    """``text`` for ``stream``: made ``visible`` on a terminal, exact to a file or a pipe (data kept)."""
+    isatty = getattr(stream, "isatty", None)
+    try:
+        tty = bool(isatty and isatty())
+    except (OSError, ValueError):
+        tty = False
+    return visible(text) if tty else text
+
+
+class TerminalWriter:
+    """A text stream that passes what is written through ``visible``: standard output when it is a
+    terminal (``export`` with no --out). A file or a pipe is given the exact data instead."""
+
+    def __init__(self, stream: Any):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return int(self.stream.write(visible(text)) or 0)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def to_terminal(stream: Any) -> Any:
+    """``stream`` itself, or a ``TerminalWriter`` over it when it is a terminal."""
+    return TerminalWriter(stream) if for_stream("\x1b", stream) != "\x1b" else stream

@@ -10,7 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import sqlalchemy as sa
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from records_factory import SCENARIOS, add_session, scenario, walk, worst
@@ -20,6 +21,7 @@ from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.exporters.rows import ANSWERS, COMPLETIONS, FORMULA_STARTS, REFLECTIONS, neutralise
 from ltl_quiz.store import Store
+from ltl_quiz.text import typed
 
 HOTEL = "02-hotel-welfare-check"
 
@@ -104,6 +106,15 @@ def dangerous(db_url: str, request: pytest.FixtureRequest) -> str:
     hotel = scenario(HOTEL)
     learner = Learner("AB1", f"{start}SUM(A1:A9)", f"{start}cmd|' /C calc'!A0")
     walk(store, hotel, learner, "officer", text=f'{start}HYPERLINK("http://evil.example","click")')
+    if start == "\r":  # a carriage return is dropped at input now (issue 14); a store written before, or merged, may hold one
+        with store.engine.begin() as conn:
+            conn.execute(
+                sa.text("UPDATE learners SET name = :n, unit = :u"), {"n": learner.name and f"\r{learner.name}", "u": f"\r{learner.unit}"}
+            )
+            conn.execute(
+                sa.text("UPDATE answers SET free_text = :t WHERE free_text IS NOT NULL"),
+                {"t": '\rHYPERLINK("http://evil.example","click")'},
+            )
     store.close()
     return start
 
@@ -197,7 +208,10 @@ def test_neutralise_makes_any_text_inert_and_loses_nothing(text: str) -> None:
     answer=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=60),
 )
 def test_csv_round_trips_any_learner_text(db_url: str, name: str, unit: str, answer: str) -> None:
-    """Whatever a learner types comes back from the csv exactly, bar the apostrophe that disarms a formula."""
+    """Whatever a learner types comes back from the csv exactly, bar the apostrophe that disarms a formula
+    and the control characters dropped at input (issue 14: ``typed``)."""
+    name, unit, answer = typed(name), typed(unit), typed(answer)
+    assume(name != "")
     store = Store(db_url)
     learner_id = f"L{abs(hash((name, unit, answer))) % 10**9}"
     attempt = walk(store, scenario(HOTEL), Learner(learner_id, name, unit), "officer", text=answer)

@@ -286,7 +286,9 @@ def test_a_damaged_journal_is_reported_not_guessed_at(db_url, tmp_path, runner, 
     result = cli(runner, "sync")
     assert result.exit_code == 1
     assert f"problem: {damaged}:2: not a journal record" in result.output
-    assert damaged.exists()
+    kept = folder / "quarantine" / damaged.name  # moved aside, never deleted (issue 14)
+    assert f"moved to {kept} (kept, not sent)" in result.output
+    assert not damaged.exists() and kept.read_text().endswith('{"v":1}\n')
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -92,7 +92,9 @@ class _Job:
     def run(self) -> int:
         binary = self.r.format == "xlsx"
         if self.r.out is None:
-            return self.write(sys.stdout.buffer if binary else sys.stdout)
+            from ltl_quiz.text import to_terminal
+
+            return self.write(sys.stdout.buffer if binary else to_terminal(sys.stdout))  # a terminal never sees raw control codes
         if binary:
             with atomic_writer(self.r.out, "wb") as handle:
                 return self.write(handle)

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import IO, Any
 
-from ltl_quiz.exporters.rows import Column
+from ltl_quiz.exporters.rows import Column, neutralise
 
 Tick = Callable[[int], None]
 TICK_EVERY = 2000
@@ -22,13 +22,19 @@ def write_csv(handle: IO[str], columns: tuple[Column, ...], rows: Iterable[tuple
     """RFC 4180 CSV (CRLF line ends, quotes where needed); returns the number of data rows."""
     writer = csv.writer(handle)
     writer.writerow([c.key for c in columns])
-    return _chunked(rows, writer.writerows, tick)
+    return _chunked((_inert(row) for row in rows), writer.writerows, tick)
+
+
+def _inert(row: tuple) -> tuple:
+    """Every text cell made inert for a spreadsheet, whatever its column: a store merged from
+    elsewhere can hold ``=HYPERLINK(...)`` in a timestamp or a number column too (SQLite keeps any type)."""
+    return tuple(neutralise(v) if isinstance(v, str) else v for v in row)
 
 
 def csv_fragment(values: tuple) -> str:
     """Values as the text of consecutive CSV fields, quoted exactly as ``csv.writer`` would quote them."""
     buffer = _Line()
-    csv.writer(buffer).writerow(["" if v is None else v for v in values])  # the default line end, so \r and \n are quoted
+    csv.writer(buffer).writerow(["" if v is None else v for v in _inert(values)])  # the default line end, so \r and \n are quoted
     return buffer.text[:-2]
 
 
@@ -36,9 +42,15 @@ def csv_answer_line(
     prefix: str, seq: int, text: tuple, points: int, critical: Any, written: str | None, shown: str, answered: str, seconds: float
 ) -> str:
     """One answers row as a CSV line, its repeated parts already quoted by ``csv_fragment``: the fast path."""
-    best = "" if text[1] is None else text[1]
-    note = _quoted(written) if written else ""
-    return f"{prefix},{seq},{text[0]},{'' if points is None else points},{best},{'True' if critical else 'False'},{note},{shown},{answered},{'' if seconds is None else seconds}\r\n"
+    f = _field
+    return f"{prefix},{f(seq)},{text[0]},{f(points)},{f(text[1])},{'True' if critical else 'False'},{f(written or None)},{f(shown)},{f(answered)},{f(seconds)}\r\n"
+
+
+def _field(value: Any) -> str:
+    """One CSV field of the fast path: text made inert and quoted as needed, whatever the column."""
+    if value is None:
+        return ""
+    return _quoted(neutralise(value) or "") if isinstance(value, str) else str(value)
 
 
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')

@@ -74,7 +74,10 @@ def _converters(sheet: Any, columns: tuple[Column, ...], cell_type: Any) -> list
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE as ILLEGAL
 
     def as_date(value: str) -> Any:
-        cell = cell_type(sheet, _datetime(value))
+        moment = _datetime(value) if isinstance(value, str) else value
+        if isinstance(moment, str):  # not a time after all (a store merged from elsewhere): text, never a formula
+            return text(moment)
+        cell = cell_type(sheet, moment)
         cell.number_format = DATE_FORMAT
         return cell
 
@@ -96,7 +99,7 @@ def _converters(sheet: Any, columns: tuple[Column, ...], cell_type: Any) -> list
         return cell
 
     convert = {"datetime": as_date, "text": text, "bool": as_bool}
-    return [convert.get(column.kind) for column in columns]
+    return [convert.get(column.kind, text) for column in columns]  # a number column's text is guarded too
 
 
 def _datetime(value: str) -> datetime | str:

@@ -44,6 +44,7 @@ from ltl_quiz.store.db import (
     now,
     progress_values,
 )
+from ltl_quiz.store.rowcheck import Columns, row_problem, table_columns
 
 try:  # POSIX; elsewhere appends and replays go unlocked (one learner a terminal, sync run by hand)
     import fcntl
@@ -89,6 +90,7 @@ class Entry:
     start: dict[str, Any]
     answers: list[dict[str, Any]] = field(default_factory=list)
     latest: dict[str, Any] = field(default_factory=dict)
+    answer_lines: list[int] = field(default_factory=list)  # the line of the file each answer is on
 
     def row(self) -> AttemptRow:
         """The attempt as the store would hold it now, for resuming while the store is away."""
@@ -145,6 +147,20 @@ class Journal:
                 _fsync_dir(path.parent)
             return
 
+    def quarantine(self, path: Path) -> Path:
+        """Move a damaged journal out of the way of ``sync``, keeping it (never deleted) for a person to read."""
+        folder = self.folder / "quarantine"
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        target = folder / path.name
+        n = 1
+        while target.exists():  # an earlier damaged copy of the same name stays too
+            n += 1
+            target = folder / f"{path.stem}.{n}{path.suffix}"
+        os.replace(path, target)
+        _fsync_dir(folder)
+        _fsync_dir(self.folder)
+        return target
+
     def mark_synced(self, path: Path) -> None:
         done = self.folder / "synced"
         done.mkdir(parents=True, exist_ok=True)
@@ -153,35 +169,81 @@ class Journal:
         _fsync_dir(self.folder)
 
 
+class JournalDamaged(JournalConflict):
+    """A journal that cannot be read as one: ``sync`` moves it aside (never deletes it) and goes on."""
+
+
 def read(path: Path) -> Entry:
     """Parse a journal. A record cut short by a crash was never confirmed to the learner: it is
-    skipped, whether it is the last line or was followed by the ``torn`` marker a later append wrote."""
+    skipped, whether it is the last line or was followed by the ``torn`` marker a later append wrote.
+
+    Any other damage raises ``JournalDamaged`` naming the file and line: every record must be a
+    JSON object, the first the attempt's, headed by the id the file is named for."""
     text = path.read_bytes().decode("utf-8", errors="replace")
     lines = text.split("\n")[:-1]  # whatever follows the last newline is a torn record
-    records = []
+    records: list[tuple[int, dict[str, Any]]] = []
     for number, line in enumerate(lines, start=1):
         if not line.strip() or (number < len(lines) and _is_torn_marker(lines[number])):
             continue  # cut short by a crash, even if what was written happens to parse
         try:
-            records.append(json.loads(line))
+            record = json.loads(line)
         except ValueError:
-            raise JournalConflict(f"{path}:{number}: not a journal record; the file is damaged, keep it and report it") from None
-    if not records or records[0].get("type") != "attempt":
-        raise JournalConflict(f"{path}:1: the journal does not begin with its attempt; keep the file and report it")
-    head = records[0]
+            raise JournalDamaged(f"{path}:{number}: not a journal record; the file is damaged, keep it and report it") from None
+        if not isinstance(record, dict):
+            raise JournalDamaged(f"{path}:{number}: a JSON {type(record).__name__} where a journal record belongs")
+        records.append((number, record))
+    if not records or records[0][1].get("type") != "attempt":
+        raise JournalDamaged(f"{path}:1: the journal does not begin with its attempt; keep the file and report it")
+    head = records[0][1]
+    start, learner = head.get("attempt"), head.get("learner")
+    if not isinstance(start, dict) or not isinstance(start.get("id"), str) or path.name != f"{_uuid(start['id'])}.jsonl":
+        raise JournalDamaged(f"{path}:{records[0][0]}: the attempt's id is missing or is not the one the file is named for")
+    if learner is not None and not (isinstance(learner, dict) and all(isinstance(v, str) for v in learner.values()) and "id" in learner):
+        raise JournalDamaged(f"{path}:{records[0][0]}: the learner is not a staff number, name and unit")
     entry = Entry(
-        path=path,
-        attempt_id=head["attempt"]["id"],
-        store=head.get("store", "?"),
-        full=bool(head.get("full")),
-        learner=head.get("learner"),
-        start=head["attempt"],
+        path=path, attempt_id=start["id"], store=str(head.get("store", "?")), full=bool(head.get("full")), learner=learner, start=start
     )
-    for record in records[1:]:
-        if record.get("answer"):
-            entry.answers.append(record["answer"])
-        entry.latest.update(record.get("attempt") or {})
+    for number, record in records[1:]:
+        answer, latest = record.get("answer"), record.get("attempt")
+        if (answer and not isinstance(answer, dict)) or (latest and not isinstance(latest, dict)):
+            raise JournalDamaged(f"{path}:{number}: an answer or an attempt that is not a record")
+        if answer:
+            entry.answers.append(answer)
+            entry.answer_lines.append(number)
+        entry.latest.update(latest or {})
     return entry
+
+
+def _uuid(text: str) -> str:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return ""
+
+
+def check(entry: Entry, columns: dict[str, Columns]) -> None:
+    """Every column of the journal fits the store it is to be sent to (``rowcheck``), before any is sent.
+
+    WHY before: a record refused half-way through a replay would roll back that journal, and one
+    refused before the transaction is simply a damaged journal, moved aside with its reason."""
+    where = f"{entry.path}:1"
+    required = ("id", "learner_id", "scenario_id", "updated_at", "state") if entry.full else ("id",)
+    problem = row_problem(entry.start, columns["attempts"], required)
+    if problem is None and entry.learner is not None:
+        problem = row_problem({k: v for k, v in entry.learner.items() if k != "id"}, columns["learners"]) or (
+            None if entry.learner.get("name") else "the learner has no name"
+        )
+    for answer, line in zip(entry.answers, entry.answer_lines, strict=True):
+        if problem is None:
+            where = f"{entry.path}:{line}"
+            problem = row_problem(answer, columns["answers"], ("id", "seq", "attempt_id"))
+            if problem is None and answer["attempt_id"] != entry.attempt_id:
+                problem = "an answer to another attempt"
+    if problem is None and entry.latest:
+        where = f"{entry.path}"
+        problem = row_problem(entry.latest, columns["attempts"])
+    if problem:
+        raise JournalDamaged(f"{where}: {problem}")
 
 
 def _is_torn_marker(line: str) -> bool:
@@ -347,8 +409,13 @@ def sync_into(url: str, journal_dir: Path, any_store: bool = False) -> SyncRepor
 
 
 def sync(store: Store, journal: Journal, any_store: bool = False) -> SyncReport:
-    """Replay every pending journal meant for this store (``any_store``: every one) and file it away."""
+    """Replay every pending journal meant for this store (``any_store``: every one) and file it away.
+
+    A journal that cannot be read, or whose records do not fit the store's columns, is moved to
+    ``journal/quarantine/`` with one line saying why, and the rest are sent: one bad file never
+    holds back the good ones beside it. A conflict with the store keeps the file where it is."""
     report = SyncReport(store_label(store.url))
+    columns: dict[str, Columns] | None = None
     for path in journal.pending():
         try:
             handle = open(path, "rb")  # noqa: SIM115 (held for its lock while the journal is replayed)
@@ -360,19 +427,26 @@ def sync(store: Store, journal: Journal, any_store: bool = False) -> SyncReport:
                 continue
             try:
                 entry = read(path)
-            except JournalConflict as exc:
-                report.problems.append(str(exc))
-                continue
-            if entry.store != report.store and not any_store:
-                report.elsewhere[entry.store] = report.elsewhere.get(entry.store, 0) + 1
+                if entry.store != report.store and not any_store:
+                    report.elsewhere[entry.store] = report.elsewhere.get(entry.store, 0) + 1
+                    continue
+                columns = columns or _store_columns(store)
+                check(entry, columns)
+            except JournalDamaged as exc:
+                report.problems.append(f"{exc}; moved to {journal.quarantine(path)} (kept, not sent)")
                 continue
             try:
                 report.sent.append(replay(store, entry))
-            except JournalConflict as exc:
+            except (JournalConflict, StoreError) as exc:
                 report.problems.append(str(exc))
                 continue
             journal.mark_synced(path)
     return report
+
+
+def _store_columns(store: Store) -> dict[str, Columns]:
+    with store.reading() as conn:
+        return {name: table_columns(conn, name) for name in ("attempts", "answers", "learners")}
 
 
 # -- an attempt's store that falls back to the journal ----------------------------------------------

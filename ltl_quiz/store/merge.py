@@ -26,6 +26,7 @@ from ltl_quiz.locations import redact
 from ltl_quiz.store.db import MIGRATIONS_TABLE, Store, _engine, _reason
 from ltl_quiz.store.journal import store_label
 from ltl_quiz.store.migrations import MIGRATIONS
+from ltl_quiz.store.rowcheck import columns_of, row_problem
 
 CHUNK = 500  # attempts per transaction
 SPECIAL = ("learners", "attempts", "answers", MIGRATIONS_TABLE.name)
@@ -39,6 +40,7 @@ class MergeReport:
     carried_forward: int = 0
     newer_here: int = 0
     conflicts: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # rows whose values do not fit this store's columns: not merged
 
     def count(self, kind: dict[str, int], table: str, n: int = 1) -> None:
         kind[table] = kind.get(table, 0) + n
@@ -59,6 +61,9 @@ class MergeReport:
         if self.conflicts:
             out.append(f"{len(self.conflicts)} conflicts, each kept as it is here (nothing was overwritten):")
             out += [f"  {c}" for c in self.conflicts]
+        if self.refused:
+            out.append(f"{len(self.refused)} records there are not fit to keep, so were not merged (the other store is unchanged):")
+            out += [f"  {r}" for r in self.refused]
         return out
 
 
@@ -130,6 +135,18 @@ class _Pair:
         self.source, self.target, self.report = source, target, report
         self.src = source_meta.tables
         self.dst = target_meta.tables
+        self.fits = {name: columns_of(table) for name, table in self.dst.items()}
+
+    def fit(self, name: str, rows: list[dict[str, Any]], label: Any) -> list[dict[str, Any]]:
+        """The rows whose values fit this store's columns (types, empties, times); the others reported, not merged."""
+        kept = []
+        for row in rows:
+            problem = row_problem(row, self.fits[name])
+            if problem:
+                self.report.refused.append(f"{label(row)}: {problem}")
+            else:
+                kept.append(row)
+        return kept
 
     def columns(self, name: str) -> list[str]:
         return [c.name for c in self.dst[name].columns if c.name in self.src[name].columns]
@@ -138,6 +155,7 @@ class _Pair:
     def learners(self) -> None:
         src, dst, cols = self.src["learners"], self.dst["learners"], self.columns("learners")
         for batch in _batches(self.source, sa.select(*(src.c[c] for c in cols)).order_by(src.c.id)):
+            batch = self.fit("learners", batch, lambda r: f"learner {r.get('id')!r}")
             with self.target.begin() as conn:
                 ours = {r.id: r for r in conn.execute(sa.select(dst).where(dst.c.id.in_([r["id"] for r in batch])))}
                 new = []
@@ -164,6 +182,8 @@ class _Pair:
         for batch in _batches(self.source, sa.select(*(src.c[c] for c in cols)).order_by(src.c.id), CHUNK):
             ids = [r["id"] for r in batch]
             theirs_answers = _group(self.source.execute(sa.select(*(a_src.c[c] for c in answer_cols)).where(a_src.c.attempt_id.in_(ids))))
+            batch = self._fit_attempts(batch, theirs_answers)
+            ids = [r["id"] for r in batch]
             with self.target.begin() as conn:
                 ours = {
                     r["id"]: r
@@ -183,6 +203,18 @@ class _Pair:
                 if new_answers:
                     conn.execute(sa.insert(a_dst), new_answers)
                     self.report.count(self.report.added, "answers", len(new_answers))
+
+    def _fit_attempts(self, batch: list[dict[str, Any]], answers: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        """Attempts whose row and every answer fit this store: an attempt is merged whole or not at all."""
+        kept = []
+        for row in self.fit("attempts", batch, lambda r: f"attempt {str(r.get('id'))[:8]}"):
+            found = [(a.get("seq"), p) for a in answers.get(row["id"], []) if (p := row_problem(a, self.fits["answers"]))]
+            if found:  # one line an attempt, however many of its answers are unfit
+                more = f" (and {len(found) - 1} more of its answers)" if len(found) > 1 else ""
+                self.report.refused.append(f"attempt {row['id'][:8]} answer {found[0][0]}: {found[0][1]}{more}")
+            else:
+                kept.append(row)
+        return kept
 
     def _existing(
         self,
@@ -220,6 +252,9 @@ class _Pair:
             self.report.conflicts.append(f"table {name}: no shared primary key, so its rows were not merged")
             return
         for batch in _batches(self.source, sa.select(*(src.c[c] for c in cols)).order_by(*(src.c[k] for k in keys))):
+            batch = self.fit(name, batch, lambda r: f"{name} {'/'.join(str(r.get(k)) for k in keys)}")
+            if not batch:
+                continue
             with self.target.begin() as conn:
                 key_of = _key_function(keys)
                 condition = dst.c[keys[0]].in_([key_of(r)[0] for r in batch])

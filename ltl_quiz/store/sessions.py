@@ -35,6 +35,7 @@ from ltl_quiz.sessions.model import SessionState, Step
 from ltl_quiz.sessions.records import OwnAnswer
 from ltl_quiz.store.db import TERMINAL, TRAINER, Store, attempts, learners, now
 from ltl_quiz.store.db import answers as attempt_answers
+from ltl_quiz.text import typed
 
 sessions_t = sa.table(
     "sessions",
@@ -217,7 +218,7 @@ class SessionStore:
                     scenario_sha256=scenario.sha256,
                     track=state.room.track,
                     kind=kind,
-                    trainer=trainer,
+                    trainer=typed(trainer),  # no control character is kept (NUL would block a PostgreSQL sync)
                     status="open",
                     created_at=at,
                     updated_at=at,

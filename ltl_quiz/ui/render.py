@@ -13,7 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ltl_quiz.support import SUPPORT_HINT
-from ltl_quiz.text import one_line, tidy
+from ltl_quiz.text import one_line, tidy, visible
 from ltl_quiz.ui.wrap import hang, terminal_width
 
 _MARKER = re.compile(r"^(?:[-*•]|\d+[.)]|[a-z][.)])\s+")  # a list item's marker: its lines hang after it
@@ -38,19 +38,19 @@ class PlainConsole:
         self.stream = stream
 
     def line(self, text: str) -> None:
-        print(text, file=self.stream or sys.stdout, flush=True)  # keep order with stderr
+        print(visible(text), file=self.stream or sys.stdout, flush=True)  # keep order with stderr
 
 
 def make_console(plain: bool, stderr: bool = False) -> Any:
     if plain:
         return PlainConsole(sys.stderr if stderr else None)
-    from rich.console import Console
+    from ltl_quiz.ui.console import SafeConsole
 
     stream = sys.stderr if stderr else sys.stdout
     if stream.isatty():  # ask the terminal its width at every print: a COLUMNS set at start-up would outlive a resize
         environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
-        return Console(highlight=False, emoji=False, stderr=stderr, _environ=environ)
-    return Console(highlight=False, emoji=False, stderr=stderr)
+        return SafeConsole(highlight=False, emoji=False, stderr=stderr, _environ=environ)
+    return SafeConsole(highlight=False, emoji=False, stderr=stderr)
 
 
 class Renderer:
