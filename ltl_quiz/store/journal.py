@@ -305,9 +305,7 @@ def replay(store: Store, entry: Entry) -> Replayed:
     done = Replayed(entry.attempt_id)
     with store._begin() as conn:
         if _erased(conn, entry.attempt_id):
-            raise JournalConflict(
-                f"attempt {entry.attempt_id[:8]} was erased from this store (db forget or purge); delete {entry.path} rather than sync it"
-            )
+            raise JournalConflict(_erased_message(entry))
         if entry.learner:
             _upsert_learner(conn, entry.learner)
         current = conn.execute(sa.select(attempts.c.updated_at).where(attempts.c.id == entry.attempt_id)).first()
@@ -339,6 +337,15 @@ def replay(store: Store, entry: Entry) -> Replayed:
             conn.execute(sa.update(attempts).where(attempts.c.id == entry.attempt_id).values(**entry.latest))
             done.updated = True
     return done
+
+
+def _erased_message(entry: Entry) -> str:
+    return f"attempt {entry.attempt_id[:8]} was erased from this store (db forget or purge); delete {entry.path} rather than sync it"
+
+
+def _erased_from(store: Store, attempt_id: str) -> bool:
+    with store.reading() as conn:
+        return _erased(conn, attempt_id)
 
 
 def _erased(conn: sa.Connection, attempt_id: str) -> bool:
@@ -429,6 +436,9 @@ def sync(store: Store, journal: Journal, any_store: bool = False) -> SyncReport:
                 entry = read(path)
                 if entry.store != report.store and not any_store:
                     report.elsewhere[entry.store] = report.elsewhere.get(entry.store, 0) + 1
+                    continue
+                if _erased_from(store, entry.attempt_id):  # checked first: an erased attempt is refused, not quarantined
+                    report.problems.append(_erased_message(entry))
                     continue
                 columns = columns or _store_columns(store)
                 check(entry, columns)
