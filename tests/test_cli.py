@@ -142,8 +142,8 @@ def test_unknown_case_and_bad_track(runner, example_dir, db_url) -> None:
     assert missing.exit_code == 1
     assert f"error: no scenario 'no-such-case' in {example_dir}; known: example-welfare-call (see 'ltl-quiz list')" in missing.output
     track = invoke(runner, example_dir, "run", "1", "--learner", "AB1", "--name", "A", "--track", "sergeant")
-    assert track.exit_code == 1
-    assert "error: track 'sergeant' is not offered by example-welfare-call; use one of: officer, manager" in track.output
+    assert track.exit_code == 2  # a value no case offers is a usage error (issue 13)
+    assert "Invalid value for '--track': 'sergeant' is not one of 'officer', 'manager'" in track.output
 
 
 def test_new_learner_needs_a_name(runner, example_dir, db_url) -> None:
@@ -224,7 +224,8 @@ def test_run_refuses_a_broken_scenario(runner, example_dir) -> None:
 
 
 def test_history_and_resume_messages(runner, example_dir, db_url) -> None:
-    assert invoke(runner, example_dir, "history").output.strip() == "No attempts yet."
+    # an empty history names the store it looked in (issue 13)
+    assert invoke(runner, example_dir, "history").output.strip() == f"No attempts yet in the store {db_url}."
     result = invoke(runner, example_dir, "resume")
     assert result.exit_code == 1
     assert result.output.strip() == "error: no attempt to carry on; start one with 'ltl-quiz run CASE'"

@@ -146,7 +146,8 @@ def test_the_closing_screen_points_to_the_cpd_record(example_dir, tmp_path, db_u
     typed = CliRunner().invoke(
         app,
         ["--scenarios", str(example_dir), "run", "1", "--plain", "--learner", "CD2", "--name", "Sam"],
-        input="\n".join(["y", "", "1", "", "1", "", "Who the men are", "1 2", "", "", "", ""]) + "\n",  # Enter after each feedback; the debrief's four parts
+        input="\n".join(["y", "", "1", "", "1", "", "Who the men are", "1 2", "", "", "", ""])
+        + "\n",  # Enter after each feedback; the debrief's four parts
     )
     assert "Your CPD record of the case studies you have completed: 'ltl-quiz cpd CD2 --format html --out cpd.html'." in typed.stdout
     # a scripted run is nobody's own work (issue 12): it stays out of the record unless asked for, then marked

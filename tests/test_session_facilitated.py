@@ -70,7 +70,9 @@ def test_scripted_facilitated_session_with_override_pause_and_resume(
     assert f"B  {'#' * 30}  2 (100%)\n" in out
     assert "Most of the room chose: B. Tell the caller it is not an emergency and to ring 101." in out
     assert "  Critical: a child would be left unsafeguarded." in out
-    assert "  B. Tell the caller it is not an emergency and to ring 101. (the room's choice)" in out  # lettered once, not "1. B." (issue 13)
+    assert (
+        "  B. Tell the caller it is not an emergency and to ring 101. (the room's choice)" in out
+    )  # lettered once, not "1. B." (issue 13)
     assert "Give a short reason: the record says which branch was followed and why." in out
     assert f"Session {code} is paused; everything so far is saved. To carry on: ltl-quiz session resume {code}" in out
     sessions = SessionStore(Store(db_url))

@@ -237,7 +237,8 @@ def history(where: Locations, ui: Renderer, learner_id: str | None, as_json: boo
         print(json.dumps(records, indent=2))
         return
     if not records:
-        ui.say("No attempts yet." if learner_id is None else f"No attempts yet for {learner_id}.")
+        whose = "" if learner_id is None else f" for {learner_id}"
+        ui.say(f"No attempts yet{whose} in the store {redact(where.db_url)}.")
         return
     for r in records:
         outcome = "passed" if r["passed"] else ("not passed" if r["passed"] is False else "")
