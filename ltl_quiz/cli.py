@@ -328,13 +328,19 @@ def new(
         int | None, typer.Option("--case-study", help="Its number in the issue (default: the next free file number).")
     ] = None,
     issue: Annotated[int, typer.Option("--issue", help="The Learning the Lessons issue number.")] = 39,
-    out: Annotated[Path | None, typer.Option("--out", help="Write here (default: SCENARIOS/NN-ID.yaml).", show_default=False)] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write here (default: NN-ID.yaml in --scenarios if given, else ./scenarios/).", show_default=False),
+    ] = None,
 ) -> None:
     """Write a new scenario skeleton that validates, with a comment on every field."""
     from ltl_quiz.authoring.commands import new_scenario
 
     with _errors():
-        typer.echo(new_scenario(_where(), scenario_id, title, case_study, issue, out))
+        import os
+
+        given = _ctx.scenarios is not None or bool(os.environ.get("LTL_QUIZ_SCENARIOS"))
+        typer.echo(new_scenario(_where(), scenario_id, title, case_study, issue, out, given))
 
 
 @app.command()

@@ -67,3 +67,16 @@ def test_a_closed_pipe_ends_quietly() -> None:
     cli.stdout.close()
     _, err = cli.communicate(timeout=60)
     assert err == b""
+
+
+def test_new_writes_to_the_working_folder_never_the_package(runner: CliRunner, tmp_path: Path, monkeypatch) -> None:
+    import ltl_quiz
+
+    monkeypatch.chdir(tmp_path)
+    package = Path(ltl_quiz.__file__).parent
+    before = sorted(package.rglob("*.yaml"))
+    result = runner.invoke(app, ["new", "my-case", "--title", "My case"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "scenarios" / "01-my-case.yaml").is_file()
+    assert f"--scenarios {tmp_path / 'scenarios'}" in result.output
+    assert sorted(package.rglob("*.yaml")) == before
