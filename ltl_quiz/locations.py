@@ -130,7 +130,7 @@ def missing_places(where: Locations, db_given: bool, create: bool) -> list[tuple
         found.append(("--scenarios", f"the scenarios folder {where.scenarios} does not exist"))
     folder = sqlite_folder(where.db_url) if db_given and not create else None
     # the home (results/ or the data folder) is made on first use, as it always has been
-    if folder is not None and not folder.is_dir() and folder.absolute() != where.home.absolute():
+    if folder is not None and not folder.exists() and folder.absolute() != where.home.absolute():
         found.append(
             (
                 "--db",

@@ -113,6 +113,7 @@ def db_url(request: pytest.FixtureRequest, isolated_home: Path, monkeypatch: pyt
 def other_db_url(request: pytest.FixtureRequest, db_url: str, tmp_path: Path) -> Iterator[str]:
     """A second, empty store of the same kind as ``db_url`` (merges, restores)."""
     if not db_url.startswith("postgresql"):
+        (tmp_path / "other").mkdir(exist_ok=True)  # a store is opened in a folder that exists (issue 13)
         yield f"sqlite:///{tmp_path / 'other' / 'ltl-quiz.sqlite3'}"
         return
     databases = request.getfixturevalue("pg_databases")

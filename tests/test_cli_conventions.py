@@ -80,3 +80,22 @@ def test_new_writes_to_the_working_folder_never_the_package(runner: CliRunner, t
     assert (tmp_path / "scenarios" / "01-my-case.yaml").is_file()
     assert f"--scenarios {tmp_path / 'scenarios'}" in result.output
     assert sorted(package.rglob("*.yaml")) == before
+
+
+def test_answers_file_problems_all_at_once_and_no_attempt_left(runner: CliRunner, example_dir: Path, tmp_path: Path, db_url: str) -> None:
+    from ltl_quiz.store import Store
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("no-such-node: a\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["--scenarios", str(example_dir), "--db", db_url, "run", "1", "--learner", "AB1", "--name", "A", "--answers", str(answers)]
+    )
+    assert result.exit_code == 1
+    assert "'no-such-node' is not a prompt of example-welfare-call" in result.output
+    assert result.output.count("no answer for '") >= 2  # every missing id, not only the first
+    assert "nothing started" in result.output and "Content note" not in result.output
+    store = Store(db_url)
+    try:
+        assert store.attempts("AB1") == []
+    finally:
+        store.close()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ltl_quiz import config
 from ltl_quiz.catalogue import summaries
 from ltl_quiz.config import Learner
-from ltl_quiz.errors import InputError, ScenarioError
+from ltl_quiz.errors import AnswersError, InputError, ScenarioError
 from ltl_quiz.locations import Locations, redact
 from ltl_quiz.support import SUPPORT
 from ltl_quiz.ui.prompts import PlainPrompter, Prompter, QuestionaryPrompter, ScriptedPrompter, load_answers
@@ -23,6 +23,18 @@ def prompter_for(ui: Renderer, answers_file: str | None) -> Prompter:
     if answers_file:
         return ScriptedPrompter(load_answers(answers_file), answers_file, ui.say)
     return PlainPrompter(ui.say) if ui.plain else QuestionaryPrompter()
+
+
+def check_answers(scenario: Scenario, track: str, prompter: ScriptedPrompter) -> None:
+    """Every problem with an answers file at once, before the case starts and before any record."""
+    from ltl_quiz.answers_check import answers_problems
+
+    if track not in scenario.audiences:
+        return  # the engine names the track problem itself
+    problems = answers_problems(scenario, track, prompter.answers)
+    if problems:
+        listed = "".join(f"\n  {p}" for p in problems)
+        raise AnswersError(f"{prompter.source}: {len(problems)} problem{'s' if len(problems) > 1 else ''}, nothing started:{listed}")
 
 
 def load_case(where: Locations, case: str) -> Scenario:
@@ -100,9 +112,16 @@ def run_case(
 
     scenario = load_case(where, case)
     track = track or scenario.audiences[0]
+    if isinstance(prompter, ScriptedPrompter):
+        check_answers(scenario, track, prompter)
     store = open_attempt_store(where, ui.say)
+    runner = Runner(store, scenario, ui, prompter)
     try:
-        return Runner(store, scenario, ui, prompter).start(learner, track, mode, seed)
+        return runner.start(learner, track, mode, seed)
+    except AnswersError:  # a file the check passed that still fails: no attempt left waiting to be resumed
+        if getattr(runner, "attempt_id", None):
+            store.abandon(runner.attempt_id)
+        raise
     finally:
         store.close()
 
