@@ -177,7 +177,9 @@ def test_a_closed_terminal_pauses_and_resume_keeps_the_entries(runner, example_d
 
 def test_show_of_hands_without_a_roster_and_a_tie(runner, example_dir, db_url) -> None:
     start = session_cmd(example_dir, "start", "1", "--trainer", "Pat")
-    result = runner.invoke(app, start, input=typed("", "", "1", "x", "3", "3", "2", "", "", "", "", ""))
+    # no roster: the trainer is asked, and says this is a demonstration (issue 13)
+    result = runner.invoke(app, start, input=typed("2", "", "", "1", "x", "3", "3", "2", "", "", "", "", ""))
+    assert "Nobody is on this session's list, so nobody would get a record of it." in result.output
     assert result.exit_code == 0, result.output
     assert "'x' is not a count; type a whole number such as 0 or 7." in result.output
     assert "The room is split between A and B." in result.output
@@ -192,7 +194,6 @@ def test_show_of_hands_without_a_roster_and_a_tie(runner, example_dir, db_url) -
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--track", "sergeant"], "error: track 'sergeant' is not offered by example-welfare-call; use one of: officer, manager"),
         (["--participant", "PC9"], "error: participant PC9 is new here; give their name too, as --participant 'PC9,NAME,UNIT'"),
         (["--discussion-minutes", "0"], "error: --discussion-minutes 0 is out of range; give a number of minutes above 0 and up to 120"),
     ],
@@ -257,7 +258,7 @@ def test_known_participants_by_staff_number_and_rich_screens_by_keystroke(runner
 
 
 def test_paused_after_the_reveal_resumes_at_the_branch(runner, example_dir, db_url) -> None:
-    first = runner.invoke(app, session_cmd(example_dir, "start", "1", "--trainer", "Pat"), input=typed("", "", "1", "1", "3"))
+    first = runner.invoke(app, session_cmd(example_dir, "start", "1", "--trainer", "Pat"), input=typed("2", "", "", "1", "1", "3"))
     assert first.exit_code == 130  # the terminal closed at "Which branch does the room follow?"
     code = code_in(first.output)
     assert SessionStore(Store(db_url)).session(code).state.phase == "revealed"
@@ -266,3 +267,17 @@ def test_paused_after_the_reveal_resumes_at_the_branch(runner, example_dir, db_u
     assert re.search(r"^B  #{22}\.{8}  3 \(75%\)$", again.output, re.MULTILINE)  # the distribution comes back from the record
     step = SessionStore(Store(db_url)).step(code, 1)
     assert (step.room_choice, step.followed, step.reason) == (["tell-caller-101"], ["send-officers"], "Explore")
+
+
+def test_no_roster_asks_for_the_room_and_keeps_who_is_added(runner, example_dir, db_url) -> None:
+    start = session_cmd(example_dir, "start", "1", "--trainer", "Pat")
+    result = runner.invoke(app, start, input=typed("1", "PC7,Kim,Response,extra", "PC7,Kim Ode,Response", "", "3"))
+    assert "Not added: --participant 1 'PC7,Kim,Response,extra'" in result.output
+    code = code_in(result.output)
+    assert [p.learner_id for p in SessionStore(Store(db_url)).participants(code)] == ["PC7"]
+
+
+def test_no_roster_can_stop_before_anything_is_made(runner, example_dir, db_url) -> None:
+    result = runner.invoke(app, session_cmd(example_dir, "start", "1", "--trainer", "Pat"), input=typed("3"))
+    assert result.exit_code != 0 and "Nothing was started" in result.output
+    assert SessionStore(Store(db_url)).sessions() == []
