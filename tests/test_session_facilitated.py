@@ -168,7 +168,9 @@ def test_a_closed_terminal_pauses_and_resume_keeps_the_entries(runner, example_d
     assert first.output.strip().endswith(
         f"Session {code} is paused; everything so far is saved. To carry on: ltl-quiz session resume {code}"
     )
-    again = runner.invoke(app, session_cmd(example_dir, "resume", code), input=typed("1", "jo a", "", "1", "2", "", "3", "0", "", "", ""))
+    again = runner.invoke(
+        app, session_cmd(example_dir, "resume", code), input=typed("1", "jo a", "", "1", "2", "", "3", "0", "", "", "", "")
+    )
     assert again.exit_code == 0, again.output
     assert "3 of 3 entered" not in again.output and "All 3 entered (Enter reveals) >" in again.output  # the first two were kept
     step = next(s for s in SessionStore(Store(db_url)).steps(code) if s.key == "call-grading")
@@ -235,6 +237,7 @@ def test_known_participants_by_staff_number_and_rich_screens_by_keystroke(runner
             ("Hands up for A", "2" + ENTER),
             ("Hands up for B", "0" + ENTER),
             ("Follow the room's selection", "y" + ENTER),
+            ("show the model answer points", ENTER),  # after the discussion, never with the question (issue 13)
             ("Notes from the discussion", "Talked it through" + ENTER),
             ("Close the session", ENTER),
         ]:
@@ -262,7 +265,7 @@ def test_paused_after_the_reveal_resumes_at_the_branch(runner, example_dir, db_u
     assert first.exit_code == 130  # the terminal closed at "Which branch does the room follow?"
     code = code_in(first.output)
     assert SessionStore(Store(db_url)).session(code).state.phase == "revealed"
-    again = runner.invoke(app, session_cmd(example_dir, "resume", code), input=typed("2", "Explore", "1", "4", "4", "0", "", "", ""))
+    again = runner.invoke(app, session_cmd(example_dir, "resume", code), input=typed("2", "Explore", "1", "4", "4", "0", "", "", "", ""))
     assert again.exit_code == 0, again.output
     assert re.search(r"^B  #{22}\.{8}  3 \(75%\)$", again.output, re.MULTILINE)  # the distribution comes back from the record
     step = SessionStore(Store(db_url)).step(code, 1)
@@ -281,3 +284,20 @@ def test_no_roster_can_stop_before_anything_is_made(runner, example_dir, db_url)
     result = runner.invoke(app, session_cmd(example_dir, "start", "1", "--trainer", "Pat"), input=typed("3"))
     assert result.exit_code != 0 and "Nothing was started" in result.output
     assert SessionStore(Store(db_url)).sessions() == []
+
+
+def test_a_line_with_one_bad_entry_keeps_the_rest_and_a_split_multi_offers_a_real_choice(runner, example_dir, roster, db_url) -> None:
+    start = session_cmd(example_dir, "start", "1", "--trainer", "Pat", "--roster", str(roster))
+    steps = ["y", "", "1", "1 a, jo a, sam z", "sam a", "", "1", "2", "", "1", "1", "1", "", "", "", ""]
+    result = runner.invoke(app, start, input=typed(*steps))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Not entered: 'sam z': 'z' is not an option; give one letter, A to B" in out
+    assert "Entered: Alex Smith A; Jo Bloggs A" in out  # the good two kept (issue 13)
+    assert "Follow the room's selection (none)" not in out
+    assert "No action was chosen by a majority of the room. Which actions does the room take?" in out
+    code = code_in(out)
+    step = next(s for s in SessionStore(Store(db_url)).steps(code) if s.key == "welfare-actions")
+    assert step.followed == ["speak-to-girl-alone"]
+    assert step.reason == "No action was chosen by a majority of the room; the trainer chose A"
+    assert out.index("show the model answer points") < out.index("Notes from the discussion")
