@@ -192,6 +192,7 @@ def resume(where: Locations, ui: Renderer, code: str) -> SessionRow | None:
 
 def join(where: Locations, ui: Renderer, code: str, learner_id: str | None, name: str | None, unit: str | None, answers: str | None) -> Any:
     """A learner joins a live session from their own terminal."""
+    from ltl_quiz.sessions.presence import one_terminal
     from ltl_quiz.sessions.terminal import LineSource, SessionPlainPrompter, WatchedQuestionary
     from ltl_quiz.sessions.ui_learner import LiveLearner
     from ltl_quiz.sessions.view import SessionView
@@ -220,7 +221,13 @@ def join(where: Locations, ui: Renderer, code: str, learner_id: str | None, name
             raise InputError(
                 f"your copy of {scenario.id} differs from the one session {code} uses; update ltl-quiz (or point --scenarios at the trainer's folder)"
             )
-        return LiveLearner(sessions, scenario, code, learner, SessionView(ui), prompter, lines).run()
+        refusal = (
+            f"{learner.name} ({learner.id}) is already in session {code} at another terminal on this computer, so this one "
+            f"cannot join as them. If you are not {learner.name}, join as yourself: "
+            f"ltl-quiz session join {code} --learner YOUR_STAFF_NUMBER --name 'YOUR NAME'"
+        )
+        with one_terminal(where.home / "joined", code, learner.id, refusal):
+            return LiveLearner(sessions, scenario, code, learner, SessionView(ui), prompter, lines).run()
     finally:
         sessions.store.close()
 

@@ -70,7 +70,7 @@ def resolve_learner(where: Locations, learner_id: str | None, name: str | None, 
             learner = Learner(learner_id, known.name, unit if unit is not None else known.unit)
         else:
             raise InputError(f"learner {learner_id} is new here: give --name (and --unit) too")
-    elif remembered:
+    elif remembered and not _someone_else(remembered, ask):
         learner = Learner(remembered.id, name or remembered.name, unit if unit is not None else remembered.unit)
     elif ask is not None and not isinstance(ask, ScriptedPrompter):
         learner = ask_learner(ask)
@@ -78,6 +78,15 @@ def resolve_learner(where: Locations, learner_id: str | None, name: str | None, 
         raise InputError("who is taking part? give --learner STAFF_NUMBER --name NAME (and --unit UNIT)")
     config.remember_learner(where.config_file, learner)
     return learner
+
+
+def _someone_else(remembered: Learner, ask: Prompter | None) -> bool:
+    """On a shared account or PC the remembered learner may be a colleague (issue 13): say whom
+    the record is for, and let a person at the terminal say it is not them."""
+    if ask is None or isinstance(ask, ScriptedPrompter):
+        return False
+    who = f"{remembered.name} ({remembered.id}{', ' + remembered.unit if remembered.unit else ''})"
+    return not ask.confirm("learner_is_me", f"This will be recorded for {who}. Is that you? (No: enter your own details)", True)
 
 
 def _stored_learner(where: Locations, learner_id: str) -> Learner | None:
