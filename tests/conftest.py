@@ -105,6 +105,9 @@ def db_url(request: pytest.FixtureRequest, isolated_home: Path, monkeypatch: pyt
         databases.give_back(url)
         return
     url = f"sqlite:///{isolated_home / 'ltl-quiz.sqlite3'}"
+    # LTL_QUIZ_DB names this store, and a named store's folder must exist (issue 13); terminals
+    # started by the tests have homes of their own, so the folder is made here, the store is not
+    isolated_home.mkdir(parents=True, exist_ok=True)
     monkeypatch.setenv("LTL_QUIZ_DB", url)
     yield url
 
