@@ -453,9 +453,15 @@ HomePageOpt = Annotated[
 
 
 def _filters(**options: Any) -> Any:
+    """Parsed filters; a bad date is a usage error (exit 2), said in one line."""
+    from ltl_quiz.errors import InputError
     from ltl_quiz.store.queries import Filters
 
-    return Filters.parse(**options)
+    try:
+        return Filters.parse(**options)
+    except InputError as exc:
+        typer.echo(_fit(f"error: {exc}"), err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command("export")
