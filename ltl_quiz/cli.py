@@ -136,8 +136,10 @@ def _fit(message: str) -> str:
     """A message wrapped at word boundaries when a person reads it at a terminal (a pipe gets one line)."""
     import sys
 
+    from ltl_quiz.invocation import as_invoked
     from ltl_quiz.ui.wrap import hang, terminal_width
 
+    message = as_invoked(message)
     columns = terminal_width(sys.stderr)
     return "\n".join(hang(message, columns - 1)) if columns else message
 
@@ -155,7 +157,7 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(130) from None
     except ScenarioError as exc:
         for problem in exc.problems or [exc]:
-            typer.echo(f"error: {problem}", err=True)
+            typer.echo(_fit(f"error: {problem}") if not exc.problems else f"error: {problem}", err=True)
         raise typer.Exit(exc.exit_code) from None
     except LtlQuizError as exc:
         prefix = "" if exc.exit_code == 130 else "error: "

@@ -99,3 +99,24 @@ def test_answers_file_problems_all_at_once_and_no_attempt_left(runner: CliRunner
         assert store.attempts("AB1") == []
     finally:
         store.close()
+
+
+def test_hints_name_the_command_as_it_was_started(monkeypatch, tmp_path: Path) -> None:
+    from ltl_quiz import invocation
+
+    exe = tmp_path / "venv" / "bin" / "ltl-quiz"
+    exe.parent.mkdir(parents=True)
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    for argv0, expected in [(str(exe), str(exe)), ("/x/ltl_quiz/__main__.py", "python -m ltl_quiz"), ("pytest", "ltl-quiz")]:
+        monkeypatch.setattr(sys, "argv", [argv0])
+        invocation.command.cache_clear()
+        assert invocation.as_invoked("To carry on: ltl-quiz resume 1a2b3c4d; an ltl-quiz store") == (
+            f"To carry on: {expected} resume 1a2b3c4d; an ltl-quiz store"
+        )
+    monkeypatch.setenv("PATH", str(exe.parent))
+    monkeypatch.setattr(sys, "argv", [str(exe)])
+    invocation.command.cache_clear()
+    assert invocation.as_invoked("see 'ltl-quiz list'") == "see 'ltl-quiz list'"
+    invocation.command.cache_clear()
