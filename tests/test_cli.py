@@ -10,6 +10,7 @@ import yaml
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
+from ltl_quiz.locations import redact
 from ltl_quiz.store import Store
 
 BEST = {
@@ -228,7 +229,7 @@ def test_run_refuses_a_broken_scenario(runner, example_dir) -> None:
 
 def test_history_and_resume_messages(runner, example_dir, db_url) -> None:
     # an empty history names the store it looked in (issue 13)
-    assert invoke(runner, example_dir, "history").output.strip() == f"No attempts yet in the store {db_url}."
+    assert invoke(runner, example_dir, "history").output.strip() == f"No attempts yet in the store {redact(db_url)}."
     result = invoke(runner, example_dir, "resume")
     assert result.exit_code == 1
     assert result.output.strip() == "error: no attempt to carry on; start one with 'ltl-quiz run CASE'"
