@@ -10,21 +10,76 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
+from typer.core import TyperGroup
+
+# Options of the whole program, honoured before or after the command name (issue 13).
+GLOBAL_FLAGS = frozenset({"--plain", "--rich", "--follow-links", "--create"})
+GLOBAL_VALUED = frozenset({"--db", "--scenarios"})
+
+
+def hoist_globals(args: list[str]) -> list[str]:
+    """Move the program's own options to the front, wherever they were typed, so that
+    ``ltl-quiz list --db X`` means what ``ltl-quiz --db X list`` means. Stops at ``--``."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest.extend(args[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if arg in GLOBAL_FLAGS or (name in GLOBAL_VALUED and "=" in arg):
+            front.append(arg)
+        elif arg in GLOBAL_VALUED and i + 1 < len(args):
+            front.extend(args[i : i + 2])
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+class Group(TyperGroup):
+    """Typer's group, with global options hoisted and each command's summary given whole."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            args = hoist_globals(args)
+        return super().parse_args(ctx, args)
+
+    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:
+        """Click cuts each summary at 45 characters with '...'; a summary is one sentence, shown whole."""
+        for name in self.list_commands(ctx):
+            cmd = self.get_command(ctx, name)
+            if cmd is not None and not cmd.short_help and cmd.help:
+                cmd.short_help = cmd.help.strip().split("\n\n")[0].replace("\n", " ")
+        super().format_commands(ctx, formatter)
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"]}
 
 from ltl_quiz.text import for_stream
 
 app = typer.Typer(
     name="ltl-quiz",
+    cls=Group,
     help="Scenario-based training from the IOPC's Learning the Lessons, issue 39 (child sexual abuse).\n\n"
     "Run with no command for the guided menu.",
     no_args_is_help=False,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    context_settings=CONTEXT,
 )
+
+
+# Allowed values as Literal types: usage shows them ([officer|manager]) and a wrong one is a usage error (exit 2).
+Track = Literal["officer", "manager"]
+Mode = Literal["practice", "assessed"]
 
 ScenariosOpt = Annotated[
     Path | None, typer.Option("--scenarios", help="Folder of scenario files (or LTL_QUIZ_SCENARIOS).", show_default=False)
@@ -52,21 +107,30 @@ class Ctx:
     scenarios: Path | None = None
     db: str | None = None
     follow_links: bool = False
+    plain: bool | None = None
+    create: bool = False
 
 
 _ctx = Ctx()
 
 
-def _where() -> Any:
-    from ltl_quiz.locations import resolve
+def _where(create: bool = False) -> Any:
+    """The places in use; a scenarios folder or a store's folder that does not exist is a usage error."""
+    import os
 
-    return resolve(_ctx.scenarios, _ctx.db, follow_links=_ctx.follow_links)
+    from ltl_quiz.locations import missing_places, resolve
+
+    where = resolve(_ctx.scenarios, _ctx.db, follow_links=_ctx.follow_links)
+    db_given = bool(_ctx.db or os.environ.get("LTL_QUIZ_DB"))
+    for option, message in missing_places(where, db_given, create or _ctx.create):
+        raise typer.BadParameter(message, param_hint=f"'{option}'")
+    return where
 
 
 def _ui(plain: bool | None) -> Any:
     from ltl_quiz.ui.render import Renderer, make_console, wants_plain
 
-    is_plain = wants_plain(plain)
+    is_plain = wants_plain(plain if plain is not None else _ctx.plain)
     return Renderer(make_console(is_plain), is_plain)
 
 
@@ -74,8 +138,10 @@ def _fit(message: str) -> str:
     """A message wrapped at word boundaries when a person reads it at a terminal (a pipe gets one line)."""
     import sys
 
+    from ltl_quiz.invocation import as_invoked
     from ltl_quiz.ui.wrap import hang, terminal_width
 
+    message = as_invoked(message)
     columns = terminal_width(sys.stderr)
     return "\n".join(hang(message, columns - 1)) if columns else message
 
@@ -93,12 +159,20 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(130) from None
     except ScenarioError as exc:
         for problem in exc.problems or [exc]:
-            typer.echo(f"error: {problem}", err=True)
+            typer.echo(_fit(f"error: {problem}") if not exc.problems else f"error: {problem}", err=True)
         raise typer.Exit(exc.exit_code) from None
     except LtlQuizError as exc:
         prefix = "" if exc.exit_code == 130 else "error: "
         typer.echo(_fit(f"{prefix}{exc}"), err=True)
         raise typer.Exit(exc.exit_code) from None
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from ltl_quiz import __version__
+
+        typer.echo(f"ltl-quiz {__version__}")
+        raise typer.Exit()
 
 
 @app.callback(invoke_without_command=True)
@@ -108,9 +182,11 @@ def main_callback(
     db: DbOpt = None,
     plain: PlainOpt = None,
     follow_links: FollowLinksOpt = False,
+    create: Annotated[bool, typer.Option("--create", help="Create the store given with --db if its folder does not exist yet.")] = False,
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version)] = False,
 ) -> None:
     """Scenario-based training from the IOPC's Learning the Lessons, issue 39."""
-    _ctx.scenarios, _ctx.db, _ctx.follow_links = scenarios, db, follow_links
+    _ctx.scenarios, _ctx.db, _ctx.follow_links, _ctx.plain, _ctx.create = scenarios, db, follow_links, plain, create
     if ctx.invoked_subcommand is None:
         from ltl_quiz.ui import actions
 
@@ -125,8 +201,8 @@ def run(
     learner: Annotated[str | None, typer.Option(help="Staff number (remembered after first use).")] = None,
     name: Annotated[str | None, typer.Option(help="Learner's name.")] = None,
     unit: Annotated[str | None, typer.Option(help="Force and unit.")] = None,
-    track: Annotated[str | None, typer.Option(help="officer or manager (default: the first the case offers).")] = None,
-    mode: Annotated[str, typer.Option(help="practice (feedback as you go) or assessed (feedback in the debrief).")] = "practice",
+    track: Annotated[Track | None, typer.Option(help="officer or manager (default: the first the case offers).")] = None,
+    mode: Annotated[Mode, typer.Option(help="practice (feedback as you go) or assessed (feedback in the debrief).")] = "practice",
     answers: Annotated[str | None, typer.Option(help="Run without prompts from a YAML map of node id to answer.")] = None,
     seed: Annotated[int | None, typer.Option(help="Fix the option order of an assessed attempt.")] = None,
     plain: PlainOpt = None,
@@ -256,13 +332,19 @@ def new(
         int | None, typer.Option("--case-study", help="Its number in the issue (default: the next free file number).")
     ] = None,
     issue: Annotated[int, typer.Option("--issue", help="The Learning the Lessons issue number.")] = 39,
-    out: Annotated[Path | None, typer.Option("--out", help="Write here (default: SCENARIOS/NN-ID.yaml).", show_default=False)] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write here (default: NN-ID.yaml in --scenarios if given, else ./scenarios/).", show_default=False),
+    ] = None,
 ) -> None:
     """Write a new scenario skeleton that validates, with a comment on every field."""
     from ltl_quiz.authoring.commands import new_scenario
 
     with _errors():
-        typer.echo(new_scenario(_where(), scenario_id, title, case_study, issue, out))
+        import os
+
+        given = _ctx.scenarios is not None or bool(os.environ.get("LTL_QUIZ_SCENARIOS"))
+        typer.echo(new_scenario(_where(), scenario_id, title, case_study, issue, out, given))
 
 
 @app.command()
@@ -281,8 +363,10 @@ def schema(
 @app.command()
 def graph(
     case: Annotated[str, typer.Argument(help="Scenario id, case-study number or file.")],
-    fmt: Annotated[str, typer.Option("--format", help="text (for a terminal), mermaid or dot (Graphviz).")] = "text",
-    track: Annotated[str | None, typer.Option(help="Only what this track (officer or manager) can reach.")] = None,
+    fmt: Annotated[
+        Literal["text", "mermaid", "dot"], typer.Option("--format", help="text (for a terminal), mermaid or dot (Graphviz).")
+    ] = "text",
+    track: Annotated[Track | None, typer.Option(help="Only what this track (officer or manager) can reach.")] = None,
 ) -> None:
     """Show a scenario's map: nodes by type, options and points on edges, critical options, flags, endings' scores."""
     from ltl_quiz.authoring.commands import scenario_graph
@@ -306,7 +390,7 @@ def test_cmd(
     strategies: Annotated[
         bool, typer.Option("--strategies", help="Play the reading-free strategies (longest option, every box...); fail if any passes.")
     ] = False,
-    track: Annotated[str | None, typer.Option(help="Only runs and walks on this track.")] = None,
+    track: Annotated[Track | None, typer.Option(help="Only runs and walks on this track.")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Run test plans (expected ending, score, pass), random walks and reading-free strategies; exit 1 on failure."""
@@ -344,7 +428,8 @@ SessionOpt = Annotated[
     str | None, typer.Option("--session", help="Only attempts made in this group session (its code).", show_default=False)
 ]
 StatusOpt = Annotated[
-    str | None, typer.Option("--status", help="Only attempts that are completed, in-progress or abandoned.", show_default=False)
+    Literal["completed", "in-progress", "abandoned"] | None,
+    typer.Option("--status", help="Only attempts that are completed, in-progress or abandoned.", show_default=False),
 ]
 PassedOpt = Annotated[
     bool | None, typer.Option("--passed/--failed", help="Only completed attempts that passed (or failed).", show_default=False)
@@ -372,16 +457,26 @@ HomePageOpt = Annotated[
 
 
 def _filters(**options: Any) -> Any:
+    """Parsed filters; a bad date is a usage error (exit 2), said in one line."""
+    from ltl_quiz.errors import InputError
     from ltl_quiz.store.queries import Filters
 
-    return Filters.parse(**options)
+    try:
+        return Filters.parse(**options)
+    except InputError as exc:
+        typer.echo(_fit(f"error: {exc}"), err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command("export")
 def export_cmd(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="csv, xlsx, json, jsonl or xapi.")] = "csv",
+    fmt: Annotated[
+        Literal["csv", "xlsx", "json", "jsonl", "xapi"],
+        typer.Option("--format", "-f", help="csv, xlsx, json, jsonl or xapi."),
+    ] = "csv",
     what: Annotated[
-        str, typer.Option("--what", help="completions, answers or reflections (an xlsx workbook has all three).")
+        Literal["completions", "answers", "reflections"],
+        typer.Option("--what", help="completions, answers or reflections (an xlsx workbook has all three)."),
     ] = "completions",
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)
@@ -413,7 +508,7 @@ def export_cmd(
             typer.echo(f"Wrote {done.rows} {'statements' if fmt == 'xapi' else 'rows'} to {out}", err=True)
 
 
-lrs_app = typer.Typer(help="Send xAPI statements to a learning record store (LRS).", no_args_is_help=True, add_completion=False)
+lrs_app = typer.Typer(help="Send xAPI statements to a learning record store (LRS).", no_args_is_help=True, add_completion=False, cls=Group)
 app.add_typer(lrs_app, name="lrs")
 
 
@@ -470,7 +565,7 @@ def lrs_push(
 @app.command("cpd")
 def cpd_cmd(
     learner: Annotated[str, typer.Argument(help="Staff number.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="md (Markdown) or html (printable page).")] = "md",
+    fmt: Annotated[Literal["md", "html"], typer.Option("--format", "-f", help="md (Markdown) or html (printable page).")] = "md",
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file instead of standard output.", show_default=False)
     ] = None,
@@ -538,6 +633,7 @@ session_app = typer.Typer(
     help="Group sessions for trainers: a room works through a case together, on one screen or live.",
     no_args_is_help=True,
     add_completion=False,
+    cls=Group,
 )
 app.add_typer(session_app, name="session")
 
@@ -553,7 +649,7 @@ ParticipantOpt = Annotated[
         show_default=False,
     ),
 ]
-SessionTrackOpt = Annotated[str | None, typer.Option("--track", help="officer or manager (default: the first the case offers).")]
+SessionTrackOpt = Annotated[Track | None, typer.Option("--track", help="officer or manager (default: the first the case offers).")]
 DiscussionOpt = Annotated[
     float | None,
     typer.Option("--discussion-minutes", help="A countdown for the room's discussion of each key question.", show_default=False),
@@ -641,7 +737,10 @@ def session_list(as_json: JsonOpt = False, plain: PlainOpt = None) -> None:
 # -- the results store: db status, upgrade, backup; sync; merge (issue 6) ---------------------------
 
 db_app = typer.Typer(
-    help="Look after the results store (SQLite or PostgreSQL): status, upgrade, backup.", no_args_is_help=True, add_completion=False
+    help="Look after the results store (SQLite or PostgreSQL): status, upgrade, backup.",
+    no_args_is_help=True,
+    add_completion=False,
+    cls=Group,
 )
 app.add_typer(db_app, name="db")
 
@@ -670,7 +769,7 @@ def db_upgrade(as_json: JsonOpt = False) -> None:
     from ltl_quiz.store import admin
 
     with _errors():
-        applied = admin.upgrade(_where().db_url)
+        applied = admin.upgrade(_where(create=True).db_url)
         if as_json:
             typer.echo(json.dumps({"applied": applied}))
         else:

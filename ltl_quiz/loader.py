@@ -6,6 +6,7 @@ Graph checks that walk every path (dead ends, loops, flags, score ranges) live i
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -97,8 +98,11 @@ def find_scenario(folder: Path, wanted: str) -> Path:
                 return file
         except ScenarioError:
             continue
-    known = ", ".join(f.stem.partition("-")[2] or f.stem for f in files) or "none"
-    raise ScenarioNotFound(f"no scenario '{wanted}' in {folder}; known: {known} (see 'ltl-quiz list')")
+    ids = [f.stem.partition("-")[2] or f.stem for f in files]
+    near = difflib.get_close_matches(wanted, ids, n=1, cutoff=0.6)
+    hint = f"did you mean {near[0]}? " if near else ""
+    known = ", ".join(ids) or "none"
+    raise ScenarioNotFound(f"no scenario '{wanted}' in {folder}; {hint}known: {known} (see 'ltl-quiz list')")
 
 
 class Checks:

@@ -107,3 +107,35 @@ def redact(url: str) -> str:
         return text
     user, colon, _ = rest[:at].partition(":")
     return f"{scheme}:{slashes}{user}{':***' if colon else ''}@{rest[at + 1 :]}"
+
+
+def sqlite_folder(url: str) -> Path | None:
+    """The folder a SQLite URL's file lives in (None for another database or an in-memory one).
+
+    Parsed by hand so that checking it costs no SQLAlchemy import."""
+    match = re.match(r"^sqlite(\+\w+)?:///(.*)$", url)
+    if not match:
+        return None
+    path = match.group(2).split("?", 1)[0]
+    if not path or path == ":memory:":
+        return None
+    return Path(path).parent
+
+
+def missing_places(where: Locations, db_given: bool, create: bool) -> list[tuple[str, str]]:
+    """(option, message) for each place given on the command line or in the environment that does
+    not exist: a typo must not quietly become a new empty store or an empty list of cases."""
+    found: list[tuple[str, str]] = []
+    if not where.scenarios.is_dir():
+        found.append(("--scenarios", f"the scenarios folder {where.scenarios} does not exist"))
+    folder = sqlite_folder(where.db_url) if db_given and not create else None
+    # the home (results/ or the data folder) is made on first use, as it always has been
+    if folder is not None and not folder.exists() and folder.absolute() != where.home.absolute():
+        found.append(
+            (
+                "--db",
+                f"the folder of the store {redact(where.db_url)} does not exist; check the path, or create a new "
+                "store there with 'ltl-quiz --db URL db upgrade' (or --create)",
+            )
+        )
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pg
 import pytest
@@ -43,8 +44,28 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def postgresql_missing() -> bool:
+    """No server given and none to start: the machine has no PostgreSQL (CI always has one)."""
+    return not os.environ.get("LTL_QUIZ_TEST_PG_URL") and not (pg.PG_BIN / "initdb").exists() and not os.environ.get("CI")
+
+
+PG_SKIPPED = (
+    "PostgreSQL half skipped: no LTL_QUIZ_TEST_PG_URL and no server binaries in {bin}; "
+    "for the rest, run .ci/run (it installs and starts PostgreSQL 15) or set LTL_QUIZ_TEST_PG_URL"
+)
+
+
 def stores(config: pytest.Config) -> list[str]:
-    return STORES[config.getoption("--store")]
+    """The stores asked for; on a machine without PostgreSQL, the SQLite half (said once, at the end)."""
+    chosen = STORES[config.getoption("--store")]
+    if "postgresql" in chosen and postgresql_missing():
+        return [s for s in chosen if s != "postgresql"]
+    return chosen
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if "postgresql" in STORES[config.getoption("--store")] and postgresql_missing():
+        terminalreporter.write_line(PG_SKIPPED.format(bin=pg.PG_BIN))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -105,6 +126,9 @@ def db_url(request: pytest.FixtureRequest, isolated_home: Path, monkeypatch: pyt
         databases.give_back(url)
         return
     url = f"sqlite:///{isolated_home / 'ltl-quiz.sqlite3'}"
+    # LTL_QUIZ_DB names this store, and a named store's folder must exist (issue 13); terminals
+    # started by the tests have homes of their own, so the folder is made here, the store is not
+    isolated_home.mkdir(parents=True, exist_ok=True)
     monkeypatch.setenv("LTL_QUIZ_DB", url)
     yield url
 
@@ -113,6 +137,7 @@ def db_url(request: pytest.FixtureRequest, isolated_home: Path, monkeypatch: pyt
 def other_db_url(request: pytest.FixtureRequest, db_url: str, tmp_path: Path) -> Iterator[str]:
     """A second, empty store of the same kind as ``db_url`` (merges, restores)."""
     if not db_url.startswith("postgresql"):
+        (tmp_path / "other").mkdir(exist_ok=True)  # a store is opened in a folder that exists (issue 13)
         yield f"sqlite:///{tmp_path / 'other' / 'ltl-quiz.sqlite3'}"
         return
     databases = request.getfixturevalue("pg_databases")
@@ -125,7 +150,7 @@ def other_db_url(request: pytest.FixtureRequest, db_url: str, tmp_path: Path) ->
 def pg_server(request: pytest.FixtureRequest) -> Iterator[pg.PgServer]:
     """A PostgreSQL server of the test's own, which it may stop and start (tests of outages)."""
     if "postgresql" not in stores(request.config):
-        pytest.skip("PostgreSQL tests run with --store=postgresql or --store=both")
+        pytest.skip("PostgreSQL tests run with --store=postgresql or --store=both, on a machine with PostgreSQL")
     server = pg.PgServer()
     try:
         server.start()

@@ -198,12 +198,10 @@ def test_graph_ending_ranges_agree_with_the_validator() -> None:
 
 
 def test_graph_errors(runner, example_dir: Path) -> None:
-    assert (
-        invoke(runner, example_dir, "graph", "1", "--format", "png").output
-        == "error: --format 'png' is not known; use one of: text, mermaid, dot\n"
-    )
+    png = invoke(runner, example_dir, "graph", "1", "--format", "png")  # a usage error now (issue 13): exit 2
+    assert png.exit_code == 2 and "Invalid value for '--format': 'png' is not one of 'text', 'mermaid', 'dot'." in png.output
     track = invoke(runner, example_dir, "graph", "1", "--track", "sergeant")
-    assert track.exit_code == 1 and "track 'sergeant' is not offered" in track.output
+    assert track.exit_code == 2 and "Invalid value for '--track'" in track.output
 
 
 # -- test: plans, walks, coverage ---------------------------------------------------------------

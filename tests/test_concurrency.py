@@ -18,6 +18,7 @@ import yaml
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
+from ltl_quiz.locations import sqlite_folder
 from ltl_quiz.store import Store
 from ltl_quiz.store.migrations import MIGRATIONS
 
@@ -43,6 +44,9 @@ def test_fifty_learners_answering_at_once_lose_and_duplicate_nothing(db_url: str
     answers = tmp_path / "answers.yaml"
     answers.write_text(yaml.safe_dump(ANSWERS))
     homes = tmp_path / "terminals"
+    folder = sqlite_folder(db_url)
+    if folder is not None:  # the store's folder exists (a missing one is refused, issue 13); the store itself does not yet
+        folder.mkdir(parents=True, exist_ok=True)
     context = multiprocessing.get_context("fork")  # the children start at once, modules already imported
     barrier, results = context.Barrier(LEARNERS), context.Queue()
     processes = [

@@ -109,7 +109,7 @@ def test_unknown_learner_and_nothing_completed(learner, scenarios_dir, db_url) -
     code, _, err = cpd(scenarios_dir, "NEW1")
     assert code == 1 and err.strip() == "error: NEW1 has no completed case study yet; finish one (see 'ltl-quiz resume') and try again"
     code, _, err = cpd(scenarios_dir, "AB1", "--format", "pdf")
-    assert code == 1 and err.strip() == "error: --format 'pdf' is not known; use md or html"
+    assert code == 2 and "'pdf' is not one of 'md', 'html'." in err  # a usage error (issue 13)
 
 
 def test_record_survives_a_missing_or_edited_scenario(learner, scenarios_dir) -> None:
@@ -146,7 +146,8 @@ def test_the_closing_screen_points_to_the_cpd_record(example_dir, tmp_path, db_u
     typed = CliRunner().invoke(
         app,
         ["--scenarios", str(example_dir), "run", "1", "--plain", "--learner", "CD2", "--name", "Sam"],
-        input="\n".join(["y", "", "1", "", "1", "", "Who the men are", "1 2", "", "", "", ""]) + "\n",  # Enter after each feedback; the debrief's four parts
+        input="\n".join(["y", "", "1", "", "1", "", "Who the men are", "1 2", "", "", "", ""])
+        + "\n",  # Enter after each feedback; the debrief's four parts
     )
     assert "Your CPD record of the case studies you have completed: 'ltl-quiz cpd CD2 --format html --out cpd.html'." in typed.stdout
     # a scripted run is nobody's own work (issue 12): it stays out of the record unless asked for, then marked

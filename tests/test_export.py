@@ -162,15 +162,25 @@ def test_filters_combine(records, scenarios_dir, args, expected) -> None:
         (["--since", "2024-13-01"], "error: --since '2024-13-01' is not a date; use YYYY-MM-DD, e.g. 2024-03-31"),
         (["--until", "yesterday"], "error: --until 'yesterday' is not a date; use YYYY-MM-DD, e.g. 2024-03-31"),
         (["--since", "2024-05-01", "--until", "2024-04-01"], "error: --since 2024-05-01 is after --until 2024-04-01; swap them"),
-        (["--status", "done"], "error: --status 'done' is not known; use one of: in-progress, completed, abandoned"),
-        (["--format", "pdf"], "error: --format 'pdf' is not known; use one of: csv, xlsx, json, jsonl, xapi"),
-        (["--what", "everything"], "error: --what 'everything' is not known; use one of: completions, answers, reflections"),
     ],
 )
 def test_bad_options_give_one_clear_line(records, scenarios_dir, args, message) -> None:
     code, out, err = export(scenarios_dir, *args)
-    assert code == 1 and out == ""
+    assert code == 2 and out == ""  # bad option values are usage errors (issue 13)
     assert err.strip() == message
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--status", "done"], "'done' is not one of 'completed', 'in-progress', 'abandoned'."),
+        (["--format", "pdf"], "'pdf' is not one of 'csv', 'xlsx', 'json', 'jsonl', 'xapi'."),
+        (["--what", "everything"], "'everything' is not one of 'completions', 'answers', 'reflections'."),
+    ],
+)
+def test_values_outside_the_allowed_ones_are_usage_errors(records, scenarios_dir, args, message) -> None:
+    code, out, err = export(scenarios_dir, *args)
+    assert code == 2 and out == "" and message in err
 
 
 def test_json_and_jsonl_carry_the_same_typed_rows(records, scenarios_dir) -> None:

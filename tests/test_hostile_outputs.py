@@ -74,7 +74,8 @@ def test_no_command_prints_the_store_password(url: str, command: list[str]) -> N
 
 def test_a_new_store_and_its_folder_are_private(tmp_path: Path) -> None:
     folder = tmp_path / "new-folder"
-    result = CliRunner().invoke(app, ["--db", f"sqlite:///{folder / 'store.sqlite3'}", "history"])
+    # asked for with --create: a store's missing folder is otherwise refused (issue 13)
+    result = CliRunner().invoke(app, ["--db", f"sqlite:///{folder / 'store.sqlite3'}", "--create", "history"])
     assert result.exit_code == 0, result.stderr
     assert stat.S_IMODE((folder / "store.sqlite3").stat().st_mode) == 0o600
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700

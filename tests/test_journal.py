@@ -194,7 +194,8 @@ def test_back_online_the_next_attempt_sends_the_journal_first(example_dir, tmp_p
         runner, "--db", away, "run", "1", "--learner", "AB1", "--name", "Alex", "--answers", answers_file(tmp_path), scenarios=example_dir
     )
     assert result.exit_code == 0 and SAFE_LINE in result.output
-    blocker.unlink()  # the share is back
+    blocker.unlink()  # the share is back: its folder is there again (a missing store folder is refused, issue 13)
+    blocker.mkdir()
     resumed = cli(runner, "--db", away, "resume")  # opening the store for an attempt catches up first
     assert "1 attempt saved on this computer while the results store was away now reached it." in resumed.output
     assert "no attempt to carry on" in resumed.output  # the journalled attempt was complete

@@ -134,6 +134,7 @@ def test_an_attempt_carried_on_elsewhere_is_brought_forward(runner, example_dir,
 
 def test_the_other_store_is_only_read(runner, example_dir, tmp_path, db_url) -> None:
     laptop_file = tmp_path / "laptop" / "ltl-quiz.sqlite3"
+    laptop_file.parent.mkdir()  # a store's folder must exist (issue 13)
     laptop = Terminal(runner, example_dir, f"sqlite:///{laptop_file}", tmp_path)
     laptop.complete("AB1", "Alex Smith")
     Store(laptop.url).close()

@@ -12,6 +12,7 @@ import pg
 import pytest
 import sqlalchemy as sa
 import yaml
+from conftest import stores
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
@@ -29,8 +30,8 @@ TABLES = ("learners", "attempts", "answers")
 @pytest.fixture
 def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """A fresh PostgreSQL database on the session's server, for tests about PostgreSQL alone."""
-    if "postgresql" not in request.config.getoption("--store").replace("both", "postgresql"):
-        pytest.skip("PostgreSQL tests run with --store=postgresql or --store=both")
+    if "postgresql" not in stores(request.config):
+        pytest.skip("PostgreSQL tests run with --store=postgresql or --store=both, on a machine with PostgreSQL")
     databases = request.getfixturevalue("pg_databases")
     url = databases.take()
     yield url

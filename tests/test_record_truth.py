@@ -236,7 +236,9 @@ def _answers_file(tmp_path: Path) -> Path:
 
 def _terminal_run(example_dir: Path, learner: str) -> None:
     """A person at the (plain) prompts: every answer typed."""
-    typed = "\n".join(["y", "", "1", "", "1", "", "Who the men are", "1 2", "", "", "", ""]) + "\n"  # Enter after each feedback; the debrief's four parts
+    typed = (
+        "\n".join(["y", "", "1", "", "1", "", "Who the men are", "1 2", "", "", "", ""]) + "\n"
+    )  # Enter after each feedback; the debrief's four parts
     result = CliRunner().invoke(
         app, ["--scenarios", str(example_dir), "run", "1", "--plain", "--learner", learner, "--name", "Terry Typed"], input=typed
     )

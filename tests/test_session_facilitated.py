@@ -166,7 +166,9 @@ def test_a_closed_terminal_pauses_and_resume_keeps_the_entries(runner, example_d
     assert first.output.strip().endswith(
         f"Session {code} is paused; everything so far is saved. To carry on: ltl-quiz session resume {code}"
     )
-    again = runner.invoke(app, session_cmd(example_dir, "resume", code), input=typed("1", "jo a", "", "1", "2", "", "3", "0", "", "", ""))
+    again = runner.invoke(
+        app, session_cmd(example_dir, "resume", code), input=typed("1", "jo a", "", "1", "2", "", "3", "0", "", "", "", "")
+    )
     assert again.exit_code == 0, again.output
     assert "3 of 3 entered" not in again.output and "All 3 entered (Enter reveals) >" in again.output  # the first two were kept
     step = next(s for s in SessionStore(Store(db_url)).steps(code) if s.key == "call-grading")
@@ -175,7 +177,9 @@ def test_a_closed_terminal_pauses_and_resume_keeps_the_entries(runner, example_d
 
 def test_show_of_hands_without_a_roster_and_a_tie(runner, example_dir, db_url) -> None:
     start = session_cmd(example_dir, "start", "1", "--trainer", "Pat")
-    result = runner.invoke(app, start, input=typed("", "", "1", "x", "3", "3", "2", "", "", "", "", ""))
+    # no roster: the trainer is asked, and says this is a demonstration (issue 13)
+    result = runner.invoke(app, start, input=typed("2", "", "", "1", "x", "3", "3", "2", "", "", "", "", ""))
+    assert "Nobody is on this session's list, so nobody would get a record of it." in result.output
     assert result.exit_code == 0, result.output
     assert "'x' is not a count; type a whole number such as 0 or 7." in result.output
     assert "The room is split between A and B." in result.output
@@ -190,7 +194,6 @@ def test_show_of_hands_without_a_roster_and_a_tie(runner, example_dir, db_url) -
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        (["--track", "sergeant"], "error: track 'sergeant' is not offered by example-welfare-call; use one of: officer, manager"),
         (["--participant", "PC9"], "error: participant PC9 is new here; give their name too, as --participant 'PC9,NAME,UNIT'"),
         (["--discussion-minutes", "0"], "error: --discussion-minutes 0 is out of range; give a number of minutes above 0 and up to 120"),
     ],
@@ -232,6 +235,7 @@ def test_known_participants_by_staff_number_and_rich_screens_by_keystroke(runner
             ("Hands up for A", "2" + ENTER),
             ("Hands up for B", "0" + ENTER),
             ("Follow the room's selection", "y" + ENTER),
+            ("show the model answer points", ENTER),  # after the discussion, never with the question (issue 13)
             ("Notes from the discussion", "Talked it through" + ENTER),
             ("Close the session", ENTER),
         ]:
@@ -255,12 +259,43 @@ def test_known_participants_by_staff_number_and_rich_screens_by_keystroke(runner
 
 
 def test_paused_after_the_reveal_resumes_at_the_branch(runner, example_dir, db_url) -> None:
-    first = runner.invoke(app, session_cmd(example_dir, "start", "1", "--trainer", "Pat"), input=typed("", "", "1", "1", "3"))
+    first = runner.invoke(app, session_cmd(example_dir, "start", "1", "--trainer", "Pat"), input=typed("2", "", "", "1", "1", "3"))
     assert first.exit_code == 130  # the terminal closed at "Which branch does the room follow?"
     code = code_in(first.output)
     assert SessionStore(Store(db_url)).session(code).state.phase == "revealed"
-    again = runner.invoke(app, session_cmd(example_dir, "resume", code), input=typed("2", "Explore", "1", "4", "4", "0", "", "", ""))
+    again = runner.invoke(app, session_cmd(example_dir, "resume", code), input=typed("2", "Explore", "1", "4", "4", "0", "", "", "", ""))
     assert again.exit_code == 0, again.output
     assert re.search(r"^B  #{22}\.{8}  3 \(75%\)$", again.output, re.MULTILINE)  # the distribution comes back from the record
     step = SessionStore(Store(db_url)).step(code, 1)
     assert (step.room_choice, step.followed, step.reason) == (["tell-caller-101"], ["send-officers"], "Explore")
+
+
+def test_no_roster_asks_for_the_room_and_keeps_who_is_added(runner, example_dir, db_url) -> None:
+    start = session_cmd(example_dir, "start", "1", "--trainer", "Pat")
+    result = runner.invoke(app, start, input=typed("1", "PC7,Kim,Response,extra", "PC7,Kim Ode,Response", "", "3"))
+    assert "Not added: --participant 1 'PC7,Kim,Response,extra'" in result.output
+    code = code_in(result.output)
+    assert [p.learner_id for p in SessionStore(Store(db_url)).participants(code)] == ["PC7"]
+
+
+def test_no_roster_can_stop_before_anything_is_made(runner, example_dir, db_url) -> None:
+    result = runner.invoke(app, session_cmd(example_dir, "start", "1", "--trainer", "Pat"), input=typed("3"))
+    assert result.exit_code != 0 and "Nothing was started" in result.output
+    assert SessionStore(Store(db_url)).sessions() == []
+
+
+def test_a_line_with_one_bad_entry_keeps_the_rest_and_a_split_multi_offers_a_real_choice(runner, example_dir, roster, db_url) -> None:
+    start = session_cmd(example_dir, "start", "1", "--trainer", "Pat", "--roster", str(roster))
+    steps = ["y", "", "1", "1 a, jo a, sam z", "sam a", "", "1", "2", "", "1", "1", "1", "", "", "", ""]
+    result = runner.invoke(app, start, input=typed(*steps))
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert "Not entered: 'sam z': 'z' is not an option; give one letter, A to B" in out
+    assert "Entered: Alex Smith A; Jo Bloggs A" in out  # the good two kept (issue 13)
+    assert "Follow the room's selection (none)" not in out
+    assert "No action was chosen by a majority of the room. Which actions does the room take?" in out
+    code = code_in(out)
+    step = next(s for s in SessionStore(Store(db_url)).steps(code) if s.key == "welfare-actions")
+    assert step.followed == ["speak-to-girl-alone"]
+    assert step.reason == "No action was chosen by a majority of the room; the trainer chose A"
+    assert out.index("show the model answer points") < out.index("Notes from the discussion")

@@ -181,7 +181,7 @@ def test_ctrl_c_at_any_prompt_then_resume_with_a_recap(terminal, example_dir, db
         term.send(keys)
     term.wait_for(STEPS[stop_at][0])
     term.send(CTRL_C)
-    found = term.wait_for(r"To carry on: ltl-quiz resume\s+([0-9a-f]{8})")
+    found = term.wait_for(r"To carry on:[\s\S]*?ltl[-_]quiz\s+resume\s+([0-9a-f]{8})")
     assert term.wait_exit() == 130
     (row,) = Store(db_url).attempts("AB1")
     assert row.status == "in-progress" and len(Store(db_url).answers(row.id)) == answered
@@ -213,7 +213,7 @@ def test_a_shipped_case_played_through_with_a_stop_and_a_resume(terminal, db_url
         before = term.text()
         term.send("y" + ENTER if "confirm" in kind else ENTER)
     term.send(CTRL_C)
-    found = term.wait_for(r"To carry on: ltl-quiz resume\s+([0-9a-f]{8})")
+    found = term.wait_for(r"To carry on:[\s\S]*?ltl[-_]quiz\s+resume\s+([0-9a-f]{8})")
     assert term.wait_exit() == 130
     again = terminal(["--scenarios", str(folder), "resume", found.group(1), mode])
     again.wait_for(f"Carrying on: case study 2, {re.escape(scenario.title)}")
@@ -277,7 +277,9 @@ def test_guided_menu_asks_once_and_remembers(terminal, example_dir, db_url) -> N
     assert term.wait_exit() == 0
     (row,) = Store(db_url).attempts("AB7")
     assert (row.track, row.mode, row.status, row.learner_unit) == ("manager", "practice", "completed", "Kent, control room")
-    again = terminal(args)  # the second time the learner is not asked again
+    again = terminal(args)  # the second time the learner is not asked again, only whether it is them (issue 13)
+    again.wait_for(r"This will be recorded for Jo Bloggs \(AB7, Kent, control room\)\. Is that you\?")
+    again.send("y" + ENTER)
     again.wait_for(r"Welcome, Jo Bloggs \(AB7, Kent, control room\)\.")
     again.wait_for("Which case study")
     again.send(CTRL_C)

@@ -15,13 +15,31 @@ if TYPE_CHECKING:
 CHECKOUT_SCHEMA = Path("docs") / "scenario.schema.json"
 
 
-def new_scenario(where: Locations, scenario_id: str, title: str, case_study: int | None, issue: int, out: Path | None) -> str:
+def authors_folder(where: Locations, scenarios_given: bool) -> Path:
+    """Where a new scenario goes: the folder given with --scenarios, else ``./scenarios/`` of the
+    working folder. Never the installed package's copy, where learners would see a draft at once
+    and a reinstall would delete it."""
+    return where.scenarios if scenarios_given else Path.cwd() / "scenarios"
+
+
+def new_scenario(
+    where: Locations, scenario_id: str, title: str, case_study: int | None, issue: int, out: Path | None, scenarios_given: bool = False
+) -> str:
     from ltl_quiz.authoring.skeleton import new_scenario as write_skeleton
 
-    root = checkout_root(where.scenarios.resolve().parent) or checkout_root(Path.cwd())
+    folder = authors_folder(where, scenarios_given)
+    root = checkout_root(folder.resolve().parent) or checkout_root(Path.cwd())
     schema = root / CHECKOUT_SCHEMA if root else None
-    path = write_skeleton(scenario_id, title, where.scenarios, out, case_study, issue, where.home, schema)
-    return f"Wrote {path}. Next: edit it, then 'ltl-quiz validate {path}' and 'ltl-quiz graph {path}'."
+    if out is None:
+        folder.mkdir(parents=True, exist_ok=True)
+    path = write_skeleton(scenario_id, title, folder, out, case_study, issue, where.home, schema)
+    text = f"Wrote {path}. Next: edit it, then 'ltl-quiz validate {path}' and 'ltl-quiz graph {path}'."
+    if path.parent.resolve() != where.scenarios.resolve():
+        text += (
+            f" ltl-quiz reads its cases from {where.scenarios}; to use yours, give"
+            f" '--scenarios {path.parent}' (or set LTL_QUIZ_SCENARIOS={path.parent})."
+        )
+    return text
 
 
 def write_schema(out: Path | None) -> str:

@@ -77,6 +77,49 @@ def _create(
     return sessions, scenario, sessions.create(scenario, kind, trainer, people, state)
 
 
+def _precheck(where: Locations, case: str, trainer: str, track: str | None, minutes: float | None) -> None:
+    from ltl_quiz.sessions import model
+    from ltl_quiz.store import now
+
+    if not " ".join(trainer.split()):
+        raise InputError("--trainer is empty; give the trainer's name, as it should appear in the records")
+    minutes = _check_minutes(minutes)
+    scenario = load_case(where, case)
+    model.first_state(scenario, track or scenario.audiences[0], "facilitated", now(), minutes)
+
+
+def ask_for_the_room(ui: Renderer, ask: Any) -> list[str]:
+    """A facilitated session with nobody on its list gives nobody a record (issue 13): ask for the
+    people in the room, or for the trainer's word that this is a demonstration."""
+    from ltl_quiz.sessions.errors import RosterError, SessionLeft
+
+    ways = [
+        ("add", "Add the people in the room now (staff number, name, unit)"),
+        ("demo", "Run it as a demonstration: nobody gets a record"),
+        ("stop", "Stop here, to start again with --roster or --participant"),
+    ]
+    way = ask.select("no-roster", "Nobody is on this session's list, so nobody would get a record of it.", ways)
+    if way == "stop":
+        raise SessionLeft("Nothing was started. Give the room with --roster FILE or --participant 'STAFF,NAME,UNIT'.")
+    if way == "demo":
+        ui.say("A demonstration: the room's answers are shown but nobody gets a record.")
+        return []
+    people: list[str] = []
+    while True:
+        value = ask.text("participant", f"Person {len(people) + 1} as STAFF,NAME,UNIT (or an empty line when everyone is in):").strip()
+        if not value:
+            if people:
+                return people
+            ui.say("Nobody added yet: add at least one person, or stop with Ctrl-C.")
+            continue
+        try:
+            parse_participant(value, len(people) + 1)
+        except RosterError as exc:
+            ui.say(f"Not added: {exc}")
+            continue
+        people.append(value)
+
+
 def start(
     where: Locations,
     ui: Renderer,
@@ -91,10 +134,13 @@ def start(
     from ltl_quiz.sessions.ui_trainer import Facilitated
     from ltl_quiz.sessions.view import SessionView
 
+    ask, keys = trainer_io(ui)
+    if not people_from(roster, participants):
+        _precheck(where, case, trainer, track, minutes)  # a bad option is named before any question
+        participants = ask_for_the_room(ui, ask)
     sessions, scenario, code = _create(where, case, "facilitated", trainer, roster, participants, track, minutes)
     try:
         ui.say(f"Session {code} created. If you stop, carry on with: ltl-quiz session resume {code}")
-        ask, keys = trainer_io(ui)
         return Facilitated(sessions, scenario, code, SessionView(ui, projected=True), ask, keys, fresh=True).run()
     finally:
         sessions.store.close()
@@ -146,6 +192,7 @@ def resume(where: Locations, ui: Renderer, code: str) -> SessionRow | None:
 
 def join(where: Locations, ui: Renderer, code: str, learner_id: str | None, name: str | None, unit: str | None, answers: str | None) -> Any:
     """A learner joins a live session from their own terminal."""
+    from ltl_quiz.sessions.presence import one_terminal
     from ltl_quiz.sessions.terminal import LineSource, SessionPlainPrompter, WatchedQuestionary
     from ltl_quiz.sessions.ui_learner import LiveLearner
     from ltl_quiz.sessions.view import SessionView
@@ -174,7 +221,13 @@ def join(where: Locations, ui: Renderer, code: str, learner_id: str | None, name
             raise InputError(
                 f"your copy of {scenario.id} differs from the one session {code} uses; update ltl-quiz (or point --scenarios at the trainer's folder)"
             )
-        return LiveLearner(sessions, scenario, code, learner, SessionView(ui), prompter, lines).run()
+        refusal = (
+            f"{learner.name} ({learner.id}) is already in session {code} at another terminal on this computer, so this one "
+            f"cannot join as them. If you are not {learner.name}, join as yourself: "
+            f"ltl-quiz session join {code} --learner YOUR_STAFF_NUMBER --name 'YOUR NAME'"
+        )
+        with one_terminal(where.home / "joined", code, learner.id, refusal):
+            return LiveLearner(sessions, scenario, code, learner, SessionView(ui), prompter, lines).run()
     finally:
         sessions.store.close()
 

@@ -32,6 +32,20 @@ def parse_entries(line: str, people: list[Learner], node: Node) -> list[Entry]:
     return entries
 
 
+def parse_line(line: str, people: list[Learner], node: Node) -> tuple[list[Entry], list[str]]:
+    """The good entries on a line, and a message for each bad one: '1 c, jo a, sam z' keeps the
+    first two and names the third, so the trainer retypes only what was wrong."""
+    entries: list[Entry] = []
+    problems: list[str] = []
+    for part in line.replace(";", ",").split(","):
+        if part.strip():
+            try:
+                entries.append(_entry(part.strip(), people, node))
+            except InputError as exc:
+                problems.append(str(exc))
+    return entries, problems
+
+
 def find_person(who: str, people: list[Learner]) -> Learner:
     """By list number (1 is the first), staff number, a whole first name or surname, or a unique start of one."""
     key = who.strip().lower()

@@ -21,7 +21,7 @@ from ltl_quiz.errors import InputError
 from ltl_quiz.model import KeyQuestion, Node, Scenario
 from ltl_quiz.sessions import model, tally
 from ltl_quiz.sessions.chart import letter_of, lettered, letters_and, letters_of
-from ltl_quiz.sessions.entry import find_person, parse_entries
+from ltl_quiz.sessions.entry import find_person, parse_line
 from ltl_quiz.sessions.errors import SessionMoved, SessionPaused
 from ltl_quiz.sessions.model import SessionState, Step
 from ltl_quiz.sessions.records import OwnAnswer
@@ -186,9 +186,13 @@ class TrainerScreen:
         return [picked], f"{split}; the trainer chose {letter_of(node, picked)}"
 
     def _multi_branch(self, node: Node, choice: tally.RoomChoice) -> tuple[list[str], str | None]:
+        options = [(opt.id, f"{let}. {' '.join(opt.text.split())}") for let, opt in lettered(node)]
+        if not choice.option_ids:  # no action has a majority: a real choice, never "follow (none)?"
+            split = "No action was chosen by a majority of the room"
+            picked = self.ask.checkbox("follow-multi", f"{split}. Which actions does the room take?", options)
+            return picked, f"{split}; the trainer chose {letters_of(node, picked)}"
         if self.ask.confirm("follow", f"Follow the room's selection ({letters_of(node, choice.option_ids)})?", True):
             return list(choice.option_ids), None
-        options = [(opt.id, f"{let}. {' '.join(opt.text.split())}") for let, opt in lettered(node)]
         picked = self.ask.checkbox("follow-multi", "Which actions does the room take?", options)
         return picked, self._reason("Why take these actions rather than the room's selection?")
 
@@ -210,9 +214,12 @@ class TrainerScreen:
         raise NotImplementedError
 
     def discuss(self, step: Step, kq: KeyQuestion, state: SessionState) -> None:
-        """Time for the room to talk (with a countdown if the session has one)."""
+        """Time for the room to talk (with a countdown if the session has one). The model answer
+        points come after it, so that they do not close the discussion before it opens."""
         if state.discussion_minutes:
             self.view.countdown(state.discussion_minutes * 60, self.keys.wait)
+        else:
+            self.go_on(f"{step.key}-discussed", "Let the room discuss the question, then press Enter to show the model answer points")
 
 
 class Facilitated(TrainerScreen):
@@ -282,15 +289,14 @@ class Facilitated(TrainerScreen):
             reply = line(self.ask, f"{step.key}-entry", f"{status} >").strip()
             if not reply:
                 return
-            try:
-                entries = parse_entries(reply, people, node)
-            except InputError as exc:
-                self.view.say(str(exc))
-                continue
+            entries, problems = parse_line(reply, people, node)
+            for problem in problems:
+                self.view.say(f"Not entered: {problem}")
             for e in entries:
                 self.sessions.enter_for(self.code, e.learner_id, step, OwnAnswer(e.option_ids))
             names = {p.id: p.name for p in people}
-            self.view.say("Entered: " + "; ".join(f"{names[e.learner_id]} {letters_of(node, e.option_ids)}" for e in entries))
+            if entries:
+                self.view.say("Entered: " + "; ".join(f"{names[e.learner_id]} {letters_of(node, e.option_ids)}" for e in entries))
 
     def count_hands(self, node: Node, here: int) -> tally.Distribution:
         voters = None

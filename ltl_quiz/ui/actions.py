@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ltl_quiz import config
 from ltl_quiz.catalogue import summaries
 from ltl_quiz.config import Learner
-from ltl_quiz.errors import InputError, ScenarioError
+from ltl_quiz.errors import AnswersError, InputError, ScenarioError
 from ltl_quiz.locations import Locations, redact
 from ltl_quiz.support import SUPPORT
 from ltl_quiz.ui.prompts import PlainPrompter, Prompter, QuestionaryPrompter, ScriptedPrompter, load_answers
@@ -23,6 +23,18 @@ def prompter_for(ui: Renderer, answers_file: str | None) -> Prompter:
     if answers_file:
         return ScriptedPrompter(load_answers(answers_file), answers_file, ui.say)
     return PlainPrompter(ui.say) if ui.plain else QuestionaryPrompter()
+
+
+def check_answers(scenario: Scenario, track: str, prompter: ScriptedPrompter) -> None:
+    """Every problem with an answers file at once, before the case starts and before any record."""
+    from ltl_quiz.answers_check import answers_problems
+
+    if track not in scenario.audiences:
+        return  # the engine names the track problem itself
+    problems = answers_problems(scenario, track, prompter.answers)
+    if problems:
+        listed = "".join(f"\n  {p}" for p in problems)
+        raise AnswersError(f"{prompter.source}: {len(problems)} problem{'s' if len(problems) > 1 else ''}, nothing started:{listed}")
 
 
 def load_case(where: Locations, case: str) -> Scenario:
@@ -58,7 +70,7 @@ def resolve_learner(where: Locations, learner_id: str | None, name: str | None, 
             learner = Learner(learner_id, known.name, unit if unit is not None else known.unit)
         else:
             raise InputError(f"learner {learner_id} is new here: give --name (and --unit) too")
-    elif remembered:
+    elif remembered and not _someone_else(remembered, ask):
         learner = Learner(remembered.id, name or remembered.name, unit if unit is not None else remembered.unit)
     elif ask is not None and not isinstance(ask, ScriptedPrompter):
         learner = ask_learner(ask)
@@ -66,6 +78,15 @@ def resolve_learner(where: Locations, learner_id: str | None, name: str | None, 
         raise InputError("who is taking part? give --learner STAFF_NUMBER --name NAME (and --unit UNIT)")
     config.remember_learner(where.config_file, learner)
     return learner
+
+
+def _someone_else(remembered: Learner, ask: Prompter | None) -> bool:
+    """On a shared account or PC the remembered learner may be a colleague (issue 13): say whom
+    the record is for, and let a person at the terminal say it is not them."""
+    if ask is None or isinstance(ask, ScriptedPrompter):
+        return False
+    who = f"{remembered.name} ({remembered.id}{', ' + remembered.unit if remembered.unit else ''})"
+    return not ask.confirm("learner_is_me", f"This will be recorded for {who}. Is that you? (No: enter your own details)", True)
 
 
 def _stored_learner(where: Locations, learner_id: str) -> Learner | None:
@@ -100,9 +121,16 @@ def run_case(
 
     scenario = load_case(where, case)
     track = track or scenario.audiences[0]
+    if isinstance(prompter, ScriptedPrompter):
+        check_answers(scenario, track, prompter)
     store = open_attempt_store(where, ui.say)
+    runner = Runner(store, scenario, ui, prompter)
     try:
-        return Runner(store, scenario, ui, prompter).start(learner, track, mode, seed)
+        return runner.start(learner, track, mode, seed)
+    except AnswersError:  # a file the check passed that still fails: no attempt left waiting to be resumed
+        if getattr(runner, "attempt_id", None):
+            store.abandon(runner.attempt_id)
+        raise
     finally:
         store.close()
 
@@ -242,7 +270,8 @@ def history(where: Locations, ui: Renderer, learner_id: str | None, as_json: boo
         for case, note in sorted(own_assignments(where, learner_id).items()):
             ui.say(f"Assigned: {case}: {note}")
     if not records:
-        ui.say("No attempts yet." if learner_id is None else f"No attempts yet for {learner_id}.")
+        whose = "" if learner_id is None else f" for {learner_id}"
+        ui.say(f"No attempts yet{whose} in the store {redact(where.db_url)}.")
         return
     for r in records:
         outcome = "passed" if r["passed"] else ("not passed" if r["passed"] is False else "")

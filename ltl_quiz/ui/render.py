@@ -12,6 +12,7 @@ import re
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ltl_quiz.invocation import as_invoked
 from ltl_quiz.support import SUPPORT_HINT
 from ltl_quiz.text import one_line, tidy, visible
 from ltl_quiz.ui.wrap import hang, terminal_width
@@ -100,6 +101,7 @@ class Renderer:
 
     def say(self, text: str = "", style: str | None = None) -> None:
         """One paragraph (or several); leading spaces are kept as an indent for every line."""
+        text = as_invoked(text)
         indent = text[: len(text) - len(text.lstrip(" "))]
         if not text.strip():
             self.item("", "", style)

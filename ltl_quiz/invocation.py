@@ -1,0 +1,60 @@
+"""The command as the person started it, so that the hints we print can be typed back as they are.
+
+After ``.venv/bin/ltl-quiz`` with no venv on PATH, a hint saying ``ltl-quiz resume ...`` fails
+with "command not found" (issue 13). Hints are written with ``ltl-quiz``; ``as_invoked`` rewrites
+them to the name that worked, when that is not plain ``ltl-quiz`` on PATH.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import sys
+
+COMMANDS = [
+    "abandon",
+    "cpd",
+    "db",
+    "export",
+    "graph",
+    "history",
+    "list",
+    "lrs",
+    "merge",
+    "new",
+    "report",
+    "resume",
+    "run",
+    "schema",
+    "session",
+    "show",
+    "support",
+    "sync",
+    "test",
+    "validate",
+    "where",
+]
+_HINT = re.compile(r"(?<![\w/.-])ltl-quiz(?= (?:" + "|".join(COMMANDS) + r")\b)")
+
+
+@functools.cache
+def command() -> str:
+    """``ltl-quiz`` when that name on PATH is what ran; else the path typed, or ``python -m ltl_quiz``."""
+    argv0 = sys.argv[0] if sys.argv else ""
+    name = os.path.basename(argv0)
+    if name == "__main__.py":
+        return "python -m ltl_quiz"
+    if name != "ltl-quiz":
+        return "ltl-quiz"  # embedded (tests, other tools): the documented name
+    found = shutil.which("ltl-quiz")
+    if found and os.path.realpath(found) == os.path.realpath(argv0):
+        return "ltl-quiz"
+    return argv0
+
+
+def as_invoked(text: str) -> str:
+    """``text`` with each ``ltl-quiz COMMAND`` hint naming the command as it was started."""
+    name = command()
+    return text if name == "ltl-quiz" else _HINT.sub(lambda _: name, text)

@@ -1,0 +1,122 @@
+"""The command line behaves like one (issue 13): global options anywhere, -h and --version,
+allowed values in usage, usage errors exit 2, places that do not exist refused, near misses named."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from ltl_quiz.cli import app, hoist_globals
+
+
+def test_global_options_are_moved_in_front_of_the_command() -> None:
+    assert hoist_globals(["list", "--plain", "--db", "X", "--scenarios=S"]) == ["--plain", "--db", "X", "--scenarios=S", "list"]
+    assert hoist_globals(["run", "c", "--", "--plain"]) == ["run", "c", "--", "--plain"]
+
+
+def test_global_options_after_the_command(runner: CliRunner, example_dir: Path) -> None:
+    after = runner.invoke(app, ["list", "--scenarios", str(example_dir), "--plain"])
+    before = runner.invoke(app, ["--plain", "--scenarios", str(example_dir), "list"])
+    assert after.exit_code == before.exit_code == 0
+    assert after.output == before.output and "example-welfare-call" in after.output
+
+
+def test_help_and_version(runner: CliRunner) -> None:
+    assert runner.invoke(app, ["-h"]).output == runner.invoke(app, ["--help"]).output
+    commands = runner.invoke(app, ["-h"]).output.split("Commands:")[1]
+    assert "..." not in commands  # each summary whole, never cut at 45 characters
+    assert "on one screen or live." in commands
+    assert "--install-completion" in runner.invoke(app, ["-h"]).output
+    assert runner.invoke(app, ["session", "-h"]).exit_code == 0
+    from ltl_quiz import __version__
+
+    assert runner.invoke(app, ["--version"]).output == f"ltl-quiz {__version__}\n"
+
+
+def test_usage_shows_allowed_values_and_bad_values_exit_2(runner: CliRunner, example_dir: Path) -> None:
+    usage = runner.invoke(app, ["run", "-h"]).output
+    assert "--track <officer|manager>" in usage and "--mode <practice|assessed>" in usage
+    assert "csv|xlsx|json|jsonl|xapi" in runner.invoke(app, ["export", "-h"]).output
+    bad = runner.invoke(app, ["--scenarios", str(example_dir), "run", "1", "--mode", "exam"])
+    assert bad.exit_code == 2 and "'exam' is not one of 'practice', 'assessed'" in bad.output
+
+
+def test_places_that_do_not_exist_are_refused(runner: CliRunner, example_dir: Path, tmp_path: Path) -> None:
+    nope = runner.invoke(app, ["--scenarios", str(tmp_path / "nope"), "list"])
+    assert nope.exit_code == 2 and "the scenarios folder" in nope.output
+    url = f"sqlite:///{tmp_path / 'no' / 'dir' / 'x.sqlite3'}"
+    store = runner.invoke(app, ["--db", url, "--scenarios", str(example_dir), "history"])
+    assert store.exit_code == 2 and "does not exist" in store.output and "db upgrade" in store.output
+    assert not (tmp_path / "no").exists()
+    made = runner.invoke(app, ["--db", url, "--scenarios", str(example_dir), "history", "--create"])
+    assert made.exit_code == 0 and f"No attempts yet in the store {url}." in made.output
+
+
+def test_a_misspelt_case_id_names_the_nearest(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["show", "hotel-welfare-chek"])
+    assert result.exit_code == 1 and "did you mean hotel-welfare-check?" in result.output
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    """``ltl-quiz list | head -1``: no traceback, no complaint."""
+    cli = subprocess.Popen([sys.executable, "-m", "ltl_quiz", "list", "--plain"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert cli.stdout is not None and cli.stdout.read(10)
+    cli.stdout.close()
+    _, err = cli.communicate(timeout=60)
+    assert err == b""
+
+
+def test_new_writes_to_the_working_folder_never_the_package(runner: CliRunner, tmp_path: Path, monkeypatch) -> None:
+    import ltl_quiz
+
+    monkeypatch.chdir(tmp_path)
+    package = Path(ltl_quiz.__file__).parent
+    before = sorted(package.rglob("*.yaml"))
+    result = runner.invoke(app, ["new", "my-case", "--title", "My case"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "scenarios" / "01-my-case.yaml").is_file()
+    assert f"--scenarios {tmp_path / 'scenarios'}" in result.output
+    assert sorted(package.rglob("*.yaml")) == before
+
+
+def test_answers_file_problems_all_at_once_and_no_attempt_left(runner: CliRunner, example_dir: Path, tmp_path: Path, db_url: str) -> None:
+    from ltl_quiz.store import Store
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("no-such-node: a\n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["--scenarios", str(example_dir), "--db", db_url, "run", "1", "--learner", "AB1", "--name", "A", "--answers", str(answers)]
+    )
+    assert result.exit_code == 1
+    assert "'no-such-node' is not a prompt of example-welfare-call" in result.output
+    assert result.output.count("no answer for '") >= 2  # every missing id, not only the first
+    assert "nothing started" in result.output and "Content note" not in result.output
+    store = Store(db_url)
+    try:
+        assert store.attempts("AB1") == []
+    finally:
+        store.close()
+
+
+def test_hints_name_the_command_as_it_was_started(monkeypatch, tmp_path: Path) -> None:
+    from ltl_quiz import invocation
+
+    exe = tmp_path / "venv" / "bin" / "ltl-quiz"
+    exe.parent.mkdir(parents=True)
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    for argv0, expected in [(str(exe), str(exe)), ("/x/ltl_quiz/__main__.py", "python -m ltl_quiz"), ("pytest", "ltl-quiz")]:
+        monkeypatch.setattr(sys, "argv", [argv0])
+        invocation.command.cache_clear()
+        assert invocation.as_invoked("To carry on: ltl-quiz resume 1a2b3c4d; an ltl-quiz store") == (
+            f"To carry on: {expected} resume 1a2b3c4d; an ltl-quiz store"
+        )
+    monkeypatch.setenv("PATH", str(exe.parent))
+    monkeypatch.setattr(sys, "argv", [str(exe)])
+    invocation.command.cache_clear()
+    assert invocation.as_invoked("see 'ltl-quiz list'") == "see 'ltl-quiz list'"
+    invocation.command.cache_clear()
