@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal
 import typer
 from typer.core import TyperGroup
 
+from ltl_quiz.text import for_stream
+
 # Options of the whole program, honoured before or after the command name (issue 13).
 GLOBAL_FLAGS = frozenset({"--plain", "--rich", "--follow-links", "--create"})
 GLOBAL_VALUED = frozenset({"--db", "--scenarios"})
@@ -61,8 +63,6 @@ class Group(TyperGroup):
 
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
-
-from ltl_quiz.text import for_stream
 
 app = typer.Typer(
     name="ltl-quiz",
