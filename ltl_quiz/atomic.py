@@ -22,6 +22,7 @@ from types import FrameType
 from typing import IO
 
 from ltl_quiz.errors import LtlQuizError
+from ltl_quiz.processes import alive
 
 
 class OutputRefused(LtlQuizError):
@@ -90,19 +91,9 @@ def _remove_orphans(path: Path) -> None:
     """Temporary files for ``path`` left by a process that no longer runs (killed with -9)."""
     for leftover in path.parent.glob(f".{path.name}.*.tmp"):
         pid = leftover.name[len(path.name) + 2 :].split(".", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             with contextlib.suppress(OSError):
                 leftover.unlink()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @contextlib.contextmanager

@@ -14,20 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ltl_quiz.errors import InputError
+from ltl_quiz.processes import alive
 
 
 class AlreadyJoined(InputError):
     """The learner is already in this session at another terminal on this computer."""
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _holder(path: Path) -> int | None:
@@ -35,7 +26,7 @@ def _holder(path: Path) -> int | None:
         pid = int(path.read_text(encoding="ascii").strip())
     except (OSError, ValueError):
         return None
-    return pid if pid != os.getpid() and _alive(pid) else None
+    return pid if pid != os.getpid() and alive(pid) else None
 
 
 @contextlib.contextmanager
