@@ -13,16 +13,17 @@ import shutil
 import sys
 import textwrap
 
-from ltl_quiz.text import one_line
+from ltl_quiz.text import one_line, visible
 
 NARROWEST = 20  # below this a hanging indent leaves no room for words: wrap flush left instead
 
 
 def hang(text: str, width: int, first: str = "", rest: str | None = None) -> list[str]:
     """``text`` as lines of at most ``width`` columns: the first starts with ``first``, the others
-    with ``rest`` (spaces as wide as ``first`` unless given). The author's line breaks are spaces."""
+    with ``rest`` (spaces as wide as ``first`` unless given). The author's line breaks are spaces.
+    Control characters come out as visible signs: the arrow-key prompts draw through here too."""
     rest = " " * len(first) if rest is None else rest
-    words = one_line(text)
+    words = one_line(visible(text))
     if width - len(rest) < NARROWEST or width - len(first) < NARROWEST:
         first, rest = first.strip() + " " if first.strip() else "", ""
     wrapper = _Wrapper(width=max(width, NARROWEST), initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
