@@ -502,7 +502,7 @@ def export_cmd(
             since=since, until=until, scenario=scenario, learner=learner, unit=unit, session=session, status=status, passed=passed
         )
         request = ExportRequest(fmt, what, filters, out, pseudonymise, home_page)
-        with progress_bar("Exporting", plain) as ticker:
+        with progress_bar("Exporting", plain if plain is not None else _ctx.plain) as ticker:
             done = export(_where(), request, ticker)
         if out is not None:
             typer.echo(f"Wrote {done.rows} {'statements' if fmt == 'xapi' else 'rows'} to {out}", err=True)

@@ -247,7 +247,7 @@ def test_session_list_and_report_show_what_a_store_holds_as_text(runner: CliRunn
     """A store written by another version or merged in may hold control characters: the screens still show them as signs."""
     import sqlalchemy as sa
 
-    start = runner.invoke(app, ["--scenarios", str(example_dir), "session", "start", "1", "--trainer", "Pat"], input="3\n")
+    start = runner.invoke(app, ["--scenarios", str(example_dir), "session", "start", "1", "--trainer", "Pat"], input="2\n3\n")  # a demonstration (nobody listed), then stop
     code = re.search(r"Session ([A-Z0-9]{6}) created", start.output)
     assert code, start.output
     raw = ALL.replace("\x00", "")  # PostgreSQL holds no NUL

@@ -44,13 +44,13 @@ def discard_typeahead() -> None:
 
         if sys.stdin.isatty():
             termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
-    if not sys.stdin.isatty():  # a pipe is answers given on purpose; prompt_toolkit would warn it is no terminal
-        return
     with contextlib.suppress(Exception):
         from prompt_toolkit.application.current import get_app_session
         from prompt_toolkit.input.typeahead import get_typeahead
 
-        get_typeahead(get_app_session().input)  # taking the stored keys removes them
+        session = get_app_session()
+        if session._input is not None:  # only an input a prompt has used can hold read-ahead keys; making one
+            get_typeahead(session.input)  # on a pipe would warn that it is no terminal. Taking the keys removes them
 
 
 def _width() -> int:
