@@ -30,7 +30,7 @@ def test_the_menu_says_what_is_due_beside_the_case(db_url: str, isolated_home: P
     assert "Welcome, Jo Bloggs" in result.output
     assert "Assigned to you: hotel-welfare-check due by 14 March 2031." in result.output
     (line,) = [x for x in result.output.splitlines() if "Girl found in hotel room" in x]
-    assert line.rstrip().endswith("(about 20 min): due by 14 March 2031")
+    assert line.rstrip().endswith("(case study 2, about 20 min): due by 14 March 2031")
 
 
 def test_history_lists_assignments_even_before_any_attempt(db_url: str, isolated_home: Path, runner: CliRunner) -> None:
