@@ -10,6 +10,7 @@ from pathlib import Path
 import force_factory as ff
 import pytest
 import sqlalchemy as sa
+from programs import needs_program
 from records_factory import scenario, walk, worst
 from typer.testing import CliRunner
 
@@ -173,13 +174,12 @@ def test_codes_are_short_unambiguous_and_depend_on_every_field() -> None:
     assert code(b"j" * 32, base) != first
 
 
+@needs_program("chromium", "chromium")
 def test_the_html_certificate_prints_on_one_page_in_a_real_browser(db_url: str, tmp_path: Path, runner: CliRunner) -> None:
     import shutil
     import subprocess
 
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        pytest.skip("headless Chromium (Debian package chromium) is not installed")
+    browser = shutil.which("chromium") or "chromium"
     pypdf = pytest.importorskip("pypdf")
     cert = issue(runner, passed_attempt(db_url), tmp_path / "c.html")
     pdf = tmp_path / "printed.pdf"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from programs import needs_program
 from records_factory import SCENARIOS, add_session, scenario, walk, worst
 from typer.testing import CliRunner
 
@@ -69,7 +69,7 @@ def test_xlsx_has_a_formatted_sheet_for_each_record(workbook: Path) -> None:
     assert answers.max_row - 1 == sum(1 for _ in csv.DictReader(io.StringIO(export("--what", "answers")[1])))
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed here (apt-get install libreoffice-calc-nogui)")
+@needs_program("soffice", "libreoffice-calc-nogui")
 def test_xlsx_opens_cleanly_in_libreoffice(workbook: Path, tmp_path: Path) -> None:
     out = tmp_path / "lo"
     filter_all_sheets = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
@@ -164,7 +164,7 @@ def test_xlsx_booleans_are_booleans_with_a_boolean_format(db_url: str, tmp_path:
     assert critical and all(c.value is False and c.number_format == BOOLEAN_FORMAT for c in critical)
 
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed (apt-get install libreoffice-calc-nogui)")
+@needs_program("soffice", "libreoffice-calc-nogui")
 def test_libreoffice_reads_formula_text_as_typed_and_booleans_as_true_false(db_url: str, tmp_path: Path) -> None:
     """An independent reader: LibreOffice converts the workbook's first sheet to CSV exactly as a CPD lead would see it."""
     store = Store(db_url)

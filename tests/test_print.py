@@ -14,7 +14,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
+from programs import needs_program
 from records_factory import SCENARIOS, scenario, walk, worst
 from typer.testing import CliRunner
 
@@ -24,8 +24,8 @@ from ltl_quiz.store import Store
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium)"),
-    pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed (apt-get install poppler-utils)"),
+    needs_program("chromium", "chromium"),
+    needs_program("pdftotext", "poppler-utils"),
 ]
 HEADINGS = ("WHAT THE CASE WAS ABOUT", "LEARNING OUTCOMES", "MY REFLECTIONS ON THE KEY QUESTIONS", "WHAT I WOULD DO DIFFERENTLY")
 
