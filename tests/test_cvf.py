@@ -99,3 +99,11 @@ def test_the_wording_claims_no_endorsement_and_no_level(db_url: str, runner: Cli
     for claim in ("endorsed by", "approved by", "accredited", "certified by", "Level 1", "Level 2", "Level 3"):
         assert claim not in text
 
+
+def test_case_10_claims_no_collaboration_it_does_not_test(db_url: str, runner: CliRunner) -> None:
+    # Case study 10 (a control room's delayed response) involves no partner agency in the seed or in any officer decision.
+    store = Store(db_url)
+    walk(store, scenario("10-control-room-response-delay"), ALEX, "officer")
+    store.close()
+    lines = cvf_lines(summary(runner))
+    assert "We are collaborative" not in lines and "We are emotionally aware" in lines
