@@ -73,6 +73,8 @@ class Entry:
     room_path: list[tuple[str, str]] = field(default_factory=list)  # group sessions: (decision, what the room followed)
     scripted: bool = False
     competencies: dict[str, int] = field(default_factory=dict)
+    track: str = ""
+    passed: bool | None = None
 
     @property
     def in_group(self) -> bool:
@@ -167,6 +169,8 @@ def _entry(store: Any, attempt: Any, answer_rows: list[Any], library: ScenarioLi
         room_path=_room_path(store, attempt.session_code, scenario) if kind != "individual" else [],
         scripted=scripted,
         competencies=json.loads(attempt.competencies or "{}"),
+        track=attempt.track,
+        passed=None if kind != "individual" or attempt.passed is None else bool(attempt.passed),  # a group session has no verdict
     )
 
 
@@ -402,13 +406,9 @@ def to_summary_markdown(record: CpdRecord) -> str:
     """The CPD summary a learner shares with their line manager for the PDR: activities, dates,
     time, learning outcomes, what I will do differently and the CVF competencies evidenced.
     Never the learner's own written reflections: those stay in the full record, which is theirs."""
-    from ltl_quiz.cvf import evidenced
+    from ltl_quiz import cvf
 
-    total: dict[str, int] = {}
-    for e in record.entries:
-        for k, v in e.competencies.items():
-            total[k] = total.get(k, 0) + max(v, 0)
-    mapped, unmapped = evidenced(total)
+    mapped, unmapped = cvf.claims(record.entries)
     lines = [
         f"# CPD summary: {md(record.name)}",
         "",
@@ -417,11 +417,10 @@ def to_summary_markdown(record: CpdRecord) -> str:
         f"Produced: {record.produced} by ltl-quiz, for sharing with my line manager (my reflections are not included)  ",
         f"Case studies completed: {len(record.entries)}; time spent: {_hours(record.total_minutes)}",
         "",
-        "## Competencies evidenced (College of Policing Competency and Values Framework)",
-        "",
+        *(f"## {cvf.HEADING}", "", cvf.NOTE, ""),
     ]
-    lines += [f"- {cvf}: {', '.join(ours)}" for cvf, ours in mapped.items()] or ["- None evidenced yet."]
-    lines += [f"- Also evidenced: {', '.join(unmapped)}"] if unmapped else []
+    lines += [f"- {name}: {', '.join(ours)}" for name, ours in mapped.items()] or ["- None claimed yet."]
+    lines += [f"- {cvf.ALSO}: {', '.join(unmapped)}"] if unmapped else []
     lines.append("")
     for n, e in enumerate(record.entries, 1):
         lines += [

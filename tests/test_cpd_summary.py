@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
-from ltl_quiz.cvf import CVF, evidenced
+from ltl_quiz.cvf import COMPETENCIES, CVF, evidenced
 from ltl_quiz.store import Store
 
 ALEX = Learner("AB1", "Alex Smith", "North Yorkshire, control room")
@@ -37,14 +37,10 @@ def test_the_summary_shares_outcomes_and_competencies_never_reflections(db_url: 
 
 
 def test_cvf_claims_only_what_earned_points() -> None:
-    mapped, unmapped = evidenced({"risk_assessment": 2, "evidence": 0, "recording": -1, "supervision": 1, "new_thing": 3})
+    points = {"risk_assessment": 2, "evidence": 0, "recording": -1, "supervision": 1, "new_thing": 3}
+    mapped, unmapped = evidenced(points, "manager")
     assert mapped == {"We analyse critically": ["risk assessment"], "We deliver, support and inspire": ["supervision"]}
     assert unmapped == ["new thing"]
-    assert set(CVF.values()) <= {
-        "We are emotionally aware",
-        "We take ownership",
-        "We are collaborative",
-        "We deliver, support and inspire",
-        "We analyse critically",
-        "We are innovative and open-minded",
-    }
+    mapped, unmapped = evidenced(points, "officer")  # on the officer track supervision scores asking a sergeant: no leadership claim
+    assert mapped == {"We analyse critically": ["risk assessment"]} and unmapped == ["new thing", "supervision"]
+    assert {name for track in CVF.values() for name in track.values()} <= set(COMPETENCIES)
