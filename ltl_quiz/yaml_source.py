@@ -117,15 +117,16 @@ def _screen_events(text: str, name: str) -> None:
     """
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
-        mark = event.start_mark
+        mark = event.start_mark  # the parser marks every event; the types allow an event without one
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if isinstance(event, yaml.AliasEvent):
             msg = "anchors and aliases (&name, *name) are not allowed; write the value out"
-            raise ScenarioError([Problem(name, mark.line + 1, mark.column + 1, "", msg)])
+            raise ScenarioError([Problem(name, line, col, "", msg)])
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 msg = f"nested more than {MAX_DEPTH} levels deep; content files are a few levels deep, so flatten it"
-                raise ScenarioError([Problem(name, mark.line + 1, mark.column + 1, "", msg)])
+                raise ScenarioError([Problem(name, line, col, "", msg)])
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 

@@ -260,7 +260,7 @@ def list_sessions(where: Locations, ui: Renderer, as_json: bool) -> list[dict[st
     store = open_store(where)
     try:
         sessions = SessionStore(store)
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "code": r.code,
                 "kind": r.kind,

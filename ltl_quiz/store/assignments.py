@@ -138,7 +138,7 @@ def _rows(conn: sa.Connection, sql: str, learner_id: str | None, column: str, or
     cursor = conn.connection.cursor()
     try:
         cursor.execute(f"{sql} {order}")
-        return cursor.fetchall()
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol
 
 from ltl_quiz.errors import AnswersError
 
@@ -79,6 +79,12 @@ class QuestionaryPrompter:
         self._ask(choosers.pause(message))
 
 
+class LineReader(Protocol):
+    """Where plain answers come from: standard input, a file, or a session's ``LineSource``."""
+
+    def readline(self) -> str: ...
+
+
 class PlainPrompter:
     """Numbered choices read as lines: works with screen readers, pipes and no mouse.
 
@@ -89,7 +95,7 @@ class PlainPrompter:
 
     lists_points = True
 
-    def __init__(self, write: Any, stream: TextIO | None = None):
+    def __init__(self, write: Any, stream: LineReader | None = None):
         self.write = write  # a function printing one line
         self.stream = stream
 
