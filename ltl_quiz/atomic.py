@@ -21,12 +21,8 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-from ltl_quiz.errors import LtlQuizError
+from ltl_quiz.errors import OutputRefused
 from ltl_quiz.processes import alive
-
-
-class OutputRefused(LtlQuizError):
-    """The place named for output is not somewhere a regular file can be written."""
 
 
 def _umask_mode() -> int:

@@ -152,14 +152,13 @@ def _fit(message: str) -> str:
 @contextlib.contextmanager
 def _errors() -> Iterator[None]:
     """Our own exceptions become one clear line on stderr and an exit code; never a traceback."""
-    from ltl_quiz.errors import LtlQuizError, ScenarioError
-    from ltl_quiz.ui.prompts import Left
+    from ltl_quiz.errors import Left, LtlQuizError, ScenarioError
 
     try:
         yield
-    except Left:  # Ctrl-C at a menu prompt, before any attempt exists
-        typer.echo("Stopped before a case study began; nothing to save.", err=True)
-        raise typer.Exit(130) from None
+    except Left as exc:  # Ctrl-C or a closed terminal: what was kept and how to carry on, not an error
+        typer.echo(_fit(str(exc)), err=True)
+        raise typer.Exit(exc.exit_code) from None
     except ScenarioError as exc:
         if not exc.problems:
             typer.echo(_fit(f"error: {exc}"), err=True)
@@ -167,8 +166,7 @@ def _errors() -> Iterator[None]:
             typer.echo(f"error: {problem}", err=True)
         raise typer.Exit(exc.exit_code) from None
     except LtlQuizError as exc:
-        prefix = "" if exc.exit_code == 130 else "error: "
-        typer.echo(_fit(f"{prefix}{exc}"), err=True)
+        typer.echo(_fit(f"error: {exc}"), err=True)
         raise typer.Exit(exc.exit_code) from None
 
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from ltl_quiz.errors import Problem, ScenarioError
-from ltl_quiz.files import CONTENT_MAX_BYTES, FileRefused, read_regular
+from ltl_quiz.errors import FileRefused, Problem, ScenarioError
+from ltl_quiz.files import CONTENT_MAX_BYTES, read_regular
 
 try:  # the C parser is several times faster; fall back when libyaml is missing
     from yaml import CSafeLoader as _Loader

@@ -12,14 +12,10 @@ import sys
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from ltl_quiz.errors import AnswersError
+from ltl_quiz.errors import AnswersError, Left
 
 Choice = tuple[str, str]  # (value, label)
 LETTERED = re.compile(r"^([A-Z])\. ")  # options a room calls out by letter: "B. Tell the caller..."
-
-
-class Left(Exception):
-    """The learner pressed Ctrl-C or their terminal closed at a prompt."""
 
 
 class Prompter(Protocol):
