@@ -18,8 +18,6 @@ from typing import Any
 from ltl_quiz.certificate_code import CertificateFields, code, matches, normalise
 from ltl_quiz.errors import Expired, InputError, NotGenuine
 
-CHECKABLE = ("name", "staff_number", "date", "score")  # fields a checker can type from the paper
-
 
 @dataclass(frozen=True)
 class Issued:

@@ -17,7 +17,6 @@ INT_LIMIT = 10_000
 POINTS_RANGE = (-100, 100)
 
 Track = Literal["officer", "manager"]
-TRACKS: tuple[str, ...] = ("officer", "manager")
 NodeType = Literal["passage", "decision", "multi", "reflection", "end"]
 RefKind = Literal["legislation", "guidance", "policy", "research", "sidebar"]
 COMPETENCIES: tuple[str, ...] = (
@@ -210,12 +209,6 @@ class Scenario:
                 if kq.id == kq_id:
                     return kq
         raise KeyError(kq_id)
-
-    def reference(self, ref_id: str) -> Reference:
-        for ref in self.case.references:
-            if ref.id == ref_id:
-                return ref
-        raise KeyError(ref_id)
 
 
 @dataclass

@@ -21,9 +21,6 @@ from ltl_quiz.engine import State
 from ltl_quiz.errors import SessionMoved
 from ltl_quiz.model import Node, Scenario
 
-KINDS = ("facilitated", "live")
-STATUSES = ("open", "paused", "closed")
-PHASES = ("lobby", "reading", "open", "revealed", "finished")
 CHOICE_KINDS = ("decision", "multi")
 DISCUSSION_KINDS = ("reflection", "key_question")
 

@@ -148,10 +148,6 @@ def _how_column(conn: sa.Connection) -> str | None:
     return next((c for c in HOW_COLUMNS if c in names), None)
 
 
-def has_assignments_table(conn: sa.Connection) -> bool:
-    return sa.inspect(conn).has_table("assignments")
-
-
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]

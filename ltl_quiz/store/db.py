@@ -90,7 +90,6 @@ STATUSES = ("in-progress", "completed", "abandoned")
 COMPLETED = "completed"
 # How an attempt was answered (migration 5): a person at the prompts, an answers file, or a trainer for the room.
 TERMINAL, SCRIPTED, TRAINER = "terminal", "scripted", "trainer"
-HOW_ANSWERED = (TERMINAL, SCRIPTED, TRAINER)
 
 
 def has_verdict(status: str | None) -> bool:
