@@ -10,15 +10,12 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
 import typer
 from typer.core import TyperGroup
 
 from ltl_quiz.text import for_stream
-
-if TYPE_CHECKING:  # Typer 0.28 carries its own click: the types its group's methods are declared with
-    from typer._click import Context, HelpFormatter
 
 # Options of the whole program, honoured before or after the command name (issue 13).
 GLOBAL_FLAGS = frozenset({"--plain", "--rich", "--follow-links", "--create"})
@@ -49,14 +46,15 @@ def hoist_globals(args: list[str]) -> list[str]:
 
 
 class Group(TyperGroup):
-    """Typer's group, with global options hoisted and each command's summary given whole."""
+    """Typer's group, with global options hoisted and each command's summary given whole.
+    (Typer 0.28 carries its own click: ``typer._click`` has the types its methods are declared with.)"""
 
-    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: typer._click.Context, args: list[str]) -> list[str]:
         if ctx.parent is None:
             args = hoist_globals(args)
         return super().parse_args(ctx, args)
 
-    def format_commands(self, ctx: Context, formatter: HelpFormatter) -> None:
+    def format_commands(self, ctx: typer._click.Context, formatter: typer._click.HelpFormatter) -> None:
         """Click cuts each summary at 45 characters with '...'; a summary is one sentence, shown whole."""
         for name in self.list_commands(ctx):
             cmd = self.get_command(ctx, name)
@@ -160,10 +158,8 @@ def _errors() -> Iterator[None]:
         typer.echo(_fit(str(exc)), err=True)
         raise typer.Exit(exc.exit_code) from None
     except ScenarioError as exc:
-        if not exc.problems:
-            typer.echo(_fit(f"error: {exc}"), err=True)
-        for problem in exc.problems:
-            typer.echo(f"error: {problem}", err=True)
+        for line in [f"error: {problem}" for problem in exc.problems] or [_fit(f"error: {exc}")]:
+            typer.echo(line, err=True)
         raise typer.Exit(exc.exit_code) from None
     except LtlQuizError as exc:
         typer.echo(_fit(f"error: {exc}"), err=True)

@@ -366,7 +366,7 @@ def _shut(sock: socket.socket) -> None:
 
 
 def _watched(base: type[http.client.HTTPConnection], watchdog: _Watchdog) -> Any:
-    class Watched(base):  # type: ignore[valid-type, misc]
+    class Watched(base):  # type: ignore[valid-type, misc]  # mypy cannot check a class whose base is a parameter
         def connect(self) -> None:
             super().connect()
             watchdog.watch(self.sock)
@@ -389,7 +389,7 @@ class _WatchedHTTPS(urllib.request.HTTPSHandler):
         self.connection = _watched(http.client.HTTPSConnection, watchdog)
 
     def https_open(self, req: urllib.request.Request) -> Any:
-        return self.do_open(self.connection, req, context=self._context)  # type: ignore[attr-defined]
+        return self.do_open(self.connection, req, context=self._context)  # type: ignore[attr-defined]  # HTTPSHandler keeps it; typeshed omits it
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

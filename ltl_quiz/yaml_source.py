@@ -20,7 +20,7 @@ from ltl_quiz.files import CONTENT_MAX_BYTES, read_regular
 try:  # the C parser is several times faster; fall back when libyaml is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the platform build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]  # the pure-Python twin, same interface
 
 MAX_BYTES = CONTENT_MAX_BYTES
 MAX_NODES = 200_000

@@ -85,7 +85,7 @@ class LiveLearner:
             self.view.say(f"Welcome back, {self.learner.name}. You carry on where the room is now.", "bold")
         else:
             self.view.say(f"Welcome, {self.learner.name}. You have joined {row.trainer}'s session ({row.track} track).", "bold")
-        self.view.say(sc.roles.get(row.track, "").strip())  # type: ignore[call-overload]
+        self.view.say(sc.role(row.track).strip())
         self.view.say(
             "The trainer sets the pace: wait here, and answer each decision when it opens. Ctrl-C leaves; join again to carry on."
         )

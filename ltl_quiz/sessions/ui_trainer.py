@@ -91,7 +91,7 @@ class TrainerScreen:
     def opening(self, track: str) -> None:
         """The content note and the room's role, before anything else (a new session only)."""
         self.view.ui.content_note(self.scenario)
-        self.view.say(f"The room's role ({track} track): {' '.join(self.scenario.roles.get(track, '').split())}", "bold")  # type: ignore[call-overload]
+        self.view.say(f"The room's role ({track} track): {' '.join(self.scenario.role(track).split())}", "bold")
         self.view.say("")
 
     def title(self, step: Step) -> str:

@@ -49,7 +49,7 @@ from ltl_quiz.store.rowcheck import Columns, row_problem, table_columns
 try:  # POSIX; elsewhere appends and replays go unlocked (one learner a terminal, sync run by hand)
     import fcntl
 except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # no module here: callers test for None
 
 VERSION = 1
 SAFE_LINE = (
