@@ -21,12 +21,8 @@ from pathlib import Path
 from types import FrameType
 from typing import IO
 
-from ltl_quiz.errors import LtlQuizError
+from ltl_quiz.errors import OutputRefused
 from ltl_quiz.processes import alive
-
-
-class OutputRefused(LtlQuizError):
-    """The place named for output is not somewhere a regular file can be written."""
 
 
 def _umask_mode() -> int:
@@ -73,9 +69,8 @@ def atomic_writer(
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise OutputRefused(f"cannot write {path}: {exc.strerror or exc}") from None
-    kwargs = {} if "b" in mode else {"encoding": encoding, "newline": newline}
     try:
-        with _signals_exit(), os.fdopen(fd, mode, **kwargs) as handle:
+        with _signals_exit(), _open_fd(fd, mode, encoding, newline) as handle:
             yield handle
             handle.flush()
             os.fchmod(handle.fileno(), 0o600 if private else _umask_mode())
@@ -85,6 +80,13 @@ def atomic_writer(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _open_fd(fd: int, mode: str, encoding: str | None, newline: str | None) -> IO:
+    """The file object over ``fd``: a binary mode takes no encoding or newline, a text mode both."""
+    if "b" in mode:
+        return os.fdopen(fd, mode)
+    return os.fdopen(fd, mode, encoding=encoding, newline=newline)
 
 
 def _remove_orphans(path: Path) -> None:

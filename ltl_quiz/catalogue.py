@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from ltl_quiz.atomic import write_text
-from ltl_quiz.errors import ScenarioError, ScenarioNotFound
-from ltl_quiz.files import CONTENT_MAX_BYTES, FileRefused, Skipped, folder_entries, read_regular
+from ltl_quiz.errors import FileRefused, ScenarioError, ScenarioNotFound
+from ltl_quiz.files import CONTENT_MAX_BYTES, Skipped, folder_entries, read_regular
 
 CACHE_VERSION = 2  # 2: entries for files that do not validate carry the reason instead of a row
 SCENARIO_GLOB = "*.yaml"

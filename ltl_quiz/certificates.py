@@ -16,19 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ltl_quiz.certificate_code import CertificateFields, code, matches, normalise
-from ltl_quiz.errors import InputError, LtlQuizError
-
-CHECKABLE = ("name", "staff_number", "date", "score")  # fields a checker can type from the paper
-
-
-class NotGenuine(LtlQuizError):
-    """A certificate that does not match the store's record."""
-
-
-class Expired(LtlQuizError):
-    """A genuine certificate whose case is due for renewal."""
-
-    exit_code = 2
+from ltl_quiz.errors import Expired, InputError, NotGenuine
 
 
 @dataclass(frozen=True)
@@ -174,7 +162,8 @@ class _Fields(html.parser.HTMLParser):
 
 
 def _presented(path: Path) -> dict[str, str]:
-    from ltl_quiz.files import FileRefused, read_regular
+    from ltl_quiz.errors import FileRefused
+    from ltl_quiz.files import read_regular
 
     try:
         text = read_regular(path, 1_000_000, "certificate").decode("utf-8")

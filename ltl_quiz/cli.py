@@ -46,14 +46,15 @@ def hoist_globals(args: list[str]) -> list[str]:
 
 
 class Group(TyperGroup):
-    """Typer's group, with global options hoisted and each command's summary given whole."""
+    """Typer's group, with global options hoisted and each command's summary given whole.
+    (Typer 0.28 carries its own click: ``typer._click`` has the types its methods are declared with.)"""
 
-    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+    def parse_args(self, ctx: typer._click.Context, args: list[str]) -> list[str]:
         if ctx.parent is None:
             args = hoist_globals(args)
         return super().parse_args(ctx, args)
 
-    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:
+    def format_commands(self, ctx: typer._click.Context, formatter: typer._click.HelpFormatter) -> None:
         """Click cuts each summary at 45 characters with '...'; a summary is one sentence, shown whole."""
         for name in self.list_commands(ctx):
             cmd = self.get_command(ctx, name)
@@ -149,21 +150,19 @@ def _fit(message: str) -> str:
 @contextlib.contextmanager
 def _errors() -> Iterator[None]:
     """Our own exceptions become one clear line on stderr and an exit code; never a traceback."""
-    from ltl_quiz.errors import LtlQuizError, ScenarioError
-    from ltl_quiz.ui.prompts import Left
+    from ltl_quiz.errors import Left, LtlQuizError, ScenarioError
 
     try:
         yield
-    except Left:  # Ctrl-C at a menu prompt, before any attempt exists
-        typer.echo("Stopped before a case study began; nothing to save.", err=True)
-        raise typer.Exit(130) from None
+    except Left as exc:  # Ctrl-C or a closed terminal: what was kept and how to carry on, not an error
+        typer.echo(_fit(str(exc)), err=True)
+        raise typer.Exit(exc.exit_code) from None
     except ScenarioError as exc:
-        for problem in exc.problems or [exc]:
-            typer.echo(_fit(f"error: {problem}") if not exc.problems else f"error: {problem}", err=True)
+        for line in [f"error: {problem}" for problem in exc.problems] or [_fit(f"error: {exc}")]:
+            typer.echo(line, err=True)
         raise typer.Exit(exc.exit_code) from None
     except LtlQuizError as exc:
-        prefix = "" if exc.exit_code == 130 else "error: "
-        typer.echo(_fit(f"{prefix}{exc}"), err=True)
+        typer.echo(_fit(f"error: {exc}"), err=True)
         raise typer.Exit(exc.exit_code) from None
 
 

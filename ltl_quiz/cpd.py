@@ -152,7 +152,7 @@ def _entry(store: Any, attempt: Any, answer_rows: list[Any], library: ScenarioLi
         title=attempt.scenario_title,
         kind=kind,
         activity=_activity(scenario, attempt, kind),
-        role=one_line(scenario.roles.get(attempt.track, "")) if scenario else "",  # type: ignore[call-overload]
+        role=one_line(scenario.roles.get(attempt.track, "")) if scenario else "",
         date=_date(attempt.finished_at or attempt.started_at),
         minutes=minutes(attempt.active_seconds),
         about=[one_line(scenario.summary)] if scenario else [],

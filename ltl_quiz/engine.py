@@ -182,7 +182,8 @@ def answer(scenario: Scenario, state: State, response: Response) -> tuple[State,
 def pending_key_questions(scenario: Scenario, state: State) -> list[KeyQuestion]:
     """Key questions of the track not yet answered: asked in the debrief, once the case has ended."""
     done = {a.node_id for a in state.answers if a.kind == "key_question"}
-    done |= {scenario.nodes[a.node_id].key_question for a in state.answers if a.kind == "reflection"}
+    asked = (scenario.nodes[a.node_id].key_question for a in state.answers if a.kind == "reflection")
+    done |= {kq_id for kq_id in asked if kq_id}  # a reflection node always names one (the loader checks)
     return [kq for kq in scenario.key_questions(state.track) if kq.id not in done]
 
 

@@ -1,7 +1,9 @@
-"""Every error ltl-quiz raises on purpose.
+"""Every error ltl-quiz raises on purpose, in one place.
 
 The library raises these; only the CLI turns them into one-line messages and exit codes, so no
-traceback ever reaches a learner for a problem that is theirs to fix.
+traceback ever reaches a learner for a problem that is theirs to fix. Each says what went wrong
+and what to do; ``exit_code`` is 1 unless the class says otherwise. Leaving (Ctrl-C or a terminal
+that closes) is one class, ``Left``, whichever screen it happens on: exit 130.
 """
 
 from __future__ import annotations
@@ -32,6 +34,20 @@ class Problem:
         return f"{where}:{field} {self.message}"
 
 
+class Left(LtlQuizError):
+    """The user pressed Ctrl-C or their terminal closed at a prompt: exit 130, not an error.
+
+    A prompt raises it bare; a screen that knows what was kept (an attempt saved, a session
+    paused) raises it again with a message saying so and how to carry on.
+    """
+
+    exit_code = 130
+
+    def __init__(self, message: str = "Stopped before a case study began; nothing to save."):
+        super().__init__(message)
+
+
+# -- content ------------------------------------------------------------------------------------
 class ScenarioError(LtlQuizError):
     """A scenario file that cannot be used; carries every problem found, not just the first."""
 
@@ -44,14 +60,40 @@ class ScenarioNotFound(LtlQuizError):
     """No scenario with the id or path the user gave."""
 
 
+class LexiconError(LtlQuizError):
+    """The lexicon file is malformed: an entry lacks a field or a pattern does not compile."""
+
+
+class PlanError(LtlQuizError):
+    """A plan file that cannot be read or does not have the shape of a plan."""
+
+
 class AnswersError(LtlQuizError):
     """An ``--answers`` file that is malformed or does not cover a prompt it must answer."""
 
 
+# -- what the user typed, files read and written ---------------------------------------------------
 class InputError(LtlQuizError):
     """A command-line value that makes no sense (bad track, unknown learner, ...)."""
 
 
+class FileRefused(LtlQuizError):
+    """A named file that is not a readable regular file within the size limit.
+
+    ``cause`` is the system's own words when the file could not be opened at all (missing, no
+    permission, a looping link), for callers that phrase that case themselves.
+    """
+
+    def __init__(self, message: str, cause: str | None = None):
+        super().__init__(message)
+        self.cause = cause
+
+
+class OutputRefused(LtlQuizError):
+    """The place named for output is not somewhere a regular file can be written."""
+
+
+# -- the store ---------------------------------------------------------------------------------
 class StoreError(LtlQuizError):
     """The results store cannot be opened or written."""
 
@@ -60,7 +102,51 @@ class AttemptNotFound(LtlQuizError):
     """No attempt matches the id the user gave."""
 
 
-class LearnerLeft(LtlQuizError):
-    """The learner pressed Ctrl-C or closed the terminal at a prompt; their work is kept."""
+class JournalConflict(LtlQuizError):
+    """A journal that cannot be replayed as it stands: damaged, or it would overwrite what the store holds.
+    ``sync`` reports it and keeps the file; it never reaches the learner."""
 
-    exit_code = 130
+
+class JournalDamaged(JournalConflict):
+    """A journal that cannot be read as one: ``sync`` moves it aside (never deletes it) and goes on."""
+
+
+# -- group sessions ----------------------------------------------------------------------------
+class SessionNotFound(InputError):
+    """No session has the code given."""
+
+
+class SessionClosed(InputError):
+    """The session has ended: nothing more can be answered or changed."""
+
+
+class SessionMoved(LtlQuizError):
+    """The session is not at the step the caller thought: another screen is driving it."""
+
+
+class RosterError(InputError):
+    """A roster file or ``--participant`` value that cannot be used; says which line and why."""
+
+
+class AlreadyJoined(InputError):
+    """The learner is already in this session at another terminal on this computer."""
+
+
+# -- certificates and the LRS ------------------------------------------------------------------
+class NotGenuine(LtlQuizError):
+    """A certificate that does not match the store's record."""
+
+
+class Expired(LtlQuizError):
+    """A genuine certificate whose case is due for renewal."""
+
+    exit_code = 2
+
+
+class LrsError(LtlQuizError):
+    """The LRS refused the statements, or could not be reached after every retry; ``report`` (the
+    push's ``PushReport``) says what was done first."""
+
+    def __init__(self, message: str, report: object | None = None):
+        super().__init__(message)
+        self.report = report

@@ -15,21 +15,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from ltl_quiz.errors import LtlQuizError
+from ltl_quiz.errors import FileRefused
 
 CONTENT_MAX_BYTES = 1_000_000  # scenario, answers and plan files: far above any real one
-
-
-class FileRefused(LtlQuizError):
-    """A named file that is not a readable regular file within the size limit.
-
-    ``cause`` is the system's own words when the file could not be opened at all (missing, no
-    permission, a looping link), for callers that phrase that case themselves.
-    """
-
-    def __init__(self, message: str, cause: str | None = None):
-        super().__init__(message)
-        self.cause = cause
 
 
 def read_regular(path: Path, limit: int, what: str = "file") -> bytes:

@@ -13,8 +13,8 @@ from typing import Any
 
 from ltl_quiz import model
 from ltl_quiz.catalogue import scenario_files
-from ltl_quiz.errors import Problem, ScenarioError, ScenarioNotFound
-from ltl_quiz.files import FileRefused, read_regular
+from ltl_quiz.errors import FileRefused, Problem, ScenarioError, ScenarioNotFound
+from ltl_quiz.files import read_regular
 from ltl_quiz.schema import SLUG, Builder, describe
 from ltl_quiz.yaml_source import MAX_BYTES, Located, PathKey, load_bytes
 

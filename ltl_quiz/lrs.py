@@ -45,7 +45,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from ltl_quiz.errors import InputError, LtlQuizError
+from ltl_quiz.errors import InputError, LrsError
 
 XAPI_VERSION = "1.0.3"
 TRANSIENT = {408, 425, 429, 500, 502, 503, 504}
@@ -54,14 +54,6 @@ DEADLINE = 120.0  # seconds a whole try (connect, send, answer) may take, howeve
 BATCH_DEADLINE = 300.0  # seconds one batch may take over all its tries and the waits between them
 MAX_BODY = 65536  # the most of an LRS's answer ever read
 ATTEMPTS_A_CHECK = 200  # attempts whose accepted statements are looked up in one query
-
-
-class LrsError(LtlQuizError):
-    """The LRS refused the statements, or could not be reached after every retry; ``report`` says what was done first."""
-
-    def __init__(self, message: str, report: PushReport | None = None):
-        super().__init__(message)
-        self.report = report
 
 
 @dataclass(frozen=True)
@@ -374,7 +366,7 @@ def _shut(sock: socket.socket) -> None:
 
 
 def _watched(base: type[http.client.HTTPConnection], watchdog: _Watchdog) -> Any:
-    class Watched(base):  # type: ignore[valid-type, misc]
+    class Watched(base):  # type: ignore[valid-type, misc]  # mypy cannot check a class whose base is a parameter
         def connect(self) -> None:
             super().connect()
             watchdog.watch(self.sock)
@@ -397,7 +389,7 @@ class _WatchedHTTPS(urllib.request.HTTPSHandler):
         self.connection = _watched(http.client.HTTPSConnection, watchdog)
 
     def https_open(self, req: urllib.request.Request) -> Any:
-        return self.do_open(self.connection, req, context=self._context)  # type: ignore[attr-defined]
+        return self.do_open(self.connection, req, context=self._context)  # type: ignore[attr-defined]  # HTTPSHandler keeps it; typeshed omits it
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -8,7 +8,7 @@ documented in ``docs/scenario-format.md`` has exactly one definition in code.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeGuard, get_args
 
 # Every whole number in a content file lies within +/- INT_LIMIT, and a field may narrow that with
 # ``metadata={"range": (low, high)}`` (for a mapping, the range of each value). The loader and the
@@ -17,7 +17,13 @@ INT_LIMIT = 10_000
 POINTS_RANGE = (-100, 100)
 
 Track = Literal["officer", "manager"]
-TRACKS: tuple[str, ...] = ("officer", "manager")
+
+
+def is_track(value: str) -> TypeGuard[Track]:
+    """Whether ``value`` names a track: lets a track held as text look up the tables keyed by track."""
+    return value in get_args(Track)
+
+
 NodeType = Literal["passage", "decision", "multi", "reflection", "end"]
 RefKind = Literal["legislation", "guidance", "policy", "research", "sidebar"]
 COMPETENCIES: tuple[str, ...] = (
@@ -202,7 +208,11 @@ class Scenario:
     sha256: str = field(default="", metadata={"internal": True})
 
     def key_questions(self, track: str) -> list[KeyQuestion]:
-        return list(self.case.key_questions.get(track, []))  # type: ignore[call-overload]
+        return list(self.case.key_questions.get(track, [])) if is_track(track) else []
+
+    def role(self, track: str) -> str:
+        """The learner's role on ``track``; "" on a track the case is not written for."""
+        return self.roles.get(track, "") if is_track(track) else ""
 
     def key_question(self, kq_id: str) -> KeyQuestion:
         for questions in self.case.key_questions.values():
@@ -210,12 +220,6 @@ class Scenario:
                 if kq.id == kq_id:
                     return kq
         raise KeyError(kq_id)
-
-    def reference(self, ref_id: str) -> Reference:
-        for ref in self.case.references:
-            if ref.id == ref_id:
-                return ref
-        raise KeyError(ref_id)
 
 
 @dataclass

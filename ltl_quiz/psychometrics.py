@@ -100,6 +100,6 @@ def median_of_counts(counts: Mapping[float, int]) -> float | None:
         seen += counts[value]
         if low is None and seen > low_rank:
             low = value
-        if seen > high_rank:
-            return (low + value) / 2.0  # type: ignore[operator]
+        if low is not None and seen > high_rank:  # low is set by then: its rank is never above high's
+            return (low + value) / 2.0
     return None

@@ -232,7 +232,7 @@ class _Acc:
     syy: int = 0
     sxy: int = 0
     right: int = 0
-    options: Counter = field(default_factory=Counter)
+    options: Counter[str] = field(default_factory=Counter)
     kind: str = "decision"
     max_seen: int = 0
     best: int | None = None

@@ -175,10 +175,9 @@ def _scatter(report: Report) -> str:
     for item in report.items:
         if item.facility is None or item.discrimination is None:
             continue
-        d = item.discrimination
         colour = RED if item.flags else BLUE
         svg.append(
-            f'<circle cx="{px(item.facility):.1f}" cy="{py(d):.1f}" r="5" fill="{colour}" fill-opacity="0.8"><title>{x(item.scenario_id)} / {x(item.node_id)}: facility {item.facility:g}, discrimination {_num(item.discrimination)}</title></circle>'
+            f'<circle cx="{px(item.facility):.1f}" cy="{py(item.discrimination):.1f}" r="5" fill="{colour}" fill-opacity="0.8"><title>{x(item.scenario_id)} / {x(item.node_id)}: facility {item.facility:g}, discrimination {_num(item.discrimination)}</title></circle>'
         )
     svg.append("</svg>")
     return "".join(svg)

@@ -172,7 +172,7 @@ def value_range(cls: Any, name: str) -> tuple[int, int] | None:
     """The (low, high) range the model declares for a field, if it narrows ``model.INT_LIMIT``."""
     f = next((f for f in dataclasses.fields(cls) if f.name == name), None)
     bounds = f.metadata.get("range") if f is not None else None
-    return tuple(bounds) if bounds is not None else None  # type: ignore[return-value]
+    return tuple(bounds) if bounds is not None else None
 
 
 def _short(value: int) -> str:

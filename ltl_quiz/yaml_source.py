@@ -14,13 +14,13 @@ from typing import Any
 
 import yaml
 
-from ltl_quiz.errors import Problem, ScenarioError
-from ltl_quiz.files import CONTENT_MAX_BYTES, FileRefused, read_regular
+from ltl_quiz.errors import FileRefused, Problem, ScenarioError
+from ltl_quiz.files import CONTENT_MAX_BYTES, read_regular
 
 try:  # the C parser is several times faster; fall back when libyaml is missing
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on the platform build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]  # the pure-Python twin, same interface
 
 MAX_BYTES = CONTENT_MAX_BYTES
 MAX_NODES = 200_000
@@ -117,15 +117,16 @@ def _screen_events(text: str, name: str) -> None:
     """
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
-        mark = event.start_mark
+        mark = event.start_mark  # the parser marks every event; the types allow an event without one
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if isinstance(event, yaml.AliasEvent):
             msg = "anchors and aliases (&name, *name) are not allowed; write the value out"
-            raise ScenarioError([Problem(name, mark.line + 1, mark.column + 1, "", msg)])
+            raise ScenarioError([Problem(name, line, col, "", msg)])
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 msg = f"nested more than {MAX_DEPTH} levels deep; content files are a few levels deep, so flatten it"
-                raise ScenarioError([Problem(name, mark.line + 1, mark.column + 1, "", msg)])
+                raise ScenarioError([Problem(name, line, col, "", msg)])
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
 

@@ -259,14 +259,31 @@ def test_bad_database_url(runner, example_dir) -> None:
     assert result.output.strip() == "error: 'nonsense' is not a database URL; use e.g. sqlite:///results/ltl-quiz.sqlite3"
 
 
+def _commands(group, path: tuple[str, ...] = ()):
+    """Every command under ``group`` with the words that name it, sub-commands of groups included
+    (asked through the group, as click itself does, so a lazily loaded one is found too)."""
+    import typer
+
+    ctx = typer.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        yield (*path, name), command
+        if hasattr(command, "list_commands"):
+            yield from _commands(command, (*path, name))
+
+
 def test_every_command_has_help() -> None:
     import typer.main
 
-    group = typer.main.get_group(app)
-    for name, command in group.commands.items():
+    seen = []
+    for words, command in _commands(typer.main.get_group(app)):
+        name = " ".join(words)
         assert command.help, f"'{name}' has no help text"
-        result = CliRunner().invoke(app, [name, "--help"])
-        assert result.exit_code == 0 and "Usage:" in result.output
+        result = CliRunner().invoke(app, [*words, "--help"])
+        assert result.exit_code == 0 and "Usage:" in result.output, name
+        assert f"ltl-quiz {name}" in " ".join(result.output.split()), name  # the help of this command, not its group's
+        seen.append(name)
+    assert {"session start", "db forget", "lrs push"} <= set(seen)
 
 
 def test_abandon_an_unfinished_attempt(runner, example_dir, tmp_path, db_url) -> None:

@@ -16,7 +16,8 @@ from conftest import example_text
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
-from ltl_quiz.files import FileRefused, folder_entries, read_regular
+from ltl_quiz.errors import FileRefused
+from ltl_quiz.files import folder_entries, read_regular
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 MUTATIONS = yaml.safe_load((HOSTILE / "scenario_mutations.yaml").read_text(encoding="utf-8"))

@@ -18,9 +18,10 @@ import pytest
 from records_factory import scenario, walk
 from typer.testing import CliRunner
 
-from ltl_quiz.atomic import OutputRefused, atomic_writer, check_target
+from ltl_quiz.atomic import atomic_writer, check_target
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
+from ltl_quiz.errors import OutputRefused
 from ltl_quiz.locations import redact
 from ltl_quiz.store import Store
 

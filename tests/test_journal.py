@@ -25,9 +25,10 @@ from typer.testing import CliRunner
 from ltl_quiz import engine
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
+from ltl_quiz.errors import JournalConflict
 from ltl_quiz.loader import load_scenario
 from ltl_quiz.store import Store, now
-from ltl_quiz.store.journal import SAFE_LINE, Journal, JournalConflict, OfflineSafeStore, read, replay, store_label, sync
+from ltl_quiz.store.journal import SAFE_LINE, Journal, OfflineSafeStore, read, replay, store_label, sync
 
 BEST = {
     "call-grading": "send-officers",

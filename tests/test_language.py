@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ltl_quiz.cli import app
+from ltl_quiz.errors import LexiconError
 from ltl_quiz.language import find_language, load_lexicon, notes_for, quoted_spans
-from ltl_quiz.language.lexicon import LexiconError
 from ltl_quiz.store import Store
 
 CORPUS = yaml.safe_load((Path(__file__).parent / "test_language_corpus.yaml").read_text(encoding="utf-8"))

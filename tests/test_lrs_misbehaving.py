@@ -26,7 +26,8 @@ from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
-from ltl_quiz.lrs import Credentials, Endpoint, LrsError, Pusher, _no_credentials, _retry_after
+from ltl_quiz.errors import LrsError
+from ltl_quiz.lrs import Credentials, Endpoint, Pusher, _no_credentials, _retry_after
 from ltl_quiz.store import Store
 
 USER, PASSWORD = "ltl", "s3cret-Pa55"

@@ -23,6 +23,7 @@ def test_wheel_carries_the_scenarios_and_list_finds_them(tmp_path: Path) -> None
     shipped = sorted(n for n in names if n.startswith("ltl_quiz/scenarios/") and n.endswith(".yaml"))
     assert [Path(n).name for n in shipped] == sorted(p.name for p in (ROOT / "scenarios").glob("*.yaml"))
     assert {"ltl_quiz/templates/cpd.html.j2", "ltl_quiz/templates/report.html.j2"} <= set(names)  # the HTML pages' templates
+    assert "ltl_quiz/py.typed" in names  # PEP 561: a program importing ltl_quiz gets its type hints checked too
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)], check=True)
     elsewhere = tmp_path / "elsewhere"

@@ -12,13 +12,12 @@ from hypothesis import strategies as st
 
 from ltl_quiz import engine
 from ltl_quiz.config import Learner
-from ltl_quiz.errors import InputError
+from ltl_quiz.errors import InputError, RosterError, SessionMoved, SessionNotFound
 from ltl_quiz.loader import load_scenario
 from ltl_quiz.sessions import model, tally
 from ltl_quiz.sessions.chart import plain_chart
 from ltl_quiz.sessions.codes import ALPHABET, LENGTH, new_code, normalise_code
 from ltl_quiz.sessions.entry import find_person, parse_entries
-from ltl_quiz.sessions.errors import RosterError, SessionMoved, SessionNotFound
 from ltl_quiz.sessions.records import OwnAnswer, participant_answer
 from ltl_quiz.sessions.roster import parse_participant, parse_roster, read_roster
 

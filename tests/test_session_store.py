@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 from ltl_quiz import engine
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
+from ltl_quiz.errors import SessionClosed, SessionMoved
 from ltl_quiz.loader import load_scenario
 from ltl_quiz.sessions import model
-from ltl_quiz.sessions.errors import SessionClosed, SessionMoved
 from ltl_quiz.sessions.records import OwnAnswer
 from ltl_quiz.store import Store, now
 from ltl_quiz.store.sessions import SessionStore

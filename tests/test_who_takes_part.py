@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 from ltl_quiz import config
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
-from ltl_quiz.sessions.presence import AlreadyJoined, one_terminal
+from ltl_quiz.errors import AlreadyJoined
+from ltl_quiz.sessions.presence import one_terminal
 
 
 def test_a_second_terminal_is_refused_and_a_dead_ones_claim_is_taken_over(tmp_path: Path) -> None:

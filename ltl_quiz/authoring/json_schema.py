@@ -127,7 +127,7 @@ def _hint(hint: Any) -> dict[str, Any]:
         key_hint, value_hint = typing.get_args(hint)
         keys = {"enum": list(typing.get_args(key_hint))} if typing.get_origin(key_hint) is Literal else {"type": "string", "pattern": r"\S"}
         return {"type": "object", "propertyNames": keys, "additionalProperties": _hint(value_hint)}
-    if dataclasses.is_dataclass(hint):
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return {"$ref": f"#/definitions/{hint.__name__}"}
     if hint is str:
         return {"$ref": "#/definitions/text"}

@@ -19,17 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from ltl_quiz import engine
-from ltl_quiz.errors import InputError, LtlQuizError, ScenarioError
+from ltl_quiz.errors import InputError, PlanError, ScenarioError
 from ltl_quiz.model import Scenario
 from ltl_quiz.yaml_source import Located, load_file
 
 EXPECT_KEYS = ("ending", "passed", "score", "percentage")
 RUN_KEYS = ("name", "track", "answers", "expect")
 PERCENT_TOLERANCE = 0.05
-
-
-class PlanError(LtlQuizError):
-    """A plan file that cannot be read or does not have the shape of a plan."""
 
 
 @dataclass

@@ -124,10 +124,10 @@ def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: 
     if fmt == "xlsx" and out is None:
         raise InputError("--format xlsx writes a file: give --out FILE.xlsx")
     report = compute(where, unit, due_within)
-    if fmt == "xlsx":
+    if fmt == "xlsx" and out is not None:  # (an xlsx without --out was refused above)
         from ltl_quiz.atomic import atomic_writer
 
-        with atomic_writer(out, "wb", encoding=None) as handle:  # type: ignore[arg-type]
+        with atomic_writer(out, "wb", encoding=None) as handle:
             formats.write_xlsx(report, handle)
         return len(report.lines)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")

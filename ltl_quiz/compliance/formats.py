@@ -123,7 +123,8 @@ def _ics_text(value: str) -> str:
 
 def _fold(line: str) -> str:
     """Fold at 75 octets, as RFC 5545 requires, never inside a UTF-8 character."""
-    out, current = [], b""
+    out: list[str] = []
+    current = b""
     for ch in line:
         b = ch.encode("utf-8")
         if len(current) + len(b) > (75 if not out else 74):

@@ -10,7 +10,7 @@ import csv
 import json
 import re
 from collections.abc import Callable, Iterable
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from ltl_quiz.exporters.rows import Column, neutralise
 
@@ -105,9 +105,12 @@ def write_json(handle: IO[str], columns: tuple[Column, ...], rows: Iterable[tupl
     return n
 
 
-def _chunked(rows: Iterable[tuple], write: Callable[[list[tuple]], None], tick: Tick | None) -> int:
+Item = TypeVar("Item")  # a row tuple, or a CSV line made ready
+
+
+def _chunked(rows: Iterable[Item], write: Callable[[list[Item]], object], tick: Tick | None) -> int:
     n = 0
-    batch: list[tuple] = []
+    batch: list[Item] = []
     for row in rows:
         batch.append(row)
         if len(batch) == TICK_EVERY:

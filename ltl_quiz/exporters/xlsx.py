@@ -13,7 +13,7 @@ the learner typed, with no apostrophe in front (the CSV export's defence, which 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import IO, Any
 
@@ -27,7 +27,7 @@ TICK_EVERY = 2000
 
 
 def write_xlsx(
-    handle: IO[bytes], sheets: list[tuple[str, tuple[Column, ...], Iterable[tuple]]], tick: Callable[[int], None] | None = None
+    handle: IO[bytes], sheets: Sequence[tuple[str, tuple[Column, ...], Iterable[tuple]]], tick: Callable[[int], None] | None = None
 ) -> int:
     """Write every sheet into one workbook on ``handle``; returns the number of data rows written."""
     from openpyxl import Workbook

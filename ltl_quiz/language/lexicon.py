@@ -8,15 +8,11 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from ltl_quiz.errors import LtlQuizError, ScenarioError
+from ltl_quiz.errors import LexiconError, ScenarioError
 from ltl_quiz.schema import SLUG
 from ltl_quiz.yaml_source import load_bytes
 
 FIELDS = ("id", "term", "patterns", "why", "instead", "source")
-
-
-class LexiconError(LtlQuizError):
-    """The lexicon file is malformed: an entry lacks a field or a pattern does not compile."""
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.config import Learner
-from ltl_quiz.errors import InputError
+from ltl_quiz.errors import InputError, SessionClosed
 from ltl_quiz.locations import Locations
 from ltl_quiz.sessions.codes import normalise_code
-from ltl_quiz.sessions.errors import SessionClosed
 from ltl_quiz.sessions.roster import parse_participant, read_roster
 from ltl_quiz.ui.actions import load_case, open_store, resolve_learner
 
@@ -91,7 +90,7 @@ def _precheck(where: Locations, case: str, trainer: str, track: str | None, minu
 def ask_for_the_room(ui: Renderer, ask: Any) -> list[str]:
     """A facilitated session with nobody on its list gives nobody a record (issue 13): ask for the
     people in the room, or for the trainer's word that this is a demonstration."""
-    from ltl_quiz.sessions.errors import RosterError, SessionLeft
+    from ltl_quiz.errors import Left, RosterError
 
     ways = [
         ("add", "Add the people in the room now (staff number, name, unit)"),
@@ -100,7 +99,7 @@ def ask_for_the_room(ui: Renderer, ask: Any) -> list[str]:
     ]
     way = ask.select("no-roster", "Nobody is on this session's list, so nobody would get a record of it.", ways)
     if way == "stop":
-        raise SessionLeft("Nothing was started. Give the room with --roster FILE or --participant 'STAFF,NAME,UNIT'.")
+        raise Left("Nothing was started. Give the room with --roster FILE or --participant 'STAFF,NAME,UNIT'.")
     if way == "demo":
         ui.say("A demonstration: the room's answers are shown but nobody gets a record.")
         return []
@@ -260,7 +259,7 @@ def list_sessions(where: Locations, ui: Renderer, as_json: bool) -> list[dict[st
     store = open_store(where)
     try:
         sessions = SessionStore(store)
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "code": r.code,
                 "kind": r.kind,

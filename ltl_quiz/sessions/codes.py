@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from ltl_quiz.sessions.errors import SessionNotFound
+from ltl_quiz.errors import SessionNotFound
 
 # No 0/O, 1/I/L or 5/S pairs: a code is read aloud and typed from a screen across a room.
 ALPHABET = "ABCDEFGHJKMNPQRTUVWXYZ2346789"

@@ -18,12 +18,9 @@ from typing import Any
 
 from ltl_quiz import engine
 from ltl_quiz.engine import State
+from ltl_quiz.errors import SessionMoved
 from ltl_quiz.model import Node, Scenario
-from ltl_quiz.sessions.errors import SessionMoved
 
-KINDS = ("facilitated", "live")
-STATUSES = ("open", "paused", "closed")
-PHASES = ("lobby", "reading", "open", "revealed", "finished")
 CHOICE_KINDS = ("decision", "multi")
 DISCUSSION_KINDS = ("reflection", "key_question")
 

@@ -13,12 +13,8 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from ltl_quiz.errors import InputError
+from ltl_quiz.errors import AlreadyJoined
 from ltl_quiz.processes import alive
-
-
-class AlreadyJoined(InputError):
-    """The learner is already in this session at another terminal on this computer."""
 
 
 def _holder(path: Path) -> int | None:

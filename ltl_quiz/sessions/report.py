@@ -96,6 +96,7 @@ def _step(scenario: Scenario, record: Any, given: list[Any], names: dict[str, st
         ]
     else:
         kq_id = node.key_question if node is not None and record.kind == "reflection" else record.key
+        question: str | None
         try:
             question = scenario.key_question(kq_id or "").question
         except KeyError:

@@ -11,9 +11,8 @@ import io
 from pathlib import Path
 
 from ltl_quiz.config import Learner, check_learner_id
-from ltl_quiz.errors import InputError
-from ltl_quiz.files import FileRefused, read_regular
-from ltl_quiz.sessions.errors import RosterError
+from ltl_quiz.errors import FileRefused, InputError, RosterError
+from ltl_quiz.files import read_regular
 
 COLUMNS = "staff number, name, unit"
 MAX_ROSTER_ROWS = 2_000  # more people than any room or training day holds

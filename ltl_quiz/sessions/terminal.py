@@ -14,7 +14,6 @@ import contextlib
 import queue
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import Any, TextIO
 
@@ -164,17 +163,6 @@ class SessionPlainPrompter(PlainPrompter):
 
     def line(self, key: str, message: str) -> str:
         return self._line(message)
-
-
-class NoKeys:
-    """Where no key can be waited for: a wait just passes the time."""
-
-    def wait(self, timeout: float) -> str | None:
-        time.sleep(timeout)
-        return None
-
-    def drain(self) -> None:
-        return None
 
 
 class WatchedQuestionary(QuestionaryPrompter):

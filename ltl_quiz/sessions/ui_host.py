@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
+from ltl_quiz.errors import Left
 from ltl_quiz.model import KeyQuestion, Node
 from ltl_quiz.sessions import tally
 from ltl_quiz.sessions.model import SessionState, Step
 from ltl_quiz.sessions.ui_trainer import PauseRequested, TrainerScreen
 from ltl_quiz.sessions.view import SessionView, clock
 from ltl_quiz.store.sessions import ParticipantRow
-from ltl_quiz.ui.prompts import Left
 
 POLL_SECONDS = 0.1  # the host sees an answer at most this long after it is saved (plus the read)
 

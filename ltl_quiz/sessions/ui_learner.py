@@ -15,11 +15,10 @@ from typing import Any
 
 from ltl_quiz import engine
 from ltl_quiz.config import Learner
-from ltl_quiz.errors import StoreError
+from ltl_quiz.errors import Left, StoreError
 from ltl_quiz.model import Node, Scenario
 from ltl_quiz.sessions import model
 from ltl_quiz.sessions.chart import lettered, letters_of
-from ltl_quiz.sessions.errors import SessionLeft
 from ltl_quiz.sessions.model import Step
 from ltl_quiz.sessions.records import OwnAnswer, participant_answer
 from ltl_quiz.sessions.tally import room_choice
@@ -29,7 +28,7 @@ from ltl_quiz.store import now
 from ltl_quiz.store.sessions import ParticipantRow, SessionRow, SessionStore
 from ltl_quiz.support import SUPPORT_HINT
 from ltl_quiz.text import one_line
-from ltl_quiz.ui.prompts import Left, Prompter
+from ltl_quiz.ui.prompts import Prompter
 
 POLL_SECONDS = 0.15  # how soon a learner's screen follows the trainer's
 
@@ -70,10 +69,10 @@ class LiveLearner:
             return self._follow(me)
         except (Left, KeyboardInterrupt):
             if not joined:
-                raise SessionLeft(f"You left before joining; nothing was saved. To join: ltl-quiz session join {self.code}") from None
+                raise Left(f"You left before joining; nothing was saved. To join: ltl-quiz session join {self.code}") from None
             with contextlib.suppress(StoreError):  # leaving is a courtesy to the trainer's screen; answers are saved
                 self.sessions.leave(self.code, self.learner.id)
-            raise SessionLeft(
+            raise Left(
                 f"You have left session {self.code}. Everything you answered is saved. To rejoin: ltl-quiz session join {self.code}"
             ) from None
 
@@ -86,7 +85,7 @@ class LiveLearner:
             self.view.say(f"Welcome back, {self.learner.name}. You carry on where the room is now.", "bold")
         else:
             self.view.say(f"Welcome, {self.learner.name}. You have joined {row.trainer}'s session ({row.track} track).", "bold")
-        self.view.say(sc.roles.get(row.track, "").strip())  # type: ignore[call-overload]
+        self.view.say(sc.role(row.track).strip())
         self.view.say(
             "The trainer sets the pace: wait here, and answer each decision when it opens. Ctrl-C leaves; join again to carry on."
         )

@@ -17,18 +17,17 @@ import socket
 from typing import Any
 
 from ltl_quiz import engine
-from ltl_quiz.errors import InputError
+from ltl_quiz.errors import InputError, Left, SessionMoved
 from ltl_quiz.model import KeyQuestion, Node, Scenario
 from ltl_quiz.sessions import model, tally
 from ltl_quiz.sessions.chart import letter_of, lettered, letters_and, letters_of
 from ltl_quiz.sessions.entry import find_person, parse_line
-from ltl_quiz.sessions.errors import SessionMoved, SessionPaused
 from ltl_quiz.sessions.model import SessionState, Step
 from ltl_quiz.sessions.records import OwnAnswer
 from ltl_quiz.sessions.terminal import line
 from ltl_quiz.sessions.view import SessionView
 from ltl_quiz.store.sessions import ParticipantRow, SessionRow, SessionStore
-from ltl_quiz.ui.prompts import Left, Prompter
+from ltl_quiz.ui.prompts import Prompter
 
 
 class PauseRequested(Exception):
@@ -74,7 +73,7 @@ class TrainerScreen:
             return None
         except (Left, KeyboardInterrupt):
             self.sessions.pause(self.code)
-            raise SessionPaused(paused) from None
+            raise Left(paused) from None
 
     def claim(self) -> None:
         """Mark this process as the one driving the session; refuse if another is still running here."""
@@ -92,7 +91,7 @@ class TrainerScreen:
     def opening(self, track: str) -> None:
         """The content note and the room's role, before anything else (a new session only)."""
         self.view.ui.content_note(self.scenario)
-        self.view.say(f"The room's role ({track} track): {' '.join(self.scenario.roles.get(track, '').split())}", "bold")  # type: ignore[call-overload]
+        self.view.say(f"The room's role ({track} track): {' '.join(self.scenario.role(track).split())}", "bold")
         self.view.say("")
 
     def title(self, step: Step) -> str:

@@ -138,7 +138,7 @@ def _rows(conn: sa.Connection, sql: str, learner_id: str | None, column: str, or
     cursor = conn.connection.cursor()
     try:
         cursor.execute(f"{sql} {order}")
-        return cursor.fetchall()
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 
@@ -146,10 +146,6 @@ def _rows(conn: sa.Connection, sql: str, learner_id: str | None, column: str, or
 def _how_column(conn: sa.Connection) -> str | None:
     names = {c["name"] for c in sa.inspect(conn).get_columns("attempts")}
     return next((c for c in HOW_COLUMNS if c in names), None)
-
-
-def has_assignments_table(conn: sa.Connection) -> bool:
-    return sa.inspect(conn).has_table("assignments")
 
 
 def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

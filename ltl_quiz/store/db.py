@@ -90,7 +90,6 @@ STATUSES = ("in-progress", "completed", "abandoned")
 COMPLETED = "completed"
 # How an attempt was answered (migration 5): a person at the prompts, an answers file, or a trainer for the room.
 TERMINAL, SCRIPTED, TRAINER = "terminal", "scripted", "trainer"
-HOW_ANSWERED = (TERMINAL, SCRIPTED, TRAINER)
 
 
 def has_verdict(status: str | None) -> bool:
@@ -304,7 +303,7 @@ class Store:
         return rows[0]
 
     def attempts(self, learner_id: str | None = None, status: str | None = None) -> list[AttemptRow]:
-        cond = sa.true()
+        cond: sa.ColumnElement[bool] = sa.true()
         if learner_id:
             cond = sa.and_(cond, attempts.c.learner_id == learner_id)
         if status:
@@ -353,14 +352,13 @@ class _Tx:
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"cannot write to the results store {redact(self.store.url)}: {_reason(exc)}") from None
 
-    def __exit__(self, *exc_info: Any) -> bool:
+    def __exit__(self, *exc_info: Any) -> None:
         try:
             self.ctx.__exit__(*exc_info)
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(f"cannot write to the results store {redact(self.store.url)}: {_reason(exc)}") from None
         if exc_info[1] is not None and isinstance(exc_info[1], sa.exc.SQLAlchemyError):
             raise StoreError(f"cannot write to the results store {redact(self.store.url)}: {_reason(exc_info[1])}") from None
-        return False
 
 
 def attempt_values(

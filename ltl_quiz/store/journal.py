@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from ltl_quiz.config import Learner
 from ltl_quiz.engine import Answer, Result, State
-from ltl_quiz.errors import AttemptNotFound, LtlQuizError, StoreError
+from ltl_quiz.errors import AttemptNotFound, JournalConflict, JournalDamaged, StoreError
 from ltl_quiz.model import Scenario
 from ltl_quiz.store.db import (
     SCRIPTED,
@@ -49,18 +49,13 @@ from ltl_quiz.store.rowcheck import Columns, row_problem, table_columns
 try:  # POSIX; elsewhere appends and replays go unlocked (one learner a terminal, sync run by hand)
     import fcntl
 except ImportError:  # pragma: no cover
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # no module here: callers test for None
 
 VERSION = 1
 SAFE_LINE = (
     "Your work is safe: the results store cannot be reached, so your answers are being saved on this computer "
     "and will be sent to the store by 'ltl-quiz sync'."
 )
-
-
-class JournalConflict(LtlQuizError):
-    """A journal that cannot be replayed as it stands: damaged, or it would overwrite what the store holds.
-    ``sync`` reports it and keeps the file; it never reaches the learner."""
 
 
 def store_label(url: str) -> str:
@@ -167,10 +162,6 @@ class Journal:
         os.replace(path, done / path.name)
         _fsync_dir(done)
         _fsync_dir(self.folder)
-
-
-class JournalDamaged(JournalConflict):
-    """A journal that cannot be read as one: ``sync`` moves it aside (never deletes it) and goes on."""
 
 
 def read(path: Path) -> Entry:

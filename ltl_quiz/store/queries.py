@@ -83,7 +83,8 @@ class Filters:
             raise InputError(f"--status {status!r} is not known; use one of: {', '.join(STATUSES)}")
         if options.get("since") and options.get("until") and options["since"] > options["until"]:
             raise InputError(f"--since {options['since']} is after --until {options['until']}; swap them")
-        return cls(**{k: (v.strip() if isinstance(v, str) else v) for k, v in options.items() if v not in (None, "")})
+        given: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in options.items() if v not in (None, "")}
+        return cls(**given)
 
     def conditions(self) -> list[Any]:
         cond: list[Any] = []
@@ -304,12 +305,11 @@ class _reading:
             raise _error(self.store, exc) from None
         return self.conn
 
-    def __exit__(self, _type: Any, exc: BaseException | None, _tb: Any) -> bool:
+    def __exit__(self, _type: Any, exc: BaseException | None, _tb: Any) -> None:
         assert self.conn is not None
         self.conn.close()
         if isinstance(exc, sa.exc.SQLAlchemyError):
             raise _error(self.store, exc) from None
-        return False
 
 
 def _error(store: Store, exc: BaseException) -> StoreError:

@@ -89,7 +89,8 @@ def value_problem(name: str, value: Any, column: Column) -> str | None:
 
 
 def _kind_name(kind: type | None) -> str:
-    return {str: "text", int: "a whole number", float: "a number", bool: "true or false"}.get(kind, "a value")  # type: ignore[arg-type]
+    names: dict[type | None, str] = {str: "text", int: "a whole number", float: "a number", bool: "true or false"}
+    return names.get(kind, "a value")
 
 
 def _shown(value: Any) -> str:

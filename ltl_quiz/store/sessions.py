@@ -25,12 +25,11 @@ import sqlalchemy as sa
 from ltl_quiz import engine
 from ltl_quiz.config import Learner
 from ltl_quiz.engine import State
-from ltl_quiz.errors import StoreError
+from ltl_quiz.errors import RosterError, SessionClosed, SessionMoved, SessionNotFound, StoreError
 from ltl_quiz.locations import redact
 from ltl_quiz.model import Scenario
 from ltl_quiz.sessions import model, records, tally
 from ltl_quiz.sessions.codes import new_code
-from ltl_quiz.sessions.errors import RosterError, SessionClosed, SessionMoved, SessionNotFound
 from ltl_quiz.sessions.model import SessionState, Step
 from ltl_quiz.sessions.records import OwnAnswer
 from ltl_quiz.store.db import TERMINAL, TRAINER, Store, attempts, learners, now

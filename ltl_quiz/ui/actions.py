@@ -222,7 +222,7 @@ def show_case(where: Locations, ui: Renderer, case: str) -> Scenario:
     ui.say(f"id: {scenario.id}  version: {scenario.version}  about {scenario.minutes} minutes  pass mark {scenario.pass_mark}%")
     ui.say(f"Themes: {', '.join(scenario.themes)}")
     for track in scenario.audiences:
-        ui.say(f"{track.capitalize()} track: {scenario.roles[track].strip()}")  # type: ignore[index]
+        ui.say(f"{track.capitalize()} track: {scenario.roles[track].strip()}")
     ui.say(f"Learning report: {scenario.source.url}")
     ui.block("Content note", scenario.content_note, style="yellow")
     for track in scenario.audiences:

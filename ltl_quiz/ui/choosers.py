@@ -17,12 +17,13 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.ui.prompts import LETTERED as _LETTERED
 from ltl_quiz.ui.wrap import hang
 
-Lines = list[tuple[str, str]]  # prompt_toolkit formatted text: (style, text) pairs
+if TYPE_CHECKING:  # only the type here: prompt_toolkit itself is imported when a prompt is drawn (start-up)
+    from prompt_toolkit.formatted_text import StyleAndTextTuples as Lines  # (style, text) pairs
 
 STYLE = {
     "question": "bold",

@@ -10,16 +10,12 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol
 
-from ltl_quiz.errors import AnswersError
+from ltl_quiz.errors import AnswersError, Left
 
 Choice = tuple[str, str]  # (value, label)
 LETTERED = re.compile(r"^([A-Z])\. ")  # options a room calls out by letter: "B. Tell the caller..."
-
-
-class Left(Exception):
-    """The learner pressed Ctrl-C or their terminal closed at a prompt."""
 
 
 class Prompter(Protocol):
@@ -79,6 +75,12 @@ class QuestionaryPrompter:
         self._ask(choosers.pause(message))
 
 
+class LineReader(Protocol):
+    """Where plain answers come from: standard input, a file, or a session's ``LineSource``."""
+
+    def readline(self) -> str: ...
+
+
 class PlainPrompter:
     """Numbered choices read as lines: works with screen readers, pipes and no mouse.
 
@@ -89,7 +91,7 @@ class PlainPrompter:
 
     lists_points = True
 
-    def __init__(self, write: Any, stream: TextIO | None = None):
+    def __init__(self, write: Any, stream: LineReader | None = None):
         self.write = write  # a function printing one line
         self.stream = stream
 

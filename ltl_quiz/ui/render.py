@@ -163,7 +163,7 @@ class Renderer:
 
     def opening(self, scenario: Scenario, track: str, mode: str) -> None:
         self.heading(f"Case study {scenario.source.case_study}: {scenario.title}")
-        self.say(scenario.roles.get(track, "").strip(), "bold")  # type: ignore[call-overload]
+        self.say(scenario.role(track).strip(), "bold")
         how = "Feedback comes after each decision." if mode == "practice" else "Assessed: feedback comes in the debrief."
         self.say(f"Track: {track}. Mode: {mode}. {how} Press Ctrl-C at any prompt to stop; your work is kept.")
         self.say("")

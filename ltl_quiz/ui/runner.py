@@ -1,7 +1,7 @@
 """Take a learner through one attempt: engine for the rules, store for the record, UI for the talk.
 
 Every answer is written to the store the moment it is given, so leaving at any prompt loses
-nothing. Leaving raises ``LearnerLeft`` with the exact command that carries on.
+nothing. Leaving raises ``Left`` with the exact command that carries on.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from ltl_quiz import engine
 from ltl_quiz.config import Learner
 from ltl_quiz.engine import State
-from ltl_quiz.errors import InputError, LearnerLeft
+from ltl_quiz.errors import InputError, Left
 from ltl_quiz.language.notes import notes_for
 from ltl_quiz.model import KeyQuestion, Node, Scenario
 from ltl_quiz.store import Store, journal, now
 from ltl_quiz.store.db import SCRIPTED, TERMINAL
-from ltl_quiz.ui.prompts import Left, Prompter
+from ltl_quiz.ui.prompts import Prompter
 from ltl_quiz.ui.render import Renderer
 
 
@@ -44,7 +44,7 @@ class Runner:
         try:
             go_on = self.ask.confirm("content_note", "Do you want to continue with this case study?", True)
         except Left:
-            raise LearnerLeft("You left at the content note; nothing was saved, so there is nothing to resume.") from None
+            raise Left("You left at the content note; nothing was saved, so there is nothing to resume.") from None
         if not go_on:
             self.ui.say("You chose not to continue. Nothing was saved.")
             self.ui.say("Support is one command away: ltl-quiz support")
@@ -74,7 +74,7 @@ class Runner:
             return self._debrief(state, learner_id)
         except Left:
             assert self.attempt_id
-            raise LearnerLeft(f"Stopped. Everything you answered is saved. To carry on: ltl-quiz resume {self.attempt_id[:8]}") from None
+            raise Left(f"Stopped. Everything you answered is saved. To carry on: ltl-quiz resume {self.attempt_id[:8]}") from None
 
     def _step(self, state: State) -> State:
         node = engine.current(self.scenario, state)

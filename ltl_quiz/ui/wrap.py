@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import textwrap
+from typing import TextIO
 
 from ltl_quiz.text import one_line, visible
 
@@ -40,13 +41,13 @@ class _Wrapper(textwrap.TextWrapper):
         super()._handle_long_word(reversed_chunks, cur_line, cur_len, width)
 
 
-def terminal_width(stream: object | None = None) -> int | None:
+def terminal_width(stream: TextIO | None = None) -> int | None:
     """Columns of the terminal standard output is showing, asked afresh each time (it may have been
     resized); None when output goes to a pipe or file, where nobody's width is known."""
     stream = stream or sys.stdout
     try:
-        if not stream.isatty():  # type: ignore[attr-defined]
+        if not stream.isatty():
             return None
-        return os.get_terminal_size(stream.fileno()).columns  # type: ignore[attr-defined]
+        return os.get_terminal_size(stream.fileno()).columns
     except (AttributeError, OSError, ValueError):
         return shutil.get_terminal_size().columns if os.environ.get("COLUMNS") else None
