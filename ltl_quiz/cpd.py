@@ -397,59 +397,13 @@ def _no_difference(e: Entry) -> str:
     return "I chose the recommended action at every decision. I will keep applying the same approach."
 
 
-# -- the shareable summary ---------------------------------------------------------------------------
-def to_summary_markdown(record: CpdRecord) -> str:
-    """The CPD summary a learner shares with their line manager for the PDR: activities, dates,
-    time, learning outcomes, what I will do differently and the CVF competencies evidenced.
-    Never the learner's own written reflections: those stay in the full record, which is theirs."""
-    from ltl_quiz.cvf import evidenced
-
-    total: dict[str, int] = {}
-    for e in record.entries:
-        for k, v in e.competencies.items():
-            total[k] = total.get(k, 0) + max(v, 0)
-    mapped, unmapped = evidenced(total)
-    lines = [
-        f"# CPD summary: {md(record.name)}",
-        "",
-        f"Staff number: {md(record.learner_id)}  ",
-        *([f"Unit: {md(record.unit)}  "] if record.unit else []),
-        f"Produced: {record.produced} by ltl-quiz, for sharing with my line manager (my reflections are not included)  ",
-        f"Case studies completed: {len(record.entries)}; time spent: {_hours(record.total_minutes)}",
-        "",
-        "## Competencies evidenced (College of Policing Competency and Values Framework)",
-        "",
-    ]
-    lines += [f"- {cvf}: {', '.join(ours)}" for cvf, ours in mapped.items()] or ["- None evidenced yet."]
-    lines += [f"- Also evidenced: {', '.join(unmapped)}"] if unmapped else []
-    lines.append("")
-    for n, e in enumerate(record.entries, 1):
-        lines += [
-            f"## {n}. {e.title}",
-            "",
-            f"**Activity:** {e.activity}  ",
-            f"**Date:** {e.date}  ",
-            f"**Time spent:** {_hours(e.minutes)}",
-            "",
-        ]
-        lines += ["### Learning outcomes", "", *[f"- {o}" for o in e.outcomes], ""]
-        lines += ["### What I will do differently", ""]
-        if not e.differently:
-            lines += ["- I chose the recommended action at every decision and will keep applying the same approach."]
-        lines += [
-            f"- {d.prompt}: " + "; ".join(f"{label.lower()} {option.rstrip(' .')}" for label, option, _ in d.notes) for d in e.differently
-        ]
-        lines += ["", f"Attempt {e.attempt_id}.", ""]
-    return "\n".join(lines).rstrip() + "\n"
-
-
 def render(record: CpdRecord, fmt: str, summary: bool = False) -> str:
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r} is not known; use md or html")
     if summary:
-        if fmt != "md":
-            raise InputError("--summary is written as Markdown (md) for now; leave out --format")
-        return to_summary_markdown(record)
+        from ltl_quiz import cpd_summary
+
+        return cpd_summary.to_markdown(record) if fmt == "md" else cpd_summary.to_html(record)
     if fmt == "md":
         return to_markdown(record)
     from ltl_quiz.cpd_html import to_html  # Jinja2 is imported only when a page is written
