@@ -426,3 +426,15 @@ def cpd(where: Any, learner_id: str, fmt: str, out: Any, include_scripted: bool 
     if out is not None:
         write_text(out, text)
     return text
+
+
+def share_reflections(where: Any, learner_id: str, shares: bool) -> str:
+    """Record the learner's choice to share their written reflections with a CPD lead (or to withdraw it)."""
+    from ltl_quiz.store import Store
+    from ltl_quiz.store.consent import decide
+
+    store = Store(where.db_url)
+    try:
+        return decide(store, learner_id.strip(), shares).line()
+    finally:
+        store.close()
