@@ -108,3 +108,18 @@ def _text(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     book = load_workbook(path, read_only=True)
     return "\n".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v is not None)
+
+
+def test_a_trainers_session_report_holds_a_reflection_only_if_its_writer_shares_it(db_url, example_dir, example_path) -> None:
+    from test_record_truth import run_facilitated
+
+    code, _ = run_facilitated(db_url, example_path, own_text="Jo-quince thought kept for my own record")
+    trainer = CliRunner()
+    private = trainer.invoke(app, ["--scenarios", str(example_dir), "session", "report", code])
+    assert private.exit_code == 0, private.output
+    assert "Jo-quince" not in private.output and "written here is kept by its writer: not shared." in private.output
+    steps = json.loads(trainer.invoke(app, ["--scenarios", str(example_dir), "session", "report", code, "--json"]).stdout)["steps"]
+    assert "Jo-quince" not in json.dumps(steps) and sum(s.get("reflections_not_shared", 0) for s in steps) >= 1
+    assert trainer.invoke(app, ["cpd", "PC102", "--share-reflections", "yes"]).exit_code == 0
+    shared = trainer.invoke(app, ["--scenarios", str(example_dir), "session", "report", code])
+    assert "Jo Bloggs: Jo-quince thought kept for my own record" in shared.output and "not shared" not in shared.output
