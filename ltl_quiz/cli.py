@@ -874,7 +874,8 @@ def merge(
     other_db: Annotated[str, typer.Argument(help="The other store: a SQLite file or a database URL.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Bring another store's attempts into this one (learners matched by staff number). Conflicts are reported, never overwritten."""
+    """Bring another store's attempts into this one (learners matched by staff number), never what was erased here.
+    Conflicts are reported, never overwritten."""
     from ltl_quiz.store import merge as merging
 
     with _errors():
