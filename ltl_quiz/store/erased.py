@@ -48,6 +48,7 @@ class Erased:
     skipped_attempts: dict[str, str] = field(default_factory=dict)  # attempt id -> reason, as the merge met them
     old_sessions: set[str] = field(default_factory=set)
     people: set[str] = field(default_factory=set)  # pseudonyms of forgotten people met (counted, never shown)
+    _pseudonyms: dict[Any, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, conn: sa.Connection) -> Erased:
@@ -76,14 +77,17 @@ class Erased:
 
         if not self.forgotten or self.key is None or learner_id is None:
             return None
-        return self.forgotten.get(subject_pseudonym(self.key, str(learner_id)))
+        pseudonym = self._pseudonyms.get(learner_id)
+        if pseudonym is None:  # one HMAC a person, not one a row
+            pseudonym = self._pseudonyms[learner_id] = subject_pseudonym(self.key, str(learner_id))
+        return self.forgotten.get(pseudonym)
 
     def _forgot(self, learner_id: Any) -> str:
         """The reason ``forgotten``, noting the person (by pseudonym) to count them."""
         from ltl_quiz.store.erasure import subject_pseudonym
 
         if self.key is not None:
-            self.people.add(subject_pseudonym(self.key, str(learner_id)))
+            self.people.add(self._pseudonyms.get(learner_id) or subject_pseudonym(self.key, str(learner_id)))
         return FORGOTTEN
 
     def old(self, stamp: Any) -> bool:
