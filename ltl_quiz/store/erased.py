@@ -41,6 +41,8 @@ FORGOTTEN, PURGED = "forgotten", "purged"
 
 @dataclass
 class Erased:
+    """This store's erasures (ids, pseudonyms and a date only) and, as a merge goes, what it left out."""
+
     key: bytes | None
     forgotten: dict[str, str]  # pseudonym -> when the latest erasure of that person happened
     attempt_ids: set[str]

@@ -60,7 +60,7 @@ class MergeReport:
             out.append(f"  {self.carried_forward} attempts in progress here were carried on there: brought forward")
         if self.newer_here:
             out.append(f"  {self.newer_here} attempts are further on here than there: kept as here")
-        if len(out) == 1:
+        if len(out) == 1 and not self.left_out:
             out.append("  nothing: the other store holds no records")
         out += self._left_out_lines()
         if self.conflicts:
