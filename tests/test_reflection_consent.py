@@ -123,3 +123,47 @@ def test_a_trainers_session_report_holds_a_reflection_only_if_its_writer_shares_
     assert trainer.invoke(app, ["cpd", "PC102", "--share-reflections", "yes"]).exit_code == 0
     shared = trainer.invoke(app, ["--scenarios", str(example_dir), "session", "report", code])
     assert "Jo Bloggs: Jo-quince thought kept for my own record" in shared.output and "not shared" not in shared.output
+
+
+def decided(url: str, learner_id: str, shares: bool, at: str) -> None:
+    import uuid
+
+    store = Store(url)
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    "INSERT INTO reflection_consents (id, learner_id, shares, decided_by, decided_at) VALUES (:i, :l, :s, 'someone', :t)"
+                ),
+                {"i": str(uuid.uuid4()), "l": learner_id, "s": shares, "t": at},
+            )
+    finally:
+        store.close()
+
+
+def in_force(url: str, learner_id: str) -> bool | None:
+    store = Store(url)
+    try:
+        decision = current(store, learner_id)
+        return None if decision is None else decision.shares
+    finally:
+        store.close()
+
+
+def test_a_merge_brings_both_histories_and_the_latest_decision_is_in_force(db_url: str, other_db_url: str, runner: CliRunner) -> None:
+    two_learners(db_url)
+    two_learners(other_db_url)
+    decided(db_url, "AB1", True, "2026-01-01T09:00:00.000Z")
+    decided(other_db_url, "AB1", False, "2026-02-01T09:00:00.000Z")  # withdrawn later, on the laptop
+    decided(db_url, "CD2", False, "2026-01-01T09:00:00.000Z")
+    decided(other_db_url, "CD2", True, "2026-03-01T09:00:00.000Z")  # given later, on the laptop
+    decided(db_url, "CD2", True, "2026-04-01T09:00:00.000Z")
+    decided(other_db_url, "CD2", False, "2026-04-01T09:00:00.000Z")  # the same moment: the withdrawal wins
+    done = runner.invoke(app, ["merge", other_db_url])
+    assert done.exit_code == 0, done.output
+    assert "reflection_consents: 3 added" in done.output
+    assert in_force(db_url, "AB1") is False and in_force(db_url, "CD2") is False
+    export = runner.invoke(app, ["export", "--what", "reflections", "--format", "json"])
+    assert json.loads(export.stdout) == []
+    again = runner.invoke(app, ["merge", other_db_url])
+    assert "reflection_consents: 0 added, 3 already here" in again.output
