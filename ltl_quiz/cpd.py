@@ -88,6 +88,7 @@ class CpdRecord:
     entries: list[Entry]
     total_minutes: float = 0.0
     scripted_left_out: int = 0
+    sharing: str = ""  # whether the learner shares their reflections with a CPD lead, in words (the full record only)
 
 
 def build(store: Any, library: ScenarioLibrary, learner_id: str, include_scripted: bool = False) -> CpdRecord:
@@ -332,6 +333,7 @@ def to_markdown(record: CpdRecord) -> str:
         f"Staff number: {md(record.learner_id)}  ",
         *([f"Unit: {md(record.unit)}  "] if record.unit else []),
         f"Produced: {record.produced} by ltl-quiz  ",
+        *([f"My reflections: {md(record.sharing)}  "] if record.sharing else []),
         f"Case studies completed: {len(record.entries)}; time spent: {_hours(record.total_minutes)}",
         "",
     ]
@@ -420,12 +422,25 @@ def cpd(where: Any, learner_id: str, fmt: str, out: Any, include_scripted: bool 
         raise InputError(f"--format {fmt!r} is not known; use md or html")
     store = Store(where.db_url)
     try:
-        text = render(build(store, ScenarioLibrary(where.scenarios), learner_id.strip(), include_scripted), fmt, summary)
+        record = build(store, ScenarioLibrary(where.scenarios), learner_id.strip(), include_scripted)
+        record.sharing = _sharing(store, record.learner_id)
+        text = render(record, fmt, summary)
     finally:
         store.close()
     if out is not None:
         write_text(out, text)
     return text
+
+
+def _sharing(store: Any, learner_id: str) -> str:
+    """The learner's decision on sharing their reflections, as their record says it."""
+    from ltl_quiz.store.consent import current
+
+    decision = current(store, learner_id)
+    if decision is None or not decision.shares:
+        since = f" (my choice, {_date(decision.decided_at)})" if decision else " (the default)"
+        return f"kept to myself, not shared with a CPD lead{since}; '--share-reflections yes' shares them."
+    return f"shared with a CPD lead since {_date(decision.decided_at)}; '--share-reflections no' withdraws them."
 
 
 def share_reflections(where: Any, learner_id: str, shares: bool) -> str:

@@ -167,3 +167,12 @@ def test_a_merge_brings_both_histories_and_the_latest_decision_is_in_force(db_ur
     assert json.loads(export.stdout) == []
     again = runner.invoke(app, ["merge", other_db_url])
     assert "reflection_consents: 0 added, 3 already here" in again.output
+
+
+def test_the_learners_own_record_says_whether_they_share_their_reflections(db_url: str, runner: CliRunner) -> None:
+    two_learners(db_url)
+    assert "My reflections: kept to myself, not shared with a CPD lead (the default)" in runner.invoke(app, ["cpd", "AB1"]).stdout
+    runner.invoke(app, ["cpd", "AB1", "--share-reflections", "yes"])
+    page = runner.invoke(app, ["cpd", "AB1", "--format", "html"]).stdout
+    assert "<dt>My reflections</dt><dd>shared with a CPD lead since " in page
+    assert "My reflections" not in runner.invoke(app, ["cpd", "AB1", "--summary"]).stdout  # the summary is for the line manager
