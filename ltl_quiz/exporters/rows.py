@@ -57,14 +57,14 @@ class People:
     def __init__(self, pseudonymiser: Pseudonymiser | None = None, sharing: frozenset[str] = frozenset()):
         self.pseudonymiser = pseudonymiser
         self.sharing = sharing
-        self.withheld: dict[str, set[tuple[str, int]]] = {}  # staff number -> (attempt, seq) left out; only counted, never written
+        self.withheld: dict[str, set[int]] = {}  # staff number -> hashes of (attempt, seq) left out; only counted, never written
 
     def shares(self, learner_id: str, attempt_id: str, seq: int) -> bool:
         """Whether this learner's reflection may be handed over; if not, note it as left out
         (once, however many sheets of a workbook it would have been on)."""
         if learner_id in self.sharing:
             return True
-        self.withheld.setdefault(learner_id, set()).add((attempt_id, seq))
+        self.withheld.setdefault(learner_id, set()).add(hash((attempt_id, seq)))  # an int a reflection: small however many
         return False
 
     def reflection(self, learner_id: str, attempt_id: str, seq: int, kind: str, text: str | None) -> str | None:
