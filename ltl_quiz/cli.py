@@ -505,6 +505,15 @@ def export_cmd(
             done = export(_where(), request, ticker)
         if out is not None:
             typer.echo(f"Wrote {done.rows} {'statements' if fmt == 'xapi' else 'rows'} to {out}", err=True)
+        _say_withheld(*done.withheld)
+
+
+def _say_withheld(learners: int, reflections: int) -> None:
+    """On stderr, how many learners' reflections were left out of what a CPD lead receives, and why."""
+    from ltl_quiz.store.consent import withheld_line
+
+    if learners:
+        typer.echo(_fit(withheld_line(learners, reflections)), err=True)
 
 
 lrs_app = typer.Typer(help="Send xAPI statements to a learning record store (LRS).", no_args_is_help=True, add_completion=False, cls=Group)
@@ -552,6 +561,7 @@ def lrs_push(
             if as_json:  # a machine reading stdout learns of the failure too, with what was sent before it
                 typer.echo(json.dumps({"error": str(exc), **vars(getattr(exc, "report", None) or PushReport())}, indent=2))
             raise
+        _say_withheld(done.withheld_learners, done.withheld_reflections)
         if as_json:
             typer.echo(json.dumps(vars(done), indent=2))
         else:
@@ -572,11 +582,23 @@ def cpd_cmd(
     summary: Annotated[
         bool, typer.Option("--summary", help="The shareable summary for a line manager (PDR): no written reflections, CVF competencies.")
     ] = False,
+    share: Annotated[
+        Literal["yes", "no"] | None,
+        typer.Option(
+            "--share-reflections",
+            help="The learner's own choice: yes lets exports for a CPD lead hold their written reflections, no withdraws it "
+            "(the default is not shared). Records who and when; writes no record.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """A learner's CPD record of their completed case studies, in reflective style."""
-    from ltl_quiz.cpd import cpd
+    from ltl_quiz.cpd import cpd, share_reflections
 
     with _errors():
+        if share is not None:
+            typer.echo(_fit(share_reflections(_where(), learner, share == "yes")), err=True)
+            return
         text = cpd(_where(), learner, fmt, out, include_scripted, summary)
         if out is None:
             typer.echo(for_stream(text, sys.stdout), nl=False)
@@ -851,7 +873,8 @@ def merge(
     other_db: Annotated[str, typer.Argument(help="The other store: a SQLite file or a database URL.")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Bring another store's attempts into this one (learners matched by staff number). Conflicts are reported, never overwritten."""
+    """Bring another store's attempts into this one (learners matched by staff number), never what was erased here.
+    Conflicts are reported, never overwritten."""
     from ltl_quiz.store import merge as merging
 
     with _errors():

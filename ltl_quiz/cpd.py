@@ -90,6 +90,7 @@ class CpdRecord:
     entries: list[Entry]
     total_minutes: float = 0.0
     scripted_left_out: int = 0
+    sharing: str = ""  # whether the learner shares their reflections with a CPD lead, in words (the full record only)
 
 
 def build(store: Any, library: ScenarioLibrary, learner_id: str, include_scripted: bool = False) -> CpdRecord:
@@ -336,6 +337,7 @@ def to_markdown(record: CpdRecord) -> str:
         f"Staff number: {md(record.learner_id)}  ",
         *([f"Unit: {md(record.unit)}  "] if record.unit else []),
         f"Produced: {record.produced} by ltl-quiz  ",
+        *([f"My reflections: {md(record.sharing)}  "] if record.sharing else []),
         f"Case studies completed: {len(record.entries)}; time spent: {_hours(record.total_minutes)}",
         "",
     ]
@@ -401,54 +403,13 @@ def _no_difference(e: Entry) -> str:
     return "I chose the recommended action at every decision. I will keep applying the same approach."
 
 
-# -- the shareable summary ---------------------------------------------------------------------------
-def to_summary_markdown(record: CpdRecord) -> str:
-    """The CPD summary a learner shares with their line manager for the PDR: activities, dates,
-    time, learning outcomes, what I will do differently and the CVF competencies evidenced.
-    Never the learner's own written reflections: those stay in the full record, which is theirs."""
-    from ltl_quiz import cvf
-
-    mapped, unmapped = cvf.claims(record.entries)
-    lines = [
-        f"# CPD summary: {md(record.name)}",
-        "",
-        f"Staff number: {md(record.learner_id)}  ",
-        *([f"Unit: {md(record.unit)}  "] if record.unit else []),
-        f"Produced: {record.produced} by ltl-quiz, for sharing with my line manager (my reflections are not included)  ",
-        f"Case studies completed: {len(record.entries)}; time spent: {_hours(record.total_minutes)}",
-        "",
-        *(f"## {cvf.HEADING}", "", cvf.NOTE, ""),
-    ]
-    lines += [f"- {name}: {', '.join(ours)}" for name, ours in mapped.items()] or ["- None claimed yet."]
-    lines += [f"- {cvf.ALSO}: {', '.join(unmapped)}"] if unmapped else []
-    lines.append("")
-    for n, e in enumerate(record.entries, 1):
-        lines += [
-            f"## {n}. {e.title}",
-            "",
-            f"**Activity:** {e.activity}  ",
-            f"**Date:** {e.date}  ",
-            f"**Time spent:** {_hours(e.minutes)}",
-            "",
-        ]
-        lines += ["### Learning outcomes", "", *[f"- {o}" for o in e.outcomes], ""]
-        lines += ["### What I will do differently", ""]
-        if not e.differently:
-            lines += ["- I chose the recommended action at every decision and will keep applying the same approach."]
-        lines += [
-            f"- {d.prompt}: " + "; ".join(f"{label.lower()} {option.rstrip(' .')}" for label, option, _ in d.notes) for d in e.differently
-        ]
-        lines += ["", f"Attempt {e.attempt_id}.", ""]
-    return "\n".join(lines).rstrip() + "\n"
-
-
 def render(record: CpdRecord, fmt: str, summary: bool = False) -> str:
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r} is not known; use md or html")
     if summary:
-        if fmt != "md":
-            raise InputError("--summary is written as Markdown (md) for now; leave out --format")
-        return to_summary_markdown(record)
+        from ltl_quiz import cpd_summary
+
+        return cpd_summary.to_markdown(record) if fmt == "md" else cpd_summary.to_html(record)
     if fmt == "md":
         return to_markdown(record)
     from ltl_quiz.cpd_html import to_html  # Jinja2 is imported only when a page is written
@@ -465,9 +426,34 @@ def cpd(where: Any, learner_id: str, fmt: str, out: Any, include_scripted: bool 
         raise InputError(f"--format {fmt!r} is not known; use md or html")
     store = Store(where.db_url)
     try:
-        text = render(build(store, ScenarioLibrary(where.scenarios), learner_id.strip(), include_scripted), fmt, summary)
+        record = build(store, ScenarioLibrary(where.scenarios), learner_id.strip(), include_scripted)
+        record.sharing = _sharing(store, record.learner_id)
+        text = render(record, fmt, summary)
     finally:
         store.close()
     if out is not None:
         write_text(out, text)
     return text
+
+
+def _sharing(store: Any, learner_id: str) -> str:
+    """The learner's decision on sharing their reflections, as their record says it."""
+    from ltl_quiz.store.consent import current
+
+    decision = current(store, learner_id)
+    if decision is None or not decision.shares:
+        since = f" (my choice, {_date(decision.decided_at)})" if decision else " (the default)"
+        return f"kept to myself, not shared with a CPD lead{since}; '--share-reflections yes' shares them."
+    return f"shared with a CPD lead since {_date(decision.decided_at)}; '--share-reflections no' withdraws them."
+
+
+def share_reflections(where: Any, learner_id: str, shares: bool) -> str:
+    """Record the learner's choice to share their written reflections with a CPD lead (or to withdraw it)."""
+    from ltl_quiz.store import Store
+    from ltl_quiz.store.consent import decide
+
+    store = Store(where.db_url)
+    try:
+        return decide(store, learner_id.strip(), shares).line()
+    finally:
+        store.close()

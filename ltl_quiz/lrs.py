@@ -102,6 +102,8 @@ class PushReport:
     retries: int = 0
     endpoint: str = ""
     voided: int = 0
+    withheld_learners: int = 0  # learners whose written reflections went without their text (not shared)
+    withheld_reflections: int = 0
 
 
 class Pusher:
@@ -437,23 +439,21 @@ def push(
     where: Any, endpoint: Endpoint, filters: Any, pseudonymise: bool, home_page: str | None, batch_size: int = 500, retries: int = 5
 ) -> PushReport:
     """Build the statements for ``filters`` and send the ones ``endpoint`` has not accepted yet."""
-    from ltl_quiz.exporters.rows import People
+    from ltl_quiz.exporters import people_for
     from ltl_quiz.exporters.scenarios import ScenarioLibrary
     from ltl_quiz.exporters.xapi import XapiSettings, statements
     from ltl_quiz.store import Store
 
     settings = XapiSettings.checked(home_page)
-    people = People(None)
-    if pseudonymise:
-        from ltl_quiz.pseudonym import Pseudonymiser, load_key
-
-        people = People(Pseudonymiser(load_key(where.config_file)))
     store = Store(where.db_url)
     try:
         if retries < 0:
             raise InputError(f"--retries {retries} is below 0; use 0 or more")
+        people = people_for(where, store, pseudonymise)
         pusher = Pusher(store, endpoint, batch_size=batch_size, attempts=retries + 1, settings=settings)
-        return pusher.push(statements(store, filters, ScenarioLibrary(where.scenarios), people, settings))
+        report = pusher.push(statements(store, filters, ScenarioLibrary(where.scenarios), people, settings))
+        report.withheld_learners, report.withheld_reflections = people.withheld_counts()
+        return report
     finally:
         store.close()
 

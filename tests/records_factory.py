@@ -144,3 +144,15 @@ def add_session(store: Store, code: str, scenario: Scenario, trainer: str, track
 def scenario(name: str) -> Scenario:
     """A real case study from the checkout's scenarios/ by file stem, e.g. '02-hotel-welfare-check'."""
     return load_scenario(SCENARIOS / f"{name}.yaml")
+
+
+def share_reflections(db_url: str, *learner_ids: str) -> None:
+    """The learners' own yes to sharing their written reflections with a CPD lead (not shared by default)."""
+    from ltl_quiz.store.consent import decide
+
+    store = Store(db_url)
+    try:
+        for learner_id in learner_ids:
+            decide(store, learner_id, True)
+    finally:
+        store.close()

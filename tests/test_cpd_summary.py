@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+import sqlalchemy as sa
 from records_factory import scenario, walk, worst
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
+from ltl_quiz.cpd import FORMATS
 from ltl_quiz.cvf import COMPETENCIES, CVF, evidenced
 from ltl_quiz.store import Store
 
 ALEX = Learner("AB1", "Alex Smith", "North Yorkshire, control room")
+HOSTILE = Learner("H<1>", "<script>alert(1)</script> *Bold*", "[unit](http://x)")
 PRIVATE = "Privately I think I would have missed the signs myself."
 
 
@@ -32,8 +36,47 @@ def test_the_summary_shares_outcomes_and_competencies_never_reflections(db_url: 
     assert "4 March 2024" in text and "11 April 2024" in text
     assert text.count("### What I will do differently") == 2 and "- I chose the recommended action at every decision" in text
     assert "I scored 72 of 72" in text  # learning outcomes, with the verdict
-    refused = runner.invoke(app, ["cpd", "AB1", "--summary", "--format", "html"])
-    assert refused.exit_code == 1 and "--summary is written as Markdown" in refused.output
+
+
+def test_no_summary_format_holds_a_written_reflection(db_url: str, runner: CliRunner, tmp_path: Path) -> None:
+    """Every format the full record has, the summary has too; the reflection is in each full record and in no summary."""
+    store = Store(db_url)
+    walk(store, scenario("02-hotel-welfare-check"), ALEX, "officer", pick=worst, text=PRIVATE)
+    store.close()
+    for fmt in FORMATS:
+        full = runner.invoke(app, ["cpd", "AB1", "--format", fmt])
+        shared = runner.invoke(app, ["cpd", "AB1", "--summary", "--format", fmt, "--out", str(tmp_path / f"summary.{fmt}")])
+        assert shared.exit_code == 0, shared.output
+        text = (tmp_path / f"summary.{fmt}").read_text(encoding="utf-8")
+        assert PRIVATE in full.output and PRIVATE not in text, fmt
+        assert "CPD summary: Alex Smith" in text and "What I will do differently" in text, fmt
+        assert "Points my answer covered" not in text and "reflections on the key questions" not in text.lower(), fmt
+
+
+def test_the_html_summary_is_an_escaped_print_ready_page(db_url: str, runner: CliRunner) -> None:
+    store = Store(db_url)
+    walk(store, scenario("02-hotel-welfare-check"), HOSTILE, "officer", text=PRIVATE)  # passed: a CVF claim to show
+    store.close()
+    page = runner.invoke(app, ["cpd", "H<1>", "--summary", "--format", "html"])
+    assert page.exit_code == 0, page.output
+    html = page.output
+    assert html.startswith("<!DOCTYPE html>") and "@page { size: A4" in html and "@media print" in html
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Competency and Values Framework" in html and "We analyse critically" in html
+    assert html.count('<section class="entry">') == 1 and "I scored " in html
+
+
+def test_the_markdown_summary_escapes_what_came_from_the_learner(db_url: str, runner: CliRunner) -> None:
+    store = Store(db_url)
+    walk(store, scenario("02-hotel-welfare-check"), HOSTILE, "officer", text=PRIVATE)
+    with store.engine.begin() as conn:  # a title as another store may have held it (merged in): text, never markup
+        conn.execute(sa.text("UPDATE attempts SET scenario_title = '# Hotel <b>check</b> [x](y)'"))
+    store.close()
+    text = runner.invoke(app, ["cpd", "H<1>", "--summary"]).output
+    assert "## 1. \\# Hotel \\<b\\>check\\</b\\> \\[x\\](y)\n" in text
+    assert text.startswith("# CPD summary: \\<script\\>alert(1)\\</script\\> \\*Bold\\*\n")
+    assert "Staff number: H\\<1\\>" in text and "Unit: \\[unit\\](http://x)" in text
+    assert "<script>" not in text
 
 
 def test_cvf_claims_only_what_earned_points() -> None:

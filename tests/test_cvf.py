@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import get_args
 
 import sqlalchemy as sa
 from records_factory import scenario, walk, worst
@@ -39,7 +40,7 @@ def test_the_framework_names_are_the_colleges_2016_names_word_for_word() -> None
         "Intelligent, creative and informed policing": ("We analyse critically", "We are innovative and open-minded"),
     }
     assert cvf.VALUES == ("Integrity", "Impartiality", "Public service", "Transparency") and sorted(cvf.LEVELS) == [1, 2, 3]
-    assert set(cvf.CVF) == set(model.TRACKS)
+    assert set(cvf.CVF) == set(get_args(model.Track))
     for mapping in cvf.CVF.values():
         assert set(mapping) <= set(model.COMPETENCIES), "a mapped tag no scenario can score"
         assert set(mapping.values()) <= set(cvf.COMPETENCIES), "a CVF name the framework does not have"

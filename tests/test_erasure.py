@@ -11,7 +11,7 @@ from typing import Any
 
 import force_factory as ff
 import sqlalchemy as sa
-from records_factory import add_session, scenario, walk
+from records_factory import add_session, scenario, share_reflections, walk
 from typer.testing import CliRunner
 
 from ltl_quiz import config
@@ -25,7 +25,7 @@ BEN = Learner("K3077", "Benedict Oduya", "Kent CID")
 WORDS = "Zanzibar-marmalade reflection only Asha wrote"
 TABLES = (
     "learners", "attempts", "answers", "sessions", "session_participants", "session_steps", "session_answers",
-    "assignments", "certificates", "lrs_accepted", "lrs_voids", "store_settings",
+    "assignments", "certificates", "lrs_accepted", "lrs_voids", "store_settings", "reflection_consents",
 )  # fmt: skip
 
 
@@ -88,6 +88,7 @@ def people(db_url: str, home: Path, runner: CliRunner) -> dict[str, list[str]]:
         header = {"type": "attempt", "store": "x", "full": True, "learner": vars(person), "attempt": {"id": attempt}}
         journal.append(attempt, {"answer": {"free_text": f"{person.name} offline"}}, header)
     config.remember_learner(home / "config.json", ASHA)
+    share_reflections(db_url, ASHA.id, BEN.id)
     return ids
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from records_factory import SCENARIOS, add_session, choosing, first_decision, scenario, walk, worst
+from records_factory import SCENARIOS, add_session, choosing, first_decision, scenario, share_reflections, walk, worst
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
@@ -45,6 +45,7 @@ def records(db_url: str) -> dict[str, str]:
     ids["abandoned"] = walk(store, hotel, ALEX, "manager", start=datetime(2024, 5, 1, 8, 0, tzinfo=UTC), stop_after=2)
     store.abandon(ids["abandoned"])
     store.close()
+    share_reflections(db_url, ALEX.id, SAM.id)  # exports for a CPD lead hold reflections only if the learner said yes
     return ids
 
 

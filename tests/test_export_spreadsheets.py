@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from programs import needs_program
-from records_factory import SCENARIOS, add_session, scenario, walk, worst
+from records_factory import SCENARIOS, add_session, scenario, share_reflections, walk, worst
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
@@ -118,6 +118,7 @@ def dangerous(db_url: str, request: pytest.FixtureRequest) -> str:
                 {"t": '\rHYPERLINK("http://evil.example","click")'},
             )
     store.close()
+    share_reflections(db_url, "AB1")
     return start
 
 

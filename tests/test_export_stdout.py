@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from records_factory import SCENARIOS, recommended, scenario, walk, worst
+from records_factory import SCENARIOS, recommended, scenario, share_reflections, walk, worst
 
 from ltl_quiz.config import Learner
 from ltl_quiz.store import Store
@@ -38,6 +38,7 @@ def store_with_attempts(db_url: str) -> str:
         who = Learner(f"PC{i}", f"Person {i}", "Kent")
         walk(store, hotel, who, "officer", pick=worst if i % 2 else recommended, start=datetime(2024, 3, 4 + i, 9, tzinfo=UTC))
     store.close()
+    share_reflections(db_url, *(f"PC{i}" for i in range(6)))
     return db_url
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from records_factory import SCENARIOS, scenario, walk
+from records_factory import SCENARIOS, scenario, share_reflections, walk
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
@@ -84,6 +84,7 @@ def test_every_text_cell_of_an_export_is_inert_whatever_its_column(db_url: str, 
     _, bad = two_attempts(db_url)
     set_raw(db_url, "attempts", "started_at", HYPERLINK, bad)
     set_raw(db_url, "answers", "answered_at", HYPERLINK, bad, every=True)
+    share_reflections(db_url, "BAD1")
     for what, column in (("completions", "started"), ("answers", "answered_at"), ("reflections", "answered_at")):
         result = here("export", "--format", "csv", "--what", what, "--learner", "BAD1")
         assert result.exit_code == 0, result.output

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import example_text
-from records_factory import scenario, walk
+from records_factory import scenario, share_reflections, walk
 from typer.testing import CliRunner
 
 from ltl_quiz import engine
@@ -193,6 +193,7 @@ def _stored_with_controls(db_url: str) -> None:
             conn.execute(sa.text("UPDATE answers SET free_text = :t WHERE free_text IS NOT NULL"), {"t": f"I would {raw}"})
     finally:
         store.close()
+    share_reflections(db_url, "PC1")
 
 
 @pytest.mark.parametrize(

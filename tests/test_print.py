@@ -103,3 +103,20 @@ def test_the_printed_report_keeps_headings_with_content_and_each_count_beside_it
         assert not last.startswith(headings), f"page {n} ends on a heading"
     assert "Overall statistics by scenario and track" in text and "Where learners stop" in text
     assert all(re.search(rf"Page {n} of {len(pages)}", page) for n, page in enumerate(pages, 1))
+
+
+def test_the_printed_cpd_summary_is_numbered_a4_without_reflections(db_url: str, tmp_path: Path) -> None:
+    store = Store(db_url)
+    hotel = scenario("02-hotel-welfare-check")
+    who = Learner("PC4521", "Jordan Ellis", "North Yorkshire Police, response")
+    for day in range(1, 4):
+        walk(store, hotel, who, "officer", pick=worst, text="Only mine to read.", start=datetime(2024, 4, day, 14, tzinfo=UTC))
+    store.close()
+    out = tmp_path / "summary.html"
+    result = CliRunner().invoke(app, ["--scenarios", str(SCENARIOS), "cpd", "PC4521", "--summary", "--format", "html", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    pages = print_to_pdf(out, tmp_path)
+    text = "\n".join(pages)
+    assert "CPD summary: Jordan Ellis" in pages[0] and "Competencies evidenced" in pages[0]
+    assert all(re.search(rf"Page {n} of {len(pages)}", page) for n, page in enumerate(pages, 1))
+    assert "Only mine to read." not in text and text.count("WHAT I WILL DO DIFFERENTLY") == 3

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import yaml
-from records_factory import SCENARIOS, scenario, walk
+from records_factory import SCENARIOS, scenario, share_reflections, walk
 from typer.testing import CliRunner
 
 from ltl_quiz import engine
@@ -253,6 +253,7 @@ def test_how_each_attempt_was_answered_is_stored_and_exported(db_url, example_di
     rows = completions(example_dir)
     how = {(r["learner_id"], r["how_answered"]) for r in rows.values()}
     assert how == {("AB1", "scripted"), ("EF3", "terminal"), ("PC101", "trainer"), ("PC102", "trainer")}
+    share_reflections(db_url, "AB1", "PC102")
     for what in ("answers", "reflections"):
         code, out, _ = cli(example_dir, "export", "--format", "csv", "--what", what)
         found = {(r["learner_id"], r["how_answered"]) for r in csv.DictReader(io.StringIO(out))}

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from records_factory import SCENARIOS, add_session, first_decision, scenario, walk, worst
+from records_factory import SCENARIOS, add_session, first_decision, scenario, share_reflections, walk, worst
 from test_xapi_rules import DURATION, problems
 from typer.testing import CliRunner
 
@@ -37,6 +37,7 @@ def attempts(db_url: str) -> dict[str, str]:
         ),
     }
     store.close()
+    share_reflections(db_url, "AB1", "CD2")
     return ids
 
 

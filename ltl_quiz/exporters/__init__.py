@@ -36,6 +36,7 @@ class ExportRequest:
 class ExportDone:
     rows: int
     path: Path | None
+    withheld: tuple[int, int] = (0, 0)  # (learners, reflections) whose written text was left out: not shared
 
 
 Ticker = Callable[[int | None, int], None]  # (total or None, rows so far)
@@ -43,7 +44,7 @@ Ticker = Callable[[int | None, int], None]  # (total or None, rows so far)
 
 def export(where: Any, request: ExportRequest, ticker: Ticker | None = None) -> ExportDone:
     """Write the export ``request`` asks for; ``ticker`` hears of progress (for a progress bar)."""
-    from ltl_quiz.exporters.rows import WHATS, People
+    from ltl_quiz.exporters.rows import WHATS
     from ltl_quiz.exporters.scenarios import ScenarioLibrary
     from ltl_quiz.store import Store
 
@@ -56,20 +57,24 @@ def export(where: Any, request: ExportRequest, ticker: Ticker | None = None) -> 
     if request.out is not None:
         check_target(request.out)  # before the store is read: a bad --out fails at once, in one line
     settings = _xapi_settings(request) if request.format == "xapi" else None
-    people = People(_pseudonymiser(where) if request.pseudonymise else None)
     store = Store(where.db_url)
     try:
+        people = people_for(where, store, request.pseudonymise)
         library = ScenarioLibrary(where.scenarios)
         job = _Job(request, store, library, people, settings, ticker)
-        return ExportDone(job.run(), request.out)
+        return ExportDone(job.run(), request.out, people.withheld_counts())
     finally:
         store.close()
 
 
-def _pseudonymiser(where: Any) -> Any:
+def people_for(where: Any, store: Any, pseudonymise: bool) -> Any:
+    """Who a CPD lead's output names (pseudonymised if asked), and whose reflections' text it may hold:
+    only the learners who chose to share it (``store/consent.py``)."""
+    from ltl_quiz.exporters.rows import People
     from ltl_quiz.pseudonym import Pseudonymiser, load_key
+    from ltl_quiz.store.consent import sharing
 
-    return Pseudonymiser(load_key(where.config_file))
+    return People(Pseudonymiser(load_key(where.config_file)) if pseudonymise else None, sharing(store))
 
 
 def _xapi_settings(request: ExportRequest) -> Any:

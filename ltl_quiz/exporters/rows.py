@@ -50,10 +50,32 @@ def _same(value: str | None) -> str | None:
 
 
 class People:
-    """Who is named in a row: staff numbers and trainers as they are, or as pseudonyms with names dropped."""
+    """Who is named in a row: staff numbers and trainers as they are, or as pseudonyms with names dropped;
+    and whose written reflections may go to a CPD lead (``sharing``: those who said yes, see
+    ``store/consent.py``; by default nobody). What is left out is counted."""
 
-    def __init__(self, pseudonymiser: Pseudonymiser | None = None):
+    def __init__(self, pseudonymiser: Pseudonymiser | None = None, sharing: frozenset[str] = frozenset()):
         self.pseudonymiser = pseudonymiser
+        self.sharing = sharing
+        self.withheld: dict[str, set[int]] = {}  # staff number -> hashes of (attempt, seq) left out; only counted, never written
+
+    def shares(self, learner_id: str, attempt_id: str, seq: int) -> bool:
+        """Whether this learner's reflection may be handed over; if not, note it as left out
+        (once, however many sheets of a workbook it would have been on)."""
+        if learner_id in self.sharing:
+            return True
+        self.withheld.setdefault(learner_id, set()).add(hash((attempt_id, seq)))  # an int a reflection: small however many
+        return False
+
+    def reflection(self, learner_id: str, attempt_id: str, seq: int, kind: str, text: str | None) -> str | None:
+        """A reflection's written text, or None for a learner who has not chosen to share it."""
+        if not text or kind not in REFLECTION_KINDS:
+            return text
+        return text if self.shares(learner_id, attempt_id, seq) else None
+
+    def withheld_counts(self) -> tuple[int, int]:
+        """(learners, reflections) whose text was left out."""
+        return len(self.withheld), sum(len(v) for v in self.withheld.values())
 
     @property
     def pseudonymised(self) -> bool:
@@ -261,6 +283,7 @@ def answer_rows(
             text = texts[key] = (pack((node_id, kind, *words)), best)
         if mode in GROUP_MODES and option_ids in (None, "[]") and not free_text:
             points = None  # a group session's step this participant did not answer themselves: no mark, not 0
+        free_text = people.reflection(learner_id, attempt_id, seq, kind, free_text)
         yield shape(prefix, seq, text, points, critical, s(free_text) if free_text else None, shown_at, answered_at, seconds)
 
 
@@ -275,6 +298,8 @@ def _answer_text(library: ScenarioLibrary, key: tuple[str, str, str, str], s: Ca
 
 def reflection_rows(store: Store, filters: Filters, library: ScenarioLibrary, people: People, s: Callable) -> Iterator[tuple]:
     for r in stream(store, answers_query(filters, REFLECTION_KINDS)):
+        if not people.shares(r.learner_id, r.attempt_id, r.seq):
+            continue  # the row is the reflection (its text and the points it ticked): left out whole
         q = library.key_question(r.scenario_id, r.node_id, r.kind)
         covered = sorted(set(json.loads(r.covered or "[]")))
         known = q.model_points

@@ -92,6 +92,7 @@ class AttemptStatements:
         self.steps = answer_rows
         self.answers = [r for r in answer_rows if r.kind in ANSWER_KINDS]
         self.library = library
+        self.people = people
         self.settings = settings
         self.scenario: Scenario | None = library.get(attempt.scenario_id)
         self.actor = _agent(settings, people.learner(attempt.learner_id), people.name(attempt.learner_name))
@@ -213,8 +214,9 @@ class AttemptStatements:
         }
         covered = sorted(set(json.loads(row.covered or "[]")))
         result: dict[str, Any] = {"extensions": {self.settings.iri("extensions", "model-points-covered"): covered}}
-        if row.free_text:  # no answer written means no response: an empty one is refused by strict LRSs (Ralph)
-            result["response"] = row.free_text
+        text = self.people.reflection(self.a.learner_id, self.a.id, row.seq, row.kind, row.free_text)
+        if text:  # no answer written (or not shared) means no response: an empty one is refused by strict LRSs (Ralph)
+            result["response"] = text
         return obj, result
 
     def _scenario_object(self) -> dict[str, Any]:

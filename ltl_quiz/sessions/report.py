@@ -20,7 +20,11 @@ from ltl_quiz.text import one_line
 
 
 def build(store: Store, code: str, scenario: Scenario) -> dict[str, Any]:
-    """Everything recorded about one session, as plain data."""
+    """Everything recorded about one session, as plain data. A written reflection's text is in it
+    only for learners who chose to share theirs (``store/consent.py``); the others are counted."""
+    from ltl_quiz.store.consent import sharing
+
+    shares = sharing(store)
     sessions = SessionStore(store)
     row = sessions.session(code)
     people = sessions.participants(code)
@@ -70,14 +74,14 @@ def build(store: Store, code: str, scenario: Scenario) -> dict[str, Any]:
             }
         )
     for record in sessions.steps(code):
-        report["steps"].append(_step(scenario, record, [a for a in given if a.seq == record.seq], names))
+        report["steps"].append(_step(scenario, record, [a for a in given if a.seq == record.seq], names, shares))
     end = scenario.nodes.get(row.state.room.node_id)
     if end is not None and end.type == "end":
         report["ending"] = {"node": end.id, "title": end.title, "matches_real_case": end.matches_real_case}
     return report
 
 
-def _step(scenario: Scenario, record: Any, given: list[Any], names: dict[str, str]) -> dict[str, Any]:
+def _step(scenario: Scenario, record: Any, given: list[Any], names: dict[str, str], shares: frozenset[str]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "step": record.seq + 1,
         "kind": record.kind,
@@ -102,11 +106,13 @@ def _step(scenario: Scenario, record: Any, given: list[Any], names: dict[str, st
         except KeyError:
             question = kq_id
         out.update({"key_question": kq_id, "question": one_line(question), "notes": record.notes})
+        written = [a for a in given if (a.text or "").strip()]
         out["reflections"] = [
             {"learner": a.learner_id, "name": names.get(a.learner_id, a.learner_id), "text": a.text, "covered": [i + 1 for i in a.covered]}
-            for a in given
-            if (a.text or "").strip()
+            for a in written
+            if a.learner_id in shares
         ]
+        out["reflections_not_shared"] = len(written) - len(out["reflections"])
     return out
 
 
@@ -225,3 +231,8 @@ def _show_step(view: SessionView, scenario: Scenario, step: dict[str, Any]) -> N
     for r in step["reflections"]:
         ticked = f" (covered points {', '.join(map(str, r['covered']))})" if r["covered"] else ""
         view.say(f"  {r['name']}: {one_line(r['text'])}{ticked}")
+    if step["reflections_not_shared"]:
+        n = step["reflections_not_shared"]
+        view.say(
+            f"  {n} reflection{'' if n == 1 else 's'} written here {'are' if n != 1 else 'is'} kept by {'their writers' if n != 1 else 'its writer'}: not shared."
+        )

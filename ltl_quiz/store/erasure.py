@@ -105,6 +105,7 @@ def forget(store: Store, staff_number: str, dry_run: bool, journal_dir: Path | N
             ("session_answers", "learner_id", [staff_number]),
             ("session_participants", "learner_id", [staff_number]),
             ("assignments", "learner_id", [staff_number]),
+            ("reflection_consents", "learner_id", [staff_number]),
             ("attempts", "id", ids),
             ("learners", "id", [staff_number]),
         ):
@@ -150,6 +151,7 @@ def purge(store: Store, before: str, dry_run: bool, journal_dir: Path | None) ->
             "AND NOT EXISTS (SELECT 1 FROM session_answers x WHERE x.learner_id = l.id)",
             {"d": before},
         )
+        done.counts["reflection_consents"] = _delete(conn, "reflection_consents", "learner_id", orphans)
         done.counts["learners"] = _delete(conn, "learners", "id", orphans)
         _audit(conn, done, f"before {before}")
 

@@ -44,6 +44,7 @@ from ltl_quiz.store.db import (
     now,
     progress_values,
 )
+from ltl_quiz.store.erased import Erased, erased_here
 from ltl_quiz.store.rowcheck import Columns, row_problem, table_columns
 
 try:  # POSIX; elsewhere appends and replays go unlocked (one learner a terminal, sync run by hand)
@@ -334,11 +335,6 @@ def _erased_message(entry: Entry) -> str:
     return f"attempt {entry.attempt_id[:8]} was erased from this store (db forget or purge); delete {entry.path} rather than sync it"
 
 
-def _erased_from(store: Store, attempt_id: str) -> bool:
-    with store.reading() as conn:
-        return _erased(conn, attempt_id)
-
-
 def _erased(conn: sa.Connection, attempt_id: str) -> bool:
     """Whether ``db forget``/``db purge`` erased this attempt: a journal elsewhere must not bring it back."""
     if not sa.inspect(conn).has_table("erased_attempts"):
@@ -414,6 +410,7 @@ def sync(store: Store, journal: Journal, any_store: bool = False) -> SyncReport:
     holds back the good ones beside it. A conflict with the store keeps the file where it is."""
     report = SyncReport(store_label(store.url))
     columns: dict[str, Columns] | None = None
+    erased: Erased | None = None
     for path in journal.pending():
         try:
             handle = open(path, "rb")  # noqa: SIM115 (held for its lock while the journal is replayed)
@@ -428,8 +425,10 @@ def sync(store: Store, journal: Journal, any_store: bool = False) -> SyncReport:
                 if entry.store != report.store and not any_store:
                     report.elsewhere[entry.store] = report.elsewhere.get(entry.store, 0) + 1
                     continue
-                if _erased_from(store, entry.attempt_id):  # checked first: an erased attempt is refused, not quarantined
-                    report.problems.append(_erased_message(entry))
+                erased = erased or erased_here(store)  # checked first: an erased attempt or person is refused, not quarantined
+                problem = erased.journal_problem(entry.attempt_id, entry.full, entry.start, entry.learner, entry.path)
+                if problem:
+                    report.problems.append(problem)
                     continue
                 columns = columns or _store_columns(store)
                 check(entry, columns)

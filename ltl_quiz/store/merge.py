@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from ltl_quiz.errors import InputError, StoreError
 from ltl_quiz.locations import redact
 from ltl_quiz.store.db import MIGRATIONS_TABLE, Store, _engine, _reason
+from ltl_quiz.store.erased import Erased
 from ltl_quiz.store.journal import store_label
 from ltl_quiz.store.migrations import MIGRATIONS
 from ltl_quiz.store.rowcheck import columns_of, row_problem
@@ -41,6 +42,9 @@ class MergeReport:
     newer_here: int = 0
     conflicts: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # rows whose values do not fit this store's columns: not merged
+    left_out: dict[str, dict[str, int]] = field(default_factory=dict)  # forgotten | purged -> table -> rows erased here
+    people_left_out: int = 0  # forgotten people whose records there were left out (a count, never who)
+    purged_before: str | None = None
 
     def count(self, kind: dict[str, int], table: str, n: int = 1) -> None:
         kind[table] = kind.get(table, 0) + n
@@ -56,8 +60,9 @@ class MergeReport:
             out.append(f"  {self.carried_forward} attempts in progress here were carried on there: brought forward")
         if self.newer_here:
             out.append(f"  {self.newer_here} attempts are further on here than there: kept as here")
-        if len(out) == 1:
+        if len(out) == 1 and not self.left_out:
             out.append("  nothing: the other store holds no records")
+        out += self._left_out_lines()
         if self.conflicts:
             out.append(f"{len(self.conflicts)} conflicts, each kept as it is here (nothing was overwritten):")
             out += [f"  {c}" for c in self.conflicts]
@@ -65,6 +70,27 @@ class MergeReport:
             out.append(f"{len(self.refused)} records there are not fit to keep, so were not merged (the other store is unchanged):")
             out += [f"  {r}" for r in self.refused]
         return out
+
+    def _left_out_lines(self) -> list[str]:
+        """What was erased here and so not brought back: counts only, never whose."""
+        out = []
+        forgot, purged = self.left_out.get("forgotten"), self.left_out.get("purged")
+        if forgot:
+            who = f"{self.people_left_out} {'person' if self.people_left_out == 1 else 'people'}"
+            out.append(
+                f"Left out the records of {who} erased from this store (db forget): {_counts(forgot)}. "
+                "They stay in the other store until it is erased there too (ltl-quiz --db OTHER db forget STAFF_NUMBER)."
+            )
+        if purged:
+            out.append(
+                f"Left out records erased here by db purge, or older than its date ({self.purged_before}): {_counts(purged)}. "
+                "Run the same db purge on the other store."
+            )
+        return out
+
+
+def _counts(tables: dict[str, int]) -> str:
+    return ", ".join(f"{t} {n}" for t, n in sorted(tables.items()))
 
 
 def merge_into(url: str, other: str) -> MergeReport:
@@ -98,12 +124,15 @@ def merge(target: Store, other: str) -> MergeReport:
             source_meta, target_meta = sa.MetaData(), sa.MetaData()
             source_meta.reflect(conn)
             target_meta.reflect(target.engine)
-            pair = _Pair(conn, source_meta, target.engine, target_meta, report)
+            with target.reading() as here:
+                erased = Erased.of(here)
+            pair = _Pair(conn, source_meta, target.engine, target_meta, report, erased)
             pair.learners()
             pair.attempts()
             for table in target_meta.sorted_tables:
                 if table.name not in SPECIAL and table.name in source_meta.tables:
                     pair.generic(table.name)
+            report.people_left_out = len(erased.people)
     except sa.exc.SQLAlchemyError as exc:
         raise StoreError(f"cannot merge {redact(url)}: {_reason(exc)}") from None
     finally:
@@ -131,11 +160,36 @@ def _check_source(conn: sa.Connection, url: str) -> None:
 class _Pair:
     """The source and target of one merge, table by table."""
 
-    def __init__(self, source: sa.Connection, source_meta: sa.MetaData, target: sa.Engine, target_meta: sa.MetaData, report: MergeReport):
+    def __init__(
+        self,
+        source: sa.Connection,
+        source_meta: sa.MetaData,
+        target: sa.Engine,
+        target_meta: sa.MetaData,
+        report: MergeReport,
+        erased: Erased,
+    ):
         self.source, self.target, self.report = source, target, report
         self.src = source_meta.tables
         self.dst = target_meta.tables
         self.fits = {name: columns_of(table) for name, table in self.dst.items()}
+        self.erased = erased
+        self.needed = erased.needed(source, self.src)  # learners a kept record names
+        report.purged_before = erased.purged_before
+
+    def keep(self, table: str, rows: list[dict[str, Any]], why: Any) -> list[dict[str, Any]]:
+        """The rows this store has not erased; the others counted by reason (forgotten, purged), never shown."""
+        if not self.erased.anything:
+            return rows
+        kept = []
+        for row in rows:
+            reason = why(row)
+            if reason:
+                self.report.left_out.setdefault(reason, {})
+                self.report.count(self.report.left_out[reason], table)
+            else:
+                kept.append(row)
+        return kept
 
     def fit(self, name: str, rows: list[dict[str, Any]], label: Any) -> list[dict[str, Any]]:
         """The rows whose values fit this store's columns (types, empties, times); the others reported, not merged."""
@@ -155,6 +209,7 @@ class _Pair:
     def learners(self) -> None:
         src, dst, cols = self.src["learners"], self.dst["learners"], self.columns("learners")
         for batch in _batches(self.source, sa.select(*(src.c[c] for c in cols)).order_by(src.c.id)):
+            batch = self.keep("learners", batch, lambda r: self.erased.learner(r, self.needed))
             batch = self.fit("learners", batch, lambda r: f"learner {r.get('id')!r}")
             with self.target.begin() as conn:
                 ours = {r.id: r for r in conn.execute(sa.select(dst).where(dst.c.id.in_([r["id"] for r in batch])))}
@@ -182,6 +237,9 @@ class _Pair:
         for batch in _batches(self.source, sa.select(*(src.c[c] for c in cols)).order_by(src.c.id), CHUNK):
             ids = [r["id"] for r in batch]
             theirs_answers = _group(self.source.execute(sa.select(*(a_src.c[c] for c in answer_cols)).where(a_src.c.attempt_id.in_(ids))))
+            batch = self.keep("attempts", batch, self.erased.attempt)
+            gone = [a for i in set(ids) - {r["id"] for r in batch} for a in theirs_answers.pop(i, [])]
+            self.keep("answers", gone, lambda a: self.erased.skipped_attempts[a["attempt_id"]])
             batch = self._fit_attempts(batch, theirs_answers)
             ids = [r["id"] for r in batch]
             with self.target.begin() as conn:
@@ -252,6 +310,7 @@ class _Pair:
             self.report.conflicts.append(f"table {name}: no shared primary key, so its rows were not merged")
             return
         for batch in _batches(self.source, sa.select(*(src.c[c] for c in cols)).order_by(*(src.c[k] for k in keys))):
+            batch = self.keep(name, batch, lambda r: self.erased.row(name, r))
             batch = self.fit(name, batch, lambda r: f"{name} {'/'.join(str(r.get(k)) for k in keys)}")
             if not batch:
                 continue

@@ -273,6 +273,25 @@ def m007_assignments_certificates_erasure(conn: sa.Connection) -> None:
     )
 
 
+def m008_reflection_consents(conn: sa.Connection) -> None:
+    """Whether each learner shares their written reflections with a CPD lead (see ``store/consent.py``).
+
+    One row per decision, never updated: who recorded it and when, and yes or no. No row: not shared.
+    """
+    meta = sa.MetaData()
+    sa.Table("learners", meta, sa.Column("id", sa.String(64), primary_key=True))
+    consents = sa.Table(
+        "reflection_consents",
+        meta,
+        sa.Column("id", sa.String(36), primary_key=True),
+        sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False, index=True),
+        sa.Column("shares", sa.Boolean, nullable=False),
+        sa.Column("decided_by", sa.Text, nullable=False),
+        sa.Column("decided_at", sa.String(32), nullable=False),
+    )
+    meta.create_all(conn, tables=[consents])
+
+
 MIGRATIONS: list[Migration] = [
     m001_learners_attempts_answers,
     m002_group_sessions,
@@ -281,6 +300,7 @@ MIGRATIONS: list[Migration] = [
     m005_how_answered,
     m006_lrs_voids,
     m007_assignments_certificates_erasure,
+    m008_reflection_consents,
 ]
 
 
