@@ -662,13 +662,19 @@ def session_join(
     name: Annotated[str | None, typer.Option(help="Learner's name.")] = None,
     unit: Annotated[str | None, typer.Option(help="Force and unit.")] = None,
     answers: Annotated[str | None, typer.Option(help="Answer from a YAML map of node id to answer instead of prompts.")] = None,
+    take_over: Annotated[
+        bool,
+        typer.Option(
+            "--take-over", help="Take your place from another terminal joined as you (one that died, or a computer you left); it stops."
+        ),
+    ] = False,
     plain: PlainOpt = None,
 ) -> None:
     """Join a live session from your own terminal, with the code the trainer shows."""
     from ltl_quiz.sessions import actions
 
     with _errors():
-        actions.join(_where(), _ui(plain), code, learner, name, unit, answers)
+        actions.join(_where(), _ui(plain), code, learner, name, unit, answers, take_over)
 
 
 @session_app.command("report")
@@ -831,9 +837,9 @@ def assign(
     learner: Annotated[
         list[str] | None, typer.Option("--learner", help="A staff number in the store (repeat for more).", show_default=False)
     ] = None,
-    track: Annotated[str | None, typer.Option("--track", help="officer or manager (default: the first the case offers).")] = None,
+    track: Annotated[Track | None, typer.Option("--track", help="officer or manager (default: the first the case offers).")] = None,
     mode: Annotated[
-        str | None, typer.Option("--mode", help="Only attempts in this mode count (assessed or practice).", show_default=False)
+        Mode | None, typer.Option("--mode", help="Only attempts in this mode count (assessed or practice).", show_default=False)
     ] = None,
     every: Annotated[str | None, typer.Option("--every", help="Renew at this interval: 12m, 1y, 3y...", show_default=False)] = None,
     allow_sessions: Annotated[bool, typer.Option("--allow-sessions", help="Attendance at a facilitated session also counts.")] = False,
@@ -853,7 +859,8 @@ def compliance(
         str | None, typer.Option("--due-within", help="Only who is due, overdue or expiring within N days (e.g. 30d).", show_default=False)
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table, csv, json, xlsx, html or ics (reminders for your mail system).")
+        Literal["table", "csv", "json", "xlsx", "html", "ics"],
+        typer.Option("--format", "-f", help="table, csv, json, xlsx, html or ics (reminders for your mail system)."),
     ] = "table",
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)

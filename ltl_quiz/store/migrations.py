@@ -273,6 +273,15 @@ def m007_assignments_certificates_erasure(conn: sa.Connection) -> None:
     )
 
 
+def m009_participant_lease(conn: sa.Connection) -> None:
+    """A live participant's lease on their place in a session (issue 13): the joined terminal's id,
+    host and process, and when it was last seen. A second terminal joining as the same learner is
+    refused while the lease is fresh, on whichever computer it runs (``sessions/presence.py``)."""
+    for column in ("terminal VARCHAR(36)", "terminal_host VARCHAR(255)", "terminal_pid INTEGER", "seen_at VARCHAR(32)"):
+        with conn.begin_nested():
+            conn.execute(sa.text(f"ALTER TABLE session_participants ADD COLUMN {column}"))
+
+
 MIGRATIONS: list[Migration] = [
     m001_learners_attempts_answers,
     m002_group_sessions,
@@ -281,6 +290,7 @@ MIGRATIONS: list[Migration] = [
     m005_how_answered,
     m006_lrs_voids,
     m007_assignments_certificates_erasure,
+    m009_participant_lease,  # m008 is another branch's: the lead orders them when both land
 ]
 
 
