@@ -299,7 +299,7 @@ def new(
         import os
 
         given = _ctx.scenarios is not None or bool(os.environ.get("LTL_QUIZ_SCENARIOS"))
-        typer.echo(new_scenario(_where(), scenario_id, title, case_study, issue, out, given))
+        typer.echo(_fit(new_scenario(_where(), scenario_id, title, case_study, issue, out, given)), err=True)  # a message, wrapped
 
 
 @app.command()

@@ -15,6 +15,9 @@ import sys
 
 COMMANDS = [
     "abandon",
+    "assign",
+    "certificate",
+    "compliance",
     "cpd",
     "db",
     "export",
@@ -34,6 +37,7 @@ COMMANDS = [
     "sync",
     "test",
     "validate",
+    "verify",
     "where",
 ]
 _HINT = re.compile(r"(?<![\w/.-])ltl-quiz(?= (?:" + "|".join(COMMANDS) + r")\b)")
