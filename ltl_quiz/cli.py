@@ -98,7 +98,13 @@ def _fit(message: str) -> str:
 
     message = as_invoked(message)
     columns = terminal_width(sys.stderr)
-    return "\n".join(hang(message, columns - 1)) if columns else message
+    if not columns:
+        return message
+    out = []
+    for line in message.split("\n"):  # a list of problems keeps one a line, each one's own lines hanging under it
+        indent = line[: len(line) - len(line.lstrip())]
+        out.extend(hang(line.lstrip(), columns - 1, indent, indent + "  " if indent else ""))
+    return "\n".join(out)
 
 
 @contextlib.contextmanager

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from ltl_quiz.cli import app, hoist_globals
+from ltl_quiz.cli import app
+from ltl_quiz.cli_group import hoist_globals
 
 
 def test_global_options_are_moved_in_front_of_the_command() -> None:
@@ -120,3 +121,49 @@ def test_hints_name_the_command_as_it_was_started(monkeypatch, tmp_path: Path) -
     invocation.command.cache_clear()
     assert invocation.as_invoked("see 'ltl-quiz list'") == "see 'ltl-quiz list'"
     invocation.command.cache_clear()
+
+
+def _on_an_80_column_terminal(args: list[str], env: dict[str, str]) -> tuple[int, list[str]]:
+    """Run ``ltl-quiz ARGS`` with standard output and error on a real 80x24 pty; the lines it showed."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    proc = subprocess.Popen([sys.executable, "-m", "ltl_quiz", *args], stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the pty closed: the command has finished
+            break
+        if not chunk:
+            break
+        shown += chunk
+    code = proc.wait(timeout=60)
+    os.close(leader)
+    return code, shown.decode("utf-8", "replace").replace("\r", "").splitlines()
+
+
+def test_a_list_of_problems_at_a_terminal_keeps_one_problem_a_line(example_dir: Path, tmp_path: Path) -> None:
+    """At an 80-column terminal the answers file's problems were run together into one paragraph;
+    each now starts its own line, its own continuation lines hanging under it, no line past 79."""
+    import os
+
+    answers = tmp_path / "a.yaml"
+    answers.write_text("not-a-node: x\nalso-not-a-node-with-a-rather-long-name-to-wrap-it: y\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "LTL_QUIZ_PLAIN", "COLUMNS", "LINES")}
+    env.update(TERM="xterm-256color", LTL_QUIZ_HOME=str(tmp_path / "home"))
+    args = ["--scenarios", str(example_dir), "run", "1", "--learner", "P1", "--name", "Pat", "--answers", str(answers)]
+    code, lines = _on_an_80_column_terminal(args, env)
+    assert code == 1 and lines[0].startswith("error: "), lines
+    assert [line.split("'")[1] for line in lines if line.startswith("  '")] == [
+        "not-a-node",
+        "also-not-a-node-with-a-rather-long-name-to-wrap-it",
+    ]
+    assert any(line.startswith("  no answer for 'call-grading'") for line in lines)
+    assert all(len(line) <= 79 for line in lines) and any(line.startswith("    ") for line in lines), lines
