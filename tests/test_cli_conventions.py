@@ -110,7 +110,8 @@ def test_hints_name_the_command_as_it_was_started(monkeypatch, tmp_path: Path) -
     exe.write_text("#!/bin/sh\n")
     exe.chmod(0o755)
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
-    for argv0, expected in [(str(exe), str(exe)), ("/x/ltl_quiz/__main__.py", "python -m ltl_quiz"), ("pytest", "ltl-quiz")]:
+    interpreter = f"{sys.executable} -m ltl_quiz"  # no venv on PATH: "python" may not be there, or not be this one
+    for argv0, expected in [(str(exe), str(exe)), ("/x/ltl_quiz/__main__.py", interpreter), ("pytest", "ltl-quiz")]:
         monkeypatch.setattr(sys, "argv", [argv0])
         invocation.command.cache_clear()
         assert invocation.as_invoked("To carry on: ltl-quiz resume 1a2b3c4d; an ltl-quiz store") == (
