@@ -52,6 +52,13 @@ class InputError(LtlQuizError):
     """A command-line value that makes no sense (bad track, unknown learner, ...)."""
 
 
+class BadOptionValue(InputError):
+    """A value an option cannot take (a date that is not one, a count below 1): a usage error, exit 2,
+    as for the values the command line itself refuses (issue 13)."""
+
+    exit_code = 2
+
+
 class StoreError(LtlQuizError):
     """The results store cannot be opened or written."""
 

@@ -168,3 +168,18 @@ def test_a_list_of_problems_at_a_terminal_keeps_one_problem_a_line(example_dir: 
     ]
     assert any(line.startswith("  no answer for 'call-grading'") for line in lines)
     assert all(len(line) <= 79 for line in lines) and any(line.startswith("    ") for line in lines), lines
+
+
+def test_values_an_option_cannot_take_exit_2(runner: CliRunner, example_dir: Path, db_url: str) -> None:
+    """Not only the values the parser knows: a date that is not one, an interval, a count or a rule
+    checked by the command are usage errors too, said in one line."""
+    for args, said in [
+        (["assign", "1", "--due", "2030-02-30", "--learner", "X"], "--due '2030-02-30' is not a date"),
+        (["assign", "1", "--due", "2030-01-01", "--learner", "X", "--every", "weekly"], "--every 'weekly' is not an interval"),
+        (["compliance", "--due-within", "soon"], "--due-within 'soon' is not a number of days"),
+        (["report", "--attempts", "best"], "--attempts 'best' is not known"),
+        (["test", "1", "--walk", "-3"], "--walk -3: give a number of walks from 1"),
+        (["session", "host", "1", "--trainer", "Pat", "--discussion-minutes", "500"], "--discussion-minutes 500 is out of range"),
+    ]:
+        done = runner.invoke(app, ["--scenarios", str(example_dir), *args])
+        assert (done.exit_code, done.output.count("\n")) == (2, 1) and said in done.output, (args, done.output)

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.config import Learner
-from ltl_quiz.errors import InputError
+from ltl_quiz.errors import BadOptionValue, InputError
 from ltl_quiz.locations import Locations
 from ltl_quiz.sessions.codes import normalise_code
 from ltl_quiz.sessions.errors import SessionClosed
@@ -48,7 +48,7 @@ def trainer_io(ui: Renderer) -> tuple[Any, Any]:
 
 def _check_minutes(minutes: float | None) -> float | None:
     if minutes is not None and not 0 < minutes <= 120:
-        raise InputError(f"--discussion-minutes {minutes:g} is out of range; give a number of minutes above 0 and up to 120")
+        raise BadOptionValue(f"--discussion-minutes {minutes:g} is out of range; give a number of minutes above 0 and up to 120")
     return minutes
 
 
