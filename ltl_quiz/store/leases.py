@@ -14,6 +14,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from ltl_quiz.config import Learner
+from ltl_quiz.errors import StoreError
+from ltl_quiz.locations import redact
 from ltl_quiz.sessions.presence import AlreadyJoined, Lease, Terminal, blocks, refusal
 from ltl_quiz.store.db import Store, now
 
@@ -40,8 +42,13 @@ def _read(conn: sa.Connection, code: str, learner_id: str) -> Lease | None:
 
 def check(store: Store, code: str, learner: Learner, me: Terminal, take_over: bool) -> None:
     """Refuse early (before the content note) when a fresh lease is someone else's; ``claim`` decides for good."""
-    with store.reading() as conn:
-        lease = _read(conn, code, learner.id)
+    try:
+        with store.reading() as conn:
+            lease = _read(conn, code, learner.id)
+    except sa.exc.SQLAlchemyError as exc:
+        raise StoreError(
+            f"cannot read the results store {redact(store.url)}: {str(getattr(exc, 'orig', None) or exc).splitlines()[0]}"
+        ) from None
     at = now()
     if not take_over and lease is not None and blocks(lease, me, at):
         raise AlreadyJoined(refusal(code, learner, lease, at))
