@@ -561,7 +561,7 @@ def report_cmd(
     ] = None,
     include_scripted: IncludeScriptedOpt = False,
     attempts: Annotated[
-        str,
+        Literal["first", "all"],
         typer.Option(
             "--attempts",
             help="Which completed attempts the item and overall statistics take: 'first' (each learner's first at a scenario, as Moodle does) or 'all'.",

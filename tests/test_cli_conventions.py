@@ -177,7 +177,6 @@ def test_values_an_option_cannot_take_exit_2(runner: CliRunner, example_dir: Pat
         (["assign", "1", "--due", "2030-02-30", "--learner", "X"], "--due '2030-02-30' is not a date"),
         (["assign", "1", "--due", "2030-01-01", "--learner", "X", "--every", "weekly"], "--every 'weekly' is not an interval"),
         (["compliance", "--due-within", "soon"], "--due-within 'soon' is not a number of days"),
-        (["report", "--attempts", "best"], "--attempts 'best' is not known"),
         (["test", "1", "--walk", "-3"], "--walk -3: give a number of walks from 1"),
         (["session", "host", "1", "--trainer", "Pat", "--discussion-minutes", "500"], "--discussion-minutes 500 is out of range"),
     ]:
