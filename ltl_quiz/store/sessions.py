@@ -37,61 +37,8 @@ from ltl_quiz.sessions.records import OwnAnswer
 from ltl_quiz.store import leases
 from ltl_quiz.store.db import TERMINAL, TRAINER, Store, attempts, learners, now
 from ltl_quiz.store.db import answers as attempt_answers
+from ltl_quiz.store.session_tables import answers_t, participants_t, sessions_t, steps_t
 from ltl_quiz.text import typed
-
-sessions_t = sa.table(
-    "sessions",
-    *(
-        sa.column(c)
-        for c in ("code", "scenario_id", "scenario_sha256", "track", "kind", "trainer", "status", "created_at", "updated_at", "state")
-    ),
-)
-participants_t = sa.table(
-    "session_participants",
-    *(sa.column(c) for c in ("session_code", "learner_id", "list_no", "attempt_id", "present", "joined_at", "joined_seq", "left_at")),
-)
-steps_t = sa.table(
-    "session_steps",
-    *(
-        sa.column(c)
-        for c in (
-            "session_code",
-            "seq",
-            "kind",
-            "key",
-            "method",
-            "counts",
-            "responses",
-            "room_choice",
-            "followed",
-            "reason",
-            "notes",
-            "shown_at",
-            "opened_at",
-            "revealed_at",
-            "closed_at",
-        )
-    ),
-)
-answers_t = sa.table(
-    "session_answers",
-    *(
-        sa.column(c)
-        for c in (
-            "id",
-            "session_code",
-            "seq",
-            "learner_id",
-            "key",
-            "option_ids",
-            "free_text",
-            "covered",
-            "entered_by",
-            "answered_at",
-            "recorded_at",
-        )
-    ),
-)
 
 # Namespace for the ids of rows the trainer's screen writes into participants' attempts: the same
 # attempt and step always give the same id, so writing a step again after a crash changes nothing.
