@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 from ltl_quiz import config
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
-from ltl_quiz.sessions.presence import HEARTBEAT_SECONDS, LEASE_SECONDS
+from ltl_quiz.sessions.presence import HEARTBEAT_SECONDS, LEASE_SECONDS, Lease, Terminal, blocks
 from ltl_quiz.store import Store
 from ltl_quiz.store.sessions import SessionStore
 
@@ -159,6 +159,28 @@ def test_a_killed_terminal_rejoins_at_once_here_but_on_another_computer_waits_fo
     last = room.terminal("pc-three")
     last.expect(r"Welcome back, Kim Ode\.")
     assert len(room.sessions.participants(room.code)) == 1
+
+
+def _stamp(seconds_ago: float) -> str:
+    return (datetime.now(UTC) - timedelta(seconds=seconds_ago)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@pytest.mark.parametrize(
+    ("host", "pid", "seconds_ago", "kept_out"),
+    [
+        ("other-pc", 999_999_999, 1, True),  # another computer: its process cannot be asked, the lease stands
+        ("other-pc", 999_999_999, LEASE_SECONDS + 1, False),  # ... until it expires
+        ("other-pc", 999_999_999, -120, True),  # that computer's clock runs fast: still fresh
+        ("here", 1, 1, True),  # a live process here (pid 1 always runs)
+        ("here", 999_999_999, 1, False),  # a process here that no longer runs: free at once
+        ("here", "mine", 1, False),  # this very process, joining again
+    ],
+)
+def test_which_leases_keep_a_terminal_out(host: str, pid: Any, seconds_ago: float, kept_out: bool) -> None:
+    me = Terminal.this_one()
+    holder = Terminal("someone-else", me.host if host == "here" else host, me.pid if pid == "mine" else pid)
+    assert blocks(Lease(holder, _stamp(seconds_ago)), me, _stamp(0)) is kept_out
+    assert not blocks(None, me, _stamp(0)) and not blocks(Lease(me, _stamp(1)), me, _stamp(0))
 
 
 def test_the_remembered_learner_is_named_and_not_you_asks_again(

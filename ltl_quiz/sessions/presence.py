@@ -66,7 +66,8 @@ def _when(stamp: str) -> datetime:
 
 
 def blocks(lease: Lease | None, me: Terminal, at: str) -> bool:
-    """Whether ``lease`` keeps ``me`` out at time ``at``: someone else's, fresh, and not a dead process here.
+    """Whether ``lease`` keeps ``me`` out at time ``at``: someone else's, fresh, and not a dead process
+    (or this one, joining again) on this computer.
 
     A lease stamped ahead of our clock (another computer's clock runs fast) counts as fresh."""
     if lease is None or lease.terminal.id == me.id:
@@ -74,7 +75,8 @@ def blocks(lease: Lease | None, me: Terminal, at: str) -> bool:
     if (_when(at) - _when(lease.seen_at)).total_seconds() > LEASE_SECONDS:
         return False
     holder = lease.terminal
-    return not (holder.host == me.host and not alive(holder.pid))
+    here = holder.host == me.host  # a process of this computer can be asked whether it still runs
+    return not (here and (holder.pid == me.pid or not alive(holder.pid)))  # this very process is one terminal
 
 
 def refusal(code: str, learner: Learner, lease: Lease, at: str) -> str:
