@@ -13,55 +13,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import typer
-from typer.core import TyperGroup
 
+from ltl_quiz.cli_group import Group
 from ltl_quiz.text import for_stream
-
-# Options of the whole program, honoured before or after the command name (issue 13).
-GLOBAL_FLAGS = frozenset({"--plain", "--rich", "--follow-links", "--create"})
-GLOBAL_VALUED = frozenset({"--db", "--scenarios"})
-
-
-def hoist_globals(args: list[str]) -> list[str]:
-    """Move the program's own options to the front, wherever they were typed, so that
-    ``ltl-quiz list --db X`` means what ``ltl-quiz --db X list`` means. Stops at ``--``."""
-    front: list[str] = []
-    rest: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if arg == "--":
-            rest.extend(args[i:])
-            break
-        name = arg.split("=", 1)[0]
-        if arg in GLOBAL_FLAGS or (name in GLOBAL_VALUED and "=" in arg):
-            front.append(arg)
-        elif arg in GLOBAL_VALUED and i + 1 < len(args):
-            front.extend(args[i : i + 2])
-            i += 1
-        else:
-            rest.append(arg)
-        i += 1
-    return front + rest
-
-
-class Group(TyperGroup):
-    """Typer's group, with global options hoisted and each command's summary given whole.
-    (Typer 0.28 carries its own click: ``typer._click`` has the types its methods are declared with.)"""
-
-    def parse_args(self, ctx: typer._click.Context, args: list[str]) -> list[str]:
-        if ctx.parent is None:
-            args = hoist_globals(args)
-        return super().parse_args(ctx, args)
-
-    def format_commands(self, ctx: typer._click.Context, formatter: typer._click.HelpFormatter) -> None:
-        """Click cuts each summary at 45 characters with '...'; a summary is one sentence, shown whole."""
-        for name in self.list_commands(ctx):
-            cmd = self.get_command(ctx, name)
-            if cmd is not None and not cmd.short_help and cmd.help:
-                cmd.short_help = cmd.help.strip().split("\n\n")[0].replace("\n", " ")
-        super().format_commands(ctx, formatter)
-
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
 
@@ -144,7 +98,13 @@ def _fit(message: str) -> str:
 
     message = as_invoked(message)
     columns = terminal_width(sys.stderr)
-    return "\n".join(hang(message, columns - 1)) if columns else message
+    if not columns:
+        return message
+    out = []
+    for line in message.split("\n"):  # a list of problems keeps one a line, each one's own lines hanging under it
+        indent = line[: len(line) - len(line.lstrip())]
+        out.extend(hang(line.lstrip(), columns - 1, indent, indent + "  " if indent else ""))
+    return "\n".join(out)
 
 
 @contextlib.contextmanager
@@ -343,7 +303,7 @@ def new(
         import os
 
         given = _ctx.scenarios is not None or bool(os.environ.get("LTL_QUIZ_SCENARIOS"))
-        typer.echo(new_scenario(_where(), scenario_id, title, case_study, issue, out, given))
+        typer.echo(_fit(new_scenario(_where(), scenario_id, title, case_study, issue, out, given)), err=True)  # a message, wrapped
 
 
 @app.command()
@@ -621,7 +581,7 @@ def report_cmd(
     ] = None,
     include_scripted: IncludeScriptedOpt = False,
     attempts: Annotated[
-        str,
+        Literal["first", "all"],
         typer.Option(
             "--attempts",
             help="Which completed attempts the item and overall statistics take: 'first' (each learner's first at a scenario, as Moodle does) or 'all'.",
@@ -728,13 +688,19 @@ def session_join(
     name: Annotated[str | None, typer.Option(help="Learner's name.")] = None,
     unit: Annotated[str | None, typer.Option(help="Force and unit.")] = None,
     answers: Annotated[str | None, typer.Option(help="Answer from a YAML map of node id to answer instead of prompts.")] = None,
+    take_over: Annotated[
+        bool,
+        typer.Option(
+            "--take-over", help="Take your place from another terminal joined as you (one that died, or a computer you left); it stops."
+        ),
+    ] = False,
     plain: PlainOpt = None,
 ) -> None:
     """Join a live session from your own terminal, with the code the trainer shows."""
     from ltl_quiz.sessions import actions
 
     with _errors():
-        actions.join(_where(), _ui(plain), code, learner, name, unit, answers)
+        actions.join(_where(), _ui(plain), code, learner, name, unit, answers, take_over)
 
 
 @session_app.command("report")
@@ -898,9 +864,9 @@ def assign(
     learner: Annotated[
         list[str] | None, typer.Option("--learner", help="A staff number in the store (repeat for more).", show_default=False)
     ] = None,
-    track: Annotated[str | None, typer.Option("--track", help="officer or manager (default: the first the case offers).")] = None,
+    track: Annotated[Track | None, typer.Option("--track", help="officer or manager (default: the first the case offers).")] = None,
     mode: Annotated[
-        str | None, typer.Option("--mode", help="Only attempts in this mode count (assessed or practice).", show_default=False)
+        Mode | None, typer.Option("--mode", help="Only attempts in this mode count (assessed or practice).", show_default=False)
     ] = None,
     every: Annotated[str | None, typer.Option("--every", help="Renew at this interval: 12m, 1y, 3y...", show_default=False)] = None,
     allow_sessions: Annotated[bool, typer.Option("--allow-sessions", help="Attendance at a facilitated session also counts.")] = False,
@@ -920,7 +886,8 @@ def compliance(
         str | None, typer.Option("--due-within", help="Only who is due, overdue or expiring within N days (e.g. 30d).", show_default=False)
     ] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table, csv, json, xlsx, html or ics (reminders for your mail system).")
+        Literal["table", "csv", "json", "xlsx", "html", "ics"],
+        typer.Option("--format", "-f", help="table, csv, json, xlsx, html or ics (reminders for your mail system)."),
     ] = "table",
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Write to this file (atomically) instead of standard output.", show_default=False)

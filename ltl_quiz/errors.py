@@ -77,6 +77,13 @@ class InputError(LtlQuizError):
     """A command-line value that makes no sense (bad track, unknown learner, ...)."""
 
 
+class BadOptionValue(InputError):
+    """A value an option cannot take (a date that is not one, a count below 1): a usage error, exit 2,
+    as for the values the command line itself refuses (issue 13)."""
+
+    exit_code = 2
+
+
 class FileRefused(LtlQuizError):
     """A named file that is not a readable regular file within the size limit.
 
@@ -94,6 +101,7 @@ class OutputRefused(LtlQuizError):
 
 
 # -- the store ---------------------------------------------------------------------------------
+
 class StoreError(LtlQuizError):
     """The results store cannot be opened or written."""
 
@@ -129,7 +137,11 @@ class RosterError(InputError):
 
 
 class AlreadyJoined(InputError):
-    """The learner is already in this session at another terminal on this computer."""
+    """The learner is in this session at another terminal, here or on another computer."""
+
+
+class TakenOver(InputError):
+    """Another terminal took this one's place in the session (``--take-over``, or after the lease expired)."""
 
 
 # -- certificates and the LRS ------------------------------------------------------------------

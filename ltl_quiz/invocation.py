@@ -15,6 +15,9 @@ import sys
 
 COMMANDS = [
     "abandon",
+    "assign",
+    "certificate",
+    "compliance",
     "cpd",
     "db",
     "export",
@@ -34,6 +37,7 @@ COMMANDS = [
     "sync",
     "test",
     "validate",
+    "verify",
     "where",
 ]
 _HINT = re.compile(r"(?<![\w/.-])ltl-quiz(?= (?:" + "|".join(COMMANDS) + r")\b)")
@@ -41,17 +45,26 @@ _HINT = re.compile(r"(?<![\w/.-])ltl-quiz(?= (?:" + "|".join(COMMANDS) + r")\b)"
 
 @functools.cache
 def command() -> str:
-    """``ltl-quiz`` when that name on PATH is what ran; else the path typed, or ``python -m ltl_quiz``."""
+    """``ltl-quiz`` when that name on PATH is what ran; else the path typed, or ``PYTHON -m ltl_quiz``."""
     argv0 = sys.argv[0] if sys.argv else ""
     name = os.path.basename(argv0)
     if name == "__main__.py":
-        return "python -m ltl_quiz"
+        return f"{python()} -m ltl_quiz"
     if name != "ltl-quiz":
         return "ltl-quiz"  # embedded (tests, other tools): the documented name
     found = shutil.which("ltl-quiz")
     if found and os.path.realpath(found) == os.path.realpath(argv0):
         return "ltl-quiz"
     return argv0
+
+
+def python() -> str:
+    """The interpreter that runs us, as a person can type it: its short name when that name on PATH is
+    this interpreter (an activated venv), else its full path ("python" may be missing, or another one)."""
+    exe = sys.executable or "python3"
+    short = os.path.basename(exe)
+    found = shutil.which(short)
+    return short if found and os.path.realpath(found) == os.path.realpath(exe) else exe
 
 
 def as_invoked(text: str) -> str:

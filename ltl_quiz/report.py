@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from ltl_quiz.errors import InputError
+from ltl_quiz.errors import BadOptionValue
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.model import COMPETENCIES
 from ltl_quiz.psychometrics import MIN_FOR_RELIABILITY, median_of_counts, overall_statistics
@@ -158,7 +158,7 @@ def build(
     from ltl_quiz.store.report_queries import step_times
 
     if attempts not in ATTEMPT_RULES:
-        raise InputError(f"--attempts {attempts!r} is not known; use one of: {', '.join(ATTEMPT_RULES)}")
+        raise BadOptionValue(f"--attempts {attempts!r} is not known; use one of: {', '.join(ATTEMPT_RULES)}")
     items: list[ItemStats] = []
     overall: list[OverallStats] = []
     # The pass over every answer's time runs on its own connection while this thread takes the

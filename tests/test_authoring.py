@@ -109,6 +109,16 @@ def test_new_refuses_bad_ids_and_never_overwrites(runner, tmp_path: Path) -> Non
     assert out.read_text() == "keep me"
 
 
+def test_new_refuses_an_id_its_folder_already_has(runner, tmp_path: Path) -> None:
+    """A second ``new`` with one id once wrote 02-ID.yaml beside 01-ID.yaml: two cases, one id."""
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    assert invoke(runner, folder, "new", "case-one", "--title", "T").exit_code == 0
+    again = invoke(runner, folder, "new", "case-one", "--title", "T")
+    assert again.exit_code == 1 and f"{folder / '01-case-one.yaml'} already has the id case-one; choose another id" in again.output
+    assert [p.name for p in folder.iterdir()] == ["01-case-one.yaml"]
+
+
 # -- graph --------------------------------------------------------------------------------------
 
 EXAMPLE_MAP = """\

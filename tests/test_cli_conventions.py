@@ -9,7 +9,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from ltl_quiz.cli import app, hoist_globals
+from ltl_quiz.cli import app
+from ltl_quiz.cli_group import hoist_globals
 
 
 def test_global_options_are_moved_in_front_of_the_command() -> None:
@@ -109,7 +110,8 @@ def test_hints_name_the_command_as_it_was_started(monkeypatch, tmp_path: Path) -
     exe.write_text("#!/bin/sh\n")
     exe.chmod(0o755)
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
-    for argv0, expected in [(str(exe), str(exe)), ("/x/ltl_quiz/__main__.py", "python -m ltl_quiz"), ("pytest", "ltl-quiz")]:
+    interpreter = f"{sys.executable} -m ltl_quiz"  # no venv on PATH: "python" may not be there, or not be this one
+    for argv0, expected in [(str(exe), str(exe)), ("/x/ltl_quiz/__main__.py", interpreter), ("pytest", "ltl-quiz")]:
         monkeypatch.setattr(sys, "argv", [argv0])
         invocation.command.cache_clear()
         assert invocation.as_invoked("To carry on: ltl-quiz resume 1a2b3c4d; an ltl-quiz store") == (
@@ -120,3 +122,63 @@ def test_hints_name_the_command_as_it_was_started(monkeypatch, tmp_path: Path) -
     invocation.command.cache_clear()
     assert invocation.as_invoked("see 'ltl-quiz list'") == "see 'ltl-quiz list'"
     invocation.command.cache_clear()
+
+
+def _on_an_80_column_terminal(args: list[str], env: dict[str, str]) -> tuple[int, list[str]]:
+    """Run ``ltl-quiz ARGS`` with standard output and error on a real 80x24 pty; the lines it showed."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    proc = subprocess.Popen([sys.executable, "-m", "ltl_quiz", *args], stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    shown = bytearray()
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the pty closed: the command has finished
+            break
+        if not chunk:
+            break
+        shown += chunk
+    code = proc.wait(timeout=60)
+    os.close(leader)
+    return code, shown.decode("utf-8", "replace").replace("\r", "").splitlines()
+
+
+def test_a_list_of_problems_at_a_terminal_keeps_one_problem_a_line(example_dir: Path, tmp_path: Path) -> None:
+    """At an 80-column terminal the answers file's problems were run together into one paragraph;
+    each now starts its own line, its own continuation lines hanging under it, no line past 79."""
+    import os
+
+    answers = tmp_path / "a.yaml"
+    answers.write_text("not-a-node: x\nalso-not-a-node-with-a-rather-long-name-to-wrap-it: y\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "LTL_QUIZ_PLAIN", "COLUMNS", "LINES")}
+    env.update(TERM="xterm-256color", LTL_QUIZ_HOME=str(tmp_path / "home"))
+    args = ["--scenarios", str(example_dir), "run", "1", "--learner", "P1", "--name", "Pat", "--answers", str(answers)]
+    code, lines = _on_an_80_column_terminal(args, env)
+    assert code == 1 and lines[0].startswith("error: "), lines
+    assert [line.split("'")[1] for line in lines if line.startswith("  '")] == [
+        "not-a-node",
+        "also-not-a-node-with-a-rather-long-name-to-wrap-it",
+    ]
+    assert any(line.startswith("  no answer for 'call-grading'") for line in lines)
+    assert all(len(line) <= 79 for line in lines) and any(line.startswith("    ") for line in lines), lines
+
+
+def test_values_an_option_cannot_take_exit_2(runner: CliRunner, example_dir: Path, db_url: str) -> None:
+    """Not only the values the parser knows: a date that is not one, an interval, a count or a rule
+    checked by the command are usage errors too, said in one line."""
+    for args, said in [
+        (["assign", "1", "--due", "2030-02-30", "--learner", "X"], "--due '2030-02-30' is not a date"),
+        (["assign", "1", "--due", "2030-01-01", "--learner", "X", "--every", "weekly"], "--every 'weekly' is not an interval"),
+        (["compliance", "--due-within", "soon"], "--due-within 'soon' is not a number of days"),
+        (["test", "1", "--walk", "-3"], "--walk -3: give a number of walks from 1"),
+        (["session", "host", "1", "--trainer", "Pat", "--discussion-minutes", "500"], "--discussion-minutes 500 is out of range"),
+    ]:
+        done = runner.invoke(app, ["--scenarios", str(example_dir), *args])
+        assert (done.exit_code, done.output.count("\n")) == (2, 1) and said in done.output, (args, done.output)

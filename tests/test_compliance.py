@@ -185,8 +185,8 @@ def test_a_bad_roster_row_creates_nothing(db_url: str, tmp_path: Path, runner: C
         (["1", "--due", "2030-01-01", "--unit", "Nowhere"], "nobody in the store has that unit"),
         (["1", "--due", "2030-01-01", "--learner", "NOBODY"], "--learner NOBODY: no such learner"),
         (["1", "--due", "2030-01-01", "--learner", "X", "--every", "weekly"], "--every 'weekly'"),
-        (["1", "--due", "2030-01-01", "--learner", "X", "--mode", "exam"], "--mode 'exam'"),
-        (["1", "--due", "2030-01-01", "--learner", "X", "--track", "pilot"], "has no pilot track"),
+        (["1", "--due", "2030-01-01", "--learner", "X", "--mode", "exam"], "'exam' is not one of 'practice', 'assessed'"),
+        (["1", "--due", "2030-01-01", "--learner", "X", "--track", "pilot"], "'pilot' is not one of 'officer', 'manager'"),
     ],
 )
 def test_assign_refuses_bad_input_in_one_line(db_url: str, runner: CliRunner, args: list[str], message: str) -> None:

@@ -174,7 +174,7 @@ def test_purge_before_a_date(db_url: str, isolated_home: Path, runner: CliRunner
     assert after["sessions"] == [] and after["session_answers"] == [] and after["session_participants"] == []
     assert {r[0] for r in after["learners"]} == {ASHA.id, BEN.id}  # Asha has an assignment still: kept
     assert report["counts"]["learners"] == 0
-    assert runner.invoke(app, ["db", "purge", "--before", "2024-13-01"]).exit_code == 1
+    assert runner.invoke(app, ["db", "purge", "--before", "2024-13-01"]).exit_code == 2  # a date that is not one: a usage error (issue 13)
 
 
 def test_a_journal_elsewhere_cannot_bring_an_erased_attempt_back(db_url: str, isolated_home: Path, runner: CliRunner) -> None:

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from ltl_quiz import engine
+from ltl_quiz import engine, invocation
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import JournalConflict
@@ -118,7 +118,8 @@ def test_server_stopped_mid_attempt_every_answer_arrives_once(pg_server, example
         proc.stdin.close()
         assert proc.wait(timeout=60) == 0
     screen_text = out.read_text()
-    assert screen_text.count(SAFE_LINE.replace("'ltl-quiz sync'", "'python -m ltl_quiz sync'")) == 1  # hints name the command as started
+    started = f"'{invocation.python()} -m ltl_quiz sync'"  # the interpreter as the person could type it again
+    assert screen_text.count(SAFE_LINE.replace("'ltl-quiz sync'", started)) == 1  # hints name the command as started
     assert "Score: 13 of 13 (100%)" in screen_text
     assert pg_server.password not in screen_text
     (journalled,) = Journal(isolated_home / "journal").pending()

@@ -70,7 +70,9 @@ def test_scripted_facilitated_session_with_override_pause_and_resume(
     assert f"B  {'#' * 30}  2 (100%)\n" in out
     assert "Most of the room chose: B. Tell the caller it is not an emergency and to ring 101." in out
     assert "  Critical: this choice means the attempt cannot pass." in out
-    assert "  B. Tell the caller it is not an emergency and to ring 101. (the room's choice)" in out  # lettered once, not "1. B." (issue 13)
+    assert (
+        "  B. Tell the caller it is not an emergency and to ring 101. (the room's choice)" in out
+    )  # lettered once, not "1. B." (issue 13)
     assert "Give a short reason: the record says which branch was followed and why." in out
     assert f"Session {code} is paused; everything so far is saved. To carry on: ltl-quiz session resume {code}" in out
     sessions = SessionStore(Store(db_url))
@@ -192,15 +194,15 @@ def test_show_of_hands_without_a_roster_and_a_tie(runner, example_dir, db_url) -
 
 
 @pytest.mark.parametrize(
-    ("extra", "message"),
+    ("extra", "message", "code"),
     [
-        (["--participant", "PC9"], "error: participant PC9 is new here; give their name too, as --participant 'PC9,NAME,UNIT'"),
-        (["--discussion-minutes", "0"], "error: --discussion-minutes 0 is out of range; give a number of minutes above 0 and up to 120"),
+        (["--participant", "PC9"], "error: participant PC9 is new here; give their name too, as --participant 'PC9,NAME,UNIT'", 1),
+        (["--discussion-minutes", "0"], "error: --discussion-minutes 0 is out of range; give a number of minutes above 0 and up to 120", 2),
     ],
 )
-def test_bad_options_create_nothing(runner, example_dir, db_url, extra: list[str], message: str) -> None:
+def test_bad_options_create_nothing(runner, example_dir, db_url, extra: list[str], message: str, code: int) -> None:
     result = runner.invoke(app, session_cmd(example_dir, "start", "1", "--trainer", "Pat", *extra))
-    assert result.exit_code == 1
+    assert result.exit_code == code  # a value the option cannot take is a usage error (issue 13)
     assert result.output.strip() == message
     assert SessionStore(Store(db_url)).sessions() == []
 

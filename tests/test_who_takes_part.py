@@ -1,48 +1,186 @@
 """Who is taking part (issue 13): the remembered learner is shown and can be refused, and a second
-terminal on this computer cannot join a live session as a learner already in it."""
+terminal cannot join a live session as a learner already in it, from this computer or another one
+on the same store (here: another config folder, each terminal a real process), until the first's
+lease expires or the learner takes their place over."""
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from test_session_live import WAIT, Screen
 from typer.testing import CliRunner
 
 from ltl_quiz import config
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
-from ltl_quiz.errors import AlreadyJoined
-from ltl_quiz.sessions.presence import one_terminal
+from ltl_quiz.sessions.presence import HEARTBEAT_SECONDS, LEASE_SECONDS, Lease, Terminal, blocks
+from ltl_quiz.store import Store
+from ltl_quiz.store.sessions import SessionStore
 
 
-def test_a_second_terminal_is_refused_and_a_dead_ones_claim_is_taken_over(tmp_path: Path) -> None:
-    with one_terminal(tmp_path, "ABC123", "PC1", "taken"):
-        other = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from pathlib import Path; from ltl_quiz.sessions.presence import one_terminal\n"
-                f"with one_terminal(Path({str(tmp_path)!r}), 'ABC123', 'PC1', 'taken'): pass",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
+@pytest.fixture
+def room(tmp_path: Path, example_dir: Path, example_path: Path, db_url: str) -> Any:
+    """A live session in lobby, and a way to start ``session join`` for Kim Ode from a config folder of its own."""
+    from ltl_quiz.loader import load_scenario
+    from ltl_quiz.sessions import model
+    from ltl_quiz.store import now
+
+    scenario = load_scenario(example_path)
+    sessions = SessionStore(Store(db_url))
+    code = sessions.create(scenario, "live", "Pat Trainer", [], model.first_state(scenario, "officer", "live", now()))
+    base = [
+        sys.executable,
+        "-m",
+        "ltl_quiz",
+        "--scenarios",
+        str(example_dir),
+        "session",
+        "join",
+        code,
+        "--learner",
+        "PC1",
+        "--name",
+        "Kim Ode",
+    ]
+    env = {**os.environ, "LTL_QUIZ_DB": db_url, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"}
+    started: list[Screen] = []
+
+    def terminal(home: str, *more: str) -> Screen:
+        """A joining terminal that says yes at the content note; each ``home`` is another config folder."""
+        screen = Screen([*base, *more, "--plain"], {**env, "LTL_QUIZ_HOME": str(tmp_path / home)})
+        started.append(screen)
+        screen.expect(r"Do you want to take part in this case study\? \[Y/n\]")
+        screen.type("y")
+        return screen
+
+    def refused(home: str) -> str:
+        """A second join that must be refused: its message (standard error), checked for exit 1."""
+        done = subprocess.run(
+            base, env={**env, "LTL_QUIZ_HOME": str(tmp_path / home)}, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=WAIT
         )
-        assert other.returncode != 0 and "AlreadyJoined: taken" in other.stderr
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
-    (tmp_path / "ABC123-PC1.pid").write_text(dead.stdout.strip(), encoding="ascii")  # a killed terminal's claim
-    with one_terminal(tmp_path, "ABC123", "PC1", "taken"):
-        pass
-    assert not (tmp_path / "ABC123-PC1.pid").exists()
+        assert done.returncode == 1, done.stdout + done.stderr
+        return " ".join(done.stderr.split())
+
+    yield SimpleNamespace(code=code, sessions=sessions, scenario=scenario, terminal=terminal, refused=refused)
+    for screen in started:
+        screen.kill()
 
 
-def test_same_process_claims_twice_is_refused_by_a_live_holder(tmp_path: Path) -> None:
-    path = tmp_path / "S-PC2.pid"
-    path.write_text("1", encoding="ascii")  # pid 1 is always alive
-    with pytest.raises(AlreadyJoined), one_terminal(tmp_path, "S", "PC2", "taken"):
-        pass
+def _lease(sessions: SessionStore, code: str) -> dict[str, Any]:
+    with sessions.store.reading() as conn:
+        row = conn.execute(sa.text("SELECT * FROM session_participants WHERE session_code = :c"), {"c": code}).one()
+    return dict(row._mapping)
+
+
+def _age_lease(sessions: SessionStore, code: str, seconds: float, host: str | None = None) -> None:
+    """The lease as it stands ``seconds`` later with no heartbeat (and, given ``host``, as if held on that computer)."""
+    old = (datetime.now(UTC) - timedelta(seconds=seconds)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    values = {"s": old, "c": code, "h": host or _lease(sessions, code)["terminal_host"]}
+    with sessions.store._begin() as conn:
+        conn.execute(sa.text("UPDATE session_participants SET seen_at = :s, terminal_host = :h WHERE session_code = :c"), values)
+
+
+def test_a_second_terminal_elsewhere_is_refused_and_take_over_moves_the_learner(room: Any) -> None:
+    """Two config folders on one store (as two computers would be): the second is refused, naming the
+    session and the ways on; ``--take-over`` moves the learner, and the first terminal stops, leaving
+    the learner in (its Ctrl-C or its end does not mark them as gone)."""
+    first = room.terminal("pc-one")
+    first.expect(r"Welcome, Kim Ode\. You have joined Pat Trainer's session")
+    first.expect(r"Waiting for the trainer to start\.")
+    held = _lease(room.sessions, room.code)
+    said = room.refused("pc-two")
+    assert f"Kim Ode (PC1) is already in session {room.code} at another terminal on this computer" in said
+    assert f"session join {room.code} --learner YOUR_STAFF_NUMBER --name 'YOUR NAME'" in said
+    assert f"join again once it has been silent {LEASE_SECONDS} seconds" in said and "--learner PC1 --take-over" in said
+    assert _lease(room.sessions, room.code)["terminal"] == held["terminal"]  # the refused join changed nothing
+    (me,) = room.sessions.participants(room.code)
+    assert me.here
+
+    second = room.terminal("pc-two", "--take-over")
+    second.expect(r"Welcome back, Kim Ode\.")
+    first.expect(
+        rf"Another terminal has joined session {room.code} as Kim Ode \(PC1\), so this one has stopped\.", timeout=HEARTBEAT_SECONDS + WAIT
+    )
+    assert first.proc.wait(WAIT) == 1
+    (me,) = room.sessions.participants(room.code)
+    assert me.here and me.attempt_id == held["attempt_id"]  # one learner, one attempt, still taking part
+    assert _lease(room.sessions, room.code)["terminal"] != held["terminal"]
+    room.sessions.begin(room.code, room.scenario, 0)
+    second.expect(r"A hotel worker calls 999")  # the terminal that took over follows the room
+    second.proc.send_signal(signal.SIGINT)
+    second.expect(rf"You have left session {room.code}\.")
+    (me,) = room.sessions.participants(room.code)
+    assert not me.here and _lease(room.sessions, room.code)["terminal"] is None  # leaving gives the place up
+
+
+def test_a_lease_that_expires_frees_the_place_and_the_woken_terminal_stops(room: Any) -> None:
+    """A terminal that stops renewing (its computer asleep: SIGSTOP) keeps the place until its lease
+    expires; after that another joins, and the first, woken, sees it has been replaced and stops."""
+    first = room.terminal("pc-one")
+    first.expect(r"Waiting for the trainer to start\.")
+    first.proc.send_signal(signal.SIGSTOP)
+    try:
+        assert "is already in session" in room.refused("pc-two")  # asleep, but its lease is fresh
+        _age_lease(room.sessions, room.code, LEASE_SECONDS - 5)
+        assert "is already in session" in room.refused("pc-two")  # not yet expired
+        _age_lease(room.sessions, room.code, LEASE_SECONDS + 1)
+        second = room.terminal("pc-two")
+        second.expect(r"Welcome back, Kim Ode\.")
+    finally:
+        first.proc.send_signal(signal.SIGCONT)
+    first.expect(r"Another terminal has joined session .* so this one has stopped\.", timeout=HEARTBEAT_SECONDS + WAIT)
+    assert first.proc.wait(WAIT) == 1
+    second.expect(r"Waiting for the trainer to start\.")
+    assert second.proc.poll() is None
+
+
+def test_a_killed_terminal_rejoins_at_once_here_but_on_another_computer_waits_for_the_lease(room: Any) -> None:
+    """A dead process on this computer frees the place at once (a crashed terminal rejoining); one
+    whose lease says another computer cannot be checked from here, so its lease must expire first."""
+    first = room.terminal("pc-one")
+    first.expect(r"Waiting for the trainer to start\.")
+    first.kill()
+    again = room.terminal("pc-two")
+    again.expect(r"Welcome back, Kim Ode\.")
+    again.kill()
+    _age_lease(room.sessions, room.code, 1, host="other-pc")  # as if that terminal had run on other-pc
+    assert re.search(r"at another terminal on other-pc \(seen \d+ s ago\)", room.refused("pc-three"))
+    _age_lease(room.sessions, room.code, LEASE_SECONDS + 1, host="other-pc")
+    last = room.terminal("pc-three")
+    last.expect(r"Welcome back, Kim Ode\.")
+    assert len(room.sessions.participants(room.code)) == 1
+
+
+def _stamp(seconds_ago: float) -> str:
+    return (datetime.now(UTC) - timedelta(seconds=seconds_ago)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@pytest.mark.parametrize(
+    ("host", "pid", "seconds_ago", "kept_out"),
+    [
+        ("other-pc", 999_999_999, 1, True),  # another computer: its process cannot be asked, the lease stands
+        ("other-pc", 999_999_999, LEASE_SECONDS + 1, False),  # ... until it expires
+        ("other-pc", 999_999_999, -120, True),  # that computer's clock runs fast: still fresh
+        ("here", 1, 1, True),  # a live process here (pid 1 always runs)
+        ("here", 999_999_999, 1, False),  # a process here that no longer runs: free at once
+        ("here", "mine", 1, False),  # this very process, joining again
+    ],
+)
+def test_which_leases_keep_a_terminal_out(host: str, pid: Any, seconds_ago: float, kept_out: bool) -> None:
+    me = Terminal.this_one()
+    holder = Terminal("someone-else", me.host if host == "here" else host, me.pid if pid == "mine" else pid)
+    assert blocks(Lease(holder, _stamp(seconds_ago)), me, _stamp(0)) is kept_out
+    assert not blocks(None, me, _stamp(0)) and not blocks(Lease(me, _stamp(1)), me, _stamp(0))
 
 
 def test_the_remembered_learner_is_named_and_not_you_asks_again(

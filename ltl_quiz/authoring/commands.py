@@ -32,6 +32,7 @@ def new_scenario(
     schema = root / CHECKOUT_SCHEMA if root else None
     if out is None:
         folder.mkdir(parents=True, exist_ok=True)
+        _refuse_a_second(folder, scenario_id)
     path = write_skeleton(scenario_id, title, folder, out, case_study, issue, where.home, schema)
     text = f"Wrote {path}. Next: edit it, then 'ltl-quiz validate {path}' and 'ltl-quiz graph {path}'."
     if path.parent.resolve() != where.scenarios.resolve():
@@ -40,6 +41,16 @@ def new_scenario(
             f" '--scenarios {path.parent}' (or set LTL_QUIZ_SCENARIOS={path.parent})."
         )
     return text
+
+
+def _refuse_a_second(folder: Path, scenario_id: str) -> None:
+    """A second ``new`` with the same id wrote 02-ID.yaml beside 01-ID.yaml, and the folder then held
+    two cases with one id (the second skipped): name the first instead."""
+    import re
+
+    for path in sorted(folder.glob("*.yaml")):
+        if re.fullmatch(rf"(\d+-)?{re.escape(scenario_id)}", path.stem):
+            raise InputError(f"{path} already has the id {scenario_id}; choose another id (ltl-quiz new never overwrites)")
 
 
 def write_schema(out: Path | None) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ltl_quiz import engine
-from ltl_quiz.errors import InputError
+from ltl_quiz.errors import BadOptionValue, InputError
 from ltl_quiz.model import Scenario
 
 REFLECTION_TEXT = "An answer written by a random walk."
@@ -43,7 +43,7 @@ class Walk:
 def random_walks(scenario: Scenario, count: int, seed: int, tracks: list[str]) -> list[Walk]:
     """``count`` walks on each track, each from its own generator seeded by (seed, track, index)."""
     if count < 1:
-        raise InputError(f"--walk {count}: give a number of walks from 1")
+        raise BadOptionValue(f"--walk {count}: give a number of walks from 1")
     return [walk(scenario, track, random.Random(f"{seed}:{track}:{i}"), i) for track in tracks for i in range(1, count + 1)]
 
 

@@ -11,7 +11,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from ltl_quiz.errors import InputError
+from ltl_quiz.errors import BadOptionValue
 
 _EVERY = re.compile(r"^\s*(\d{1,3})\s*([my])\s*$", re.IGNORECASE)
 _WITHIN = re.compile(r"^\s*(\d{1,4})\s*d?\s*$", re.IGNORECASE)
@@ -23,10 +23,10 @@ def parse_every(text: str | None) -> int | None:
         return None
     found = _EVERY.match(text)
     if not found or int(found.group(1)) == 0:
-        raise InputError(f"--every {text!r} is not an interval; use months or years, e.g. 12m, 1y or 3y")
+        raise BadOptionValue(f"--every {text!r} is not an interval; use months or years, e.g. 12m, 1y or 3y")
     months = int(found.group(1)) * (12 if found.group(2).lower() == "y" else 1)
     if months > 120:
-        raise InputError(f"--every {text!r} is longer than ten years; use at most 10y")
+        raise BadOptionValue(f"--every {text!r} is longer than ten years; use at most 10y")
     return months
 
 
@@ -36,7 +36,7 @@ def parse_within(text: str | None) -> int | None:
         return None
     found = _WITHIN.match(text)
     if not found:
-        raise InputError(f"--due-within {text!r} is not a number of days; use e.g. 30d")
+        raise BadOptionValue(f"--due-within {text!r} is not a number of days; use e.g. 30d")
     return int(found.group(1))
 
 
@@ -52,4 +52,4 @@ def parse_date(text: str, option: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InputError(f"{option} {text!r} is not a date; use YYYY-MM-DD") from None
+        raise BadOptionValue(f"{option} {text!r} is not a date; use YYYY-MM-DD") from None

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.config import Learner
-from ltl_quiz.errors import InputError, SessionClosed
+from ltl_quiz.errors import BadOptionValue, InputError, SessionClosed
 from ltl_quiz.locations import Locations
 from ltl_quiz.sessions.codes import normalise_code
 from ltl_quiz.sessions.roster import parse_participant, read_roster
@@ -47,7 +47,7 @@ def trainer_io(ui: Renderer) -> tuple[Any, Any]:
 
 def _check_minutes(minutes: float | None) -> float | None:
     if minutes is not None and not 0 < minutes <= 120:
-        raise InputError(f"--discussion-minutes {minutes:g} is out of range; give a number of minutes above 0 and up to 120")
+        raise BadOptionValue(f"--discussion-minutes {minutes:g} is out of range; give a number of minutes above 0 and up to 120")
     return minutes
 
 
@@ -189,12 +189,23 @@ def resume(where: Locations, ui: Renderer, code: str) -> SessionRow | None:
         sessions.store.close()
 
 
-def join(where: Locations, ui: Renderer, code: str, learner_id: str | None, name: str | None, unit: str | None, answers: str | None) -> Any:
-    """A learner joins a live session from their own terminal."""
-    from ltl_quiz.sessions.presence import one_terminal
+def join(
+    where: Locations,
+    ui: Renderer,
+    code: str,
+    learner_id: str | None,
+    name: str | None,
+    unit: str | None,
+    answers: str | None,
+    take_over: bool = False,
+) -> Any:
+    """A learner joins a live session from their own terminal; one terminal per learner (issue 13),
+    unless ``take_over`` moves them here from one that is lost."""
+    from ltl_quiz.sessions.presence import Terminal
     from ltl_quiz.sessions.terminal import LineSource, SessionPlainPrompter, WatchedQuestionary
     from ltl_quiz.sessions.ui_learner import LiveLearner
     from ltl_quiz.sessions.view import SessionView
+    from ltl_quiz.store.leases import check
     from ltl_quiz.store.sessions import SessionStore
     from ltl_quiz.ui.prompts import ScriptedPrompter, load_answers
 
@@ -220,13 +231,9 @@ def join(where: Locations, ui: Renderer, code: str, learner_id: str | None, name
             raise InputError(
                 f"your copy of {scenario.id} differs from the one session {code} uses; update ltl-quiz (or point --scenarios at the trainer's folder)"
             )
-        refusal = (
-            f"{learner.name} ({learner.id}) is already in session {code} at another terminal on this computer, so this one "
-            f"cannot join as them. If you are not {learner.name}, join as yourself: "
-            f"ltl-quiz session join {code} --learner YOUR_STAFF_NUMBER --name 'YOUR NAME'"
-        )
-        with one_terminal(where.home / "joined", code, learner.id, refusal):
-            return LiveLearner(sessions, scenario, code, learner, SessionView(ui), prompter, lines).run()
+        me = Terminal.this_one()
+        check(sessions.store, code, learner, me, take_over)  # refused before the content note, not after it
+        return LiveLearner(sessions, scenario, code, learner, SessionView(ui), prompter, lines, me, take_over).run()
     finally:
         sessions.store.close()
 

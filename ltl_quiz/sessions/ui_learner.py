@@ -15,16 +15,18 @@ from typing import Any
 
 from ltl_quiz import engine
 from ltl_quiz.config import Learner
-from ltl_quiz.errors import Left, StoreError
+from ltl_quiz.errors import Left, StoreError, TakenOver
 from ltl_quiz.model import Node, Scenario
 from ltl_quiz.sessions import model
 from ltl_quiz.sessions.chart import lettered, letters_of
 from ltl_quiz.sessions.model import Step
+from ltl_quiz.sessions.presence import Heartbeat, Terminal, taken_over
 from ltl_quiz.sessions.records import OwnAnswer, participant_answer
 from ltl_quiz.sessions.tally import room_choice
 from ltl_quiz.sessions.terminal import LineSource, StepMoved, stopping_when
 from ltl_quiz.sessions.view import SessionView
 from ltl_quiz.store import now
+from ltl_quiz.store.leases import renew
 from ltl_quiz.store.sessions import ParticipantRow, SessionRow, SessionStore
 from ltl_quiz.support import SUPPORT_HINT
 from ltl_quiz.text import one_line
@@ -45,6 +47,8 @@ class LiveLearner:
         view: SessionView,
         ask: Prompter,
         lines: LineSource | None = None,
+        terminal: Terminal | None = None,
+        take_over: bool = False,
     ):
         self.sessions = sessions
         self.scenario = scenario
@@ -55,6 +59,9 @@ class LiveLearner:
         self.lines = lines
         self.shown: set[int] = set()
         self.ending_shown = False
+        self.terminal = terminal or Terminal.this_one()
+        self.take_over = take_over
+        self.beat: Heartbeat | None = None
 
     def run(self) -> ParticipantRow | None:
         joined = False
@@ -70,15 +77,20 @@ class LiveLearner:
         except (Left, KeyboardInterrupt):
             if not joined:
                 raise Left(f"You left before joining; nothing was saved. To join: ltl-quiz session join {self.code}") from None
+            self._stop_beat()
             with contextlib.suppress(StoreError):  # leaving is a courtesy to the trainer's screen; answers are saved
-                self.sessions.leave(self.code, self.learner.id)
+                self.sessions.leave(self.code, self.learner.id, self.terminal)
             raise Left(
                 f"You have left session {self.code}. Everything you answered is saved. To rejoin: ltl-quiz session join {self.code}"
             ) from None
+        finally:
+            self._stop_beat()
 
     def _join(self, row: SessionRow) -> ParticipantRow:
         before = {p.learner_id for p in self.sessions.participants(self.code) if p.attempt_id}
-        me = self.sessions.join(self.code, self.learner, self.scenario, getattr(self.ask, "how_answered", "terminal"))
+        how = getattr(self.ask, "how_answered", "terminal")
+        me = self.sessions.join(self.code, self.learner, self.scenario, how, self.terminal, self.take_over)
+        self.beat = Heartbeat(lambda: renew(self.sessions.store, self.code, self.learner.id, self.terminal)).start()
         sc = self.scenario
         self.view.heading(f"Session {self.code}: case study {sc.source.case_study}, {sc.title}")
         if self.learner.id in before:
@@ -94,8 +106,10 @@ class LiveLearner:
     def _follow(self, me: ParticipantRow) -> ParticipantRow:
         last: tuple[int, str, str] | None = None
         while True:
+            self._check_lease()
             row = self.sessions.session(self.code)
             if row.status == "closed":
+                self._stop_beat()
                 return self._closing(me)
             marker = (row.state.seq, row.state.phase, row.status)
             if marker != last:
@@ -146,7 +160,19 @@ class LiveLearner:
     def _mine(self, step: Step) -> Any:
         return next((a for a in self.sessions.answers(self.code, step.seq) if a.learner_id == self.learner.id), None)
 
+    def _stop_beat(self) -> None:
+        if self.beat is not None:
+            self.beat.stop()
+
+    def _check_lease(self) -> None:
+        """Stop, without leaving (the learner is still in, at the other terminal), once taken over."""
+        if self.beat is not None and self.beat.lost:
+            self._stop_beat()
+            raise TakenOver(taken_over(self.code, self.learner))
+
     def _moved_on(self, seq: int) -> bool:
+        if self.beat is not None and self.beat.lost:
+            return True
         state = self.sessions.session(self.code).state
         return state.seq != seq or state.phase != "open"
 
@@ -164,6 +190,7 @@ class LiveLearner:
                 else:
                     picked = self.ask.checkbox(node.id, prompt, choices)
         except StepMoved:
+            self._check_lease()
             self.view.say("The trainer closed this decision before you answered, so nothing was recorded for it.")
             return
         if self._submit(step, OwnAnswer(picked)):
@@ -189,6 +216,7 @@ class LiveLearner:
                     )
                     covered = self.ask.tick(step.key, message, kq.model_points)
         except StepMoved:
+            self._check_lease()
             self.view.say("The trainer moved on before you finished; nothing was recorded for this question.")
             return
         if self._submit(step, OwnAnswer([], text, covered)):

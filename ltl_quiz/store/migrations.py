@@ -292,6 +292,15 @@ def m008_reflection_consents(conn: sa.Connection) -> None:
     meta.create_all(conn, tables=[consents])
 
 
+def m009_participant_lease(conn: sa.Connection) -> None:
+    """A live participant's lease on their place in a session (issue 13): the joined terminal's id,
+    host and process, and when it was last seen. A second terminal joining as the same learner is
+    refused while the lease is fresh, on whichever computer it runs (``sessions/presence.py``)."""
+    for column in ("terminal VARCHAR(36)", "terminal_host VARCHAR(255)", "terminal_pid INTEGER", "seen_at VARCHAR(32)"):
+        with conn.begin_nested():
+            conn.execute(sa.text(f"ALTER TABLE session_participants ADD COLUMN {column}"))
+
+
 MIGRATIONS: list[Migration] = [
     m001_learners_attempts_answers,
     m002_group_sessions,
@@ -301,6 +310,7 @@ MIGRATIONS: list[Migration] = [
     m006_lrs_voids,
     m007_assignments_certificates_erasure,
     m008_reflection_consents,
+    m009_participant_lease,
 ]
 
 

@@ -31,64 +31,13 @@ from ltl_quiz.model import Scenario
 from ltl_quiz.sessions import model, records, tally
 from ltl_quiz.sessions.codes import new_code
 from ltl_quiz.sessions.model import SessionState, Step
+from ltl_quiz.sessions.presence import Terminal
 from ltl_quiz.sessions.records import OwnAnswer
+from ltl_quiz.store import leases
 from ltl_quiz.store.db import TERMINAL, TRAINER, Store, attempts, learners, now
 from ltl_quiz.store.db import answers as attempt_answers
+from ltl_quiz.store.session_tables import answers_t, participants_t, sessions_t, steps_t
 from ltl_quiz.text import typed
-
-sessions_t = sa.table(
-    "sessions",
-    *(
-        sa.column(c)
-        for c in ("code", "scenario_id", "scenario_sha256", "track", "kind", "trainer", "status", "created_at", "updated_at", "state")
-    ),
-)
-participants_t = sa.table(
-    "session_participants",
-    *(sa.column(c) for c in ("session_code", "learner_id", "list_no", "attempt_id", "present", "joined_at", "joined_seq", "left_at")),
-)
-steps_t = sa.table(
-    "session_steps",
-    *(
-        sa.column(c)
-        for c in (
-            "session_code",
-            "seq",
-            "kind",
-            "key",
-            "method",
-            "counts",
-            "responses",
-            "room_choice",
-            "followed",
-            "reason",
-            "notes",
-            "shown_at",
-            "opened_at",
-            "revealed_at",
-            "closed_at",
-        )
-    ),
-)
-answers_t = sa.table(
-    "session_answers",
-    *(
-        sa.column(c)
-        for c in (
-            "id",
-            "session_code",
-            "seq",
-            "learner_id",
-            "key",
-            "option_ids",
-            "free_text",
-            "covered",
-            "entered_by",
-            "answered_at",
-            "recorded_at",
-        )
-    ),
-)
 
 # Namespace for the ids of rows the trainer's screen writes into participants' attempts: the same
 # attempt and step always give the same id, so writing a step again after a crash changes nothing.
@@ -248,10 +197,19 @@ class SessionStore:
                     )
         return self.participants(code)
 
-    def join(self, code: str, learner: Learner, scenario: Scenario, how_answered: str = TERMINAL) -> ParticipantRow:
+    def join(
+        self,
+        code: str,
+        learner: Learner,
+        scenario: Scenario,
+        how_answered: str = TERMINAL,
+        terminal: Terminal | None = None,
+        take_over: bool = False,
+    ) -> ParticipantRow:
         """A learner joins (or rejoins) a live session; the first join creates their attempt.
 
-        ``how_answered`` is ``scripted`` when they answer from a file (``session join --answers``)."""
+        ``how_answered`` is ``scripted`` when they answer from a file (``session join --answers``);
+        ``terminal`` takes the lease on their place, refused while another terminal holds it (issue 13)."""
         at = now()
         with self.store._begin() as conn:
             row = _locked(conn, code)
@@ -276,12 +234,18 @@ class SessionStore:
                 )
             else:
                 conn.execute(_participant(code, learner.id).values(present=True, left_at=None))
+            if terminal is not None:  # last, with the row there: a refusal rolls the whole join back
+                leases.claim(conn, code, learner, terminal, take_over, at)
             return next(p for p in _participants(conn, code) if p.learner_id == learner.id)
 
-    def leave(self, code: str, learner_id: str) -> None:
-        """A learner left on purpose (Ctrl-C): they no longer count as waited for."""
+    def leave(self, code: str, learner_id: str, terminal: Terminal | None = None) -> None:
+        """A learner left on purpose (Ctrl-C): they no longer count as waited for, unless another
+        terminal has taken their place, whose learner is still here."""
         with self.store._begin() as conn:
-            conn.execute(_participant(code, learner_id).values(left_at=now()))
+            if terminal is None or leases.holds(conn, code, learner_id, terminal):
+                conn.execute(_participant(code, learner_id).values(left_at=now()))
+                if terminal is not None:
+                    leases.release(conn, code, learner_id, terminal)
 
     # -- reading ------------------------------------------------------------------------------
     @contextlib.contextmanager

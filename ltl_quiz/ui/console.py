@@ -37,3 +37,9 @@ class SafeConsole(Console):
                 yield Segment(visible(segment.text), segment.style)
             else:
                 yield segment
+
+    def on_broken_pipe(self) -> None:
+        """rich would exit 1 here; the command's outer edge decides (``ltl_quiz.pipes``: a reader
+        that went away is a quiet exit 0), so the error goes on to it, with nothing more drawn."""
+        self.quiet = True
+        raise BrokenPipeError
