@@ -47,9 +47,7 @@ def test_the_ending_has_a_prompt_of_its_own_before_the_debrief(example_dir, db_u
         term.close()
     ends = [n for n in scenario.nodes.values() if n.type == "end"]
     first_debrief = next(i for i, (_, screen) in enumerate(seen) if "Debrief part 1" in screen)
-    at_ending = [
-        (i, n) for i, (kind, screen) in enumerate(seen) for n in ends if kind == "pause" and f"Ending: {n.title}" in screen
-    ]
+    at_ending = [(i, n) for i, (kind, screen) in enumerate(seen) for n in ends if kind == "pause" and f"Ending: {n.title}" in screen]
     assert at_ending, "no prompt showed an ending"
     i, node = at_ending[0]
     assert i < first_debrief and "Debrief" not in seen[i][1]  # read on its own, before the debrief starts
@@ -122,7 +120,11 @@ def roster_file(tmp_path: Path) -> Path:
 
 
 def to_first_entry(term: Terminal) -> None:
-    for wait, keys in [("Are all 3 here", "y" + ENTER), ("Press any key|Begin the case|Continue", ENTER), ("How will you record", "1" + ENTER)]:
+    for wait, keys in [
+        ("Are all 3 here", "y" + ENTER),
+        ("Press any key|Begin the case|Continue", ENTER),
+        ("How will you record", "1" + ENTER),
+    ]:
         term.wait_for(wait)
         term.settle(0.1)
         term.send(keys)
@@ -137,9 +139,11 @@ def test_an_empty_entry_line_with_answers_to_come_asks_before_revealing(example_
         term.send(ENTER)  # nobody entered yet: a stray Enter
         term.wait_for(r"Nobody's answer is entered yet\. Reveal the answers now\? \(y/n\)")
         term.send("n" + ENTER)
-        term.wait_for(r"0 of 3 entered.*>\s*$")
+        term.wait_for(r"Reveal the answers now\? \(y/n\) n[\s\S]*0 of 3 entered.*>")  # the entry line again
+        term.settle(0.2)
         term.send("1 a, 2 b" + ENTER)
-        term.wait_for(r"2 of 3 entered.*>\s*$")
+        term.wait_for(r"2 of 3 entered.*>")
+        term.settle(0.2)
         term.send(ENTER)
         term.wait_for(r"Only 2 of 3 answers are entered\. Reveal the answers now\?")
         term.send("y" + ENTER)

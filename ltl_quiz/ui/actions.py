@@ -127,7 +127,9 @@ def ask_learner(ask: Prompter, say: Any = print, known: Callable[[str], Learner 
         if stored is None:
             break
         unit = f" ({stored.unit})" if stored.unit else ""
-        if ask.confirm("learner_known", f"{staff} is {stored.name}{unit} in the records. Is that you? (No: type your own staff number)", True):
+        if ask.confirm(
+            "learner_known", f"{staff} is {stored.name}{unit} in the records. Is that you? (No: type your own staff number)", True
+        ):
             return stored
     name = ""
     while not name:
