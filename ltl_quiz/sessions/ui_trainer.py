@@ -287,6 +287,8 @@ class Facilitated(TrainerScreen):
                 status = f"All {len(people)} entered (Enter reveals)"
             reply = line(self.ask, f"{step.key}-entry", f"{status} >").strip()
             if not reply:
+                if waiting and not self._reveal_early(step, len(entered), len(people)):
+                    continue
                 return
             entries, problems = parse_line(reply, people, node)
             for problem in problems:
@@ -296,6 +298,12 @@ class Facilitated(TrainerScreen):
             names = {p.id: p.name for p in people}
             if entries:
                 self.view.say("Entered: " + "; ".join(f"{names[e.learner_id]} {letters_of(node, e.option_ids)}" for e in entries))
+
+    def _reveal_early(self, step: Step, entered: int, people: int) -> bool:
+        """An empty line while answers are still to come asks first, as the live host does: a
+        stray Enter revealed a decision with nobody's answer in, so nobody had a record of it."""
+        who = "Nobody's answer is entered yet" if not entered else f"Only {entered} of {people} answers are entered"
+        return self.ask.confirm(f"{step.key}-reveal", f"{who}. Reveal the answers now?", False)
 
     def count_hands(self, node: Node, here: int) -> tally.Distribution:
         voters = None

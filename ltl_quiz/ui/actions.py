@@ -15,6 +15,8 @@ from ltl_quiz.support import SUPPORT
 from ltl_quiz.ui.prompts import PlainPrompter, Prompter, QuestionaryPrompter, ScriptedPrompter, load_answers
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ltl_quiz.model import Scenario
     from ltl_quiz.ui.render import Renderer
 
@@ -73,7 +75,7 @@ def resolve_learner(where: Locations, learner_id: str | None, name: str | None, 
     elif remembered and not _someone_else(remembered, ask):
         learner = Learner(remembered.id, name or remembered.name, unit if unit is not None else remembered.unit)
     elif ask is not None and not isinstance(ask, ScriptedPrompter):
-        learner = ask_learner(ask)
+        learner = ask_learner(ask, known=lambda staff: _known_learner(where, staff))
     else:
         raise InputError("who is taking part? give --learner STAFF_NUMBER --name NAME (and --unit UNIT)")
     config.remember_learner(where.config_file, learner)
@@ -89,6 +91,16 @@ def _someone_else(remembered: Learner, ask: Prompter | None) -> bool:
     return not ask.confirm("learner_is_me", f"This will be recorded for {who}. Is that you? (No: enter your own details)", True)
 
 
+def _known_learner(where: Locations, learner_id: str) -> Learner | None:
+    """The stored learner with this staff number, or None when there is none or the store cannot
+    be read just now (then the name is asked, as for anyone new; the store's own error comes when
+    the attempt is saved)."""
+    try:
+        return _stored_learner(where, learner_id)
+    except Exception:  # a lookup to confirm who someone is must never stop them
+        return None
+
+
 def _stored_learner(where: Locations, learner_id: str) -> Learner | None:
     """A learner this store already knows, e.g. a colleague who used this terminal before."""
     store = open_attempt_store(where)
@@ -98,15 +110,27 @@ def _stored_learner(where: Locations, learner_id: str) -> Learner | None:
         store.close()
 
 
-def ask_learner(ask: Prompter, say: Any = print) -> Learner:
-    """Who is taking part, asked once at the terminal (the answer is remembered by the caller)."""
+def ask_learner(ask: Prompter, say: Any = print, known: Callable[[str], Learner | None] | None = None) -> Learner:
+    """Who is taking part, asked once at the terminal (the answer is remembered by the caller).
+
+    A staff number the store already holds is confirmed by that person's name instead of taking a
+    new name: a mistyped number (a colleague's, at the next computer in a live session) used to
+    rename the colleague's record and merge the two people into one."""
     while True:
         staff = ask.text("learner_id", "Your staff number (it identifies your records):").strip()
         try:
             staff = config.check_learner_id(staff)
-            break
         except InputError as exc:
             say(str(exc))
+            continue
+        stored = known(staff) if known else None
+        if stored is None:
+            break
+        unit = f" ({stored.unit})" if stored.unit else ""
+        if ask.confirm(
+            "learner_known", f"{staff} is {stored.name}{unit} in the records. Is that you? (No: type your own staff number)", True
+        ):
+            return stored
     name = ""
     while not name:
         name = ask.text("learner_name", "Your name:").strip()

@@ -113,6 +113,24 @@ class _Choices(_Prompt):
     def mark(self, i: int) -> str:
         return ""
 
+    def row_of(self, key: str) -> int | None:
+        """The row a typed key picks. In a lettered list (the room's options, which a branch choice
+        lists in its own order: the room's choice first) a letter picks its option and a digit
+        counts letters (3 is C), never rows: '3' for C used to pick whatever was third."""
+        if self.lettered:
+            letter = key.upper() if key.isalpha() else chr(ord("A") + int(key) - 1)
+            for i, (_, label) in enumerate(self.choices):
+                found = _LETTERED.match(label)
+                if found and found.group(1) == letter:
+                    return i
+            if key.isalpha():
+                return None
+        n = int(key)
+        return n - 1 if 1 <= n <= len(self.choices) else None
+
+    def letters(self) -> set[str]:
+        return {found.group(1).lower() for _, label in self.choices if (found := _LETTERED.match(label))} if self.lettered else set()
+
     def body(self, width: int, row: int) -> Lines:
         out: Lines = []
         for i, (_, label) in enumerate(self.choices):
@@ -156,9 +174,10 @@ class _Select(_Choices):
         assert self.pointer is not None
         return self.chosen_lines(width, [self.choices[self.pointer][1]])
 
-    def number(self, n: int) -> None:
-        if 1 <= n <= len(self.choices):
-            self.pointer = n - 1
+    def number(self, key: str) -> None:
+        row = self.row_of(key)
+        if row is not None:
+            self.pointer = row
             self.warning = ""
 
 
@@ -190,9 +209,10 @@ class _Checkbox(_Choices):
         else:
             self.ticked = (self.ticked - {self.none_row}) | {i}
 
-    def number(self, n: int) -> None:
-        if 1 <= n <= len(self.choices):
-            self.pointer = n - 1
+    def number(self, key: str) -> None:
+        row = self.row_of(key)
+        if row is not None:
+            self.pointer = row
             self.toggle(self.pointer)
 
     def submit(self) -> Any:
@@ -264,23 +284,19 @@ def _finish(event: Any, prompt: _Prompt, value: Any) -> None:
 def _choices_app(prompt: _Select | _Checkbox) -> Any:
     kb = _common(prompt)
 
-    @kb.add("down", eager=True)
-    @kb.add("j", eager=True)
-    @kb.add("c-n", eager=True)
-    def _down(event: Any) -> None:
-        prompt.move(1)
+    letters = prompt.letters()
+    for key, step in (("down", 1), ("c-n", 1), ("j", 1), ("up", -1), ("c-p", -1), ("k", -1)):
+        if key not in letters:  # an option lettered J or K is picked by its letter
 
-    @kb.add("up", eager=True)
-    @kb.add("k", eager=True)
-    @kb.add("c-p", eager=True)
-    def _up(event: Any) -> None:
-        prompt.move(-1)
+            @kb.add(key, eager=True)
+            def _move(event: Any, step: int = step) -> None:
+                prompt.move(step)
 
-    for digit in "123456789":
+    for key in [*"123456789", *sorted(letters), *sorted(c.upper() for c in letters)]:
 
-        @kb.add(digit, eager=True)
-        def _number(event: Any, digit: str = digit) -> None:
-            prompt.number(int(digit))
+        @kb.add(key, eager=True)
+        def _number(event: Any, key: str = key) -> None:
+            prompt.number(key)
 
     if isinstance(prompt, _Checkbox):
 
@@ -339,6 +355,29 @@ def confirm(message: str) -> Any:
         return None
 
     return Question(_application(prompt, kb))
+
+
+def text(message: str) -> Any:
+    """questionary's line of text, erased once answered so that ``echo`` can write it back: left as
+    drawn, a long answer stayed split mid-word where the terminal's edge had cut it."""
+    import questionary
+
+    question = questionary.text(message)
+    question.application.erase_when_done = True
+    return question
+
+
+def echo(message: str, answer: str) -> None:
+    """The question and the answer given, wrapped at word boundaries to the terminal's width."""
+    from prompt_toolkit import print_formatted_text
+    from prompt_toolkit.formatted_text import FormattedText
+    from prompt_toolkit.styles import Style
+
+    from ltl_quiz.ui.wrap import terminal_width
+
+    width = max(1, (terminal_width() or 80) - 1)
+    lines = hang(f"{message} {answer}".rstrip(), width, "? ", "  ")
+    print_formatted_text(FormattedText([("class:question", line + "\n") for line in lines]), style=Style.from_dict(STYLE), end="")
 
 
 def pause(message: str) -> Any:

@@ -35,6 +35,7 @@ class QuestionaryPrompter:
     """
 
     lists_points = True  # the tick prompt shows the model points itself: they are read once
+    pauses_after_ending = True  # the ending has its own prompt: debrief part 1 filled the screen below it
 
     def _ask(self, question: Any) -> Any:
         from ltl_quiz.ui.choosers import discard_typeahead
@@ -61,9 +62,11 @@ class QuestionaryPrompter:
         return list(self._ask(choosers.checkbox(message, choices)))
 
     def text(self, key: str, message: str) -> str:
-        import questionary
+        from ltl_quiz.ui import choosers
 
-        return str(self._ask(questionary.text(message)))
+        answer = str(self._ask(choosers.text(message)))
+        choosers.echo(message, answer)
+        return answer
 
     def tick(self, key: str, message: str, points: Sequence[str]) -> list[int]:
         picked = self.checkbox(key, message, [(str(i), p.strip()) for i, p in enumerate(points)])

@@ -118,6 +118,8 @@ class Runner:
     def _debrief(self, state: State, learner_id: str) -> Outcome:
         scenario = self.scenario
         self.ui.ending(engine.current(scenario, state))
+        if getattr(self.ask, "pauses_after_ending", False):  # else the debrief scrolls the ending away unread
+            self.ask.pause("ending", "Press any key for the debrief")
         result = engine.result(scenario, state)
         self._paged_debrief(state, result)
         pending = engine.pending_key_questions(scenario, state)
