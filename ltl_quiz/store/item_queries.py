@@ -104,19 +104,16 @@ def _clamped(x: Any) -> Any:
     return sa.case((x < 0.0, 0.0), (x > 1.0, 1.0), else_=x)
 
 
-def _marks(base: Any, judged: Any, best: Any) -> Any:
+def _marks(base: Any, judged: Any) -> Any:
     """One row per analysed attempt and node met: the kind, the mark (the points of every answer
-    there, a loop's included), the rest of the attempt's marks, whether any of its choices there
-    was the recommended one, and the item's fraction (mark / best points, within 0-1) where the
-    node's best points are known. The attempt's total is a window over the grouped rows, which
-    both databases compute in the order the grouping already left them in."""
-    on_node = sa.and_(best.c.scenario_id == base.c.scenario_id, best.c.node_id == answers.c.node_id)
-    match = sa.and_(
-        judged.c.scenario_id == base.c.scenario_id, judged.c.node_id == answers.c.node_id, judged.c.option_ids == answers.c.option_ids
-    )
+    there, a loop's included), the rest of the attempt's marks, and whether any of its choices
+    there was a recommended one. The attempt's total is a window over the grouped rows; the
+    judged choices are an IN list, which both databases look up in a hash or index they build
+    once (joined instead, SQLite scanned the whole list for every answer)."""
+    choice = sa.tuple_(base.c.scenario_id, answers.c.node_id, answers.c.option_ids)
+    right = sa.case((choice.in_(sa.select(judged.c.scenario_id, judged.c.node_id, judged.c.option_ids)), 1), else_=0)
     mark = sa.func.sum(answers.c.points)
     total = sa.func.sum(mark).over(partition_by=base.c.attempt_id)
-    fraction = sa.case((best.c.best.is_(None), sa.null()), else_=_clamped(sa.cast(mark, sa.Float) / best.c.best))
     return (
         sa.select(
             base.c.attempt_id,
@@ -126,55 +123,71 @@ def _marks(base: Any, judged: Any, best: Any) -> Any:
             sa.func.min(answers.c.kind).label("kind"),
             mark.label("mark"),
             (total - mark).label("rest"),
-            sa.func.max(sa.case((judged.c.node_id.is_(None), 0), else_=1)).label("right"),
-            fraction.label("f"),
+            sa.func.max(right).label("right"),
         )
-        .select_from(_choice_answers(base).outerjoin(best, on_node).outerjoin(judged, match))
+        .select_from(_choice_answers(base))
         .where(answers.c.kind.in_(CHOICE_KINDS))
-        .group_by(base.c.attempt_id, base.c.scenario_id, base.c.track, answers.c.node_id, best.c.best)
+        .group_by(base.c.attempt_id, base.c.scenario_id, base.c.track, answers.c.node_id)
         .cte("marks")
     )
 
 
-def _item_groups(scored: Any) -> Any:
-    """Per scenario, track and node: Moodle's sums (mark x, rest of the attempt y) and the item's mean fraction."""
-    x, y = scored.c.mark, scored.c.rest
+def _item_groups(marks: Any) -> Any:
+    """Per scenario, track and node: Moodle's sums of the mark x and the rest of the attempt y."""
+    x, y = marks.c.mark, marks.c.rest
+    keys = (marks.c.scenario_id, marks.c.track, marks.c.node_id)
     return (
         sa.select(
-            scored.c.scenario_id,
-            scored.c.track,
-            scored.c.node_id,
-            sa.func.min(scored.c.kind).label("kind"),
+            *keys,
+            sa.func.min(marks.c.kind).label("kind"),
             sa.func.count().label("n"),
             sa.func.sum(x).label("sx"),
             sa.func.sum(x * x).label("sxx"),
             sa.func.sum(y).label("sy"),
             sa.func.sum(y * y).label("syy"),
             sa.func.sum(x * y).label("sxy"),
-            sa.func.sum(scored.c.right).label("right"),
+            sa.func.sum(marks.c.right).label("right"),
             sa.func.max(x).label("top"),
-            sa.func.count(scored.c.f).label("met"),
-            sa.func.avg(scored.c.f).label("mean_f"),
         )
-        .group_by(scored.c.scenario_id, scored.c.track, scored.c.node_id)
+        .group_by(*keys)
         .cte("items")
     )
 
 
-def _deviations(scored: Any, items: Any) -> Any:
+def _fractions(marks: Any, best: Any) -> tuple[Any, Any]:
+    """Per scenario, track, node with known best points and mark: the item's fraction (mark / best
+    points, within 0-1); and per scenario, track and node, the mean fraction and how many attempts
+    met it. Marks take a few values at each node, so both tables are small, a mark is divided once,
+    and the best points are joined to a few hundred rows rather than to every mark."""
+    keys = (marks.c.scenario_id, marks.c.track, marks.c.node_id, marks.c.mark)
+    counts = sa.select(*keys, sa.func.count().label("c")).group_by(*keys).subquery("mark_counts")
+    on_node = sa.and_(best.c.scenario_id == counts.c.scenario_id, best.c.node_id == counts.c.node_id)
+    fraction = _clamped(sa.cast(counts.c.mark, sa.Float) / best.c.best)
+    fractions = sa.select(counts, fraction.label("f")).select_from(counts.join(best, on_node)).cte("fractions")
+    item = (fractions.c.scenario_id, fractions.c.track, fractions.c.node_id)
+    met = sa.func.sum(fractions.c.c)
+    means = (
+        sa.select(*item, met.label("met"), (sa.func.sum(fractions.c.c * fractions.c.f) / met).label("mean_f")).group_by(*item).cte("means")
+    )
+    return fractions, means
+
+
+def _deviations(marks: Any, fractions: Any, means: Any) -> Any:
     """Per scenario and track: its attempts, and over them the sums of d and d squared, where d is an
     attempt's total less the sum of the means of the items it met, and of each item's squared
     deviation from its mean (see ltl_quiz.psychometrics: an unmet item counts at its mean and so
-    adds nothing)."""
-    same = sa.and_(items.c.scenario_id == scored.c.scenario_id, items.c.track == scored.c.track, items.c.node_id == scored.c.node_id)
-    gap = scored.c.f - items.c.mean_f
+    adds nothing; nor does a node without known best points, which is no item)."""
+    node = (marks.c.scenario_id, marks.c.track, marks.c.node_id)
+    with_mark = sa.and_(*(f == m for f, m in zip(fractions.c[:4], (*node, marks.c.mark), strict=True)))
+    of_item = sa.and_(*(a == m for a, m in zip(means.c[:3], node, strict=True)))
+    gap = sa.func.coalesce(fractions.c.f - means.c.mean_f, 0.0)
     per_attempt = (
-        sa.select(scored.c.scenario_id, scored.c.track, sa.func.sum(gap).label("d"), sa.func.sum(gap * gap).label("ss"))
-        .select_from(scored.join(items, same))
-        .group_by(scored.c.attempt_id, scored.c.scenario_id, scored.c.track)
+        sa.select(marks.c.scenario_id, marks.c.track, sa.func.sum(gap).label("d"), sa.func.sum(gap * gap).label("ss"))
+        .select_from(marks.outerjoin(fractions, with_mark).outerjoin(means, of_item))
+        .group_by(marks.c.attempt_id, marks.c.scenario_id, marks.c.track)
         .subquery("deviation")
     )
-    d = sa.func.coalesce(per_attempt.c.d, 0.0)
+    d = per_attempt.c.d
     return (
         sa.select(
             per_attempt.c.scenario_id,
@@ -182,7 +195,7 @@ def _deviations(scored: Any, items: Any) -> Any:
             sa.func.count().label("attempts"),
             sa.func.sum(d).label("sum_d"),
             sa.func.sum(d * d).label("sum_dd"),
-            sa.func.coalesce(sa.func.sum(per_attempt.c.ss), 0.0).label("item_ss"),
+            sa.func.sum(per_attempt.c.ss).label("item_ss"),
         )
         .group_by(per_attempt.c.scenario_id, per_attempt.c.track)
         .cte("deviations")
@@ -191,16 +204,19 @@ def _deviations(scored: Any, items: Any) -> Any:
 
 def item_sums(store: Store, filters: Filters, first_only: bool, judged: Judged, best: Best) -> Iterator[sa.Row]:
     """Per scenario, track and node met on an analysed attempt: the item's sums (n, sx, sxx, sy, syy,
-    sxy, right, top, met, mean_f) and its scenario and track's (attempts, sum_d, sum_dd, item_ss)."""
+    sxy, right, top), where its best points are known its mean fraction and how many met it
+    (mean_f, met), and its scenario and track's (attempts, sum_d, sum_dd, item_ss)."""
     text = sa.String()
     judged_t = _values("judged", [sa.column("scenario_id", text), sa.column("node_id", text), sa.column("option_ids", sa.Text())], judged)
     best_t = _values("best", [sa.column("scenario_id", text), sa.column("node_id", text), sa.column("best", sa.Integer())], best)
-    scored = _marks(analysed(filters, first_only), judged_t, best_t)
-    items = _item_groups(scored)
-    deviations = _deviations(scored, items)
-    same = sa.and_(deviations.c.scenario_id == items.c.scenario_id, deviations.c.track == items.c.track)
-    query = sa.select(items, deviations.c.attempts, deviations.c.sum_d, deviations.c.sum_dd, deviations.c.item_ss).select_from(
-        items.join(deviations, same)
-    )
+    marks = _marks(analysed(filters, first_only), judged_t)
+    items = _item_groups(marks)
+    fractions, means = _fractions(marks, best_t)
+    deviations = _deviations(marks, fractions, means)
+    group = sa.and_(deviations.c.scenario_id == items.c.scenario_id, deviations.c.track == items.c.track)
+    item = sa.and_(means.c.scenario_id == items.c.scenario_id, means.c.track == items.c.track, means.c.node_id == items.c.node_id)
+    query = sa.select(
+        items, means.c.met, means.c.mean_f, deviations.c.attempts, deviations.c.sum_d, deviations.c.sum_dd, deviations.c.item_ss
+    ).select_from(items.join(deviations, group).outerjoin(means, item))
     with _reading(store) as conn:
         yield from conn.execute(query)
