@@ -1,9 +1,9 @@
 """The learning report's SELECTs: the database aggregates, Python receives a few thousand rows.
 
 A force's store holds a million answers; streaming them all to Python took most of the report's
-time (issue 12). Here each figure is a GROUP BY the database does in one pass, and only what
-needs the scenario files (best points, the recommended options, file order) is left to Python.
-The SQL is portable Core; the two dialect-specific pieces (seconds between two timestamps, the
+time (issue 12). Here each figure is a GROUP BY the database does in one pass: completions,
+steps' times and where unfinished attempts stopped (the item and test statistics' sums are in
+``ltl_quiz.store.item_queries``). The SQL is portable Core; the two dialect-specific pieces (seconds between two timestamps, the
 node an unfinished attempt stopped at) are compiled per database.
 """
 
