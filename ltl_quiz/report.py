@@ -110,9 +110,10 @@ def build(
     """The whole report from a few GROUP BY queries: the database aggregates, and Python adds only
     what needs the scenario files (best points, recommended options, wording, file order).
 
-    The queries run on three connections at once (this thread and two workers): both drivers
-    release the GIL while the database works, so the pass over every answer's time, the counts,
-    the choices and the item sums overlap, and the scenario files are read meanwhile."""
+    The queries run on up to four connections at once (this thread and three workers): both
+    drivers release the GIL while the database works, so the pass over every answer's time, the
+    counts and the choices overlap, and the scenario files are read meanwhile. The item sums wait
+    only for the choices (judged with the files), which therefore start first."""
     from concurrent.futures import ThreadPoolExecutor
 
     from ltl_quiz.report_items import item_statistics
@@ -124,10 +125,10 @@ def build(
     items: list[ItemStats] = []
     overall: list[OverallStats] = []
     analysed = replace(filters, status="completed") if filters.status in (None, "completed") else None
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        choosing = pool.submit(distinct_choices, store, analysed, attempts == FIRST) if analysed else None
         timing = pool.submit(lambda: list(step_times(store, filters)))
         counting = pool.submit(lambda: list(completion_counts(store, filters)))
-        choosing = pool.submit(distinct_choices, store, analysed, attempts == FIRST) if analysed else None
         stopping = pool.submit(lambda: list(stopping_points(store, filters))) if filters.status != "completed" else None
         counts = counting.result()
         for scenario_id in sorted({r.scenario_id for r in counts}):
