@@ -55,16 +55,36 @@ def overall_statistics(marks: Sequence[Mapping[str, float]], min_attempts: int =
     """The figures for attempts given as {item: mark 0-1} of the items each attempt met."""
     n = len(marks)
     means = _item_means(marks)
-    k = len(means)
-    if n == 0 or k == 0:
-        return OverallStatistics(n, k, None, None, None, None, "no completed attempts met a decision")
     # deviation of each attempt's total from the sum of the item means: unmet items add 0
     deviations = [sum(x - means[item] for item, x in attempt.items()) for attempt in marks]
-    mean_dev = sum(deviations) / n
-    mean = 100.0 * (sum(means.values()) + mean_dev) / k
+    item_ss = sum((x - means[item]) ** 2 for attempt in marks for item, x in attempt.items())
+    sums = OverallSums(n, list(means.values()), sum(deviations), sum(d * d for d in deviations), item_ss)
+    return from_sums(sums, min_attempts)
+
+
+@dataclass(frozen=True)
+class OverallSums:
+    """What the figures are made of, so that a database can add them up: the attempts, each item's
+    mean mark, and over the attempts the sum of d and of d squared (d: an attempt's deviation from
+    the sum of the item means, over the items it met) and of each met item's squared deviation."""
+
+    attempts: int
+    item_means: list[float]
+    sum_d: float
+    sum_dd: float
+    item_ss: float
+
+
+def from_sums(sums: OverallSums, min_attempts: int = MIN_FOR_RELIABILITY) -> OverallStatistics:
+    """The figures from their sums (see ``overall_statistics`` for the marks themselves)."""
+    n, k = sums.attempts, len(sums.item_means)
+    if n == 0 or k == 0:
+        return OverallStatistics(n, k, None, None, None, None, "no completed attempts met a decision")
+    mean_dev = sums.sum_d / n
+    mean = 100.0 * (sum(sums.item_means) + mean_dev) / k
     if n < 2:
         return OverallStatistics(n, k, mean, None, None, None, "one attempt: no spread to measure")
-    total_var = sum((d - mean_dev) ** 2 for d in deviations) / (n - 1)
+    total_var = max(0.0, sums.sum_dd - sums.sum_d * mean_dev) / (n - 1)
     sd = 100.0 * math.sqrt(total_var) / k
     if n < min_attempts:
         return OverallStatistics(n, k, mean, sd, None, None, f"too few attempts for alpha ({n}; {min_attempts} needed)")
@@ -72,8 +92,7 @@ def overall_statistics(marks: Sequence[Mapping[str, float]], min_attempts: int =
         return OverallStatistics(n, k, mean, sd, None, None, "one decision only: alpha needs two or more")
     if total_var <= NO_SPREAD:
         return OverallStatistics(n, k, mean, sd, None, None, "every attempt scored the same: alpha is undefined")
-    item_var = sum((x - means[item]) ** 2 for attempt in marks for item, x in attempt.items()) / (n - 1)
-    alpha = k / (k - 1) * (1.0 - item_var / total_var)
+    alpha = k / (k - 1) * (1.0 - (sums.item_ss / (n - 1)) / total_var)
     sem = sd * math.sqrt(max(0.0, 1.0 - alpha))
     return OverallStatistics(n, k, mean, sd, alpha, sem, None)
 

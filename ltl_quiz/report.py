@@ -1,44 +1,43 @@
 """The learning report: who completed what, how well, and which decisions people get wrong.
 
 Per scenario and track: attempts, completions, pass rate, mean score and time on task, and the
-mean of each competency. Then an item analysis of every decision and multi node, with the two
-statistics Moodle's quiz report defines (question/classes/statistics/questions/calculator.php):
-
-- facility index = mean mark / maximum mark, as a percentage;
-- discrimination index = 100 x the correlation of the item's mark with the rest of the attempt's
-  marks (the attempt's score less this item), using sample (n - 1) variances and covariance; none
-  when either variance is zero.
-
-The item analysis and Moodle's overall statistics (mean, SD, Cronbach's alpha and the standard
-error of measurement, per scenario and track: see ``ltl_quiz.psychometrics`` for how a branching
-scenario's items are defined) take only completed individual attempts, by default each learner's
-first at a scenario as Moodle does (``--attempts all`` for every one). A drop-off view shows where
-unfinished attempts stopped and the median time at each node. A decision is flagged when fewer than
-half of those who met it chose the recommended option, and when its discrimination index is below
-20 (Moodle's "weak" band starts there) or cannot discriminate at all because everyone scored the
-same; flags wait for at least ``MIN_FOR_FLAGS`` attempts so a handful of people cannot raise one.
+mean of each competency. Then an item analysis of every decision and multi node with Moodle's
+facility and discrimination indices, and Moodle's overall statistics (mean, SD, Cronbach's alpha
+and the standard error of measurement, per scenario and track): see ``ltl_quiz.report_items`` and
+``ltl_quiz.psychometrics`` for how a branching scenario's items are defined. Both take only
+completed individual attempts, by default each learner's first at a scenario as Moodle does
+(``--attempts all`` for every one). A drop-off view shows where unfinished attempts stopped and the
+median time at each node. A decision is flagged when fewer than half of those who met it chose the
+recommended option, and when its discrimination index is below 20 (Moodle's "weak" band starts
+there) or cannot discriminate at all because everyone scored the same; flags wait for at least
+``MIN_FOR_FLAGS`` attempts so a handful of people cannot raise one.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from ltl_quiz.errors import BadOptionValue
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.model import COMPETENCIES
-from ltl_quiz.psychometrics import MIN_FOR_RELIABILITY, median_of_counts, overall_statistics
+from ltl_quiz.psychometrics import MIN_FOR_RELIABILITY, median_of_counts
+from ltl_quiz.report_items import (  # noqa: F401 - the report's figures and formulas, named here as before
+    MIN_FOR_FLAGS,
+    MOSTLY_WRONG,
+    NO_DISCRIMINATION,
+    ItemStats,
+    OptionShare,
+    OverallStats,
+    discrimination_index,
+    facility_index,
+    in_scenario_order,
+)
 from ltl_quiz.text import one_line
 
-MIN_FOR_FLAGS = 5
-WEAK_DISCRIMINATION = 20.0
-MOSTLY_WRONG = "most get it wrong"
-NO_DISCRIMINATION = "does not discriminate"
-T = TypeVar("T")
 FIRST, ALL = "first", "all"  # which completed attempts the item and overall statistics take
 ATTEMPT_RULES = (FIRST, ALL)
 
@@ -58,48 +57,6 @@ class ScenarioStats:
     mean_percentage: float | None = None
     mean_minutes: float | None = None
     competencies: dict[str, float] = field(default_factory=dict)
-
-
-@dataclass
-class OptionShare:
-    id: str
-    text: str
-    count: int
-    share: float
-    recommended: bool
-
-
-@dataclass
-class ItemStats:
-    scenario_id: str
-    node_id: str
-    kind: str
-    prompt: str
-    n: int
-    max_mark: float | None
-    mean_mark: float | None
-    facility: float | None
-    discrimination: float | None
-    right_share: float | None
-    options: list[OptionShare]
-    flags: list[str]
-
-
-@dataclass
-class OverallStats:
-    """Moodle's overall (test-level) statistics of one scenario and track; see ltl_quiz.psychometrics.
-    ``mean``, ``sd`` and ``sem`` are in percentage points of the decision score, ``alpha`` x 100."""
-
-    scenario_id: str
-    title: str
-    track: str
-    attempts: int
-    items: int
-    mean: float | None
-    sd: float | None
-    alpha: float | None
-    sem: float | None
-    note: str | None
 
 
 @dataclass
@@ -150,26 +107,40 @@ def build(
     attempts: str = FIRST,
     min_for_reliability: int = MIN_FOR_RELIABILITY,
 ) -> Report:
-    """The whole report from a few GROUP BY queries (attempts, answers' times, analysed choices):
-    the database aggregates, and Python adds only what needs the scenario files (best points,
-    recommended options, file order)."""
+    """The whole report from a few GROUP BY queries: the database aggregates, and Python adds only
+    what needs the scenario files (best points, recommended options, wording, file order).
+
+    The queries run on up to four connections at once (this thread and three workers): both
+    drivers release the GIL while the database works, so the pass over every answer's time, the
+    counts and the choices overlap, and the scenario files are read meanwhile. The item sums wait
+    only for the choices (judged with the files), which therefore start first."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ltl_quiz.store.report_queries import step_times
+    from ltl_quiz.report_items import item_statistics
+    from ltl_quiz.store.item_queries import distinct_choices
+    from ltl_quiz.store.report_queries import completion_counts, step_times, stopping_points
 
     if attempts not in ATTEMPT_RULES:
         raise BadOptionValue(f"--attempts {attempts!r} is not known; use one of: {', '.join(ATTEMPT_RULES)}")
     items: list[ItemStats] = []
     overall: list[OverallStats] = []
-    # The pass over every answer's time runs on its own connection while this thread takes the
-    # choices: both drivers release the GIL while the database works, so the two passes overlap.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    analysed = replace(filters, status="completed") if filters.status in (None, "completed") else None
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        choosing = pool.submit(distinct_choices, store, analysed, attempts == FIRST) if analysed else None
         timing = pool.submit(lambda: list(step_times(store, filters)))
-        if filters.status in (None, "completed"):
-            items, overall = _item_stats(store, library, replace(filters, status="completed"), attempts, min_for_flags, min_for_reliability)
+        counting = pool.submit(lambda: list(completion_counts(store, filters)))
+        stopping = pool.submit(lambda: list(stopping_points(store, filters))) if filters.status != "completed" else None
+        counts = counting.result()
+        for scenario_id in sorted({r.scenario_id for r in counts}):
+            library.get(scenario_id)  # parsed here while the database works on the rest
+        if analysed and choosing:
+            items, overall = item_statistics(
+                store, library, analysed, attempts == FIRST, choosing.result(), min_for_flags, min_for_reliability
+            )
         times = timing.result()
-    scenarios = _scenario_stats(store, filters, _completed_seconds(times))
-    dropoff = _dropoff(store, library, filters, times)
+        stops = stopping.result() if stopping else []
+    scenarios = _scenario_stats(counts, _completed_seconds(times))
+    dropoff = _dropoff(library, stops, times)
     stamp = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     return Report(filters.describe(), stamp, scenarios, items, overall=overall, dropoff=dropoff, attempts_rule=attempts)
 
@@ -184,15 +155,15 @@ def _completed_seconds(times: list[Any]) -> dict[tuple[str, str], float]:
     return seconds
 
 
-def _scenario_stats(store: Any, filters: Any, seconds: dict[tuple[str, str], float]) -> list[ScenarioStats]:
-    """Completions per scenario and track; ``seconds``: the completed attempts' time spent, summed."""
+def _scenario_stats(counts: list[Any], seconds: dict[tuple[str, str], float]) -> list[ScenarioStats]:
+    """Completions per scenario and track from ``completion_counts``; ``seconds``: the completed
+    attempts' time spent, summed."""
     from ltl_quiz.store.queries import minutes
-    from ltl_quiz.store.report_queries import completion_counts
 
     groups: dict[tuple[str, str], ScenarioStats] = {}
     percentages: dict[tuple[str, str], float] = defaultdict(float)
     competencies: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for r in completion_counts(store, filters):
+    for r in counts:
         key = (r.scenario_id, r.track)
         s = groups.get(key)
         if s is None:
@@ -220,143 +191,10 @@ def _scenario_stats(store: Any, filters: Any, seconds: dict[tuple[str, str], flo
     return [groups[k] for k in sorted(groups)]
 
 
-# -- item analysis ----------------------------------------------------------------------------------
-@dataclass
-class _Acc:
-    """Running sums for one item: enough for the mean, variances and covariance in one pass."""
-
-    n: int = 0
-    sx: int = 0
-    sxx: int = 0
-    sy: int = 0
-    syy: int = 0
-    sxy: int = 0
-    right: int = 0
-    options: Counter[str] = field(default_factory=Counter)
-    kind: str = "decision"
-    max_seen: int = 0
-    best: int | None = None
-
-
-@dataclass
-class _Attempt:
-    """One analysed attempt's marks and choices, while its rows arrive."""
-
-    scenario_id: str = ""
-    track: str = ""
-    marks: dict[str, tuple[str, int]] = field(default_factory=dict)
-    right: set[str] = field(default_factory=set)
-
-
-def _item_stats(
-    store: Any, library: ScenarioLibrary, filters: Any, rule: str, min_for_flags: int, min_for_reliability: int
-) -> tuple[list[ItemStats], list[OverallStats]]:
-    """Moodle's item statistics per decision and its overall statistics per scenario and track, from
-    each analysed attempt's choices (one row per attempt, node and choice, summed by the database)."""
-    from ltl_quiz.store.report_queries import item_choices
-
-    accs: dict[tuple[str, str], _Acc] = {}
-    per_track: dict[tuple[str, str], list[dict[str, float]]] = defaultdict(list)
-    seen: dict[tuple[str, str, str], tuple[list[str], bool]] = {}
-    given: Counter = Counter()  # answers per (scenario, node, stored choice): decoded once each, below
-    current, attempt = None, _Attempt()
-    for attempt_id, scenario_id, track, node_id, option_ids, kind, points, count in item_choices(store, filters, rule == FIRST):
-        if attempt_id != current:
-            _add_attempt(accs, library, per_track, attempt)
-            current, attempt = attempt_id, _Attempt(scenario_id, track)
-        before = attempt.marks.get(node_id)
-        attempt.marks[node_id] = (kind, int(points or 0) + (before[1] if before else 0))
-        given[(scenario_id, node_id, option_ids)] += count
-        if _choice(seen, library, scenario_id, node_id, option_ids)[1]:
-            attempt.right.add(node_id)
-    _add_attempt(accs, library, per_track, attempt)
-    for (scenario_id, node_id, option_ids), count in given.items():
-        options = accs[(scenario_id, node_id)].options
-        for option_id in _choice(seen, library, scenario_id, node_id, option_ids)[0]:
-            options[option_id] += count
-    items = [_finish(library, key, acc, acc.best, min_for_flags) for key, acc in _in_scenario_order(library, accs)]
-    overall = [_overall(library, key, per_track[key], min_for_reliability) for key in sorted(per_track)]
-    return items, overall
-
-
-def _choice(
-    seen: dict[tuple[str, str, str], tuple[list[str], bool]], library: ScenarioLibrary, scenario_id: str, node_id: str, option_ids: str
-) -> tuple[list[str], bool]:
-    """The options picked and whether they are the recommended ones; a million answers repeat a few
-    hundred distinct choices, so each is decoded and judged once."""
-    key = (scenario_id, node_id, option_ids or "[]")
-    found = seen.get(key)
-    if found is None:
-        picked = json.loads(key[2])
-        node = library.node(scenario_id, node_id)
-        found = seen[key] = (picked, node is not None and set(picked) == set(node.recommended))
-    return found
-
-
-def _best(library: ScenarioLibrary, scenario_id: str, node_id: str) -> int | None:
-    """The node's best points as the scenario file gives them (None once the file has lost the node)."""
-    node = library.node(scenario_id, node_id)
-    if node is None:
-        return None
-    return library.choice(scenario_id, node_id, "[]").best_points
-
-
-def _add_attempt(
-    accs: dict[tuple[str, str], _Acc],
-    library: ScenarioLibrary,
-    per_track: dict[tuple[str, str], list[dict[str, float]]],
-    attempt: _Attempt,
-) -> None:
-    """Add one attempt: each item's mark against the rest of the attempt's marks, and its item fractions (mark / best points) for the overall statistics of its scenario and track."""
-    if not attempt.marks:
-        return
-    scenario_id = attempt.scenario_id
-    total = sum(mark for _, mark in attempt.marks.values())
-    fractions: dict[str, float] = {}
-    for node_id, (kind, mark) in attempt.marks.items():
-        acc = accs.get((scenario_id, node_id))
-        if acc is None:
-            acc = accs[(scenario_id, node_id)] = _Acc(kind=kind, best=_best(library, scenario_id, node_id))
-        rest = total - mark
-        acc.n += 1
-        acc.sx += mark
-        acc.sxx += mark * mark
-        acc.sy += rest
-        acc.syy += rest * rest
-        acc.sxy += mark * rest
-        acc.max_seen = max(acc.max_seen, mark)
-        acc.right += node_id in attempt.right
-        if acc.best:
-            fractions[node_id] = max(0.0, min(1.0, mark / acc.best))
-    per_track[(scenario_id, attempt.track)].append(fractions)
-
-
-def _overall(library: ScenarioLibrary, key: tuple[str, str], marks: list[dict[str, float]], min_for_reliability: int) -> OverallStats:
-    figures = overall_statistics(marks, min_for_reliability)
-    scenario = library.get(key[0])
-    return OverallStats(
-        scenario_id=key[0],
-        title=scenario.title if scenario else key[0],
-        track=key[1],
-        attempts=figures.attempts,
-        items=figures.items,
-        mean=_round(figures.mean, 1),
-        sd=_round(figures.sd, 1),
-        alpha=_round(None if figures.alpha is None else 100.0 * figures.alpha, 1),
-        sem=_round(figures.sem, 1),
-        note=figures.note,
-    )
-
-
-def _round(value: float | None, places: int) -> float | None:
-    return None if value is None else round(value, places)
-
-
 # -- drop-off ---------------------------------------------------------------------------------------
-def _dropoff(store: Any, library: ScenarioLibrary, filters: Any, times: list[Any]) -> list[NodeDropoff]:
-    """Per scenario and node: the attempts that stopped there unfinished, and the median time at it."""
-    from ltl_quiz.store.report_queries import stopping_points
-
+def _dropoff(library: ScenarioLibrary, stops: list[Any], times: list[Any]) -> list[NodeDropoff]:
+    """Per scenario and node: the attempts that stopped there unfinished (``stopping_points``), and
+    the median time at it (``step_times``)."""
     rows: dict[tuple[str, str], NodeDropoff] = {}
 
     def row(scenario_id: str, node_id: str) -> NodeDropoff:
@@ -367,13 +205,12 @@ def _dropoff(store: Any, library: ScenarioLibrary, filters: Any, times: list[Any
             found = rows[(scenario_id, node_id)] = NodeDropoff(scenario_id, node_id, title)
         return found
 
-    if filters.status != "completed":
-        for r in stopping_points(store, filters):
-            d = row(r.scenario_id, r.node_id or "?")
-            if r.status == "abandoned":
-                d.abandoned += int(r.n)
-            else:
-                d.in_progress += int(r.n)
+    for r in stops:
+        d = row(r.scenario_id, r.node_id or "?")
+        if r.status == "abandoned":
+            d.abandoned += int(r.n)
+        else:
+            d.in_progress += int(r.n)
     timings: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for r in times:
         timings[(r.scenario_id, r.node_id)][float(r.rounded or 0.0)] += int(r.n)
@@ -381,71 +218,7 @@ def _dropoff(store: Any, library: ScenarioLibrary, filters: Any, times: list[Any
         d = row(*key)
         d.steps = sum(counts.values())
         d.median_seconds = median_of_counts(counts)
-    return [d for _, d in _in_scenario_order(library, rows)]
-
-
-def _in_scenario_order(library: ScenarioLibrary, accs: dict[tuple[str, str], T]) -> list[tuple[tuple[str, str], T]]:
-    def order(key: tuple[str, str]) -> tuple[str, int, str]:
-        scenario = library.get(key[0])
-        position = list(scenario.nodes).index(key[1]) if scenario and key[1] in scenario.nodes else 10**6
-        return key[0], position, key[1]
-
-    return [(k, accs[k]) for k in sorted(accs, key=order)]
-
-
-def facility_index(marks_sum: float, n: int, max_mark: float | None) -> float | None:
-    """Moodle's facility: mean mark as a percentage of the maximum mark."""
-    if not n or not max_mark:
-        return None
-    return 100.0 * (marks_sum / n) / max_mark
-
-
-def discrimination_index(n: int, sx: float, sxx: float, sy: float, syy: float, sxy: float) -> float | None:
-    """Moodle's discrimination index: 100 x cov(mark, rest) / sqrt(var(mark) var(rest)), sample statistics."""
-    if n < 2:
-        return None
-    var_x = (sxx - sx * sx / n) / (n - 1)
-    var_y = (syy - sy * sy / n) / (n - 1)
-    if var_x * var_y <= 0:
-        return None
-    cov = (sxy - sx * sy / n) / (n - 1)
-    return 100.0 * cov / math.sqrt(var_x * var_y)
-
-
-def _finish(library: ScenarioLibrary, key: tuple[str, str], acc: _Acc, top: int | None, min_for_flags: int) -> ItemStats:
-    scenario_id, node_id = key
-    node = library.node(scenario_id, node_id)
-    max_mark = top if top is not None else (acc.max_seen or None)
-    facility = facility_index(acc.sx, acc.n, max_mark)
-    discrimination = discrimination_index(acc.n, acc.sx, acc.sxx, acc.sy, acc.syy, acc.sxy)
-    right_share = round(100.0 * min(acc.right, acc.n) / acc.n, 1) if acc.n and node is not None else None
-    options = []
-    recommended = set(node.recommended) if node else set()
-    known = [(o.id, one_line(o.text)) for o in node.options] if node else []
-    for option_id in [i for i, _ in known] + sorted(set(acc.options) - {i for i, _ in known}):
-        text = dict(known).get(option_id, option_id)
-        count = acc.options.get(option_id, 0)
-        options.append(OptionShare(option_id, text, count, round(100.0 * count / acc.n, 1) if acc.n else 0.0, option_id in recommended))
-    flags = []
-    if acc.n >= min_for_flags:
-        if right_share is not None and right_share < 50.0:
-            flags.append(MOSTLY_WRONG)
-        if discrimination is None or discrimination < WEAK_DISCRIMINATION:
-            flags.append(NO_DISCRIMINATION)
-    return ItemStats(
-        scenario_id=scenario_id,
-        node_id=node_id,
-        kind=acc.kind,
-        prompt=one_line(node.prompt or node_id) if node else node_id,
-        n=acc.n,
-        max_mark=max_mark,
-        mean_mark=round(acc.sx / acc.n, 2) if acc.n else None,
-        facility=None if facility is None else round(facility, 1),
-        discrimination=None if discrimination is None else round(discrimination, 1),
-        right_share=right_share,
-        options=options,
-        flags=flags,
-    )
+    return [d for _, d in in_scenario_order(library, rows)]
 
 
 # -- terminal -----------------------------------------------------------------------------------------
