@@ -9,10 +9,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from ltl_quiz.compliance.report import STATES, Compliance, Line
+from ltl_quiz.compliance.report import STATES, Compliance, Line, Standings
 
 FORMATS = ("table", "csv", "json", "xlsx", "html", "ics")
 HEADER = (
@@ -60,6 +61,57 @@ def to_csv(report: Compliance) -> str:
         for x in report.lines
     )  # fmt: skip
     return buffer.getvalue()
+
+
+def write_csv(people: Iterable[Any], batches: Iterable[list[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any) -> int:
+    """The CSV ``to_csv`` gives, written as the store's rows arrive; return its lines.
+
+    ``people``: (staff number, name, unit); ``batches``: lists of (staff number, case, track,
+    standing key) from ``store.assignments.standing_batches``. A force's report is 500,000 lines:
+    each person's cells are quoted once, each standing key's once, and a row costs one string.
+    """
+    who = {pid: f"{_cell_csv(pid)},{_cell_csv(name)},{_cell_csv(unit)}," for pid, name, unit in people if keep(unit)}
+    tails: dict[str, str] = {}  # standing key -> the row's cells from 'state' on ('' if not wanted)
+    cells: dict[str, str] = {}  # case or track -> its cell
+    handle.write(_cell_row(HEADER))
+    n = 0
+    for batch in batches:
+        out = []
+        for learner_id, scenario_id, track, key in batch:
+            person = who.get(learner_id)
+            tail = tails.get(key)
+            if tail is None:
+                tail = tails[key] = _tail(standings, key)
+            if person is None or not tail:
+                continue
+            case = cells.get(scenario_id) or cells.setdefault(scenario_id, _cell_csv(scenario_id))
+            out.append(f"{person}{case},{cells.get(track) or cells.setdefault(track, _cell_csv(track))},{tail}")
+        n += len(out)
+        handle.write("".join(out))
+    return n
+
+
+def _tail(standings: Standings, key: str) -> str:
+    from ltl_quiz.store.assignments import split_key
+
+    due_on, every, done = split_key(key)
+    found = standings.get(due_on, every, done)
+    if found is None:
+        return ""
+    state, on, completed_on, late = found
+    return _cell_row((state, on.isoformat() if on else "", due_on, every, completed_on.isoformat() if completed_on else "", late))
+
+
+def _cell_row(values: Iterable[Any]) -> str:
+    """Cells exactly as ``csv.writer`` writes them in a row, its line end included."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(["" if v is None else v for v in values])
+    return buffer.getvalue()
+
+
+def _cell_csv(value: str) -> str:
+    """One cell as ``csv.writer`` quotes it inside a row (an empty one stays empty)."""
+    return _cell_row((value, "x"))[:-4]
 
 
 def to_json(report: Compliance) -> str:

@@ -39,6 +39,7 @@ assignments = sa.table(
         )
     ),
 )
+ORDER = "ORDER BY a.learner_id, a.scenario_id, a.assigned_at"  # the report's order: by person, then case
 HOW_COLUMNS = ("how_answered",)  # attempts.how_answered (migration m005); a store before m005 has none
 
 
@@ -120,7 +121,41 @@ def standing_rows(conn: sa.Connection, learner_id: str | None = None) -> list[An
         f"WHERE {satisfying_sql(_how_column(conn))}) "
         "FROM assignments a JOIN learners l ON l.id = a.learner_id"
     )
-    return _rows(conn, sql, learner_id, "a.learner_id", "ORDER BY a.learner_id, a.scenario_id, a.assigned_at")
+    return _rows(conn, sql, learner_id, "a.learner_id", ORDER)
+
+
+def people(conn: sa.Connection) -> list[Any]:
+    """Every learner as (staff number, name, unit): a force's report joins them in Python, once each."""
+    return _rows(conn, "SELECT id, name, unit FROM learners", None, "id")
+
+
+def standing_batches(conn: sa.Connection, size: int = 20_000) -> Iterator[list[Any]]:
+    """Every assignment as (staff number, case, track, standing key), in batches, in the report's order.
+
+    The key is the due date, the interval and the day of the latest satisfying attempt
+    (``rule.satisfying_sql``), one string ('2027-03-14 12 2026-05-02', blanks for none) that
+    ``split_key`` reads back: a force has few distinct keys, so each one's standing is worked out
+    once, and 500,000 rows cost one short string each, not a tuple of dates.
+    """
+    done = f"(SELECT substr(max(t.finished_at), 1, 10) FROM attempts t LEFT JOIN sessions s ON s.code = t.session_code WHERE {satisfying_sql(_how_column(conn))})"
+    sql = (
+        "SELECT a.learner_id, a.scenario_id, a.track, "
+        f"a.due_on || ' ' || COALESCE(CAST(a.every_months AS VARCHAR(4)), '') || ' ' || COALESCE({done}, '') "
+        f"FROM assignments a {ORDER}"
+    )
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql)
+        while batch := cursor.fetchmany(size):
+            yield batch
+    finally:
+        cursor.close()
+
+
+def split_key(key: str) -> tuple[str, int | None, str | None]:
+    """(due on, every months or None, day done or None) from a key of ``standing_batches``."""
+    due_on, every, done = key.split(" ")
+    return due_on, int(every) if every else None, done or None
 
 
 def assignments_of(conn: sa.Connection, learner_id: str) -> list[Assignment]:
