@@ -81,6 +81,7 @@ def test_the_command_writes_the_streamed_csv(db_url: str, runner: CliRunner, tmp
     text = printed.stdout_bytes.decode("utf-8")  # .stdout would turn the CSV's CRLF into LF
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[0] == list(formats.HEADER) and len(rows) == 1 + 2000 + 3 * len(AWKWARD)
+    assert {len(r) for r in rows} == {len(formats.HEADER)}  # every cell under its own heading
     names = {r[1] for r in rows[1:]}
     assert {p[1] for p in AWKWARD} <= names
     assert text == formats.to_csv(compute(resolve(db=db_url), None, None))
