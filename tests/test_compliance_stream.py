@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
+from datetime import date
 
 import force_factory as ff
 import pytest
 import sqlalchemy as sa
+import test_compliance_sql as edges
 from test_compliance import STARTS, TODAY, build_force
+from test_compliance_rule import CASES
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
@@ -52,12 +56,12 @@ def add_awkward_people(db_url: str) -> None:
         store.close()
 
 
-def streamed(db_url: str, unit: str | None, within: int | None) -> str:
+def streamed(db_url: str, unit: str | None, within: int | None, today: date = TODAY) -> str:
     buffer = io.StringIO(newline="")
     store = Store(db_url)
     try:
         with store.reading() as conn:
-            formats.write_csv(people(conn), standing_batches(conn, size=7), Standings(TODAY, due_within=within), unit_matches(unit), buffer)
+            formats.write_csv(people(conn), standing_batches(conn, size=7), Standings(today, due_within=within), unit_matches(unit), buffer)
     finally:
         store.close()
     return buffer.getvalue()
@@ -98,3 +102,29 @@ def test_the_report_reads_assignments_in_order_from_one_index(db_url: str) -> No
     finally:
         store.close()
     assert "SCAN a USING COVERING INDEX ix_assignments_report" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_every_edge_of_the_rule_reads_the_same_streamed(db_url: str) -> None:
+    """The rule's edges (test_compliance_sql's store of them) through the streamed query, whichever
+    form the store runs (on PostgreSQL: one join grouped by the assignment's columns)."""
+    edges.test_sql_and_python_agree_on_every_edge(db_url)  # writes every edge into the store, and checks compute()
+    for n, (name, _, _, today, _, _) in enumerate(CASES):
+        mine = [line for line in streamed(db_url, None, None, today).splitlines(keepends=True)[1:] if line.startswith(f"L{n},")]
+        expected = formats.to_csv(compute(resolve(db=db_url), None, None, today=today, learner_id=f"L{n}")).splitlines(keepends=True)[1:]
+        assert mine == expected, name
+
+
+def test_two_assignments_alike_in_every_column_are_two_lines(db_url: str) -> None:
+    """An assignment is an obligation of its own, even the same one twice in the same moment."""
+    build_force(db_url)
+    template = next(iter(ff.templates().values()))
+    store = Store(db_url)
+    try:
+        with store.engine.begin() as conn:
+            row = ff.assignment_row("F0001", template.scenario_id, template.track, "2026-06-20", STARTS, 12)
+            ff.insert(conn, "assignments", [row, {**row, "id": str(uuid.uuid4())}])
+    finally:
+        store.close()
+    found = streamed(db_url, None, None)
+    assert found == formats.to_csv(compute(resolve(db=db_url), None, None, today=TODAY))
+    assert sum(line.startswith("F0001,") and ",2026-06-20," in line for line in found.splitlines()) == 2
