@@ -66,16 +66,17 @@ def build(
     only on the due date, the interval and the day of completion, so it is worked out once per
     distinct combination: a force has few due dates, and this keeps 500,000 lines cheap.
     """
-    keep = unit_matches(unit)
+    keep = None if unit is None else unit_matches(unit)
     standings = Standings(today, warn_days, due_within)
     report = Compliance(today)
     units: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
     cases: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
-    make, lines, get = Line._make, report.lines, standings.get
+    make, lines, known, get = Line._make, report.lines, standings.known, standings.get
     for learner_id, name, person_unit, scenario_id, track, due_on, every, done_at in rows:
-        if not keep(person_unit):
+        if keep is not None and not keep(person_unit):
             continue
-        found = get(due_on, every, done_at[:10] if done_at else None)
+        key = (due_on, every, done_at[:10] if done_at else None)
+        found = known[key] if key in known else get(*key)  # read inline: a call a row costs more than the loop
         if found is None:  # not needing action within --due-within
             continue
         lines.append(make((learner_id, name, person_unit, scenario_id, track, due_on, every, *found)))
