@@ -123,6 +123,8 @@ def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: 
         raise InputError(f"--format {fmt!r} is not offered; use one of {', '.join(formats.FORMATS)}")
     if fmt == "xlsx" and out is None:
         raise InputError("--format xlsx writes a file: give --out FILE.xlsx")
+    if fmt == "csv":
+        return _stream_csv(where, unit, due_within, out)
     report = compute(where, unit, due_within)
     if fmt == "xlsx" and out is not None:  # (an xlsx without --out was refused above)
         from ltl_quiz.atomic import atomic_writer
@@ -147,6 +149,27 @@ def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: 
         with atomic_writer(out, newline="" if fmt in ("csv", "ics") else None) as handle:
             handle.write(text)
     return len(report.lines)
+
+
+def _stream_csv(where: Locations, unit: str | None, due_within: str | None, out: Path | None) -> int:
+    """The CSV straight from the store's rows to ``out`` (atomically) or standard output: a force's
+    500,000 lines never become a list of objects (``formats.write_csv``; the same text as ``to_csv``)."""
+    from ltl_quiz.atomic import atomic_writer
+    from ltl_quiz.compliance import formats
+    from ltl_quiz.compliance.report import Standings, unit_matches
+    from ltl_quiz.store import Store
+    from ltl_quiz.store.assignments import people, standing_batches
+
+    standings = Standings(datetime.now(UTC).date(), due_within=parse_within(due_within))
+    store = Store(where.db_url)
+    try:
+        with store.reading() as conn:
+            if out is None:
+                return formats.write_csv(people(conn), standing_batches(conn), standings, unit_matches(unit), sys.stdout)
+            with atomic_writer(out, newline="") as handle:
+                return formats.write_csv(people(conn), standing_batches(conn), standings, unit_matches(unit), handle)
+    finally:
+        store.close()
 
 
 def own_assignments(where: Locations, learner_id: str) -> dict[str, str]:

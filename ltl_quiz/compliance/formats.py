@@ -9,11 +9,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
-from ltl_quiz.compliance.report import STATES, Compliance, Line
+from ltl_quiz.compliance.report import STATES, Compliance, Line, Standings
 
+_QUOTED = re.compile('[,"\r\n]')  # what makes csv.writer (QUOTE_MINIMAL, ",", '"', "\r\n") quote a cell
 FORMATS = ("table", "csv", "json", "xlsx", "html", "ics")
 HEADER = (
     "staff_number",
@@ -26,9 +30,8 @@ HEADER = (
     "due_on",
     "every_months",
     "completed_on",
-    "attempt_id",
     "late",
-)
+)  # as record() and the rows: the satisfying attempt's id is not read for the report
 
 
 def record(line: Line) -> dict[str, Any]:
@@ -60,6 +63,73 @@ def to_csv(report: Compliance) -> str:
         for x in report.lines
     )  # fmt: skip
     return buffer.getvalue()
+
+
+def write_csv(people: Iterable[Any], batches: Iterable[Sequence[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any) -> int:
+    """The CSV ``to_csv`` gives, written as the store's rows arrive; return its lines.
+
+    ``people``: (staff number, name, unit); ``batches``: lists of (staff number, standing key)
+    from ``store.assignments.standing_batches``. A force's report is 500,000 lines: each person's
+    cells are written once, each standing key's once, and a row is one string joined from the two.
+    """
+    from ltl_quiz.store.assignments import split_key
+
+    who = {pid: f"{_cell_csv(pid)},{_cell_csv(name)},{_cell_csv(unit)}," for pid, name, unit in people if keep(unit)}
+    tails = _Tails(lambda key: _tail(standings, split_key(key)))
+    handle.write(_cell_row(HEADER))
+    n, person = 0, who.get
+    for batch in batches:
+        out = [p + t for learner_id, key in batch if (p := person(learner_id)) and (t := tails[key])]
+        n += len(out)
+        handle.write("".join(out))
+    return n
+
+
+class _Tails(dict[str, str]):
+    """Standing key -> the row's cells from the case on ('' if not wanted), each worked out on first use."""
+
+    def __init__(self, make: Callable[[str], str]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> str:
+        tail = self[key] = self.make(key)
+        return tail
+
+
+def _tail(standings: Standings, key: tuple[str, str, str, int | None, str | None]) -> str:
+    """A row's cells from the case on, line end included; '' for a standing not wanted.
+
+    Only the case, the track and the due date come from the store as text: the rest are a
+    state's name, dates, a number and True/False, which ``csv.writer`` never quotes either.
+    """
+    scenario_id, track, due_on, every, done = key
+    found = standings.get(due_on, every, done)
+    if found is None:
+        return ""
+    state, on, completed_on, late = found
+    cells = (_cell_csv(scenario_id), _cell_csv(track), state, on.isoformat() if on else "", _cell_csv(due_on))
+    return f"{','.join(cells)},{'' if every is None else every},{completed_on.isoformat() if completed_on else ''},{late}\r\n"
+
+
+def _cell_row(values: Iterable[Any]) -> str:
+    """Cells exactly as ``csv.writer`` writes them in a row, its line end included."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(["" if v is None else v for v in values])
+    return buffer.getvalue()
+
+
+def _cell_csv(value: str) -> str:
+    """One cell as ``csv.writer`` quotes it inside a row (an empty one stays empty).
+
+    Only a comma, a quote or a line end makes ``csv.writer`` quote a cell: most never need it."""
+    return _quoted(value) if _QUOTED.search(value) else value
+
+
+@lru_cache(maxsize=1024)
+def _quoted(value: str) -> str:
+    """Cached: the cells that need quoting are mostly units ('Kent, safeguarding hub'), a few for a force."""
+    return _cell_row((value, "x"))[:-4]
 
 
 def to_json(report: Compliance) -> str:

@@ -7,7 +7,7 @@ per assignment: each is a separate obligation a CPD lead may be asked about.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from ltl_quiz.compliance.rule import COMPLETE, DUE, EXPIRING, OVERDUE, Standing, standing_on
 
 STATES = (COMPLETE, DUE, OVERDUE, EXPIRING)
+Found = tuple[str, date | None, date | None, bool]  # state, on, completed on, late: Line's last four fields
 WORDS = {COMPLETE: "until", DUE: "by", OVERDUE: "since", EXPIRING: "on"}
 
 
@@ -65,22 +66,17 @@ def build(
     only on the due date, the interval and the day of completion, so it is worked out once per
     distinct combination: a force has few due dates, and this keeps 500,000 lines cheap.
     """
-    wanted = unit.strip().casefold() if unit else None
-    horizon = today + timedelta(days=due_within) if due_within is not None else None
-    warn = warn_days if due_within is None else due_within
+    keep = None if unit is None else unit_matches(unit)
+    standings = Standings(today, warn_days, due_within)
     report = Compliance(today)
     units: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
     cases: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
-    known: dict[tuple[str, int | None, str | None], tuple[str, date | None, date | None, bool] | None] = {}
-    make, lines = Line._make, report.lines
+    make, lines, known, get = Line._make, report.lines, standings.known, standings.get
     for learner_id, name, person_unit, scenario_id, track, due_on, every, done_at in rows:
-        if wanted is not None and wanted not in person_unit.casefold():
+        if keep is not None and not keep(person_unit):
             continue
         key = (due_on, every, done_at[:10] if done_at else None)
-        if key in known:
-            found = known[key]
-        else:
-            found = known[key] = _standing(key, today, warn, horizon)
+        found = known[key] if key in known else get(*key)  # read inline: a call a row costs more than the loop
         if found is None:  # not needing action within --due-within
             continue
         lines.append(make((learner_id, name, person_unit, scenario_id, track, due_on, every, *found)))
@@ -91,14 +87,37 @@ def build(
     return report
 
 
-def _standing(
-    key: tuple[str, int | None, str | None], today: date, warn: int, horizon: date | None
-) -> tuple[str, date | None, date | None, bool] | None:
-    due_on, every, done = key
-    s = standing_on(_day(due_on), every, _day(done) if done else None, today, warn)
-    if horizon is not None and not _needs_action(s, horizon):
-        return None
-    return (s.state, s.on, s.completed_on, s.late)
+def unit_matches(unit: str | None) -> Callable[[str], bool]:
+    """What ``--unit`` keeps: units containing its text, ignoring case (everyone, without it)."""
+    if not unit:
+        return lambda _: True
+    wanted = unit.strip().casefold()
+    return lambda person_unit: wanted in person_unit.casefold()
+
+
+class Standings:
+    """Each standing on ``today``, worked out by the rule once per distinct due date, interval and
+    day done: a force has few due dates, so 500,000 assignments need a few thousand rule calls.
+
+    ``get`` gives (state, on, completed on, late), or None for an assignment that needs no action
+    within ``due_within`` days (when that is given).
+    """
+
+    def __init__(self, today: date, warn_days: int = 30, due_within: int | None = None):
+        self.today = today
+        self.horizon = today + timedelta(days=due_within) if due_within is not None else None
+        self.warn = warn_days if due_within is None else due_within
+        self.known: dict[tuple[str, int | None, str | None], Found | None] = {}
+
+    def get(self, due_on: str, every: int | None, done: str | None) -> Found | None:
+        """The standing of an assignment due ``due_on``, renewed ``every`` months, last done on ``done`` (YYYY-MM-DD)."""
+        key = (due_on, every, done)
+        if key in self.known:
+            return self.known[key]
+        s = standing_on(_day(due_on), every, _day(done) if done else None, self.today, self.warn)
+        keep = self.horizon is None or _needs_action(s, self.horizon)
+        found = self.known[key] = (s.state, s.on, s.completed_on, s.late) if keep else None
+        return found
 
 
 def _needs_action(found: Standing, horizon: date) -> bool:

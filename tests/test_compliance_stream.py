@@ -1,0 +1,130 @@
+"""The compliance CSV streamed from the store (``formats.write_csv``) is the CSV of the report.
+
+``ltl-quiz compliance --format csv`` writes a force's 500,000 lines straight from the store's
+rows, without building the report's lines: it must give byte for byte what ``formats.to_csv``
+gives for the report ``compute`` builds, for every filter, on every store, names and units that
+need quoting included.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import date
+
+import force_factory as ff
+import pytest
+import sqlalchemy as sa
+import test_compliance_sql as edges
+from test_compliance import STARTS, TODAY, build_force
+from test_compliance_rule import CASES
+from typer.testing import CliRunner
+
+from ltl_quiz.cli import app
+from ltl_quiz.compliance import formats
+from ltl_quiz.compliance.actions import compute
+from ltl_quiz.compliance.report import Standings, unit_matches
+from ltl_quiz.locations import resolve
+from ltl_quiz.store import Store
+from ltl_quiz.store.assignments import people, standing_batches, standing_sql
+
+# Cells csv.writer must quote (a comma, a quote, line ends) and some it must not (spaces, accents).
+AWKWARD = [
+    ("Q1", 'Siobhán "Shiv" O\'Neill', "Kent, safeguarding hub"),
+    ("Q2", "Line\nbreak", 'Met "online" CSE'),
+    ("Q3", "Carriage\rreturn", " leading space"),
+    ("Q4", "", ""),
+]
+
+
+def add_awkward_people(db_url: str) -> None:
+    templates = list(ff.templates().values())
+    store = Store(db_url)
+    try:
+        with store.engine.begin() as conn:
+            ff.insert(conn, "learners", [ff.learner_row(*p) for p in AWKWARD])
+            rows = [
+                ff.assignment_row(p[0], t.scenario_id, t.track, "2026-06-20", STARTS, every)
+                for p in AWKWARD
+                for t, every in zip(templates[:3], (12, None, 3), strict=True)
+            ]
+            ff.insert(conn, "assignments", rows)
+            passed = ff.attempt_row(templates[0], "Q1", "2026-02-01T10:00:00.000Z", True)
+            ff.insert(conn, "attempts", [passed])
+    finally:
+        store.close()
+
+
+def streamed(db_url: str, unit: str | None, within: int | None, today: date = TODAY) -> str:
+    buffer = io.StringIO(newline="")
+    store = Store(db_url)
+    try:
+        with store.reading() as conn:
+            formats.write_csv(people(conn), standing_batches(conn, size=7), Standings(today, due_within=within), unit_matches(unit), buffer)
+    finally:
+        store.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("unit", "within"), [(None, None), ("met, online", None), (None, 30), (None, 29), ("KENT", 30)])
+def test_the_streamed_csv_is_the_reports_csv(db_url: str, unit: str | None, within: int | None) -> None:
+    build_force(db_url)
+    add_awkward_people(db_url)
+    expected = formats.to_csv(compute(resolve(db=db_url), unit, None if within is None else f"{within}d", today=TODAY))
+    found = streamed(db_url, unit, within)
+    assert found == expected
+    assert len(list(csv.reader(io.StringIO(found, newline="")))) > 1
+
+
+def test_the_command_writes_the_streamed_csv(db_url: str, runner: CliRunner, tmp_path: object) -> None:
+    build_force(db_url)
+    add_awkward_people(db_url)
+    printed = runner.invoke(app, ["compliance", "--format", "csv"])
+    assert printed.exit_code == 0, printed.output
+    text = printed.stdout_bytes.decode("utf-8")  # .stdout would turn the CSV's CRLF into LF
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows[0] == list(formats.HEADER) and len(rows) == 1 + 2000 + 3 * len(AWKWARD)
+    assert {len(r) for r in rows} == {len(formats.HEADER)}  # every cell under its own heading
+    names = {r[1] for r in rows[1:]}
+    assert {p[1] for p in AWKWARD} <= names
+    assert text == formats.to_csv(compute(resolve(db=db_url), None, None))
+
+
+def test_the_report_reads_assignments_in_order_from_one_index(db_url: str) -> None:
+    """Migration m010: the report's query reads the assignments from one index, in order (no sort)."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite's query plan is stable at any size; PostgreSQL's depends on its statistics")
+    store = Store(db_url)
+    try:
+        with store.reading() as conn:
+            plan = " | ".join(str(row[-1]) for row in conn.execute(sa.text("EXPLAIN QUERY PLAN " + standing_sql(conn))))
+    finally:
+        store.close()
+    assert "SCAN a USING COVERING INDEX ix_assignments_report" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_every_edge_of_the_rule_reads_the_same_streamed(db_url: str) -> None:
+    """The rule's edges (test_compliance_sql's store of them) through the streamed query, whichever
+    form the store runs (on PostgreSQL: one join grouped by the assignment's columns)."""
+    edges.test_sql_and_python_agree_on_every_edge(db_url)  # writes every edge into the store, and checks compute()
+    for n, (name, _, _, today, _, _) in enumerate(CASES):
+        mine = [line for line in streamed(db_url, None, None, today).splitlines(keepends=True)[1:] if line.startswith(f"L{n},")]
+        expected = formats.to_csv(compute(resolve(db=db_url), None, None, today=today, learner_id=f"L{n}")).splitlines(keepends=True)[1:]
+        assert mine == expected, name
+
+
+def test_two_assignments_alike_in_every_column_are_two_lines(db_url: str) -> None:
+    """An assignment is an obligation of its own, even the same one twice in the same moment."""
+    build_force(db_url)
+    template = next(iter(ff.templates().values()))
+    store = Store(db_url)
+    try:
+        with store.engine.begin() as conn:
+            row = ff.assignment_row("F0001", template.scenario_id, template.track, "2026-06-20", STARTS, 12)
+            ff.insert(conn, "assignments", [row, {**row, "id": str(uuid.uuid4())}])
+    finally:
+        store.close()
+    found = streamed(db_url, None, None)
+    assert found == formats.to_csv(compute(resolve(db=db_url), None, None, today=TODAY))
+    assert sum(line.startswith("F0001,") and ",2026-06-20," in line for line in found.splitlines()) == 2
