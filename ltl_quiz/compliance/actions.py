@@ -6,6 +6,7 @@ and the assignments are written in one transaction: a bad roster row creates not
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import sys
 from dataclasses import dataclass
@@ -163,11 +164,13 @@ def _stream_csv(where: Locations, unit: str | None, due_within: str | None, out:
     standings = Standings(datetime.now(UTC).date(), due_within=parse_within(due_within))
     store = Store(where.db_url)
     try:
-        with store.reading() as conn:
+        # closing(): the batches' cursor is closed while its connection is open, also when the
+        # writing stops part-way (a pipe's reader gone), not later by the garbage collector.
+        with store.reading() as conn, contextlib.closing(standing_batches(conn)) as batches:
             if out is None:
-                return formats.write_csv(people(conn), standing_batches(conn), standings, unit_matches(unit), sys.stdout)
+                return formats.write_csv(people(conn), batches, standings, unit_matches(unit), sys.stdout)
             with atomic_writer(out, newline="") as handle:
-                return formats.write_csv(people(conn), standing_batches(conn), standings, unit_matches(unit), handle)
+                return formats.write_csv(people(conn), batches, standings, unit_matches(unit), handle)
     finally:
         store.close()
 

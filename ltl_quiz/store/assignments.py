@@ -8,7 +8,7 @@ superset of what could count (completed attempts); ``compliance.rule`` makes eve
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -131,7 +131,7 @@ def people(conn: sa.Connection) -> list[Any]:
     return _rows(conn, "SELECT id, name, unit FROM learners", None, "id")
 
 
-def standing_batches(conn: sa.Connection, size: int = 20_000) -> Iterator[Sequence[Any]]:
+def standing_batches(conn: sa.Connection, size: int = 20_000) -> Generator[Sequence[Any], None, None]:
     """Every assignment as (staff number, standing key), in batches, in the report's order.
 
     The key is the case, the track, the due date, the interval and the day of the latest
