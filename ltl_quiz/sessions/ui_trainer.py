@@ -223,10 +223,14 @@ class TrainerScreen:
 
     def question_rows(self, phase: str) -> int:
         """Rows the prompt under a decision's options takes (how the answers are recorded)."""
+        if not self.pager.active():
+            return 1
         return choice_rows("How will you record the room's answers?", self.ways(), False, self._width())
 
     def branch_rows(self, node: Node, choice: tally.RoomChoice) -> int:
         """Rows the branch prompt after a reveal takes, near enough: each option and its note."""
+        if not self.pager.active():
+            return 1
         if node.type == "multi" and choice.option_ids:
             return self.pager.rows_for(f"? Follow the room's selection ({letters_of(node, choice.option_ids)})? (y/n)") + 1
         options = [(opt.id, f"{let}. {' '.join(opt.text.split())}  (explore this branch instead)") for let, opt in lettered(node)]

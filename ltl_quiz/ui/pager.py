@@ -21,6 +21,7 @@ from typing import Any
 from ltl_quiz.ui.wrap import hang
 
 _CODES = re.compile(r"\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")  # colour and link codes take no columns
+PROMPT_ROWS = 2  # a prompt's rows below its text: the empty line after it and the line its cursor waits on
 SMALLEST = 6  # rows: on a smaller terminal a page would hold almost nothing, so nothing is paged
 
 
@@ -37,7 +38,9 @@ class Pager:
 
     def rows_for(self, message: str) -> int:
         """Rows a pause prompt with ``message`` takes (drawn one short of the edge, as prompts are)."""
-        return len(hang(message, max(1, int(self.ui.console.width) - 1)))
+        if not self.active():
+            return 1  # nothing is paged: the figure is never used
+        return len(hang(message, max(1, int(self.ui.console.width) - 1))) + PROMPT_ROWS
 
     @contextlib.contextmanager
     def screen(self, key: str, room: int = 1) -> Iterator[None]:
@@ -62,7 +65,7 @@ class Pager:
         if height < SMALLEST or sum(rows) + room <= height:
             _write(console, lines)
             return
-        more = len(hang(more_message(999, 999, 999), cols - 1))
+        more = len(hang(more_message(999, 999, 999), cols - 1)) + PROMPT_ROWS
         page = max(1, height - more)
         start = 0
         while start < len(lines) and sum(rows[start:]) + room > height:
@@ -90,7 +93,7 @@ def choice_rows(message: str, choices: Sequence[tuple[str, str]], multi: bool, w
 
     prompt = (_Checkbox if multi else _Select)(message, choices)
     drawn = prompt.head(width) + prompt.tail(width) + prompt.body(width, 0)
-    return sum(text.count("\n") for _, text in drawn)
+    return sum(text.count("\n") for _, text in drawn) + PROMPT_ROWS
 
 
 def _columns(line: str) -> int:
