@@ -62,11 +62,11 @@ class Pager:
         if lines and lines[-1] == "":
             lines.pop()
         rows = [max(1, -(-_columns(line) // cols)) for line in lines]  # a line wider than the screen takes more rows
-        if height < SMALLEST or sum(rows) + room <= height:
-            _write(console, lines)
-            return
         more = len(hang(more_message(999, 999, 999), cols - 1)) + PROMPT_ROWS
         page = max(1, height - more)
+        if height < SMALLEST or sum(rows) + room <= height or sum(rows) <= page:
+            _write(console, lines)  # it fits (a tall prompt after a short block scrolls as it always did)
+            return
         start = 0
         while start < len(lines) and sum(rows[start:]) + room > height:
             end, used = start, 0
