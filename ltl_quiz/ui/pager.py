@@ -93,7 +93,7 @@ def choice_rows(message: str, choices: Sequence[tuple[str, str]], multi: bool, w
 
     prompt = (_Checkbox if multi else _Select)(message, choices)
     drawn = prompt.head(width) + prompt.tail(width) + prompt.body(width, 0)
-    return sum(text.count("\n") for _, text in drawn) + PROMPT_ROWS
+    return sum(part[1].count("\n") for part in drawn) + PROMPT_ROWS
 
 
 def _columns(line: str) -> int:
