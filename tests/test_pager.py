@@ -16,6 +16,7 @@ from pathlib import Path
 import scenario_factory as f
 from screen import CTRL_C, ENTER, Terminal, words
 
+from ltl_quiz.store import Store
 from ltl_quiz.ui.wrap import hang
 
 MORE = r"— lines (\d+) to (\d+) of (\d+)(, the end)?\. Press any key (for more|to continue) —"
@@ -127,6 +128,21 @@ def test_an_enter_pressed_while_a_page_is_drawn_does_not_skip_the_next(tmp_path,
         assert term.wait_exit() == 130
     finally:
         term.close()
+
+
+def test_ctrl_c_at_a_more_leaves_and_keeps_the_attempt(tmp_path, db_url) -> None:
+    term = Terminal(run_args(tall_case(tmp_path)), 80, 24)
+    try:
+        start_case(term)
+        term.wait_for(MORE)
+        term.settle(0.15)
+        term.send(CTRL_C)
+        term.wait_for(r"Everything you answered is saved\. To carry on:")
+        assert term.wait_exit() == 130
+    finally:
+        term.close()
+    (attempt,) = Store(db_url).attempts("AB1")
+    assert attempt.status != "completed"
 
 
 def test_a_block_that_fits_shows_no_more(tmp_path, db_url) -> None:
