@@ -130,6 +130,26 @@ def test_an_enter_pressed_while_a_page_is_drawn_does_not_skip_the_next(tmp_path,
         term.close()
 
 
+def test_an_enter_held_down_does_not_turn_pages_unseen(tmp_path, db_url) -> None:
+    term = Terminal(run_args(tall_case(tmp_path, 30)), 80, 24)
+    try:
+        start_case(term)
+        first = term.wait_for(MORE)
+        term.settle(0.15)
+        last = int(first.group(2))
+        for _ in range(40):  # a key held down: the terminal repeats it every 30 ms or so
+            term.send(ENTER)
+            term._pump(0.03)
+        term.wait_for(r"— lines (?!1 to )\d+ to |Press any key to continue$")
+        term.settle(0.5)
+        page = re.search(MORE, term.text())
+        assert page is not None and int(page.group(1)) == last + 1, term.text()  # one page on, however long it was held
+        term.send(CTRL_C)
+        assert term.wait_exit() == 130
+    finally:
+        term.close()
+
+
 def test_ctrl_c_at_a_more_leaves_and_keeps_the_attempt(tmp_path, db_url) -> None:
     term = Terminal(run_args(tall_case(tmp_path)), 80, 24)
     try:

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import contextlib
 import re
+import sys
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ltl_quiz.errors import Left
 from ltl_quiz.ui.wrap import hang
 
 _CODES = re.compile(r"\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")  # colour and link codes take no columns
 PROMPT_ROWS = 2  # a prompt's rows below its text: the empty line after it and the line its cursor waits on
+QUIET_SECONDS = 0.15  # a held key repeats far faster than this; a reader's next press comes far later
 SMALLEST = 6  # rows: on a smaller terminal a page would hold almost nothing, so nothing is paged
 
 
@@ -74,6 +77,7 @@ class Pager:
                 used += rows[end]
                 end += 1
             _write(console, lines[start:end])
+            keys_quiet()
             self.ask.pause(f"{key}-more-{end}", more_message(start + 1, end, len(lines)))
             start = end
         _write(console, lines[start:])
@@ -94,6 +98,31 @@ def choice_rows(message: str, choices: Sequence[tuple[str, str]], multi: bool, w
     prompt = (_Checkbox if multi else _Select)(message, choices)
     drawn = prompt.head(width) + prompt.tail(width) + prompt.body(width, 0)
     return sum(part[1].count("\n") for part in drawn) + PROMPT_ROWS
+
+
+def keys_quiet(quiet: float = QUIET_SECONDS) -> None:
+    """Wait until no key has been pressed for ``quiet`` seconds, throwing away those that were: an
+    Enter held down (the terminal repeats it) must not turn page after page nobody has seen. The
+    keys are neither echoed (a newline would scroll the page) nor kept; Ctrl-C still leaves."""
+    if not sys.stdin.isatty():
+        return
+    import select
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    try:
+        saved = termios.tcgetattr(fd)
+        tty.setcbreak(fd)
+    except (termios.error, OSError):
+        return
+    try:
+        while select.select([fd], [], [], quiet)[0]:
+            termios.tcflush(fd, termios.TCIFLUSH)
+    except KeyboardInterrupt:
+        raise Left() from None
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
 def _columns(line: str) -> int:
