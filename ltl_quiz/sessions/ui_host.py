@@ -21,6 +21,8 @@ from ltl_quiz.sessions.ui_trainer import PauseRequested, TrainerScreen
 from ltl_quiz.sessions.view import SessionView, clock
 from ltl_quiz.store.sessions import ParticipantRow
 
+OPEN = "Press Enter to open this decision for answers (p pauses the session)."
+BOARD_ROWS = 10  # the live board under a decision: its border, the count, the names and the keys
 POLL_SECONDS = 0.1  # the host sees an answer at most this long after it is saved (plus the read)
 
 
@@ -73,8 +75,15 @@ class LiveHost(TrainerScreen):
     def go_on(self, key: str, message: str) -> None:
         self.wait_key(f"{message}: press Enter (p pauses the session).")
 
+    def go_on_rows(self, message: str) -> int:
+        return self.pager.rows_for(f"{message}: press Enter (p pauses the session).")
+
+    def question_rows(self, phase: str) -> int:
+        """Under the options: the line that opens the decision, or the board while it is open."""
+        return self.pager.rows_for(OPEN) if phase == "reading" else BOARD_ROWS
+
     def open_choice(self, step: Step) -> None:
-        self.wait_key("Press Enter to open this decision for answers (p pauses the session).")
+        self.wait_key(OPEN)
         self.sessions.open(self.code, self.scenario, step.seq)
 
     def collect(self, step: Step, node: Node) -> tuple[tally.Distribution | None, str]:

@@ -27,7 +27,11 @@ from ltl_quiz.sessions.records import OwnAnswer
 from ltl_quiz.sessions.terminal import line
 from ltl_quiz.sessions.view import SessionView
 from ltl_quiz.store.sessions import ParticipantRow, SessionRow, SessionStore
+from ltl_quiz.ui.pager import Pager, choice_rows
 from ltl_quiz.ui.prompts import Prompter
+
+DISCUSS = "Let the room discuss the question, then press Enter to show the model answer points"
+COUNTDOWN_ROWS = 12  # the discussion clock's panel: big digits, a note and its border
 
 
 class PauseRequested(Exception):
@@ -50,6 +54,7 @@ class TrainerScreen:
         self.ask = ask
         self.keys = keys
         self.ending_shown = False
+        self.pager = Pager(view.ui, ask)  # a step taller than the screen, a screenful at a time
 
     # -- the walk -------------------------------------------------------------------------------
     def run(self) -> SessionRow | None:
@@ -101,8 +106,9 @@ class TrainerScreen:
         node = model.node_of(self.scenario, step)
         if step.kind == "passage":
             assert node is not None
-            self.view.new_screen(self.title(step))
-            self.view.narrative(node)
+            with self.pager.screen(step.key, self.go_on_rows("Continue")):
+                self.view.new_screen(self.title(step))
+                self.view.narrative(node)
             self.go_on(f"{step.key}", "Continue")
             self.sessions.advance(self.code, self.scenario, step.seq, engine.Continue())
         elif step.is_choice:
@@ -113,9 +119,10 @@ class TrainerScreen:
 
     def choice(self, step: Step, node: Node, state: SessionState) -> None:
         if state.phase in ("reading", "open"):
-            self.view.new_screen(self.title(step))
-            self.view.narrative(node)
-            self.view.question(node)
+            with self.pager.screen(step.key, self.question_rows(state.phase)):
+                self.view.new_screen(self.title(step))
+                self.view.narrative(node)
+                self.view.question(node)
         if state.phase == "reading":
             self.open_choice(step)
             state = self.sessions.session(self.code).state
@@ -128,17 +135,19 @@ class TrainerScreen:
             assert record is not None
             dist = record.distribution
         choice = tally.room_choice(node, dist)
-        self.view.new_screen(self.title(step))
-        self.view.reveal(node, dist, choice)
+        with self.pager.screen(f"{step.key}-reveal", self.branch_rows(node, choice)):
+            self.view.new_screen(self.title(step))
+            self.view.reveal(node, dist, choice)
         followed, reason = self.choose_branch(node, choice, dist)
         self.sessions.advance(self.code, self.scenario, step.seq, engine.Choose(followed), reason=reason)
 
     def discussion(self, step: Step, node: Node | None, state: SessionState) -> None:
         kq = self.scenario.key_question(step.key_question_id(self.scenario))
-        self.view.new_screen(self.title(step))
-        if node is not None and node.text:
-            self.view.narrative(node)
-        self.view.key_question(kq)
+        with self.pager.screen(step.key, COUNTDOWN_ROWS if state.discussion_minutes else self.go_on_rows(DISCUSS)):
+            self.view.new_screen(self.title(step))
+            if node is not None and node.text:
+                self.view.narrative(node)
+            self.view.key_question(kq)
         self.discuss(step, kq, state)
         self.view.model_points(kq)
         notes = line(self.ask, step.key, "Notes from the discussion, for the session record (Enter for none):").strip()
@@ -149,10 +158,12 @@ class TrainerScreen:
             return
         self.ending_shown = True
         node = engine.current(self.scenario, state.room)
-        self.view.new_screen(f"Session {self.code}  ·  The ending")
-        self.view.ending(self.scenario, node)
         pending = model.step_of(self.scenario, state) is not None
-        self.go_on("ending", "Continue to the key questions" if pending else "Close the session")
+        message = "Continue to the key questions" if pending else "Close the session"
+        with self.pager.screen("ending", self.go_on_rows(message)):  # ~200 rows: the room read only the references
+            self.view.new_screen(f"Session {self.code}  ·  The ending")
+            self.view.ending(self.scenario, node)
+        self.go_on("ending", message)
 
     def finish(self) -> SessionRow:
         people = self.sessions.close(self.code, self.scenario)
@@ -206,6 +217,31 @@ class TrainerScreen:
     def go_on(self, key: str, message: str) -> None:
         self.ask.pause(key, message)
 
+    def go_on_rows(self, message: str) -> int:
+        """Rows ``go_on(message)`` takes: a page of a tall step leaves room for it."""
+        return self.pager.rows_for(message)
+
+    def question_rows(self, phase: str) -> int:
+        """Rows the prompt under a decision's options takes (how the answers are recorded)."""
+        if not self.pager.active():
+            return 1
+        return choice_rows("How will you record the room's answers?", self.ways(), False, self._width())
+
+    def branch_rows(self, node: Node, choice: tally.RoomChoice) -> int:
+        """Rows the branch prompt after a reveal takes, near enough: each option and its note."""
+        if not self.pager.active():
+            return 1
+        if node.type == "multi" and choice.option_ids:
+            return self.pager.rows_for(f"? Follow the room's selection ({letters_of(node, choice.option_ids)})? (y/n)") + 1
+        options = [(opt.id, f"{let}. {' '.join(opt.text.split())}  (explore this branch instead)") for let, opt in lettered(node)]
+        return choice_rows("The room is split between A and B. Which branch does the room follow?", options, node.type == "multi", self._width())
+
+    def ways(self) -> list[tuple[str, str]]:
+        return []
+
+    def _width(self) -> int:
+        return max(1, int(getattr(self.view.console, "width", 80)) - 1)
+
     def open_choice(self, step: Step) -> None:
         self.sessions.open(self.code, self.scenario, step.seq)
 
@@ -218,7 +254,7 @@ class TrainerScreen:
         if state.discussion_minutes:
             self.view.countdown(state.discussion_minutes * 60, self.keys.wait)
         else:
-            self.go_on(f"{step.key}-discussed", "Let the room discuss the question, then press Enter to show the model answer points")
+            self.go_on(f"{step.key}-discussed", DISCUSS)
 
 
 class Facilitated(TrainerScreen):
@@ -254,14 +290,19 @@ class Facilitated(TrainerScreen):
         names = ", ".join(p.name for p in here if p.learner_id in absent)
         self.view.say(f"{sum(p.present for p in here)} here." + (f" Absent: {names}." if names else ""))
 
-    def collect(self, step: Step, node: Node) -> tuple[tally.Distribution | None, str]:
-        here = [p for p in self.sessions.participants(self.code) if p.here]
+    def ways(self, here: list[ParticipantRow] | None = None) -> list[tuple[str, str]]:
+        """How the room's answers can be recorded (by person only when someone is here)."""
+        here = [p for p in self.sessions.participants(self.code) if p.here] if here is None else here
         ways = []
         if here:
             ways.append(("individual", "Enter each person's choice (by number or name)"))
         ways.append(("hands", "Count a show of hands for each option"))
         ways.append(("pause", f"Pause the session here (carry on later: ltl-quiz session resume {self.code})"))
-        how = self.ask.select("method", "How will you record the room's answers?", ways)
+        return ways
+
+    def collect(self, step: Step, node: Node) -> tuple[tally.Distribution | None, str]:
+        here = [p for p in self.sessions.participants(self.code) if p.here]
+        how = self.ask.select("method", "How will you record the room's answers?", self.ways(here))
         if how == "pause":
             raise PauseRequested
         if how == "individual":

@@ -36,6 +36,7 @@ class QuestionaryPrompter:
 
     lists_points = True  # the tick prompt shows the model points itself: they are read once
     pauses_after_ending = True  # the ending has its own prompt: debrief part 1 filled the screen below it
+    pages = True  # a person reads a screen: a block taller than it comes a screenful at a time (ui.pager)
 
     def _ask(self, question: Any) -> Any:
         from ltl_quiz.ui.choosers import discard_typeahead

@@ -16,6 +16,7 @@ from ltl_quiz.language.notes import notes_for
 from ltl_quiz.model import KeyQuestion, Node, Scenario
 from ltl_quiz.store import Store, journal, now
 from ltl_quiz.store.db import SCRIPTED, TERMINAL
+from ltl_quiz.ui.pager import Pager
 from ltl_quiz.ui.prompts import Prompter
 from ltl_quiz.ui.render import Renderer
 
@@ -36,6 +37,7 @@ class Runner:
         self.scenario = scenario
         self.ui = ui
         self.ask = prompter
+        self.pager = Pager(ui, prompter)  # blocks taller than the screen, a screenful at a time
         self.attempt_id: str | None = None
 
     def start(self, learner: Learner, track: str, mode: str, seed: int | None = None) -> Outcome:
@@ -79,14 +81,25 @@ class Runner:
     def _step(self, state: State) -> State:
         node = engine.current(self.scenario, state)
         shown = now()
-        self.ui.node(node)
+        with self.pager.screen(node.id, self._room(node, state)):
+            self.ui.node(node)
         response = self._response(node, state)
         new, fb = engine.answer(self.scenario, state, response)
         self._save(new, shown)
         if fb is not None:
-            self.ui.feedback(fb)
+            with self.pager.screen(f"{node.id}-feedback"):
+                self.ui.feedback(fb)
             self.ask.pause(f"{node.id}-feedback", "Press any key to continue")  # read it before the next passage scrolls it away
         return new
+
+    def _room(self, node: Node, state: State) -> int:
+        """Rows the prompt after a node's passage needs: its first line must still be on screen then."""
+        if node.type in ("decision", "multi") and self.pager.active():
+            from ltl_quiz.ui.pager import choice_rows
+
+            choices = [(o.id, o.text.strip()) for o in engine.options(self.scenario, state)]
+            return choice_rows(node.prompt or "", choices, node.type == "multi", int(self.ui.console.width) - 1)
+        return 1
 
     def _response(self, node: Node, state: State) -> engine.Response:
         if node.type == "passage":
@@ -117,7 +130,8 @@ class Runner:
 
     def _debrief(self, state: State, learner_id: str) -> Outcome:
         scenario = self.scenario
-        self.ui.ending(engine.current(scenario, state))
+        with self.pager.screen("ending"):
+            self.ui.ending(engine.current(scenario, state))
         if getattr(self.ask, "pauses_after_ending", False):  # else the debrief scrolls the ending away unread
             self.ask.pause("ending", "Press any key for the debrief")
         result = engine.result(scenario, state)
@@ -150,6 +164,8 @@ class Runner:
         after = "the key questions" if engine.pending_key_questions(scenario, state) else "your record"
         summary = ui.summary(scenario, result)
         for n, (_, draw) in enumerate(shown):
-            draw()
             following = shown[n + 1][0] if n + 1 < len(shown) else after
-            self.ask.pause(f"debrief-{n + 1}", f"{summary}. Debrief part {n + 1} of {len(shown)}. Press any key for {following}.")
+            message = f"{summary}. Debrief part {n + 1} of {len(shown)}. Press any key for {following}."
+            with self.pager.screen(f"debrief-{n + 1}", self.pager.rows_for(message)):
+                draw()
+            self.ask.pause(f"debrief-{n + 1}", message)

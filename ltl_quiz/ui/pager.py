@@ -1,0 +1,146 @@
+"""A screenful at a time: a block taller than the terminal is shown in pages, each ending "more".
+
+WHY: a passage, a debrief part or a trainer's ending can be far taller than 24 rows; printed at
+once, its start scrolled away before the learner had read it, and the prompt below it gave no way
+back. Here what a block draws is rendered to lines at the terminal's width (the renderer already
+wraps it), and when it does not fit with the prompt that follows it, it is shown as many lines as
+fit at a time, each page followed by a "more" prompt that discards type-ahead (an Enter pressed
+while a page is drawn must not skip the next one). Ctrl-C at a "more" leaves as at any prompt.
+
+Only in rich mode at a terminal, with a person at the keys: plain output (screen readers, pipes,
+``--plain``) is one stream read in order, and is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from ltl_quiz.errors import Left
+from ltl_quiz.ui.wrap import hang
+
+_CODES = re.compile(r"\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")  # colour and link codes take no columns
+PROMPT_ROWS = 2  # a prompt's rows below its text: the empty line after it and the line its cursor waits on
+QUIET_SECONDS = 0.15  # a held key repeats far faster than this; a reader's next press comes far later
+SMALLEST = 6  # rows: on a smaller terminal a page would hold almost nothing, so nothing is paged
+
+
+class Pager:
+    """Pages what is drawn inside ``screen()``; passes it straight through when paging does not apply."""
+
+    def __init__(self, ui: Any, ask: Any):
+        self.ui = ui
+        self.ask = ask
+
+    def active(self) -> bool:
+        console = self.ui.console
+        return not self.ui.plain and getattr(self.ask, "pages", False) and bool(getattr(console, "is_terminal", False))
+
+    def rows_for(self, message: str) -> int:
+        """Rows a pause prompt with ``message`` takes (drawn one short of the edge, as prompts are)."""
+        if not self.active():
+            return 1  # nothing is paged: the figure is never used
+        return len(hang(message, max(1, int(self.ui.console.width) - 1))) + PROMPT_ROWS
+
+    @contextlib.contextmanager
+    def screen(self, key: str, room: int = 1) -> Iterator[None]:
+        """Draw the block inside; ``room`` is the rows the prompt after it needs on the same screen."""
+        if not self.active():
+            yield
+            return
+        console = self.ui.console
+        with console.capture() as captured:
+            yield
+        self.show(key, captured.get(), room)
+
+    def show(self, key: str, drawn: str, room: int) -> None:
+        """Write ``drawn`` (rendered text with its colour codes) a screenful at a time."""
+        console = self.ui.console
+        size = console.size
+        cols, height = int(size.width), int(size.height)
+        lines = drawn.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        rows = [max(1, -(-_columns(line) // cols)) for line in lines]  # a line wider than the screen takes more rows
+        more = len(hang(more_message(999, 999, 999), cols - 1)) + PROMPT_ROWS
+        page = max(1, height - more)
+        if height < SMALLEST or sum(rows) + room <= height or sum(rows) <= page:
+            _write(console, lines)  # it fits (a tall prompt after a short block scrolls as it always did)
+            return
+        start = 0
+        while start < len(lines) and sum(rows[start:]) + room > height:
+            end, used = start, 0
+            while end < len(lines) and (used + rows[end] <= page or end == start):
+                used += rows[end]
+                end += 1
+            _write(console, lines[start:end])
+            keys_quiet()
+            self.ask.pause(f"{key}-more-{end}", more_message(start + 1, end, len(lines)))
+            start = end
+        _write(console, lines[start:])
+
+
+def more_message(first: int, last: int, total: int) -> str:
+    """The "more" prompt: where the reader is in the block, and that a key shows the rest."""
+    if last >= total:
+        return f"— lines {first} to {last} of {total}, the end. Press any key to continue —"
+    return f"— lines {first} to {last} of {total}. Press any key for more —"
+
+
+def choice_rows(message: str, choices: Sequence[tuple[str, str]], multi: bool, width: int) -> int:
+    """Rows an arrow-key choice takes as first drawn (question, hint, every option wrapped): the
+    passage above it is paged so that its start is not scrolled away when the choice is drawn."""
+    from ltl_quiz.ui.choosers import _Checkbox, _Select
+
+    prompt = (_Checkbox if multi else _Select)(message, choices)
+    drawn = prompt.head(width) + prompt.tail(width) + prompt.body(width, 0)
+    return sum(part[1].count("\n") for part in drawn) + PROMPT_ROWS
+
+
+def keys_quiet(quiet: float = QUIET_SECONDS) -> None:
+    """Wait until no key has been pressed for ``quiet`` seconds, throwing away those that were: an
+    Enter held down (the terminal repeats it) must not turn page after page nobody has seen. The
+    keys are neither echoed (a newline would scroll the page) nor kept; Ctrl-C still leaves."""
+    if not sys.stdin.isatty():
+        return
+    import select
+    import termios
+    import tty
+
+    fd = sys.stdin.fileno()
+    try:
+        saved = termios.tcgetattr(fd)
+        tty.setcbreak(fd)
+    except (termios.error, OSError):
+        return
+    try:
+        while select.select([fd], [], [], quiet)[0]:
+            termios.tcflush(fd, termios.TCIFLUSH)
+    except KeyboardInterrupt:
+        raise Left() from None
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def _columns(line: str) -> int:
+    from rich.cells import cell_len
+
+    return cell_len(_CODES.sub("", line))
+
+
+def _write(console: Any, lines: list[str]) -> None:
+    """Straight to the terminal (the lines are already rendered), then wait until it has them, so
+    that the type-ahead thrown away before the next prompt includes keys pressed while they were drawn."""
+    if not lines:
+        return
+    stream = console.file
+    stream.write("".join(line + "\n" for line in lines))
+    stream.flush()
+    with contextlib.suppress(Exception):
+        import termios
+
+        if stream.isatty():
+            termios.tcdrain(stream.fileno())

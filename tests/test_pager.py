@@ -1,0 +1,267 @@
+"""Blocks taller than the terminal, a screenful at a time (rich mode), on a real pty kept by pyte.
+
+Hand play at 80x24 found passages, debrief parts and the trainer's ending far taller than the
+screen: their start scrolled away before anyone could read it. Asserted here is what a reader
+sees: the block's first line is on screen at the first "more", every line of it is on one page or
+another, an Enter pressed while a page is drawn does not skip the next page, a block that fits
+shows no "more", and plain mode (screen readers, pipes) is one stream with no "more" at all.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import scenario_factory as f
+from screen import CTRL_C, ENTER, Terminal, words
+
+from ltl_quiz.store import Store
+from ltl_quiz.ui.wrap import hang
+
+MORE = r"— lines (\d+) to (\d+) of (\d+)(, the end)?\. Press any key (for more|to continue) —"
+FILE = [f"Note {n} of the case file: a visit, a referral or a call, recorded with its date and who made it." for n in range(1, 31)]
+HAPPENED = [f"Finding {n} of the investigation: what the officers did and what they did not do that day." for n in range(1, 21)]
+
+
+def tall_case(tmp_path: Path, paragraphs: int = 30) -> Path:
+    """A case whose first passage, practice feedback and 'what actually happened' are each taller than 24 rows."""
+    long_feedback = " ".join(f"Reason {n}: a line of feedback on the choice that needs its own row or two." for n in range(1, 26))
+    options = [f.option(f"o{i}", points=5 if i == 0 else 0, nxt=[{"goto": "done"}], feedback=long_feedback) for i in range(2)]
+    nodes = {
+        "begin": {"type": "passage", "title": "The case file", "text": "\n\n".join(FILE[:paragraphs]), "next": [{"goto": "choose"}]},
+        "choose": {"type": "decision", "title": "Choose", "prompt": "What do you do first?", "options": options},
+        "done": f.end(),
+    }
+    doc = f.scenario(nodes)
+    doc["case"]["what_happened"] = "\n\n".join(HAPPENED)
+    folder = tmp_path / "tall"
+    folder.mkdir()
+    f.write(folder, doc, "01-tall.yaml")
+    return folder
+
+
+def run_args(folder: Path, mode: str = "--rich") -> list[str]:
+    return ["--scenarios", str(folder), "run", "factory-case", "--learner", "AB1", "--name", "Alex Smith", mode]
+
+
+def page_through(term: Terminal, until: str) -> list[list[str]]:
+    """The screen at each "more" prompt and at the block's own prompt (``until``), Enter between."""
+    screens = []
+    while True:
+        found = term.wait_for(f"{MORE}|{until}")
+        term.settle(0.15)
+        screens.append(term.rows())
+        if not re.search(MORE, found.group(0)):
+            return screens
+        term.send(ENTER)
+        term.wait_for(r"\S", 5)
+        _moved_on(term, found.group(0))
+
+
+def _moved_on(term: Terminal, prompt: str) -> None:
+    """Wait until the "more" just answered has gone (the next page, or the block's prompt, is drawn)."""
+    end = 50
+    while prompt in term.text() and end:
+        term._pump(0.1)
+        end -= 1
+
+
+def panel_rows(screens: list[list[str]]) -> set[str]:
+    """Every row seen inside a panel, without its borders and padding."""
+    return {re.sub(r"^│|│$", "", row).strip() for screen in screens for row in screen if row.startswith("│")}
+
+
+def unseen(screens: list[list[str]], paragraphs: list[str], inner: int = 74) -> list[str]:
+    """The rows of ``paragraphs`` as a panel ``inner`` columns wide draws them that no screen showed."""
+    rows = [row for p in paragraphs for row in hang(p, inner)]
+    seen = panel_rows(screens)
+    return [row for row in rows if row.strip() not in seen]
+
+
+def on_screens(screens: list[list[str]], line: str) -> bool:
+    return any(words(line) in words(" ".join(re.sub(r"^│|│$", "", r.strip()) for r in screen)) for screen in screens)
+
+
+def start_case(term: Terminal) -> None:
+    term.wait_for("Do you want to continue with this case study")
+    term.settle(0.1)
+    term.send("y" + ENTER)
+
+
+def test_a_passage_taller_than_the_screen_comes_a_page_at_a_time(tmp_path, db_url) -> None:
+    term = Terminal(run_args(tall_case(tmp_path)), 80, 24)
+    try:
+        start_case(term)
+        term.wait_for(MORE)
+        term.settle(0.15)
+        first = term.rows()
+        assert any("The case file" in row for row in first), "\n".join(first)  # the block's first line, still on screen
+        assert on_screens([first], FILE[0])
+        screens = page_through(term, "Press any key to continue")
+        term.send(CTRL_C)
+        assert term.wait_exit() == 130
+    finally:
+        term.close()
+    assert len(screens) >= 3  # at least two pages with "more", then the passage's own prompt
+    assert unseen(screens, FILE) == []
+    shown = [re.search(MORE, "\n".join(s)) for s in screens[:-1]]
+    assert next(int(m.group(1)) for m in shown if m) == 1
+    for before, after in itertools.pairwise(shown):  # each page starts where the last stopped
+        assert before and after and int(after.group(1)) == int(before.group(2)) + 1
+    assert "Press any key to continue" in "\n".join(screens[-1])
+
+
+def test_an_enter_pressed_while_a_page_is_drawn_does_not_skip_the_next(tmp_path, db_url) -> None:
+    term = Terminal(run_args(tall_case(tmp_path, 30)), 80, 24)
+    try:
+        start_case(term)
+        first = term.wait_for(MORE)
+        term.settle(0.15)
+        last = int(first.group(2))
+        term.send(ENTER + ENTER)  # the second arrives while the next page is drawn
+        term.wait_for(r"— lines (?!1 to )\d+ to |Press any key to continue$")
+        term.settle(0.5)
+        page = re.search(MORE, term.text())
+        assert page is not None and int(page.group(1)) == last + 1, term.text()  # page 2, not page 3 or the prompt after
+        term.send(CTRL_C)
+        assert term.wait_exit() == 130
+    finally:
+        term.close()
+
+
+def test_an_enter_held_down_does_not_turn_pages_unseen(tmp_path, db_url) -> None:
+    term = Terminal(run_args(tall_case(tmp_path, 30)), 80, 24)
+    try:
+        start_case(term)
+        first = term.wait_for(MORE)
+        term.settle(0.15)
+        last = int(first.group(2))
+        for _ in range(40):  # a key held down: the terminal repeats it every 30 ms or so
+            term.send(ENTER)
+            term._pump(0.03)
+        term.wait_for(r"— lines (?!1 to )\d+ to |Press any key to continue$")
+        term.settle(0.5)
+        page = re.search(MORE, term.text())
+        assert page is not None and int(page.group(1)) == last + 1, term.text()  # one page on, however long it was held
+        term.send(CTRL_C)
+        assert term.wait_exit() == 130
+    finally:
+        term.close()
+
+
+def test_ctrl_c_at_a_more_leaves_and_keeps_the_attempt(tmp_path, db_url) -> None:
+    term = Terminal(run_args(tall_case(tmp_path)), 80, 24)
+    try:
+        start_case(term)
+        term.wait_for(MORE)
+        term.settle(0.15)
+        term.send(CTRL_C)
+        term.wait_for(r"Everything you answered is saved\. To carry on:")
+        assert term.wait_exit() == 130
+    finally:
+        term.close()
+    (attempt,) = Store(db_url).attempts("AB1")
+    assert attempt.status != "completed"
+
+
+def test_a_block_that_fits_shows_no_more(tmp_path, db_url) -> None:
+    term = Terminal(run_args(tall_case(tmp_path, 12)), 120, 40)
+    try:
+        start_case(term)
+        term.wait_for("Press any key to continue")
+        term.settle(0.2)
+        rows = term.history_rows()
+        term.send(CTRL_C)
+        assert term.wait_exit() == 130
+    finally:
+        term.close()
+    text = "\n".join(rows)
+    assert not re.search(MORE, text)
+    assert all(on_screens([rows], line) for line in FILE[:12])
+
+
+def test_the_tall_parts_of_the_debrief_come_a_page_at_a_time(tmp_path, db_url) -> None:
+    term = Terminal(run_args(tall_case(tmp_path, 2)), 80, 24)
+    try:
+        start_case(term)
+        for wait, keys in [("Press any key to continue", ENTER), ("Use the arrow keys", "1" + ENTER)]:
+            term.wait_for(wait)
+            term.settle(0.15)
+            term.send(keys)
+        feedback = page_through(term, "Press any key to continue")  # the practice feedback is tall too
+        term.send(ENTER)
+        term.wait_for("Press any key for the debrief")
+        term.settle(0.15)
+        term.send(ENTER)
+        parts: list[list[list[str]]] = []
+        for n in (1, 2, 3):
+            parts.append(page_through(term, rf"Debrief part {n} of \d+\. Press any key"))
+            term.send(ENTER)
+        term.send(CTRL_C)
+        term.wait_exit()
+    finally:
+        term.close()
+    assert len(feedback) >= 2 and on_screens(feedback[:1], "Reason 1: a line of feedback")
+    review, happened = parts[1], parts[2]
+    assert len(review) >= 2 and any("Your decisions beside the recommended ones" in r for r in review[0])
+    assert on_screens(review, "Reason 25: a line of feedback")
+    assert len(happened) >= 2 and any("What actually happened" in r for r in happened[0])
+    assert unseen(happened, HAPPENED) == []
+    assert re.search(r"Score \d+ of \d+", " ".join(happened[-1]))  # the result in view at the part's own prompt
+
+
+def test_plain_mode_is_one_stream_with_no_more(tmp_path, db_url) -> None:
+    term = Terminal(run_args(tall_case(tmp_path), "--plain"), 80, 24)
+    try:
+        term.wait_for(r"\[y/N\]|\[Y/n\]")
+        term.send("y" + ENTER)
+        term.wait_for("Press Enter to continue")
+        term.settle(0.2)
+        rows = term.history_rows()
+        term.send(CTRL_C)
+        term.wait_exit()
+    finally:
+        term.close()
+    assert not re.search(MORE, "\n".join(rows))
+    assert all(on_screens([rows], line) for line in FILE)
+
+
+def roster(tmp_path: Path) -> Path:
+    path = tmp_path / "room.csv"
+    path.write_text("Staff number,Name,Unit\nPC101,Alex Smith,Response\nPC102,Jo Bloggs,Response\n", encoding="utf-8")
+    return path
+
+
+def test_the_trainers_tall_passage_and_ending_come_a_page_at_a_time(tmp_path, db_url) -> None:
+    folder = tall_case(tmp_path)
+    args = ["--scenarios", str(folder), "session", "start", "1", "--trainer", "Pat", "--roster", str(roster(tmp_path)), "--rich"]
+    term = Terminal(args, 80, 24)
+    try:
+        term.wait_for("Are all 2 here")
+        term.settle(0.15)
+        term.send("y" + ENTER)
+        passage = page_through(term, "^Continue")
+        term.send(ENTER)
+        for wait, keys in [
+            ("How will you record", "1" + ENTER),
+            (r"0 of 2 entered.*>", "1 a, 2 a" + ENTER),
+            (r"All 2 entered", ENTER),
+        ]:
+            term.wait_for(wait)
+            term.settle(0.15)
+            term.send(keys)
+        reveal = page_through(term, "Which branch does the room follow")  # the recommended option's long feedback
+        term.send("1" + ENTER)
+        ending = page_through(term, "Continue to the key questions")
+        term.send(CTRL_C)
+        term.wait_exit()
+    finally:
+        term.close()
+    assert len(passage) >= 2 and any("The case file" in r for r in passage[0])
+    assert unseen(passage, FILE, 80 - 10) == []  # the projected panel's wider padding
+    assert len(reveal) >= 2 and any("What the room chose" in r for r in reveal[0])
+    assert on_screens(reveal, "Reason 25: a line of feedback")
+    assert len(ending) >= 2 and any("Ending: The end" in r for r in ending[0])
+    assert unseen(ending, HAPPENED) == []
+    assert on_screens(ending[-1:], "APP on child abuse investigation")  # the references, at the ending's own prompt
