@@ -25,6 +25,7 @@ import pytest
 import yaml
 
 from ltl_quiz.store import Store
+from ltl_quiz.store.session_points import reveal_points
 from ltl_quiz.store.sessions import SessionStore
 
 LEARNERS = 12
@@ -363,9 +364,14 @@ def test_an_arrow_key_prompt_gives_way_when_the_trainer_reveals(example_dir: Pat
         sessions.advance(code, scenario, 2, engine.Choose(["speak-to-girl-alone"]))
         learner.expect("Your reflection, for your own record (Enter to skip):")
         learner.keys("Who the men are\r")
+        learner.expect("Saved. The model answer points come when the trainer ends the discussion.")
+        time.sleep(1)  # the room is still discussing: the points must not come up on the learner's screen
+        assert "Points a full answer would cover" not in learner.text
+        assert given_now(sessions, code, 3) == ("Who the men are", [])  # the reflection is saved already
+        reveal_points(sessions, code, scenario, 3)  # the trainer ends the discussion
         learner.expect("Points a full answer would cover. Tick those your answer covered:")
         learner.keys("2\r")  # the second model point, by its number
-        learner.expect("Saved. Waiting for the trainer.")
+        learner.expect("Saved. Waiting for the trainer to move on.")
         sessions.advance(code, scenario, 3, engine.Reflect("Notes"), notes="Notes")
         sessions.close(code, scenario)
         learner.expect("The session has ended")
@@ -376,6 +382,11 @@ def test_an_arrow_key_prompt_gives_way_when_the_trainer_reveals(example_dir: Pat
     assert sorted(given) == [2, 3]
     assert given[2].option_ids == ["speak-to-girl-alone"]
     assert (given[3].text, given[3].covered) == ("Who the men are", [1])
+
+
+def given_now(sessions: SessionStore, code: str, seq: int) -> tuple[str | None, list[int]]:
+    (answer,) = sessions.answers(code, seq)
+    return answer.text, answer.covered
 
 
 def test_a_reveal_before_everyone_has_answered_is_asked_first(live, db_url: str) -> None:
