@@ -157,7 +157,8 @@ def test_live_session_with_twelve_learners_a_killed_learner_a_killed_host_and_a_
     host.expect(r"Follow the room's selection \(A\)\? \[Y/n\]")
     host.type()
     host.expect(rf"Everyone has answered \({LEARNERS + 1} of {LEARNERS + 1}\)\. Press Enter to end the discussion\.")
-    host.type()
+    host.type()  # the discussion is over: the points go up on every screen only now
+    host.expect(r"The learners' screens show these points now")
     host.expect(r"Notes from the discussion")
     host.type("The room wanted to know who the men were.")
     host.expect(r"Close the session: press Enter")
