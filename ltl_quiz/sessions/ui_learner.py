@@ -212,8 +212,8 @@ class LiveLearner:
             if not self._submit(step, OwnAnswer([], text)):
                 return
             self.view.say("Saved." if text else "Skipped.")
-        elif step.seq not in self.pointed:
-            self.view.say("Your reflection is saved.")
+        elif self.sessions.session(self.code).state.phase != "revealed":
+            self.view.say("Your reflection is saved.")  # rejoined, or the session paused: said again once
         if self.sessions.session(self.code).state.phase != "revealed":  # read again: the reveal may have come while they wrote
             self.view.say("The model answer points come when the trainer ends the discussion. Waiting for the trainer.")
             return
