@@ -264,6 +264,51 @@ def test_a_learner_typing_at_a_plain_terminal(example_dir: Path, example_path: P
     ]
 
 
+def test_a_learner_still_writing_at_the_reveal_finishes_then_ticks(example_dir: Path, example_path: Path, tmp_path: Path, db_url: str) -> None:
+    """The trainer ends the discussion while a learner is still writing: the prompt stays (the text
+    is theirs to finish), and the points come straight after it is saved, to tick."""
+    from ltl_quiz import engine
+    from ltl_quiz.loader import load_scenario
+    from ltl_quiz.sessions import model
+    from ltl_quiz.store import now
+
+    scenario = load_scenario(example_path)
+    sessions = SessionStore(Store(db_url))
+    code = sessions.create(scenario, "live", "Pat Trainer", [], model.first_state(scenario, "officer", "live", now()))
+    args = [sys.executable, "-m", "ltl_quiz", "--scenarios", str(example_dir), "session", "join", code, "--learner", "P2", "--name", "Sam"]
+    env = {**os.environ, "LTL_QUIZ_DB": db_url, "LTL_QUIZ_HOME": str(tmp_path / "sam"), "PYTHONUNBUFFERED": "1"}
+    learner = Screen([*args, "--plain"], env)
+    try:
+        learner.expect(r"Do you want to take part in this case study\? \[Y/n\]")
+        learner.type("y")
+        learner.expect(r"Waiting for the trainer to start\.")
+        sessions.begin(code, scenario, 0)
+        for seq, followed in ((0, None), (1, ["send-officers"]), (2, ["speak-to-girl-alone"])):
+            if followed:
+                sessions.open(code, scenario, seq)
+                sessions.reveal(code, scenario, seq)
+            sessions.advance(code, scenario, seq, engine.Choose(followed) if followed else engine.Continue())
+        learner.expect(r"Your reflection, for your own record \(Enter to skip\):")
+        reveal_points(sessions, code, scenario, 3)  # the trainer ends the discussion first
+        time.sleep(1)
+        learner.type("Who the men are")
+        learner.expect(r"^Saved\.$")
+        learner.expect(r"Points a full answer would cover\. Tick those your answer covered:")
+        learner.type("1 3")
+        learner.expect(r"Saved\. Waiting for the trainer to move on\.")
+        assert given_now(sessions, code, 3) == ("Who the men are", [0, 2])
+        sessions.advance(code, scenario, 3, engine.Reflect(""))
+        sessions.close(code, scenario)
+        learner.expect("The session has ended")
+        assert learner.proc.wait(WAIT) == 0
+    finally:
+        learner.kill()
+    assert not any("moved on before you finished" in line for line in learner.seen)
+    (me,) = sessions.participants(code)
+    rows = {r["node_id"]: r for r in Store(db_url).answers(me.attempt_id)}
+    assert (rows["officer-reflection"]["free_text"], json.loads(rows["officer-reflection"]["covered"])) == ("Who the men are", [0, 2])
+
+
 class Terminal:
     """A process on a real pseudo-terminal: what a learner at an SSH session has. Output is read with colour codes stripped."""
 
