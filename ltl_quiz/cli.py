@@ -173,8 +173,8 @@ def run(
         ui = _ui(plain)
         where = _where()
         prompter = actions.prompter_for(ui, answers)
-        who = actions.resolve_learner(where, learner, name, unit, prompter)
-        actions.run_case(where, ui, case, who, track, mode, prompter, seed)
+        who, say_who = actions.learner_for_run(where, learner, name, unit, prompter)
+        actions.run_case(where, ui, case, who, track, mode, prompter, seed, say_who)
 
 
 @app.command()

@@ -25,6 +25,11 @@ class Learner:
         # so no control character (NUL would block a PostgreSQL sync) gets past this point.
         self.id, self.name, self.unit = typed(self.id), typed(self.name), typed(self.unit)
 
+    @property
+    def described(self) -> str:
+        """How a screen names whom a record is for: 'Kim Ode (PC1, Response)'."""
+        return f"{self.name} ({self.id}{', ' + self.unit if self.unit else ''})"
+
 
 def load(path: Path) -> dict[str, Any]:
     if not path.exists():

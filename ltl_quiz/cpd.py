@@ -29,6 +29,7 @@ from ltl_quiz.text import one_line
 FORMATS = ("md", "html")
 NO_ANSWER = "No answer was written to this question."
 GROUP_KINDS = ("facilitated", "live")
+SCRIPTED_NOTE = "Answered from a script (run --answers), not at the prompts: this is not a record of the learner's own work."
 
 
 @dataclass
@@ -127,7 +128,7 @@ def _scripted_count(store: Any, learner_id: str) -> int:
 
 def _entry(store: Any, attempt: Any, answer_rows: list[Any], library: ScenarioLibrary) -> Entry:
     from ltl_quiz.store.db import SCRIPTED
-    from ltl_quiz.store.queries import minutes
+    from ltl_quiz.store.queries import minutes, own_answer_steps
 
     scenario = library.get(attempt.scenario_id)
     kind = attempt.mode if attempt.mode in GROUP_KINDS else "individual"
@@ -138,16 +139,13 @@ def _entry(store: Any, attempt: Any, answer_rows: list[Any], library: ScenarioLi
         note = f"The scenario has been edited since this attempt (version {attempt.scenario_version} then, {scenario.version} now); wording is today's."
     scripted = attempt.how_answered == SCRIPTED
     if scripted:
-        note = " ".join(
-            filter(
-                None, ["Answered from a script (run --answers), not at the prompts: this is not a record of the learner's own work.", note]
-            )
-        )
+        note = " ".join(filter(None, [SCRIPTED_NOTE, note]))
     reflections = [_reflection(library, attempt.scenario_id, r) for r in answer_rows if r.kind in ("reflection", "key_question")]
     choices = [r for r in answer_rows if r.kind in ("decision", "multi")]
     if kind != "individual":  # only what the learner gave themselves is theirs to reflect on
         reflections = [r for r in reflections if r.written]
-        choices = [r for r in choices if json.loads(r.option_ids or "[]")]
+        own = own_answer_steps(store, attempt.session_code, attempt.learner_id)  # "none" entered at a multi is theirs too
+        choices = [r for r in choices if r.seq in own or json.loads(r.option_ids or "[]")]
     return Entry(
         attempt_id=attempt.id,
         title=attempt.scenario_title,

@@ -57,3 +57,18 @@ def test_tidy_joins_wrapped_lines_but_keeps_list_items_apart() -> None:
 
     text = "The sergeant asks you to:\n- check who lives\n  at the address\n- submit a MARF\n\nThen you\nleave."
     assert tidy(text) == "The sergeant asks you to:\n- check who lives at the address\n- submit a MARF\n\nThen you leave."
+
+
+def test_an_empty_answer_to_a_key_question_is_asked_about_and_enter_alone_says_no(runner, example_dir, db_url) -> None:
+    """A stray Enter was taken as the key question's answer (issue 13): now it is asked about, No by default."""
+    question = "Leave this answer empty? It will be recorded as no answer written. [y/N]"
+    typed = "\n".join(["y", "", "1", "", "1", "", "", "", "", "y", "", "", "", ""]) + "\n"  # Enter twice, then yes
+    result = run_plain(runner, example_dir, typed)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.count(question) == 2 and out.count("Your answer:") == 2  # Enter at the question means no: asked again
+    assert "Points a full answer would cover:" in out  # the points are still there to read ...
+    assert "Tick those your answer covered" not in out and "Which of these did your answer cover?" not in out  # ... with nothing to tick
+    (row,) = Store(db_url).attempts("AB1")
+    last = Store(db_url).answers(row.id)[-1]
+    assert last["kind"] == "reflection" and not (last["free_text"] or "").strip() and last["covered"] == "[]"

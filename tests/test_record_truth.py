@@ -450,3 +450,36 @@ def test_how_answered_comes_across_in_a_merge(db_url, other_db_url, example_dir,
     (row,) = store.attempts("AB1")
     store.close()
     assert row.how_answered == "scripted"
+
+
+def test_a_none_entered_at_a_multi_is_the_persons_own_answer_in_the_report_and_the_cpd_record(db_url, example_dir, example_path) -> None:
+    """The trainer entered "none" for Jo at the multi: the session report counted it as Jo's answer
+    and the CPD record did not (report 2, CPD 1). Both now say the same true thing."""
+    sc = load_scenario(example_path)
+    sessions = SessionStore(Store(db_url))
+    jo = Learner("PC102", "Jo Bloggs", "Response")
+    code = sessions.create(sc, "facilitated", "Pat Trainer", [jo], model.first_state(sc, "officer", "facilitated", now()))
+    sessions.roll_call(code, sc, [jo.id])
+    kinds = []
+    while (step := model.step_of(sc, (state := sessions.session(code).state))) is not None:
+        if step.is_choice:
+            node = sc.nodes[step.key]
+            sessions.open(code, sc, state.seq)
+            kinds.append(node.type)
+            sessions.enter_for(code, jo.id, step, OwnAnswer([node.options[0].id] if node.type == "decision" else []))  # "2 -": none
+            sessions.reveal(code, sc, state.seq)
+            sessions.advance(code, sc, state.seq, engine.Choose(list(node.recommended)))
+        elif step.is_discussion:
+            sessions.advance(code, sc, state.seq, engine.Reflect(""))
+        else:
+            sessions.advance(code, sc, state.seq, engine.Continue())
+    sessions.close(code, sc)
+    sessions.store.close()
+    assert kinds == ["decision", "multi"]
+    status, report, err = cli(example_dir, "session", "report", code)
+    assert status == 0, err
+    assert "Jo Bloggs (PC102, Response): present" in report and "2 answers given individually" in report
+    status, text, err = cli(example_dir, "cpd", "PC102")
+    assert status == 0, err
+    assert "I gave my own answer at 2 decisions" in text
+    assert "I chose: none of the options" in text  # the "none" is compared with the recommended actions like any answer

@@ -25,6 +25,7 @@ import pytest
 import yaml
 
 from ltl_quiz.store import Store
+from ltl_quiz.store.session_points import reveal_points
 from ltl_quiz.store.sessions import SessionStore
 
 LEARNERS = 12
@@ -156,7 +157,8 @@ def test_live_session_with_twelve_learners_a_killed_learner_a_killed_host_and_a_
     host.expect(r"Follow the room's selection \(A\)\? \[Y/n\]")
     host.type()
     host.expect(rf"Everyone has answered \({LEARNERS + 1} of {LEARNERS + 1}\)\. Press Enter to end the discussion\.")
-    host.type()
+    host.type()  # the discussion is over: the points go up on every screen only now
+    host.expect(r"The learners' screens show these points now")
     host.expect(r"Notes from the discussion")
     host.type("The room wanted to know who the men were.")
     host.expect(r"Close the session: press Enter")
@@ -262,6 +264,51 @@ def test_a_learner_typing_at_a_plain_terminal(example_dir: Path, example_path: P
     ]
 
 
+def test_a_learner_still_writing_at_the_reveal_finishes_then_ticks(example_dir: Path, example_path: Path, tmp_path: Path, db_url: str) -> None:
+    """The trainer ends the discussion while a learner is still writing: the prompt stays (the text
+    is theirs to finish), and the points come straight after it is saved, to tick."""
+    from ltl_quiz import engine
+    from ltl_quiz.loader import load_scenario
+    from ltl_quiz.sessions import model
+    from ltl_quiz.store import now
+
+    scenario = load_scenario(example_path)
+    sessions = SessionStore(Store(db_url))
+    code = sessions.create(scenario, "live", "Pat Trainer", [], model.first_state(scenario, "officer", "live", now()))
+    args = [sys.executable, "-m", "ltl_quiz", "--scenarios", str(example_dir), "session", "join", code, "--learner", "P2", "--name", "Sam"]
+    env = {**os.environ, "LTL_QUIZ_DB": db_url, "LTL_QUIZ_HOME": str(tmp_path / "sam"), "PYTHONUNBUFFERED": "1"}
+    learner = Screen([*args, "--plain"], env)
+    try:
+        learner.expect(r"Do you want to take part in this case study\? \[Y/n\]")
+        learner.type("y")
+        learner.expect(r"Waiting for the trainer to start\.")
+        sessions.begin(code, scenario, 0)
+        for seq, followed in ((0, None), (1, ["send-officers"]), (2, ["speak-to-girl-alone"])):
+            if followed:
+                sessions.open(code, scenario, seq)
+                sessions.reveal(code, scenario, seq)
+            sessions.advance(code, scenario, seq, engine.Choose(followed) if followed else engine.Continue())
+        learner.expect(r"Your reflection, for your own record \(Enter to skip\):")
+        reveal_points(sessions, code, scenario, 3)  # the trainer ends the discussion first
+        time.sleep(1)
+        learner.type("Who the men are")
+        learner.expect(r"^Saved\.$")
+        learner.expect(r"Points a full answer would cover\. Tick those your answer covered:")
+        learner.type("1 3")
+        learner.expect(r"Saved\. Waiting for the trainer to move on\.")
+        assert given_now(sessions, code, 3) == ("Who the men are", [0, 2])
+        sessions.advance(code, scenario, 3, engine.Reflect(""))
+        sessions.close(code, scenario)
+        learner.expect("The session has ended")
+        assert learner.proc.wait(WAIT) == 0
+    finally:
+        learner.kill()
+    assert not any("moved on before you finished" in line for line in learner.seen)
+    (me,) = sessions.participants(code)
+    rows = {r["node_id"]: r for r in Store(db_url).answers(me.attempt_id)}
+    assert (rows["officer-reflection"]["free_text"], json.loads(rows["officer-reflection"]["covered"])) == ("Who the men are", [0, 2])
+
+
 class Terminal:
     """A process on a real pseudo-terminal: what a learner at an SSH session has. Output is read with colour codes stripped."""
 
@@ -363,9 +410,14 @@ def test_an_arrow_key_prompt_gives_way_when_the_trainer_reveals(example_dir: Pat
         sessions.advance(code, scenario, 2, engine.Choose(["speak-to-girl-alone"]))
         learner.expect("Your reflection, for your own record (Enter to skip):")
         learner.keys("Who the men are\r")
+        learner.expect("Saved. The model answer points come when the trainer ends the discussion.")
+        time.sleep(1)  # the room is still discussing: the points must not come up on the learner's screen
+        assert "Points a full answer would cover" not in learner.text
+        assert given_now(sessions, code, 3) == ("Who the men are", [])  # the reflection is saved already
+        reveal_points(sessions, code, scenario, 3)  # the trainer ends the discussion
         learner.expect("Points a full answer would cover. Tick those your answer covered:")
         learner.keys("2\r")  # the second model point, by its number
-        learner.expect("Saved. Waiting for the trainer.")
+        learner.expect("Saved. Waiting for the trainer to move on.")
         sessions.advance(code, scenario, 3, engine.Reflect("Notes"), notes="Notes")
         sessions.close(code, scenario)
         learner.expect("The session has ended")
@@ -376,6 +428,11 @@ def test_an_arrow_key_prompt_gives_way_when_the_trainer_reveals(example_dir: Pat
     assert sorted(given) == [2, 3]
     assert given[2].option_ids == ["speak-to-girl-alone"]
     assert (given[3].text, given[3].covered) == ("Who the men are", [1])
+
+
+def given_now(sessions: SessionStore, code: str, seq: int) -> tuple[str | None, list[int]]:
+    (answer,) = sessions.answers(code, seq)
+    return answer.text, answer.covered
 
 
 def test_a_reveal_before_everyone_has_answered_is_asked_first(live, db_url: str) -> None:

@@ -189,6 +189,7 @@ def test_ctrl_c_at_any_prompt_then_resume_with_a_recap(terminal, example_dir, db
         return  # resuming from a choice prompt is no different: two resumes keep the test quick
     again = terminal(["--scenarios", str(example_dir), "resume", found.group(1), "--rich"])
     again.wait_for("Carrying on: case study 2, A welfare call about a child")
+    again.wait_for(r"Recording for Alex Smith \(AB1\)\.")  # whose attempt this is, on a shared computer
     again.wait_for(r"You are at step \d+")
     again.wait_for(r"The last passage you read: .+")
     play(again)

@@ -194,3 +194,32 @@ def test_the_remembered_learner_is_named_and_not_you_asks_again(
     )
     assert "This will be recorded for Kim Ode (PC1, Response). Is that you?" in result.output
     assert config.remembered_learner(isolated_home / "config.json").id == "PC2"
+    assert "Recording for Sam Lee (PC2, CID)." in result.output  # the details just typed, said back
+
+
+@pytest.mark.parametrize(
+    ("remembered", "args", "typed", "said"),
+    [
+        (None, [], "PC7\nAna Cruz\nEast, control room\nn\n", "Recording for Ana Cruz (PC7, East, control room)."),
+        (None, ["--learner", "PC8", "--name", "Bo Ray"], "n\n", "Recording for Bo Ray (PC8)."),
+        (Learner("PC1", "Kim Ode", "Response"), [], "y\nn\n", None),  # "recorded for Kim Ode ... Is that you?" already said it
+    ],
+)
+def test_run_says_whom_the_attempt_is_recorded_for(
+    runner: CliRunner,
+    example_dir: Path,
+    isolated_home: Path,
+    db_url: str,
+    remembered: Learner | None,
+    args: list[str],
+    typed: str,
+    said: str | None,
+) -> None:
+    if remembered:
+        config.remember_learner(isolated_home / "config.json", remembered)
+    result = runner.invoke(app, ["--scenarios", str(example_dir), "run", "1", *args, "--plain"], input=typed)
+    assert "You chose not to continue." in result.output
+    if said:
+        assert result.output.count(said) == 1
+    else:
+        assert "Recording for" not in result.output and result.output.count("recorded for Kim Ode (PC1, Response)") == 1

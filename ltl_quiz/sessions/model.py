@@ -7,7 +7,8 @@ the same number keys the step's record, the learners' answers to it, and their a
 
 Phases: ``lobby`` (live: learners are joining), ``reading`` (the narrative is on screen; a
 decision is not yet open), ``open`` (answers are taken), ``revealed`` (the distribution and
-feedback are shown; the trainer picks the branch), ``finished`` (the case and its key questions
+feedback are shown; the trainer picks the branch; at a key question, the model answer points are
+shown once the room has discussed it), ``finished`` (the case and its key questions
 are done). Pure: no terminal, no database, no clock (times are passed in).
 """
 
@@ -126,7 +127,8 @@ def open_step(scenario: Scenario, state: SessionState, expect_seq: int, at: str)
 
 
 def reveal(state: SessionState, expect_seq: int) -> SessionState:
-    """Stop taking answers to a decision and show the room what it chose."""
+    """Stop taking answers to a decision and show the room what it chose; at a key question, show the
+    model answer points now that the room has discussed it (reflections can still be written)."""
     _expect(state, expect_seq, ("open",))
     return replace(state, phase="revealed")
 
@@ -136,7 +138,7 @@ def advance(scenario: Scenario, state: SessionState, expect_seq: int, response: 
     step = step_of(scenario, state)
     if step is None:
         raise SessionMoved("the case is finished; there is no step to move on from")
-    allowed = {"passage": ("reading",), "decision": ("revealed",), "multi": ("revealed",)}.get(step.kind, ("open",))
+    allowed = {"passage": ("reading",), "decision": ("revealed",), "multi": ("revealed",)}.get(step.kind, ("open", "revealed"))
     _expect(state, expect_seq, allowed)
     if step.kind == "key_question":
         assert isinstance(response, engine.Reflect)

@@ -102,6 +102,9 @@ class LiveHost(TrainerScreen):
     def discuss(self, step: Step, kq: KeyQuestion, state: SessionState) -> None:
         self.board(step, "reflections", state.discussion_minutes, state.opened_at)
 
+    def points_shown(self) -> None:
+        self.view.say("The learners' screens show these points now: they tick those their reflection covered until you move on.")
+
     # -- keys and the board -----------------------------------------------------------------------
     def _key(self, timeout: float) -> bool:
         """Wait for a key: True for Enter; raises to pause or when the trainer's input has gone."""
@@ -152,7 +155,7 @@ class PlainBoard:
     HINTS: ClassVar[dict[str, str]] = {
         "lobby": "Waiting for learners to join. Press Enter to start when everyone is in (p pauses the session).",
         "answers": "Open for answers. Press Enter to reveal them (p pauses the session).",
-        "reflections": "Learners can write their reflections. Press Enter when the discussion is over (p pauses the session).",
+        "reflections": "Learners can write their reflections. Press Enter when the discussion is over, to show the model answer points (p pauses the session).",
     }
 
     def __init__(self, view: SessionView, mode: str, here: set[str], gone: set[str]):
@@ -220,7 +223,7 @@ class RichBoard:
     FOOTERS: ClassVar[dict[str, str]] = {
         "lobby": "Enter: start the session    p: pause",
         "answers": "Enter: reveal the answers    p: pause",
-        "reflections": "Enter: end the discussion    p: pause",
+        "reflections": "Enter: end the discussion and show the model answer points    p: pause",
     }
 
     def __init__(self, view: SessionView, code: str, mode: str):

@@ -27,6 +27,7 @@ from ltl_quiz.sessions.terminal import LineSource, StepMoved, stopping_when
 from ltl_quiz.sessions.view import SessionView
 from ltl_quiz.store import now
 from ltl_quiz.store.leases import renew
+from ltl_quiz.store.session_points import tick_points
 from ltl_quiz.store.sessions import ParticipantRow, SessionRow, SessionStore
 from ltl_quiz.support import SUPPORT_HINT
 from ltl_quiz.text import one_line
@@ -58,6 +59,7 @@ class LiveLearner:
         self.ask = ask
         self.lines = lines
         self.shown: set[int] = set()
+        self.pointed: set[int] = set()  # key questions whose model answer points this screen has shown
         self.ending_shown = False
         self.terminal = terminal or Terminal.this_one()
         self.take_over = take_over
@@ -146,7 +148,7 @@ class LiveLearner:
                 self._answer(step, node)
             elif state.phase == "revealed":
                 self._revealed(step, node)
-        elif step.is_discussion and state.phase == "open":
+        elif step.is_discussion and state.phase in ("open", "revealed"):
             self._reflect(step)
 
     def _narrate(self, step: Step, node: Node | None) -> None:
@@ -170,11 +172,11 @@ class LiveLearner:
             self._stop_beat()
             raise TakenOver(taken_over(self.code, self.learner))
 
-    def _moved_on(self, seq: int) -> bool:
+    def _moved_on(self, seq: int, phases: tuple[str, ...] = ("open",)) -> bool:
         if self.beat is not None and self.beat.lost:
             return True
         state = self.sessions.session(self.code).state
-        return state.seq != seq or state.phase != "open"
+        return state.seq != seq or state.phase not in phases
 
     def _answer(self, step: Step, node: Node) -> None:
         mine = self._mine(step)
@@ -197,30 +199,52 @@ class LiveLearner:
             self.view.say(f"Saved: {letters_of(node, picked)}. Waiting for the trainer to reveal the answers.")
 
     def _reflect(self, step: Step) -> None:
-        if self._mine(step) is not None:
-            self.view.say("Your reflection is saved. Waiting for the trainer.")
+        """Write the reflection while the room discusses; the model answer points come only with the
+        trainer's reveal, as in a facilitated session (issue 13), and are ticked after it."""
+        if self._mine(step) is None:
+            try:
+                with stopping_when(self.ask, lambda: self._moved_on(step.seq, ("open", "revealed")), self._fresh_lines()):
+                    text = self.ask.text(step.key, "Your reflection, for your own record (Enter to skip):").strip()
+            except StepMoved:
+                self._check_lease()
+                self.view.say("The trainer moved on before you finished; nothing was recorded for this question.")
+                return
+            if not self._submit(step, OwnAnswer([], text)):
+                return
+            self.view.say("Saved." if text else "Skipped.")
+        elif self.sessions.session(self.code).state.phase != "revealed":
+            self.view.say("Your reflection is saved.")  # rejoined, or the session paused: said again once
+        if self.sessions.session(self.code).state.phase != "revealed":  # read again: the reveal may have come while they wrote
+            self.view.say("The model answer points come when the trainer ends the discussion. Waiting for the trainer.")
             return
+        self._points(step)
+
+    def _points(self, step: Step) -> None:
+        """The key question's model answer points, once revealed; a learner who wrote ticks those covered."""
+        if step.seq in self.pointed:
+            return
+        self.pointed.add(step.seq)
         kq = self.scenario.key_question(step.key_question_id(self.scenario))
+        mine = self._mine(step)
+        listed = getattr(self.ask, "lists_points", False)  # read once: the tick prompt lists them itself
+        if mine is None or not (mine.text or "").strip() or mine.covered:
+            self.view.model_points(kq)
+            self.view.say("Waiting for the trainer to move on.")
+            return
+        if not listed:
+            self.view.model_points(kq)
+        message = "Points a full answer would cover. Tick those your answer covered:" if listed else "Which of these did your answer cover?"
         try:
-            with stopping_when(self.ask, lambda: self._moved_on(step.seq), self._fresh_lines()):
-                text = self.ask.text(step.key, "Your reflection, for your own record (Enter to skip):").strip()
-                covered: list[int] = []
-                if text:
-                    listed = getattr(self.ask, "lists_points", False)  # read once: the tick prompt lists them itself
-                    if not listed:
-                        self.view.model_points(kq)
-                    message = (
-                        "Points a full answer would cover. Tick those your answer covered:"
-                        if listed
-                        else "Which of these did your answer cover?"
-                    )
-                    covered = self.ask.tick(step.key, message, kq.model_points)
+            with stopping_when(self.ask, lambda: self._moved_on(step.seq, ("revealed",)), self._fresh_lines()):
+                covered = self.ask.tick(step.key, message, kq.model_points)
         except StepMoved:
             self._check_lease()
-            self.view.say("The trainer moved on before you finished; nothing was recorded for this question.")
+            self.view.say("The trainer moved on before you ticked the points; your reflection is saved without them.")
             return
-        if self._submit(step, OwnAnswer([], text, covered)):
-            self.view.say("Saved. Waiting for the trainer." if text else "Skipped. Waiting for the trainer.")
+        if tick_points(self.sessions, self.code, self.learner.id, step.seq, covered):
+            self.view.say("Saved. Waiting for the trainer to move on.")
+        else:
+            self.view.say("Too late: the trainer had moved on, so the points you ticked were not recorded; your reflection is saved.")
 
     def _revealed(self, step: Step, node: Node) -> None:
         record = self.sessions.step(self.code, step.seq)

@@ -26,6 +26,7 @@ from ltl_quiz.sessions.model import SessionState, Step
 from ltl_quiz.sessions.records import OwnAnswer
 from ltl_quiz.sessions.terminal import line
 from ltl_quiz.sessions.view import SessionView
+from ltl_quiz.store.session_points import reveal_points
 from ltl_quiz.store.sessions import ParticipantRow, SessionRow, SessionStore
 from ltl_quiz.ui.pager import Pager, choice_rows
 from ltl_quiz.ui.prompts import Prompter
@@ -148,8 +149,11 @@ class TrainerScreen:
             if node is not None and node.text:
                 self.view.narrative(node)
             self.view.key_question(kq)
-        self.discuss(step, kq, state)
+        if state.phase == "open":  # not yet discussed: a session resumed after the reveal goes on to the points
+            self.discuss(step, kq, state)
+            reveal_points(self.sessions, self.code, self.scenario, step.seq)
         self.view.model_points(kq)
+        self.points_shown()
         notes = line(self.ask, step.key, "Notes from the discussion, for the session record (Enter for none):").strip()
         self.sessions.advance(self.code, self.scenario, step.seq, engine.Reflect(notes), notes=notes or None)
 
@@ -247,6 +251,9 @@ class TrainerScreen:
 
     def collect(self, step: Step, node: Node) -> tuple[tally.Distribution | None, str]:
         raise NotImplementedError
+
+    def points_shown(self) -> None:
+        """After the model answer points are on screen (live: the learners tick theirs now)."""
 
     def discuss(self, step: Step, kq: KeyQuestion, state: SessionState) -> None:
         """Time for the room to talk (with a countdown if the session has one). The model answer

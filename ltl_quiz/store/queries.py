@@ -291,6 +291,18 @@ def attempts_with_answers(store: Store, filters: Filters, kinds: tuple[str, ...]
         yield attempt, mine
 
 
+def own_answer_steps(store: Store, session_code: str | None, learner_id: str) -> set[int]:
+    """The steps of a group session at which this learner's own answer was given or entered for
+    them. A "none of these" entered at a multi is their answer though it names no option: the
+    session report counted it as theirs and the CPD record, reading only the options, did not."""
+    if not session_code:
+        return set()
+    given = sa.table("session_answers", sa.column("session_code"), sa.column("learner_id"), sa.column("seq"))
+    query = sa.select(given.c.seq).where(given.c.session_code == session_code, given.c.learner_id == learner_id)
+    with _reading(store) as conn:
+        return {seq for (seq,) in conn.execute(query)}
+
+
 class _reading:
     """A read connection whose database errors become a StoreError naming the (redacted) store."""
 

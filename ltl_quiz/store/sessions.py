@@ -308,7 +308,7 @@ class SessionStore:
             existing = _answers(conn, code, seq, learner_id)
             if existing:
                 return Submitted("saved" if existing[0].id == answer_id else "already", existing[0])
-            if row.status == "closed" or state.seq != seq or state.phase != "open":
+            if row.status == "closed" or state.seq != seq or state.phase not in ("open", "revealed" if step.is_discussion else "open"):
                 return Submitted("closed")
             if not conn.execute(sa.select(participants_t.c.learner_id).where(_participant_match(code, learner_id))).first():
                 raise SessionMoved(f"{learner_id} has not joined session {code}; join it first")

@@ -87,8 +87,17 @@ def _someone_else(remembered: Learner, ask: Prompter | None) -> bool:
     the record is for, and let a person at the terminal say it is not them."""
     if ask is None or isinstance(ask, ScriptedPrompter):
         return False
-    who = f"{remembered.name} ({remembered.id}{', ' + remembered.unit if remembered.unit else ''})"
+    who = remembered.described
     return not ask.confirm("learner_is_me", f"This will be recorded for {who}. Is that you? (No: enter your own details)", True)
+
+
+def learner_for_run(where: Locations, learner_id: str | None, name: str | None, unit: str | None, ask: Prompter) -> tuple[Learner, bool]:
+    """The learner for ``run``, and whether to say whom the attempt is recorded for (issue 13: typed
+    details were never said back), unless "This will be recorded for ... Is that you?" just did."""
+    remembered = config.remembered_learner(where.config_file)
+    asked = learner_id is None and remembered is not None and not isinstance(ask, ScriptedPrompter)
+    learner = resolve_learner(where, learner_id, name, unit, ask)
+    return learner, not (asked and remembered is not None and learner.described == remembered.described)
 
 
 def _known_learner(where: Locations, learner_id: str) -> Learner | None:
@@ -139,14 +148,25 @@ def ask_learner(ask: Prompter, say: Any = print, known: Callable[[str], Learner 
 
 
 def run_case(
-    where: Locations, ui: Renderer, case: str, learner: Learner, track: str | None, mode: str, prompter: Prompter, seed: int | None = None
+    where: Locations,
+    ui: Renderer,
+    case: str,
+    learner: Learner,
+    track: str | None,
+    mode: str,
+    prompter: Prompter,
+    seed: int | None = None,
+    say_who: bool = False,
 ) -> Any:
+    """One attempt; ``say_who`` says whom it is recorded for once the case is sure to start."""
     from ltl_quiz.ui.runner import Runner
 
     scenario = load_case(where, case)
     track = track or scenario.audiences[0]
     if isinstance(prompter, ScriptedPrompter):
         check_answers(scenario, track, prompter)
+    if say_who:
+        ui.say(f"Recording for {learner.described}.")
     store = open_attempt_store(where, ui.say)
     runner = Runner(store, scenario, ui, prompter)
     try:
@@ -172,7 +192,8 @@ def resume(where: Locations, ui: Renderer, attempt: str | None, prompter: Prompt
                     f"{scenario.id} has changed from version {row.scenario_version} to {scenario.version} since attempt {row.id[:8]} began; start a new attempt"
                 )
             ui.say(f"Note: {scenario.id} has been edited since this attempt began (same version {scenario.version}).")
-        return Runner(store, scenario, ui, prompter).resume(row.id, row.state, row.learner_id)
+        who = Learner(row.learner_id, row.learner_name, row.learner_unit)
+        return Runner(store, scenario, ui, prompter).resume(row.id, row.state, who)
     finally:
         store.close()
 
@@ -335,7 +356,7 @@ def _assigned(where: Locations, learner_id: str, ui: Renderer) -> dict[str, str]
 def menu(where: Locations, ui: Renderer, prompter: Prompter) -> Any:
     """The guided menu: who, which case, which track, which mode; or carry on an unfinished attempt."""
     learner = resolve_learner(where, None, None, None, prompter)
-    ui.say(f"Welcome, {learner.name} ({learner.id}{', ' + learner.unit if learner.unit else ''}).")
+    ui.say(f"Welcome, {learner.described}.")
     store = open_attempt_store(where, ui.say)
     try:
         unfinished = [r for r in store.attempts(learner.id, status="in-progress") if not r.session_code]

@@ -20,6 +20,7 @@ from ltl_quiz.ui.wrap import hang, terminal_width
 _MARKER = re.compile(r"^(?:[-*•]|\d+[.)]|[a-z][.)])\s+")  # a list item's marker: its lines hang after it
 
 if TYPE_CHECKING:  # annotations only: keeps the import of this module cheap
+    from ltl_quiz.config import Learner
     from ltl_quiz.engine import Feedback, Result, State
     from ltl_quiz.language.notes import Note
     from ltl_quiz.model import KeyQuestion, Node, Scenario
@@ -267,9 +268,11 @@ class Renderer:
         self.item("Full learning report: ", scenario.source.url)
         self.say("")
 
-    def recap(self, scenario: Scenario, state: State, attempt_id: str) -> None:
-        """Where a resumed attempt stands, before its next prompt: the case, the step, the last passage."""
+    def recap(self, scenario: Scenario, state: State, attempt_id: str, learner: Learner) -> None:
+        """Where a resumed attempt stands, before its next prompt: the case, the step, the last passage,
+        and whom it is recorded for (a shared computer's latest attempt may be a colleague's)."""
         self.heading(f"Carrying on: case study {scenario.source.case_study}, {scenario.title}")
+        self.say(f"Recording for {learner.described}.")
         step = len([a for a in state.answers if a.kind != "key_question"]) + 1
         self.say(f"Attempt {attempt_id[:8]}, {state.track} track, {state.mode}. You are at step {step}; everything before it is saved.")
         passage = last_passage(scenario, state)

@@ -20,6 +20,8 @@ from ltl_quiz.ui.pager import Pager
 from ltl_quiz.ui.prompts import Prompter
 from ltl_quiz.ui.render import Renderer
 
+EMPTY_ANSWER = "Leave this answer empty? It will be recorded as no answer written."
+
 
 @dataclass
 class Outcome:
@@ -58,16 +60,16 @@ class Runner:
         self.ui.opening(self.scenario, track, mode)
         return self._carry_on(state, learner.id)
 
-    def resume(self, attempt_id: str, state: State, learner_id: str) -> Outcome:
+    def resume(self, attempt_id: str, state: State, learner: Learner) -> Outcome:
         self.attempt_id = attempt_id
         if state.node_id not in self.scenario.nodes:
             raise InputError(
                 f"attempt {attempt_id[:8]} stopped at '{state.node_id}', which this version of {self.scenario.id} no longer has; start a new attempt"
             )
-        self.ui.recap(self.scenario, state, attempt_id)
+        self.ui.recap(self.scenario, state, attempt_id, learner)
         if getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED:  # finished from a file: no longer the learner's own work
             self.store.mark_scripted(attempt_id)
-        return self._carry_on(state, learner_id)
+        return self._carry_on(state, learner.id)
 
     def _carry_on(self, state: State, learner_id: str) -> Outcome:
         try:
@@ -115,7 +117,10 @@ class Runner:
 
     def _reflect(self, key: str, kq: KeyQuestion) -> engine.Reflect:
         self.ui.key_question(kq)
-        text = self.ask.text(key, "Your answer:")
+        text = self._answer_text(key)
+        if not text.strip() and getattr(self.ask, "how_answered", TERMINAL) != SCRIPTED:
+            self.ui.model_points(kq)  # still worth reading; there is nothing of theirs to tick them against
+            return engine.Reflect(text, [])
         if not getattr(self.ask, "lists_points", False):  # a tick prompt that lists them itself: read once, not twice
             self.ui.model_points(kq)
         message = "Points a full answer would cover. Tick those your answer covered:"
@@ -123,6 +128,17 @@ class Runner:
             key, message if getattr(self.ask, "lists_points", False) else "Which of these did your answer cover?", kq.model_points
         )
         return engine.Reflect(text, covered)
+
+    def _answer_text(self, key: str) -> str:
+        """A key question's answer; an empty one only when the learner says so (issue 13: a stray
+        Enter was taken as the answer). Nothing adds an answer to the record later, so the
+        question says only what is true: the record will show that no answer was written."""
+        while True:
+            text = self.ask.text(key, "Your answer:")
+            if text.strip() or getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED:
+                return text
+            if self.ask.confirm(f"{key}-empty", EMPTY_ANSWER, False):
+                return text
 
     def _save(self, state: State, shown: str) -> None:
         assert self.attempt_id
