@@ -13,6 +13,7 @@ import itertools
 import re
 from pathlib import Path
 
+import pytest
 import scenario_factory as f
 from screen import CTRL_C, ENTER, Terminal, words
 
@@ -24,12 +25,12 @@ FILE = [f"Note {n} of the case file: a visit, a referral or a call, recorded wit
 HAPPENED = [f"Finding {n} of the investigation: what the officers did and what they did not do that day." for n in range(1, 21)]
 
 
-def tall_case(tmp_path: Path, paragraphs: int = 30) -> Path:
+def tall_case(tmp_path: Path, paragraphs: int = 30, extra: tuple[str, ...] = ()) -> Path:
     """A case whose first passage, practice feedback and 'what actually happened' are each taller than 24 rows."""
     long_feedback = " ".join(f"Reason {n}: a line of feedback on the choice that needs its own row or two." for n in range(1, 26))
     options = [f.option(f"o{i}", points=5 if i == 0 else 0, nxt=[{"goto": "done"}], feedback=long_feedback) for i in range(2)]
     nodes = {
-        "begin": {"type": "passage", "title": "The case file", "text": "\n\n".join(FILE[:paragraphs]), "next": [{"goto": "choose"}]},
+        "begin": {"type": "passage", "title": "The case file", "text": "\n\n".join(FILE[:paragraphs] + list(extra)), "next": [{"goto": "choose"}]},
         "choose": {"type": "decision", "title": "Choose", "prompt": "What do you do first?", "options": options},
         "done": f.end(),
     }
@@ -265,3 +266,50 @@ def test_the_trainers_tall_passage_and_ending_come_a_page_at_a_time(tmp_path, db
     assert len(ending) >= 2 and any("Ending: The end" in r for r in ending[0])
     assert unseen(ending, HAPPENED) == []
     assert on_screens(ending[-1:], "APP on child abuse investigation")  # the references, at the ending's own prompt
+
+
+@pytest.mark.parametrize("extra", [(), ("Signed off.",), ("Signed off.", "Filed.")])
+def test_a_passage_just_too_tall_for_its_prompt_keeps_its_title(tmp_path, db_url, extra) -> None:
+    """Hand play at 40x20 (and so at 80x24 for a passage of 21 or 22 rows): a passage that fitted
+    by a row or two lost its title, scrolled away by "Press any key to continue" and the row below it."""
+    term = Terminal(run_args(tall_case(tmp_path, 6, extra)), 80, 24)
+    try:
+        start_case(term)
+        screens = page_through(term, "Press any key to continue")
+        term.send(CTRL_C)
+        assert term.wait_exit() == 130
+    finally:
+        term.close()
+    assert any("The case file" in row for row in screens[0]), "\n".join(screens[0])
+    assert unseen(screens, FILE[:6] + list(extra)) == []
+
+
+class _Pauses:
+    """What a person at the keys is asked: each "more" prompt, in order."""
+
+    pages = True
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    def pause(self, key: str, message: str) -> None:
+        self.said.append(message)
+
+
+def test_the_last_more_is_never_followed_by_only_a_blank_line() -> None:
+    """Debrief part 4 at 80x24 ended "— lines 106 to 126 of 127. Press any key for more —", and the
+    key showed only line 127, the part's closing blank line."""
+    import io
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from ltl_quiz.ui.pager import Pager
+
+    out = io.StringIO()
+    console = Console(file=out, width=80, height=24, force_terminal=True)
+    ask = _Pauses()
+    drawn = "".join(f"Line {n} of a debrief part.\n" for n in range(1, 43)) + "\n"
+    Pager(SimpleNamespace(console=console, plain=False), ask).show("part", drawn, room=3)
+    assert ask.said == ["— lines 1 to 21 of 42. Press any key for more —"]
+    assert out.getvalue().rstrip("\n").endswith("Line 42 of a debrief part.")

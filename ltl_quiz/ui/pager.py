@@ -70,6 +70,9 @@ class Pager:
         if height < SMALLEST or sum(rows) + room <= height or sum(rows) <= page:
             _write(console, lines)  # it fits (a tall prompt after a short block scrolls as it always did)
             return
+        while lines and not _CODES.sub("", lines[-1]).strip():
+            rows.pop()  # a block's closing blank lines: left in, the last "more" could turn to nothing new
+            lines.pop()
         start = 0
         while start < len(lines) and sum(rows[start:]) + room > height:
             end, used = start, 0

@@ -20,6 +20,8 @@ from ltl_quiz.ui.pager import Pager
 from ltl_quiz.ui.prompts import Prompter
 from ltl_quiz.ui.render import Renderer
 
+GO_ON = "Press any key to continue"
+TO_DEBRIEF = "Press any key for the debrief"
 EMPTY_ANSWER = "Leave this answer empty? It will be recorded as no answer written."
 
 
@@ -89,9 +91,9 @@ class Runner:
         new, fb = engine.answer(self.scenario, state, response)
         self._save(new, shown)
         if fb is not None:
-            with self.pager.screen(f"{node.id}-feedback"):
+            with self.pager.screen(f"{node.id}-feedback", self.pager.rows_for(GO_ON)):
                 self.ui.feedback(fb)
-            self.ask.pause(f"{node.id}-feedback", "Press any key to continue")  # read it before the next passage scrolls it away
+            self.ask.pause(f"{node.id}-feedback", GO_ON)  # read it before the next passage scrolls it away
         return new
 
     def _room(self, node: Node, state: State) -> int:
@@ -101,11 +103,13 @@ class Runner:
 
             choices = [(o.id, o.text.strip()) for o in engine.options(self.scenario, state)]
             return choice_rows(node.prompt or "", choices, node.type == "multi", int(self.ui.console.width) - 1)
+        if node.type == "passage":
+            return self.pager.rows_for(GO_ON)  # its "press any key" and the rows below it: a title must not scroll away
         return 1
 
     def _response(self, node: Node, state: State) -> engine.Response:
         if node.type == "passage":
-            self.ask.pause(node.id, "Press any key to continue")
+            self.ask.pause(node.id, GO_ON)
             return engine.Continue()
         if node.type == "reflection":
             assert node.key_question
@@ -146,10 +150,11 @@ class Runner:
 
     def _debrief(self, state: State, learner_id: str) -> Outcome:
         scenario = self.scenario
-        with self.pager.screen("ending"):
+        pauses = getattr(self.ask, "pauses_after_ending", False)
+        with self.pager.screen("ending", self.pager.rows_for(TO_DEBRIEF) if pauses else 1):
             self.ui.ending(engine.current(scenario, state))
-        if getattr(self.ask, "pauses_after_ending", False):  # else the debrief scrolls the ending away unread
-            self.ask.pause("ending", "Press any key for the debrief")
+        if pauses:  # else the debrief scrolls the ending away unread
+            self.ask.pause("ending", TO_DEBRIEF)
         result = engine.result(scenario, state)
         self._paged_debrief(state, result)
         pending = engine.pending_key_questions(scenario, state)
