@@ -191,7 +191,7 @@ def test_ctrl_c_at_any_prompt_then_resume_with_a_recap(terminal, example_dir, db
     again.wait_for("Carrying on: case study 2, A welfare call about a child")
     again.wait_for(r"Recording for Alex Smith \(AB1\)\.")  # whose attempt this is, on a shared computer
     again.wait_for(r"You are at step \d+")
-    again.wait_for(r"The last passage you read: .+")
+    again.wait_for(r"(The last passage you read|It goes on with): .+")
     play(again)
     assert again.wait_exit() == 0
     (row,) = Store(db_url).attempts("AB1")
@@ -286,3 +286,29 @@ def test_guided_menu_asks_once_and_remembers(terminal, example_dir, db_url) -> N
     again.send(CTRL_C)
     again.wait_for("Stopped before a case study began; nothing to save.")
     assert again.wait_exit() == 130
+
+
+def test_the_recap_never_says_an_unread_passage_was_read() -> None:
+    """A stop during a decision's feedback leaves the next passage current but unread: the recap
+    names the last node answered as read, and the current passage only as what comes next."""
+    from ltl_quiz import engine
+    from ltl_quiz.ui.render import last_passage
+
+    hotel = load_scenario(find_scenario(Path(__file__).resolve().parent.parent / "scenarios", "hotel-welfare-check"))
+    state = engine.start(hotel, "officer", "practice", seed=7)
+    checked = 0
+    while not engine.at_end(hotel, state):
+        node = engine.current(hotel, state)
+        if node.type == "passage" and state.answers:
+            read = last_passage(hotel, state)
+            assert read is not None and read.id != node.id and read.id in {a.node_id for a in state.answers}
+            checked += 1
+        response: engine.Response = (
+            engine.Continue()
+            if node.type == "passage"
+            else engine.Reflect("I would ask her.", [])
+            if node.type == "reflection"
+            else engine.Choose(list(node.recommended))
+        )
+        state, _ = engine.answer(hotel, state, response)
+    assert checked  # the case has a passage after a decision

@@ -279,6 +279,9 @@ class Renderer:
         if passage is not None:
             self.item("The last passage you read: ", passage.title or "(untitled)", "bold")
             self.say(f"  {first_sentence(passage.text or '')}")
+        current = scenario.nodes[state.node_id]
+        if current.type == "passage":  # shown in full next: whether it was read before the stop is not known
+            self.item("It goes on with: ", current.title or "(untitled)", "bold")
         self.say("")
 
     def key_question(self, kq: KeyQuestion) -> None:
@@ -311,10 +314,9 @@ class Renderer:
 
 
 def last_passage(scenario: Scenario, state: State) -> Node | None:
-    """The last node with text the learner has read (the current one if it is a passage)."""
+    """The last node with text the learner has answered, so surely read. Never the current node:
+    a stop during a decision's feedback leaves the next passage current, unread."""
     ids = [a.node_id for a in state.answers if a.kind != "key_question"]
-    if scenario.nodes[state.node_id].type == "passage":
-        ids.append(state.node_id)
     for node_id in reversed(ids):
         node = scenario.nodes.get(node_id)
         if node is not None and node.text:
