@@ -134,9 +134,7 @@ def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: 
             formats.write_xlsx(report, handle)
         return len(report.lines)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    writers = {
-        "table": formats.to_table,
-        "csv": formats.to_csv,
+    writers = {  # the table and the CSV are streamed (above)
         "json": formats.to_json,
         "html": page.to_html,
         "ics": lambda r: formats.to_ics(r, stamp),
@@ -147,7 +145,7 @@ def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: 
     else:
         from ltl_quiz.atomic import atomic_writer
 
-        with atomic_writer(out, newline="" if fmt in ("csv", "ics") else None) as handle:
+        with atomic_writer(out, newline="" if fmt == "ics" else None) as handle:
             handle.write(text)
     return len(report.lines)
 

@@ -177,7 +177,9 @@ def write_table(people: Iterable[Any], batches: Iterable[Sequence[Any]], standin
             handle.write(f"Compliance on {standings.today.isoformat()}\n")
         n += len(out)
         handle.write("".join(out))
-        seen.update(zip(map(unit_of, (r[0] for r in batch)), (r[1] for r in batch), strict=True))
+        if out:  # every row is counted; those not wanted (no unit, no standing) are left out below
+            ids, keys = zip(*batch, strict=True)  # the batch's two columns
+            seen.update(zip(map(unit_of, ids), keys, strict=True))
     if not n:
         handle.write("No assignments match.\n")
         return 0
