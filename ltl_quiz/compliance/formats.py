@@ -14,10 +14,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from ltl_quiz.compliance.report import STATES, Compliance, Line, Standings, phrase
 
+_STAFF, _KEY = itemgetter(0), itemgetter(1)  # the two columns of a row of standing_batches
 _QUOTED = re.compile('[,"\r\n]')  # what makes csv.writer (QUOTE_MINIMAL, ",", '"', "\r\n") quote a cell
 FORMATS = ("table", "csv", "json", "xlsx", "html", "ics")
 HEADER = (
@@ -162,14 +165,14 @@ def write_table(people: Iterable[Any], batches: Iterable[Sequence[Any]], standin
     """The table ``to_table`` gives, written as the store's rows arrive (as ``write_csv``); return its lines.
 
     A row is a person's cells joined to its standing key's, each made once; the totals are counted
-    per unit and key as the rows pass (in C: Counter over zipped columns), then added up per state.
+    per unit and standing key as the rows pass (a person's keys at once, in C), then added up per state.
     """
     from ltl_quiz.store.assignments import split_key
 
     who = {pid: (f"{pid:<10} {name:<18.18} ", unit) for pid, name, unit in people if keep(unit)}
     person, unit_of = {k: v[0] for k, v in who.items()}.get, {k: v[1] for k, v in who.items()}.get
     tails = _Tails(lambda key: _table_tail(standings, split_key(key)))
-    seen: Counter[tuple[str | None, str]] = Counter()
+    seen: defaultdict[str, Counter[str]] = defaultdict(Counter)  # unit -> standing key -> lines
     n = 0
     for batch in batches:
         out = [p + t for learner_id, key in batch if (p := person(learner_id)) and (t := tails[key])]
@@ -177,21 +180,21 @@ def write_table(people: Iterable[Any], batches: Iterable[Sequence[Any]], standin
             handle.write(f"Compliance on {standings.today.isoformat()}\n")
         n += len(out)
         handle.write("".join(out))
-        if out:  # every row is counted; those not wanted (no unit, no standing) are left out below
-            ids, keys = zip(*batch, strict=True)  # the batch's two columns
-            seen.update(zip(map(unit_of, ids), keys, strict=True))
+        if out:  # counted a person at a time; standings not wanted are left out below
+            for learner_id, rows in groupby(batch, _STAFF):
+                if (unit := unit_of(learner_id)) is not None:
+                    seen[unit].update(map(_KEY, rows))
     if not n:
         handle.write("No assignments match.\n")
         return 0
     units: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
     cases: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
-    for (unit, key), count in seen.items():
-        scenario_id, _, due_on, every, done = split_key(key)
-        found = standings.get(due_on, every, done)
-        if unit is None or found is None:
-            continue
-        units[unit][found[0]] += count
-        cases[scenario_id][found[0]] += count
+    for unit, counts in seen.items():
+        for key, count in counts.items():
+            scenario_id, _, due_on, every, done = split_key(key)
+            if (found := standings.get(due_on, every, done)) is not None:
+                units[unit][found[0]] += count
+                cases[scenario_id][found[0]] += count
     handle.write("\n".join(("", _totals("Unit", dict(sorted(units.items()))), _totals("Case", dict(sorted(cases.items()))))) + "\n")
     return n
 
