@@ -128,3 +128,32 @@ def test_two_assignments_alike_in_every_column_are_two_lines(db_url: str) -> Non
     found = streamed(db_url, None, None)
     assert found == formats.to_csv(compute(resolve(db=db_url), None, None, today=TODAY))
     assert sum(line.startswith("F0001,") and ",2026-06-20," in line for line in found.splitlines()) == 2
+
+
+def tabled(db_url: str, unit: str | None, within: int | None, today: date = TODAY) -> str:
+    buffer = io.StringIO()
+    store = Store(db_url)
+    try:
+        with store.reading() as conn:
+            formats.write_table(people(conn), standing_batches(conn, size=7), Standings(today, due_within=within), unit_matches(unit), buffer)
+    finally:
+        store.close()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("unit", "within"), [(None, None), ("met, online", None), (None, 30), ("KENT", 30), ("no such unit", None)])
+def test_the_streamed_table_is_the_reports_table(db_url: str, unit: str | None, within: int | None) -> None:
+    """The default format, streamed as the CSV is: the same text as ``to_table``, totals included."""
+    build_force(db_url)
+    add_awkward_people(db_url)
+    expected = formats.to_table(compute(resolve(db=db_url), unit, None if within is None else f"{within}d", today=TODAY))
+    assert tabled(db_url, unit, within) == expected
+    assert ("No assignments match." in expected) == (unit == "no such unit")
+
+
+def test_the_command_prints_the_streamed_table(db_url: str, runner: CliRunner) -> None:
+    build_force(db_url)
+    add_awkward_people(db_url)
+    printed = runner.invoke(app, ["compliance"])
+    assert printed.exit_code == 0, printed.output
+    assert printed.stdout == formats.to_table(compute(resolve(db=db_url), None, None))

@@ -124,8 +124,8 @@ def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: 
         raise InputError(f"--format {fmt!r} is not offered; use one of {', '.join(formats.FORMATS)}")
     if fmt == "xlsx" and out is None:
         raise InputError("--format xlsx writes a file: give --out FILE.xlsx")
-    if fmt == "csv":
-        return _stream_csv(where, unit, due_within, out)
+    if fmt in ("csv", "table"):
+        return _stream(where, unit, due_within, fmt, out)
     report = compute(where, unit, due_within)
     if fmt == "xlsx" and out is not None:  # (an xlsx without --out was refused above)
         from ltl_quiz.atomic import atomic_writer
@@ -134,9 +134,7 @@ def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: 
             formats.write_xlsx(report, handle)
         return len(report.lines)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    writers = {
-        "table": formats.to_table,
-        "csv": formats.to_csv,
+    writers = {  # the table and the CSV are streamed (above)
         "json": formats.to_json,
         "html": page.to_html,
         "ics": lambda r: formats.to_ics(r, stamp),
@@ -147,14 +145,15 @@ def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: 
     else:
         from ltl_quiz.atomic import atomic_writer
 
-        with atomic_writer(out, newline="" if fmt in ("csv", "ics") else None) as handle:
+        with atomic_writer(out, newline="" if fmt == "ics" else None) as handle:
             handle.write(text)
     return len(report.lines)
 
 
-def _stream_csv(where: Locations, unit: str | None, due_within: str | None, out: Path | None) -> int:
-    """The CSV straight from the store's rows to ``out`` (atomically) or standard output: a force's
-    500,000 lines never become a list of objects (``formats.write_csv``; the same text as ``to_csv``)."""
+def _stream(where: Locations, unit: str | None, due_within: str | None, fmt: str, out: Path | None) -> int:
+    """The CSV or the table straight from the store's rows to ``out`` (atomically) or standard output:
+    a force's 500,000 lines never become a list of objects (``formats.write_csv`` and ``write_table``
+    give the same text as ``to_csv`` and ``to_table``)."""
     from ltl_quiz.atomic import atomic_writer
     from ltl_quiz.compliance import formats
     from ltl_quiz.compliance.report import Standings, unit_matches
@@ -167,10 +166,11 @@ def _stream_csv(where: Locations, unit: str | None, due_within: str | None, out:
         # closing(): the batches' cursor is closed while its connection is open, also when the
         # writing stops part-way (a pipe's reader gone), not later by the garbage collector.
         with store.reading() as conn, contextlib.closing(standing_batches(conn)) as batches:
+            write = formats.write_csv if fmt == "csv" else formats.write_table
             if out is None:
-                return formats.write_csv(people(conn), batches, standings, unit_matches(unit), sys.stdout)
-            with atomic_writer(out, newline="") as handle:
-                return formats.write_csv(people(conn), batches, standings, unit_matches(unit), handle)
+                return write(people(conn), batches, standings, unit_matches(unit), sys.stdout)
+            with atomic_writer(out, newline="" if fmt == "csv" else None) as handle:
+                return write(people(conn), batches, standings, unit_matches(unit), handle)
     finally:
         store.close()
 

@@ -10,13 +10,17 @@ import csv
 import io
 import json
 import re
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
-from ltl_quiz.compliance.report import STATES, Compliance, Line, Standings
+from ltl_quiz.compliance.report import STATES, Compliance, Line, Standings, phrase
 
+_STAFF, _KEY = itemgetter(0), itemgetter(1)  # the two columns of a row of standing_batches
 _QUOTED = re.compile('[,"\r\n]')  # what makes csv.writer (QUOTE_MINIMAL, ",", '"', "\r\n") quote a cell
 FORMATS = ("table", "csv", "json", "xlsx", "html", "ics")
 HEADER = (
@@ -155,6 +159,51 @@ def to_table(report: Compliance) -> str:
     out.append(_totals("Unit", report.by_unit))
     out.append(_totals("Case", report.by_case))
     return "\n".join(out) + "\n"
+
+
+def write_table(people: Iterable[Any], batches: Iterable[Sequence[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any) -> int:
+    """The table ``to_table`` gives, written as the store's rows arrive (as ``write_csv``); return its lines.
+
+    A row is a person's cells joined to its standing key's, each made once; the totals are counted
+    per unit and standing key as the rows pass (a person's keys at once, in C), then added up per state.
+    """
+    from ltl_quiz.store.assignments import split_key
+
+    who = {pid: (f"{pid:<10} {name:<18.18} ", unit) for pid, name, unit in people if keep(unit)}
+    person, unit_of = {k: v[0] for k, v in who.items()}.get, {k: v[1] for k, v in who.items()}.get
+    tails = _Tails(lambda key: _table_tail(standings, split_key(key)))
+    seen: defaultdict[str, Counter[str]] = defaultdict(Counter)  # unit -> standing key -> lines
+    n = 0
+    for batch in batches:
+        out = [p + t for learner_id, key in batch if (p := person(learner_id)) and (t := tails[key])]
+        if out and not n:
+            handle.write(f"Compliance on {standings.today.isoformat()}\n")
+        n += len(out)
+        handle.write("".join(out))
+        if out:  # counted a person at a time; standings not wanted are left out below
+            for learner_id, rows in groupby(batch, _STAFF):
+                if (unit := unit_of(learner_id)) is not None:
+                    seen[unit].update(map(_KEY, rows))
+    if not n:
+        handle.write("No assignments match.\n")
+        return 0
+    units: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
+    cases: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
+    for unit, counts in seen.items():
+        for key, count in counts.items():
+            scenario_id, _, due_on, every, done = split_key(key)
+            if (found := standings.get(due_on, every, done)) is not None:
+                units[unit][found[0]] += count
+                cases[scenario_id][found[0]] += count
+    handle.write("\n".join(("", _totals("Unit", dict(sorted(units.items()))), _totals("Case", dict(sorted(cases.items()))))) + "\n")
+    return n
+
+
+def _table_tail(standings: Standings, key: tuple[str, str, str, int | None, str | None]) -> str:
+    """A table row from the case on, line end included; '' for a standing not wanted."""
+    scenario_id, _, due_on, every, done = key
+    found = standings.get(due_on, every, done)
+    return "" if found is None else f"{scenario_id:<26.26} {phrase(found[0], found[1])}\n"
 
 
 def _totals(title: str, counts: dict[str, dict[str, int]]) -> str:

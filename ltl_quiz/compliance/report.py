@@ -40,8 +40,12 @@ class Line(NamedTuple):
         return Standing(self.state, self.on, None, self.completed_on, self.late)
 
     def phrase(self) -> str:
-        """'complete (until 2027-03-13)', 'due (by 2027-03-14)', 'complete' when it never expires."""
-        return self.state if self.on is None else f"{self.state} ({WORDS[self.state]} {self.on.isoformat()})"
+        return phrase(self.state, self.on)
+
+
+def phrase(state: str, on: date | None) -> str:
+    """'complete (until 2027-03-13)', 'due (by 2027-03-14)', 'complete' when it never expires."""
+    return state if on is None else f"{state} ({WORDS[state]} {on.isoformat()})"
 
 
 @dataclass

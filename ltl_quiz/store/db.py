@@ -14,16 +14,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from ltl_quiz.config import Learner
-from ltl_quiz.engine import Answer, Result, State
 from ltl_quiz.errors import AttemptNotFound, StoreError
 from ltl_quiz.locations import redact
-from ltl_quiz.model import Scenario
 from ltl_quiz.store.migrations import MIGRATIONS, migration_name
+
+if TYPE_CHECKING:  # the engine (and its scenario graph) only where an attempt is read whole: not for reports
+    from ltl_quiz.engine import Answer, Result, State
+    from ltl_quiz.model import Scenario
 
 _meta = sa.MetaData()
 MIGRATIONS_TABLE = sa.Table(
@@ -152,6 +154,8 @@ class AttemptRow:
     @classmethod
     def from_mapping(cls, m: Any, learner_name: str, learner_unit: str) -> AttemptRow:
         """An attempt from a row of the attempts table (or a journal's copy of one)."""
+        from ltl_quiz.engine import State
+
         passed = m.get("passed")
         return cls(
             id=m["id"],
