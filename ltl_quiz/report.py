@@ -111,13 +111,11 @@ def build(
     what needs the scenario files (best points, recommended options, wording, file order).
 
     The queries run on up to four connections at once (this thread and three workers): both
-    drivers release the GIL while the database works, so the pass over every answer's time, the
-    counts and the choices overlap, and the scenario files are read meanwhile. The item sums wait
-    only for the choices (judged with the files), which therefore start first."""
+    drivers release the GIL while the database works, so the item sums, the pass over every
+    answer's time and the counts overlap. The item sums, the longest, start first."""
     from concurrent.futures import ThreadPoolExecutor
 
     from ltl_quiz.report_items import item_statistics
-    from ltl_quiz.store.item_queries import distinct_choices
     from ltl_quiz.store.report_queries import completion_counts, step_times, stopping_points
 
     if attempts not in ATTEMPT_RULES:
@@ -126,17 +124,17 @@ def build(
     overall: list[OverallStats] = []
     analysed = replace(filters, status="completed") if filters.status in (None, "completed") else None
     with ThreadPoolExecutor(max_workers=3) as pool:
-        choosing = pool.submit(distinct_choices, store, analysed, attempts == FIRST) if analysed else None
+        summing = (
+            pool.submit(item_statistics, store, library, analysed, attempts == FIRST, min_for_flags, min_for_reliability)
+            if analysed
+            else None
+        )
         timing = pool.submit(lambda: list(step_times(store, filters)))
         counting = pool.submit(lambda: list(completion_counts(store, filters)))
         stopping = pool.submit(lambda: list(stopping_points(store, filters))) if filters.status != "completed" else None
         counts = counting.result()
-        for scenario_id in sorted({r.scenario_id for r in counts}):
-            library.get(scenario_id)  # parsed here while the database works on the rest
-        if analysed and choosing:
-            items, overall = item_statistics(
-                store, library, analysed, attempts == FIRST, choosing.result(), min_for_flags, min_for_reliability
-            )
+        if summing:
+            items, overall = summing.result()
         times = timing.result()
         stops = stopping.result() if stopping else []
     scenarios = _scenario_stats(counts, _completed_seconds(times))

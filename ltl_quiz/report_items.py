@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -93,52 +93,74 @@ class _Sums:
 
 
 def item_statistics(
-    store: Any, library: ScenarioLibrary, filters: Any, first_only: bool, choices: list[Any], min_for_flags: int, min_for_reliability: int
+    store: Any, library: ScenarioLibrary, filters: Any, first_only: bool, min_for_flags: int, min_for_reliability: int
 ) -> tuple[list[ItemStats], list[OverallStats]]:
-    """Moodle's item statistics per decision and its overall statistics per scenario and track;
-    ``choices``: the analysed attempts' distinct choices (``item_queries.distinct_choices``)."""
-    from ltl_quiz.store.item_queries import item_sums
+    """Moodle's item statistics per decision and its overall statistics per scenario and track, from
+    one statement of sums (``item_queries.item_sums``), given every node's best points from the files
+    of the scenarios the store has; each distinct set of choices it returns is judged once here."""
+    from ltl_quiz.store.item_queries import item_sums, scenario_ids
 
-    judged: list[tuple[str, str, str]] = []
-    best: dict[tuple[str, str], int | None] = {}
-    options: dict[tuple[str, str], Counter] = defaultdict(Counter)
-    for r in choices:
-        key = (r.scenario_id, r.node_id)
-        picked, right = _judge(library, r.scenario_id, r.node_id, r.option_ids)
-        if right:
-            judged.append((r.scenario_id, r.node_id, r.option_ids))
-        for option_id in picked:
-            options[key][option_id] += int(r.answers)
-        if key not in best:
-            best[key] = _best(library, *key)
-    if not best:
-        return [], []
+    best = _best_points(library, scenario_ids(store))
     known = [(s, n, b) for (s, n), b in sorted(best.items()) if b]
     items: dict[tuple[str, str], _Sums] = {}
     groups: dict[tuple[str, str], dict[str, Any]] = {}
-    for r in item_sums(store, filters, first_only, judged, known):
+    judged: dict[tuple[str, str, str], tuple[list[str], bool]] = {}
+    for r in item_sums(store, filters, first_only, known):
         key = (r.scenario_id, r.node_id)
         acc = items.get(key)
         if acc is None:
-            acc = items[key] = _Sums(kind=r.kind, best=best.get(key), options=options[key])
-        _add(acc, r)
-        group = groups.setdefault((r.scenario_id, r.track), {"row": r, "means": []})
+            acc = items[key] = _Sums(kind=r.kind, best=best.get(key))
+        _add(acc, r, _choices(library, judged, key, r.choices))
+        group = groups.setdefault((r.scenario_id, r.track), {"row": r, "means": {}})
         if r.met:
-            group["means"].append(float(r.mean_f))
+            group["means"].setdefault(r.node_id, float(r.mean_f))
     found = [_finish(library, key, acc, acc.best, min_for_flags) for key, acc in in_scenario_order(library, items)]
-    overall = [_overall(library, key, g["row"], g["means"], min_for_reliability) for key, g in sorted(groups.items())]
+    overall = [_overall(library, key, g["row"], list(g["means"].values()), min_for_reliability) for key, g in sorted(groups.items())]
     return found, overall
 
 
-def _add(acc: _Sums, r: Any) -> None:
-    """Add one track's sums for the item (PostgreSQL's sums of bigints arrive as Decimals)."""
+def _best_points(library: ScenarioLibrary, scenarios: list[str]) -> dict[tuple[str, str], int | None]:
+    """Each node's best points, for every node of the files of ``scenarios`` (those not found have none)."""
+    best: dict[tuple[str, str], int | None] = {}
+    for scenario_id in scenarios:
+        scenario = library.get(scenario_id)
+        for node_id in scenario.nodes if scenario else ():
+            best[(scenario_id, node_id)] = _best(library, scenario_id, node_id)
+    return best
+
+
+def _choices(
+    library: ScenarioLibrary, judged: dict[tuple[str, str, str], tuple[list[str], bool]], key: tuple[str, str], choices: str | None
+) -> tuple[list[list[str]], bool]:
+    """The options each answer of an attempt at a node picked (``choices`` as the sums give them), and
+    whether any was the recommended choice; each distinct stored choice judged once."""
+    from ltl_quiz.store.item_queries import CHOICES_SEPARATOR
+
+    picks, right = [], False
+    for option_ids in (choices or "").split(CHOICES_SEPARATOR):
+        found = judged.get((*key, option_ids))
+        if found is None:
+            found = judged[(*key, option_ids)] = _judge(library, *key, option_ids)
+        picks.append(found[0])
+        right = right or found[1]
+    return picks, right
+
+
+def _add(acc: _Sums, r: Any, choices: tuple[list[list[str]], bool]) -> None:
+    """Add one row's sums for the item: one track's attempts that made the same choices there
+    (``choices``: the options each answer picked, and whether any was the recommended choice).
+    PostgreSQL's sums of bigints arrive as Decimals."""
     acc.n += int(r.n)
     acc.sx += int(r.sx)
     acc.sxx += int(r.sxx)
     acc.sy += int(r.sy)
     acc.syy += int(r.syy)
     acc.sxy += int(r.sxy)
-    acc.right += int(r.right)
+    picks, right = choices
+    acc.right += int(r.n) if right else 0
+    for picked in picks:
+        for option_id in picked:
+            acc.options[option_id] += int(r.n)
     acc.max_seen = max(acc.max_seen, int(r.top))
     acc.kind = min(acc.kind, r.kind)
 

@@ -1,18 +1,16 @@
-"""The item and test statistics' SELECTs: the database does the sums, Python the judging.
+"""The item and test statistics' SELECT: the database does the sums, Python the judging.
 
 The learning report's item analysis (Moodle's facility and discrimination) and overall statistics
 (mean, SD, Cronbach's alpha, SEM) are sums over each analysed attempt's mark at each decision. A
 force's store has tens of thousands of analysed attempts; streaming their marks to Python took
-most of the report's time (issue 12). Here the database adds them up in two statements:
+most of the report's time (issue 12). Here the database adds them up in one statement,
+``item_sums``: per scenario, track, node and the choices an attempt made there (the stored option
+ids, as one text), the sums the figures are made of, given each node's best points (from the
+scenario files) as a small VALUES table. Python then judges each distinct set of choices once
+(recommended or not, which options) and adds the few rows of each node together.
 
-1. ``distinct_choices``: every stored choice (option ids, as stored) at each node and how many
-   answers gave it: a few hundred rows, from which Python counts each option and judges, with the
-   scenario files, which choices are the recommended ones;
-2. ``item_sums``: per scenario, track and node, the sums the figures are made of, given Python's
-   judgement and each node's best points back as two small VALUES tables.
-
-Only what needs the scenario files (best points, recommended options) is decided in Python, once
-per distinct choice, never once per answer.
+Judging the choices after the sums, not before, spares the store a second pass over the analysed
+answers that the sums had to wait for (a first statement listing the distinct choices).
 """
 
 from __future__ import annotations
@@ -27,13 +25,12 @@ from sqlalchemy.sql.util import ClauseAdapter
 from ltl_quiz.store.db import COMPLETED, SCRIPTED, Store, answers, attempts, learners
 from ltl_quiz.store.queries import CHOICE_KINDS, Filters, _reading
 
-# (scenario id, node id, option ids as stored) of each choice judged the recommended one
-Judged = Sequence[tuple[str, str, str]]
 # (scenario id, node id, best points) of each node whose best points are known and not zero
 Best = Sequence[tuple[str, str, int]]
 
 
 INDIVIDUAL_MODES = ("practice", "assessed")  # a room's show of hands is no one person's mark
+CHOICES_SEPARATOR = "\x1f"  # between an attempt's stored choices at a node: JSON text never holds it raw
 
 
 # -- which attempts the item statistics take ----------------------------------------------------------
@@ -82,19 +79,6 @@ def _choice_answers(base: Any) -> Any:
     return base.join(answers, answers.c.attempt_id == base.c.attempt_id)
 
 
-def distinct_choices(store: Store, filters: Filters, first_only: bool) -> list[sa.Row]:
-    """Per scenario, node and stored choice at a decision or multi node: how many analysed answers gave it."""
-    base = analysed(filters, first_only)
-    query = (
-        sa.select(base.c.scenario_id, answers.c.node_id, answers.c.option_ids, sa.func.count().label("answers"))
-        .select_from(_choice_answers(base))
-        .where(answers.c.kind.in_(CHOICE_KINDS))
-        .group_by(base.c.scenario_id, answers.c.node_id, answers.c.option_ids)
-    )
-    with _reading(store) as conn:
-        return list(conn.execute(query))
-
-
 def _values(name: str, columns: list[sa.ColumnClause], rows: Sequence[tuple[Any, ...]]) -> Any:
     """A small constant table; a row of NULLs (which joins nothing) stands in when there are none."""
     return sa.values(*columns, name=name).data(list(rows) or [(None,) * len(columns)]).cte(name)
@@ -104,14 +88,11 @@ def _clamped(x: Any) -> Any:
     return sa.case((x < 0.0, 0.0), (x > 1.0, 1.0), else_=x)
 
 
-def _marks(base: Any, judged: Any) -> Any:
+def _marks(base: Any) -> Any:
     """One row per analysed attempt and node met: the kind, the mark (the points of every answer
-    there, a loop's included), the rest of the attempt's marks, and whether any of its choices
-    there was a recommended one. The attempt's total is a window over the grouped rows; the
-    judged choices are an IN list, which both databases look up in a hash or index they build
-    once (joined instead, SQLite scanned the whole list for every answer)."""
-    choice = sa.tuple_(base.c.scenario_id, answers.c.node_id, answers.c.option_ids)
-    right = sa.case((choice.in_(sa.select(judged.c.scenario_id, judged.c.node_id, judged.c.option_ids)), 1), else_=0)
+    there, a loop's included), the rest of the attempt's marks, and the choices it made there
+    (each answer's stored option ids, joined by ``CHOICES_SEPARATOR``, in no set order). The
+    attempt's total is a window over the grouped rows."""
     mark = sa.func.sum(answers.c.points)
     total = sa.func.sum(mark).over(partition_by=base.c.attempt_id)
     return (
@@ -123,7 +104,7 @@ def _marks(base: Any, judged: Any) -> Any:
             sa.func.min(answers.c.kind).label("kind"),
             mark.label("mark"),
             (total - mark).label("rest"),
-            sa.func.max(right).label("right"),
+            sa.func.aggregate_strings(answers.c.option_ids, CHOICES_SEPARATOR).label("choices"),
         )
         .select_from(_choice_answers(base))
         .where(answers.c.kind.in_(CHOICE_KINDS))
@@ -133,9 +114,10 @@ def _marks(base: Any, judged: Any) -> Any:
 
 
 def _item_groups(marks: Any) -> Any:
-    """Per scenario, track and node: Moodle's sums of the mark x and the rest of the attempt y."""
+    """Per scenario, track, node and choices made there: Moodle's sums of the mark x and the rest
+    of the attempt y."""
     x, y = marks.c.mark, marks.c.rest
-    keys = (marks.c.scenario_id, marks.c.track, marks.c.node_id)
+    keys = (marks.c.scenario_id, marks.c.track, marks.c.node_id, marks.c.choices)
     return (
         sa.select(
             *keys,
@@ -146,7 +128,6 @@ def _item_groups(marks: Any) -> Any:
             sa.func.sum(y).label("sy"),
             sa.func.sum(y * y).label("syy"),
             sa.func.sum(x * y).label("sxy"),
-            sa.func.sum(marks.c.right).label("right"),
             sa.func.max(x).label("top"),
         )
         .group_by(*keys)
@@ -202,14 +183,13 @@ def _deviations(marks: Any, fractions: Any, means: Any) -> Any:
     )
 
 
-def item_sums(store: Store, filters: Filters, first_only: bool, judged: Judged, best: Best) -> Iterator[sa.Row]:
-    """Per scenario, track and node met on an analysed attempt: the item's sums (n, sx, sxx, sy, syy,
-    sxy, right, top), where its best points are known its mean fraction and how many met it
-    (mean_f, met), and its scenario and track's (attempts, sum_d, sum_dd, item_ss)."""
+def item_sums(store: Store, filters: Filters, first_only: bool, best: Best) -> Iterator[sa.Row]:
+    """Per scenario, track, node met on an analysed attempt and the choices made there: the sums
+    (n, sx, sxx, sy, syy, sxy, top), where the node's best points are known its mean fraction and
+    how many met it (mean_f, met), and its scenario and track's (attempts, sum_d, sum_dd, item_ss)."""
     text = sa.String()
-    judged_t = _values("judged", [sa.column("scenario_id", text), sa.column("node_id", text), sa.column("option_ids", sa.Text())], judged)
     best_t = _values("best", [sa.column("scenario_id", text), sa.column("node_id", text), sa.column("best", sa.Integer())], best)
-    marks = _marks(analysed(filters, first_only), judged_t)
+    marks = _marks(analysed(filters, first_only))
     items = _item_groups(marks)
     fractions, means = _fractions(marks, best_t)
     deviations = _deviations(marks, fractions, means)
@@ -220,3 +200,10 @@ def item_sums(store: Store, filters: Filters, first_only: bool, judged: Judged, 
     ).select_from(items.join(deviations, group).outerjoin(means, item))
     with _reading(store) as conn:
         yield from conn.execute(query)
+
+
+def scenario_ids(store: Store) -> list[str]:
+    """Every scenario the store has attempts at (read from its index): the files whose best points
+    the sums need before they start."""
+    with _reading(store) as conn:
+        return list(conn.execute(sa.select(attempts.c.scenario_id).distinct()).scalars())
