@@ -313,3 +313,27 @@ def test_the_last_more_is_never_followed_by_only_a_blank_line() -> None:
     Pager(SimpleNamespace(console=console, plain=False), ask).show("part", drawn, room=3)
     assert ask.said == ["— lines 1 to 21 of 42. Press any key for more —"]
     assert out.getvalue().rstrip("\n").endswith("Line 42 of a debrief part.")
+
+
+def test_a_content_note_taller_than_a_small_screen_keeps_its_title_in_view(tmp_path, db_url) -> None:
+    """At 40x20 a content note of 22 rows scrolled its title away before its y/n (hand play)."""
+    folder = tall_case(tmp_path, 2)
+    path = folder / "01-tall.yaml"
+    note = " ".join(f"Part {n} of what this case deals with, said plainly before anything is shown." for n in range(1, 10))
+    path.write_text(path.read_text(encoding="utf-8").replace("Generated for tests.", note), encoding="utf-8")
+    term = Terminal(run_args(folder), 40, 20)
+    try:
+        term.wait_for(r"Press any key\s+for more")  # at 40 columns the "more" line wraps
+        term.settle(0.15)
+        first = term.rows()
+        assert any("Content note" in row for row in first), "\n".join(first)
+        term.send(ENTER)
+        term.wait_for(r"\(y/n\)")
+        term.settle(0.15)
+        screens = [first, term.rows()]
+        term.send(CTRL_C)
+        assert term.wait_exit() == 130
+    finally:
+        term.close()
+    assert any("Part 9" in " ".join(s) for s in screens)  # its end was seen too, on a later page
+

@@ -22,6 +22,7 @@ from ltl_quiz.ui.render import Renderer
 
 GO_ON = "Press any key to continue"
 TO_DEBRIEF = "Press any key for the debrief"
+CONTINUE_CASE = "Do you want to continue with this case study?"
 EMPTY_ANSWER = "Leave this answer empty? It will be recorded as no answer written."
 
 
@@ -46,9 +47,10 @@ class Runner:
 
     def start(self, learner: Learner, track: str, mode: str, seed: int | None = None) -> Outcome:
         state = engine.start(self.scenario, track, mode, seed)  # checks track and mode first
-        self.ui.content_note(self.scenario)
         try:
-            go_on = self.ask.confirm("content_note", "Do you want to continue with this case study?", True)
+            with self.pager.screen("content-note", self.pager.rows_for(CONTINUE_CASE + " (y/n)") + 1):  # +1: its hint line
+                self.ui.content_note(self.scenario)
+            go_on = self.ask.confirm("content_note", CONTINUE_CASE, True)
         except Left:
             raise Left("You left at the content note; nothing was saved, so there is nothing to resume.") from None
         if not go_on:
