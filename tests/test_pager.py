@@ -337,3 +337,30 @@ def test_a_content_note_taller_than_a_small_screen_keeps_its_title_in_view(tmp_p
         term.close()
     assert any("Part 9" in " ".join(s) for s in screens)  # its end was seen too, on a later page
 
+
+
+def test_on_a_small_screen_a_warning_stands_in_for_the_hint(tmp_path, db_url) -> None:
+    """A warning added under the hint made a choice taller than a 40x20 screen (hand play): its
+    last option fell below the screen. Where the choice would not fit, the warning takes the hint's place."""
+    term = Terminal(run_args(tall_case(tmp_path, 2)), 40, 8)
+    try:
+        term.wait_for(r"\(y/n\)")
+        term.settle(0.1)
+        term.send("y" + ENTER)
+        for _ in range(6):  # the passage's pages, then its own prompt
+            term.wait_for(r"Press any key\s+(for\s+more|to\s+continue)|Use the arrow")
+            term.settle(0.15)
+            if "Use the arrow" in term.text():
+                break
+            term.send(ENTER)
+            term.settle(0.3)
+        term.send(ENTER)
+        term.wait_for("Nothing is chosen yet")
+        term.settle(0.15)
+        after = term.rows()
+        assert not any("Use the arrow" in r for r in after), "\n".join(after)
+        assert any("Option o1" in r for r in after), "\n".join(after)  # the last option is still on screen
+        term.send(CTRL_C)
+        assert term.wait_exit() == 130
+    finally:
+        term.close()

@@ -60,6 +60,12 @@ def _width() -> int:
     return max(1, get_app().output.get_size().columns - 1)  # the last column would make the terminal wrap
 
 
+def _height() -> int:
+    from prompt_toolkit.application.current import get_app
+
+    return max(1, get_app().output.get_size().rows)
+
+
 class _Prompt:
     """What every prompt shares: a question, a hint, a warning line and the lines drawn."""
 
@@ -75,11 +81,12 @@ class _Prompt:
         lines = hang(self.message, width, "? ", "  ")
         return [("class:question", line + "\n") for line in lines]
 
-    def tail(self, width: int) -> Lines:
+    def tail(self, width: int, with_hint: bool = True) -> Lines:
         out: Lines = []
         if self.warning:
             out += [("class:warning", line + "\n") for line in hang(self.warning, width, "  ")]
-        out += [("class:hint", line + "\n") for line in hang(self.hint, width, "  ")]
+        if with_hint or not self.warning:
+            out += [("class:hint", line + "\n") for line in hang(self.hint, width, "  ")]
         return out
 
     def body(self, width: int, row: int) -> Lines:
@@ -94,8 +101,12 @@ class _Prompt:
         out = self.head(width)
         if self.done:
             return out + self.answer(width)
-        out += self.tail(width)  # the hint under the question: on screen even when the options must scroll
-        return out + self.body(width, len(out))
+        drawn = out + self.tail(width)  # the hint under the question: on screen even when the options must scroll
+        drawn += self.body(width, len(drawn))
+        if self.warning and len(drawn) > _height():  # a warning says what to do: on a small screen it stands in for the hint
+            out += self.tail(width, with_hint=False)
+            return out + self.body(width, len(out))
+        return drawn
 
 
 class _Choices(_Prompt):
