@@ -24,9 +24,9 @@ TEXTS = [
 
 def walks(per_track: int, rng: random.Random) -> list[dict[str, Any]]:
     """``per_track`` finished attempts on every case and track: their figures and their answers."""
-    from ltl_quiz import engine
     from ltl_quiz.authoring.walks import play
-    from ltl_quiz.loader import load_scenario
+    from ltl_quiz.engine import state_machine as engine
+    from ltl_quiz.scenario.loader import load_scenario
 
     found = []
     for path in sorted(SCENARIOS.glob("*.yaml")):

@@ -26,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ltl_quiz.yaml_source import MAX_BYTES  # noqa: E402
+from ltl_quiz.scenario.yaml_source import MAX_BYTES  # noqa: E402
 from tests import worst_cases  # noqa: E402
 
 TARGET_SECONDS = 10.0

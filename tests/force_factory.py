@@ -33,9 +33,9 @@ class Template:
 
 def templates(seed: int = 15) -> dict[str, Template]:
     """One real finished walk of each case on its first track, keyed by scenario id."""
-    from ltl_quiz import engine
     from ltl_quiz.authoring.walks import play
-    from ltl_quiz.loader import load_scenario
+    from ltl_quiz.engine import state_machine as engine
+    from ltl_quiz.scenario.loader import load_scenario
 
     rng = random.Random(seed)
     found = {}

@@ -14,10 +14,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ltl_quiz import engine
 from ltl_quiz.config import Learner
-from ltl_quiz.loader import load_scenario
-from ltl_quiz.model import Node, Scenario
+from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.scenario.loader import load_scenario
+from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,12 +13,12 @@ from pathlib import Path
 import yaml
 from scenario_factory import end, option, scenario, write
 
-from ltl_quiz import model
 from ltl_quiz.authoring.scenario_map import build_map
 from ltl_quiz.cli import app
-from ltl_quiz.graph import analyse
-from ltl_quiz.loader import load_scenario, parse_scenario
-from ltl_quiz.schema import field_spec
+from ltl_quiz.scenario import model
+from ltl_quiz.scenario.builder import field_spec
+from ltl_quiz.scenario.loader import load_scenario, parse_scenario
+from ltl_quiz.scenario.paths import analyse
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 
 from ltl_quiz.authoring.strategies import PICKS, TICKS
 from ltl_quiz.cli import app
-from ltl_quiz.loader import load_scenario, parse_scenario, scenario_files
-from ltl_quiz.model import Node, Option
-from ltl_quiz.steps import is_failing
-from ltl_quiz.validation import validate_file
+from ltl_quiz.scenario.loader import load_scenario, parse_scenario, scenario_files
+from ltl_quiz.scenario.model import Node, Option
+from ltl_quiz.scenario.path_steps import is_failing
+from ltl_quiz.scenario.validation import validate_file
 from tests.scenario_factory import end, option, scenario, write
 from tests.test_properties import _prune, graphs
 
@@ -252,7 +252,7 @@ def _every_answer(s: Any, state: Any, key: tuple = (), chosen: frozenset = froze
     """(decisions taken, result, options chosen) for every way of answering, through the engine."""
     from itertools import combinations
 
-    from ltl_quiz import engine
+    from ltl_quiz.engine import state_machine as engine
 
     node = engine.current(s, state)
     if node.type == "end":
@@ -288,7 +288,7 @@ def flagged_graphs(draw: st.DrawFn) -> dict:
 @settings(max_examples=60, deadline=None)
 @given(flagged_graphs(), st.integers(min_value=0, max_value=100))
 def test_pass_counts_and_failing_reach_match_every_answer_played(doc: dict, pass_mark: int) -> None:
-    from ltl_quiz import engine
+    from ltl_quiz.engine import state_machine as engine
 
     doc["pass_mark"] = pass_mark
     for node in doc["nodes"].values():

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from ltl_quiz import engine
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import InputError
-from ltl_quiz.loader import load_scenario
+from ltl_quiz.scenario.loader import load_scenario
 from tests.scenario_factory import end, option, scenario, write
 
 

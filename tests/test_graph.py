@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ltl_quiz.validation import validate_file
+from ltl_quiz.scenario.validation import validate_file
 from tests.scenario_factory import end, option, scenario, write
 
 

@@ -10,11 +10,12 @@ from unittest.mock import patch
 from hypothesis import given, settings
 from typer.testing import CliRunner
 
-from ltl_quiz import engine, graph
 from ltl_quiz.authoring.strategies import PICKS, TICKS, play
 from ltl_quiz.cli import app
-from ltl_quiz.loader import load_scenario, parse_scenario, scenario_files
-from ltl_quiz.validation import validate_file
+from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.scenario import paths as graph
+from ltl_quiz.scenario.loader import load_scenario, parse_scenario, scenario_files
+from ltl_quiz.scenario.validation import validate_file
 from tests import worst_cases
 from tests.scenario_factory import end, option, scenario, write
 from tests.test_discrimination import flagged_graphs

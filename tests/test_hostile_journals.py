@@ -16,10 +16,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from ltl_quiz import engine
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
-from ltl_quiz.loader import load_scenario
+from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.store import Store, now
 from ltl_quiz.store.journal import Journal, OfflineSafeStore
 

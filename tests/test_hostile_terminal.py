@@ -24,9 +24,9 @@ from conftest import example_text
 from records_factory import scenario, share_reflections, walk
 from typer.testing import CliRunner
 
-from ltl_quiz import engine
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.store import Store
 from ltl_quiz.text import for_stream, typed, visible
 

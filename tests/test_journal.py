@@ -22,11 +22,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from ltl_quiz import engine, invocation
+from ltl_quiz import invocation
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import JournalConflict
-from ltl_quiz.loader import load_scenario
+from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.store import Store, now
 from ltl_quiz.store.journal import SAFE_LINE, Journal, OfflineSafeStore, read, replay, store_label, sync
 

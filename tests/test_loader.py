@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ltl_quiz.errors import ScenarioError
-from ltl_quiz.loader import load_scenario, parse_scenario
+from ltl_quiz.scenario.loader import load_scenario, parse_scenario
 from tests.conftest import example_text
 
 

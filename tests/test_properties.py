@@ -9,9 +9,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ltl_quiz import engine
-from ltl_quiz.loader import load_scenario
-from ltl_quiz.validation import validate_file
+from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.scenario.loader import load_scenario
+from ltl_quiz.scenario.validation import validate_file
 from tests.scenario_factory import end, option, scenario, write
 
 

@@ -10,8 +10,8 @@ import yaml
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
-from ltl_quiz.graph import analyse
-from ltl_quiz.loader import load_scenario, parse_scenario, scenario_files
+from ltl_quiz.scenario.loader import load_scenario, parse_scenario, scenario_files
+from ltl_quiz.scenario.paths import analyse
 from ltl_quiz.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent

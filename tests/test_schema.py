@@ -16,16 +16,16 @@ from conftest import example_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ltl_quiz import model
-from ltl_quiz.authoring.field_help import FIELD_HELP
-from ltl_quiz.authoring.json_schema import build_schema, schema_text
 from ltl_quiz.authoring.skeleton import skeleton_data
 from ltl_quiz.cli import app
 from ltl_quiz.errors import ScenarioError
-from ltl_quiz.graph import analyse
-from ltl_quiz.loader import parse_scenario
-from ltl_quiz.schema import Builder, field_spec
-from ltl_quiz.yaml_source import Located, load_bytes, load_file
+from ltl_quiz.scenario import model
+from ltl_quiz.scenario.builder import Builder, field_spec
+from ltl_quiz.scenario.field_help import FIELD_HELP
+from ltl_quiz.scenario.json_schema import build_schema, schema_text
+from ltl_quiz.scenario.loader import parse_scenario
+from ltl_quiz.scenario.paths import analyse
+from ltl_quiz.scenario.yaml_source import Located, load_bytes, load_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_FILE = ROOT / "docs" / "scenario.schema.json"

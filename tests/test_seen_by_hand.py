@@ -14,7 +14,7 @@ from pathlib import Path
 from screen import ENTER, Terminal, mid_word_breaks, next_prompt, shows, words
 
 from ltl_quiz.config import Learner
-from ltl_quiz.loader import load_scenario
+from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.store import Store
 from ltl_quiz.store.sessions import SessionStore
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ltl_quiz.errors import InputError, ScenarioError
 from ltl_quiz.locations import Locations, checkout_root
-from ltl_quiz.model import Scenario
+from ltl_quiz.scenario.model import Scenario
 
 if TYPE_CHECKING:
     from ltl_quiz.authoring.testing import TestReport
@@ -54,8 +54,8 @@ def _refuse_a_second(folder: Path, scenario_id: str) -> None:
 
 
 def write_schema(out: Path | None) -> str:
-    from ltl_quiz.authoring.json_schema import schema_text
     from ltl_quiz.authoring.skeleton import write_shared
+    from ltl_quiz.scenario.json_schema import schema_text
 
     text = schema_text()
     if out is None:
@@ -83,7 +83,7 @@ def test_case(
 ) -> list[TestReport]:
     """Test one case, or (with no case) every scenario in the folder; a plan belongs to one case."""
     from ltl_quiz.authoring.testing import test_scenario
-    from ltl_quiz.loader import find_scenario, scenario_files
+    from ltl_quiz.scenario.loader import find_scenario, scenario_files
 
     for plan in plans:
         if not plan.is_file():
@@ -102,7 +102,7 @@ def test_case(
 
 def _model(where: Locations, case: str) -> Scenario:
     """The scenario's model even when its graph has errors: the map is how an author finds them."""
-    from ltl_quiz.loader import find_scenario, parse_scenario
+    from ltl_quiz.scenario.loader import find_scenario, parse_scenario
 
     scenario, _, problems = parse_scenario(find_scenario(where.scenarios, case))
     errors = [p for p in problems if p.severity == "error"]

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ltl_quiz import engine
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import InputError, PlanError, ScenarioError
-from ltl_quiz.model import Scenario
-from ltl_quiz.yaml_source import Located, load_file
+from ltl_quiz.scenario.model import Scenario
+from ltl_quiz.scenario.yaml_source import Located, load_file
 
 EXPECT_KEYS = ("ending", "passed", "score", "percentage")
 RUN_KEYS = ("name", "track", "answers", "expect")

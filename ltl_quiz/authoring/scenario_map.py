@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ltl_quiz.graph import Walker
-from ltl_quiz.model import Node, Route, Scenario
+from ltl_quiz.scenario.model import Node, Route, Scenario
+from ltl_quiz.scenario.paths import Walker
 from ltl_quiz.text import one_line
 
 FORMATS = ("text", "mermaid", "dot")

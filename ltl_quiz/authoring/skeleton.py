@@ -18,11 +18,11 @@ from typing import Any
 
 import yaml
 
-from ltl_quiz import model
 from ltl_quiz.atomic import write_text
-from ltl_quiz.authoring.field_help import FIELD_HELP
 from ltl_quiz.errors import InputError
-from ltl_quiz.schema import SLUG, field_spec
+from ltl_quiz.scenario import model
+from ltl_quiz.scenario.builder import SLUG, field_spec
+from ltl_quiz.scenario.field_help import FIELD_HELP
 
 SCHEMA_NAME = "scenario.schema.json"
 WIDTH = 100
@@ -378,7 +378,7 @@ def new_scenario(
         raise InputError(f"{target} already exists; choose another --out or id (ltl-quiz new never overwrites)")
     ref, schema_copy = schema_reference(target, checkout_schema, home / SCHEMA_NAME)
     if schema_copy is not None:
-        from ltl_quiz.authoring.json_schema import schema_text
+        from ltl_quiz.scenario.json_schema import schema_text
 
         write_shared(schema_copy, schema_text())
     write_shared(target, skeleton_text(skeleton_data(scenario_id, title.strip(), number, issue), ref))

@@ -8,7 +8,7 @@ practice order (the file's: in assessed mode the order is shuffled afresh, so a 
 by position is a blind guess there).
 
 The figures that need every path (the best score on a path that repeats a real failing, the share
-of decisions whose best option is the longest) come from the one path analysis, ``graph.py``, and
+of decisions whose best option is the longest) come from the one path analysis, ``paths.py``, and
 ``validate`` prints them.
 """
 
@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ltl_quiz import engine
-from ltl_quiz.model import Node, Option, Scenario
+from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.scenario.model import Node, Option, Scenario
 
 # Words a learner who has not read the case might take for the "right" answer's vocabulary.
 GUIDANCE_WORDS = re.compile(

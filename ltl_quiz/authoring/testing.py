@@ -15,7 +15,7 @@ import yaml
 from ltl_quiz.authoring.plans import Coverage, RunResult, check_plan_fits, coverage, load_plan, run_plan
 from ltl_quiz.authoring.walks import Walk, random_walks
 from ltl_quiz.errors import InputError, Problem, ScenarioError
-from ltl_quiz.model import Scenario
+from ltl_quiz.scenario.model import Scenario
 
 if TYPE_CHECKING:
     from ltl_quiz.authoring.strategies import StrategyResult
@@ -39,7 +39,7 @@ class TestReport:
         return all(r.ok for _, r in self.runs) and all(w.ok for w in self.walks) and not fooled
 
     def text(self) -> str:
-        from ltl_quiz.loader import display_name
+        from ltl_quiz.scenario.loader import display_name
 
         lines = [f"Testing {self.scenario.id} ({display_name(Path(self.scenario.path))})"]
         for p in self.graph_problems:
@@ -96,8 +96,8 @@ class TestReport:
 def test_scenario(path: Path, plans: list[Path], walks: int | None, seed: int, track: str | None, strategies: bool = False) -> TestReport:
     """Run ``plans``, ``walks`` random walks and (with ``strategies``) the reading-free strategies
     against the scenario file at ``path``, on every track or only ``track``."""
-    from ltl_quiz.graph import analyse
-    from ltl_quiz.loader import parse_scenario
+    from ltl_quiz.scenario.loader import parse_scenario
+    from ltl_quiz.scenario.paths import analyse
 
     if not plans and not walks and not strategies:
         raise InputError("give --plan PLAN.yaml (any number) and/or --walk N, or --strategies, to test something")

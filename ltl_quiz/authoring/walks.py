@@ -10,9 +10,9 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from ltl_quiz import engine
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import BadOptionValue, InputError
-from ltl_quiz.model import Scenario
+from ltl_quiz.scenario.model import Scenario
 
 REFLECTION_TEXT = "An answer written by a random walk."
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ltl_quiz.errors import LtlQuizError
-from ltl_quiz.model import KeyQuestion, Node, Scenario
-from ltl_quiz.scoring import award
+from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
+from ltl_quiz.scenario.scoring import award
 from ltl_quiz.text import one_line
 
 
@@ -56,7 +56,7 @@ class ScenarioLibrary:
     def _load(self, scenario_id: str) -> Scenario | None:
         if self.folder is None or not self.folder.is_dir():
             return None
-        from ltl_quiz.loader import find_scenario, parse_scenario
+        from ltl_quiz.scenario.loader import find_scenario, parse_scenario
 
         try:
             scenario, _, _ = parse_scenario(find_scenario(self.folder, scenario_id))

@@ -33,7 +33,7 @@ from urllib.parse import quote
 from ltl_quiz.errors import InputError
 from ltl_quiz.exporters.rows import People
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
-from ltl_quiz.model import Scenario
+from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import ANSWER_KINDS, CHOICE_KINDS, Filters, attempts_with_answers
 from ltl_quiz.store.voids import void_id

@@ -9,8 +9,8 @@ from importlib import resources
 from pathlib import Path
 
 from ltl_quiz.errors import LexiconError, ScenarioError
-from ltl_quiz.schema import SLUG
-from ltl_quiz.yaml_source import load_bytes
+from ltl_quiz.scenario.builder import SLUG
+from ltl_quiz.scenario.yaml_source import load_bytes
 
 FIELDS = ("id", "term", "patterns", "why", "instead", "source")
 

@@ -16,8 +16,8 @@ from typing import Any
 
 from ltl_quiz.errors import Problem
 from ltl_quiz.language.matcher import Finding, find_language
-from ltl_quiz.model import Scenario
-from ltl_quiz.yaml_source import Located, PathKey, format_path
+from ltl_quiz.scenario.model import Scenario
+from ltl_quiz.scenario.yaml_source import Located, PathKey, format_path
 
 PROSE_TOP = ("title", "summary", "content_note")
 PROSE_NODE = ("title", "text", "prompt", "feedback")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
-from ltl_quiz.model import Node, Option
+from ltl_quiz.scenario.model import Node, Option
 from ltl_quiz.sessions.tally import Distribution
 
 LETTERS = string.ascii_uppercase

@@ -17,10 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ltl_quiz import engine
-from ltl_quiz.engine import State
+from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.engine.state_machine import State
 from ltl_quiz.errors import SessionMoved
-from ltl_quiz.model import Node, Scenario
+from ltl_quiz.scenario.model import Node, Scenario
 
 CHOICE_KINDS = ("decision", "multi")
 DISCUSSION_KINDS = ("reflection", "key_question")

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from ltl_quiz.engine import Answer, State
-from ltl_quiz.model import Scenario
-from ltl_quiz.scoring import award
+from ltl_quiz.engine.state_machine import Answer, State
+from ltl_quiz.scenario.model import Scenario
+from ltl_quiz.scenario.scoring import award
 from ltl_quiz.sessions.model import Step
 
 

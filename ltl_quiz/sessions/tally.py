@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ltl_quiz.errors import InputError
-from ltl_quiz.model import Node
+from ltl_quiz.scenario.model import Node
 
 
 @dataclass(frozen=True)

@@ -12,15 +12,15 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ltl_quiz import engine
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.sessions.bigtext import big
 from ltl_quiz.sessions.chart import bars, lettered, letters_and, letters_of, plain_chart
 from ltl_quiz.text import one_line, tidy
 from ltl_quiz.ui.render import Renderer
 
 if TYPE_CHECKING:
-    from ltl_quiz.engine import Answer
-    from ltl_quiz.model import KeyQuestion, Node, Scenario
+    from ltl_quiz.engine.state_machine import Answer
+    from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
     from ltl_quiz.sessions.tally import Distribution, RoomChoice
 
 WaitKey = Callable[[float], "str | None"]

@@ -14,7 +14,7 @@ import json
 import sqlalchemy as sa
 
 from ltl_quiz.errors import SessionMoved
-from ltl_quiz.model import Scenario
+from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.sessions import model
 from ltl_quiz.sessions.model import SessionState
 from ltl_quiz.store.db import now

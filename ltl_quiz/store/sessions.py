@@ -22,12 +22,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ltl_quiz import engine
 from ltl_quiz.config import Learner
-from ltl_quiz.engine import State
+from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.engine.state_machine import State
 from ltl_quiz.errors import RosterError, SessionClosed, SessionMoved, SessionNotFound, StoreError
 from ltl_quiz.locations import redact
-from ltl_quiz.model import Scenario
+from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.sessions import model, records, tally
 from ltl_quiz.sessions.codes import new_code
 from ltl_quiz.sessions.model import SessionState, Step

@@ -7,17 +7,17 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from ltl_quiz import config
-from ltl_quiz.catalogue import summaries
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import AnswersError, InputError, ScenarioError
 from ltl_quiz.locations import Locations, redact
+from ltl_quiz.scenario.catalogue import summaries
 from ltl_quiz.support import SUPPORT
 from ltl_quiz.ui.prompts import PlainPrompter, Prompter, QuestionaryPrompter, ScriptedPrompter, load_answers
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ltl_quiz.model import Scenario
+    from ltl_quiz.scenario.model import Scenario
     from ltl_quiz.ui.render import Renderer
 
 
@@ -29,7 +29,7 @@ def prompter_for(ui: Renderer, answers_file: str | None) -> Prompter:
 
 def check_answers(scenario: Scenario, track: str, prompter: ScriptedPrompter) -> None:
     """Every problem with an answers file at once, before the case starts and before any record."""
-    from ltl_quiz.answers_check import answers_problems
+    from ltl_quiz.engine.answers_check import answers_problems
 
     if track not in scenario.audiences:
         return  # the engine names the track problem itself
@@ -41,7 +41,7 @@ def check_answers(scenario: Scenario, track: str, prompter: ScriptedPrompter) ->
 
 def load_case(where: Locations, case: str) -> Scenario:
     """The scenario a learner named, fully checked (the loader is imported only when needed)."""
-    from ltl_quiz.loader import find_scenario, load_scenario
+    from ltl_quiz.scenario.loader import find_scenario, load_scenario
 
     return load_scenario(find_scenario(where.scenarios, case))
 

@@ -247,7 +247,7 @@ def load_answers(path: str) -> dict[str, Any]:
     from pathlib import Path
 
     from ltl_quiz.errors import ScenarioError
-    from ltl_quiz.yaml_source import load_file
+    from ltl_quiz.scenario.yaml_source import load_file
 
     try:
         data = load_file(Path(path)).data

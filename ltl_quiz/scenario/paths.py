@@ -2,12 +2,12 @@
 pass means something (how many paths pass, whether a path repeating a real failing can pass).
 
 A path's future depends on the node and on the flags set so far, so the walk is over
-``(node, live flags)`` states (see ``steps.py``), each visited once however many paths meet
+``(node, live flags)`` states (see ``path_steps.py``), each visited once however many paths meet
 there: the work is linear in the states, not the paths, and every figure is folded over the same
 states. A state met again on the same path is a loop that could repeat for ever, which is an error.
 
 The states can still be exponential in the flags a hostile or careless file sets and reads. Past
-``MAX_STATES`` states the walk stops and ``bounds.py`` proves what it can over the nodes alone, and
+``MAX_STATES`` states the walk stops and ``path_bounds.py`` proves what it can over the nodes alone, and
 validate says so in a warning: a file under the size limit is analysed in bounded time and memory.
 The walk is iterative, so a long path cannot exhaust the interpreter's stack.
 """
@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ltl_quiz.errors import Problem
-from ltl_quiz.model import Node, Scenario
-from ltl_quiz.scoring import percentage
-from ltl_quiz.steps import MAX_MULTI_OPTIONS, Choice, Prepared, is_failing
-from ltl_quiz.yaml_source import Located, PathKey
+from ltl_quiz.scenario.model import Node, Scenario
+from ltl_quiz.scenario.path_steps import MAX_MULTI_OPTIONS, Choice, Prepared, is_failing
+from ltl_quiz.scenario.scoring import percentage
+from ltl_quiz.scenario.yaml_source import Located, PathKey
 
 MAX_STATES = 20_000  # (node, flags) states walked per track before falling back to bounds
 MAX_EDGES = 200_000  # ways between states, likewise
@@ -173,7 +173,7 @@ class Walker:
             return report
         states = self.explore(track)
         if states is None:
-            from ltl_quiz.bounds import bound_track
+            from ltl_quiz.scenario.path_bounds import bound_track
 
             self.exact = False
             bound_track(self, track, report)
@@ -464,7 +464,7 @@ def analyse(scenario: Scenario, located: Located | None = None) -> Analysis:
     walker = Walker(scenario, located)
     tracks: dict[str, TrackReport] = {track: walker.walk(track) for track in scenario.audiences}
     if not walker.exact:
-        from ltl_quiz.bounds import reach_and_flags
+        from ltl_quiz.scenario.path_bounds import reach_and_flags
 
         reach_and_flags(walker)
     _check_reach(scenario, walker)

@@ -1,6 +1,6 @@
 """Find scenario files, load them into the model and check everything that needs no path walking.
 
-Graph checks that walk every path (dead ends, loops, flags, score ranges) live in ``graph.py``;
+Graph checks that walk every path (dead ends, loops, flags, score ranges) live in ``paths.py``;
 ``load_scenario`` runs both and raises ``ScenarioError`` with every error found.
 """
 
@@ -11,12 +11,12 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from ltl_quiz import model
-from ltl_quiz.catalogue import scenario_files
 from ltl_quiz.errors import FileRefused, Problem, ScenarioError, ScenarioNotFound
 from ltl_quiz.files import read_regular
-from ltl_quiz.schema import SLUG, Builder, describe
-from ltl_quiz.yaml_source import MAX_BYTES, Located, PathKey, load_bytes
+from ltl_quiz.scenario import model
+from ltl_quiz.scenario.builder import SLUG, Builder, describe
+from ltl_quiz.scenario.catalogue import scenario_files
+from ltl_quiz.scenario.yaml_source import MAX_BYTES, Located, PathKey, load_bytes
 
 
 def display_name(path: Path) -> str:
@@ -46,7 +46,7 @@ def parse_scenario(path: Path) -> tuple[model.Scenario, Located, list[Problem]]:
 
 def load_scenario(path: Path) -> model.Scenario:
     """A scenario that is safe to run: raises ScenarioError if anything is wrong with it."""
-    from ltl_quiz.graph import analyse
+    from ltl_quiz.scenario.paths import analyse
 
     scenario, located, problems = parse_scenario(path)
     errors = [p for p in problems if p.severity == "error"]

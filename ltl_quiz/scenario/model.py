@@ -1,7 +1,7 @@
 """The scenario model: plain dataclasses that mirror the YAML format field for field.
 
 The loader builds these from a file (see ``loader.py``); the engine and the validator read them.
-Field types here are the schema: ``schema.py`` checks a parsed file against them, so the format
+Field types here are the schema: ``builder.py`` checks a parsed file against them, so the format
 documented in ``docs/scenario-format.md`` has exactly one definition in code.
 """
 

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ltl_quiz.catalogue import scan
 from ltl_quiz.errors import Problem, ScenarioError
-from ltl_quiz.graph import TrackReport, analyse
-from ltl_quiz.loader import display_name, parse_scenario
+from ltl_quiz.scenario.catalogue import scan
+from ltl_quiz.scenario.loader import display_name, parse_scenario
+from ltl_quiz.scenario.paths import TrackReport, analyse
 
 
 @dataclass

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ltl_quiz import engine
-from ltl_quiz.model import Scenario
+from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.scenario.model import Scenario
 
 # Keys an answers file may hold that are not node or key-question ids.
 PROMPT_KEYS = frozenset({"content_note"})

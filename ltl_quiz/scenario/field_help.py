@@ -7,7 +7,7 @@ can fall behind the format.
 
 from __future__ import annotations
 
-from ltl_quiz import model
+from ltl_quiz.scenario import model
 
 FIELD_HELP: dict[type, dict[str, str]] = {
     model.Scenario: {

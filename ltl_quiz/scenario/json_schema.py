@@ -1,6 +1,6 @@
 """A JSON Schema of the scenario format, generated from the model the loader builds.
 
-The dataclasses in ``model.py`` and their type hints are the format (``schema.py`` checks files
+The dataclasses in ``model.py`` and their type hints are the format (``builder.py`` checks files
 against them); this module walks the same hints, so an editor's checks cannot drift from the
 loader's. The few rules the hints cannot say (ids are slugs, number ranges, at least two options)
 come from ``VALUE_RULES``, each mirroring a check in ``loader.Checks``. Rules that need the whole
@@ -17,9 +17,9 @@ import types
 import typing
 from typing import Any, Literal, Union
 
-from ltl_quiz import model
-from ltl_quiz.authoring.field_help import FIELD_HELP
-from ltl_quiz.schema import SLUG, field_spec, value_range
+from ltl_quiz.scenario import model
+from ltl_quiz.scenario.builder import SLUG, field_spec, value_range
+from ltl_quiz.scenario.field_help import FIELD_HELP
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 ROUTES = list[model.Route]
@@ -113,7 +113,7 @@ def _merge(schema: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:
 
 
 def _hint(hint: Any) -> dict[str, Any]:
-    """The JSON Schema for one type hint, following the same cases as ``schema.Builder.build``."""
+    """The JSON Schema for one type hint, following the same cases as ``builder.Builder.build``."""
     origin = typing.get_origin(hint)
     if origin in (Union, types.UnionType):
         args = [a for a in typing.get_args(hint) if a is not type(None)]
@@ -135,7 +135,7 @@ def _hint(hint: Any) -> dict[str, Any]:
         return {"type": "boolean"}
     if hint is int:
         return {"type": "integer", "minimum": -model.INT_LIMIT, "maximum": model.INT_LIMIT}
-    raise TypeError(f"no JSON Schema for {hint!r}: teach ltl_quiz.authoring.json_schema this type")
+    raise TypeError(f"no JSON Schema for {hint!r}: teach ltl_quiz.scenario.json_schema this type")
 
 
 def _required(cls: type, name: str) -> bool:

@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ltl_quiz.errors import InputError
-from ltl_quiz.graph import best_score
-from ltl_quiz.model import KeyQuestion, Node, Option, Scenario
-from ltl_quiz.scoring import award, competency_best, percentage
+from ltl_quiz.scenario.model import KeyQuestion, Node, Option, Scenario
+from ltl_quiz.scenario.paths import best_score
+from ltl_quiz.scenario.scoring import award, competency_best, percentage
 from ltl_quiz.text import typed
 
 MODES = ("practice", "assessed")

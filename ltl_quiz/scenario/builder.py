@@ -14,9 +14,9 @@ import typing
 from functools import cache
 from typing import Any, Literal, Union
 
-from ltl_quiz import model
 from ltl_quiz.errors import Problem
-from ltl_quiz.yaml_source import Located, PathKey
+from ltl_quiz.scenario import model
+from ltl_quiz.scenario.yaml_source import Located, PathKey
 
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _MISSING = object()

@@ -1,4 +1,4 @@
-"""The ways out of every node, prepared once per scenario, for the path analysis in ``graph.py``.
+"""The ways out of every node, prepared once per scenario, for the path analysis in ``paths.py``.
 
 Flags are bits of an int, so a walk state is two small ints and set operations are single
 instructions. Each node also knows its *live* flags: those read by a route at that node or at any
@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ltl_quiz.model import Node, Option, Route, Scenario
-from ltl_quiz.scoring import award
-from ltl_quiz.yaml_source import PathKey
+from ltl_quiz.scenario.model import Node, Option, Route, Scenario
+from ltl_quiz.scenario.scoring import award
+from ltl_quiz.scenario.yaml_source import PathKey
 
 MAX_MULTI_OPTIONS = 12
 

@@ -91,7 +91,7 @@ def summaries(folder: Path, cache_file: Path | None, follow_links: bool = False)
 
 
 def _summarise(path: Path) -> dict[str, Any]:
-    from ltl_quiz.loader import load_scenario
+    from ltl_quiz.scenario.loader import load_scenario
 
     try:
         s = load_scenario(path)

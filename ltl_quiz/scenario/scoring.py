@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ltl_quiz.model import Node
+from ltl_quiz.scenario.model import Node
 
 
 @dataclass(frozen=True)
