@@ -21,8 +21,9 @@ import yaml
 from ltl_quiz.atomic import write_text
 from ltl_quiz.errors import InputError
 from ltl_quiz.scenario import model
-from ltl_quiz.scenario.builder import SLUG, field_spec
+from ltl_quiz.scenario.builder import field_spec
 from ltl_quiz.scenario.field_help import FIELD_HELP
+from ltl_quiz.scenario.value_rules import SLUG
 
 SCHEMA_NAME = "scenario.schema.json"
 WIDTH = 100
@@ -364,7 +365,7 @@ def new_scenario(
     checkout_schema: Path | None,
 ) -> Path:
     """Write a skeleton for ``scenario_id``; refuse to overwrite a file. Returns the path written."""
-    if not SLUG.match(scenario_id):
+    if not SLUG.regex.match(scenario_id):
         raise InputError(f"'{scenario_id}' is not a valid id; use lower-case letters, digits and hyphens, e.g. hotel-welfare-check")
     if not title.strip():
         raise InputError("give the case study's title with --title")

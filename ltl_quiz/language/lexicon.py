@@ -9,7 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 from ltl_quiz.errors import LexiconError, ScenarioError
-from ltl_quiz.scenario.builder import SLUG
+from ltl_quiz.scenario.value_rules import SLUG
 from ltl_quiz.scenario.yaml_source import load_bytes
 
 FIELDS = ("id", "term", "patterns", "why", "instead", "source")
@@ -53,7 +53,7 @@ def _entry(name: str, index: int, item: object) -> Entry:
     where = f"{name}: entry {index + 1}"
     if not isinstance(item, dict) or set(item) != set(FIELDS):
         raise LexiconError(f"{where}: give exactly these fields: {', '.join(FIELDS)}")
-    if not isinstance(item["id"], str) or not SLUG.match(item["id"]):
+    if not isinstance(item["id"], str) or not SLUG.regex.match(item["id"]):
         raise LexiconError(f"{where}: id {item['id']!r} is not a slug")
     for key in ("term", "why", "instead", "source"):
         if not isinstance(item[key], str) or not item[key].strip():

@@ -8,7 +8,6 @@ author's ``file:line:column``, and it costs nothing at start-up.
 from __future__ import annotations
 
 import dataclasses
-import re
 import types
 import typing
 from functools import cache
@@ -16,9 +15,9 @@ from typing import Any, Literal, Union
 
 from ltl_quiz.errors import Problem
 from ltl_quiz.scenario import model
+from ltl_quiz.scenario.value_rules import Rules, rules_of
 from ltl_quiz.scenario.yaml_source import Located, PathKey
 
-SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _MISSING = object()
 
 
@@ -146,15 +145,36 @@ class Builder:
                 continue  # the field's own range says more than the general limit would
             built = self.build(hint, raw, path + (key,))
             if built is not _MISSING and self._in_range(cls, name, built, path + (key,)):
+                self._patterns(rules_of(cls, name), built, path + (key,))
                 kwargs[name] = built
         try:
             return cls(**kwargs)
         except TypeError:  # a required field was missing or unusable: already reported
             return _MISSING
 
+    def _patterns(self, rules: Rules, built: Any, path: PathKey) -> None:
+        """The field's text rules: its pattern (for a text or each text of a list) and those on a mapping's keys.
+
+        A value that breaks one is reported and kept, so later checks still see the whole file.
+        """
+        if rules.pattern:
+            texts: list[tuple[int | None, Any]] = list(enumerate(built)) if isinstance(built, list) else [(None, built)]
+            for index, text in texts:
+                message = rules.pattern.problem(text) if isinstance(text, str) else None
+                if message:
+                    self.error(path if index is None else path + (index,), message)
+        if not isinstance(built, dict):
+            return
+        for key in built:
+            message = rules.key_pattern.problem(key) if rules.key_pattern else None
+            if message:
+                self.error(path + (key,), message)
+            if rules.keys and key not in rules.keys.allowed:
+                self.error(path + (key,), f"unknown {rules.keys.noun} '{key}'; use one of: {', '.join(rules.keys.allowed)}")
+
     def _in_range(self, cls: Any, name: str, built: Any, path: PathKey) -> bool:
-        """The field's own range (``metadata["range"]`` in the model), for a number or each value of a mapping."""
-        bounds = value_range(cls, name)
+        """The field's own range (``rules(range=...)`` in the model), for a number or each value of a mapping."""
+        bounds = rules_of(cls, name).range
         if bounds is None:
             return True
         low, high = bounds
@@ -166,13 +186,6 @@ class Builder:
                 self.error(where, f"{_short(number)} is out of range; use a number between {low} and {high}")
                 ok = False
         return ok
-
-
-def value_range(cls: Any, name: str) -> tuple[int, int] | None:
-    """The (low, high) range the model declares for a field, if it narrows ``model.INT_LIMIT``."""
-    f = next((f for f in dataclasses.fields(cls) if f.name == name), None)
-    bounds = f.metadata.get("range") if f is not None else None
-    return tuple(bounds) if bounds is not None else None
 
 
 def _short(value: int) -> str:

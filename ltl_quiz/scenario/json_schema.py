@@ -2,8 +2,8 @@
 
 The dataclasses in ``model.py`` and their type hints are the format (``builder.py`` checks files
 against them); this module walks the same hints, so an editor's checks cannot drift from the
-loader's. The few rules the hints cannot say (ids are slugs, number ranges, at least two options)
-come from ``VALUE_RULES``, each mirroring a check in ``loader.Checks``. Rules that need the whole
+loader's. The rules the hints cannot say (ids are slugs, number ranges, at least two options) are
+read from the same fields' declared value rules (``value_rules.py``). Rules that need the whole
 graph (a ``next`` names a real node, flags are set before they are read) stay with ``validate``.
 
 Draft-07, because it is the draft editors' YAML and JSON language servers support best.
@@ -18,26 +18,12 @@ import typing
 from typing import Any, Literal, Union
 
 from ltl_quiz.scenario import model
-from ltl_quiz.scenario.builder import SLUG, field_spec, value_range
+from ltl_quiz.scenario.builder import field_spec
 from ltl_quiz.scenario.field_help import FIELD_HELP
+from ltl_quiz.scenario.value_rules import rules_of
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 ROUTES = list[model.Route]
-
-# (class, YAML key) -> JSON Schema keywords the type hint cannot carry; each mirrors loader.Checks.
-VALUE_RULES: dict[tuple[type, str], dict[str, Any]] = {
-    (model.Scenario, "id"): {"pattern": SLUG.pattern},
-    (model.Scenario, "audiences"): {"minItems": 1, "uniqueItems": True},
-    (model.Scenario, "nodes"): {"minProperties": 1, "propertyNames": {"pattern": SLUG.pattern}},
-    (model.Source, "url"): {"pattern": "^https?://"},
-    (model.Reference, "id"): {"pattern": SLUG.pattern},
-    (model.KeyQuestion, "id"): {"pattern": SLUG.pattern},
-    (model.Option, "id"): {"pattern": SLUG.pattern},
-    (model.Option, "sets"): {"items": {"pattern": SLUG.pattern}},
-    (model.Option, "competencies"): {"propertyNames": {"enum": list(model.COMPETENCIES)}},
-    (model.Node, "options"): {"minItems": 2},
-}
-
 
 def build_schema() -> dict[str, Any]:
     """The whole schema as a JSON-ready dict; the same every time, so the checked-in copy can be compared."""
@@ -86,7 +72,7 @@ def _object(cls: type, keys: set[str] | None = None, required: set[str] | None =
 def _field(cls: type, key: str, hint: Any) -> dict[str, Any]:
     schema = _hint(hint)
     name = next(f.name for f in dataclasses.fields(cls) if f.metadata.get("key", f.name) == key)
-    bounds = value_range(cls, name)
+    bounds = rules_of(cls, name).range
     if bounds is not None:
         limits = {"minimum": bounds[0], "maximum": bounds[1]}
         schema = (
@@ -94,13 +80,31 @@ def _field(cls: type, key: str, hint: Any) -> dict[str, Any]:
             if "additionalProperties" in schema
             else {**schema, **limits}
         )
-    rules = VALUE_RULES.get((cls, key))
+    rules = _value_rules(cls, name, schema)
     if rules:
         schema = _merge(schema, rules)
     help_text = FIELD_HELP.get(cls, {}).get(key)
     if help_text:
         schema = {"description": help_text, **schema} if "$ref" not in schema else {"description": help_text, "allOf": [schema]}
     return schema
+
+
+def _value_rules(cls: type, name: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """The keywords for the rules the model declares on the field (``value_rules.py``) but its range."""
+    rules = rules_of(cls, name)
+    out: dict[str, Any] = {}
+    if rules.min_items is not None:
+        out["minProperties" if schema.get("type") == "object" else "minItems"] = rules.min_items
+    if rules.unique:
+        out["uniqueItems"] = True
+    if rules.pattern is not None:
+        pattern = {"pattern": rules.pattern.regex.pattern}
+        out.update({"items": pattern} if schema.get("type") == "array" else pattern)
+    if rules.key_pattern is not None:
+        out["propertyNames"] = {"pattern": rules.key_pattern.regex.pattern}
+    if rules.keys is not None:
+        out["propertyNames"] = {"enum": list(rules.keys.allowed)}
+    return out
 
 
 def _merge(schema: dict[str, Any], rules: dict[str, Any]) -> dict[str, Any]:

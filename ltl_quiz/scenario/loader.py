@@ -14,8 +14,9 @@ from typing import Any
 from ltl_quiz.errors import FileRefused, Problem, ScenarioError, ScenarioNotFound
 from ltl_quiz.files import read_regular
 from ltl_quiz.scenario import model
-from ltl_quiz.scenario.builder import SLUG, Builder, describe
+from ltl_quiz.scenario.builder import Builder, describe
 from ltl_quiz.scenario.catalogue import scenario_files
+from ltl_quiz.scenario.value_rules import rules_of
 from ltl_quiz.scenario.yaml_source import MAX_BYTES, Located, PathKey, load_bytes
 
 
@@ -131,10 +132,12 @@ class Checks:
 
     def metadata(self) -> None:
         s = self.s
-        self.slug(("id",), s.id)  # number ranges are declared on the model's fields and checked as they are read
-        if not s.audiences:
+        # value rules (ranges, id patterns, allowed keys) are declared on the model's fields and
+        # checked as they are read; the counts are too, but their messages need the whole case
+        audiences = rules_of(model.Scenario, "audiences")
+        if len(s.audiences) < (audiences.min_items or 0):
             self.error(("audiences",), "name at least one track: officer, manager")
-        if len(set(s.audiences)) != len(s.audiences):
+        if audiences.unique and len(set(s.audiences)) != len(s.audiences):
             self.error(("audiences",), "a track is listed twice; list each once")
         for track in s.audiences:
             if track not in s.roles:
@@ -144,13 +147,10 @@ class Checks:
         for track in s.roles:
             if track not in s.audiences:
                 self.warn(("roles", track), f"a role for '{track}', which is not in audiences")
-        if not s.source.url.startswith(("https://", "http://")):
-            self.error(("source", "url"), f"{s.source.url!r} is not a web address; give the learning report's URL")
 
     def case(self) -> None:
         seen: set[str] = set()
         for i, ref in enumerate(self.s.case.references):
-            self.slug(("case", "references", i, "id"), ref.id)
             if ref.id in seen:
                 self.error(("case", "references", i, "id"), f"reference id '{ref.id}' is used twice; make it unique")
             seen.add(ref.id)
@@ -158,7 +158,6 @@ class Checks:
         for track, questions in self.s.case.key_questions.items():
             for i, kq in enumerate(questions):
                 path = ("case", "key_questions", track, i)
-                self.slug(path + ("id",), kq.id)
                 same = self.s.nodes.get(kq.id)
                 if same is not None and not (same.type == "reflection" and same.key_question == kq.id):
                     self.error(path + ("id",), f"key question id '{kq.id}' is also a node id; answers files name both, so rename one")
@@ -170,7 +169,6 @@ class Checks:
 
     def node(self, node_id: str, node: model.Node) -> None:
         path: PathKey = ("nodes", node_id)
-        self.slug(path, node_id)
         if node.type in ("decision", "multi"):
             self.options(path, node)
         if node.next is not None:
@@ -184,12 +182,12 @@ class Checks:
                 )
 
     def options(self, path: PathKey, node: model.Node) -> None:
-        if len(node.options) < 2:
-            self.error(path + ("options",), f"a {node.type} needs at least 2 options")
+        fewest = rules_of(model.Node, "options").min_items or 0
+        if len(node.options) < fewest:
+            self.error(path + ("options",), f"a {node.type} needs at least {fewest} options")
         seen: set[str] = set()
         for i, opt in enumerate(node.options):
             opath = path + ("options", i)
-            self.slug(opath + ("id",), opt.id)
             if opt.id in seen:
                 self.error(opath + ("id",), f"option id '{opt.id}' is used twice in this node; make it unique")
             seen.add(opt.id)
@@ -201,16 +199,11 @@ class Checks:
                 self.error(opath + ("points",), f"{opt.points}: decision points are 0 or more")
             if opt.next is not None:
                 self.routes(opath + ("next",), opt.next)
-            for tag in opt.competencies:
-                if tag not in model.COMPETENCIES:
-                    self.error(opath + ("competencies", tag), f"unknown competency '{tag}'; use one of: {', '.join(model.COMPETENCIES)}")
             for j, ref in enumerate(opt.cites):
                 if ref not in {r.id for r in self.s.case.references}:
                     self.error(opath + ("cites", j), f"'{ref}' is not in case.references; add it there or fix the id")
             if not opt.cites:
                 self.warn(opath, "no 'cites': name the guidance this feedback rests on")
-            for j, flag in enumerate(opt.sets):
-                self.slug(opath + ("sets", j), flag)
 
     def routes(self, path: PathKey, routes: list[model.Route]) -> None:
         for i, route in enumerate(routes):
@@ -238,7 +231,3 @@ class Checks:
             except (KeyError, IndexError, TypeError):
                 return False
         return isinstance(data, list)
-
-    def slug(self, path: PathKey, value: str) -> None:
-        if not SLUG.match(value):
-            self.error(path, f"{value!r} is not a valid id; use lower-case letters, digits and hyphens")

@@ -10,9 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeGuard, get_args
 
+from ltl_quiz.scenario.value_rules import SLUG, WEB_ADDRESS, KeyChoice, rules
+
 # Every whole number in a content file lies within +/- INT_LIMIT, and a field may narrow that with
-# ``metadata={"range": (low, high)}`` (for a mapping, the range of each value). The loader and the
-# JSON Schema both read these, so a rule is written once, here, beside the field it bounds.
+# ``metadata=rules(range=(low, high))`` (for a mapping, the range of each value). Every other value
+# rule (id patterns, allowed keys, counts) is declared the same way, beside the field it governs;
+# the loader and the JSON Schema both read them (``value_rules.py``), so each is written once.
 INT_LIMIT = 10_000
 POINTS_RANGE = (-100, 100)
 
@@ -78,14 +81,16 @@ class RealCase:
 class Option:
     """A choice at a decision or multi node, with the score and feedback it earns."""
 
-    id: str
+    id: str = field(metadata=rules(pattern=SLUG))
     text: str
     feedback: str
-    points: int = field(default=0, metadata={"range": POINTS_RANGE})
-    competencies: dict[str, int] = field(default_factory=dict, metadata={"range": POINTS_RANGE})
+    points: int = field(default=0, metadata=rules(range=POINTS_RANGE))
+    competencies: dict[str, int] = field(
+        default_factory=dict, metadata=rules(range=POINTS_RANGE, keys=KeyChoice(COMPETENCIES, "competency"))
+    )
     cites: list[str] = field(default_factory=list)
     critical: bool = False
-    sets: list[str] = field(default_factory=list)
+    sets: list[str] = field(default_factory=list, metadata=rules(pattern=SLUG))
     next: list[Route] | None = None
     real_case: RealCase | None = None
 
@@ -100,7 +105,7 @@ class Node:
     title: str | None = None
     text: str | None = None
     prompt: str | None = None
-    options: list[Option] = field(default_factory=list)
+    options: list[Option] = field(default_factory=list, metadata=rules(min_items=2))
     next: list[Route] | None = None
     key_question: str | None = None
     feedback: str | None = None
@@ -149,16 +154,16 @@ class Source:
     """Where the case comes from, so every record can point back to the learning report."""
 
     publication: str
-    issue: int = field(metadata={"range": (1, 1000)})
-    case_study: int = field(metadata={"range": (1, 100)})
-    url: str = field()
+    issue: int = field(metadata=rules(range=(1, 1000)))
+    case_study: int = field(metadata=rules(range=(1, 100)))
+    url: str = field(metadata=rules(pattern=WEB_ADDRESS))
 
 
 @dataclass
 class Reference:
     """Legislation, guidance or a sidebar the seed cites for this case, with its quoted passage."""
 
-    id: str
+    id: str = field(metadata=rules(pattern=SLUG))
     title: str
     kind: RefKind
     quote: str | None = None
@@ -169,7 +174,7 @@ class Reference:
 class KeyQuestion:
     """A key question, word for word from the seed, and the points a good answer covers."""
 
-    id: str
+    id: str = field(metadata=rules(pattern=SLUG))
     question: str
     model_points: list[str]
 
@@ -189,19 +194,19 @@ class Case:
 class Scenario:
     """One case study as a branching scenario."""
 
-    id: str
+    id: str = field(metadata=rules(pattern=SLUG))
     title: str
     summary: str
     source: Source
     themes: list[str]
-    audiences: list[Track]
-    minutes: int = field(metadata={"range": (1, 600)})
-    pass_mark: int = field(metadata={"range": (0, 100)})
-    version: int = field(metadata={"range": (1, INT_LIMIT)})
+    audiences: list[Track] = field(metadata=rules(min_items=1, unique=True))
+    minutes: int = field(metadata=rules(range=(1, 600)))
+    pass_mark: int = field(metadata=rules(range=(0, 100)))
+    version: int = field(metadata=rules(range=(1, INT_LIMIT)))
     content_note: str
     roles: dict[Track, str]
     start: str
-    nodes: dict[str, Node]
+    nodes: dict[str, Node] = field(metadata=rules(min_items=1, key_pattern=SLUG))
     case: Case
     # Not in the file: filled in by the loader.
     path: str = field(default="", metadata={"internal": True})
