@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from ltl_quiz.scenario.path_steps import Choice
 
 if TYPE_CHECKING:
-    from ltl_quiz.scenario.paths import TrackReport, Walker
+    from ltl_quiz.scenario.path_report import TrackReport
+    from ltl_quiz.scenario.paths import Walker
 
 Edges = dict[str, list[tuple[Choice, str]]]
 
@@ -75,7 +76,8 @@ def post_order(g: Edges, start: str) -> list[str] | None:
 
 def bound_track(walker: Walker, track: str, report: TrackReport) -> None:
     """Fill ``report`` with proven bounds, and warn that the figures are bounds."""
-    from ltl_quiz.scenario.paths import MAX_STATES, failing_reach, pass_score
+    from ltl_quiz.scenario.path_report import failing_reach, pass_score
+    from ltl_quiz.scenario.paths import MAX_STATES
 
     s = walker.s
     g = edges(walker, track)

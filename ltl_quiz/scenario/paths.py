@@ -18,112 +18,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ltl_quiz.errors import Problem
-from ltl_quiz.scenario.model import Node, Scenario
-from ltl_quiz.scenario.path_steps import MAX_MULTI_OPTIONS, Choice, Prepared, is_failing
-from ltl_quiz.scenario.scoring import percentage
+from ltl_quiz.scenario.model import Scenario
+from ltl_quiz.scenario.path_checks import check_discrimination, check_flags, check_reach
+from ltl_quiz.scenario.path_report import Analysis, TrackReport, failing_reach, mark_longest, pass_score
+from ltl_quiz.scenario.path_steps import MAX_MULTI_OPTIONS, Choice, Prepared
 from ltl_quiz.scenario.yaml_source import Located, PathKey
 
 MAX_STATES = 20_000  # (node, flags) states walked per track before falling back to bounds
 MAX_EDGES = 200_000  # ways between states, likewise
 MAX_SCORE_ENTRIES = 200_000  # (state, score) counts kept to count the paths that pass
-LONGEST_SHARE = 1 / 3  # more decisions than this whose best option is the longest is a giveaway
-LONGEST_MIN_DECISIONS = 3  # a share of fewer decisions says nothing (one decision is 0% or 100%)
-
-
-@dataclass
-class FailingReach:
-    """The best a path can do while taking one ``real_case: failing`` option and no critical one."""
-
-    node: str
-    option: str
-    option_index: int
-    score: int | None  # None: every path taking it also takes a critical option (or none exists)
-    percentage: float | None
-    can_pass: bool
-    proven: bool = True  # False: only an upper bound could be proven, and it does not rule a pass out
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "node": self.node,
-            "option": self.option,
-            "best_score": self.score,
-            "best_percentage": self.percentage,
-            "can_pass": self.can_pass,
-            "exact": self.proven,
-        }
-
-
-@dataclass
-class TrackReport:
-    """What every path on one track can lead to, and how well a pass on it discriminates."""
-
-    track: str
-    paths: int | None = 0  # None: too many to count, or to bound
-    endings: list[str] = field(default_factory=list)
-    min_score: int = 0
-    max_score: int = 0
-    decisions_min: int = 0
-    exact: bool = True  # False: the figures are proven bounds (too many states to walk)
-    pass_mark: int = 0
-    pass_score: int | None = None  # the least score that passes
-    passing: int | None = None  # paths on which a pass can be reached; None: not counted
-    failings: list[FailingReach] = field(default_factory=list)
-    longest: list[str] = field(default_factory=list)  # decisions whose best option is the longest
-    scored: list[str] = field(default_factory=list)  # the scored decisions on the track
-
-    @property
-    def decisions(self) -> int:
-        return len(self.scored)
-
-    reached: set[str] = field(default_factory=set)  # node ids some path on this track visits
-    ending_scores: dict[str, tuple[int, int]] = field(default_factory=dict)  # ending -> score range
-
-    @property
-    def failing_best(self) -> FailingReach | None:
-        scored = [f for f in self.failings if f.score is not None]
-        return max(scored, key=lambda f: f.score or 0) if scored else None
-
-    @property
-    def longest_share(self) -> float:
-        return len(self.longest) / self.decisions if self.decisions else 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        best = self.failing_best
-        return {
-            "paths": self.paths,
-            "endings": self.endings,
-            "min_score": self.min_score,
-            "max_score": self.max_score,
-            "fewest_decisions": self.decisions_min,
-            "exact": self.exact,
-            "pass_mark": self.pass_mark,
-            "pass_score": self.pass_score,
-            "passing_paths": self.passing,
-            "real_failings": {
-                "marked": len(self.failings),
-                "best_score": best.score if best else None,
-                "best_percentage": best.percentage if best else None,
-                "can_pass": any(f.can_pass for f in self.failings),
-                "options": [f.as_dict() for f in self.failings],
-            },
-            "best_is_longest": {
-                "decisions": self.decisions,
-                "longest": len(self.longest),
-                "share": round(self.longest_share, 3),
-                "nodes": self.longest,
-            },
-        }
-
-
-@dataclass
-class Analysis:
-    """The result of walking a scenario."""
-
-    tracks: dict[str, TrackReport]
-    problems: list[Problem]
-
-    def best(self, track: str) -> int:
-        return self.tracks[track].max_score
 
 
 @dataclass
@@ -179,7 +82,7 @@ class Walker:
             bound_track(self, track, report)
         else:
             self._fold(track, states, report)
-        _longest(self.s, report)
+        mark_longest(self.s, report)
         return report
 
     # -- the walk -------------------------------------------------------------------------------
@@ -406,59 +309,6 @@ def _count_passing(g: States, alive: list[bool], threshold: int | None) -> int |
     return sum(k for score, k in (counts[0] or {}).items() if score >= threshold)
 
 
-def pass_score(pass_mark: int, best: int, lowest: int) -> int | None:
-    """The least score whose percentage of ``best`` (as the engine rounds it) reaches the pass mark.
-
-    With nothing to score (``best`` 0 or less) the engine calls every score 100%, so ``lowest`` passes.
-    """
-    if best <= 0:
-        return lowest if percentage(lowest, best) >= pass_mark else None
-    guess = max(0, pass_mark * best // 100 - 2)
-    for score in range(guess, best + 1):
-        if percentage(score, best) >= pass_mark:
-            return score
-    return None
-
-
-def failing_reach(
-    scenario: Scenario, track: str, report: TrackReport, best: dict[tuple[str, int], int], proven: bool
-) -> list[FailingReach]:
-    """One entry per failing option on the track, with the best path that takes it and no critical.
-
-    ``best`` holds exact scores when ``proven`` (else upper bounds, which prove only a failure).
-    """
-    out = []
-    for node_id in sorted(report.reached):
-        node = scenario.nodes[node_id]
-        for j, opt in enumerate(node.options[:MAX_MULTI_OPTIONS] if node.type == "multi" else node.options):
-            if not is_failing(opt):
-                continue
-            score = best.get((node_id, j))
-            pct = None if score is None else percentage(score, report.max_score)
-            reaches = score is not None and report.pass_score is not None and score >= report.pass_score
-            out.append(FailingReach(node_id, opt.id, j, score, pct, reaches and proven, proven or not reaches))
-    return out
-
-
-def _longest(scenario: Scenario, report: TrackReport) -> None:
-    """Decisions on the track whose best option is also the longest: a pass by reading nothing."""
-    for node_id in sorted(report.reached):
-        node = scenario.nodes[node_id]
-        if node.type == "decision" and len({o.points for o in node.options}) > 1:
-            report.scored.append(node_id)
-            if best_is_longest(node):
-                report.longest.append(node_id)
-
-
-def best_is_longest(node: Node) -> bool:
-    """The recommended option is longer than every other: what a learner picking the longest picks.
-
-    Options of equal length give that learner nothing to go on, so a tie is not counted.
-    """
-    best = node.option(node.recommended[0])
-    return all(len(best.text) > len(o.text) for o in node.options if o is not best)
-
-
 def analyse(scenario: Scenario, located: Located | None = None) -> Analysis:
     """Walk every track and run the checks that need the walk."""
     walker = Walker(scenario, located)
@@ -467,9 +317,9 @@ def analyse(scenario: Scenario, located: Located | None = None) -> Analysis:
         from ltl_quiz.scenario.path_bounds import reach_and_flags
 
         reach_and_flags(walker)
-    _check_reach(scenario, walker)
-    _check_flags(scenario, walker)
-    _check_discrimination(scenario, walker, tracks)
+    check_reach(scenario, walker)
+    check_flags(scenario, walker)
+    check_discrimination(walker, tracks)
     return Analysis(tracks, walker.problems)
 
 
@@ -486,76 +336,3 @@ def best_score(scenario: Scenario, track: str) -> int:
 
 
 _BEST: dict[tuple[str, str, str], int] = {}
-
-
-def _check_reach(scenario: Scenario, walker: Walker) -> None:
-    for node_id in scenario.nodes:
-        if node_id not in walker.visited_nodes:
-            walker.problem(
-                ("nodes", node_id), f"'{node_id}' cannot be reached from '{scenario.start}' on any track; link to it or remove it"
-            )
-
-
-def _flag_reads(scenario: Scenario) -> list[tuple[str, list[str], PathKey, frozenset[str]]]:
-    """Every route that reads flags: (node id, flags read, the route's path, flags the option sets)."""
-    reads: list[tuple[str, list[str], PathKey, frozenset[str]]] = []
-    for node_id, node in scenario.nodes.items():
-        for i, r in enumerate(node.next or []):
-            reads.append((node_id, r.if_flags + r.unless, ("nodes", node_id, "next", i), frozenset()))
-        for j, opt in enumerate(node.options):
-            for i, r in enumerate(opt.next or []):
-                reads.append((node_id, r.if_flags + r.unless, ("nodes", node_id, "options", j, "next", i), frozenset(opt.sets)))
-    return reads
-
-
-def _check_flags(scenario: Scenario, walker: Walker) -> None:
-    read: set[str] = set()
-    set_anywhere = {flag for node in scenario.nodes.values() for o in node.options for flag in o.sets}
-    for node_id, flags, path, own in _flag_reads(scenario):
-        for flag in flags:
-            read.add(flag)
-            if node_id not in walker.visited_nodes:
-                continue
-            available = walker.flags_at.get(node_id, 0) | walker.prep.bits(own)
-            if scenario.nodes[node_id].type in ("multi", "decision"):  # the node's own options set flags first
-                available |= walker.prep.bits({f for o in scenario.nodes[node_id].options for f in o.sets})
-            if not available & walker.prep.bit[flag]:
-                where = "anywhere" if flag not in set_anywhere else "on any path before this node"
-                walker.problem(path, f"reads flag '{flag}', which is not set {where}; set it with 'sets' on an earlier option")
-    for node_id, node in scenario.nodes.items():
-        for j, opt in enumerate(node.options):
-            for k, flag in enumerate(opt.sets):
-                if flag not in read:
-                    walker.problem(
-                        ("nodes", node_id, "options", j, "sets", k),
-                        f"flag '{flag}' is set but never read; route on it or remove it",
-                        "warning",
-                    )
-
-
-def _check_discrimination(scenario: Scenario, walker: Walker, tracks: dict[str, TrackReport]) -> None:
-    """A pass must mean something: no real failing passes, and the longest option is no giveaway."""
-    for track, t in tracks.items():
-        for f in t.failings:
-            path: PathKey = ("nodes", f.node, "options", f.option_index, "real_case")
-            if f.can_pass:
-                walker.problem(
-                    path,
-                    f"on the {track} track a path that repeats this real failing still passes: {f.score} of {t.max_score} "
-                    f"({f.percentage}%, pass mark {t.pass_mark}%); make the option critical, or score it so no path taking it passes",
-                )
-            elif not f.proven:
-                walker.problem(
-                    path,
-                    f"on the {track} track there are too many paths to prove that one repeating this real failing fails "
-                    f"(it scores at most {f.score} of {t.max_score}, {f.percentage}%); make the option critical",
-                    "warning",
-                )
-        if t.decisions >= LONGEST_MIN_DECISIONS and t.longest_share > LONGEST_SHARE:
-            walker.problem(
-                ("nodes",),
-                f"on the {track} track the best option is also the longest in {len(t.longest)} of {t.decisions} decisions "
-                f"({round(100 * t.longest_share)}%, more than a third), so picking the longest pays: "
-                f"make the other options as long and careful ({', '.join(t.longest)})",
-                "warning",
-            )

@@ -10,7 +10,8 @@ from typing import Any
 from ltl_quiz.errors import Problem, ScenarioError
 from ltl_quiz.scenario.catalogue import scan
 from ltl_quiz.scenario.loader import display_name, parse_scenario
-from ltl_quiz.scenario.paths import TrackReport, analyse
+from ltl_quiz.scenario.path_report import TrackReport
+from ltl_quiz.scenario.paths import analyse
 
 
 @dataclass
