@@ -23,6 +23,7 @@ from typing import Any
 
 from ltl_quiz.errors import InputError
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
+from ltl_quiz.scenario.kinds import answer_kinds, kind_of, written_kinds
 from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.text import one_line
 
@@ -140,8 +141,8 @@ def _entry(store: Any, attempt: Any, answer_rows: list[Any], library: ScenarioLi
     scripted = attempt.how_answered == SCRIPTED
     if scripted:
         note = " ".join(filter(None, [SCRIPTED_NOTE, note]))
-    reflections = [_reflection(library, attempt.scenario_id, r) for r in answer_rows if r.kind in ("reflection", "key_question")]
-    choices = [r for r in answer_rows if r.kind in ("decision", "multi")]
+    reflections = [_reflection(library, attempt.scenario_id, r) for r in answer_rows if r.kind in written_kinds()]
+    choices = [r for r in answer_rows if r.kind in answer_kinds(answering="choose")]
     if kind != "individual":  # only what the learner gave themselves is theirs to reflect on
         reflections = [r for r in reflections if r.written]
         own = own_answer_steps(store, attempt.session_code, attempt.learner_id)  # "none" entered at a multi is theirs too
@@ -233,7 +234,7 @@ def _room_path(store: Any, session_code: str | None, scenario: Scenario | None) 
     )
     query = (
         sa.select(steps.c.key, steps.c.followed)
-        .where(steps.c.session_code == session_code, steps.c.kind.in_(("decision", "multi")))
+        .where(steps.c.session_code == session_code, steps.c.kind.in_(answer_kinds(answering="choose")))
         .order_by(steps.c.seq)
     )
     with store.reading() as conn:
@@ -270,7 +271,7 @@ def _different(scenario: Scenario | None, row: Any) -> list[Different]:
         return [(label, one_line(by_id[i].text), one_line(by_id[i].feedback) if why else "") for i in ids if i in by_id]
 
     critical = any(by_id[i].critical for i in chosen_ids if i in by_id)
-    if node.type == "multi":
+    if kind_of(node.type).several:
         missed = [i for i in recommended if i not in chosen_ids]
         extra = [i for i in chosen_ids if i not in recommended]
         found = notes("I chose", chosen_ids, why=False) or [("I chose", "none of the options", "")]

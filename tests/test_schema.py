@@ -23,6 +23,7 @@ from ltl_quiz.scenario import model
 from ltl_quiz.scenario.builder import Builder, field_spec
 from ltl_quiz.scenario.field_help import FIELD_HELP
 from ltl_quiz.scenario.json_schema import build_schema, schema_text
+from ltl_quiz.scenario.kinds import KINDS
 from ltl_quiz.scenario.loader import parse_scenario
 from ltl_quiz.scenario.paths import analyse
 from ltl_quiz.scenario.yaml_source import Located, load_bytes, load_file
@@ -100,7 +101,7 @@ def test_every_model_field_is_in_the_schema_with_help() -> None:
         if cls is model.Scenario:
             assert set(build_schema()["properties"]) == keys
         elif cls is model.Node:
-            every = set().union(*(definitions[f"{t}_node"]["properties"] for t in model.NODE_FIELDS))
+            every = set().union(*(definitions[f"{t}_node"]["properties"] for t in KINDS))
             assert every == keys
         else:
             assert set(definitions[cls.__name__]["properties"]) == keys

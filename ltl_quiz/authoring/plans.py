@@ -20,6 +20,7 @@ from typing import Any
 
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import InputError, PlanError, ScenarioError
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.scenario.yaml_source import Located, load_file
 
@@ -146,13 +147,14 @@ def play(scenario: Scenario, track: str, answers: dict[str, Any]) -> tuple[engin
         if engine.at_end(scenario, state):
             break
         node = engine.current(scenario, state)
-        if node.type == "passage":
+        answering = kind_of(node.type).answering
+        if answering == "read":
             state, _ = engine.answer(scenario, state, engine.Continue())
             continue
         if node.id not in answers:
             raise InputError(f"no answer for '{node.id}' (a {node.type}{_needs(node)})")
         used.add(node.id)
-        if node.type == "reflection":
+        if answering == "write":
             state, _ = engine.answer(scenario, state, _reflect(node.id, answers[node.id]))
             continue
         picked = answers[node.id] if isinstance(answers[node.id], list) else [answers[node.id]]
@@ -169,9 +171,10 @@ def play(scenario: Scenario, track: str, answers: dict[str, Any]) -> tuple[engin
 
 
 def _needs(node: Any) -> str:
-    if node.type in ("decision", "multi"):
+    kind = kind_of(node.type)
+    if kind.choice:
         ids = ", ".join(o.id for o in node.options)
-        return f": one of {ids}" if node.type == "decision" else f": any of {ids}"
+        return f": any of {ids}" if kind.several else f": one of {ids}"
     return ": the written answer"
 
 
@@ -227,7 +230,7 @@ def coverage(scenario: Scenario, results: list[RunResult], track: str | None = N
     total, exercised, missed = 0, 0, {}
     nodes = [n for n in scenario.nodes.values() if track is None or n.on_track(track)]
     for node in nodes:
-        if node.type not in ("decision", "multi"):
+        if not kind_of(node.type).choice:
             continue
         ids = [o.id for o in node.options]
         total += len(ids)
@@ -235,5 +238,5 @@ def coverage(scenario: Scenario, results: list[RunResult], track: str | None = N
         exercised += len(ids) - len(not_chosen)
         if not_chosen:
             missed[node.id] = not_chosen
-    endings_missed = [n.id for n in nodes if n.type == "end" and n.id not in endings]
+    endings_missed = [n.id for n in nodes if kind_of(n.type).ending and n.id not in endings]
     return Coverage(total, exercised, missed, endings_missed)

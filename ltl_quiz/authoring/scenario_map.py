@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Node, Route, Scenario
 from ltl_quiz.scenario.paths import Walker
 from ltl_quiz.text import one_line
@@ -76,7 +77,7 @@ def render(m: ScenarioMap, fmt: str) -> str:
 
 
 def _edges(node: Node, track: str | None) -> list[Edge]:
-    if node.type == "decision":
+    if kind_of(node.type).routing == "option":
         out = []
         for opt in node.options:
             for route, condition in _routes(node.routes_for(opt.id), track):
@@ -144,11 +145,12 @@ def render_text(m: ScenarioMap) -> str:
         lines.append(head)
         if node.prompt:
             lines.append(f"  asks: {' '.join(node.prompt.split())}")
-        if node.type == "reflection":
+        kind = kind_of(node.type)
+        if kind.asks_key_question:
             lines.append(f"  key question: {node.key_question}")
-        if node.type == "multi":
+        if kind.several:
             lines.append("  options (any of): " + ", ".join(_option_words(o.id, o.points, o.critical) for o in node.options))
-        if node.type == "end":
+        if kind.ending:
             real = "; matches the real case" if node.matches_real_case else ""
             lines.append(f"  ending: {_range_words(m, node)}{real}")
         for edge in (e for e in m.edges if e.source == node.id):
@@ -186,7 +188,7 @@ def render_mermaid(m: ScenarioMap) -> str:
     ids = {node.id: f"n{i}" for i, node in enumerate(m.nodes)}
     lines = ["flowchart TD", f"  %% {m.scenario.id}: {one_line(m.scenario.title)} ({m.track or 'all tracks'})"]
     for node in m.nodes:
-        open_, close = _MERMAID_SHAPES[node.type]
+        open_, close = _MERMAID_SHAPES.get(node.type, _MERMAID_SHAPES["passage"])
         lines.append(f"  {ids[node.id]}{open_}{_mermaid_text(_node_label(m, node, '<br/>'))}{close}")
     critical_links = []
     for i, edge in enumerate(m.edges):
@@ -238,7 +240,7 @@ def render_dot(m: ScenarioMap) -> str:
     caption = f"{one_line(m.scenario.title)} ({m.track or 'all tracks'})"
     lines.append(f"  label={_dot_id(caption)};")
     for node in m.nodes:
-        lines.append(f"  {_dot_id(node.id)} [{_DOT_SHAPES[node.type]}, label={_dot_id(_node_label(m, node, chr(10)))}];")
+        lines.append(f"  {_dot_id(node.id)} [{_DOT_SHAPES.get(node.type, _DOT_SHAPES['passage'])}, label={_dot_id(_node_label(m, node, chr(10)))}];")
     for edge in m.edges:
         attrs = [f"label={_dot_id(edge.label)}"] if edge.label else []
         if edge.condition:
@@ -263,10 +265,11 @@ def _node_label(m: ScenarioMap, node: Node, br: str) -> str:
         parts.append(one_line(node.title))
     if node.track and not m.track:
         parts.append(f"{node.track} track")
-    if node.type == "multi":
+    kind = kind_of(node.type)
+    if kind.several:
         parts.append("any of: " + ", ".join(_option_words(o.id, o.points, o.critical) for o in node.options))
-    if node.type == "reflection" and node.key_question:
+    if kind.asks_key_question and node.key_question:
         parts.append(f"asks {node.key_question}")
-    if node.type == "end":
+    if kind.ending:
         parts.append(_range_words(m, node) + (" (the real case)" if node.matches_real_case else ""))
     return br.join(parts)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Node, Option, Scenario
 
 # Words a learner who has not read the case might take for the "right" answer's vocabulary.
@@ -238,7 +239,7 @@ def play(scenario: Scenario, track: str, pick: Pick, tick: Tick, mode: str = "pr
     state = engine.start(scenario, track, mode, seed=seed)
     for _ in range(4 * len(scenario.nodes) + 10):
         node = engine.current(scenario, state)
-        if node.type == "end":
+        if kind_of(node.type).ending:
             break
         state = engine.answer(scenario, state, _respond(scenario, node, engine.options(scenario, state), pick, tick))[0]
     for kq in engine.pending_key_questions(scenario, state):
@@ -247,11 +248,12 @@ def play(scenario: Scenario, track: str, pick: Pick, tick: Tick, mode: str = "pr
 
 
 def _respond(scenario: Scenario, node: Node, shown: list[Option], pick: Pick, tick: Tick) -> engine.Response:
-    if node.type == "passage":
+    kind = kind_of(node.type)
+    if kind.answering == "read":
         return engine.Continue()
-    if node.type == "reflection":
+    if kind.answering == "write":
         return engine.Reflect("An answer written without reading the case.", [])
-    if node.type == "decision":
+    if not kind.several:
         return engine.Choose([pick(shown, node).id])
     return engine.Choose([o.id for o in tick(shown, node)])
 
@@ -260,7 +262,7 @@ def play_all(scenario: Scenario, tracks: list[str] | None = None) -> list[Strate
     """Every decision strategy paired with every multi strategy, on every track, in practice order."""
     out = []
     for track in tracks or scenario.audiences:
-        has_multi = any(n.type == "multi" and n.on_track(track) for n in scenario.nodes.values())
+        has_multi = any(kind_of(n.type).several and n.on_track(track) for n in scenario.nodes.values())
         ticks = TICKS if has_multi else dict(list(TICKS.items())[:1])  # with no multi, ticking changes nothing
         for pick_name, pick in PICKS.items():
             for tick_name, tick in ticks.items():

@@ -12,6 +12,7 @@ from typing import Any
 
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import BadOptionValue, InputError
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Scenario
 
 REFLECTION_TEXT = "An answer written by a random walk."
@@ -62,7 +63,7 @@ def play(
         node = engine.current(scenario, state)
         if not node.on_track(track):
             raise InputError(f"reached '{node.id}', a {node.track}-only node, on the {track} track")
-        if node.type == "end":
+        if kind_of(node.type).ending:
             break
         state = engine.answer(scenario, state, _respond(scenario, node, rng, answers, text))[0]
     else:
@@ -88,15 +89,16 @@ def walk(scenario: Scenario, track: str, rng: random.Random, index: int) -> Walk
 
 
 def _respond(scenario: Scenario, node: Any, rng: random.Random, answers: dict[str, Any], text: str) -> engine.Response:
-    if node.type == "passage":
+    kind = kind_of(node.type)
+    if kind.answering == "read":
         return engine.Continue()
-    if node.type == "reflection":
+    if kind.answering == "write":
         response = _reflection(len(scenario.key_question(node.key_question).model_points), rng, text)
         answers[node.id] = {"text": response.text, "covered": [i + 1 for i in response.covered]}
         return response
     ids = [o.id for o in node.options]
-    picked = [rng.choice(ids)] if node.type == "decision" else [i for i in ids if rng.random() < 0.5]
-    answers[node.id] = picked[0] if node.type == "decision" else picked
+    picked = [i for i in ids if rng.random() < 0.5] if kind.several else [rng.choice(ids)]
+    answers[node.id] = picked if kind.several else picked[0]
     return engine.Choose(picked)
 
 

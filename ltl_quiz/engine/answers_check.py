@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Scenario
 
 # Keys an answers file may hold that are not node or key-question ids.
@@ -28,9 +29,10 @@ def answers_problems(scenario: Scenario, track: str, answers: dict[str, Any]) ->
         if engine.at_end(scenario, state):
             break
         node = engine.current(scenario, state)
-        if node.type == "passage":
+        answering = kind_of(node.type).answering
+        if answering == "read":
             state, _ = engine.answer(scenario, state, engine.Continue())
-        elif node.type == "reflection":
+        elif answering == "write":
             problems += _reflection_problems(node.id, answers.get(node.id))
             state, _ = engine.answer(scenario, state, engine.Reflect("checked", []))
         else:
@@ -44,14 +46,15 @@ def answers_problems(scenario: Scenario, track: str, answers: dict[str, Any]) ->
 
 def _choose(scenario: Scenario, state: engine.State, node: Any, value: Any, problems: list[str]) -> engine.State:
     ids = [o.id for o in node.options]
+    one = not kind_of(node.type).several
     picked = [str(v) for v in (value if isinstance(value, list) else [value])] if value is not None else []
     bad = [p for p in picked if p not in ids]
-    needs = f"one of {', '.join(ids)}" if node.type == "decision" else f"[{', '.join(ids)}] (any of them)"
+    needs = f"one of {', '.join(ids)}" if one else f"[{', '.join(ids)}] (any of them)"
     if value is None:
         problems.append(f"no answer for '{node.id}'; add '{node.id}: {needs}'")
-    elif bad or (node.type == "decision" and len(picked) != 1):
+    elif bad or (one and len(picked) != 1):
         problems.append(f"'{node.id}': {value!r} is not {'an option' if bad else 'one option'}; use {needs}")
-    usable = picked if value is not None and not bad and (node.type != "decision" or len(picked) == 1) else ids[:1]
+    usable = picked if value is not None and not bad and (not one or len(picked) == 1) else ids[:1]
     state, _ = engine.answer(scenario, state, engine.Choose(usable))
     return state
 

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ltl_quiz.errors import InputError
+from ltl_quiz.scenario.kinds import KEY_QUESTION_ANSWER, answer_kinds, kind_of
 from ltl_quiz.scenario.model import KeyQuestion, Node, Option, Scenario
 from ltl_quiz.scenario.paths import best_score
 from ltl_quiz.scenario.scoring import award, competency_best, percentage
@@ -143,7 +144,7 @@ def current(scenario: Scenario, state: State) -> Node:
 
 
 def at_end(scenario: Scenario, state: State) -> bool:
-    return current(scenario, state).type == "end"
+    return kind_of(current(scenario, state).type).ending
 
 
 def options(scenario: Scenario, state: State) -> list[Option]:
@@ -158,31 +159,33 @@ def options(scenario: Scenario, state: State) -> list[Option]:
 def answer(scenario: Scenario, state: State, response: Response) -> tuple[State, Feedback | None]:
     """Apply one response at the current node; return the new state and any feedback owed now."""
     node = current(scenario, state)
-    if node.type == "end":
+    kind = kind_of(node.type)
+    if kind.answering == "none":
         raise InputError("this attempt has reached its ending; answer the key questions in the debrief")
-    if node.type == "passage":
+    stored = kind.answer_kind or kind.name
+    if kind.answering == "read":
         _expect(response, Continue, node)
-        return _advance(scenario, state, node, Answer(node.id, "passage"), node.next), None
-    if node.type == "reflection":
+        return _advance(scenario, state, node, Answer(node.id, stored), node.next), None
+    if kind.answering == "write":
         _expect(response, Reflect, node)
         assert isinstance(response, Reflect) and node.key_question
-        rec = _reflection(scenario, node.id, node.key_question, response, "reflection")
+        rec = _reflection(scenario, node.id, node.key_question, response, stored)
         return _advance(scenario, state, node, rec, node.next), None
     _expect(response, Choose, node)
     assert isinstance(response, Choose)
     chosen = _check_choice(node, response.option_ids)
     got = award(node, chosen)
-    rec = Answer(node.id, node.type, chosen, None, [], got.points, dict(got.competencies), list(got.critical))
+    rec = Answer(node.id, stored, chosen, None, [], got.points, dict(got.competencies), list(got.critical))
     flags = sorted(set(state.flags) | got.flags)
-    routes = node.routes_for(chosen[0]) if node.type == "decision" else node.next
+    routes = node.routes_for(chosen[0]) if kind.routing == "option" else node.next
     new = _advance(scenario, replace(state, flags=flags), node, rec, routes)
     return new, (feedback_for(node, rec) if state.mode == "practice" else None)
 
 
 def pending_key_questions(scenario: Scenario, state: State) -> list[KeyQuestion]:
     """Key questions of the track not yet answered: asked in the debrief, once the case has ended."""
-    done = {a.node_id for a in state.answers if a.kind == "key_question"}
-    asked = (scenario.nodes[a.node_id].key_question for a in state.answers if a.kind == "reflection")
+    done = {a.node_id for a in state.answers if a.kind == KEY_QUESTION_ANSWER}
+    asked = (scenario.nodes[a.node_id].key_question for a in state.answers if a.kind in answer_kinds(answering="write"))
     done |= {kq_id for kq_id in asked if kq_id}  # a reflection node always names one (the loader checks)
     return [kq for kq in scenario.key_questions(state.track) if kq.id not in done]
 
@@ -193,7 +196,7 @@ def reflect(scenario: Scenario, state: State, kq_id: str, response: Reflect) -> 
         raise InputError("key questions are answered in the debrief, after the case has ended")
     if kq_id not in {kq.id for kq in pending_key_questions(scenario, state)}:
         raise InputError(f"'{kq_id}' is not an unanswered key question of the {state.track} track")
-    rec = _reflection(scenario, kq_id, kq_id, response, "key_question")
+    rec = _reflection(scenario, kq_id, kq_id, response, KEY_QUESTION_ANSWER)
     return replace(state, answers=[*state.answers, rec])
 
 
@@ -223,7 +226,7 @@ def competency_maxima(scenario: Scenario, state: State) -> dict[str, int]:
     and multi they reached, so a profile reads "3 of 4", not a bare 3 with nothing to weigh it by."""
     maxima: dict[str, int] = {}
     for a in state.answers:
-        if a.kind in ("decision", "multi"):
+        if a.kind in answer_kinds(answering="choose"):
             for tag, value in competency_best(scenario.nodes[a.node_id]).items():
                 maxima[tag] = maxima.get(tag, 0) + value
     return maxima
@@ -242,14 +245,14 @@ def real_case_choices(scenario: Scenario, state: State) -> list[RealCaseChoice]:
 
 def review(scenario: Scenario, state: State) -> list[Feedback]:
     """Feedback on every scored answer, in order: the debrief's decision-by-decision review."""
-    return [feedback_for(scenario.nodes[a.node_id], a) for a in state.answers if a.kind in ("decision", "multi")]
+    return [feedback_for(scenario.nodes[a.node_id], a) for a in state.answers if a.kind in answer_kinds(answering="choose")]
 
 
 def feedback_for(node: Node, rec: Answer) -> Feedback:
     chosen = [node.option(i) for i in rec.option_ids]
     recommended = [node.option(i) for i in node.recommended]
     best = award(node, node.recommended).points
-    missed = [o for o in recommended if o.id not in rec.option_ids] if node.type == "multi" else []
+    missed = [o for o in recommended if o.id not in rec.option_ids] if kind_of(node.type).several else []
     critical = [o for o in chosen if o.critical]
     return Feedback(node.id, node.prompt or "", chosen, recommended, rec.points, best, critical, missed)
 
@@ -275,7 +278,7 @@ def _check_choice(node: Node, ids: list[str]) -> list[str]:
     for option_id in ids:
         if option_id not in known:
             raise InputError(f"'{option_id}' is not an option at '{node.id}'; use one of: {', '.join(known)}")
-    if node.type == "decision" and len(ids) != 1:
+    if not kind_of(node.type).several and len(ids) != 1:
         raise InputError(f"'{node.id}' takes exactly one option, got {len(ids)}")
     if len(set(ids)) != len(ids):
         raise InputError(f"an option is chosen twice at '{node.id}'")

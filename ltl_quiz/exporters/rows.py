@@ -19,9 +19,10 @@ from typing import Any
 
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.pseudonym import Pseudonymiser
+from ltl_quiz.scenario.kinds import answer_kinds, answered_kinds, written_kinds
 from ltl_quiz.scenario.model import COMPETENCIES
 from ltl_quiz.store import Store
-from ltl_quiz.store.queries import CHOICE_KINDS, REFLECTION_KINDS, Filters, answers_query, attempts_query, minutes, stream
+from ltl_quiz.store.queries import Filters, answers_query, attempts_query, minutes, stream
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GROUP_MODES = ("facilitated", "live")
@@ -69,7 +70,7 @@ class People:
 
     def reflection(self, learner_id: str, attempt_id: str, seq: int, kind: str, text: str | None) -> str | None:
         """A reflection's written text, or None for a learner who has not chosen to share it."""
-        if not text or kind not in REFLECTION_KINDS:
+        if not text or kind not in written_kinds():
             return text
         return text if self.shares(learner_id, attempt_id, seq) else None
 
@@ -257,7 +258,7 @@ def answer_rows(
         shown_at,
         answered_at,
         seconds,
-    ) in stream(store, answers_query(filters)):
+    ) in stream(store, answers_query(filters, answered_kinds())):
         if attempt_id != current:
             current = attempt_id
             learner = people.learner(learner_id)
@@ -289,7 +290,7 @@ def answer_rows(
 
 def _answer_text(library: ScenarioLibrary, key: tuple[str, str, str, str], s: Callable) -> tuple[tuple, int | None]:
     scenario_id, node_id, kind, option_ids = key
-    if kind in CHOICE_KINDS:
+    if kind in answer_kinds(answering="choose"):
         c = library.choice(scenario_id, node_id, option_ids)
         return (s(c.question), s(c.chosen_ids), s(c.chosen), s(c.recommended_ids) or None, s(c.recommended) or None), c.best_points
     q = library.key_question(scenario_id, node_id, kind)
@@ -297,7 +298,7 @@ def _answer_text(library: ScenarioLibrary, key: tuple[str, str, str, str], s: Ca
 
 
 def reflection_rows(store: Store, filters: Filters, library: ScenarioLibrary, people: People, s: Callable) -> Iterator[tuple]:
-    for r in stream(store, answers_query(filters, REFLECTION_KINDS)):
+    for r in stream(store, answers_query(filters, written_kinds())):
         if not people.shares(r.learner_id, r.attempt_id, r.seq):
             continue  # the row is the reflection (its text and the points it ticked): left out whole
         q = library.key_question(r.scenario_id, r.node_id, r.kind)

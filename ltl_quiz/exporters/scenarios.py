@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ltl_quiz.errors import LtlQuizError
+from ltl_quiz.scenario.kinds import answer_kinds, kind_of
 from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
 from ltl_quiz.scenario.scoring import award
 from ltl_quiz.text import one_line
@@ -78,7 +79,7 @@ class ScenarioLibrary:
 
     def _choice(self, scenario_id: str, node_id: str, chosen: list[str]) -> Choice:
         node = self.node(scenario_id, node_id)
-        if node is None or node.type not in ("decision", "multi"):
+        if node is None or not kind_of(node.type).choice:
             return Choice(node_id, "; ".join(chosen), "; ".join(chosen), "", "", None)
         by_id = {o.id: o for o in node.options}
         recommended = node.recommended
@@ -99,7 +100,7 @@ class ScenarioLibrary:
         """The key question a reflection answered: a reflection node names it, a debrief answer is it."""
         scenario = self.get(scenario_id)
         kq_id = node_id
-        if kind == "reflection" and scenario is not None and node_id in scenario.nodes:
+        if kind in answer_kinds(answering="write") and scenario is not None and node_id in scenario.nodes:
             kq_id = scenario.nodes[node_id].key_question or node_id
         kq: KeyQuestion | None = None
         if scenario is not None:

@@ -33,9 +33,10 @@ from urllib.parse import quote
 from ltl_quiz.errors import InputError
 from ltl_quiz.exporters.rows import People
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
+from ltl_quiz.scenario.kinds import answer_kinds, answered_kinds, interaction, kind_of
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.store import Store
-from ltl_quiz.store.queries import ANSWER_KINDS, CHOICE_KINDS, Filters, attempts_with_answers
+from ltl_quiz.store.queries import Filters, attempts_with_answers
 from ltl_quiz.store.voids import void_id
 from ltl_quiz.text import one_line
 
@@ -56,7 +57,6 @@ BREAK_SECONDS = 120.0  # a longer gap between a step's answer and the next step'
 IDLE_SECONDS = 3600.0  # an unfinished attempt untouched this long has been left
 SYSTEM_ACCOUNT = "ltl-quiz"  # the actor of voiding statements: the tool correcting its own record
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
-STEP_KINDS = (*ANSWER_KINDS, "passage")  # passages too: a learner can leave at one
 
 
 @dataclass(frozen=True)
@@ -80,7 +80,8 @@ def statements(
     store: Store, filters: Filters, library: ScenarioLibrary, people: People, settings: XapiSettings
 ) -> Iterator[dict[str, Any]]:
     """Every statement for the attempts ``filters`` selects, one attempt's worth in memory at a time."""
-    for attempt, answer_rows in attempts_with_answers(store, filters, STEP_KINDS):
+    steps = (*answered_kinds(), *answer_kinds(answering="read"))  # passages too: a learner can leave at one
+    for attempt, answer_rows in attempts_with_answers(store, filters, steps):
         yield from AttemptStatements(attempt, answer_rows, library, people, settings).all()
 
 
@@ -90,7 +91,7 @@ class AttemptStatements:
     def __init__(self, attempt: Any, answer_rows: list[Any], library: ScenarioLibrary, people: People, settings: XapiSettings):
         self.a = attempt
         self.steps = answer_rows
-        self.answers = [r for r in answer_rows if r.kind in ANSWER_KINDS]
+        self.answers = [r for r in answer_rows if r.kind in answered_kinds()]
         self.library = library
         self.people = people
         self.settings = settings
@@ -109,7 +110,7 @@ class AttemptStatements:
         for row in self.steps:
             if row.seq in breaks:
                 yield from self._left_and_back(row.seq, *breaks[row.seq])
-            if row.kind in ANSWER_KINDS and self._their_own(row):
+            if row.kind in answered_kinds() and self._their_own(row):
                 yield self._answered(row)
         yield from self._left_for_now()
         if a.status == "completed" and a.finished_at:
@@ -166,7 +167,7 @@ class AttemptStatements:
         return {"score": score, "success": bool(a.passed), "completion": True, "duration": duration}
 
     def _answered(self, row: Any) -> dict[str, Any]:
-        if row.kind in CHOICE_KINDS:
+        if row.kind in answer_kinds(answering="choose"):
             obj, result = self._choice(row)
         else:
             obj, result = self._reflection(row)
@@ -178,9 +179,9 @@ class AttemptStatements:
     def _choice(self, row: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         chosen = json.loads(row.option_ids or "[]")
         node = self.scenario.nodes.get(row.node_id) if self.scenario else None
-        definition: dict[str, Any] = {"type": INTERACTION, "interactionType": "choice"}
+        definition: dict[str, Any] = {"type": INTERACTION, "interactionType": interaction(row.kind)}
         best = None
-        if node is not None and node.type in ("decision", "multi"):
+        if node is not None and kind_of(node.type).choice:
             definition["name"] = {LANGUAGE: _short(node.prompt or node.id)}
             definition["choices"] = [{"id": o.id, "description": {LANGUAGE: one_line(o.text)}} for o in node.options]
             definition["correctResponsesPattern"] = ["[,]".join(node.recommended)]
@@ -203,7 +204,7 @@ class AttemptStatements:
         q = self.library.key_question(self.a.scenario_id, row.node_id, row.kind)
         definition = {
             "type": INTERACTION,
-            "interactionType": "long-fill-in",
+            "interactionType": interaction(row.kind),
             "name": {LANGUAGE: _short(q.text)},
             "description": {LANGUAGE: q.text},
         }

@@ -15,6 +15,7 @@ from typing import Any, Literal, Union
 
 from ltl_quiz.errors import Problem
 from ltl_quiz.scenario import model
+from ltl_quiz.scenario.kinds import KINDS
 from ltl_quiz.scenario.value_rules import Rules, rules_of
 from ltl_quiz.scenario.yaml_source import Located, PathKey
 
@@ -109,11 +110,11 @@ class Builder:
 
     def _node(self, value: dict[str, Any], path: PathKey) -> Any:
         node_type = value.get("type")
-        if not isinstance(node_type, str) or node_type not in model.NODE_FIELDS:  # a list or mapping is unhashable
-            kinds = ", ".join(model.NODE_FIELDS)
+        if not isinstance(node_type, str) or node_type not in KINDS:  # a list or mapping is unhashable
+            kinds = ", ".join(KINDS)
             self.error(path + ("type",), f"{describe(node_type)} is not a node type; use one of: {kinds}")
             return _MISSING
-        required, allowed = model.NODE_FIELDS[node_type]
+        required, allowed = KINDS[node_type].required, set(KINDS[node_type].fields)
         for name in sorted(required - set(value)):
             self.error(path, f"a {node_type} node needs '{name}'")
         for name in sorted(required & {k for k, v in value.items() if v is None}):

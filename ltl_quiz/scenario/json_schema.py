@@ -20,6 +20,7 @@ from typing import Any, Literal, Union
 from ltl_quiz.scenario import model
 from ltl_quiz.scenario.builder import field_spec
 from ltl_quiz.scenario.field_help import FIELD_HELP
+from ltl_quiz.scenario.kinds import KINDS
 from ltl_quiz.scenario.value_rules import rules_of
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -36,7 +37,7 @@ def build_schema() -> dict[str, Any]:
         defs[cls.__name__] = _object(cls)
     defs["DecisionOption"] = _decision_option(defs["Option"])
     defs["MultiOption"] = _multi_option(defs["Option"])
-    for node_type in model.NODE_FIELDS:
+    for node_type in KINDS:
         defs[f"{node_type}_node"] = _node(node_type)
     root = _object(model.Scenario)
     return {
@@ -155,33 +156,34 @@ def _routes() -> dict[str, Any]:
 
 
 def _node_dispatch() -> dict[str, Any]:
-    """A node's allowed and required fields depend on its ``type`` (``model.NODE_FIELDS``)."""
+    """A node's allowed and required fields depend on its ``type`` (``kinds.KINDS``)."""
     return {
         "type": "object",
         "required": ["type"],
-        "properties": {"type": {"enum": list(model.NODE_FIELDS), "description": FIELD_HELP[model.Node]["type"]}},
+        "properties": {"type": {"enum": list(KINDS), "description": FIELD_HELP[model.Node]["type"]}},
         "allOf": [
             {
                 "if": {"properties": {"type": {"const": node_type}}, "required": ["type"]},
                 "then": {"$ref": f"#/definitions/{node_type}_node"},
             }
-            for node_type in model.NODE_FIELDS
+            for node_type in KINDS
         ],
     }
 
 
 def _node(node_type: str) -> dict[str, Any]:
-    required, allowed = model.NODE_FIELDS[node_type]
+    kind = KINDS[node_type]
+    required, allowed = set(kind.required), set(kind.fields)
     schema = _object(model.Node, keys=allowed, required=required)
     schema["properties"]["type"] = {"const": node_type}
     schema["required"] = sorted(required | {"type"}, key=list(schema["properties"]).index)
     for key in required:  # a field this node type needs may not be null, as the loader says
         schema["properties"][key] = _not_null(schema["properties"][key])
-    option = {"decision": "DecisionOption", "multi": "MultiOption"}.get(node_type)
+    option = ("DecisionOption" if kind.routing == "option" else "MultiOption") if kind.choice else None
     if option:
         options = schema["properties"]["options"]
         options["items"] = {"$ref": f"#/definitions/{option}"}
-    if node_type == "decision":  # without a node-level next, every option needs its own
+    if kind.routing == "option":  # without a node-level next, every option needs its own
         has_next = {"required": ["next"], "properties": {"next": {"not": {"type": "null"}}}}
         schema["if"] = {"not": has_next}
         schema["then"] = {"properties": {"options": {"items": has_next}}}

@@ -16,6 +16,7 @@ from ltl_quiz.files import read_regular
 from ltl_quiz.scenario import model
 from ltl_quiz.scenario.builder import Builder, describe
 from ltl_quiz.scenario.catalogue import scenario_files
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.value_rules import rules_of
 from ltl_quiz.scenario.yaml_source import MAX_BYTES, Located, PathKey, load_bytes
 
@@ -159,7 +160,7 @@ class Checks:
             for i, kq in enumerate(questions):
                 path = ("case", "key_questions", track, i)
                 same = self.s.nodes.get(kq.id)
-                if same is not None and not (same.type == "reflection" and same.key_question == kq.id):
+                if same is not None and not (kind_of(same.type).asks_key_question and same.key_question == kq.id):
                     self.error(path + ("id",), f"key question id '{kq.id}' is also a node id; answers files name both, so rename one")
                 if kq.id in kq_seen:
                     self.error(path + ("id",), f"key question id '{kq.id}' is used twice; make it unique")
@@ -169,11 +170,12 @@ class Checks:
 
     def node(self, node_id: str, node: model.Node) -> None:
         path: PathKey = ("nodes", node_id)
-        if node.type in ("decision", "multi"):
+        kind = kind_of(node.type)
+        if kind.choice:
             self.options(path, node)
         if node.next is not None:
             self.routes(path + ("next",), node.next)
-        if node.type == "reflection" and node.key_question and node.track:
+        if kind.asks_key_question and node.key_question and node.track:
             ids = [kq.id for kq in self.s.key_questions(node.track)]
             if node.key_question not in ids:
                 self.error(
@@ -185,18 +187,19 @@ class Checks:
         fewest = rules_of(model.Node, "options").min_items or 0
         if len(node.options) < fewest:
             self.error(path + ("options",), f"a {node.type} needs at least {fewest} options")
+        kind = kind_of(node.type)
         seen: set[str] = set()
         for i, opt in enumerate(node.options):
             opath = path + ("options", i)
             if opt.id in seen:
                 self.error(opath + ("id",), f"option id '{opt.id}' is used twice in this node; make it unique")
             seen.add(opt.id)
-            if node.type == "decision" and opt.next is None and node.next is None:
-                self.error(opath, "a decision option needs 'next' (or give the node a 'next' that options share)")
-            if node.type == "multi" and opt.next is not None:
-                self.error(opath + ("next",), "multi options share the node's 'next'; move it to the node")
-            if node.type == "decision" and opt.points < 0:
-                self.error(opath + ("points",), f"{opt.points}: decision points are 0 or more")
+            if kind.routing == "option" and opt.next is None and node.next is None:
+                self.error(opath, f"a {kind.name} option needs 'next' (or give the node a 'next' that options share)")
+            if kind.routing == "node" and opt.next is not None:
+                self.error(opath + ("next",), f"{kind.name} options share the node's 'next'; move it to the node")
+            if kind.scoring == "one" and opt.points < 0:
+                self.error(opath + ("points",), f"{opt.points}: {kind.name} points are 0 or more")
             if opt.next is not None:
                 self.routes(opath + ("next",), opt.next)
             for j, ref in enumerate(opt.cites):

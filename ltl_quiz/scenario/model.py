@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, TypeGuard, get_args
 
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.value_rules import SLUG, WEB_ADDRESS, KeyChoice, rules
 
 # Every whole number in a content file lies within +/- INT_LIMIT, and a field may narrow that with
@@ -27,7 +28,6 @@ def is_track(value: str) -> TypeGuard[Track]:
     return value in get_args(Track)
 
 
-NodeType = Literal["passage", "decision", "multi", "reflection", "end"]
 RefKind = Literal["legislation", "guidance", "policy", "research", "sidebar"]
 COMPETENCIES: tuple[str, ...] = (
     "vulnerability",
@@ -97,9 +97,9 @@ class Option:
 
 @dataclass
 class Node:
-    """One step of a case. Which fields apply depends on ``type`` (see ``NODE_FIELDS``)."""
+    """One step of a case. Which fields apply depends on ``type``, one of the kinds in ``kinds.py``."""
 
-    type: NodeType
+    type: str  # the builder refuses a type that is not a declared kind
     id: str = field(default="", metadata={"from_key": True})
     track: Track | None = None
     title: str | None = None
@@ -122,31 +122,18 @@ class Node:
 
     def routes_for(self, option_id: str) -> list[Route]:
         """Where choosing ``option_id`` leads: the option's own ``next``, else the node's."""
-        own = self.option(option_id).next if self.type == "decision" else None
+        own = self.option(option_id).next if kind_of(self.type).routing == "option" else None
         return own or self.next or []
 
     @property
     def recommended(self) -> list[str]:
-        """Decision: the highest-scoring option (first of equals). Multi: every positive option."""
-        if self.type == "multi":
+        """One option taken: the highest-scoring (first of equals). Any taken: every positive option."""
+        if kind_of(self.type).several:
             return [o.id for o in self.options if o.points > 0]
         if not self.options:
             return []
         best = max(o.points for o in self.options)
         return [next(o.id for o in self.options if o.points == best)]
-
-
-# Which fields each node type takes, and which of them it must have.
-NODE_FIELDS: dict[str, tuple[set[str], set[str]]] = {
-    "passage": ({"text", "next"}, {"type", "track", "title", "text", "next"}),
-    "decision": ({"prompt", "options"}, {"type", "track", "title", "text", "prompt", "options", "next"}),
-    "multi": ({"prompt", "options", "next"}, {"type", "track", "title", "text", "prompt", "options", "next"}),
-    "reflection": ({"key_question", "next", "track"}, {"type", "track", "title", "text", "key_question", "next"}),
-    "end": (
-        {"title", "text", "feedback"},
-        {"type", "track", "title", "text", "feedback", "matches_real_case"},
-    ),
-}
 
 
 @dataclass

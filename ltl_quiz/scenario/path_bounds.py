@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.path_steps import Choice
 
 if TYPE_CHECKING:
@@ -110,7 +111,7 @@ def _acyclic(walker: Walker, g: Edges, order: list[str], report: TrackReport, be
     fewest: dict[str, int] = {}
     ends: dict[str, frozenset[str]] = {}
     for n in order:
-        if nodes[n].type == "end":
+        if kind_of(nodes[n].type).ending:
             paths[n], low[n], high[n], ok[n], fewest[n], ends[n] = 1, 0, 0, 0, 0, frozenset([n])
             continue
         ways = [(c, t) for c, t in g[n] if t in paths]
@@ -144,7 +145,7 @@ def _acyclic(walker: Walker, g: Edges, order: list[str], report: TrackReport, be
             if pok is not None and rest is not None:
                 for j, pts in c.failing:
                     best_fail[(n, j)] = max(best_fail.get((n, j), pok + pts + rest), pok + pts + rest)
-    report.ending_scores = {n: (lo, hi) for n, (lo, hi, _) in pre.items() if nodes[n].type == "end"}
+    report.ending_scores = {n: (lo, hi) for n, (lo, hi, _) in pre.items() if kind_of(nodes[n].type).ending}
 
 
 def _cyclic(walker: Walker, g: Edges, report: TrackReport, best_fail: dict[tuple[str, int], int]) -> None:
@@ -157,7 +158,7 @@ def _cyclic(walker: Walker, g: Edges, report: TrackReport, best_fail: dict[tuple
             high += visits * max(0, max(c.high for c, _ in g[n]))
             ok += visits * max(0, max((c.ok for c, _ in g[n] if c.ok is not None), default=0))
     report.paths, report.min_score, report.max_score = None, low, high
-    report.endings = sorted(n for n in report.reached if walker.s.nodes[n].type == "end")
+    report.endings = sorted(n for n in report.reached if kind_of(walker.s.nodes[n].type).ending)
     report.ending_scores = {n: (low, high) for n in report.endings}
     report.decisions_min = _fewest(walker, g)
     for n in report.reached:
@@ -172,7 +173,7 @@ def _fewest(walker: Walker, g: Edges) -> int:
     todo = deque([walker.s.start])
     while todo:
         n = todo.popleft()
-        if walker.s.nodes[n].type == "end":
+        if kind_of(walker.s.nodes[n].type).ending:
             return dist[n]
         for c, t in g[n]:
             d = dist[n] + int(c.scored)

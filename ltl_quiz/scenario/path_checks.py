@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.scenario.yaml_source import PathKey
 
@@ -48,7 +49,7 @@ def check_flags(scenario: Scenario, walker: Walker) -> None:
             if node_id not in walker.visited_nodes:
                 continue
             available = walker.flags_at.get(node_id, 0) | walker.prep.bits(own)
-            if scenario.nodes[node_id].type in ("multi", "decision"):  # the node's own options set flags first
+            if kind_of(scenario.nodes[node_id].type).choice:  # the node's own options set flags first
                 available |= walker.prep.bits({f for o in scenario.nodes[node_id].options for f in o.sets})
             if not available & walker.prep.bit[flag]:
                 where = "anywhere" if flag not in set_anywhere else "on any path before this node"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ltl_quiz.errors import Problem
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.scenario.path_steps import MAX_MULTI_OPTIONS, is_failing
 from ltl_quiz.scenario.scoring import percentage
@@ -136,7 +137,7 @@ def failing_reach(
     out = []
     for node_id in sorted(report.reached):
         node = scenario.nodes[node_id]
-        for j, opt in enumerate(node.options[:MAX_MULTI_OPTIONS] if node.type == "multi" else node.options):
+        for j, opt in enumerate(node.options[:MAX_MULTI_OPTIONS] if kind_of(node.type).several else node.options):
             if not is_failing(opt):
                 continue
             score = best.get((node_id, j))
@@ -150,10 +151,16 @@ def mark_longest(scenario: Scenario, report: TrackReport) -> None:
     """Decisions on the track whose best option is also the longest: a pass by reading nothing."""
     for node_id in sorted(report.reached):
         node = scenario.nodes[node_id]
-        if node.type == "decision" and len({o.points for o in node.options}) > 1:
+        if _one_of(node) and len({o.points for o in node.options}) > 1:
             report.scored.append(node_id)
             if best_is_longest(node):
                 report.longest.append(node_id)
+
+
+def _one_of(node: Node) -> bool:
+    """A node where exactly one option is taken: the decisions whose longest option could give the best away."""
+    kind = kind_of(node.type)
+    return kind.choice and not kind.several
 
 
 def best_is_longest(node: Node) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Node, Option, Route, Scenario
 from ltl_quiz.scenario.scoring import award
 from ltl_quiz.scenario.yaml_source import PathKey
@@ -66,7 +67,7 @@ class Prepared:
         self.s = scenario
         names = sorted({f for n in scenario.nodes.values() for f in _flags_named(n)})
         self.bit = {name: 1 << i for i, name in enumerate(names)}
-        self.too_many = [nid for nid, n in scenario.nodes.items() if n.type == "multi" and len(n.options) > MAX_MULTI_OPTIONS]
+        self.too_many = [nid for nid, n in scenario.nodes.items() if kind_of(n.type).several and len(n.options) > MAX_MULTI_OPTIONS]
         self._summary = {nid: self._choices(node, summary=True) for nid, node in scenario.nodes.items()}
         self._choices_at: dict[str, list[Choice]] = {}
         self.live = self._live()
@@ -80,7 +81,7 @@ class Prepared:
         got = self._choices_at.get(node_id)
         if got is None:
             node = self.s.nodes[node_id]
-            got = self._choices_at[node_id] = self._choices(node, summary=False) if node.type == "multi" else self._summary[node_id]
+            got = self._choices_at[node_id] = self._choices(node, summary=False) if kind_of(node.type).several else self._summary[node_id]
         return got
 
     def bits(self, names: list[str] | set[str] | frozenset[str]) -> int:
@@ -94,12 +95,13 @@ class Prepared:
 
     def _choices(self, node: Node, summary: bool) -> list[Choice]:
         base: PathKey = ("nodes", node.id)
-        if node.type == "end":
+        kind = kind_of(node.type)
+        if kind.ending:
             return []
-        if node.type == "decision":
+        if kind.choice and not kind.several:
             return [self._option(node, i, opt) for i, opt in enumerate(node.options)]
         routes = self._routes(node.next or [])
-        if node.type == "multi":
+        if kind.several:
             if summary:
                 return self._groups(node, routes, keep=0)
             after = 0

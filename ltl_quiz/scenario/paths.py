@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ltl_quiz.errors import Problem
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.scenario.path_checks import check_discrimination, check_flags, check_reach
 from ltl_quiz.scenario.path_report import Analysis, TrackReport, failing_reach, mark_longest, pass_score
@@ -141,7 +142,7 @@ class Walker:
     def _expand(self, track: str, g: States, sid: int, state: Any) -> None:
         node_id, flags = g.node[sid], g.flags[sid]
         self.visited_nodes.add(node_id)
-        node = self.s.nodes[node_id]
+        several = kind_of(self.s.nodes[node_id].type).several
         merged: dict[int, int] = {}  # next state -> index in out (a multi's groups that meet)
         for c in self.prep.choices(node_id):
             now = flags | c.sets
@@ -150,7 +151,7 @@ class Walker:
                 continue
             nxt = state(target, now & self.prep.live[target])
             g.edges += 1
-            if node.type == "multi" and nxt in merged:
+            if several and nxt in merged:
                 k = merged[nxt]
                 g.out[sid][k] = (_merge(g.out[sid][k][0], c), nxt)
                 continue
@@ -172,7 +173,7 @@ class Walker:
 
     def _fold(self, track: str, g: States, report: TrackReport) -> None:
         n = len(g.node)
-        ends = {nid: i for i, nid in enumerate(sorted(k for k, v in self.s.nodes.items() if v.type == "end"))}
+        ends = {nid: i for i, nid in enumerate(sorted(k for k, v in self.s.nodes.items() if kind_of(v.type).ending))}
         paths: list[int] = [0] * n
         low, high, fewest, reach = [0] * n, [0] * n, [0] * n, [0] * n
         ok: list[int | None] = [None] * n
@@ -180,7 +181,7 @@ class Walker:
         for sid in g.order:
             node_id = g.node[sid]
             self.flags_at[node_id] = self.flags_at.get(node_id, 0) | g.flags[sid]
-            if self.s.nodes[node_id].type == "end":
+            if kind_of(self.s.nodes[node_id].type).ending:
                 paths[sid], ok[sid], reach[sid], alive[sid] = 1, 0, 1 << ends[node_id], True
                 continue
             live = [(c, t) for c, t in g.out[sid] if t >= 0 and alive[t]]
@@ -235,14 +236,14 @@ class Walker:
                         best_fail[key] = max(best_fail.get(key, pok + pts + rest), pok + pts + rest)
         for sid in range(n):
             lo, hi = low[sid], high[sid]
-            if lo is not None and hi is not None and self.s.nodes[g.node[sid]].type == "end":
+            if lo is not None and hi is not None and kind_of(self.s.nodes[g.node[sid]].type).ending:
                 was = report.ending_scores.get(g.node[sid], (lo, hi))
                 report.ending_scores[g.node[sid]] = (min(was[0], lo), max(was[1], hi))
         report.failings = failing_reach(self.s, track, report, best_fail, proven=True)
 
     def _check_key_questions(self, g: States) -> None:
         """A key question asked by a reflection node must not be asked again later on the same path."""
-        asks = {nid: n.key_question for nid, n in self.s.nodes.items() if n.type == "reflection"}
+        asks = {nid: n.key_question for nid, n in self.s.nodes.items() if kind_of(n.type).asks_key_question}
         if not asks:
             return
         empty: dict[str, str] = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Node
 
 
@@ -33,7 +34,7 @@ def award(node: Node, chosen: list[str]) -> Award:
     for opt in options:
         for tag, value in opt.competencies.items():
             competencies[tag] = competencies.get(tag, 0) + value
-    if node.type == "multi":
+    if kind_of(node.type).several:
         points = max(0, points)
         competencies = {tag: max(0, v) for tag, v in competencies.items()}
     flags = frozenset(flag for o in options for flag in o.sets)
@@ -55,9 +56,10 @@ def competency_best(node: Node) -> dict[str, int]:
     the options it takes and floors each tag at 0, so its best is the sum of the positive ones.
     """
     best: dict[str, int] = {}
+    several = kind_of(node.type).several
     for opt in node.options:
         for tag, value in opt.competencies.items():
-            if node.type == "multi":
+            if several:
                 best[tag] = best.get(tag, 0) + max(0, value)
             else:
                 best[tag] = max(best.get(tag, 0), value)

@@ -20,10 +20,8 @@ from typing import Any
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.engine.state_machine import State
 from ltl_quiz.errors import SessionMoved
+from ltl_quiz.scenario.kinds import KEY_QUESTION_ANSWER, answer_kinds, written_kinds
 from ltl_quiz.scenario.model import Node, Scenario
-
-CHOICE_KINDS = ("decision", "multi")
-DISCUSSION_KINDS = ("reflection", "key_question")
 
 
 @dataclass(frozen=True)
@@ -36,15 +34,15 @@ class Step:
 
     @property
     def is_choice(self) -> bool:
-        return self.kind in CHOICE_KINDS
+        return self.kind in answer_kinds(answering="choose")
 
     @property
     def is_discussion(self) -> bool:
-        return self.kind in DISCUSSION_KINDS
+        return self.kind in written_kinds()
 
     def key_question_id(self, scenario: Scenario) -> str:
         """The key question a discussion step asks."""
-        if self.kind == "reflection":
+        if self.kind in answer_kinds(answering="write"):
             return scenario.nodes[self.key].key_question or ""
         return self.key
 
@@ -138,9 +136,10 @@ def advance(scenario: Scenario, state: SessionState, expect_seq: int, response: 
     step = step_of(scenario, state)
     if step is None:
         raise SessionMoved("the case is finished; there is no step to move on from")
-    allowed = {"passage": ("reading",), "decision": ("revealed",), "multi": ("revealed",)}.get(step.kind, ("open", "revealed"))
+    reading, choosing = answer_kinds(answering="read"), answer_kinds(answering="choose")
+    allowed = ("reading",) if step.kind in reading else ("revealed",) if step.kind in choosing else ("open", "revealed")
     _expect(state, expect_seq, allowed)
-    if step.kind == "key_question":
+    if step.kind == KEY_QUESTION_ANSWER:
         assert isinstance(response, engine.Reflect)
         room = engine.reflect(scenario, state.room, step.key, response)
     else:

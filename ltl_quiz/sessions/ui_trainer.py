@@ -18,6 +18,7 @@ from typing import Any
 
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import InputError, Left, SessionMoved
+from ltl_quiz.scenario.kinds import answer_kinds, kind_of
 from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
 from ltl_quiz.sessions import model, tally
 from ltl_quiz.sessions.chart import letter_of, lettered, letters_and, letters_of
@@ -105,7 +106,7 @@ class TrainerScreen:
 
     def take(self, step: Step, state: SessionState) -> None:
         node = model.node_of(self.scenario, step)
-        if step.kind == "passage":
+        if step.kind in answer_kinds(answering="read"):
             assert node is not None
             with self.pager.screen(step.key, self.go_on_rows("Continue")):
                 self.view.new_screen(self.title(step))
@@ -182,7 +183,7 @@ class TrainerScreen:
     # -- the branch -------------------------------------------------------------------------------
     def choose_branch(self, node: Node, choice: tally.RoomChoice, dist: tally.Distribution) -> tuple[list[str], str | None]:
         """The room follows its own choice unless the trainer picks another branch, and says why."""
-        if node.type == "multi":
+        if kind_of(node.type).several:
             return self._multi_branch(node, choice)
         by_id = dict((opt.id, f"{let}. {' '.join(opt.text.split())}") for let, opt in lettered(node))
         if choice.clear:
@@ -235,10 +236,10 @@ class TrainerScreen:
         """Rows the branch prompt after a reveal takes, near enough: each option and its note."""
         if not self.pager.active():
             return 1
-        if node.type == "multi" and choice.option_ids:
+        if kind_of(node.type).several and choice.option_ids:
             return self.pager.rows_for(f"? Follow the room's selection ({letters_of(node, choice.option_ids)})? (y/n)") + 1
         options = [(opt.id, f"{let}. {' '.join(opt.text.split())}  (explore this branch instead)") for let, opt in lettered(node)]
-        return choice_rows("The room is split between A and B. Which branch does the room follow?", options, node.type == "multi", self._width())
+        return choice_rows("The room is split between A and B. Which branch does the room follow?", options, kind_of(node.type).several, self._width())
 
     def ways(self) -> list[tuple[str, str]]:
         return []
@@ -320,7 +321,7 @@ class Facilitated(TrainerScreen):
     def enter_each(self, step: Step, node: Node, here: list[ParticipantRow]) -> None:
         people = [p.learner for p in here]
         self.view.say("The room: " + "; ".join(f"{i} {p.name}" for i, p in enumerate(people, start=1)))
-        several = "; at a multi, all their letters: '2 ace', or '2 -' for none" if node.type == "multi" else ""
+        several = "; at a multi, all their letters: '2 ace', or '2 -' for none" if kind_of(node.type).several else ""
         self.view.say(
             f"Type who chose what: their number or name, then the letter, e.g. '1 a' or 'alex b'; several at once with commas{several}. "
             "Typing someone again corrects them. An empty line reveals the answers."
@@ -355,7 +356,7 @@ class Facilitated(TrainerScreen):
 
     def count_hands(self, node: Node, here: int) -> tally.Distribution:
         voters = None
-        if node.type == "multi":
+        if kind_of(node.type).several:
             default = f" (Enter for {here})" if here else ""
             voters = self._count("voters", f"How many people are voting?{default}", here or None)
         while True:
@@ -365,7 +366,7 @@ class Facilitated(TrainerScreen):
             except InputError as exc:
                 self.view.say(f"{exc}; count again.")
                 continue
-            if node.type == "multi" or not here or dist.responses <= here:
+            if kind_of(node.type).several or not here or dist.responses <= here:
                 return dist
             if not self.ask.confirm("recount", f"That is {dist.responses} hands for {here} people here. Count again?", True):
                 return dist

@@ -20,15 +20,16 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from ltl_quiz.errors import InputError, StoreError
 from ltl_quiz.locations import redact
+from ltl_quiz.scenario.kinds import answer_kinds, answered_kinds, written_kinds
 from ltl_quiz.store.db import SCRIPTED, STATUSES, Store, answers, attempts, learners, verdict_holds
 
 sessions = sa.table("sessions", sa.column("code"), sa.column("trainer"), sa.column("kind"))
 session_steps = sa.table("session_steps", sa.column("session_code"), sa.column("seq"), sa.column("shown_at"), sa.column("closed_at"))
 
 BATCH = 5000
-CHOICE_KINDS = ("decision", "multi")
-REFLECTION_KINDS = ("reflection", "key_question")
-ANSWER_KINDS = CHOICE_KINDS + REFLECTION_KINDS  # every answer but reading on past a passage
+CHOICE_KINDS = answer_kinds(answering="choose")
+REFLECTION_KINDS = written_kinds()
+ANSWER_KINDS = answered_kinds()  # every answer but reading on past a passage
 
 
 class seconds_between(FunctionElement):  # named as the SQL function it stands for

@@ -6,6 +6,7 @@ nothing. Leaving raises ``Left`` with the exact command that carries on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ltl_quiz.config import Learner
@@ -13,6 +14,7 @@ from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.engine.state_machine import State
 from ltl_quiz.errors import InputError, Left
 from ltl_quiz.language.notes import notes_for
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
 from ltl_quiz.store import Store, journal, now
 from ltl_quiz.store.db import SCRIPTED, TERMINAL
@@ -100,25 +102,33 @@ class Runner:
 
     def _room(self, node: Node, state: State) -> int:
         """Rows the prompt after a node's passage needs: its first line must still be on screen then."""
-        if node.type in ("decision", "multi") and self.pager.active():
+        kind = kind_of(node.type)
+        if kind.choice and self.pager.active():
             from ltl_quiz.ui.pager import choice_rows
 
             choices = [(o.id, o.text.strip()) for o in engine.options(self.scenario, state)]
-            return choice_rows(node.prompt or "", choices, node.type == "multi", int(self.ui.console.width) - 1)
-        if node.type == "passage":
+            return choice_rows(node.prompt or "", choices, kind.several, int(self.ui.console.width) - 1)
+        if kind.answering == "read":
             return self.pager.rows_for(GO_ON)  # its "press any key" and the rows below it: a title must not scroll away
         return 1
 
     def _response(self, node: Node, state: State) -> engine.Response:
-        if node.type == "passage":
-            self.ask.pause(node.id, GO_ON)
-            return engine.Continue()
-        if node.type == "reflection":
-            assert node.key_question
-            return self._reflect(node.id, self.scenario.key_question(node.key_question))
+        return PROMPTS[node.type](self, node, state)
+
+    def _read_on(self, node: Node, state: State) -> engine.Response:
+        self.ask.pause(node.id, GO_ON)
+        return engine.Continue()
+
+    def _write(self, node: Node, state: State) -> engine.Response:
+        assert node.key_question
+        return self._reflect(node.id, self.scenario.key_question(node.key_question))
+
+    def _select(self, node: Node, state: State) -> engine.Response:
         choices = [(o.id, o.text.strip()) for o in engine.options(self.scenario, state)]
-        if node.type == "decision":
-            return engine.Choose([self.ask.select(node.id, node.prompt or "", choices)])
+        return engine.Choose([self.ask.select(node.id, node.prompt or "", choices)])
+
+    def _tick(self, node: Node, state: State) -> engine.Response:
+        choices = [(o.id, o.text.strip()) for o in engine.options(self.scenario, state)]
         return engine.Choose(self.ask.checkbox(node.id, node.prompt or "", choices))
 
     def _reflect(self, key: str, kq: KeyQuestion) -> engine.Reflect:
@@ -192,3 +202,13 @@ class Runner:
             with self.pager.screen(f"debrief-{n + 1}", self.pager.rows_for(message)):
                 draw()
             self.ask.pause(f"debrief-{n + 1}", message)
+
+
+# The terminal's prompt for each node kind (``scenario/kinds.py``): a new kind adds one entry here.
+Prompt = Callable[[Runner, Node, State], engine.Response]
+PROMPTS: dict[str, Prompt] = {
+    "passage": Runner._read_on,
+    "decision": Runner._select,
+    "multi": Runner._tick,
+    "reflection": Runner._write,
+}

@@ -1,0 +1,146 @@
+"""A new kind of node is one entry in the kinds table and one terminal prompt (issue 11).
+
+The test declares a throwaway kind, ``poll`` (pick exactly one option; every option goes on to
+the node's own ``next``), registers it for this test only, and shows that the loader, the JSON
+Schema, the validator's walk, the engine, a scripted run in the terminal and the exporters all
+take it without any other change.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+from scenario_factory import end, option, scenario, write
+from typer.testing import CliRunner
+
+from ltl_quiz.cli import app
+from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.errors import InputError, ScenarioError
+from ltl_quiz.scenario.json_schema import build_schema
+from ltl_quiz.scenario.kinds import KINDS, NodeKind, register, unregister
+from ltl_quiz.scenario.loader import load_scenario
+from ltl_quiz.scenario.validation import validate_file
+from ltl_quiz.store import Store
+from ltl_quiz.ui.runner import PROMPTS, Runner
+
+POLL = NodeKind(
+    "poll",
+    required=frozenset({"prompt", "options", "next"}),
+    fields=frozenset({"type", "track", "title", "text", "prompt", "options", "next"}),
+    answering="choose",
+    routing="node",
+    scoring="one",
+    xapi_interaction="choice",
+    answer_kind="poll",
+)
+
+
+@pytest.fixture
+def poll() -> Iterator[NodeKind]:
+    """The throwaway kind, with its one terminal prompt, declared for one test and removed after."""
+    register(POLL)
+    PROMPTS["poll"] = Runner._select
+    try:
+        yield POLL
+    finally:
+        unregister("poll")
+        del PROMPTS["poll"]
+    assert "poll" not in KINDS
+
+
+def _doc() -> dict:
+    return scenario(
+        {
+            "begin": {"type": "passage", "text": "A call comes in.", "next": "vote"},
+            "vote": {
+                "type": "poll",
+                "prompt": "Who goes first?",
+                "options": [option("officers", 4), option("nobody", 0)],
+                "next": "reflect",
+            },
+            "reflect": {"type": "reflection", "track": "officer", "key_question": "officer-q", "next": "done"},
+            "done": end(),
+        }
+    )
+
+
+def _case(tmp_path: Path, doc: dict | None = None) -> Path:
+    folder = tmp_path / "scenarios"
+    folder.mkdir(exist_ok=True)
+    return write(folder, doc or _doc(), "01-factory-case.yaml")
+
+
+def test_without_its_entry_the_kind_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(_case(tmp_path))
+    assert "'poll' is not a node type; use one of: passage, decision, multi, reflection, end" in str(info.value)
+
+
+def test_the_loader_and_the_json_schema_take_it(poll: NodeKind, tmp_path: Path) -> None:
+    s = load_scenario(_case(tmp_path))
+    assert s.nodes["vote"].type == "poll" and s.nodes["vote"].recommended == ["officers"]
+    schema = build_schema()
+    assert schema["definitions"]["Node"]["properties"]["type"]["enum"][-1] == "poll"
+    jsonschema.Draft7Validator(schema).validate(_doc())
+    broken = _doc()
+    del broken["nodes"]["vote"]["next"]  # the kind's own rules: a poll needs 'next', and its options share it
+    broken["nodes"]["vote"]["options"][0]["next"] = "reflect"
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(_case(tmp_path, broken))
+    messages = [p.message for p in info.value.problems]
+    assert "a poll node needs 'next'" in messages
+    assert "poll options share the node's 'next'; move it to the node" in messages
+    assert not jsonschema.Draft7Validator(schema).is_valid(broken)
+
+
+def test_the_validator_walks_it(poll: NodeKind, tmp_path: Path) -> None:
+    report = validate_file(_case(tmp_path))
+    assert [p for p in report.problems if p.severity == "error"] == []
+    officer = report.tracks["officer"]
+    assert (officer.paths, officer.min_score, officer.max_score, officer.endings) == (2, 0, 4, ["done"])
+
+
+def test_the_engine_scores_and_routes_it(poll: NodeKind, tmp_path: Path) -> None:
+    s = load_scenario(_case(tmp_path))
+    state, _ = engine.answer(s, engine.start(s, "officer", "practice", seed=1), engine.Continue())
+    with pytest.raises(InputError, match="takes exactly one option"):
+        engine.answer(s, state, engine.Choose(["officers", "nobody"]))
+    state, feedback = engine.answer(s, state, engine.Choose(["officers"]))
+    assert feedback is not None and feedback.points == 4 and feedback.best_points == 4
+    assert state.node_id == "reflect" and state.answers[-1].kind == "poll"
+    state, _ = engine.answer(s, state, engine.Reflect("Send officers.", [0]))
+    assert engine.at_end(s, state) and engine.result(s, state).percentage == 100.0
+
+
+def test_a_scripted_run_and_the_exports_take_it(poll: NodeKind, tmp_path: Path, db_url: str) -> None:
+    folder = _case(tmp_path).parent
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(yaml.safe_dump({"vote": "officers", "reflect": {"text": "Send officers.", "covered": [1]}}))
+    runner = CliRunner()
+    base = ["--scenarios", str(folder), "--db", db_url]
+    ran = runner.invoke(app, [*base, "run", "1", "--learner", "AB1", "--name", "Alex Smith", "--answers", str(answers)])
+    assert ran.exit_code == 0, ran.output
+    assert "Who goes first?\n> Option officers" in ran.output and "Score: 4 of 4 (100%)" in ran.output
+    store = Store(db_url)
+    try:
+        (row,) = store.attempts("AB1")
+        assert [a["kind"] for a in store.answers(row.id)] == ["passage", "poll", "reflection"]
+    finally:
+        store.close()
+    exported = runner.invoke(app, [*base, "export", "--format", "csv", "--what", "answers"])
+    assert exported.exit_code == 0, exported.output
+    rows = [r for r in csv.DictReader(io.StringIO(exported.stdout)) if r.get("node_id") == "vote"]
+    assert len(rows) == 1 and rows[0]["question"] == "Who goes first?" and rows[0]["points"] == "4"
+    xapi = runner.invoke(app, [*base, "export", "--format", "xapi", "--home-page", "https://learning.example.police.uk"])
+    assert xapi.exit_code == 0, xapi.output
+    answered = [s for s in json.loads(xapi.stdout) if s["verb"]["id"].endswith("/answered")]
+    vote = next(s for s in answered if s["object"]["id"].endswith("/decisions/vote"))
+    assert vote["object"]["definition"]["interactionType"] == "choice"
+    assert vote["result"]["response"] == "officers" and vote["result"]["score"]["raw"] == 4
