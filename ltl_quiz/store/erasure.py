@@ -27,6 +27,7 @@ import sqlalchemy as sa
 
 from ltl_quiz.errors import InputError
 from ltl_quiz.store.db import Store, now
+from ltl_quiz.store.tables import erased_attempts, erasures, metadata
 
 
 @dataclass
@@ -76,7 +77,7 @@ def _transaction(store: Store, done: Erasure, work: Any) -> None:
     """Run ``work(conn)`` in one transaction; a dry run does exactly the same and rolls it back,
     so its counts are the real ones by construction."""
     try:
-        with store._begin() as conn:
+        with store.begin() as conn:
             work(conn)
             if done.dry_run:
                 raise _DryRun
@@ -174,25 +175,12 @@ def _erase(conn: sa.Connection, done: Erasure, ids: list[str]) -> None:
     record_voided(conn, ids, "erased")
     if ids:
         stamp = now()
-        conn.execute(
-            sa.text("INSERT INTO erased_attempts (attempt_id, erased_at, pushed) VALUES (:a, :t, :p)"),
-            [{"a": a, "t": stamp, "p": a in pushed} for a in ids],
-        )
+        conn.execute(sa.insert(erased_attempts), [{"attempt_id": a, "erased_at": stamp, "pushed": a in pushed} for a in ids])
 
 
 def _audit(conn: sa.Connection, done: Erasure, subject: str) -> None:
-    conn.execute(
-        sa.text("INSERT INTO erasures (id, kind, subject, erased_by, erased_at, rows, counts) VALUES (:i, :k, :s, :b, :t, :r, :c)"),
-        {
-            "i": str(uuid.uuid4()),
-            "k": done.kind,
-            "s": subject,
-            "b": getpass.getuser(),
-            "t": now(),
-            "r": done.rows,
-            "c": json.dumps(done.counts),
-        },
-    )
+    line = {"kind": done.kind, "subject": subject, "erased_by": getpass.getuser(), "erased_at": now(), "rows": done.rows}
+    conn.execute(sa.insert(erasures).values(id=str(uuid.uuid4()), counts=json.dumps(done.counts), **line))
 
 
 def _after(store: Store, done: Erasure, journal_dir: Path | None, erased: Any) -> None:
@@ -200,7 +188,9 @@ def _after(store: Store, done: Erasure, journal_dir: Path | None, erased: Any) -
     if journal_dir is not None:
         done.journal_files = _journal(journal_dir, erased, done.dry_run)
     if not done.dry_run and store.engine.dialect.name == "sqlite":
-        raw = store.engine.raw_connection()  # the DBAPI connection, in autocommit (see db._sqlite_pragmas): VACUUM needs no transaction
+        raw = (
+            store.engine.raw_connection()
+        )  # the DBAPI connection, in autocommit (see connection._sqlite_pragmas): VACUUM needs no transaction
         try:
             cursor = raw.cursor()
             cursor.execute("VACUUM")
@@ -246,17 +236,17 @@ def _ids(conn: sa.Connection, sql: str, params: dict[str, Any]) -> list[str]:
 
 def _in(conn: sa.Connection, sql: str, values: list[str]) -> list[str]:
     found: list[str] = []
-    for start in range(0, len(values), 500):
-        chunk = values[start : start + 500]
+    for chunk in _chunks(values):
         names = ", ".join(f":v{i}" for i in range(len(chunk)))
         found += [r[0] for r in conn.execute(sa.text(sql.format(names)), {f"v{i}": v for i, v in enumerate(chunk)})]
     return found
 
 
 def _delete(conn: sa.Connection, table: str, column: str, values: list[str]) -> int:
-    n = 0
-    for start in range(0, len(values), 500):
-        chunk = values[start : start + 500]
-        names = ", ".join(f":v{i}" for i in range(len(chunk)))
-        n += conn.execute(sa.text(f"DELETE FROM {table} WHERE {column} IN ({names})"), {f"v{i}": v for i, v in enumerate(chunk)}).rowcount
-    return n
+    """Delete the rows of ``table`` whose ``column`` is one of ``values``, 500 at a time; how many went."""
+    t = metadata.tables[table]
+    return sum(conn.execute(sa.delete(t).where(t.c[column].in_(chunk))).rowcount for chunk in _chunks(values))
+
+
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[start : start + size] for start in range(0, len(values), size)]
