@@ -24,11 +24,11 @@ from ltl_quiz.locations import redact
 from ltl_quiz.store.db import Store
 from ltl_quiz.store.journal import Journal, store_label
 from ltl_quiz.store.migrations import MIGRATIONS, migration_name
+from ltl_quiz.store.queries import BATCH
 from ltl_quiz.store.tables import migrations as MIGRATIONS_TABLE
 from ltl_quiz.store.tx import snapshot
 
 COUNTED = ("learners", "attempts", "answers", "sessions")
-BATCH = 5000
 
 
 @dataclass

@@ -19,11 +19,11 @@ from ltl_quiz.compliance.rule import Assignment, satisfying_sql
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import InputError
 from ltl_quiz.store.db import Store, now
-from ltl_quiz.store.tables import assignments, learners
+from ltl_quiz.store.tables import REPORT_INDEX, assignments, learners
 
 ORDER = "ORDER BY a.learner_id, a.scenario_id, a.assigned_at"  # the report's order: by person, then case
 # The columns of an assignment the report reads, in the order of migration m010's index.
-REPORT_COLUMNS = "a.learner_id, a.scenario_id, a.assigned_at, a.track, a.due_on, a.every_months, a.starts_at, a.mode, a.allow_sessions"
+REPORT_COLUMNS = ", ".join(f"a.{c}" for c in REPORT_INDEX)
 HOW_COLUMNS = ("how_answered",)  # attempts.how_answered (migration m005); a store before m005 has none
 
 
