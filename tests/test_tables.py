@@ -26,12 +26,8 @@ def _type(column_type: Any) -> tuple[type, int | None]:
 @pytest.fixture
 def built(db_url: str) -> Iterator[sa.Inspector]:
     """An empty store with every migration applied (opening it applies them), as the inspector reads it."""
-    store = Store(db_url)
-    try:
-        with store.engine.connect() as conn:
-            yield sa.inspect(conn)
-    finally:
-        store.close()
+    with Store(db_url) as store, store.engine.connect() as conn:
+        yield sa.inspect(conn)
 
 
 def test_the_migrations_build_exactly_the_declared_tables(built: sa.Inspector) -> None:
