@@ -27,7 +27,21 @@ import sqlalchemy as sa
 
 from ltl_quiz.errors import InputError
 from ltl_quiz.store.db import Store, now
-from ltl_quiz.store.tables import erased_attempts, erasures, metadata
+from ltl_quiz.store.tables import (
+    answers,
+    assignments,
+    attempts,
+    certificates,
+    erased_attempts,
+    erasures,
+    learners,
+    lrs_accepted,
+    reflection_consents,
+    session_answers,
+    session_participants,
+    session_steps,
+    sessions,
+)
 
 
 @dataclass
@@ -95,22 +109,22 @@ def forget(store: Store, staff_number: str, dry_run: bool, journal_dir: Path | N
     ids: list[str] = []
 
     def work(conn: sa.Connection) -> None:
-        ids.extend(_ids(conn, "SELECT id FROM attempts WHERE learner_id = :p", {"p": staff_number}))
-        known = conn.execute(sa.text("SELECT count(*) FROM learners WHERE id = :p"), {"p": staff_number}).scalar_one()
+        ids.extend(_ids(conn, sa.select(attempts.c.id).where(attempts.c.learner_id == staff_number)))
+        known = _ids(conn, sa.select(learners.c.id).where(learners.c.id == staff_number))
         if not known and not ids:
             raise InputError(f"no learner '{staff_number}' in the store {redact(store.url)}; check the staff number")
         _erase(conn, done, ids)
         for table, column, values in (
-            ("answers", "attempt_id", ids),
-            ("certificates", "attempt_id", ids),
-            ("session_answers", "learner_id", [staff_number]),
-            ("session_participants", "learner_id", [staff_number]),
-            ("assignments", "learner_id", [staff_number]),
-            ("reflection_consents", "learner_id", [staff_number]),
-            ("attempts", "id", ids),
-            ("learners", "id", [staff_number]),
+            (answers, "attempt_id", ids),
+            (certificates, "attempt_id", ids),
+            (session_answers, "learner_id", [staff_number]),
+            (session_participants, "learner_id", [staff_number]),
+            (assignments, "learner_id", [staff_number]),
+            (reflection_consents, "learner_id", [staff_number]),
+            (attempts, "id", ids),
+            (learners, "id", [staff_number]),
         ):
-            done.counts[table] = done.counts.get(table, 0) + _delete(conn, table, column, values)
+            _delete(conn, done, table, column, values)
         if key is not None:
             _audit(conn, done, subject_pseudonym(key, staff_number))
 
@@ -129,31 +143,26 @@ def purge(store: Store, before: str, dry_run: bool, journal_dir: Path | None) ->
     ids: list[str] = []
 
     def work(conn: sa.Connection) -> None:
-        codes = _ids(conn, "SELECT code FROM sessions WHERE created_at < :d", {"d": before})
-        found = set(_ids(conn, "SELECT id FROM attempts WHERE started_at < :d", {"d": before}))
-        ids.extend(sorted(found | set(_in(conn, "SELECT id FROM attempts WHERE session_code IN ({})", codes))))
+        codes = _ids(conn, sa.select(sessions.c.code).where(sessions.c.created_at < before))
+        found = set(_ids(conn, sa.select(attempts.c.id).where(attempts.c.started_at < before)))
+        ids.extend(sorted(found | set(_in(conn, attempts.c.id, attempts.c.session_code, codes))))
         _erase(conn, done, ids)
         for table, column, values in (
-            ("answers", "attempt_id", ids),
-            ("certificates", "attempt_id", ids),
-            ("session_answers", "session_code", codes),
-            ("session_steps", "session_code", codes),
-            ("session_participants", "attempt_id", ids),
-            ("session_participants", "session_code", codes),
-            ("attempts", "id", ids),
-            ("sessions", "code", codes),
+            (answers, "attempt_id", ids),
+            (certificates, "attempt_id", ids),
+            (session_answers, "session_code", codes),
+            (session_steps, "session_code", codes),
+            (session_participants, "attempt_id", ids),
+            (session_participants, "session_code", codes),
+            (attempts, "id", ids),
+            (sessions, "code", codes),
         ):
-            done.counts[table] = done.counts.get(table, 0) + _delete(conn, table, column, values)
-        orphans = _ids(
-            conn,
-            "SELECT id FROM learners l WHERE created_at < :d AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.learner_id = l.id) "
-            "AND NOT EXISTS (SELECT 1 FROM assignments s WHERE s.learner_id = l.id) "
-            "AND NOT EXISTS (SELECT 1 FROM session_participants p WHERE p.learner_id = l.id) "
-            "AND NOT EXISTS (SELECT 1 FROM session_answers x WHERE x.learner_id = l.id)",
-            {"d": before},
-        )
-        done.counts["reflection_consents"] = _delete(conn, "reflection_consents", "learner_id", orphans)
-        done.counts["learners"] = _delete(conn, "learners", "id", orphans)
+            _delete(conn, done, table, column, values)
+        # learners created before the date who are left with nothing: no attempt, assignment or session record
+        left = [~sa.exists().where(t.c.learner_id == learners.c.id) for t in (attempts, assignments, session_participants, session_answers)]
+        orphans = _ids(conn, sa.select(learners.c.id).where(learners.c.created_at < before, *left))
+        _delete(conn, done, reflection_consents, "learner_id", orphans)
+        _delete(conn, done, learners, "id", orphans)
         _audit(conn, done, f"before {before}")
 
     _transaction(store, done, work)
@@ -170,7 +179,7 @@ def _erase(conn: sa.Connection, done: Erasure, ids: list[str]) -> None:
     """
     from ltl_quiz.store.voids import record_voided
 
-    pushed = set(_in(conn, "SELECT DISTINCT attempt_id FROM lrs_accepted WHERE attempt_id IN ({})", ids))
+    pushed = set(_in(conn, lrs_accepted.c.attempt_id, lrs_accepted.c.attempt_id, ids))
     done.pushed = len(pushed)
     record_voided(conn, ids, "erased")
     if ids:
@@ -230,22 +239,20 @@ def _forget_remembered(config_file: Path, staff_number: str, dry_run: bool) -> b
     return True
 
 
-def _ids(conn: sa.Connection, sql: str, params: dict[str, Any]) -> list[str]:
-    return [r[0] for r in conn.execute(sa.text(sql), params)]
+def _ids(conn: sa.Connection, query: sa.Select[Any]) -> list[str]:
+    return [r[0] for r in conn.execute(query)]
 
 
-def _in(conn: sa.Connection, sql: str, values: list[str]) -> list[str]:
-    found: list[str] = []
-    for chunk in _chunks(values):
-        names = ", ".join(f":v{i}" for i in range(len(chunk)))
-        found += [r[0] for r in conn.execute(sa.text(sql.format(names)), {f"v{i}": v for i, v in enumerate(chunk)})]
-    return found
+def _in(conn: sa.Connection, wanted: sa.Column[Any], matched: sa.Column[Any], values: list[str]) -> list[str]:
+    """The distinct ``wanted`` of the rows whose ``matched`` is one of ``values``, asked 500 at a time."""
+    query = sa.select(wanted).distinct()
+    return [r[0] for chunk in _chunks(values) for r in conn.execute(query.where(matched.in_(chunk)))]
 
 
-def _delete(conn: sa.Connection, table: str, column: str, values: list[str]) -> int:
-    """Delete the rows of ``table`` whose ``column`` is one of ``values``, 500 at a time; how many went."""
-    t = metadata.tables[table]
-    return sum(conn.execute(sa.delete(t).where(t.c[column].in_(chunk))).rowcount for chunk in _chunks(values))
+def _delete(conn: sa.Connection, done: Erasure, table: sa.Table, column: str, values: list[str]) -> None:
+    """Delete the rows of ``table`` whose ``column`` is one of ``values``, 500 at a time, and count them."""
+    n = sum(conn.execute(sa.delete(table).where(table.c[column].in_(chunk))).rowcount for chunk in _chunks(values))
+    done.counts[table.name] = done.counts.get(table.name, 0) + n
 
 
 def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
