@@ -40,8 +40,8 @@ from ltl_quiz.store.tables import answers, attempts, learners
 from ltl_quiz.store.tables import migrations as MIGRATIONS_TABLE
 
 if TYPE_CHECKING:  # the engine (and its scenario graph) only where an attempt is read whole: not for reports
-    from ltl_quiz.engine import Answer, Result, State
-    from ltl_quiz.model import Scenario
+    from ltl_quiz.engine.state_machine import Answer, Result, State
+    from ltl_quiz.scenario.model import Scenario
 
 # Callers import these from here as they always have; their homes are rows.py, tables.py and tx.py.
 __all__ = [

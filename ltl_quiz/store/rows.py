@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from ltl_quiz.store.tables import attempts
 
 if TYPE_CHECKING:  # the engine (and its scenario graph) only where an attempt is read whole: not for reports
-    from ltl_quiz.engine import Answer, Result, State
-    from ltl_quiz.model import Scenario
+    from ltl_quiz.engine.state_machine import Answer, Result, State
+    from ltl_quiz.scenario.model import Scenario
 
 STATUSES = ("in-progress", "completed", "abandoned")
 COMPLETED = "completed"
@@ -79,7 +79,7 @@ class AttemptRow:
     @classmethod
     def from_mapping(cls, m: Any, learner_name: str, learner_unit: str) -> AttemptRow:
         """An attempt from a row of the attempts table (or a journal's copy of one, which may lack the empty columns)."""
-        from ltl_quiz.engine import State
+        from ltl_quiz.engine.state_machine import State
 
         found = {c.name: m.get(c.name) if c.nullable else m[c.name] for c in attempts.columns}
         passed = found["passed"]
