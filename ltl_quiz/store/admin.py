@@ -21,12 +21,14 @@ import sqlalchemy as sa
 
 from ltl_quiz.errors import InputError, StoreError
 from ltl_quiz.locations import redact
-from ltl_quiz.store.db import MIGRATIONS_TABLE, READ_ONLY, Store, _reason
+from ltl_quiz.store.db import Store
 from ltl_quiz.store.journal import Journal, store_label
 from ltl_quiz.store.migrations import MIGRATIONS, migration_name
+from ltl_quiz.store.queries import BATCH
+from ltl_quiz.store.tables import migrations as MIGRATIONS_TABLE
+from ltl_quiz.store.tx import snapshot
 
 COUNTED = ("learners", "attempts", "answers", "sessions")
-BATCH = 5000
 
 
 @dataclass
@@ -68,19 +70,16 @@ class Status:
 
 
 def status(url: str, journal_dir: Path | None = None) -> Status:
-    store = Store(url, migrate=False)
-    try:
+    with Store(url, migrate=False) as store:
         if _missing_file(store):  # looking must not create the file
             found, applied = Status(store_label(url), "sqlite", f"SQLite {sqlite3.sqlite_version}", exists=False), []
         else:
-            with _reading(store) as conn:
+            with snapshot(store.engine, store.url) as conn:
                 applied = _applied(conn)
                 found = Status(store_label(url), conn.dialect.name, _version(conn))
                 for table in COUNTED:
                     if sa.inspect(conn).has_table(table):
                         found.counts[table] = conn.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one()
-    finally:
-        store.close()
     known = {index for index in range(1, len(MIGRATIONS) + 1)}
     found.applied = [{"id": i, "name": n, "applied_at": at} for i, n, at in applied if i in known]
     found.unknown = [{"id": i, "name": n, "applied_at": at} for i, n, at in applied if i not in known]
@@ -93,16 +92,13 @@ def status(url: str, journal_dir: Path | None = None) -> Status:
 
 def upgrade(url: str) -> list[str]:
     """Apply the migrations this store lacks; refuse a store already moved on by a newer ltl-quiz."""
-    store = Store(url, migrate=False)
-    try:
-        newer = [row for row in _checked(store.applied, store.url) if row[0] > len(MIGRATIONS)]
+    with Store(url, migrate=False) as store:
+        newer = [row for row in store.applied() if row[0] > len(MIGRATIONS)]
         if newer:
             raise StoreError(
                 f"{redact(url)} has migration {newer[-1][0]} ({newer[-1][1]}), which this ltl-quiz does not know; upgrade ltl-quiz instead"
             )
         return store.migrate()
-    finally:
-        store.close()
 
 
 @dataclass
@@ -139,14 +135,11 @@ def backup(url: str, dest: Path | None = None, home: Path | None = None) -> Back
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        store = Store(url, migrate=False)
-        try:
+        with Store(url, migrate=False) as store:
             if store.engine.dialect.name == "sqlite":
                 _sqlite_copy(store, tmp)
             else:
                 _snapshot_copy(store, tmp)
-        finally:
-            store.close()
         counts = _file_counts(tmp)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
@@ -184,7 +177,7 @@ def _snapshot_copy(store: Store, tmp: Path) -> None:
     """Every table of a server store, read in one snapshot, into a SQLite file with the same schema."""
     target = sa.create_engine(f"sqlite:///{tmp}")
     try:
-        with _reading(store) as source:
+        with snapshot(store.engine, store.url) as source:
             applied = _applied(source)
             if not applied:
                 raise StoreError(f"{redact(store.url)} holds no ltl-quiz store yet; there is nothing to back up")
@@ -222,33 +215,11 @@ def _file_counts(path: Path) -> dict[str, int]:
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED if t in tables}
 
 
-@contextlib.contextmanager
-def _reading(store: Store) -> Any:
-    """One read-only snapshot of the store, database errors turned into a line the CLI prints."""
-    try:
-        with store.engine.connect() as conn:
-            if conn.dialect.name == "postgresql":
-                conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
-            else:
-                conn = conn.execution_options(**{READ_ONLY: True})  # SQLite: no write lock for reading
-            with conn.begin():
-                yield conn
-    except sa.exc.SQLAlchemyError as exc:
-        raise StoreError(f"cannot read the results store {redact(store.url)}: {_reason(exc)}") from None
-
-
 def _applied(conn: sa.Connection) -> list[tuple[int, str, str]]:
     if not sa.inspect(conn).has_table(MIGRATIONS_TABLE.name):
         return []
     rows = conn.execute(sa.select(MIGRATIONS_TABLE).order_by(MIGRATIONS_TABLE.c.id))
     return [(r.id, r.name, r.applied_at) for r in rows]
-
-
-def _checked(read: Any, url: str) -> Any:
-    try:
-        return read()
-    except sa.exc.SQLAlchemyError as exc:
-        raise StoreError(f"cannot open the results store {redact(url)}: {_reason(exc)}") from None
 
 
 def _version(conn: sa.Connection) -> str:

@@ -18,30 +18,12 @@ import sqlalchemy as sa
 from ltl_quiz.compliance.rule import Assignment, satisfying_sql
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import InputError
-from ltl_quiz.store.db import Store, learners, now
+from ltl_quiz.store.db import Store, now
+from ltl_quiz.store.tables import REPORT_INDEX, assignments, learners
 
-assignments = sa.table(
-    "assignments",
-    *(
-        sa.column(c)
-        for c in (
-            "id",
-            "learner_id",
-            "scenario_id",
-            "track",
-            "mode",
-            "due_on",
-            "every_months",
-            "allow_sessions",
-            "starts_at",
-            "assigned_by",
-            "assigned_at",
-        )
-    ),
-)
 ORDER = "ORDER BY a.learner_id, a.scenario_id, a.assigned_at"  # the report's order: by person, then case
 # The columns of an assignment the report reads, in the order of migration m010's index.
-REPORT_COLUMNS = "a.learner_id, a.scenario_id, a.assigned_at, a.track, a.due_on, a.every_months, a.starts_at, a.mode, a.allow_sessions"
+REPORT_COLUMNS = ", ".join(f"a.{c}" for c in REPORT_INDEX)
 HOW_COLUMNS = ("how_answered",)  # attempts.how_answered (migration m005); a store before m005 has none
 
 
@@ -99,7 +81,7 @@ def add(store: Store, plan: Plan) -> int:
         for person in plan.people
         for scenario_id in plan.scenario_ids
     ]
-    with store._begin() as conn:
+    with store.begin() as conn:
         known = {
             r[0]
             for chunk in _chunks([p.id for p in plan.people], 500)
@@ -120,7 +102,7 @@ def standing_rows(conn: sa.Connection, learner_id: str | None = None) -> list[An
     sql = (
         "SELECT a.learner_id, l.name, l.unit, a.scenario_id, a.track, a.due_on, a.every_months, "
         "(SELECT max(t.finished_at) FROM attempts t LEFT JOIN sessions s ON s.code = t.session_code "
-        f"WHERE {satisfying_sql(_how_column(conn))}) "
+        f"WHERE {satisfying_sql(how_column(conn))}) "
         "FROM assignments a JOIN learners l ON l.id = a.learner_id"
     )
     return _rows(conn, sql, learner_id, "a.learner_id", ORDER)
@@ -163,7 +145,7 @@ def standing_sql(conn: sa.Connection) -> str:
     assignments agree in every column, even the moment they were made: a store holding such a
     pair is read the first way, line by line.
     """
-    how = _how_column(conn)
+    how = how_column(conn)
     every = "COALESCE(CAST(a.every_months AS VARCHAR(4)), '')"
     key = f"a.scenario_id || ' ' || a.track || ' ' || a.due_on || ' ' || {every} || ' ' || COALESCE"
     attempts = "attempts t LEFT JOIN sessions s ON s.code = t.session_code"
@@ -208,7 +190,8 @@ def _rows(conn: sa.Connection, sql: str, learner_id: str | None, column: str, or
         cursor.close()
 
 
-def _how_column(conn: sa.Connection) -> str | None:
+def how_column(conn: sa.Connection) -> str | None:
+    """The attempts column saying how each was answered, or None in a store older than migration m005."""
     names = {c["name"] for c in sa.inspect(conn).get_columns("attempts")}
     return next((c for c in HOW_COLUMNS if c in names), None)
 

@@ -8,13 +8,12 @@ from typing import Any
 import sqlalchemy as sa
 
 from ltl_quiz.store.db import Store, now
-
-certificates = sa.table("certificates", sa.column("code"), sa.column("attempt_id"), sa.column("expires_on"), sa.column("issued_at"))
+from ltl_quiz.store.tables import certificates
 
 
 def record(store: Store, code: str, attempt_id: str, expires_on: str | None) -> None:
     """Remember an issued code; issuing the same certificate again changes nothing."""
-    with store._begin() as conn:
+    with store.begin() as conn:
         if conn.execute(sa.select(certificates.c.code).where(certificates.c.code == code)).first() is None:
             conn.execute(sa.insert(certificates).values(code=code, attempt_id=attempt_id, expires_on=expires_on, issued_at=now()))
 
@@ -27,10 +26,10 @@ def find(store: Store, code: str) -> tuple[str, str | None] | None:
 
 def answered_how(store: Store, attempt_id: str) -> str | None:
     """How the attempt was answered (m005's column), or None where the store does not say."""
-    from ltl_quiz.store.assignments import _how_column
+    from ltl_quiz.store.assignments import how_column
 
     with store.reading() as conn:
-        column = _how_column(conn)
+        column = how_column(conn)
         if column is None:
             return None
         return conn.execute(sa.text(f"SELECT {column} FROM attempts WHERE id = :a"), {"a": attempt_id}).scalar_one_or_none()

@@ -23,15 +23,8 @@ import sqlalchemy as sa
 
 from ltl_quiz.errors import InputError
 from ltl_quiz.store.db import Store, now
+from ltl_quiz.store.tables import reflection_consents as consents
 
-consents = sa.table(
-    "reflection_consents",
-    sa.column("id"),
-    sa.column("learner_id"),
-    sa.column("shares"),
-    sa.column("decided_by"),
-    sa.column("decided_at"),
-)
 HOW_TO_SHARE = "a learner shares them with 'ltl-quiz cpd STAFF_NUMBER --share-reflections yes'"
 
 
@@ -59,7 +52,7 @@ def decide(store: Store, learner_id: str, shares: bool) -> Decision:
     if store.learner(learner_id) is None:
         raise InputError(f"no learner '{learner_id}' in the results store; see 'ltl-quiz history' for staff numbers")
     decision = Decision(learner_id, shares, getpass.getuser(), now())
-    with store._begin() as conn:
+    with store.begin() as conn:
         conn.execute(sa.insert(consents).values(id=str(uuid.uuid4()), **decision.__dict__))
     return decision
 

@@ -27,6 +27,21 @@ import sqlalchemy as sa
 
 from ltl_quiz.errors import InputError
 from ltl_quiz.store.db import Store, now
+from ltl_quiz.store.tables import (
+    answers,
+    assignments,
+    attempts,
+    certificates,
+    erased_attempts,
+    erasures,
+    learners,
+    lrs_accepted,
+    reflection_consents,
+    session_answers,
+    session_participants,
+    session_steps,
+    sessions,
+)
 
 
 @dataclass
@@ -76,7 +91,7 @@ def _transaction(store: Store, done: Erasure, work: Any) -> None:
     """Run ``work(conn)`` in one transaction; a dry run does exactly the same and rolls it back,
     so its counts are the real ones by construction."""
     try:
-        with store._begin() as conn:
+        with store.begin() as conn:
             work(conn)
             if done.dry_run:
                 raise _DryRun
@@ -94,22 +109,22 @@ def forget(store: Store, staff_number: str, dry_run: bool, journal_dir: Path | N
     ids: list[str] = []
 
     def work(conn: sa.Connection) -> None:
-        ids.extend(_ids(conn, "SELECT id FROM attempts WHERE learner_id = :p", {"p": staff_number}))
-        known = conn.execute(sa.text("SELECT count(*) FROM learners WHERE id = :p"), {"p": staff_number}).scalar_one()
+        ids.extend(_ids(conn, sa.select(attempts.c.id).where(attempts.c.learner_id == staff_number)))
+        known = _ids(conn, sa.select(learners.c.id).where(learners.c.id == staff_number))
         if not known and not ids:
             raise InputError(f"no learner '{staff_number}' in the store {redact(store.url)}; check the staff number")
         _erase(conn, done, ids)
         for table, column, values in (
-            ("answers", "attempt_id", ids),
-            ("certificates", "attempt_id", ids),
-            ("session_answers", "learner_id", [staff_number]),
-            ("session_participants", "learner_id", [staff_number]),
-            ("assignments", "learner_id", [staff_number]),
-            ("reflection_consents", "learner_id", [staff_number]),
-            ("attempts", "id", ids),
-            ("learners", "id", [staff_number]),
+            (answers, "attempt_id", ids),
+            (certificates, "attempt_id", ids),
+            (session_answers, "learner_id", [staff_number]),
+            (session_participants, "learner_id", [staff_number]),
+            (assignments, "learner_id", [staff_number]),
+            (reflection_consents, "learner_id", [staff_number]),
+            (attempts, "id", ids),
+            (learners, "id", [staff_number]),
         ):
-            done.counts[table] = done.counts.get(table, 0) + _delete(conn, table, column, values)
+            _delete(conn, done, table, column, values)
         if key is not None:
             _audit(conn, done, subject_pseudonym(key, staff_number))
 
@@ -128,31 +143,26 @@ def purge(store: Store, before: str, dry_run: bool, journal_dir: Path | None) ->
     ids: list[str] = []
 
     def work(conn: sa.Connection) -> None:
-        codes = _ids(conn, "SELECT code FROM sessions WHERE created_at < :d", {"d": before})
-        found = set(_ids(conn, "SELECT id FROM attempts WHERE started_at < :d", {"d": before}))
-        ids.extend(sorted(found | set(_in(conn, "SELECT id FROM attempts WHERE session_code IN ({})", codes))))
+        codes = _ids(conn, sa.select(sessions.c.code).where(sessions.c.created_at < before))
+        found = set(_ids(conn, sa.select(attempts.c.id).where(attempts.c.started_at < before)))
+        ids.extend(sorted(found | set(_in(conn, attempts.c.id, attempts.c.session_code, codes))))
         _erase(conn, done, ids)
         for table, column, values in (
-            ("answers", "attempt_id", ids),
-            ("certificates", "attempt_id", ids),
-            ("session_answers", "session_code", codes),
-            ("session_steps", "session_code", codes),
-            ("session_participants", "attempt_id", ids),
-            ("session_participants", "session_code", codes),
-            ("attempts", "id", ids),
-            ("sessions", "code", codes),
+            (answers, "attempt_id", ids),
+            (certificates, "attempt_id", ids),
+            (session_answers, "session_code", codes),
+            (session_steps, "session_code", codes),
+            (session_participants, "attempt_id", ids),
+            (session_participants, "session_code", codes),
+            (attempts, "id", ids),
+            (sessions, "code", codes),
         ):
-            done.counts[table] = done.counts.get(table, 0) + _delete(conn, table, column, values)
-        orphans = _ids(
-            conn,
-            "SELECT id FROM learners l WHERE created_at < :d AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.learner_id = l.id) "
-            "AND NOT EXISTS (SELECT 1 FROM assignments s WHERE s.learner_id = l.id) "
-            "AND NOT EXISTS (SELECT 1 FROM session_participants p WHERE p.learner_id = l.id) "
-            "AND NOT EXISTS (SELECT 1 FROM session_answers x WHERE x.learner_id = l.id)",
-            {"d": before},
-        )
-        done.counts["reflection_consents"] = _delete(conn, "reflection_consents", "learner_id", orphans)
-        done.counts["learners"] = _delete(conn, "learners", "id", orphans)
+            _delete(conn, done, table, column, values)
+        # learners created before the date who are left with nothing: no attempt, assignment or session record
+        left = [~sa.exists().where(t.c.learner_id == learners.c.id) for t in (attempts, assignments, session_participants, session_answers)]
+        orphans = _ids(conn, sa.select(learners.c.id).where(learners.c.created_at < before, *left))
+        _delete(conn, done, reflection_consents, "learner_id", orphans)
+        _delete(conn, done, learners, "id", orphans)
         _audit(conn, done, f"before {before}")
 
     _transaction(store, done, work)
@@ -169,30 +179,17 @@ def _erase(conn: sa.Connection, done: Erasure, ids: list[str]) -> None:
     """
     from ltl_quiz.store.voids import record_voided
 
-    pushed = set(_in(conn, "SELECT DISTINCT attempt_id FROM lrs_accepted WHERE attempt_id IN ({})", ids))
+    pushed = set(_in(conn, lrs_accepted.c.attempt_id, lrs_accepted.c.attempt_id, ids))
     done.pushed = len(pushed)
     record_voided(conn, ids, "erased")
     if ids:
         stamp = now()
-        conn.execute(
-            sa.text("INSERT INTO erased_attempts (attempt_id, erased_at, pushed) VALUES (:a, :t, :p)"),
-            [{"a": a, "t": stamp, "p": a in pushed} for a in ids],
-        )
+        conn.execute(sa.insert(erased_attempts), [{"attempt_id": a, "erased_at": stamp, "pushed": a in pushed} for a in ids])
 
 
 def _audit(conn: sa.Connection, done: Erasure, subject: str) -> None:
-    conn.execute(
-        sa.text("INSERT INTO erasures (id, kind, subject, erased_by, erased_at, rows, counts) VALUES (:i, :k, :s, :b, :t, :r, :c)"),
-        {
-            "i": str(uuid.uuid4()),
-            "k": done.kind,
-            "s": subject,
-            "b": getpass.getuser(),
-            "t": now(),
-            "r": done.rows,
-            "c": json.dumps(done.counts),
-        },
-    )
+    line = {"kind": done.kind, "subject": subject, "erased_by": getpass.getuser(), "erased_at": now(), "rows": done.rows}
+    conn.execute(sa.insert(erasures).values(id=str(uuid.uuid4()), counts=json.dumps(done.counts), **line))
 
 
 def _after(store: Store, done: Erasure, journal_dir: Path | None, erased: Any) -> None:
@@ -200,7 +197,9 @@ def _after(store: Store, done: Erasure, journal_dir: Path | None, erased: Any) -
     if journal_dir is not None:
         done.journal_files = _journal(journal_dir, erased, done.dry_run)
     if not done.dry_run and store.engine.dialect.name == "sqlite":
-        raw = store.engine.raw_connection()  # the DBAPI connection, in autocommit (see db._sqlite_pragmas): VACUUM needs no transaction
+        raw = (
+            store.engine.raw_connection()
+        )  # the DBAPI connection, in autocommit (see connection._sqlite_pragmas): VACUUM needs no transaction
         try:
             cursor = raw.cursor()
             cursor.execute("VACUUM")
@@ -240,23 +239,21 @@ def _forget_remembered(config_file: Path, staff_number: str, dry_run: bool) -> b
     return True
 
 
-def _ids(conn: sa.Connection, sql: str, params: dict[str, Any]) -> list[str]:
-    return [r[0] for r in conn.execute(sa.text(sql), params)]
+def _ids(conn: sa.Connection, query: sa.Select[Any]) -> list[str]:
+    return [r[0] for r in conn.execute(query)]
 
 
-def _in(conn: sa.Connection, sql: str, values: list[str]) -> list[str]:
-    found: list[str] = []
-    for start in range(0, len(values), 500):
-        chunk = values[start : start + 500]
-        names = ", ".join(f":v{i}" for i in range(len(chunk)))
-        found += [r[0] for r in conn.execute(sa.text(sql.format(names)), {f"v{i}": v for i, v in enumerate(chunk)})]
-    return found
+def _in(conn: sa.Connection, wanted: sa.Column[Any], matched: sa.Column[Any], values: list[str]) -> list[str]:
+    """The distinct ``wanted`` of the rows whose ``matched`` is one of ``values``, asked 500 at a time."""
+    query = sa.select(wanted).distinct()
+    return [r[0] for chunk in _chunks(values) for r in conn.execute(query.where(matched.in_(chunk)))]
 
 
-def _delete(conn: sa.Connection, table: str, column: str, values: list[str]) -> int:
-    n = 0
-    for start in range(0, len(values), 500):
-        chunk = values[start : start + 500]
-        names = ", ".join(f":v{i}" for i in range(len(chunk)))
-        n += conn.execute(sa.text(f"DELETE FROM {table} WHERE {column} IN ({names})"), {f"v{i}": v for i, v in enumerate(chunk)}).rowcount
-    return n
+def _delete(conn: sa.Connection, done: Erasure, table: sa.Table, column: str, values: list[str]) -> None:
+    """Delete the rows of ``table`` whose ``column`` is one of ``values``, 500 at a time, and count them."""
+    n = sum(conn.execute(sa.delete(table).where(table.c[column].in_(chunk))).rowcount for chunk in _chunks(values))
+    done.counts[table.name] = done.counts.get(table.name, 0) + n
+
+
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[start : start + size] for start in range(0, len(values), size)]

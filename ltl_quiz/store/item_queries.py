@@ -23,7 +23,7 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.util import ClauseAdapter
 
 from ltl_quiz.store.db import COMPLETED, SCRIPTED, Store, answers, attempts, learners
-from ltl_quiz.store.queries import CHOICE_KINDS, Filters, _reading
+from ltl_quiz.store.queries import CHOICE_KINDS, Filters
 
 # (scenario id, node id, best points) of each node whose best points are known and not zero
 Best = Sequence[tuple[str, str, int]]
@@ -198,12 +198,12 @@ def item_sums(store: Store, filters: Filters, first_only: bool, best: Best) -> I
     query = sa.select(
         items, means.c.met, means.c.mean_f, deviations.c.attempts, deviations.c.sum_d, deviations.c.sum_dd, deviations.c.item_ss
     ).select_from(items.join(deviations, group).outerjoin(means, item))
-    with _reading(store) as conn:
+    with store.reading() as conn:
         yield from conn.execute(query)
 
 
 def scenario_ids(store: Store) -> list[str]:
     """Every scenario the store has attempts at (read from its index): the files whose best points
     the sums need before they start."""
-    with _reading(store) as conn:
+    with store.reading() as conn:
         return list(conn.execute(sa.select(attempts.c.scenario_id).distinct()).scalars())

@@ -35,11 +35,11 @@ from ltl_quiz.store.db import (
     TERMINAL,
     AttemptRow,
     Store,
-    _figures,
     answer_values,
     answers,
     attempt_values,
     attempts,
+    finish_values,
     learners,
     now,
     progress_values,
@@ -538,7 +538,7 @@ class OfflineSafeStore:
             except StoreError as exc:
                 self._go_offline(exc)
         stamp = now()
-        columns = {"status": "completed", "finished_at": stamp, "updated_at": stamp, **_figures(result)}
+        columns = finish_values(result, stamp)
         self._journal(attempt_id, {"type": "finish", "attempt": columns})
 
     def mark_scripted(self, attempt_id: str) -> None:

@@ -21,13 +21,16 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ltl_quiz.errors import InputError, StoreError
+from ltl_quiz.errors import InputError
 from ltl_quiz.locations import redact
-from ltl_quiz.store.db import MIGRATIONS_TABLE, Store, _engine, _reason
+from ltl_quiz.store import tx
+from ltl_quiz.store.connection import open_engine
+from ltl_quiz.store.db import Store
 from ltl_quiz.store.erased import Erased
 from ltl_quiz.store.journal import store_label
 from ltl_quiz.store.migrations import MIGRATIONS
 from ltl_quiz.store.rowcheck import columns_of, row_problem
+from ltl_quiz.store.tables import migrations as MIGRATIONS_TABLE
 
 CHUNK = 500  # attempts per transaction
 SPECIAL = ("learners", "attempts", "answers", MIGRATIONS_TABLE.name)
@@ -95,11 +98,8 @@ def _counts(tables: dict[str, int]) -> str:
 
 def merge_into(url: str, other: str) -> MergeReport:
     """``ltl-quiz merge``: open this store (migrated) and bring the other's records into it."""
-    target = Store(url)
-    try:
+    with Store(url) as target:
         return merge(target, other)
-    finally:
-        target.close()
 
 
 def source_url(other: str) -> str:
@@ -119,7 +119,7 @@ def merge(target: Store, other: str) -> MergeReport:
     report = MergeReport(store_label(url))
     source = read_only_engine(url)
     try:
-        with source.connect() as conn:
+        with tx.translated("cannot merge", url), source.connect() as conn:
             _check_source(conn, url)
             source_meta, target_meta = sa.MetaData(), sa.MetaData()
             source_meta.reflect(conn)
@@ -133,8 +133,6 @@ def merge(target: Store, other: str) -> MergeReport:
                 if table.name not in SPECIAL and table.name in source_meta.tables:
                     pair.generic(table.name)
             report.people_left_out = len(erased.people)
-    except sa.exc.SQLAlchemyError as exc:
-        raise StoreError(f"cannot merge {redact(url)}: {_reason(exc)}") from None
     finally:
         source.dispose()
     return report
@@ -145,7 +143,7 @@ def read_only_engine(url: str) -> sa.Engine:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database and parsed.database != ":memory:":
         return sa.create_engine(f"sqlite:///file:{Path(parsed.database).resolve()}?mode=ro&uri=true")
-    return _engine(url)
+    return open_engine(url)
 
 
 def _check_source(conn: sa.Connection, url: str) -> None:

@@ -12,6 +12,26 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 Migration = Callable[[sa.Connection], None]
+# The keys later migrations refer to, as m001 and m002 created them.
+KEYS = {"learners": ("id", 64), "attempts": ("id", 36), "sessions": ("code", 16)}
+
+
+def _referred(meta: sa.MetaData, *names: str) -> None:
+    """The tables a new table refers to, by their keys only: they exist already and are not created."""
+    for name in names:
+        key, length = KEYS[name]
+        sa.Table(name, meta, sa.Column(key, sa.String(length), primary_key=True))
+
+
+def _create(conn: sa.Connection, *tables: sa.Table) -> None:
+    """Create these new tables (and their indexes), not the ones they only refer to."""
+    tables[0].metadata.create_all(conn, tables=list(tables))
+
+
+def _add_column(conn: sa.Connection, table: str, column: str) -> None:
+    """``ALTER TABLE ... ADD COLUMN``, in a savepoint of the migration's transaction."""
+    with conn.begin_nested():
+        conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column}"))
 
 
 def m001_learners_attempts_answers(conn: sa.Connection) -> None:
@@ -88,8 +108,7 @@ def m002_group_sessions(conn: sa.Connection) -> None:
         sa.Column("state", sa.Text, nullable=False, server_default="{}"),
     )
     meta.create_all(conn)
-    with conn.begin_nested():
-        conn.execute(sa.text("ALTER TABLE attempts ADD COLUMN session_code VARCHAR(16)"))
+    _add_column(conn, "attempts", "session_code VARCHAR(16)")
     conn.execute(sa.text("CREATE INDEX ix_attempts_session_code ON attempts (session_code)"))
 
 
@@ -101,10 +120,7 @@ def m003_session_records(conn: sa.Connection) -> None:
     be neither lost nor counted twice however many terminals answer at once.
     """
     meta = sa.MetaData()
-    # The tables referred to, by their keys only: they exist already and are not created here.
-    sa.Table("sessions", meta, sa.Column("code", sa.String(16), primary_key=True))
-    sa.Table("learners", meta, sa.Column("id", sa.String(64), primary_key=True))
-    sa.Table("attempts", meta, sa.Column("id", sa.String(36), primary_key=True))
+    _referred(meta, "sessions", "learners", "attempts")
     participants = sa.Table(
         "session_participants",
         meta,
@@ -152,7 +168,7 @@ def m003_session_records(conn: sa.Connection) -> None:
         sa.Column("recorded_at", sa.String(32), nullable=False),
         sa.UniqueConstraint("session_code", "seq", "learner_id", name="uq_session_answers_step_learner"),
     )
-    meta.create_all(conn, tables=[participants, steps, answers])
+    _create(conn, participants, steps, answers)
 
 
 def m004_lrs_accepted(conn: sa.Connection) -> None:
@@ -180,8 +196,7 @@ def m005_how_answered(conn: sa.Connection) -> None:
     work. Attempts made before this column existed keep it empty ("not recorded"), except those of
     facilitated sessions, which the trainer always entered.
     """
-    with conn.begin_nested():
-        conn.execute(sa.text("ALTER TABLE attempts ADD COLUMN how_answered VARCHAR(16)"))
+    _add_column(conn, "attempts", "how_answered VARCHAR(16)")
     conn.execute(sa.text("UPDATE attempts SET how_answered = 'trainer' WHERE mode = 'facilitated'"))
 
 
@@ -214,8 +229,21 @@ def m007_assignments_certificates_erasure(conn: sa.Connection) -> None:
     statements for those an LRS had accepted.
     """
     meta = sa.MetaData()
-    sa.Table("learners", meta, sa.Column("id", sa.String(64), primary_key=True))
-    assignments = sa.Table(
+    _referred(meta, "learners")
+    _create(conn, _m007_assignments(meta), *_m007_settings_and_certificates(meta), *_m007_erasures(meta))
+    # The compliance report looks up each assignment's attempts: an index holding every column
+    # the rule reads answers from the index alone, never reading rows with their large state.
+    conn.execute(
+        sa.text(
+            "CREATE INDEX ix_attempts_compliance ON attempts "
+            "(learner_id, scenario_id, track, status, finished_at, passed, mode, session_code, how_answered)"
+        )
+    )
+
+
+def _m007_assignments(meta: sa.MetaData) -> sa.Table:
+    """m007's ``assignments``: who must do which case on which track, by when, how often."""
+    return sa.Table(
         "assignments",
         meta,
         sa.Column("id", sa.String(36), primary_key=True),
@@ -230,6 +258,10 @@ def m007_assignments_certificates_erasure(conn: sa.Connection) -> None:
         sa.Column("assigned_by", sa.Text, nullable=False),
         sa.Column("assigned_at", sa.String(32), nullable=False),
     )
+
+
+def _m007_settings_and_certificates(meta: sa.MetaData) -> tuple[sa.Table, sa.Table]:
+    """m007's ``store_settings`` (the certificate key) and ``certificates`` (codes issued)."""
     settings = sa.Table(
         "store_settings",
         meta,
@@ -244,6 +276,11 @@ def m007_assignments_certificates_erasure(conn: sa.Connection) -> None:
         sa.Column("expires_on", sa.String(10)),
         sa.Column("issued_at", sa.String(32), nullable=False),
     )
+    return settings, certificates
+
+
+def _m007_erasures(meta: sa.MetaData) -> tuple[sa.Table, sa.Table]:
+    """m007's audit of erasures and the ids of the attempts they erased."""
     erasures = sa.Table(
         "erasures",
         meta,
@@ -262,15 +299,7 @@ def m007_assignments_certificates_erasure(conn: sa.Connection) -> None:
         sa.Column("erased_at", sa.String(32), nullable=False),
         sa.Column("pushed", sa.Boolean, nullable=False, server_default=sa.false()),  # an LRS had accepted its statements
     )
-    meta.create_all(conn, tables=[assignments, settings, certificates, erasures, erased])
-    # The compliance report looks up each assignment's attempts: an index holding every column
-    # the rule reads answers from the index alone, never reading rows with their large state.
-    conn.execute(
-        sa.text(
-            "CREATE INDEX ix_attempts_compliance ON attempts "
-            "(learner_id, scenario_id, track, status, finished_at, passed, mode, session_code, how_answered)"
-        )
-    )
+    return erasures, erased
 
 
 def m008_reflection_consents(conn: sa.Connection) -> None:
@@ -279,7 +308,7 @@ def m008_reflection_consents(conn: sa.Connection) -> None:
     One row per decision, never updated: who recorded it and when, and yes or no. No row: not shared.
     """
     meta = sa.MetaData()
-    sa.Table("learners", meta, sa.Column("id", sa.String(64), primary_key=True))
+    _referred(meta, "learners")
     consents = sa.Table(
         "reflection_consents",
         meta,
@@ -289,7 +318,7 @@ def m008_reflection_consents(conn: sa.Connection) -> None:
         sa.Column("decided_by", sa.Text, nullable=False),
         sa.Column("decided_at", sa.String(32), nullable=False),
     )
-    meta.create_all(conn, tables=[consents])
+    _create(conn, consents)
 
 
 def m009_participant_lease(conn: sa.Connection) -> None:
@@ -297,8 +326,7 @@ def m009_participant_lease(conn: sa.Connection) -> None:
     host and process, and when it was last seen. A second terminal joining as the same learner is
     refused while the lease is fresh, on whichever computer it runs (``sessions/presence.py``)."""
     for column in ("terminal VARCHAR(36)", "terminal_host VARCHAR(255)", "terminal_pid INTEGER", "seen_at VARCHAR(32)"):
-        with conn.begin_nested():
-            conn.execute(sa.text(f"ALTER TABLE session_participants ADD COLUMN {column}"))
+        _add_column(conn, "session_participants", column)
 
 
 def m010_compliance_report_index(conn: sa.Connection) -> None:

@@ -18,13 +18,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from ltl_quiz.errors import InputError, StoreError
-from ltl_quiz.locations import redact
+from ltl_quiz.errors import InputError
 from ltl_quiz.scenario.kinds import answer_kinds, answered_kinds, written_kinds
-from ltl_quiz.store.db import SCRIPTED, STATUSES, Store, answers, attempts, learners, verdict_holds
-
-sessions = sa.table("sessions", sa.column("code"), sa.column("trainer"), sa.column("kind"))
-session_steps = sa.table("session_steps", sa.column("session_code"), sa.column("seq"), sa.column("shown_at"), sa.column("closed_at"))
+from ltl_quiz.store.db import Store
+from ltl_quiz.store.rows import SCRIPTED, STATUSES, verdict_holds
+from ltl_quiz.store.tables import answers, attempts, learners, session_answers, session_steps, sessions
 
 BATCH = 5000
 CHOICE_KINDS = answer_kinds(answering="choose")
@@ -179,7 +177,7 @@ def time_spent(store: Store, attempt_ids: list[str]) -> dict[str, float]:
     if not attempt_ids:
         return {}
     query = sa.select(attempts.c.id, time_spent_seconds()).where(attempts.c.id.in_(attempt_ids))
-    with _reading(store) as conn:
+    with store.reading() as conn:
         return {row[0]: float(row[1] or 0.0) for row in conn.execute(query)}
 
 
@@ -188,30 +186,13 @@ def _verdict(column: Any, name: str) -> Any:
     return sa.case((verdict_holds(), column), else_=sa.null()).label(name)
 
 
+VERDICT_COLUMNS = ("score", "percentage", "passed", "competencies", "ending")  # empty unless the attempt is completed
+NOT_EXPORTED = ("id", "learner_id", "seed", "state")  # the first two come first, with the learner; the others stay inside
+LEARNER_COLUMNS = (attempts.c.learner_id, learners.c.name.label("learner_name"), learners.c.unit.label("learner_unit"))
 ATTEMPT_COLUMNS = (
     attempts.c.id,
-    attempts.c.learner_id,
-    learners.c.name.label("learner_name"),
-    learners.c.unit.label("learner_unit"),
-    attempts.c.scenario_id,
-    attempts.c.scenario_title,
-    attempts.c.scenario_version,
-    attempts.c.scenario_sha256,
-    attempts.c.track,
-    attempts.c.mode,
-    attempts.c.status,
-    attempts.c.started_at,
-    attempts.c.updated_at,
-    attempts.c.finished_at,
-    _verdict(attempts.c.score, "score"),
-    attempts.c.best_score,
-    _verdict(attempts.c.percentage, "percentage"),
-    _verdict(attempts.c.passed, "passed"),
-    attempts.c.critical_failures,
-    _verdict(attempts.c.competencies, "competencies"),
-    _verdict(attempts.c.ending, "ending"),
-    attempts.c.session_code,
-    attempts.c.how_answered,
+    *LEARNER_COLUMNS,
+    *(_verdict(c, c.name) if c.name in VERDICT_COLUMNS else c for c in attempts.columns if c.name not in NOT_EXPORTED),
     sessions.c.trainer,
     sessions.c.kind.label("session_kind"),
 )
@@ -229,9 +210,7 @@ def attempts_query(filters: Filters) -> sa.Select:
 
 ANSWER_COLUMNS = (
     attempts.c.id.label("attempt_id"),
-    attempts.c.learner_id,
-    learners.c.name.label("learner_name"),
-    learners.c.unit.label("learner_unit"),
+    *LEARNER_COLUMNS,
     attempts.c.scenario_id,
     attempts.c.scenario_version,
     attempts.c.track,
@@ -268,13 +247,13 @@ def answers_query(filters: Filters, kinds: tuple[str, ...] = ANSWER_KINDS, modes
 def count(store: Store, query: sa.Select) -> int:
     """How many rows ``query`` returns: cheap next to fetching them, and it lets a progress bar know its end."""
     counted = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    with _reading(store) as conn:
+    with store.reading() as conn:
         return int(conn.execute(counted).scalar_one())
 
 
 def stream(store: Store, query: sa.Select, batch: int = BATCH) -> Iterator[sa.Row]:
     """Rows of ``query`` fetched ``batch`` at a time; the connection closes when the caller stops."""
-    with _reading(store) as conn:
+    with store.reading() as conn:
         result = conn.execution_options(yield_per=batch).execute(query)
         for partition in result.partitions():
             yield from partition
@@ -298,33 +277,8 @@ def own_answer_steps(store: Store, session_code: str | None, learner_id: str) ->
     session report counted it as theirs and the CPD record, reading only the options, did not."""
     if not session_code:
         return set()
-    given = sa.table("session_answers", sa.column("session_code"), sa.column("learner_id"), sa.column("seq"))
-    query = sa.select(given.c.seq).where(given.c.session_code == session_code, given.c.learner_id == learner_id)
-    with _reading(store) as conn:
+    query = sa.select(session_answers.c.seq).where(
+        session_answers.c.session_code == session_code, session_answers.c.learner_id == learner_id
+    )
+    with store.reading() as conn:
         return {seq for (seq,) in conn.execute(query)}
-
-
-class _reading:
-    """A read connection whose database errors become a StoreError naming the (redacted) store."""
-
-    def __init__(self, store: Store):
-        self.store = store
-        self.conn: sa.Connection | None = None
-
-    def __enter__(self) -> sa.Connection:
-        try:
-            self.conn = self.store.reading()  # deferred BEGIN on SQLite: a long export never holds the write lock
-        except sa.exc.SQLAlchemyError as exc:
-            raise _error(self.store, exc) from None
-        return self.conn
-
-    def __exit__(self, _type: Any, exc: BaseException | None, _tb: Any) -> None:
-        assert self.conn is not None
-        self.conn.close()
-        if isinstance(exc, sa.exc.SQLAlchemyError):
-            raise _error(self.store, exc) from None
-
-
-def _error(store: Store, exc: BaseException) -> StoreError:
-    reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-    return StoreError(f"cannot read the results store {redact(store.url)}: {redact(reason)}")

@@ -17,7 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from ltl_quiz.store.db import COMPLETED, Store, answers, attempts, learners
-from ltl_quiz.store.queries import Filters, _reading, step_seconds, with_steps
+from ltl_quiz.store.queries import Filters, step_seconds, with_steps
 
 
 class stopped_at(FunctionElement):  # named as the SQL it stands for
@@ -47,7 +47,7 @@ def _attempts(filters: Filters) -> Any:
 
 
 def _rows(store: Store, query: sa.Select) -> Iterator[sa.Row]:
-    with _reading(store) as conn:
+    with store.reading() as conn:
         yield from conn.execute(query)
 
 

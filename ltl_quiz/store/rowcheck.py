@@ -37,14 +37,7 @@ Columns = Mapping[str, Column]
 
 def table_columns(conn: sa.Connection, table: str) -> dict[str, Column]:
     """The columns of ``table`` as this store holds them (after every migration it has had)."""
-    found = {}
-    for c in sa.inspect(conn).get_columns(table):
-        try:
-            kind: type | None = c["type"].python_type
-        except NotImplementedError:
-            kind = None
-        found[c["name"]] = Column(kind, bool(c.get("nullable", True)))
-    return found
+    return {c["name"]: _column(c["type"], c.get("nullable", True)) for c in sa.inspect(conn).get_columns(table)}
 
 
 def row_problem(row: Any, columns: Columns, required: tuple[str, ...] = ()) -> str | None:
@@ -100,11 +93,13 @@ def _shown(value: Any) -> str:
 
 def columns_of(table: sa.Table) -> dict[str, Column]:
     """The same as ``table_columns``, from a table already reflected (``merge`` reflects both stores)."""
-    found = {}
-    for c in table.columns:
-        try:
-            kind: type | None = c.type.python_type
-        except NotImplementedError:
-            kind = None
-        found[c.name] = Column(kind, bool(c.nullable))
-    return found
+    return {c.name: _column(c.type, c.nullable) for c in table.columns}
+
+
+def _column(column_type: sa.types.TypeEngine[Any], nullable: bool | None) -> Column:
+    """What a column of this type takes: a type whose Python side SQLAlchemy does not know is not checked."""
+    try:
+        kind: type | None = column_type.python_type
+    except NotImplementedError:
+        kind = None
+    return Column(kind, bool(nullable))

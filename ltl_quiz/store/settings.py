@@ -11,9 +11,10 @@ import secrets
 
 import sqlalchemy as sa
 
+from ltl_quiz.errors import StoreError
 from ltl_quiz.store.db import Store
+from ltl_quiz.store.tables import store_settings as settings
 
-settings = sa.table("store_settings", sa.column("name"), sa.column("value"))
 CERTIFICATE_KEY = "certificate_key"
 
 
@@ -28,9 +29,9 @@ def certificate_key(store: Store, create: bool = True) -> bytes | None:
     value = get(store, CERTIFICATE_KEY)
     if value is None and create:
         try:
-            with store._begin() as conn:
+            with store.begin() as conn:
                 conn.execute(sa.insert(settings).values(name=CERTIFICATE_KEY, value=secrets.token_hex(32)))
-        except Exception:  # another terminal inserted it first; read theirs
+        except StoreError:  # another terminal inserted it first; read theirs
             pass
         value = get(store, CERTIFICATE_KEY)
     return None if value is None else bytes.fromhex(value)

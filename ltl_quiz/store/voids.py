@@ -16,14 +16,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ltl_quiz.store.tables import lrs_accepted, lrs_voids
+
 VOIDS = uuid.UUID("0b6a8f0e-8d5e-5b7c-9f43-6c7471757a76")  # the namespace of voiding statements' ids, fixed for ever
 REASONS = ("erased", "replaced")
-
-lrs_voids = sa.table(
-    "lrs_voids",
-    *(sa.column(c) for c in ("endpoint", "statement_id", "void_id", "attempt_id", "reason", "recorded_at")),
-)
-lrs_accepted = sa.table("lrs_accepted", *(sa.column(c) for c in ("endpoint", "statement_id", "attempt_id", "accepted_at")))
 
 
 def void_id(statement_id: str) -> str:
