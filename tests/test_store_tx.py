@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from ltl_quiz.scenario.loader import load_scenario
 
 from ltl_quiz.config import Learner
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import StoreError
+from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.store import AttemptRow, Store, now
 from ltl_quiz.store.tables import attempts, learners
 
