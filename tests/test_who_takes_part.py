@@ -23,9 +23,9 @@ from typer.testing import CliRunner
 from ltl_quiz import config
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
+from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.sessions.presence import HEARTBEAT_SECONDS, LEASE_SECONDS, Lease, Terminal, blocks
 from ltl_quiz.store import Store
-from ltl_quiz.store.sessions import SessionStore
 
 
 @pytest.fixture
