@@ -8,7 +8,7 @@ and a step its ``Distribution``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeAlias
+from typing import Self, TypeAlias
 
 from ltl_quiz.sessions import tally
 from ltl_quiz.sessions.model import SessionState
@@ -25,13 +25,17 @@ def session_of(row: stored.SessionRow[StateJSON]) -> SessionRow:
     return row.with_state(SessionState.from_json(row.state))
 
 
-@dataclass
-class AnswerRow(stored.AnswerRow):
-    """One person's answer at one step of a session."""
+class _Read:
+    """A store row read into its subclass here, which adds what the session model makes of it."""
 
     @classmethod
-    def of(cls, row: stored.AnswerRow) -> AnswerRow:
+    def of(cls, row: object) -> Self:
         return cls(**vars(row))
+
+
+@dataclass
+class AnswerRow(stored.AnswerRow, _Read):
+    """One person's answer at one step of a session."""
 
     @property
     def own(self) -> OwnAnswer:
@@ -39,12 +43,8 @@ class AnswerRow(stored.AnswerRow):
 
 
 @dataclass
-class StepRow(stored.StepRow):
+class StepRow(stored.StepRow, _Read):
     """The record of one step the room took."""
-
-    @classmethod
-    def of(cls, row: stored.StepRow) -> StepRow:
-        return cls(**vars(row))
 
     @property
     def distribution(self) -> tally.Distribution:

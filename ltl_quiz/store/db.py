@@ -274,18 +274,8 @@ class Store:
             conn.execute(sa.update(attempts).where(attempts.c.id == attempt_id).values(**progress_values(state, result, stamp)))
 
     def finish(self, attempt_id: str, result: Result) -> None:
-        stamp = now()
         with self._begin() as conn:
-            conn.execute(
-                sa.update(attempts)
-                .where(attempts.c.id == attempt_id)
-                .values(
-                    status="completed",
-                    finished_at=stamp,
-                    updated_at=stamp,
-                    **_figures(result),
-                )
-            )
+            conn.execute(sa.update(attempts).where(attempts.c.id == attempt_id).values(**finish_values(result, now())))
 
     def mark_scripted(self, attempt_id: str) -> None:
         """An attempt carried on from an answers file (``resume --answers``) is scripted, however it began."""
@@ -422,6 +412,11 @@ def progress_values(state: State, result: Result, stamp: str) -> dict[str, Any]:
     """The attempt columns an answer changes: its state and running figures, never a verdict
     (``passed`` is written only by ``finish``: see ``has_verdict``)."""
     return {"updated_at": stamp, "state": json.dumps(state.to_json()), **_figures(result), "passed": None}
+
+
+def finish_values(result: Result, stamp: str) -> dict[str, Any]:
+    """The attempt columns finishing writes, verdict included (the store and the offline journal write the same)."""
+    return {"status": "completed", "finished_at": stamp, "updated_at": stamp, **_figures(result)}
 
 
 def _lock_migrations(conn: sa.Connection) -> None:
