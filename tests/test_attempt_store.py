@@ -20,15 +20,16 @@ from ltl_quiz.store.protocol import AttemptStore
 KEPT = ("learner_id", "scenario_id", "track", "mode", "seed", "status", "score", "best_score", "percentage", "passed", "ending")
 
 
-def take(store: AttemptStore, scenario: Scenario, learner: Learner, attempt_id: str) -> None:
+def take(store: AttemptStore, scenario: Scenario, learner: Learner) -> str:
     """Three answers and the end, then a scripted mark: every write the runner makes."""
     state = engine.start(scenario, "officer", "assessed", 5)
-    store.start_attempt(learner, scenario, state, engine.result(scenario, state).best, attempt_id=attempt_id)
+    attempt_id = store.start_attempt(learner, scenario, state, engine.result(scenario, state).best, how_answered="terminal")
     for response in (engine.Continue(), engine.Choose(["send-officers"]), engine.Choose(["speak-to-girl-alone"])):
         state, _ = engine.answer(scenario, state, response)
         store.record(attempt_id, state, state.answers[-1], now(), engine.result(scenario, state))
     store.mark_scripted(attempt_id)
     store.finish(attempt_id, engine.result(scenario, state))
+    return attempt_id
 
 
 def kept(row: AttemptRow) -> dict[str, object]:
@@ -37,12 +38,11 @@ def kept(row: AttemptRow) -> dict[str, object]:
 
 def test_the_journal_and_the_store_record_an_attempt_alike(db_url, example_path, tmp_path: Path) -> None:
     scenario = load_scenario(example_path)
-    direct, offline = "0b7e1a52-8f43-4d0e-9a0e-6b1f0c1e5d01", "0b7e1a52-8f43-4d0e-9a0e-6b1f0c1e5d02"
     journal = Journal(tmp_path / "journal").standing_in_for(db_url, lambda _line: None)
     store = Store(db_url)
     try:
-        take(store, scenario, Learner("AS1", "Ada", "North"), direct)
-        take(journal, scenario, Learner("AS2", "Bo", "North"), offline)
+        direct = take(store, scenario, Learner("AS1", "Ada", "North"))
+        offline = take(journal, scenario, Learner("AS2", "Bo", "North"))
         assert journal.learner("AS2") == Learner("AS2", "Bo", "North")
         assert [r.id for r in journal.attempts("AS2", "completed")] == [offline]
         assert kept(journal.attempt(offline[:12])) | {"learner_id": "AS1"} == kept(store.attempt(direct))

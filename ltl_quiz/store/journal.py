@@ -95,21 +95,15 @@ class OfflineSafeStore:
         return getattr(store, name)
 
     # -- writing: the store while it answers, then the journal ---------------------------------
-    def start_attempt(
-        self,
-        learner: Learner,
-        scenario: Scenario,
-        state: State,
-        best: int,
-        session_code: str | None = None,
-        attempt_id: str | None = None,
-        how_answered: str = TERMINAL,
-    ) -> str:
-        attempt_id = attempt_id or str(uuid.uuid4())  # chosen here: the same id whether or not the store took it
-        self.journal.expect(
-            attempt_id, learner, attempt_values(learner.id, scenario, state, best, session_code, attempt_id, now(), how_answered)
-        )
-        return self._write(lambda s: s.start_attempt(learner, scenario, state, best, session_code, attempt_id, how_answered))
+    def start_attempt(self, learner: Learner, scenario: Scenario, state: State, best: int, *, how_answered: str = TERMINAL) -> str:
+        attempt_id = str(uuid.uuid4())  # chosen here: the same id whether or not the store took it
+        self.journal.expect(attempt_id, learner, attempt_values(learner.id, scenario, state, best, None, attempt_id, now(), how_answered))
+        if self.store is not None:
+            try:
+                return self.store.start_attempt(learner, scenario, state, best, attempt_id=attempt_id, how_answered=how_answered)
+            except StoreError as exc:
+                self._go_offline(exc)
+        return self.journal.begin(attempt_id)
 
     def record(self, attempt_id: str, state: State, answer: Answer, shown_at: str, result: Result, answer_id: str | None = None) -> None:
         answer_id = answer_id or str(uuid.uuid4())

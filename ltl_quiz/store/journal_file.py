@@ -148,22 +148,14 @@ class Journal:
         )
         self.expect(row.id, Learner(row.learner_id, row.learner_name, row.learner_unit), start)
 
-    def start_attempt(
-        self,
-        learner: Learner,
-        scenario: Scenario,
-        state: State,
-        best: int,
-        session_code: str | None = None,
-        attempt_id: str | None = None,
-        how_answered: str = TERMINAL,
-    ) -> str:
+    def start_attempt(self, learner: Learner, scenario: Scenario, state: State, best: int, *, how_answered: str = TERMINAL) -> str:
         """Begin an attempt here: its header holds every column of the row, for ``sync`` to create it."""
-        attempt_id = attempt_id or str(uuid.uuid4())
-        if attempt_id not in self._context:
-            self.expect(
-                attempt_id, learner, attempt_values(learner.id, scenario, state, best, session_code, attempt_id, now(), how_answered)
-            )
+        attempt_id = str(uuid.uuid4())
+        self.expect(attempt_id, learner, attempt_values(learner.id, scenario, state, best, None, attempt_id, now(), how_answered))
+        return self.begin(attempt_id)
+
+    def begin(self, attempt_id: str) -> str:
+        """Begin here an attempt already ``expect``ed: the store refused its first write."""
         self._began_here.add(attempt_id)
         self._write(attempt_id, None)
         return attempt_id

@@ -1,6 +1,7 @@
 """What taking an attempt needs of a store: the results store and the offline journal both do it.
 
-The runner writes through an ``AttemptStore``: ``Store`` (the database), ``Journal`` (this
+The runner writes through an ``AttemptStore`` (only what it needs: a store may take more, as
+``Store.start_attempt`` takes a session code and a chosen id): ``Store`` (the database), ``Journal`` (this
 computer's files, while the database cannot be reached) or ``OfflineSafeStore``, which hands over
 from the first to the second. ``OfflineSafeStore`` calls each of the other two through this
 protocol, so mypy checks that both implement it.
@@ -24,17 +25,8 @@ class AttemptStore(Protocol):
 
     url: str
 
-    def start_attempt(
-        self,
-        learner: Learner,
-        scenario: Scenario,
-        state: State,
-        best: int,
-        session_code: str | None = None,
-        attempt_id: str | None = None,
-        how_answered: str = TERMINAL,
-    ) -> str:
-        """Begin an attempt (the caller may choose its UUID); returns its id."""
+    def start_attempt(self, learner: Learner, scenario: Scenario, state: State, best: int, *, how_answered: str = TERMINAL) -> str:
+        """Begin an attempt; returns its id (a UUID the store or the journal chose)."""
         ...
 
     def record(self, attempt_id: str, state: State, answer: Answer, shown_at: str, result: Result, answer_id: str | None = None) -> None:
