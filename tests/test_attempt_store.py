@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ltl_quiz import engine
+from ltl_quiz.scenario.loader import load_scenario
+from ltl_quiz.scenario.model import Scenario
+
 from ltl_quiz.config import Learner
-from ltl_quiz.loader import load_scenario
-from ltl_quiz.model import Scenario
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.store import AttemptRow, Store, now
 from ltl_quiz.store.journal import Journal, sync
 from ltl_quiz.store.protocol import AttemptStore

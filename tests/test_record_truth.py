@@ -17,13 +17,13 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 import yaml
+from ltl_quiz.scenario.loader import load_scenario
 from records_factory import SCENARIOS, scenario, share_reflections, walk
 from typer.testing import CliRunner
 
-from ltl_quiz import engine
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
-from ltl_quiz.loader import load_scenario
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.sessions import model
 from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.sessions.records import OwnAnswer

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ltl_quiz.scenario.loader import load_scenario
 from screen import ENTER, Terminal, mid_word_breaks, next_prompt, shows, words
 
 from ltl_quiz.config import Learner
-from ltl_quiz.loader import load_scenario
 from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.store import Store
 

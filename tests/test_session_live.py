@@ -200,8 +200,9 @@ def test_live_session_with_twelve_learners_a_killed_learner_a_killed_host_and_a_
 
 def test_a_learner_typing_at_a_plain_terminal(example_dir: Path, example_path: Path, tmp_path: Path, db_url: str) -> None:
     """Typed answers; a prompt that gives way when the trainer moves on; Ctrl-C leaves and keeps what was answered."""
-    from ltl_quiz import engine
-    from ltl_quiz.loader import load_scenario
+    from ltl_quiz.scenario.loader import load_scenario
+
+    from ltl_quiz.engine import state_machine as engine
     from ltl_quiz.sessions import model
     from ltl_quiz.store import now
 
@@ -267,8 +268,9 @@ def test_a_learner_typing_at_a_plain_terminal(example_dir: Path, example_path: P
 def test_a_learner_still_writing_at_the_reveal_finishes_then_ticks(example_dir: Path, example_path: Path, tmp_path: Path, db_url: str) -> None:
     """The trainer ends the discussion while a learner is still writing: the prompt stays (the text
     is theirs to finish), and the points come straight after it is saved, to tick."""
-    from ltl_quiz import engine
-    from ltl_quiz.loader import load_scenario
+    from ltl_quiz.scenario.loader import load_scenario
+
+    from ltl_quiz.engine import state_machine as engine
     from ltl_quiz.sessions import model
     from ltl_quiz.store import now
 
@@ -364,8 +366,9 @@ class Terminal:
 
 def test_an_arrow_key_prompt_gives_way_when_the_trainer_reveals(example_dir: Path, example_path: Path, tmp_path: Path, db_url: str) -> None:
     """The rich learner screen on a real terminal: arrow-key prompts, and one closing itself when the trainer reveals."""
-    from ltl_quiz import engine
-    from ltl_quiz.loader import load_scenario
+    from ltl_quiz.scenario.loader import load_scenario
+
+    from ltl_quiz.engine import state_machine as engine
     from ltl_quiz.sessions import model
     from ltl_quiz.store import now
 

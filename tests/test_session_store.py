@@ -11,13 +11,13 @@ import uuid
 from pathlib import Path
 
 import pytest
+from ltl_quiz.scenario.loader import load_scenario
 from typer.testing import CliRunner
 
-from ltl_quiz import engine
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import SessionClosed, SessionMoved
-from ltl_quiz.loader import load_scenario
 from ltl_quiz.sessions import model
 from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.sessions.records import OwnAnswer

@@ -31,7 +31,8 @@ from ltl_quiz.store import Store
 @pytest.fixture
 def room(tmp_path: Path, example_dir: Path, example_path: Path, db_url: str) -> Any:
     """A live session in lobby, and a way to start ``session join`` for Kim Ode from a config folder of its own."""
-    from ltl_quiz.loader import load_scenario
+    from ltl_quiz.scenario.loader import load_scenario
+
     from ltl_quiz.sessions import model
     from ltl_quiz.store import now
 

@@ -18,7 +18,7 @@ from ltl_quiz.sessions.roster import parse_participant, read_roster
 from ltl_quiz.ui.actions import load_case, open_store, resolve_learner
 
 if TYPE_CHECKING:
-    from ltl_quiz.model import Scenario
+    from ltl_quiz.scenario.model import Scenario
     from ltl_quiz.sessions.orchestration import SessionStore
     from ltl_quiz.sessions.rows import SessionRow
     from ltl_quiz.ui.render import Renderer

@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from ltl_quiz import engine
 from ltl_quiz.config import Learner
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import RosterError, SessionClosed, SessionMoved, SessionNotFound
-from ltl_quiz.model import Scenario
+from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.sessions import leases, model, records, tally
 from ltl_quiz.sessions.codes import new_code
 from ltl_quiz.sessions.model import SessionState, Step

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ltl_quiz.errors import SessionMoved
-from ltl_quiz.model import Scenario
+from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.sessions import model
 from ltl_quiz.sessions.model import SessionState
 from ltl_quiz.sessions.orchestration import SessionStore

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ltl_quiz.model import Node, Scenario
+from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.sessions import tally
 from ltl_quiz.sessions.chart import letter
 from ltl_quiz.sessions.orchestration import SessionStore

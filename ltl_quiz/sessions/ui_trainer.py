@@ -16,9 +16,9 @@ import os
 import socket
 from typing import Any
 
-from ltl_quiz import engine
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import InputError, Left, SessionMoved
-from ltl_quiz.model import KeyQuestion, Node, Scenario
+from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
 from ltl_quiz.sessions import model, tally
 from ltl_quiz.sessions.chart import letter_of, lettered, letters_and, letters_of
 from ltl_quiz.sessions.entry import find_person, parse_line

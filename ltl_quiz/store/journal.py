@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from ltl_quiz.config import Learner
-from ltl_quiz.engine import Answer, Result, State
+from ltl_quiz.engine.state_machine import Answer, Result, State
 from ltl_quiz.errors import StoreError
-from ltl_quiz.model import Scenario
+from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.store.db import TERMINAL, AttemptRow, Store, attempt_values, now
 from ltl_quiz.store.journal_file import SAFE_LINE, VERSION, Entry, Journal, check, read, store_label
 from ltl_quiz.store.journal_sync import Replayed, SyncReport, replay, sync

@@ -19,9 +19,9 @@ from typing import IO, Any
 import sqlalchemy as sa
 
 from ltl_quiz.config import Learner
-from ltl_quiz.engine import Answer, Result, State
+from ltl_quiz.engine.state_machine import Answer, Result, State
 from ltl_quiz.errors import AttemptNotFound, JournalConflict, JournalDamaged, StoreError
-from ltl_quiz.model import Scenario
+from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.store.db import SCRIPTED, TERMINAL, AttemptRow, answer_values, attempt_values, finish_values, now, progress_values
 from ltl_quiz.store.rowcheck import Columns, row_problem
 

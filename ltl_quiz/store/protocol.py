@@ -15,8 +15,8 @@ from ltl_quiz.store.db import TERMINAL
 
 if TYPE_CHECKING:
     from ltl_quiz.config import Learner
-    from ltl_quiz.engine import Answer, Result, State
-    from ltl_quiz.model import Scenario
+    from ltl_quiz.engine.state_machine import Answer, Result, State
+    from ltl_quiz.scenario.model import Scenario
     from ltl_quiz.store.db import AttemptRow
 
 

@@ -16,10 +16,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from ltl_quiz.config import Learner
-from ltl_quiz.engine import Result, State
+from ltl_quiz.engine.state_machine import Result, State
 from ltl_quiz.errors import SessionNotFound, StoreError
 from ltl_quiz.locations import redact
-from ltl_quiz.model import Scenario
+from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.store.db import Store, attempt_values, attempts, learners, progress_values
 from ltl_quiz.store.db import answer_values as attempt_answer_values
 from ltl_quiz.store.db import answers as attempt_answers
