@@ -183,7 +183,7 @@ class Pusher:
             ).all()
         gone = [(self.endpoint.base, r.statement_id, r.attempt_id) for r in rows if r.statement_id not in current]
         if gone:
-            with self.store._begin() as conn:
+            with self.store.begin() as conn:
                 voids.add(conn, gone, "replaced")  # voiding statements among them are skipped there
         for batch in group.values():
             yield from batch
@@ -233,7 +233,7 @@ class Pusher:
             {"endpoint": self.endpoint.base, "statement_id": s["id"], "attempt_id": s["context"]["registration"], "accepted_at": stamp}
             for s in batch
         ]
-        with self.store._begin() as conn:
+        with self.store.begin() as conn:
             conn.execute(sa.insert(_table()), rows)
 
     def _post(self, batch: list[dict[str, Any]]) -> None:

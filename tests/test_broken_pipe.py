@@ -76,8 +76,8 @@ COMMANDS = [
 def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """A store with six attempts (one certified), an assignment and a live session; the environment to reach it."""
     from ltl_quiz.sessions import model
+    from ltl_quiz.sessions.orchestration import SessionStore
     from ltl_quiz.store import now
-    from ltl_quiz.store.sessions import SessionStore
 
     folder = tmp_path_factory.mktemp("pipes")
     url = f"sqlite:///{folder / 'store.sqlite3'}"

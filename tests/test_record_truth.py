@@ -25,9 +25,9 @@ from ltl_quiz.config import Learner
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.sessions import model
+from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.sessions.records import OwnAnswer
 from ltl_quiz.store import Store, now
-from ltl_quiz.store.sessions import SessionStore
 
 HOTEL = "02-hotel-welfare-check"
 ALEX = Learner("AB1", "Alex Smith", "North")

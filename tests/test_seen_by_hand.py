@@ -15,8 +15,8 @@ from screen import ENTER, Terminal, mid_word_breaks, next_prompt, shows, words
 
 from ltl_quiz.config import Learner
 from ltl_quiz.scenario.loader import load_scenario
+from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.store import Store
-from ltl_quiz.store.sessions import SessionStore
 
 LONG_ANSWER = "Whether anyone has given her alcohol or drugs, whether she has been promised anything, and how old the men are."
 

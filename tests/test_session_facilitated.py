@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
+from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.store import Store
-from ltl_quiz.store.sessions import SessionStore
 
 
 def typed(*lines: str) -> str:

@@ -24,9 +24,9 @@ from typing import Any
 import pytest
 import yaml
 
+from ltl_quiz.sessions.orchestration import SessionStore
+from ltl_quiz.sessions.points import reveal_points
 from ltl_quiz.store import Store
-from ltl_quiz.store.session_points import reveal_points
-from ltl_quiz.store.sessions import SessionStore
 
 LEARNERS = 12
 WAIT = 60  # seconds: generous for a loaded 2-core CI machine; normally each wait is well under one

@@ -19,9 +19,9 @@ from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import SessionClosed, SessionMoved
 from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.sessions import model
+from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.sessions.records import OwnAnswer
 from ltl_quiz.store import Store, now
-from ltl_quiz.store.sessions import SessionStore
 
 
 def live_session(db_url: str, example_path: Path, people: int) -> tuple[SessionStore, object, str]:

@@ -23,9 +23,9 @@ from typer.testing import CliRunner
 from ltl_quiz import config
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
+from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.sessions.presence import HEARTBEAT_SECONDS, LEASE_SECONDS, Lease, Terminal, blocks
 from ltl_quiz.store import Store
-from ltl_quiz.store.sessions import SessionStore
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def _age_lease(sessions: SessionStore, code: str, seconds: float, host: str | No
     """The lease as it stands ``seconds`` later with no heartbeat (and, given ``host``, as if held on that computer)."""
     old = (datetime.now(UTC) - timedelta(seconds=seconds)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
     values = {"s": old, "c": code, "h": host or _lease(sessions, code)["terminal_host"]}
-    with sessions.store._begin() as conn:
+    with sessions.store.begin() as conn:
         conn.execute(sa.text("UPDATE session_participants SET seen_at = :s, terminal_host = :h WHERE session_code = :c"), values)
 
 

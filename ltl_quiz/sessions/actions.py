@@ -19,7 +19,8 @@ from ltl_quiz.ui.actions import load_case, open_store, resolve_learner
 
 if TYPE_CHECKING:
     from ltl_quiz.scenario.model import Scenario
-    from ltl_quiz.store.sessions import SessionRow, SessionStore
+    from ltl_quiz.sessions.orchestration import SessionStore
+    from ltl_quiz.sessions.rows import SessionRow
     from ltl_quiz.ui.render import Renderer
 
 
@@ -62,8 +63,8 @@ def _create(
     minutes: float | None,
 ) -> tuple[SessionStore, Scenario, str]:
     from ltl_quiz.sessions import model
+    from ltl_quiz.sessions.orchestration import SessionStore
     from ltl_quiz.store import now
-    from ltl_quiz.store.sessions import SessionStore
 
     trainer = " ".join(trainer.split())
     if not trainer:
@@ -169,10 +170,10 @@ def host(
 
 def resume(where: Locations, ui: Renderer, code: str) -> SessionRow | None:
     """Carry on a paused session (or one whose trainer's terminal was closed) from the step it stood at."""
+    from ltl_quiz.sessions.orchestration import SessionStore
     from ltl_quiz.sessions.ui_host import LiveHost
     from ltl_quiz.sessions.ui_trainer import Facilitated
     from ltl_quiz.sessions.view import SessionView
-    from ltl_quiz.store.sessions import SessionStore
 
     code = normalise_code(code)
     sessions = SessionStore(open_store(where))
@@ -201,12 +202,12 @@ def join(
 ) -> Any:
     """A learner joins a live session from their own terminal; one terminal per learner (issue 13),
     unless ``take_over`` moves them here from one that is lost."""
+    from ltl_quiz.sessions.leases import check
+    from ltl_quiz.sessions.orchestration import SessionStore
     from ltl_quiz.sessions.presence import Terminal
     from ltl_quiz.sessions.terminal import LineSource, SessionPlainPrompter, WatchedQuestionary
     from ltl_quiz.sessions.ui_learner import LiveLearner
     from ltl_quiz.sessions.view import SessionView
-    from ltl_quiz.store.leases import check
-    from ltl_quiz.store.sessions import SessionStore
     from ltl_quiz.ui.prompts import ScriptedPrompter, load_answers
 
     code = normalise_code(code)
@@ -241,8 +242,8 @@ def join(
 def report(where: Locations, ui: Renderer, code: str, as_json: bool) -> dict[str, Any]:
     """The session's record: participants, distributions, branches followed, notes and reflections."""
     from ltl_quiz.sessions import report as records
+    from ltl_quiz.sessions.orchestration import SessionStore
     from ltl_quiz.sessions.view import SessionView
-    from ltl_quiz.store.sessions import SessionStore
 
     code = normalise_code(code)
     store = open_store(where)
@@ -261,7 +262,7 @@ def report(where: Locations, ui: Renderer, code: str, as_json: bool) -> dict[str
 
 def list_sessions(where: Locations, ui: Renderer, as_json: bool) -> list[dict[str, Any]]:
     """Every session in the store, oldest first."""
-    from ltl_quiz.store.sessions import SessionStore
+    from ltl_quiz.sessions.orchestration import SessionStore
 
     store = open_store(where)
     try:

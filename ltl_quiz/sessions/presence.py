@@ -11,7 +11,7 @@ lease is older than ``LEASE_SECONDS`` (the terminal died, or its computer slept)
 was a process on this same host that no longer runs (a killed terminal rejoining at once), or
 with ``--take-over``. A terminal whose lease was taken sees it at its next renewal and stops.
 
-This module decides; ``store/leases.py`` reads and writes the rows.
+This module decides; ``sessions/leases.py`` applies it to the rows ``store/leases.py`` reads and writes.
 """
 
 from __future__ import annotations

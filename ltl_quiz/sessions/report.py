@@ -12,10 +12,10 @@ from typing import Any
 from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.sessions import tally
 from ltl_quiz.sessions.chart import letter
+from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.sessions.view import SessionView
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import minutes, time_spent
-from ltl_quiz.store.sessions import SessionStore
 from ltl_quiz.text import one_line
 
 

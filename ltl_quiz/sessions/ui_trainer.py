@@ -24,11 +24,12 @@ from ltl_quiz.sessions import model, tally
 from ltl_quiz.sessions.chart import letter_of, lettered, letters_and, letters_of
 from ltl_quiz.sessions.entry import find_person, parse_line
 from ltl_quiz.sessions.model import SessionState, Step
+from ltl_quiz.sessions.orchestration import SessionStore
+from ltl_quiz.sessions.points import reveal_points
 from ltl_quiz.sessions.records import OwnAnswer
+from ltl_quiz.sessions.rows import ParticipantRow, SessionRow
 from ltl_quiz.sessions.terminal import line
 from ltl_quiz.sessions.view import SessionView
-from ltl_quiz.store.session_points import reveal_points
-from ltl_quiz.store.sessions import ParticipantRow, SessionRow, SessionStore
 from ltl_quiz.ui.pager import Pager, choice_rows
 from ltl_quiz.ui.prompts import Prompter
 

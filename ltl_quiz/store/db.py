@@ -97,7 +97,6 @@ class Store:
         """One transaction, committed at the end of the ``with`` block; database errors become a StoreError."""
         return tx.writing(self.engine, self.url)
 
-    _begin = begin  # the old name, until lrs.py and the session store (other changes under way) call ``begin``
 
     def reading(self) -> AbstractContextManager[sa.Connection]:
         """A connection for reads only (on SQLite it does not take the write lock); errors become a StoreError."""

@@ -9,17 +9,19 @@ room's move writes everyone's attempt row, so a tick after it would change nothi
 
 from __future__ import annotations
 
-import json
-
-import sqlalchemy as sa
+from typing import TYPE_CHECKING
 
 from ltl_quiz.errors import SessionMoved
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.sessions import model
 from ltl_quiz.sessions.model import SessionState
+from ltl_quiz.sessions.orchestration import SessionStore
+from ltl_quiz.sessions.rows import session_of
+from ltl_quiz.store import sessions as rows
 from ltl_quiz.store.db import now
-from ltl_quiz.store.session_tables import answers_t, steps_t
-from ltl_quiz.store.sessions import SessionStore, _answer_match, _locked
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
 
 
 def reveal_points(sessions: SessionStore, code: str, scenario: Scenario, expect_seq: int) -> SessionState:
@@ -31,21 +33,16 @@ def reveal_points(sessions: SessionStore, code: str, scenario: Scenario, expect_
         if step is None or not step.is_discussion:
             raise SessionMoved(f"step {expect_seq + 1} is not a key question; there are no model answer points to show")
         new = model.reveal(state, expect_seq)
-        where = sa.and_(steps_t.c.session_code == code, steps_t.c.seq == expect_seq)
-        conn.execute(sa.update(steps_t).where(where).values(revealed_at=at))
+        rows.set_step(conn, code, expect_seq, revealed_at=at)
         return new
 
-    return sessions._change(code, change)
+    return sessions.change(code, change)
 
 
 def tick_points(sessions: SessionStore, code: str, learner_id: str, seq: int, covered: list[int]) -> bool:
     """Record which points a learner's saved reflection covered; False once the room has moved on."""
-    with sessions.store._begin() as conn:
-        row = _locked(conn, code, share=True)
-        state = SessionState.from_json(json.loads(row.state))
-        if row.status == "closed" or state.seq != seq or state.phase != "revealed":
+    with sessions.store.begin() as conn:
+        row = session_of(rows.locked(conn, code, share=True))
+        if row.status == "closed" or row.state.seq != seq or row.state.phase != "revealed":
             return False
-        done = conn.execute(
-            sa.update(answers_t).where(_answer_match(code, seq, learner_id)).values(covered=json.dumps(sorted(set(covered))))
-        )
-        return bool(done.rowcount)
+        return rows.set_covered(conn, code, seq, learner_id, covered)
