@@ -261,22 +261,9 @@ def answer_rows(
     ) in stream(store, answers_query(filters, answered_kinds())):
         if attempt_id != current:
             current = attempt_id
-            learner = people.learner(learner_id)
-            prefix = pack(
-                (
-                    attempt_id,
-                    s(learner),
-                    s(people.name(name)),
-                    s(unit),
-                    scenario_id,
-                    version,
-                    track,
-                    mode,
-                    how_answered,
-                    s(session_code),
-                    s(people.trainer(trainer)),
-                )
-            )
+            who = map(s, (people.learner(learner_id), people.name(name), unit))
+            run_by = map(s, (session_code, people.trainer(trainer)))
+            prefix = pack((attempt_id, *who, scenario_id, version, track, mode, how_answered, *run_by))
         key = (scenario_id, node_id, kind, option_ids)
         text = texts.get(key)
         if text is None:

@@ -55,30 +55,18 @@ def _fields(*names: str) -> frozenset[str]:
     return COMMON_FIELDS | frozenset(names)
 
 
+def _choice(name: str, required: set[str], routing: Routing, scoring: Scoring) -> NodeKind:
+    """A kind where the learner picks among options: an xAPI ``choice`` interaction, stored under its own name."""
+    fields = _fields("prompt", "options", "next")
+    return NodeKind(name, frozenset(required), fields, "choose", routing, scoring=scoring, xapi_interaction="choice", answer_kind=name)
+
+
 KINDS: dict[str, NodeKind] = {
     kind.name: kind
     for kind in (
         NodeKind("passage", frozenset({"text", "next"}), _fields("next"), "read", "node", answer_kind="passage"),
-        NodeKind(
-            "decision",
-            frozenset({"prompt", "options"}),
-            _fields("prompt", "options", "next"),
-            "choose",
-            "option",
-            scoring="one",
-            xapi_interaction="choice",
-            answer_kind="decision",
-        ),
-        NodeKind(
-            "multi",
-            frozenset({"prompt", "options", "next"}),
-            _fields("prompt", "options", "next"),
-            "choose",
-            "node",
-            scoring="floored_sum",
-            xapi_interaction="choice",
-            answer_kind="multi",
-        ),
+        _choice("decision", {"prompt", "options"}, "option", "one"),  # one option, which may route on its own
+        _choice("multi", {"prompt", "options", "next"}, "node", "floored_sum"),  # any options; the node routes
         NodeKind(
             "reflection",
             frozenset({"key_question", "next", "track"}),
@@ -119,8 +107,8 @@ def answered_kinds() -> tuple[str, ...]:
 
 def interaction(answer_kind: str) -> str | None:
     """The xAPI interactionType of an answer stored under ``answer_kind``; None: not an interaction."""
-    if answer_kind == KEY_QUESTION_ANSWER:
-        return "long-fill-in"
+    if answer_kind == KEY_QUESTION_ANSWER:  # written in the debrief, as at a node that asks a key question
+        return next((k.xapi_interaction for k in KINDS.values() if k.asks_key_question), None)
     return next((k.xapi_interaction for k in KINDS.values() if k.answer_kind == answer_kind), None)
 
 
