@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import scenario_factory as f
-from screen import BACKSPACE, CTRL_C, DOWN, ENTER, SPACE, Terminal, mid_word_breaks, next_prompt, play, shows
+from screen import BACKSPACE, CTRL_C, DOWN, ENTER, SPACE, Terminal, mid_word_breaks, next_prompt, play, shows, words
 
 from ltl_quiz.loader import find_scenario, load_scenario
 from ltl_quiz.store import Store
@@ -312,3 +312,20 @@ def test_the_recap_never_says_an_unread_passage_was_read() -> None:
         )
         state, _ = engine.answer(hotel, state, response)
     assert checked  # the case has a passage after a decision
+
+
+def test_a_command_message_wraps_at_word_boundaries(terminal, example_dir, db_url) -> None:
+    """`assign` said '... 2 assignm' / 'ents.' at 80 columns: its message is wrapped as the others are."""
+    from ltl_quiz.config import Learner
+
+    store = Store(db_url)
+    for staff in ("AB1", "AB2"):
+        store.save_learner(Learner(staff, f"Person {staff}", "Response"))
+    store.close()
+    term = terminal(
+        ["--scenarios", str(example_dir), "assign", "example-welfare-call", "--due", "2030-01-31", "--learner", "AB1", "--learner", "AB2"]
+    )
+    assert term.wait_exit() == 0
+    rows = [r for r in term.history_rows() if r.strip()]
+    assert shows([rows], "Assigned example-welfare-call") and "2 assignments." in words(" ".join(rows))
+    assert mid_word_breaks(rows, 80) == [], "\n".join(rows)
