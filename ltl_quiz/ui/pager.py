@@ -99,9 +99,9 @@ def more_message(first: int, last: int, total: int) -> str:
 def choice_rows(message: str, choices: Sequence[tuple[str, str]], multi: bool, width: int) -> int:
     """Rows an arrow-key choice takes as first drawn (question, hint, every option wrapped): the
     passage above it is paged so that its start is not scrolled away when the choice is drawn."""
-    from ltl_quiz.ui.choosers import _Checkbox, _Select
+    from ltl_quiz.ui.prompt_lines import Checkbox, Select
 
-    prompt = (_Checkbox if multi else _Select)(message, choices)
+    prompt = (Checkbox if multi else Select)(message, choices)
     drawn = prompt.head(width) + prompt.tail(width) + prompt.body(width, 0)
     return sum(part[1].count("\n") for part in drawn) + PROMPT_ROWS
 
