@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ltl_quiz.errors import InputError, LrsError
@@ -32,39 +32,30 @@ class PushReport:
     withheld_reflections: int = 0
 
 
+@dataclass
 class Pusher:
     """Posts statements to one endpoint in batches, recording each accepted batch in the store."""
 
-    def __init__(
-        self,
-        store: Any,
-        endpoint: Endpoint,
-        batch_size: int = 500,
-        attempts: int = 6,
-        backoff: float = 0.5,
-        timeout: float = 60.0,
-        deadline: float = DEADLINE,
-        batch_deadline: float = BATCH_DEADLINE,
-        sleep: Callable[[float], None] = time.sleep,
-        settings: Any = None,
-    ):
-        if batch_size < 1:
-            raise InputError(f"--batch-size {batch_size} is too small; use 1 or more")
-        self.store = store
-        self.endpoint = endpoint
-        self.batch_size = batch_size
-        self.attempts = attempts
-        self.backoff = backoff
-        self.timeout = timeout
-        self.deadline = deadline
-        self.batch_deadline = batch_deadline
-        if settings is None:
+    store: Any
+    endpoint: Endpoint
+    batch_size: int = 500
+    attempts: int = 6
+    backoff: float = 0.5
+    timeout: float = 60.0
+    deadline: float = DEADLINE
+    batch_deadline: float = BATCH_DEADLINE
+    sleep: Callable[[float], None] = time.sleep
+    settings: Any = None
+    report: PushReport = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1:
+            raise InputError(f"--batch-size {self.batch_size} is too small; use 1 or more")
+        if self.settings is None:
             from ltl_quiz.exporters.xapi import XapiSettings
 
-            settings = XapiSettings()
-        self.settings = settings
-        self.sleep = sleep
-        self.report = PushReport(endpoint=endpoint.base)
+            self.settings = XapiSettings()
+        self.report = PushReport(endpoint=self.endpoint.base)
 
     def push(self, statements: Iterable[dict[str, Any]]) -> PushReport:
         """Send what is new, then void what the LRS holds that the store no longer supports."""
