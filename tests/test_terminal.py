@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 import scenario_factory as f
+from ltl_quiz.scenario.loader import find_scenario, load_scenario
 from screen import BACKSPACE, CTRL_C, DOWN, ENTER, SPACE, Terminal, mid_word_breaks, next_prompt, play, shows, words
 
-from ltl_quiz.loader import find_scenario, load_scenario
 from ltl_quiz.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -292,7 +292,7 @@ def test_guided_menu_asks_once_and_remembers(terminal, example_dir, db_url) -> N
 def test_the_recap_never_says_an_unread_passage_was_read() -> None:
     """A stop during a decision's feedback leaves the next passage current but unread: the recap
     names the last node answered as read, and the current passage only as what comes next."""
-    from ltl_quiz import engine
+    from ltl_quiz.engine import state_machine as engine
     from ltl_quiz.ui.render import last_passage
 
     hotel = load_scenario(find_scenario(Path(__file__).resolve().parent.parent / "scenarios", "hotel-welfare-check"))

@@ -21,9 +21,9 @@ _MARKER = re.compile(r"^(?:[-*•]|\d+[.)]|[a-z][.)])\s+")  # a list item's mark
 
 if TYPE_CHECKING:  # annotations only: keeps the import of this module cheap
     from ltl_quiz.config import Learner
-    from ltl_quiz.engine import Feedback, Result, State
+    from ltl_quiz.engine.state_machine import Feedback, Result, State
     from ltl_quiz.language.notes import Note
-    from ltl_quiz.model import KeyQuestion, Node, Scenario
+    from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
 
 
 def wants_plain(flag: bool | None) -> bool:

@@ -10,12 +10,12 @@ import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from ltl_quiz import engine
 from ltl_quiz.config import Learner
-from ltl_quiz.engine import State
+from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.engine.state_machine import State
 from ltl_quiz.errors import InputError, Left
 from ltl_quiz.language.notes import notes_for
-from ltl_quiz.model import KeyQuestion, Node, Scenario
+from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
 from ltl_quiz.store import Store, journal, now
 from ltl_quiz.store.db import SCRIPTED, TERMINAL
 from ltl_quiz.ui.pager import Pager
