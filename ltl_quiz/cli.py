@@ -119,7 +119,7 @@ def _errors() -> Iterator[None]:
         raise typer.Exit(exc.exit_code) from None
     except ScenarioError as exc:
         for line in [f"error: {problem}" for problem in exc.problems] or [_fit(f"error: {exc}")]:
-            typer.echo(line, err=True)
+            typer.echo(_fit(line), err=True)
         raise typer.Exit(exc.exit_code) from None
     except LtlQuizError as exc:
         typer.echo(_fit(f"error: {exc}"), err=True)
@@ -213,7 +213,7 @@ def validate(
         else:
             for r in reports:
                 for p in r.problems:
-                    typer.echo(f"{p.severity}: {p}", err=True)
+                    typer.echo(_fit(f"{p.severity}: {p}"), err=True)
                 typer.echo("\n".join(r.lines(strict)))
             for line in summary_lines(reports):
                 typer.echo(line)
@@ -464,7 +464,7 @@ def export_cmd(
         with progress_bar("Exporting", plain if plain is not None else _ctx.plain) as ticker:
             done = export(_where(), request, ticker)
         if out is not None:
-            typer.echo(f"Wrote {done.rows} {'statements' if fmt == 'xapi' else 'rows'} to {out}", err=True)
+            typer.echo(_fit(f"Wrote {done.rows} {'statements' if fmt == 'xapi' else 'rows'} to {out}"), err=True)
         _say_withheld(*done.withheld)
 
 
@@ -563,7 +563,7 @@ def cpd_cmd(
         if out is None:
             typer.echo(for_stream(text, sys.stdout), nl=False)
         else:
-            typer.echo(f"Wrote {out}", err=True)
+            typer.echo(_fit(f"Wrote {out}"), err=True)
 
 
 @app.command("report")
@@ -876,7 +876,9 @@ def assign(
     from ltl_quiz.compliance.actions import assign as do_assign
 
     with _errors():
-        typer.echo(do_assign(_where(), cases, Who(unit, roster, tuple(learner or ())), due, track, mode, every, allow_sessions), err=True)
+        typer.echo(
+            _fit(do_assign(_where(), cases, Who(unit, roster, tuple(learner or ())), due, track, mode, every, allow_sessions)), err=True
+        )
 
 
 @app.command()
@@ -899,7 +901,7 @@ def compliance(
     with _errors():
         n = report(_where(), unit, due_within, fmt, out)
         if out is not None:
-            typer.echo(f"Wrote {n} lines to {out}", err=True)
+            typer.echo(_fit(f"Wrote {n} lines to {out}"), err=True)
 
 
 @app.command()
@@ -919,7 +921,7 @@ def certificate(
             typer.echo(to_html(issued.fields, issued.code), nl=False)
         else:
             write(issued.fields, issued.code, out)
-            typer.echo(f"Wrote the certificate to {out}; verification code {issued.code}", err=True)
+            typer.echo(_fit(f"Wrote the certificate to {out}; verification code {issued.code}"), err=True)
 
 
 @app.command()

@@ -114,10 +114,12 @@ def words(text: str) -> str:
 def mid_word_breaks(rows: list[str], cols: int) -> list[tuple[str, str]]:
     """Pairs of rows where the terminal split a word: a row filled to the last column with a
     letter, followed by a row that starts with a letter (our wrapping always leaves an indent or
-    a space at the edge)."""
+    a space at the edge). A web address longer than a row is the exception: it is printed whole,
+    and the terminal's own wrapping keeps it one address to copy."""
     out = []
     for above, below in itertools.pairwise(rows):
-        if len(above) >= cols and above[-1].isalnum() and below[:1].isalnum():
+        address = "://" in above.split()[-1] if above.strip() else False
+        if len(above) >= cols and above[-1].isalnum() and below[:1].isalnum() and not address:
             out.append((above, below))
     return out
 

@@ -27,7 +27,9 @@ from typer.testing import CliRunner
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import LrsError
-from ltl_quiz.lrs import Credentials, Endpoint, Pusher, _no_credentials, _retry_after
+from ltl_quiz.lrs import Credentials, Endpoint, Pusher
+from ltl_quiz.lrs.endpoint import _no_credentials
+from ltl_quiz.lrs.retry import retry_after as _retry_after
 from ltl_quiz.store import Store
 
 USER, PASSWORD = "ltl", "s3cret-Pa55"
@@ -276,7 +278,7 @@ def test_retry_after_in_both_forms(value: str, seconds: float | None) -> None:
 
 
 def test_a_far_retry_after_is_capped() -> None:
-    from ltl_quiz.lrs import MAX_WAIT
+    from ltl_quiz.lrs.retry import MAX_WAIT
 
     pusher = Pusher(None, Endpoint.checked("http://127.0.0.1:9/xAPI", USER, PASSWORD))
     assert pusher._wait(1, 86400.0) == MAX_WAIT

@@ -30,7 +30,12 @@ def tall_case(tmp_path: Path, paragraphs: int = 30, extra: tuple[str, ...] = ())
     long_feedback = " ".join(f"Reason {n}: a line of feedback on the choice that needs its own row or two." for n in range(1, 26))
     options = [f.option(f"o{i}", points=5 if i == 0 else 0, nxt=[{"goto": "done"}], feedback=long_feedback) for i in range(2)]
     nodes = {
-        "begin": {"type": "passage", "title": "The case file", "text": "\n\n".join(FILE[:paragraphs] + list(extra)), "next": [{"goto": "choose"}]},
+        "begin": {
+            "type": "passage",
+            "title": "The case file",
+            "text": "\n\n".join(FILE[:paragraphs] + list(extra)),
+            "next": [{"goto": "choose"}],
+        },
         "choose": {"type": "decision", "title": "Choose", "prompt": "What do you do first?", "options": options},
         "done": f.end(),
     }
@@ -338,7 +343,6 @@ def test_a_content_note_taller_than_a_small_screen_keeps_its_title_in_view(tmp_p
     assert any("Part 9" in " ".join(s) for s in screens)  # its end was seen too, on a later page
 
 
-
 def test_on_a_small_screen_a_warning_stands_in_for_the_hint(tmp_path, db_url) -> None:
     """A warning added under the hint made a choice taller than a 40x20 screen (hand play): its
     last option fell below the screen. Where the choice would not fit, the warning takes the hint's place."""
@@ -364,3 +368,65 @@ def test_on_a_small_screen_a_warning_stands_in_for_the_hint(tmp_path, db_url) ->
         assert term.wait_exit() == 130
     finally:
         term.close()
+
+
+OPTIONS = [
+    f"Option {n}: ask the caller what he has seen, who the two men are and how the girl came to be in the room, and record it."
+    for n in range(1, 5)
+]
+
+
+def test_a_block_that_fits_alone_but_not_with_its_tall_choice_is_paged(tmp_path, db_url) -> None:
+    """A decision's own text of some 18 rows (with its panel) fitted the 80x24 screen alone, so it was not paged, and
+    the tall choice drawn under it scrolled its top (the title) away before it could be read."""
+    options = [f.option(f"o{i}", points=5 if i == 0 else 0, nxt=[{"goto": "done"}], text=t) for i, t in enumerate(OPTIONS)]
+    nodes = {
+        "begin": {
+            "type": "decision",
+            "title": "The decision",
+            "text": "\n\n".join(FILE[:5]),
+            "prompt": "What do you do?",
+            "options": options,
+        },
+        "done": f.end(),
+    }
+    folder = tmp_path / "choice"
+    folder.mkdir()
+    f.write(folder, f.scenario(nodes), "01-choice.yaml")
+    term = Terminal(run_args(folder), 80, 24)
+    try:
+        start_case(term)
+        screens = page_through(term, "Use the arrow keys")
+        term.send(CTRL_C)
+        assert term.wait_exit() == 130
+    finally:
+        term.close()
+    assert any("The decision" in row for row in screens[0]), "\n".join(screens[0])
+    assert unseen(screens, FILE[:5]) == []
+    assert all(on_screens(screens[-1:], option) for option in OPTIONS)
+
+
+def test_a_resume_keeps_its_recap_on_the_first_page_of_a_tall_passage(tmp_path, db_url) -> None:
+    """After resume, a tall passage filled the screen and scrolled the recap ('Recording for ...') away."""
+    folder = tall_case(tmp_path)
+    term = Terminal(run_args(folder), 80, 24)
+    try:
+        start_case(term)
+        term.wait_for(MORE)
+        term.send(CTRL_C)
+        found = term.wait_for(r"ltl[-_]quiz\s+resume\s+([0-9a-f]{8})")
+        assert term.wait_exit() == 130
+    finally:
+        term.close()
+    again = Terminal(["--scenarios", str(folder), "resume", found.group(1), "--rich"], 80, 24)
+    try:
+        again.wait_for(MORE)
+        again.settle(0.15)
+        first = again.rows()
+        again.send(CTRL_C)
+        assert again.wait_exit() == 130
+    finally:
+        again.close()
+    shown = words(" ".join(first))
+    assert "Recording for Alex Smith (AB1)." in shown and "You are at step 1" in shown, "\n".join(first)
+    assert any("The case file" in row for row in first)

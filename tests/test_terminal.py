@@ -8,13 +8,14 @@ they answer is on screen (``wait_for``), never after a sleep.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import scenario_factory as f
-from screen import BACKSPACE, CTRL_C, DOWN, ENTER, SPACE, Terminal, mid_word_breaks, next_prompt, play, shows
+from screen import BACKSPACE, CTRL_C, DOWN, ENTER, SPACE, Terminal, mid_word_breaks, next_prompt, play, shows, words
 
 from ltl_quiz.scenario.loader import find_scenario, load_scenario
 from ltl_quiz.store import Store
@@ -312,3 +313,70 @@ def test_the_recap_never_says_an_unread_passage_was_read() -> None:
         )
         state, _ = engine.answer(hotel, state, response)
     assert checked  # the case has a passage after a decision
+
+
+def test_a_command_message_wraps_at_word_boundaries(terminal, example_dir, db_url) -> None:
+    """`assign` said '... 2 assignm' / 'ents.' at 80 columns: its message is wrapped as the others are."""
+    from ltl_quiz.config import Learner
+
+    store = Store(db_url)
+    for staff in ("AB1", "AB2"):
+        store.save_learner(Learner(staff, f"Person {staff}", "Response"))
+    store.close()
+    term = terminal(
+        ["--scenarios", str(example_dir), "assign", "example-welfare-call", "--due", "2030-01-31", "--learner", "AB1", "--learner", "AB2"]
+    )
+    assert term.wait_exit() == 0
+    rows = [r for r in term.history_rows() if r.strip()]
+    assert shows([rows], "Assigned example-welfare-call") and "2 assignments." in words(" ".join(rows))
+    assert mid_word_breaks(rows, 80) == [], "\n".join(rows)
+
+
+LONG_URL = "https://www.example.org/learning-the-lessons/reports/issue-44/a-welfare-call-about-a-child-learning-report.pdf"
+
+
+def test_a_web_address_is_never_split_by_a_line_break(terminal, example_dir, db_url) -> None:
+    """A reference's address longer than a line used to be cut in two by our wrapping; on a line of
+    its own, whole, the terminal's wrapping keeps it one line to copy. And the opening says the mode once."""
+    case = example_dir / "01-example-welfare-call.yaml"
+    case.write_text(case.read_text(encoding="utf-8").replace("https://example.org/learning-report.pdf", LONG_URL), encoding="utf-8")
+    term = terminal(run_args(example_dir, "example-welfare-call", "--rich", "--mode", "assessed"))
+    play(term)
+    assert term.wait_exit() == 0
+    rows = term.history_rows()
+    opening = words(" ".join(rows))
+    assert "Mode: assessed, feedback comes in the debrief." in opening and "Assessed:" not in opening
+    start = next(i for i, row in enumerate(rows) if "https://www.example.org" in row)
+    address = rows[start][rows[start].index("https://") :]
+    for row in rows[start + 1 :]:
+        if len(address) >= len(LONG_URL) or not row:
+            break
+        address += row  # the terminal's own wrapping: the address goes on from the first column
+    assert address.startswith(LONG_URL), "\n".join(rows[start - 2 : start + 4])
+
+
+def test_a_stop_during_practice_feedback_shows_it_again_on_resume(terminal, example_dir, db_url) -> None:
+    """Ctrl-C while a decision's feedback was on screen, then resume: the learner never read it."""
+    scenario = load_scenario(example_dir / "01-example-welfare-call.yaml")
+    term = terminal(run_args(example_dir, "example-welfare-call"))
+    term.wait_for(r"\(y/n\)")
+    term.send("y" + ENTER)
+    for prompt, keys in STEPS[:2]:
+        term.wait_for(prompt)
+        term.send(keys)
+    term.wait_for(r"You chose: [\s\S]*Press any key to continue")
+    term.send(CTRL_C)
+    found = term.wait_for(r"To carry on:[\s\S]*?ltl[-_]quiz\s+resume\s+([0-9a-f]{8})")
+    assert term.wait_exit() == 130
+    (row,) = Store(db_url).attempts("AB1")
+    (answer,) = [a for a in Store(db_url).answers(row.id) if a["kind"] == "decision"]
+    ids = json.loads(answer["option_ids"]) if isinstance(answer["option_ids"], str) else answer["option_ids"]
+    chosen = scenario.nodes[answer["node_id"]].option(ids[0])
+    again = terminal(["--scenarios", str(example_dir), "resume", found.group(1), "--rich"])
+    again.wait_for("Press any key to continue")
+    again.settle(0.15)
+    shown = words(" ".join(again.rows()))
+    again.send(CTRL_C)
+    assert again.wait_exit() == 130
+    assert "Recording for Alex Smith (AB1)." in shown
+    assert f"You chose: {words(chosen.text)}" in shown and words(chosen.feedback) in shown

@@ -46,17 +46,19 @@ class Pager:
         return len(hang(message, max(1, int(self.ui.console.width) - 1))) + PROMPT_ROWS
 
     @contextlib.contextmanager
-    def screen(self, key: str, room: int = 1) -> Iterator[None]:
-        """Draw the block inside; ``room`` is the rows the prompt after it needs on the same screen."""
+    def screen(self, key: str, room: int = 1, keep_top: bool = False) -> Iterator[None]:
+        """Draw the block inside; ``room`` is the rows the prompt after it needs on the same screen.
+        ``keep_top``: a block that fits alone but not with its (tall) prompt is paged too, else the
+        prompt scrolls the block's top away unread (a case's decision and its choice)."""
         if not self.active():
             yield
             return
         console = self.ui.console
         with console.capture() as captured:
             yield
-        self.show(key, captured.get(), room)
+        self.show(key, captured.get(), room, keep_top)
 
-    def show(self, key: str, drawn: str, room: int) -> None:
+    def show(self, key: str, drawn: str, room: int, keep_top: bool = False) -> None:
         """Write ``drawn`` (rendered text with its colour codes) a screenful at a time."""
         console = self.ui.console
         size = console.size
@@ -67,8 +69,9 @@ class Pager:
         rows = [max(1, -(-_columns(line) // cols)) for line in lines]  # a line wider than the screen takes more rows
         more = len(hang(more_message(999, 999, 999), cols - 1)) + PROMPT_ROWS
         page = max(1, height - more)
-        if height < SMALLEST or sum(rows) + room <= height or sum(rows) <= page:
-            _write(console, lines)  # it fits (a tall prompt after a short block scrolls as it always did)
+        kept = keep_top and room < height  # a prompt taller than the screen scrolls everything, paged or not
+        if height < SMALLEST or sum(rows) + room <= height or (sum(rows) <= page and not kept):
+            _write(console, lines)  # it fits (else, unless kept, a tall prompt after a short block scrolls it)
             return
         while lines and not _CODES.sub("", lines[-1]).strip():
             rows.pop()  # a block's closing blank lines: left in, the last "more" could turn to nothing new
@@ -96,9 +99,9 @@ def more_message(first: int, last: int, total: int) -> str:
 def choice_rows(message: str, choices: Sequence[tuple[str, str]], multi: bool, width: int) -> int:
     """Rows an arrow-key choice takes as first drawn (question, hint, every option wrapped): the
     passage above it is paged so that its start is not scrolled away when the choice is drawn."""
-    from ltl_quiz.ui.choosers import _Checkbox, _Select
+    from ltl_quiz.ui.prompt_lines import Checkbox, Select
 
-    prompt = (_Checkbox if multi else _Select)(message, choices)
+    prompt = (Checkbox if multi else Select)(message, choices)
     drawn = prompt.head(width) + prompt.tail(width) + prompt.body(width, 0)
     return sum(part[1].count("\n") for part in drawn) + PROMPT_ROWS
 

@@ -165,8 +165,8 @@ class Renderer:
     def opening(self, scenario: Scenario, track: str, mode: str) -> None:
         self.heading(f"Case study {scenario.source.case_study}: {scenario.title}")
         self.say(scenario.role(track).strip(), "bold")
-        how = "Feedback comes after each decision." if mode == "practice" else "Assessed: feedback comes in the debrief."
-        self.say(f"Track: {track}. Mode: {mode}. {how} Press Ctrl-C at any prompt to stop; your work is kept.")
+        how = "feedback comes after each decision" if mode == "practice" else "feedback comes in the debrief"
+        self.say(f"Track: {track}. Mode: {mode}, {how}. Press Ctrl-C at any prompt to stop; your work is kept.")
         self.say("")
 
     def node(self, node: Node) -> None:

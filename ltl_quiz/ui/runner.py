@@ -6,7 +6,8 @@ nothing. Leaving raises ``Left`` with the exact command that carries on.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ltl_quiz.config import Learner
@@ -46,6 +47,7 @@ class Runner:
         self.ask = prompter
         self.pager = Pager(ui, prompter)  # blocks taller than the screen, a screenful at a time
         self.attempt_id: str | None = None
+        self._lead: Callable[[], None] | None = None  # drawn at the top of the next screen (resume's recap)
 
     def start(self, learner: Learner, track: str, mode: str, seed: int | None = None) -> Outcome:
         state = engine.start(self.scenario, track, mode, seed)  # checks track and mode first
@@ -72,15 +74,19 @@ class Runner:
             raise InputError(
                 f"attempt {attempt_id[:8]} stopped at '{state.node_id}', which this version of {self.scenario.id} no longer has; start a new attempt"
             )
-        self.ui.recap(self.scenario, state, attempt_id, learner)
+        self._lead = lambda: self.ui.recap(self.scenario, state, attempt_id, learner)  # on the first page: a tall passage scrolled it away
         if getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED:  # finished from a file: no longer the learner's own work
             self.store.mark_scripted(attempt_id)
-        return self._carry_on(state, learner.id)
+        return self._carry_on(state, learner.id, resumed=True)
 
-    def _carry_on(self, state: State, learner_id: str) -> Outcome:
+    def _carry_on(self, state: State, learner_id: str, resumed: bool = False) -> Outcome:
         try:
+            if resumed:
+                self._feedback_again(state)
             while not engine.at_end(self.scenario, state):
                 state = self._step(state)
+            if self._lead is not None:  # a resume straight to the debrief: its recap first
+                self._lead()
             return self._debrief(state, learner_id)
         except Left:
             assert self.attempt_id
@@ -89,16 +95,36 @@ class Runner:
     def _step(self, state: State) -> State:
         node = engine.current(self.scenario, state)
         shown = now()
-        with self.pager.screen(node.id, self._room(node, state)):
+        with self._screen(node.id, self._room(node, state)):
             self.ui.node(node)
         response = self._response(node, state)
         new, fb = engine.answer(self.scenario, state, response)
         self._save(new, shown)
         if fb is not None:
-            with self.pager.screen(f"{node.id}-feedback", self.pager.rows_for(GO_ON)):
-                self.ui.feedback(fb)
-            self.ask.pause(f"{node.id}-feedback", GO_ON)  # read it before the next passage scrolls it away
+            self._feedback(node.id, fb)
         return new
+
+    def _feedback(self, node_id: str, fb: engine.Feedback) -> None:
+        with self._screen(f"{node_id}-feedback", self.pager.rows_for(GO_ON)):
+            self.ui.feedback(fb)
+        self.ask.pause(f"{node_id}-feedback", GO_ON)  # read it before the next passage scrolls it away
+
+    def _feedback_again(self, state: State) -> None:
+        """A practice attempt resumed after a decision: its feedback again, for a stop while it was
+        on screen left the learner never reading it (the store knows the answer, not the reading)."""
+        last = state.answers[-1] if state.answers else None
+        if state.mode == "practice" and last is not None and last.kind in ("decision", "multi"):
+            self._feedback(last.node_id, engine.feedback_for(self.scenario.nodes[last.node_id], last))
+
+    @contextlib.contextmanager
+    def _screen(self, key: str, room: int) -> Iterator[None]:
+        """The pager's screen, with what must lead it (a recap) drawn first, so it is paged with it;
+        a block's top is kept in view even when only the prompt after it makes it too tall."""
+        with self.pager.screen(key, room, keep_top=True):
+            lead, self._lead = self._lead, None
+            if lead is not None:
+                lead()
+            yield
 
     def _room(self, node: Node, state: State) -> int:
         """Rows the prompt after a node's passage needs: its first line must still be on screen then."""

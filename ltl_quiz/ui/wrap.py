@@ -27,17 +27,26 @@ def hang(text: str, width: int, first: str = "", rest: str | None = None) -> lis
     words = one_line(visible(text))
     if width - len(rest) < NARROWEST or width - len(first) < NARROWEST:
         first, rest = first.strip() + " " if first.strip() else "", ""
+    address = words.split(" ", 1)[0]
+    if "://" in address and first.strip() and first != rest and len(first) + len(address) > width:
+        lead = rest if len(rest) + len(address) <= width else ""  # a web address on a line of its own, flush left if too long
+        return [first.rstrip(), *hang(text, width, lead, rest)]
     wrapper = _Wrapper(width=max(width, NARROWEST), initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
     return wrapper.wrap(words) or [first.rstrip()]
 
 
 class _Wrapper(textwrap.TextWrapper):
-    """A word too long for any line (a web address) starts a line of its own before it is split,
-    rather than being split wherever the line before it happens to end."""
+    """A word too long for any line starts a line of its own before it is split, rather than being
+    split wherever the line before it happens to end. A web address is never split: on a line of
+    its own the terminal's own wrapping keeps it one line to select, copy or open, where a line
+    break of ours cut it in two."""
 
     def _handle_long_word(self, reversed_chunks: list[str], cur_line: list[str], cur_len: int, width: int) -> None:
         if cur_line:
             return  # finish this line; the word comes back to a fresh one
+        if "://" in reversed_chunks[-1]:
+            cur_line.append(reversed_chunks.pop())
+            return
         super()._handle_long_word(reversed_chunks, cur_line, cur_len, width)
 
 

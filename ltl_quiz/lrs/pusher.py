@@ -1,0 +1,225 @@
+"""A push: statements in batches to one endpoint, each batch tried until it is accepted, refused or
+out of tries and time; each accepted batch recorded in the store in the same step, so the next
+push sends only what is new, and statements the store no longer supports are voided."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ltl_quiz.errors import InputError, LrsError
+from ltl_quiz.lrs.endpoint import Endpoint
+from ltl_quiz.lrs.retry import BATCH_DEADLINE, DEADLINE, TRANSIENT, _redirected, _refusal, backoff_wait
+from ltl_quiz.lrs.transport import Answer, send
+
+ATTEMPTS_A_CHECK = 200  # attempts whose accepted statements are looked up in one query
+
+
+@dataclass
+class PushReport:
+    """What a push did: new statements sent, ones the LRS already had from earlier pushes, batches, retries."""
+
+    sent: int = 0
+    already: int = 0
+    batches: int = 0
+    retries: int = 0
+    endpoint: str = ""
+    voided: int = 0
+    withheld_learners: int = 0  # learners whose written reflections went without their text (not shared)
+    withheld_reflections: int = 0
+
+
+@dataclass
+class Pusher:
+    """Posts statements to one endpoint in batches, recording each accepted batch in the store."""
+
+    store: Any
+    endpoint: Endpoint
+    batch_size: int = 500
+    attempts: int = 6
+    backoff: float = 0.5
+    timeout: float = 60.0
+    deadline: float = DEADLINE
+    batch_deadline: float = BATCH_DEADLINE
+    sleep: Callable[[float], None] = time.sleep
+    settings: Any = None
+    report: PushReport = field(init=False)
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 1:
+            raise InputError(f"--batch-size {self.batch_size} is too small; use 1 or more")
+        if self.settings is None:
+            from ltl_quiz.exporters.xapi import XapiSettings
+
+            self.settings = XapiSettings()
+        self.report = PushReport(endpoint=self.endpoint.base)
+
+    def push(self, statements: Iterable[dict[str, Any]]) -> PushReport:
+        """Send what is new, then void what the LRS holds that the store no longer supports."""
+        for batch in self._new_batches(self._noting_replaced(statements)):
+            self._send_batch(batch)
+        for batch in self._new_batches(self._voiding()):
+            self._send_batch(batch)
+            self.report.voided += len(batch)
+        return self.report
+
+    def _send_batch(self, batch: list[dict[str, Any]]) -> None:
+        self._post(batch)
+        self._remember(batch)
+        self.report.sent += len(batch)
+        self.report.batches += 1
+
+    def _noting_replaced(self, statements: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """The statements as they come, an attempt at a time; on the way, any statement this endpoint
+        accepted for one of these attempts that the attempt no longer yields is queued to be voided."""
+        group: dict[str, list[dict[str, Any]]] = {}
+        for statement in statements:
+            attempt = statement["context"]["registration"]
+            if attempt not in group and len(group) >= ATTEMPTS_A_CHECK:
+                yield from self._check_replaced(group)
+                group = {}
+            group.setdefault(attempt, []).append(statement)
+        if group:
+            yield from self._check_replaced(group)
+
+    def _check_replaced(self, group: dict[str, list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+        import sqlalchemy as sa
+
+        from ltl_quiz.store import voids
+
+        table = _table()
+        current = {s["id"] for batch in group.values() for s in batch}
+        with self.store.reading() as conn:
+            rows = conn.execute(
+                sa.select(table.c.statement_id, table.c.attempt_id).where(
+                    table.c.endpoint == self.endpoint.base, table.c.attempt_id.in_(list(group))
+                )
+            ).all()
+        gone = [(self.endpoint.base, r.statement_id, r.attempt_id) for r in rows if r.statement_id not in current]
+        if gone:
+            with self.store.begin() as conn:
+                voids.add(conn, gone, "replaced")  # voiding statements among them are skipped there
+        for batch in group.values():
+            yield from batch
+
+    def _voiding(self) -> Iterator[dict[str, Any]]:
+        from ltl_quiz.exporters.xapi import voiding_statement
+        from ltl_quiz.store import voids
+
+        with self.store.reading() as conn:
+            waiting = voids.pending(conn, self.endpoint.base)
+        for row in waiting:
+            yield voiding_statement(row.statement_id, row.attempt_id, row.recorded_at, self.settings)
+
+    def _new_batches(self, statements: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+        """Statements the endpoint has not accepted yet, ``batch_size`` at a time."""
+        batch: list[dict[str, Any]] = []
+        for chunk in _chunks(statements, self.batch_size):
+            known = self._accepted([s["id"] for s in chunk])
+            for statement in chunk:
+                if statement["id"] in known:
+                    self.report.already += 1
+                    continue
+                batch.append(statement)
+                if len(batch) == self.batch_size:
+                    yield batch
+                    batch = []
+        if batch:
+            yield batch
+
+    def _accepted(self, ids: list[str]) -> set[str]:
+        import sqlalchemy as sa
+
+        table = _table()
+        with self.store.reading() as conn:
+            rows = conn.execute(
+                sa.select(table.c.statement_id).where(table.c.endpoint == self.endpoint.base, table.c.statement_id.in_(ids))
+            )
+            return {r[0] for r in rows}
+
+    def _remember(self, batch: list[dict[str, Any]]) -> None:
+        import sqlalchemy as sa
+
+        from ltl_quiz.store import now
+
+        stamp = now()
+        rows = [
+            {"endpoint": self.endpoint.base, "statement_id": s["id"], "attempt_id": s["context"]["registration"], "accepted_at": stamp}
+            for s in batch
+        ]
+        with self.store.begin() as conn:
+            conn.execute(sa.insert(_table()), rows)
+
+    def _post(self, batch: list[dict[str, Any]]) -> None:
+        """Send one batch until it is accepted, refused, out of tries, or out of time (``batch_deadline``, waits included)."""
+        body = json.dumps(batch, ensure_ascii=False).encode("utf-8")
+        ends = time.monotonic() + self.batch_deadline
+        for attempt in range(1, self.attempts + 1):
+            answer = self._send(body, min(self.deadline, max(0.0, ends - time.monotonic())))
+            if answer.status in (200, 204):
+                return
+            if answer.status is not None and 300 <= answer.status < 400:
+                raise LrsError(_redirected(self.endpoint, answer), self.report)
+            if answer.status is not None and answer.status not in TRANSIENT:
+                raise LrsError(_refusal(self.endpoint, answer.status, answer.reason), self.report)
+            what = f"HTTP {answer.status}" if answer.status else answer.reason
+            if attempt == self.attempts:
+                raise LrsError(f"the LRS at {self.endpoint.base} still fails after {attempt} tries ({what}); try again later", self.report)
+            wait = self._wait(attempt, answer.retry_after)
+            if time.monotonic() + wait >= ends:
+                raise LrsError(
+                    f"the LRS at {self.endpoint.base} did not take a batch of {len(batch)} statement{'s' if len(batch) != 1 else ''} within {self.batch_deadline:g} s "
+                    f"({attempt} tries, the last: {what}); try again later, perhaps with a smaller --batch-size",
+                    self.report,
+                )
+            self.report.retries += 1
+            self.sleep(wait)
+
+    def _send(self, body: bytes, seconds: float) -> Answer:
+        return send(self.endpoint, body, seconds, self.timeout)
+
+    def _wait(self, attempt: int, asked: float | None) -> float:
+        return backoff_wait(attempt, asked, self.backoff)
+
+
+def push(
+    where: Any, endpoint: Endpoint, filters: Any, pseudonymise: bool, home_page: str | None, batch_size: int = 500, retries: int = 5
+) -> PushReport:
+    """Build the statements for ``filters`` and send the ones ``endpoint`` has not accepted yet."""
+    from ltl_quiz.exporters import people_for
+    from ltl_quiz.exporters.scenarios import ScenarioLibrary
+    from ltl_quiz.exporters.xapi import XapiSettings, statements
+    from ltl_quiz.store import Store
+
+    settings = XapiSettings.checked(home_page)
+    store = Store(where.db_url)
+    try:
+        if retries < 0:
+            raise InputError(f"--retries {retries} is below 0; use 0 or more")
+        people = people_for(where, store, pseudonymise)
+        pusher = Pusher(store, endpoint, batch_size=batch_size, attempts=retries + 1, settings=settings)
+        report = pusher.push(statements(store, filters, ScenarioLibrary(where.scenarios), people, settings))
+        report.withheld_learners, report.withheld_reflections = people.withheld_counts()
+        return report
+    finally:
+        store.close()
+
+
+def _table() -> Any:
+    import sqlalchemy as sa
+
+    return sa.table("lrs_accepted", sa.column("endpoint"), sa.column("statement_id"), sa.column("attempt_id"), sa.column("accepted_at"))
+
+
+def _chunks(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
