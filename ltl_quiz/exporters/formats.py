@@ -14,6 +14,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 if TYPE_CHECKING:
     from ltl_quiz.exporters.rows import People
     from ltl_quiz.exporters.scenarios import ScenarioLibrary
+    from ltl_quiz.exporters.xapi import XapiSettings
     from ltl_quiz.store import Store
     from ltl_quiz.store.queries import Filters
 
@@ -28,7 +29,7 @@ class ExportJob(NamedTuple):
     store: Store
     library: ScenarioLibrary
     people: People
-    settings: Any = None  # the XapiSettings of an xapi export, else None
+    settings: XapiSettings | None = None  # an xapi export's settings
 
 
 Writer = Callable[[ExportJob, IO[Any], "Tick | None"], int]
@@ -120,7 +121,12 @@ def write_statements(job: ExportJob, handle: IO[str], tick: Tick | None) -> int:
 
     n = 0
     handle.write("[")
-    for n, statement in enumerate(statements(job.store, job.filters, job.library, job.people, job.settings), 1):
+    settings = job.settings
+    if settings is None:
+        from ltl_quiz.exporters.xapi import XapiSettings
+
+        settings = XapiSettings()
+    for n, statement in enumerate(statements(job.store, job.filters, job.library, job.people, settings), 1):
         handle.write(("\n" if n == 1 else ",\n") + json.dumps(statement, ensure_ascii=False))
         if tick and n % 1000 == 0:
             tick(n)

@@ -9,9 +9,16 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from ltl_quiz.exporters.formats import BY_NAME, NAMES, ExportFormat, ExportJob
+
+if TYPE_CHECKING:
+    from ltl_quiz.exporters.rows import People
+    from ltl_quiz.exporters.xapi import XapiSettings
+    from ltl_quiz.locations import Locations
+    from ltl_quiz.store import Store
+    from ltl_quiz.store.queries import Filters
 
 FORMATS = NAMES
 
@@ -22,7 +29,7 @@ class ExportRequest:
 
     format: str
     what: str
-    filters: Any  # ltl_quiz.store.queries.Filters
+    filters: Filters
     out: Path | None
     pseudonymise: bool = False
     home_page: str | None = None
@@ -44,7 +51,7 @@ class Ticker(Protocol):
         """Take the display off the screen for good (before data follows it there)."""
 
 
-def export(where: Any, request: ExportRequest, ticker: Ticker | None = None) -> ExportDone:
+def export(where: Locations, request: ExportRequest, ticker: Ticker | None = None) -> ExportDone:
     """Write the export ``request`` asks for; ``ticker`` hears of progress (for a progress bar)."""
     from ltl_quiz.atomic import check_target
     from ltl_quiz.errors import InputError
@@ -71,7 +78,7 @@ def export(where: Any, request: ExportRequest, ticker: Ticker | None = None) -> 
         store.close()
 
 
-def people_for(where: Any, store: Any, pseudonymise: bool) -> Any:
+def people_for(where: Locations, store: Store, pseudonymise: bool) -> People:
     """Who a CPD lead's output names (pseudonymised if asked), and whose reflections' text it may hold:
     only the learners who chose to share it (``store/consent.py``)."""
     from ltl_quiz.exporters.rows import People
@@ -81,7 +88,7 @@ def people_for(where: Any, store: Any, pseudonymise: bool) -> Any:
     return People(Pseudonymiser(load_key(where.config_file)) if pseudonymise else None, sharing(store))
 
 
-def _xapi_settings(request: ExportRequest) -> Any:
+def _xapi_settings(request: ExportRequest) -> XapiSettings:
     from ltl_quiz.exporters.xapi import XapiSettings
 
     return XapiSettings.checked(request.home_page)
