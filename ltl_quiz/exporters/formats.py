@@ -12,34 +12,20 @@ from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
-    from ltl_quiz.exporters.rows import People
-    from ltl_quiz.exporters.scenarios import ScenarioLibrary
-    from ltl_quiz.exporters.xapi import XapiSettings
-    from ltl_quiz.store import Store
+    from ltl_quiz.exporters.job import ExportJob
     from ltl_quiz.store.queries import Filters
 
 Tick = Callable[[int], None]  # rows written so far
 
 
-class ExportJob(NamedTuple):
-    """What a writer reads from: the open store, the rows asked for and whom they name."""
-
-    what: str
-    filters: Filters
-    store: Store
-    library: ScenarioLibrary
-    people: People
-    settings: XapiSettings | None = None  # an xapi export's settings
-
-
-Writer = Callable[[ExportJob, IO[Any], "Tick | None"], int]
-Counter = Callable[[ExportJob], "int | None"]
+Writer = Callable[["ExportJob", IO[Any], "Tick | None"], int]
+Counter = Callable[["ExportJob"], "int | None"]
 
 
 class ExportFormat(NamedTuple):
     """One format: ``binary`` formats go to a byte stream and never to a terminal.
 
-    (Named tuples, not dataclasses, because ``--help`` builds this table: they cost a fraction as much.)"""
+    (A named tuple, not a dataclass, because ``--help`` builds this table: it costs a fraction as much.)"""
 
     name: str
     binary: bool

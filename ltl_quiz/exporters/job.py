@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from ltl_quiz.exporters.formats import BY_NAME, NAMES, ExportFormat, ExportJob
+from ltl_quiz.exporters.formats import BY_NAME, NAMES, ExportFormat
 
 if TYPE_CHECKING:
     from ltl_quiz.exporters.rows import People
+    from ltl_quiz.exporters.scenarios import ScenarioLibrary
     from ltl_quiz.exporters.xapi import XapiSettings
     from ltl_quiz.locations import Locations
     from ltl_quiz.store import Store
@@ -33,6 +34,18 @@ class ExportRequest:
     out: Path | None
     pseudonymise: bool = False
     home_page: str | None = None
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """What a writer reads from: the open store, the rows asked for and whom they name."""
+
+    what: str
+    filters: Filters
+    store: Store
+    library: ScenarioLibrary
+    people: People
+    settings: XapiSettings | None = None  # an xapi export's settings
 
 
 @dataclass(frozen=True)
