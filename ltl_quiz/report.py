@@ -11,6 +11,10 @@ median time at each node. A decision is flagged when fewer than half of those wh
 recommended option, and when its discrimination index is below 20 (Moodle's "weak" band starts
 there) or cannot discriminate at all because everyone scored the same; flags wait for at least
 ``MIN_FOR_FLAGS`` attempts so a handful of people cannot raise one.
+
+This module holds the report as data (``Report``, built by ``build``) and the wording every
+rendering shares; the renderers are apart: the terminal's in ``ui/report_view.py`` (rich lives in
+``ui/`` only), JSON in ``Report.to_json``, the HTML page in ``report_html.py``.
 """
 
 from __future__ import annotations

@@ -8,12 +8,15 @@ and the HTML page cannot say different things.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ltl_quiz.report import DROPOFF_NOTE, OVERALL_NOTE, Report, analysed_in_words, figure
 
+if TYPE_CHECKING:
+    from ltl_quiz.ui.render import Renderer
 
-def show(report: Report, ui: Any) -> None:
+
+def show(report: Report, ui: Renderer) -> None:
     """The report for people: rich tables, or headings and lines under --plain."""
     t = report.totals
     ui.heading("Learning report")
@@ -49,7 +52,7 @@ def show(report: Report, ui: Any) -> None:
         _show_dropoff(report, ui)
 
 
-def _show_items(report: Report, ui: Any) -> None:
+def _show_items(report: Report, ui: Renderer) -> None:
     ui.heading("Item analysis of decisions")
     ui.say(f"Attempts analysed: {analysed_in_words(report.attempts_rule)}.")
     ui.say("Facility: mean mark as % of the maximum. Discrimination: correlation of the mark with the rest of the attempt (x100).")
@@ -66,7 +69,7 @@ def _show_items(report: Report, ui: Any) -> None:
             ui.say(f"    {o.share:5.1f}%  {o.count:>6}  {o.text}{mark}")
 
 
-def _show_overall(report: Report, ui: Any) -> None:
+def _show_overall(report: Report, ui: Renderer) -> None:
     ui.heading("Overall statistics by scenario and track (Moodle's test statistics)")
     ui.say(f"Attempts analysed: {analysed_in_words(report.attempts_rule)}. {OVERALL_NOTE}")
     rows = [
@@ -85,7 +88,7 @@ def _show_overall(report: Report, ui: Any) -> None:
     _table(ui, ["scenario (track)", "attempts", "decisions", "mean", "SD", "alpha", "SEM", "note"], rows)
 
 
-def _show_dropoff(report: Report, ui: Any) -> None:
+def _show_dropoff(report: Report, ui: Renderer) -> None:
     ui.heading("Where learners stop: drop-off and time at each node")
     ui.say(DROPOFF_NOTE)
     rows = [
@@ -101,7 +104,7 @@ def _show_dropoff(report: Report, ui: Any) -> None:
     _table(ui, ["scenario / node", "steps", "median time", "abandoned here", "unfinished here"], rows)
 
 
-def _table(ui: Any, header: list[str], rows: list[list[str]]) -> None:
+def _table(ui: Renderer, header: list[str], rows: list[list[str]]) -> None:
     if ui.plain:
         for row in rows:
             ui.say("; ".join(f"{h}: {v}" for h, v in zip(header, row, strict=True)))
