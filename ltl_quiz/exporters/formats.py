@@ -33,6 +33,7 @@ class ExportFormat(NamedTuple):
     writes: str  # what it writes, for --help
     writer: Writer
     total: Counter  # how many rows the progress bar counts to (None: not known in advance)
+    noun: str = "file"  # what one is called in messages
 
 
 def _sheet_total(job: ExportJob) -> int | None:
@@ -124,7 +125,7 @@ def write_statements(job: ExportJob, handle: IO[str], tick: Tick | None) -> int:
 
 EXPORT_FORMATS: tuple[ExportFormat, ...] = (
     ExportFormat("csv", False, ".csv", "comma-separated rows", write_csv, _sheet_total),
-    ExportFormat("xlsx", True, ".xlsx", "a workbook with all three sheets", write_workbook, _workbook_total),
+    ExportFormat("xlsx", True, ".xlsx", "a workbook with all three sheets", write_workbook, _workbook_total, "workbook"),
     ExportFormat("json", False, ".json", "one JSON array", write_json, _sheet_total),
     ExportFormat("jsonl", False, ".jsonl", "one JSON object a line", write_jsonl, _sheet_total),
     ExportFormat("xapi", False, ".json", "xAPI statements for an LRS", write_statements, _unknown_total),

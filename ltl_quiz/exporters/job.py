@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from ltl_quiz.exporters.formats import BY_NAME, NAMES, ExportFormat
+from ltl_quiz.exporters.formats import BY_NAME, NAMES, ExportFormat, Tick
 
 if TYPE_CHECKING:
     from ltl_quiz.exporters.rows import People
@@ -78,7 +78,7 @@ def export(where: Locations, request: ExportRequest, ticker: Ticker | None = Non
     if request.what not in WHATS:
         raise InputError(f"--what {request.what!r} is not known; use one of: {', '.join(WHATS)}")
     if fmt.binary and request.out is None and sys.stdout.isatty():
-        raise InputError(f"an {fmt.name} file is binary and cannot go to the terminal; give --out FILE{fmt.suffix}")
+        raise InputError(f"an {fmt.name} {fmt.noun} is binary and cannot go to the terminal; give --out FILE{fmt.suffix}")
     if request.out is not None:
         check_target(request.out)  # before the store is read: a bad --out fails at once, in one line
     settings = _xapi_settings(request) if request.format == "xapi" else None
@@ -120,7 +120,7 @@ def _run(fmt: ExportFormat, job: ExportJob, out: Path | None, ticker: Ticker | N
     return _spooled(fmt, job, tick, ticker)
 
 
-def _spooled(fmt: ExportFormat, job: ExportJob, tick: Any, ticker: Ticker) -> int:
+def _spooled(fmt: ExportFormat, job: ExportJob, tick: Tick | None, ticker: Ticker) -> int:
     """Standard output is a pipe or a terminal while a bar draws on standard error: what reads the pipe
     (``| head``) may print to the same screen, and its lines would land on the bar's line. So the rows
     are written aside, the bar is taken off the screen, and only then do they go to standard output."""
@@ -152,7 +152,7 @@ def _is_file(stream: Any) -> bool:
     return stat.S_ISREG(mode) or (stat.S_ISCHR(mode) and not os.isatty(stream.fileno()))
 
 
-def _tick(fmt: ExportFormat, job: ExportJob, ticker: Ticker | None) -> Any:
+def _tick(fmt: ExportFormat, job: ExportJob, ticker: Ticker | None) -> Tick | None:
     """``tick(rows so far)`` for the writer, after telling ``ticker`` the total; None when no bar is drawn
     (then nothing is counted in advance)."""
     if ticker is None:
