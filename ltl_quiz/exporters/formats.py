@@ -30,7 +30,7 @@ class ExportFormat(NamedTuple):
     name: str
     binary: bool
     suffix: str
-    writes: str  # what it writes, for --help
+    writes: str  # what it writes, in a few words
     writer: Writer
     total: Counter  # how many rows the progress bar counts to (None: not known in advance)
     noun: str = "file"  # what one is called in messages
@@ -140,6 +140,5 @@ else:
 
 
 def format_help() -> str:
-    """``--format``'s help: each format and what it writes."""
-    described = [f"{f.name} ({f.writes})" for f in EXPORT_FORMATS]
-    return ", ".join(described[:-1]) + " or " + described[-1] + "."
+    """``--format``'s help: the formats' names, in the table's order ("csv, xlsx, json, jsonl or xapi.")."""
+    return ", ".join(NAMES[:-1]) + " or " + NAMES[-1] + "."
