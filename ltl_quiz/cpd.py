@@ -22,7 +22,7 @@ from typing import Any
 
 from ltl_quiz.errors import InputError
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
-from ltl_quiz.model import Node, Scenario
+from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.text import one_line
 
 FORMATS = ("md", "html")

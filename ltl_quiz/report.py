@@ -27,7 +27,6 @@ from typing import Any
 
 from ltl_quiz.errors import BadOptionValue
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
-from ltl_quiz.model import COMPETENCIES
 from ltl_quiz.psychometrics import MIN_FOR_RELIABILITY, median_of_counts
 from ltl_quiz.report_items import (  # noqa: F401 - the report's figures and formulas, named here as before
     MIN_FOR_FLAGS,
@@ -40,6 +39,7 @@ from ltl_quiz.report_items import (  # noqa: F401 - the report's figures and for
     facility_index,
     in_scenario_order,
 )
+from ltl_quiz.scenario.model import COMPETENCIES
 from ltl_quiz.text import one_line
 
 FIRST, ALL = "first", "all"  # which completed attempts the item and overall statistics take

@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from ltl_quiz.scenario.loader import load_scenario
 from records_factory import choosing, walk
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
-from ltl_quiz.loader import load_scenario
 from ltl_quiz.report import MOSTLY_WRONG, NO_DISCRIMINATION, build, discrimination_index, facility_index
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import Filters

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
-from ltl_quiz.model import COMPETENCIES
 from ltl_quiz.pseudonym import Pseudonymiser
+from ltl_quiz.scenario.model import COMPETENCIES
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import CHOICE_KINDS, REFLECTION_KINDS, Filters, answers_query, attempts_query, minutes, stream
 
