@@ -1,6 +1,6 @@
 """The ``ltl-quiz`` command line: parse options, make one library call, turn our errors into exits.
 
-Only typer is imported at module level so ``--help`` stays fast; each command imports what it
+Only typer (and the export formats' table, for --format's choices) is imported at module level so ``--help`` stays fast; each command imports what it
 needs. Business logic lives in the library (``ltl_quiz.*``); nothing here decides anything.
 """
 
@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 import typer
 
 from ltl_quiz.cli_group import Group
+from ltl_quiz.exporters.formats import FormatName, format_help
 from ltl_quiz.text import for_stream
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -429,10 +430,7 @@ def _filters(**options: Any) -> Any:
 
 @app.command("export")
 def export_cmd(
-    fmt: Annotated[
-        Literal["csv", "xlsx", "json", "jsonl", "xapi"],
-        typer.Option("--format", "-f", help="csv, xlsx, json, jsonl or xapi."),
-    ] = "csv",
+    fmt: Annotated[FormatName, typer.Option("--format", "-f", help=format_help())] = "csv",
     what: Annotated[
         Literal["completions", "answers", "reflections"],
         typer.Option("--what", help="completions, answers or reflections (an xlsx workbook has all three)."),

@@ -4,8 +4,8 @@ The College's CPD model rests on reflective practice: what the activity was, wha
 how I reflected on it and what I will do differently. Each completed attempt becomes one entry:
 the activity, date and time spent, what the case was about, the learning outcomes, the learner's
 own answers to the key questions, and the decisions they would make differently next time. The
-record comes as Markdown (for a CPD portfolio or an e-mail) or as a printable HTML page
-(``cpd_html.py``).
+record is data (``CpdRecord``), built here by ``build``; it is rendered as Markdown (for a CPD
+portfolio or an e-mail, ``cpd_markdown.py``) or as a printable HTML page (``cpd_html.py``).
 
 Every entry says only what is true of it. A group session is attendance and the learner's own
 contributions, not an assessment: it has no score and no pass. A scripted run (``run --answers``)
@@ -16,7 +16,6 @@ said to be empty, and no point is ever shown as covered by it.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -296,7 +295,7 @@ def _plural(n: float, word: str) -> str:
     return f"{n:g} {word}{'' if n == 1 else 's'}"
 
 
-def _hours(minutes: float) -> str:
+def hours(minutes: float) -> str:
     """Time spent in words, from the same one-decimal minutes every record shows (see ``queries.minutes``)."""
     hours, mins = divmod(round(minutes * 10), 600)
     mins_text = _plural(mins / 10, "minute")
@@ -305,98 +304,7 @@ def _hours(minutes: float) -> str:
     return _plural(hours, "hour") + (f" {mins_text}" if mins else "")
 
 
-# -- Markdown ---------------------------------------------------------------------------------------
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!{}]|&(?=#?\w+;))")  # & only where it would start an entity
-_MD_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
-
-
-def md(text: str) -> str:
-    """Text (a learner's above all) made literal in Markdown: no HTML, heading, list, link or emphasis
-    can come of it. CommonMark lets any ASCII punctuation be escaped with a backslash."""
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
-
-
-def _link(url: str | None) -> str:
-    """A scenario's source address as a Markdown autolink (kept readable), or escaped text if it is not a plain web address."""
-    if url and re.fullmatch(r"https?://[^\s<>]+", url):
-        return f"<{url}>"
-    return md(url or "not available")
-
-
-def _quote(text: str) -> str:
-    """A learner's answer as a block quote, every line escaped, no line indented into a code block."""
-    return "\n".join("> " + md(line.strip()) if line.strip() else ">" for line in text.splitlines())
-
-
-def to_markdown(record: CpdRecord) -> str:
-    lines = [
-        f"# CPD record: {md(record.name)}",
-        "",
-        f"Staff number: {md(record.learner_id)}  ",
-        *([f"Unit: {md(record.unit)}  "] if record.unit else []),
-        f"Produced: {record.produced} by ltl-quiz  ",
-        *([f"My reflections: {md(record.sharing)}  "] if record.sharing else []),
-        f"Case studies completed: {len(record.entries)}; time spent: {_hours(record.total_minutes)}",
-        "",
-    ]
-    if record.scripted_left_out:
-        lines += [f"Scripted runs left out: {record.scripted_left_out} (answered from a file, not by the learner).", ""]
-    for n, e in enumerate(record.entries, 1):
-        lines += _entry_markdown(n, e)
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _entry_markdown(n: int, e: Entry) -> list[str]:
-    lines = [
-        f"## {n}. {md(e.title)}",
-        "",
-        f"**Activity:** {md(e.activity)}  ",
-        f"**Date:** {e.date}  ",
-        f"**Time spent:** {_hours(e.minutes)}",
-        "",
-    ]
-    if e.note:
-        lines += [f"> {md(e.note)}", ""]
-    if e.role:
-        lines += [f"**My role in the scenario:** {md(e.role)}", ""]
-    if e.about:
-        lines += ["### What the case was about", "", *[md(p) + "\n" for p in e.about]]
-    if e.real_case:
-        lines += ["What happened in the real case:", "", md(e.real_case), ""]
-    lines += ["### Learning outcomes", "", *[f"- {md(o)}" for o in e.outcomes], ""]
-    if e.room_path:
-        lines += ["The room's path through the case:", "", *[f"- {md(p)} The room followed: {md(f)}" for p, f in e.room_path], ""]
-    if e.guidance:
-        lines += ["Guidance and legislation the case draws on:", "", *[f"- {md(g)}" for g in e.guidance], ""]
-    if e.force_lessons:
-        lines += ["What the force changed after the real case:", "", *[f"- {md(a)}" for a in e.force_lessons], ""]
-    lines += ["### My reflections on the key questions", ""]
-    if not e.reflections:
-        lines += ["I wrote no reflection of my own in this session.", ""]
-    for r in e.reflections:
-        lines += [f"**{md(r.question)}**", ""]
-        if not r.written:
-            lines += [NO_ANSWER, ""]
-            if r.missed:
-                lines += ["Points a full answer would cover:", "", *[f"- {md(p)}" for p in r.missed], ""]
-            continue
-        lines += [_quote(r.answer), ""]
-        if r.covered:
-            lines += ["Points my answer covered:", "", *[f"- {md(p)}" for p in r.covered], ""]
-        if r.missed:
-            lines += ["Points to develop:", "", *[f"- {md(p)}" for p in r.missed], ""]
-    lines += ["### What I would do differently", ""]
-    if not e.differently:
-        lines += [_no_difference(e), ""]
-    for d in e.differently:
-        lines += [f"- **{md(d.prompt)}**" + (" (critical safeguarding failure)" if d.critical else "")]
-        lines += [f"  {label}: {md(option.rstrip(' .'))}." + (f" {md(why)}" if why else "") for label, option, why in d.notes]
-    lines += ["", f"Source: {_link(e.source_url)}. Attempt {e.attempt_id}.", ""]
-    return lines
-
-
-def _no_difference(e: Entry) -> str:
+def no_difference(e: Entry) -> str:
     if e.in_group and not any(o for o in e.outcomes if o.startswith("I gave my own answer")):
         return "The room decided together; I gave no individual answer to compare with the recommended one."
     return "I chose the recommended action at every decision. I will keep applying the same approach."
@@ -410,6 +318,8 @@ def render(record: CpdRecord, fmt: str, summary: bool = False) -> str:
 
         return cpd_summary.to_markdown(record) if fmt == "md" else cpd_summary.to_html(record)
     if fmt == "md":
+        from ltl_quiz.cpd_markdown import to_markdown
+
         return to_markdown(record)
     from ltl_quiz.cpd_html import to_html  # Jinja2 is imported only when a page is written
 

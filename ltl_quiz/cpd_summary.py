@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ltl_quiz.cpd import CpdRecord, Entry, _hours, md
+from ltl_quiz.cpd import CpdRecord, Entry, hours
+from ltl_quiz.cpd_markdown import entry_heading, md
 
 SHARED_NOTE = "for sharing with my line manager (my reflections are not included)"
 ALL_RECOMMENDED = "I chose the recommended action at every decision and will keep applying the same approach."
@@ -38,7 +39,7 @@ def differently(e: Entry) -> list[tuple[str, str]]:
 
 
 def to_markdown(record: CpdRecord) -> str:
-    """The summary as Markdown, every value escaped as in the full record (``cpd.md``)."""
+    """The summary as Markdown, every value escaped as in the full record (``cpd_markdown.md``)."""
     from ltl_quiz import cvf
 
     s = summarise(record)
@@ -48,7 +49,7 @@ def to_markdown(record: CpdRecord) -> str:
         f"Staff number: {md(record.learner_id)}  ",
         *([f"Unit: {md(record.unit)}  "] if record.unit else []),
         f"Produced: {record.produced} by ltl-quiz, {SHARED_NOTE}  ",
-        f"Case studies completed: {len(record.entries)}; time spent: {_hours(record.total_minutes)}",
+        f"Case studies completed: {len(record.entries)}; time spent: {hours(record.total_minutes)}",
         "",
         f"## {cvf.HEADING}",
         "",
@@ -59,20 +60,8 @@ def to_markdown(record: CpdRecord) -> str:
     lines += [f"- {cvf.ALSO}: {md(', '.join(s.unmapped))}"] if s.unmapped else []
     lines.append("")
     for n, e in enumerate(record.entries, 1):
-        lines += [
-            f"## {n}. {md(e.title)}",
-            "",
-            f"**Activity:** {md(e.activity)}  ",
-            f"**Date:** {e.date}  ",
-            f"**Time spent:** {_hours(e.minutes)}",
-            "",
-            "### Learning outcomes",
-            "",
-            *[f"- {md(o)}" for o in e.outcomes],
-            "",
-            "### What I will do differently",
-            "",
-        ]
+        lines += [*entry_heading(n, e), "", "### Learning outcomes", "", *[f"- {md(o)}" for o in e.outcomes], ""]
+        lines += ["### What I will do differently", ""]
         lines += [f"- {md(prompt)}: {md(notes)}" for prompt, notes in differently(e)] or [f"- {ALL_RECOMMENDED}"]
         lines += ["", f"Attempt {md(e.attempt_id)}.", ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -82,18 +71,7 @@ def to_html(record: CpdRecord) -> str:
     """The summary as one printable A4 page (the full record's stylesheet), every value escaped by Jinja2."""
     from ltl_quiz import cvf
     from ltl_quiz.cpd_html import CSS
-    from ltl_quiz.templating import markup, render_page
+    from ltl_quiz.templating import page
 
-    return render_page(
-        "cpd_summary.html.j2",
-        summary=summarise(record),
-        record=record,
-        css=markup(CSS),
-        hours=_hours,
-        differently=differently,
-        shared_note=SHARED_NOTE,
-        all_recommended=ALL_RECOMMENDED,
-        cvf_heading=cvf.HEADING,
-        cvf_note=cvf.NOTE,
-        cvf_also=cvf.ALSO,
-    )
+    texts = {"shared_note": SHARED_NOTE, "all_recommended": ALL_RECOMMENDED}
+    return page("cpd_summary.html.j2", CSS, summary=summarise(record), record=record, hours=hours, differently=differently, cvf=cvf, **texts)

@@ -11,6 +11,10 @@ median time at each node. A decision is flagged when fewer than half of those wh
 recommended option, and when its discrimination index is below 20 (Moodle's "weak" band starts
 there) or cannot discriminate at all because everyone scored the same; flags wait for at least
 ``MIN_FOR_FLAGS`` attempts so a handful of people cannot raise one.
+
+This module holds the report as data (``Report``, built by ``build``) and the wording every
+rendering shares; the renderers are apart: the terminal's in ``ui/report_view.py`` (rich lives in
+``ui/`` only), JSON in ``Report.to_json``, the HTML page in ``report_html.py``.
 """
 
 from __future__ import annotations
@@ -83,7 +87,11 @@ class Report:
     attempts_rule: str = FIRST
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "overall": [o.as_dict() for o in self.overall]}
+
+    def to_json(self) -> str:
+        """The report for machines (``--json``): every figure, and the totals."""
+        return json.dumps({**self.as_dict(), "totals": self.totals}, indent=2)
 
     @property
     def totals(self) -> dict[str, Any]:
@@ -219,45 +227,10 @@ def _dropoff(library: ScenarioLibrary, stops: list[Any], times: list[Any]) -> li
     return [d for _, d in in_scenario_order(library, rows)]
 
 
-# -- terminal -----------------------------------------------------------------------------------------
-def _fmt(value: float | None, suffix: str = "") -> str:
+# -- words every rendering shares --------------------------------------------------------------
+def figure(value: float | None, suffix: str = "") -> str:
+    """A figure as every rendering writes it: "-" for none, else as short as it goes (12.5%, 3 s)."""
     return "-" if value is None else f"{value:g}{suffix}"
-
-
-def show(report: Report, ui: Any) -> None:
-    """The report for people: rich tables, or headings and lines under --plain."""
-    t = report.totals
-    ui.heading("Learning report")
-    ui.say(f"Attempts: {report.filters}. Generated {report.generated}.")
-    ui.say(f"{t['attempts']} attempts, {t['completed']} completed, {t['passed']} passed (pass rate {_fmt(t['pass_rate'], '%')}).")
-    if not report.scenarios:
-        ui.say("No attempts match.")
-        return
-    ui.heading("Completions and pass rate by scenario and track")
-    rows = [
-        [
-            f"{s.scenario_id} ({s.track})",
-            str(s.attempts),
-            str(s.completed),
-            _fmt(s.pass_rate, "%"),
-            _fmt(s.mean_percentage, "%"),
-            _fmt(s.mean_minutes),
-        ]
-        for s in report.scenarios
-    ]
-    _table(ui, ["scenario (track)", "attempts", "completed", "pass rate", "mean score", "mean min"], rows)
-    ui.heading("Competency averages (mean points per completed attempt)")
-    rows = [
-        [f"{s.scenario_id} ({s.track})", ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in s.competencies.items()) or "-"]
-        for s in report.scenarios
-    ]
-    _table(ui, ["scenario", "competencies"], rows)
-    if report.items:
-        _show_items(report, ui)
-    if report.overall:
-        _show_overall(report, ui)
-    if report.dropoff:
-        _show_dropoff(report, ui)
 
 
 def analysed_in_words(rule: str) -> str:
@@ -278,77 +251,6 @@ DROPOFF_NOTE = (
 )
 
 
-def _show_items(report: Report, ui: Any) -> None:
-    ui.heading("Item analysis of decisions")
-    ui.say(f"Attempts analysed: {analysed_in_words(report.attempts_rule)}.")
-    ui.say("Facility: mean mark as % of the maximum. Discrimination: correlation of the mark with the rest of the attempt (x100).")
-    for item in report.items:
-        flags = f"  FLAGGED: {', '.join(item.flags)}" if item.flags else ""
-        ui.say(f"{item.scenario_id} / {item.node_id} ({item.kind}): {item.prompt}", "bold")
-        ui.say(
-            f"  n {item.n}, facility {_fmt(item.facility, '%')}, discrimination {_fmt(item.discrimination)}, "
-            f"recommended chosen by {_fmt(item.right_share, '%')}{flags}",
-            "red" if item.flags else None,
-        )
-        for o in item.options:
-            mark = " (recommended)" if o.recommended else ""
-            ui.say(f"    {o.share:5.1f}%  {o.count:>6}  {o.text}{mark}")
-
-
-def _show_overall(report: Report, ui: Any) -> None:
-    ui.heading("Overall statistics by scenario and track (Moodle's test statistics)")
-    ui.say(f"Attempts analysed: {analysed_in_words(report.attempts_rule)}. {OVERALL_NOTE}")
-    rows = [
-        [
-            f"{o.scenario_id} ({o.track})",
-            str(o.attempts),
-            str(o.items),
-            _fmt(o.mean, "%"),
-            _fmt(o.sd),
-            _fmt(o.alpha),
-            _fmt(o.sem),
-            o.note or "",
-        ]
-        for o in report.overall
-    ]
-    _table(ui, ["scenario (track)", "attempts", "decisions", "mean", "SD", "alpha", "SEM", "note"], rows)
-
-
-def _show_dropoff(report: Report, ui: Any) -> None:
-    ui.heading("Where learners stop: drop-off and time at each node")
-    ui.say(DROPOFF_NOTE)
-    rows = [
-        [
-            f"{d.scenario_id} / {d.node_id}",
-            str(d.steps),
-            _seconds(d.median_seconds),
-            str(d.abandoned),
-            str(d.in_progress),
-        ]
-        for d in report.dropoff
-    ]
-    _table(ui, ["scenario / node", "steps", "median time", "abandoned here", "unfinished here"], rows)
-
-
-def _seconds(value: float | None) -> str:
-    return "-" if value is None else f"{value:g} s"
-
-
-def _table(ui: Any, header: list[str], rows: list[list[str]]) -> None:
-    if ui.plain:
-        for row in rows:
-            ui.say("; ".join(f"{h}: {v}" for h, v in zip(header, row, strict=True)))
-        return
-    from rich.table import Table
-
-    table = Table()
-    for h in header:
-        table.add_column(h, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    ui.console.print(table)
-
-
 def report(where: Any, filters: Any, ui: Any, as_json: bool, html_out: Any, attempts: str = FIRST) -> Report:
     """Build the report, print it (or its JSON), and write the HTML page when asked."""
     from ltl_quiz.store import Store
@@ -364,8 +266,10 @@ def report(where: Any, filters: Any, ui: Any, as_json: bool, html_out: Any, atte
 
         write_text(html_out, to_html(result))
     if as_json:
-        print(json.dumps({**result.as_dict(), "totals": result.totals}, indent=2))
+        print(result.to_json())
     else:
+        from ltl_quiz.ui.report_view import show  # the terminal renderer (rich lives in ui/ only)
+
         show(result, ui)
         if html_out is not None:
             ui.say(f"Wrote {html_out}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape as x
 
-from ltl_quiz.report import DROPOFF_NOTE, OVERALL_NOTE, Report, analysed_in_words
+from ltl_quiz.report import DROPOFF_NOTE, OVERALL_NOTE, Report, analysed_in_words, figure
 
 GREEN, AMBER, RED, BLUE, GREY = "#2e7d32", "#b26a00", "#c62828", "#1f3864", "#9aa5b1"
 
@@ -56,16 +56,16 @@ tr.stopped td { background: #fff6e5; }
 
 
 def to_html(report: Report) -> str:
-    from ltl_quiz.templating import markup, render_page
+    from ltl_quiz.templating import markup, page
 
     t = report.totals
     tags = sorted({tag for s in report.scenarios for tag in s.competencies})
     top = max((v for s in report.scenarios for v in s.competencies.values()), default=1.0) or 1.0
     rows = [(f"{s.scenario_id} ({s.track})", s.pass_rate, s.mean_percentage) for s in report.scenarios]
-    return render_page(
+    return page(
         "report.html.j2",
+        CSS,
         report=report,
-        css=markup(CSS),
         tiles=[
             ("Attempts", str(t["attempts"])),
             ("Completed", str(t["completed"])),
@@ -78,7 +78,7 @@ def to_html(report: Report) -> str:
         mini_bar=lambda value: markup(_mini_bar(value, top)),
         share_bar=lambda option: markup(_share_bar(option.share, option.recommended)),
         pct=_pct,
-        num=_num,
+        num=figure,
         seconds=_seconds,
         analysed=analysed_in_words(report.attempts_rule),
         overall_note=OVERALL_NOTE,
@@ -87,15 +87,11 @@ def to_html(report: Report) -> str:
 
 
 def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}%"
+    return figure(value, "%")
 
 
 def _seconds(value: float | None) -> str:
-    return "-" if value is None else f"{value:g} s"
-
-
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:g}"
+    return figure(value, " s")
 
 
 def _share_bar(share: float, recommended: bool) -> str:
@@ -177,7 +173,7 @@ def _scatter(report: Report) -> str:
             continue
         colour = RED if item.flags else BLUE
         svg.append(
-            f'<circle cx="{px(item.facility):.1f}" cy="{py(item.discrimination):.1f}" r="5" fill="{colour}" fill-opacity="0.8"><title>{x(item.scenario_id)} / {x(item.node_id)}: facility {item.facility:g}, discrimination {_num(item.discrimination)}</title></circle>'
+            f'<circle cx="{px(item.facility):.1f}" cy="{py(item.discrimination):.1f}" r="5" fill="{colour}" fill-opacity="0.8"><title>{x(item.scenario_id)} / {x(item.node_id)}: facility {item.facility:g}, discrimination {figure(item.discrimination)}</title></circle>'
         )
     svg.append("</svg>")
     return "".join(svg)

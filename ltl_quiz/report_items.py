@@ -19,11 +19,11 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
-from ltl_quiz.psychometrics import OverallSums, from_sums
+from ltl_quiz.psychometrics import OverallStatistics, OverallSums, from_sums
 from ltl_quiz.text import one_line
 
 MIN_FOR_FLAGS = 5
@@ -58,21 +58,19 @@ class ItemStats:
     flags: list[str]
 
 
-@dataclass
-class OverallStats:
-    """Moodle's overall (test-level) statistics of one scenario and track; see ltl_quiz.psychometrics.
-    ``mean``, ``sd`` and ``sem`` are in percentage points of the decision score, ``alpha`` x 100."""
+@dataclass(frozen=True)
+class OverallStats(OverallStatistics):
+    """Moodle's overall (test-level) statistics of one scenario and track: the figures of
+    ``ltl_quiz.psychometrics.OverallStatistics``, rounded for people, with ``mean``, ``sd`` and ``sem``
+    in percentage points of the decision score and ``alpha`` x 100."""
 
-    scenario_id: str
-    title: str
-    track: str
-    attempts: int
-    items: int
-    mean: float | None
-    sd: float | None
-    alpha: float | None
-    sem: float | None
-    note: str | None
+    scenario_id: str = ""
+    title: str = ""
+    track: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        """Which scenario and track first, then the figures (the order the report's JSON has always had)."""
+        return {"scenario_id": self.scenario_id, "title": self.title, "track": self.track, **asdict(self)}
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""The HTML pages (CPD record, learning report) are Jinja2 templates with autoescaping on.
+"""The HTML pages (learning report, CPD record and summary, compliance) are Jinja2 templates with
+autoescaping on, each extending one layout (``templates/page.html.j2``) through one call, ``page``.
 
 Autoescaping makes every value from the store or a scenario file text unless a template says
 otherwise, so a learner's ``<img onerror=...>`` can never become markup, as string concatenation
@@ -29,6 +30,12 @@ def _environment() -> Any:
 def render_page(template: str, **values: Any) -> str:
     """``template`` (a file in ltl_quiz/templates) filled with ``values``, every value escaped."""
     return _environment().get_template(template).render(**values)
+
+
+def page(template: str, css: str, **values: Any) -> str:
+    """One self-contained HTML page: ``template`` (which extends ``page.html.j2``) filled with
+    ``values``, every value escaped, and its stylesheet ``css`` (ours, never user text) inlined whole."""
+    return render_page(template, css=markup(css), **values)
 
 
 def markup(text: str) -> Any:

@@ -209,3 +209,17 @@ def test_assign_a_unit_and_learners_already_in_the_store(db_url: str, runner: Cl
     assert "1 person" in runner.invoke(app, ["assign", "2", "--learner", "B1", "--due", "2030-01-01"]).output
     data = json.loads(runner.invoke(app, ["compliance", "--format", "json", "--unit", "met"]).output)
     assert [x["staff_number"] for x in data["lines"]] == ["B1"]
+
+
+def test_the_compliance_page_is_a_whole_page_with_roster_text_escaped(db_url: str, tmp_path: Path, runner: CliRunner) -> None:
+    """The page comes through the one page helper (``templating.page``): the shared layout with its
+    stylesheet inlined, the chart, both tables, and a roster's markup shown as text, never run."""
+    roster = write_roster(tmp_path, 'staff number,name,unit\nK100,<img src=x onerror="alert(1)">,Kent <b>CID</b>\n')
+    due = (datetime.now(UTC).date() + timedelta(days=10)).isoformat()
+    assert runner.invoke(app, ["assign", "1", "--roster", str(roster), "--due", due]).exit_code == 0
+    page = runner.invoke(app, ["compliance", "--format", "html"]).output
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<title>Compliance on " in page and ".overdue { color: #c62828" in page
+    assert "<h2>By case</h2>" in page and "<h2>Everyone</h2>" in page and page.count("<svg") >= 5
+    assert "<img" not in page and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;" in page
+    assert "<b>CID</b>" not in page and "Kent &lt;b&gt;CID&lt;/b&gt;" in page

@@ -307,3 +307,36 @@ def test_a_progress_bar_shows_on_standard_error_at_a_terminal(records, scenarios
     assert "Exporting" in stderr.getvalue() and f"{done.rows}/{done.rows}" in stderr.getvalue()
     with progress_bar("Exporting", True) as plain:
         assert plain is None  # --plain: no bar, and nothing counted in advance
+
+
+# -- the formats' table ----------------------------------------------------------------------------
+def test_every_format_in_the_table_is_a_choice_and_writes_its_file(records, scenarios_dir, tmp_path) -> None:
+    """--format's choices and help come from exporters/formats.py: each entry is offered, named in the
+    help and writes a file with its own suffix (a binary one as a zip archive, a text one as UTF-8)."""
+    from ltl_quiz.exporters.formats import EXPORT_FORMATS
+
+    shown = CliRunner().invoke(app, ["export", "--help"], terminal_width=200).stdout
+    assert f"<{'|'.join(f.name for f in EXPORT_FORMATS)}>" in shown
+    assert ", ".join(f.name for f in EXPORT_FORMATS[:-1]) + f" or {EXPORT_FORMATS[-1].name}." in shown
+    for fmt in EXPORT_FORMATS:
+        out = tmp_path / f"all{fmt.suffix}"
+        code, _, err = export(scenarios_dir, "--format", fmt.name, "--out", str(out))
+        assert code == 0, err
+        data = out.read_bytes()
+        assert data.startswith(b"PK") if fmt.binary else len(data.decode("utf-8")) > 100
+
+
+def test_a_format_not_in_the_table_is_a_usage_error(records, scenarios_dir) -> None:
+    code, _, err = export(scenarios_dir, "--format", "ods")
+    assert code == 2 and "ods" in err
+
+
+def test_the_export_job_refuses_a_format_not_in_the_table(tmp_path) -> None:
+    from ltl_quiz.errors import InputError
+    from ltl_quiz.exporters import ExportRequest
+    from ltl_quiz.exporters import export as run_export
+    from ltl_quiz.locations import resolve
+    from ltl_quiz.store.queries import Filters
+
+    with pytest.raises(InputError, match="use one of: csv, xlsx, json, jsonl, xapi"):
+        run_export(resolve(db=f"sqlite:///{tmp_path / 'r.db'}"), ExportRequest("ods", "completions", Filters(), None))

@@ -48,10 +48,12 @@ def _env(db_url: str) -> dict[str, str]:
     return env
 
 
-def _run_with_terminal_stderr(command: str, env: dict[str, str]) -> tuple[int, str]:
-    """Run ``command`` in a shell whose standard error is a real pty; return its exit code and what the pty showed."""
+def _run_with_terminal_stderr(command: str, env: dict[str, str], stdout_too: bool = False) -> tuple[int, str]:
+    """Run ``command`` in a shell whose standard error (and with ``stdout_too`` its standard output) is a
+    real pty; return its exit code and what the pty showed."""
     leader, follower = pty.openpty()
-    proc = subprocess.Popen(["/bin/sh", "-c", command], stdin=subprocess.DEVNULL, stderr=follower, env=env)
+    stdout = follower if stdout_too else None
+    proc = subprocess.Popen(["/bin/sh", "-c", command], stdin=subprocess.DEVNULL, stdout=stdout, stderr=follower, env=env)
     os.close(follower)
     shown = bytearray()
     while True:
@@ -115,6 +117,21 @@ def test_the_progress_bar_itself_still_draws_on_the_terminal(store_with_attempts
     assert code == 0
     assert "Wrote" in shown and str(out) in shown.replace("\r\n", "").replace("\n", "")
     assert len(out.read_text(encoding="utf-8").splitlines()) > 6
+
+
+def test_rows_piped_to_the_same_terminal_start_on_their_own_line(store_with_attempts: str) -> None:
+    """Issue 13: ``export ... | head`` at a terminal printed the rows on the bar's own line
+    ("Exporting ━━━ 0/? 0:00:00attempt_id,…"). The bar is off the screen before the rows arrive there."""
+    import pyte
+
+    command = _export_args("csv", "reflections") + " | head -3"
+    code, shown = _run_with_terminal_stderr(command, _env(store_with_attempts), stdout_too=True)
+    assert code == 0, shown
+    screen = pyte.Screen(80, 200)
+    pyte.ByteStream(screen).feed(shown.encode("utf-8"))
+    lines = [line.rstrip() for line in screen.display if line.strip()]
+    assert lines[0].startswith("attempt_id,learner_id,"), lines[:3]
+    assert not any("Exporting" in line or "━" in line for line in lines), lines[:3]
 
 
 def test_the_terminal_is_a_pty(tmp_path: Path) -> None:

@@ -184,3 +184,15 @@ def test_group_session_records_neither_dilute_the_pass_rate_nor_enter_item_analy
     assert report.totals["pass_rate"] == 50.0
     grading = next(i for i in report.items if i.node_id == "call-grading")
     assert grading.n == 2 and {o.id: o.count for o in grading.options} == {"send-officers": 1, "tell-caller-101": 1}
+
+
+def test_the_reports_data_and_file_renderers_import_no_terminal_library() -> None:
+    """Reports are data with separate renderers: only ui/report_view.py draws at the terminal, so the
+    data modules and the Markdown and HTML renderers never load rich (nor the export job's heavy parts)."""
+    import subprocess
+    import sys
+
+    modules = "ltl_quiz.report, ltl_quiz.report_html, ltl_quiz.cpd, ltl_quiz.cpd_markdown, ltl_quiz.cpd_html, ltl_quiz.cpd_summary"
+    code = f"import sys, {modules}, ltl_quiz.compliance.page, ltl_quiz.exporters.formats; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'questionary', 'prompt_toolkit')))"
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert found.strip() == "[]"

@@ -12,10 +12,9 @@ from ltl_quiz.compliance.report import STATES, Compliance
 COLOURS = {"complete": "#2e7d32", "expiring": "#f9a825", "due": "#1565c0", "overdue": "#c62828"}
 ORDER = ("complete", "expiring", "due", "overdue")
 WIDTH = 600
+_CHART = {"order": ORDER, "colours": COLOURS, "width": WIDTH, "states": STATES}
 
-TEMPLATE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Compliance on {{ today }}</title>
-<style>
+CSS = """
 body { font-family: system-ui, sans-serif; margin: 2rem; color: #111; }
 table { border-collapse: collapse; margin: 1rem 0; }
 th, td { border: 1px solid #999; padding: .2rem .5rem; text-align: left; }
@@ -23,43 +22,15 @@ th, td { border: 1px solid #999; padding: .2rem .5rem; text-align: left; }
 .key span { display: inline-block; margin-right: 1rem; }
 .overdue { color: #c62828; font-weight: bold; }
 @media print { body { margin: 1cm; } }
-</style></head><body>
-<h1>Compliance on {{ today }}</h1>
-<p class="key">{% for s in order %}<span><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" fill="{{ colours[s] }}"/></svg> {{ s }}</span>{% endfor %}</p>
-{% for unit in units %}
-<section class="unit"><h2>{{ unit.name or "(no unit)" }}</h2>
-<svg role="img" aria-label="{{ unit.label }}" width="{{ width }}" height="28" viewBox="0 0 {{ width }} 28">
-{% for bar in unit.bars %}<rect x="{{ bar.x }}" y="0" width="{{ bar.w }}" height="28" fill="{{ bar.colour }}"><title>{{ bar.state }}: {{ bar.n }}</title></rect>{% endfor %}
-</svg>
-<p>{{ unit.label }}</p></section>
-{% endfor %}
-<h2>By case</h2>
-<table><tr><th>case</th>{% for s in states %}<th>{{ s }}</th>{% endfor %}</tr>
-{% for case, c in by_case.items() %}<tr><td>{{ case }}</td>{% for s in states %}<td>{{ c[s] }}</td>{% endfor %}</tr>{% endfor %}
-</table>
-<h2>Everyone</h2>
-<table><tr><th>staff number</th><th>name</th><th>unit</th><th>case</th><th>track</th><th>standing</th></tr>
-{% for x in lines %}<tr><td>{{ x.learner_id }}</td><td>{{ x.name }}</td><td>{{ x.unit }}</td><td>{{ x.scenario_id }}</td><td>{{ x.track }}</td>
-<td class="{{ x.state }}">{{ x.phrase() }}</td></tr>{% endfor %}
-</table></body></html>
 """
 
 
 def to_html(report: Compliance) -> str:
-    import jinja2
+    """The page, from ``templates/compliance.html.j2`` through the one page helper every HTML page uses."""
+    from ltl_quiz.templating import page
 
-    env = jinja2.Environment(autoescape=True)
     units = [_unit(name, counts) for name, counts in report.by_unit.items()]
-    return env.from_string(TEMPLATE).render(
-        today=report.today.isoformat(),
-        units=units,
-        order=ORDER,
-        colours=COLOURS,
-        width=WIDTH,
-        states=STATES,
-        by_case=report.by_case,
-        lines=report.lines,
-    )
+    return page("compliance.html.j2", CSS, report=report, today=report.today.isoformat(), units=units, chart=_CHART)
 
 
 def _unit(name: str, counts: dict[str, int]) -> dict[str, object]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.pseudonym import Pseudonymiser
-from ltl_quiz.scenario.kinds import answer_kinds, answered_kinds, written_kinds
+from ltl_quiz.scenario.kinds import answer_kinds, written_kinds
 from ltl_quiz.scenario.model import COMPETENCIES
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import Filters, answers_query, attempts_query, minutes, stream
@@ -101,16 +101,21 @@ _ATTEMPT = (
     Column("unit", "Unit", width=26),
     Column("scenario_id", "Scenario", width=30),
 )
+# columns that stand in more than one sheet, declared once
+_VERSION = Column("scenario_version", "Version", "int", 9)
+_TRACK = Column("track", "Track", width=10)
+_HOW = Column("how_answered", "How answered", width=12)
+_HOW_TAKEN = (_TRACK, Column("mode", "Mode", width=10), _HOW)
+_NODE = Column("node_id", "Node", width=26)
+_ANSWERED_AT = Column("answered_at", "Answered (UTC)", "datetime", 20)
 _SESSION = (Column("session_code", "Session code", width=12), Column("trainer", "Trainer", width=22))
 
 COMPLETIONS: tuple[Column, ...] = (
     *_ATTEMPT,
     Column("scenario_title", "Title", width=40),
-    Column("scenario_version", "Version", "int", 9),
+    _VERSION,
     Column("scenario_sha256", "Scenario SHA-256", width=20),
-    Column("track", "Track", width=10),
-    Column("mode", "Mode", width=10),
-    Column("how_answered", "How answered", width=12),
+    *_HOW_TAKEN,
     Column("status", "Status", width=12),
     Column("started", "Started (UTC)", "datetime", 20),
     Column("finished", "Finished (UTC)", "datetime", 20),
@@ -128,13 +133,11 @@ COMPLETIONS: tuple[Column, ...] = (
 
 ANSWERS: tuple[Column, ...] = (
     *_ATTEMPT,
-    Column("scenario_version", "Version", "int", 9),
-    Column("track", "Track", width=10),
-    Column("mode", "Mode", width=10),
-    Column("how_answered", "How answered", width=12),
+    _VERSION,
+    *_HOW_TAKEN,
     *_SESSION,
     Column("seq", "Step", "int", 6),
-    Column("node_id", "Node", width=26),
+    _NODE,
     Column("kind", "Kind", width=12),
     Column("question", "Question", width=50),
     Column("chosen_option_ids", "Chosen option IDs", width=26),
@@ -146,16 +149,16 @@ ANSWERS: tuple[Column, ...] = (
     Column("critical", "Critical", "bool", 8),
     Column("written_answer", "Written answer", width=50),
     Column("shown_at", "Shown (UTC)", "datetime", 20),
-    Column("answered_at", "Answered (UTC)", "datetime", 20),
+    _ANSWERED_AT,
     Column("seconds_taken", "Seconds taken", "float", 10),
 )
 
 REFLECTIONS: tuple[Column, ...] = (
     *_ATTEMPT,
-    Column("track", "Track", width=10),
-    Column("how_answered", "How answered", width=12),
+    _TRACK,
+    _HOW,
     *_SESSION,
-    Column("node_id", "Node", width=26),
+    _NODE,
     Column("key_question_id", "Key question ID", width=26),
     Column("question", "Key question", width=50),
     Column("answer", "Answer", width=60),
@@ -163,7 +166,7 @@ REFLECTIONS: tuple[Column, ...] = (
     Column("model_points_total", "Model points", "int", 10),
     Column("model_points_covered", "Points covered", width=50),
     Column("model_points_missed", "Points not covered", width=50),
-    Column("answered_at", "Answered (UTC)", "datetime", 20),
+    _ANSWERED_AT,
 )
 
 SHEETS: dict[str, tuple[Column, ...]] = {"completions": COMPLETIONS, "answers": ANSWERS, "reflections": REFLECTIONS}
@@ -175,17 +178,20 @@ def rows(what: str, store: Store, filters: Filters, library: ScenarioLibrary, pe
     return build(store, filters, library, people, neutralise if safe else _same)
 
 
+def _attempt_columns(
+    people: People, s: Callable, attempt_id: str, learner_id: str, name: str | None, unit: str | None, scenario_id: str
+) -> tuple:
+    """The first columns of every sheet (``_ATTEMPT``): whose attempt at which scenario, as ``people`` may name them."""
+    return attempt_id, s(people.learner(learner_id)), s(people.name(name)), s(unit), scenario_id
+
+
 def completion_rows(store: Store, filters: Filters, library: ScenarioLibrary, people: People, s: Callable) -> Iterator[tuple]:
     for r in stream(store, attempts_query(filters)):
         # the query leaves score, passed, competencies and ending empty unless the attempt is completed
         competencies = json.loads(r.competencies) if r.competencies is not None else None
         critical = json.loads(r.critical_failures or "[]")
         yield (
-            r.id,
-            s(people.learner(r.learner_id)),
-            s(people.name(r.learner_name)),
-            s(r.learner_unit),
-            r.scenario_id,
+            *_attempt_columns(people, s, r.id, r.learner_id, r.learner_name, r.learner_unit, r.scenario_id),
             s(r.scenario_title),
             r.scenario_version,
             r.scenario_sha256,
@@ -235,35 +241,12 @@ def answer_rows(
     current = None
     prefix: Any = ()
     texts: dict[tuple[str, str, str, str], tuple[Any, int | None]] = {}
-    for (
-        attempt_id,
-        learner_id,
-        name,
-        unit,
-        scenario_id,
-        version,
-        track,
-        mode,
-        session_code,
-        trainer,
-        how_answered,
-        seq,
-        node_id,
-        kind,
-        option_ids,
-        free_text,
-        _covered,
-        points,
-        critical,
-        shown_at,
-        answered_at,
-        seconds,
-    ) in stream(store, answers_query(filters, answered_kinds())):
+    for row in stream(store, answers_query(filters)):
+        attempt_id, learner_id, scenario_id, mode = row[0], row[1], row[4], row[7]
+        seq, node_id, kind, option_ids, free_text, _covered, points, critical, shown_at, answered_at, seconds = row[11:]
         if attempt_id != current:
             current = attempt_id
-            who = map(s, (people.learner(learner_id), people.name(name), unit))
-            run_by = map(s, (session_code, people.trainer(trainer)))
-            prefix = pack((attempt_id, *who, scenario_id, version, track, mode, how_answered, *run_by))
+            prefix = pack(_attempt_part(row, people, s))
         key = (scenario_id, node_id, kind, option_ids)
         text = texts.get(key)
         if text is None:
@@ -273,6 +256,21 @@ def answer_rows(
             points = None  # a group session's step this participant did not answer themselves: no mark, not 0
         free_text = people.reflection(learner_id, attempt_id, seq, kind, free_text)
         yield shape(prefix, seq, text, points, critical, s(free_text) if free_text else None, shown_at, answered_at, seconds)
+
+
+def _attempt_part(row: Any, people: People, s: Callable) -> tuple:
+    """The columns an answers row shares with every other answer of its attempt, from the query's first
+    eleven (attempt, learner, name, unit, scenario, version, track, mode, session, trainer, how answered)."""
+    attempt_id, learner_id, name, unit, scenario_id, version, track, mode, session_code, trainer, how_answered = row[:11]
+    return (
+        *_attempt_columns(people, s, attempt_id, learner_id, name, unit, scenario_id),
+        version,
+        track,
+        mode,
+        how_answered,
+        s(session_code),
+        s(people.trainer(trainer)),
+    )
 
 
 def _answer_text(library: ScenarioLibrary, key: tuple[str, str, str, str], s: Callable) -> tuple[tuple, int | None]:
@@ -292,11 +290,7 @@ def reflection_rows(store: Store, filters: Filters, library: ScenarioLibrary, pe
         covered = sorted(set(json.loads(r.covered or "[]")))
         known = q.model_points
         yield (
-            r.attempt_id,
-            s(people.learner(r.learner_id)),
-            s(people.name(r.learner_name)),
-            s(r.learner_unit),
-            r.scenario_id,
+            *_attempt_columns(people, s, r.attempt_id, r.learner_id, r.learner_name, r.learner_unit, r.scenario_id),
             r.track,
             r.how_answered,
             s(r.session_code),

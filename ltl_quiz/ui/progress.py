@@ -11,12 +11,28 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from typing import Any
+
+
+class ProgressLine:
+    """One bar on standard error: ``line(total, done)`` moves it on; ``finish()`` takes it off the
+    screen, so whatever is printed next (an export's rows through ``| head``) starts on its own line."""
+
+    def __init__(self, bar: Any, task: Any):
+        self.bar = bar
+        self.task = task
+
+    def __call__(self, total: int | None, done: int) -> None:
+        self.bar.update(self.task, total=total, completed=done)
+
+    def finish(self) -> None:
+        self.bar.stop()  # transient: the line is erased and the cursor shown again; stopping twice is harmless
 
 
 @contextlib.contextmanager
-def progress_bar(label: str, plain: bool | None) -> Iterator[Callable[[int | None, int], None] | None]:
-    """Yield ``update(total, done)`` for a rich bar, or None when no bar should be drawn."""
+def progress_bar(label: str, plain: bool | None) -> Iterator[ProgressLine | None]:
+    """Yield a ``ProgressLine`` for a rich bar, or None when no bar should be drawn."""
     if plain or (plain is None and os.environ.get("NO_COLOR")) or not sys.stderr.isatty():
         yield None
         return
@@ -33,9 +49,4 @@ def progress_bar(label: str, plain: bool | None) -> Iterator[Callable[[int | Non
         redirect_stdout=False,  # the export's data must go to the real standard output, never through the bar
         redirect_stderr=False,
     ) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(total: int | None, done: int) -> None:
-            bar.update(task, total=total, completed=done)
-
-        yield update
+        yield ProgressLine(bar, bar.add_task(label, total=None))
