@@ -14,12 +14,12 @@ from programs import needs_program
 from records_factory import scenario, walk, worst
 from typer.testing import CliRunner
 
-from ltl_quiz.certificate_code import CertificateFields, code, normalise
-from ltl_quiz.certificates import verify
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import Expired
 from ltl_quiz.locations import resolve
+from ltl_quiz.records.certificate_code import CertificateFields, code, normalise
+from ltl_quiz.records.certificates import verify
 from ltl_quiz.store import Store
 
 ASHA = Learner("K2041", "Asha Patel", "Kent CID")

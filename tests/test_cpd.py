@@ -160,7 +160,7 @@ def test_the_closing_screen_points_to_the_cpd_record(example_dir, tmp_path, db_u
 
 
 def test_time_spent_reads_as_english() -> None:
-    from ltl_quiz.cpd import hours as _hours
+    from ltl_quiz.records.cpd import hours as _hours
 
     assert [_hours(m) for m in (1, 2, 60, 61, 125)] == ["1 minute", "2 minutes", "1 hour", "1 hour 1 minute", "2 hours 5 minutes"]
     assert [_hours(m) for m in (0.1, 1.9, 75.5)] == ["0.1 minutes", "1.9 minutes", "1 hour 15.5 minutes"]

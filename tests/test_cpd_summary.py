@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
-from ltl_quiz.cpd import FORMATS
-from ltl_quiz.cvf import COMPETENCIES, CVF, evidenced
+from ltl_quiz.records.cpd import FORMATS
+from ltl_quiz.records.cvf import COMPETENCIES, CVF, evidenced
 from ltl_quiz.store import Store
 
 ALEX = Learner("AB1", "Alex Smith", "North Yorkshire, control room")

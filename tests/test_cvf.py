@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from records_factory import scenario, walk, worst
 from typer.testing import CliRunner
 
-from ltl_quiz import cvf
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
+from ltl_quiz.records import cvf
 from ltl_quiz.scenario import model
 from ltl_quiz.store import Store
 

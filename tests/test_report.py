@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
-from ltl_quiz.report import MOSTLY_WRONG, NO_DISCRIMINATION, build, discrimination_index, facility_index
+from ltl_quiz.records.report import MOSTLY_WRONG, NO_DISCRIMINATION, build, discrimination_index, facility_index
 from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import Filters
@@ -192,7 +192,7 @@ def test_the_reports_data_and_file_renderers_import_no_terminal_library() -> Non
     import subprocess
     import sys
 
-    modules = "ltl_quiz.report, ltl_quiz.report_html, ltl_quiz.cpd, ltl_quiz.cpd_markdown, ltl_quiz.cpd_html, ltl_quiz.cpd_summary"
+    modules = "ltl_quiz.records.report, ltl_quiz.records.report_html, ltl_quiz.records.cpd, ltl_quiz.records.cpd_markdown, ltl_quiz.records.cpd_html, ltl_quiz.records.cpd_summary"
     code = f"import sys, {modules}, ltl_quiz.compliance.page, ltl_quiz.exporters.formats; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'questionary', 'prompt_toolkit')))"
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert found.strip() == "[]"

@@ -21,8 +21,8 @@ from typer.testing import CliRunner
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
-from ltl_quiz.psychometrics import median_of_counts, overall_statistics
-from ltl_quiz.report import ALL, FIRST, build
+from ltl_quiz.records.psychometrics import median_of_counts, overall_statistics
+from ltl_quiz.records.report import ALL, FIRST, build
 from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import Filters

@@ -19,7 +19,7 @@ from test_report_psychometrics import independent
 
 from ltl_quiz.config import Learner
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
-from ltl_quiz.report import ALL, FIRST, build
+from ltl_quiz.records.report import ALL, FIRST, build
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import Filters
 

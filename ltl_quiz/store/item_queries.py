@@ -156,7 +156,7 @@ def _fractions(marks: Any, best: Any) -> tuple[Any, Any]:
 def _deviations(marks: Any, fractions: Any, means: Any) -> Any:
     """Per scenario and track: its attempts, and over them the sums of d and d squared, where d is an
     attempt's total less the sum of the means of the items it met, and of each item's squared
-    deviation from its mean (see ltl_quiz.psychometrics: an unmet item counts at its mean and so
+    deviation from its mean (see ltl_quiz.records.psychometrics: an unmet item counts at its mean and so
     adds nothing; nor does a node without known best points, which is no item)."""
     node = (marks.c.scenario_id, marks.c.track, marks.c.node_id)
     with_mark = sa.and_(*(f == m for f, m in zip(fractions.c[:4], (*node, marks.c.mark), strict=True)))

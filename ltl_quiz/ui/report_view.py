@@ -1,8 +1,8 @@
 """The learning report at the terminal: rich tables, or headings and plain lines under --plain.
 
-A renderer only: every figure comes ready-made in ``ltl_quiz.report.Report`` (built by pure
+A renderer only: every figure comes ready-made in ``ltl_quiz.records.report.Report`` (built by pure
 functions over the store's sums), and the wording all renderings share (which attempts were
-analysed, what the columns mean) comes from ``ltl_quiz.report`` too, so the terminal, the JSON
+analysed, what the columns mean) comes from ``ltl_quiz.records.report`` too, so the terminal, the JSON
 and the HTML page cannot say different things.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ltl_quiz.report import DROPOFF_NOTE, OVERALL_NOTE, Report, analysed_in_words, figure
+from ltl_quiz.records.report import DROPOFF_NOTE, OVERALL_NOTE, Report, analysed_in_words, figure
 
 if TYPE_CHECKING:
     from ltl_quiz.ui.render import Renderer

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ltl_quiz.certificate_code import CertificateFields
 from ltl_quiz.errors import InputError
+from ltl_quiz.records.certificate_code import CertificateFields
 
 TEMPLATE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Certificate of completion: {{ f.name }}</title>

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape as x
 
-from ltl_quiz.report import DROPOFF_NOTE, OVERALL_NOTE, Report, analysed_in_words, figure
+from ltl_quiz.records.report import DROPOFF_NOTE, OVERALL_NOTE, Report, analysed_in_words, figure
 
 GREEN, AMBER, RED, BLUE, GREY = "#2e7d32", "#b26a00", "#c62828", "#1f3864", "#9aa5b1"
 

@@ -3,8 +3,8 @@
 Per scenario and track: attempts, completions, pass rate, mean score and time on task, and the
 mean of each competency. Then an item analysis of every decision and multi node with Moodle's
 facility and discrimination indices, and Moodle's overall statistics (mean, SD, Cronbach's alpha
-and the standard error of measurement, per scenario and track): see ``ltl_quiz.report_items`` and
-``ltl_quiz.psychometrics`` for how a branching scenario's items are defined. Both take only
+and the standard error of measurement, per scenario and track): see ``ltl_quiz.records.report_items`` and
+``ltl_quiz.records.psychometrics`` for how a branching scenario's items are defined. Both take only
 completed individual attempts, by default each learner's first at a scenario as Moodle does
 (``--attempts all`` for every one). A drop-off view shows where unfinished attempts stopped and the
 median time at each node. A decision is flagged when fewer than half of those who met it chose the
@@ -27,8 +27,8 @@ from typing import Any
 
 from ltl_quiz.errors import BadOptionValue
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
-from ltl_quiz.psychometrics import MIN_FOR_RELIABILITY, median_of_counts
-from ltl_quiz.report_items import (  # noqa: F401 - the report's figures and formulas, named here as before
+from ltl_quiz.records.psychometrics import MIN_FOR_RELIABILITY, median_of_counts
+from ltl_quiz.records.report_items import (  # noqa: F401 - the report's figures and formulas, named here as before
     MIN_FOR_FLAGS,
     MOSTLY_WRONG,
     NO_DISCRIMINATION,
@@ -123,7 +123,7 @@ def build(
     answer's time and the counts overlap. The item sums, the longest, start first."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ltl_quiz.report_items import item_statistics
+    from ltl_quiz.records.report_items import item_statistics
     from ltl_quiz.store.report_queries import completion_counts, step_times, stopping_points
 
     if attempts not in ATTEMPT_RULES:
@@ -262,7 +262,7 @@ def report(where: Any, filters: Any, ui: Any, as_json: bool, html_out: Any, atte
         store.close()
     if html_out is not None:
         from ltl_quiz.atomic import write_text
-        from ltl_quiz.report_html import to_html
+        from ltl_quiz.records.report_html import to_html
 
         write_text(html_out, to_html(result))
     if as_json:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ltl_quiz.cpd import CpdRecord, Entry, hours
-from ltl_quiz.cpd_markdown import entry_heading, md
+from ltl_quiz.records.cpd import CpdRecord, Entry, hours
+from ltl_quiz.records.cpd_markdown import entry_heading, md
 
 SHARED_NOTE = "for sharing with my line manager (my reflections are not included)"
 ALL_RECOMMENDED = "I chose the recommended action at every decision and will keep applying the same approach."
@@ -27,7 +27,7 @@ class Summary:
 
 def summarise(record: CpdRecord) -> Summary:
     """The CVF competencies the record may claim: only passed attempts answered alone (``cvf.claims``)."""
-    from ltl_quiz.cvf import claims
+    from ltl_quiz.records.cvf import claims
 
     mapped, unmapped = claims(record.entries)
     return Summary(record, mapped, unmapped)
@@ -40,7 +40,7 @@ def differently(e: Entry) -> list[tuple[str, str]]:
 
 def to_markdown(record: CpdRecord) -> str:
     """The summary as Markdown, every value escaped as in the full record (``cpd_markdown.md``)."""
-    from ltl_quiz import cvf
+    from ltl_quiz.records import cvf
 
     s = summarise(record)
     lines = [
@@ -69,8 +69,8 @@ def to_markdown(record: CpdRecord) -> str:
 
 def to_html(record: CpdRecord) -> str:
     """The summary as one printable A4 page (the full record's stylesheet), every value escaped by Jinja2."""
-    from ltl_quiz import cvf
-    from ltl_quiz.cpd_html import CSS
+    from ltl_quiz.records import cvf
+    from ltl_quiz.records.cpd_html import CSS
     from ltl_quiz.templating import page
 
     texts = {"shared_note": SHARED_NOTE, "all_recommended": ALL_RECOMMENDED}

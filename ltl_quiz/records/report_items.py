@@ -8,7 +8,7 @@ Moodle's item statistics (question/classes/statistics/questions/calculator.php):
   when either variance is zero.
 
 Both are made of sums (n, sum of x, of x squared, of y, of y squared, of x times y), and so are the
-overall statistics (``ltl_quiz.psychometrics.OverallSums``): ``ltl_quiz.store.item_queries`` has
+overall statistics (``ltl_quiz.records.psychometrics.OverallSums``): ``ltl_quiz.store.item_queries`` has
 the database add them up, and this module decides only what needs the scenario files, once per
 distinct stored choice: which choices are the recommended ones, each node's best points, the
 options' wording and the order of the file.
@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
-from ltl_quiz.psychometrics import OverallStatistics, OverallSums, from_sums
+from ltl_quiz.records.psychometrics import OverallStatistics, OverallSums, from_sums
 from ltl_quiz.text import one_line
 
 MIN_FOR_FLAGS = 5
@@ -61,7 +61,7 @@ class ItemStats:
 @dataclass(frozen=True)
 class OverallStats(OverallStatistics):
     """Moodle's overall (test-level) statistics of one scenario and track: the figures of
-    ``ltl_quiz.psychometrics.OverallStatistics``, rounded for people, with ``mean``, ``sd`` and ``sem``
+    ``ltl_quiz.records.psychometrics.OverallStatistics``, rounded for people, with ``mean``, ``sd`` and ``sem``
     in percentage points of the decision score and ``alpha`` x 100."""
 
     scenario_id: str = ""

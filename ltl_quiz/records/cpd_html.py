@@ -9,7 +9,7 @@ with what follows them, and page numbers in the bottom margin where the browser 
 
 from __future__ import annotations
 
-from ltl_quiz.cpd import NO_ANSWER, CpdRecord, hours, no_difference
+from ltl_quiz.records.cpd import NO_ANSWER, CpdRecord, hours, no_difference
 
 CSS = """
 @page { size: A4; margin: 16mm 15mm 18mm;

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ltl_quiz.cpd import NO_ANSWER, CpdRecord, Entry, hours, no_difference
+from ltl_quiz.records.cpd import NO_ANSWER, CpdRecord, Entry, hours, no_difference
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!{}]|&(?=#?\w+;))")  # & only where it would start an entity
 _MD_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")

@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ltl_quiz.certificate_code import CertificateFields, code, matches, normalise
 from ltl_quiz.errors import Expired, InputError, NotGenuine
+from ltl_quiz.records.certificate_code import CertificateFields, code, matches, normalise
 
 
 @dataclass(frozen=True)

@@ -314,14 +314,14 @@ def render(record: CpdRecord, fmt: str, summary: bool = False) -> str:
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r} is not known; use md or html")
     if summary:
-        from ltl_quiz import cpd_summary
+        from ltl_quiz.records import cpd_summary
 
         return cpd_summary.to_markdown(record) if fmt == "md" else cpd_summary.to_html(record)
     if fmt == "md":
-        from ltl_quiz.cpd_markdown import to_markdown
+        from ltl_quiz.records.cpd_markdown import to_markdown
 
         return to_markdown(record)
-    from ltl_quiz.cpd_html import to_html  # Jinja2 is imported only when a page is written
+    from ltl_quiz.records.cpd_html import to_html  # Jinja2 is imported only when a page is written
 
     return to_html(record)
 
