@@ -24,6 +24,8 @@ from ltl_quiz.locations import redact
 from ltl_quiz.store.migrations import MIGRATIONS, migration_name
 
 if TYPE_CHECKING:  # the engine (and its scenario graph) only where an attempt is read whole: not for reports
+    from types import TracebackType
+
     from ltl_quiz.engine import Answer, Result, State
     from ltl_quiz.model import Scenario
 
@@ -197,6 +199,12 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, _type: type[BaseException] | None, _exc: BaseException | None, _tb: TracebackType | None) -> None:
+        self.close()
 
     # -- migrations -------------------------------------------------------------------------
     def applied(self) -> list[tuple[int, str, str]]:
