@@ -7,18 +7,18 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ltl_quiz.cli.edge import errors, where
-from ltl_quiz.cli.options import HomePageOpt, JsonOpt, PseudonymiseOpt, filter_options
+from ltl_quiz.cli.options import JsonOpt, Outgoing, outgoing_options
 from ltl_quiz.cli.records import say_withheld
 from ltl_quiz.cli_group import command_group
 
 if TYPE_CHECKING:
-    from ltl_quiz.store.queries import Filters
+    pass
 
 commands = command_group("lrs")
 
 
 @commands.command("push")
-@filter_options
+@outgoing_options
 def lrs_push(
     ctx: typer.Context,
     endpoint: Annotated[
@@ -33,9 +33,7 @@ def lrs_push(
     batch_size: Annotated[int, typer.Option("--batch-size", help="Statements per request.")] = 500,
     retries: Annotated[int, typer.Option("--retries", help="Retries of a transient failure, with back-off.")] = 5,
     *,
-    filters: Filters,
-    pseudonymise: PseudonymiseOpt = False,
-    home_page: HomePageOpt = None,
+    sent: Outgoing,
     as_json: JsonOpt = False,
 ) -> None:
     """Send the statements the LRS has not yet accepted, in batches, retrying transient failures."""
@@ -46,7 +44,9 @@ def lrs_push(
 
     with errors():
         try:
-            done = push(where(ctx), Endpoint.checked(endpoint, user, password), filters, pseudonymise, home_page, batch_size, retries)
+            done = push(
+                where(ctx), Endpoint.checked(endpoint, user, password), sent.filters, sent.pseudonymise, sent.home_page, batch_size, retries
+            )
         except LtlQuizError as exc:
             if as_json:  # a machine reading stdout learns of the failure too, with what was sent before it
                 typer.echo(json.dumps({"error": str(exc), **vars(getattr(exc, "report", None) or PushReport())}, indent=2))

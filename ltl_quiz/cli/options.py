@@ -7,7 +7,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeVar
 
 import typer
 
@@ -137,3 +137,19 @@ def attempt_filters(
 
 
 filter_options = options_of(attempt_filters, "filters")
+
+
+class Outgoing(NamedTuple):
+    """Which attempts leave the store and how they name people: what ``export`` and ``lrs push`` share."""
+
+    filters: Filters
+    pseudonymise: bool
+    home_page: str | None
+
+
+@filter_options
+def outgoing(*, filters: Filters, pseudonymise: PseudonymiseOpt = False, home_page: HomePageOpt = None) -> Outgoing:
+    return Outgoing(filters, pseudonymise, home_page)
+
+
+outgoing_options = options_of(outgoing, "sent")

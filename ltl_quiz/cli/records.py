@@ -11,13 +11,13 @@ import typer
 
 from ltl_quiz.cli.edge import errors, fit, plain_of, renderer, where
 from ltl_quiz.cli.options import (
-    HomePageOpt,
     IncludeScriptedOpt,
     JsonOpt,
+    Outgoing,
     OutOpt,
     PlainOpt,
-    PseudonymiseOpt,
     filter_options,
+    outgoing_options,
 )
 from ltl_quiz.cli_group import command_set
 from ltl_quiz.text import for_stream
@@ -29,7 +29,7 @@ commands = command_set()
 
 
 @commands.command("export")
-@filter_options
+@outgoing_options
 def export_cmd(
     ctx: typer.Context,
     fmt: Annotated[
@@ -42,9 +42,7 @@ def export_cmd(
     ] = "completions",
     out: OutOpt = None,
     *,
-    filters: Filters,
-    pseudonymise: PseudonymiseOpt = False,
-    home_page: HomePageOpt = None,
+    sent: Outgoing,
     plain: PlainOpt = None,
 ) -> None:
     """Export attempts, answers or reflections as csv, xlsx, json, jsonl or xAPI statements."""
@@ -52,7 +50,7 @@ def export_cmd(
     from ltl_quiz.ui.progress import progress_bar
 
     with errors():
-        request = ExportRequest(fmt, what, filters, out, pseudonymise, home_page)
+        request = ExportRequest(fmt, what, sent.filters, out, sent.pseudonymise, sent.home_page)
         with progress_bar("Exporting", plain_of(ctx, plain)) as ticker:
             done = export(where(ctx), request, ticker)
         if out is not None:
