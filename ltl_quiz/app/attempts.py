@@ -19,14 +19,14 @@ from ltl_quiz.errors import AnswersError, InputError, ScenarioError
 
 if TYPE_CHECKING:
     from ltl_quiz.locations import Locations
-    from ltl_quiz.model import Scenario
+    from ltl_quiz.scenario.model import Scenario
     from ltl_quiz.store.db import AttemptRow
     from ltl_quiz.store.journal import OfflineSafeStore
 
 
 def check_answers(scenario: Scenario, track: str, answers: FromFile) -> None:
     """Every problem with an answers file at once, before the case starts and before any record."""
-    from ltl_quiz.answers_check import answers_problems
+    from ltl_quiz.engine.answers_check import answers_problems
 
     if track not in scenario.audiences:
         return  # the engine names the track problem itself

@@ -61,7 +61,7 @@ def assign(
 
 
 def _cases(where: Locations, cases: list[str], track: str | None) -> tuple[list[str], str]:
-    from ltl_quiz.loader import find_scenario, load_scenario
+    from ltl_quiz.scenario.loader import find_scenario, load_scenario
 
     ids, chosen = [], track
     for case in cases:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def offered(where: Locations, warn: Callable[[str], None]) -> list[dict[str, Any]]:
     """The cases a learner may be offered; one warning about each file left out."""
-    from ltl_quiz.catalogue import summaries
+    from ltl_quiz.scenario.catalogue import summaries
 
     catalogue = summaries(where.scenarios, where.cache_file, where.follow_links)
     for line in catalogue.skipped:

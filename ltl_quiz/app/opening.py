@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ltl_quiz.locations import Locations
-    from ltl_quiz.model import Scenario
+    from ltl_quiz.scenario.model import Scenario
     from ltl_quiz.store import Store
     from ltl_quiz.store.journal import OfflineSafeStore
 
 
 def load_case(where: Locations, case: str) -> Scenario:
     """The scenario a learner named, fully checked (the loader is imported only when needed)."""
-    from ltl_quiz.loader import find_scenario, load_scenario
+    from ltl_quiz.scenario.loader import find_scenario, load_scenario
 
     return load_scenario(find_scenario(where.scenarios, case))
 

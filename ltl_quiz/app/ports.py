@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from ltl_quiz.config import Learner
-    from ltl_quiz.engine import State
-    from ltl_quiz.model import Scenario
+    from ltl_quiz.engine.state_machine import State
+    from ltl_quiz.scenario.model import Scenario
     from ltl_quiz.store.journal import OfflineSafeStore
 
 Choice = tuple[str, str]  # (value, label), as the prompts take them

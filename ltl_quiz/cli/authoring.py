@@ -27,8 +27,8 @@ def validate(
     """Check scenario files: schema, graph, flags, key questions; report paths and score ranges."""
     import json
 
-    from ltl_quiz.validation import longest_overall, summary_lines
-    from ltl_quiz.validation import validate as run_validate
+    from ltl_quiz.scenario.validation import longest_overall, summary_lines
+    from ltl_quiz.scenario.validation import validate as run_validate
 
     with errors():
         reports = run_validate(paths or [where(ctx).scenarios], follow_links or given(ctx).follow_links)

@@ -73,8 +73,8 @@ def certificate(
     ] = None,
 ) -> None:
     """A printable certificate of completion for one attempt, with a code anyone can verify."""
-    from ltl_quiz.certificate_page import to_html, write
-    from ltl_quiz.certificates import issue
+    from ltl_quiz.records.certificate_page import to_html, write
+    from ltl_quiz.records.certificates import issue
 
     with errors():
         issued = issue(where(ctx), attempt)
@@ -98,7 +98,7 @@ def verify(
     ] = None,
 ) -> None:
     """Say whether a certificate is genuine and current (exit 0), not genuine (1) or expired (2)."""
-    from ltl_quiz.certificates import verify as check
+    from ltl_quiz.records.certificates import verify as check
 
     with errors():
         claimed = {"name": name, "staff_number": staff_number, "date": date, "score": score}

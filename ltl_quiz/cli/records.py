@@ -89,7 +89,7 @@ def cpd_cmd(
     ] = None,
 ) -> None:
     """A learner's CPD record of their completed case studies, in reflective style."""
-    from ltl_quiz.cpd import cpd, share_reflections
+    from ltl_quiz.records.cpd import cpd, share_reflections
 
     with errors():
         if share is not None:
@@ -123,7 +123,7 @@ def report_cmd(
     plain: PlainOpt = None,
 ) -> None:
     """Completions, pass rates, item analysis, reliability (alpha) and where learners stop."""
-    from ltl_quiz.report import report
+    from ltl_quiz.records.report import report
 
     with errors():
         filters = replace(filters, include_scripted=include_scripted)

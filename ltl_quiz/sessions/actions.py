@@ -19,7 +19,7 @@ from ltl_quiz.sessions.codes import normalise_code
 from ltl_quiz.sessions.roster import parse_participant, read_roster
 
 if TYPE_CHECKING:
-    from ltl_quiz.model import Scenario
+    from ltl_quiz.scenario.model import Scenario
     from ltl_quiz.store.sessions import SessionRow, SessionStore
     from ltl_quiz.ui.render import Renderer
 

@@ -26,8 +26,8 @@ from ltl_quiz.store.migrations import MIGRATIONS, migration_name
 if TYPE_CHECKING:  # the engine (and its scenario graph) only where an attempt is read whole: not for reports
     from types import TracebackType
 
-    from ltl_quiz.engine import Answer, Result, State
-    from ltl_quiz.model import Scenario
+    from ltl_quiz.engine.state_machine import Answer, Result, State
+    from ltl_quiz.scenario.model import Scenario
 
 _meta = sa.MetaData()
 MIGRATIONS_TABLE = sa.Table(
@@ -156,7 +156,7 @@ class AttemptRow:
     @classmethod
     def from_mapping(cls, m: Any, learner_name: str, learner_unit: str) -> AttemptRow:
         """An attempt from a row of the attempts table (or a journal's copy of one)."""
-        from ltl_quiz.engine import State
+        from ltl_quiz.engine.state_machine import State
 
         passed = m.get("passed")
         return cls(

@@ -11,7 +11,7 @@ from ltl_quiz.ui.prompts import PlainPrompter, Prompter, QuestionaryPrompter, Sc
 
 if TYPE_CHECKING:
     from ltl_quiz.app.listing import Cases
-    from ltl_quiz.model import Scenario
+    from ltl_quiz.scenario.model import Scenario
     from ltl_quiz.store import Store
     from ltl_quiz.store.journal import OfflineSafeStore
     from ltl_quiz.ui.render import Renderer
