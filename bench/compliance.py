@@ -110,7 +110,7 @@ def main() -> None:
     args = parser.parse_args()
     import sqlalchemy as sa
 
-    from ltl_quiz.compliance.actions import compliance, compute
+    from ltl_quiz.app.compliance import compliance, compute
     from ltl_quiz.locations import redact, resolve
     from ltl_quiz.store import Store
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from typer import Context
+from typer.core import TyperGroup
 from typer.main import get_group
 from typer.testing import CliRunner
 
@@ -23,9 +25,12 @@ def command_paths() -> list[list[str]]:
     paths: list[list[str]] = [[]]
 
     def walk(group: object, prefix: list[str]) -> None:
-        for name, cmd in getattr(group, "commands", {}).items():
+        if not isinstance(group, TyperGroup):
+            return
+        ctx = Context(group)
+        for name in group.list_commands(ctx):  # asked through the group, so that lazily loaded commands are found
             paths.append([*prefix, name])
-            walk(cmd, [*prefix, name])
+            walk(group.get_command(ctx, name), [*prefix, name])
 
     walk(get_group(app), [])
     return paths

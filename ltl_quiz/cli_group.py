@@ -1,7 +1,8 @@
 """The command group behind ``ltl-quiz`` and its sub-commands: the program's own options wherever
-they are typed, whole summaries in the help, and a quiet end when a pipe's reader goes away.
+they are typed, whole summaries in the help, a quiet end when a pipe's reader goes away, and each
+command's module imported only when it is needed (start-up speed).
 
-Kept apart from ``cli.py`` so that the commands' module holds commands only.
+Kept apart from the command modules so that they hold commands only.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ def hoist_globals(args: list[str]) -> list[str]:
     return front + rest
 
 
+def summary(command: typer._click.Command) -> str:
+    """A command's summary: the first paragraph of its help, on one line."""
+    return " ".join((command.help or "").strip().split("\n\n")[0].split())
+
+
 class Group(TyperGroup):
     """Typer's group, with global options hoisted and each command's summary given whole.
     (Typer 0.28 carries its own click: ``typer._click`` has the types its methods are declared with.)"""
@@ -64,5 +70,61 @@ class Group(TyperGroup):
         for name in self.list_commands(ctx):
             cmd = self.get_command(ctx, name)
             if cmd is not None and not cmd.short_help and cmd.help:
-                cmd.short_help = cmd.help.strip().split("\n\n")[0].replace("\n", " ")
+                cmd.short_help = summary(cmd)
         super().format_commands(ctx, formatter)
+
+
+def command_set() -> typer.Typer:
+    """The commands of one module of ``ltl_quiz.cli``, as ``LazyGroup`` loads them (plain help)."""
+    return typer.Typer(rich_markup_mode=None, add_completion=False)
+
+
+def command_group(name: str) -> typer.Typer:
+    """A group of sub-commands (``db``, ``lrs``, ``session``), its help the table's summary;
+    given no sub-command it shows that help."""
+    from ltl_quiz.cli_table import COMMANDS
+
+    return typer.Typer(name=name, help=COMMANDS[name].summary, no_args_is_help=True, add_completion=False, rich_markup_mode=None, cls=Group)
+
+
+_built: dict[str, TyperGroup] = {}  # a command module's commands, built once
+
+
+def load(name: str) -> typer._click.Command:
+    """The command ``name`` (a group of sub-commands for ``db``, ``lrs``, ``session``), its module imported now."""
+    import importlib
+
+    import typer.main
+
+    from ltl_quiz.cli_table import COMMANDS
+
+    entry = COMMANDS[name]
+    if entry.module not in _built:
+        module = importlib.import_module(f"ltl_quiz.cli.{entry.module}")
+        _built[entry.module] = typer.main.get_group(module.commands)
+    built = _built[entry.module]
+    return built if entry.group else built.commands[name]
+
+
+class LazyGroup(Group):
+    """The program's own group: the commands of ``ltl_quiz.cli_table``, each loaded when it is asked for."""
+
+    def list_commands(self, ctx: typer._click.Context) -> list[str]:
+        from ltl_quiz.cli_table import COMMANDS
+
+        return list(dict.fromkeys([*COMMANDS, *self.commands]))
+
+    def get_command(self, ctx: typer._click.Context, cmd_name: str) -> typer._click.Command | None:
+        from ltl_quiz.cli_table import COMMANDS
+
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            self.commands[cmd_name] = load(cmd_name)
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: typer._click.Context, formatter: typer._click.HelpFormatter) -> None:
+        """The summaries from the table, so that ``--help`` imports no command module."""
+        from ltl_quiz.cli_table import COMMANDS
+
+        rows = [(name, COMMANDS[name].summary if name in COMMANDS else summary(self.commands[name])) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)

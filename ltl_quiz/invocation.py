@@ -13,34 +13,9 @@ import re
 import shutil
 import sys
 
-COMMANDS = [
-    "abandon",
-    "assign",
-    "certificate",
-    "compliance",
-    "cpd",
-    "db",
-    "export",
-    "graph",
-    "history",
-    "list",
-    "lrs",
-    "merge",
-    "new",
-    "report",
-    "resume",
-    "run",
-    "schema",
-    "session",
-    "show",
-    "support",
-    "sync",
-    "test",
-    "validate",
-    "verify",
-    "where",
-]
-_HINT = re.compile(r"(?<![\w/.-])ltl-quiz(?= (?:" + "|".join(COMMANDS) + r")\b)")
+from ltl_quiz.cli_table import COMMANDS  # every command name, so that a hint naming one is found
+
+_HINT = re.compile(r"(?<![\w/.-])ltl-quiz(?= (?:" + "|".join(sorted(COMMANDS)) + r")\b)")
 
 
 @functools.cache

@@ -21,9 +21,9 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
+from ltl_quiz.app.compliance import compute
 from ltl_quiz.cli import app
 from ltl_quiz.compliance import formats
-from ltl_quiz.compliance.actions import compute
 from ltl_quiz.locations import resolve
 from ltl_quiz.store import Store
 

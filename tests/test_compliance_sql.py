@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from test_compliance_rule import CASES
 
-from ltl_quiz.compliance.actions import compute
+from ltl_quiz.app.compliance import compute
 from ltl_quiz.compliance.rule import standing
 from ltl_quiz.locations import resolve
 from ltl_quiz.store import Store

@@ -21,9 +21,9 @@ from test_compliance import STARTS, TODAY, build_force
 from test_compliance_rule import CASES
 from typer.testing import CliRunner
 
+from ltl_quiz.app.compliance import compute
 from ltl_quiz.cli import app
 from ltl_quiz.compliance import formats
-from ltl_quiz.compliance.actions import compute
 from ltl_quiz.compliance.report import Standings, unit_matches
 from ltl_quiz.locations import resolve
 from ltl_quiz.store import Store

@@ -10,12 +10,13 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ltl_quiz.app.learners import resolve_learner
+from ltl_quiz.app.opening import load_case, open_store
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import BadOptionValue, InputError, SessionClosed
 from ltl_quiz.locations import Locations
 from ltl_quiz.sessions.codes import normalise_code
 from ltl_quiz.sessions.roster import parse_participant, read_roster
-from ltl_quiz.ui.actions import load_case, open_store, resolve_learner
 
 if TYPE_CHECKING:
     from ltl_quiz.scenario.model import Scenario

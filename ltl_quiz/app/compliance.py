@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ltl_quiz.compliance.periods import parse_date, parse_every, parse_within
 from ltl_quiz.errors import InputError
@@ -53,13 +53,10 @@ def assign(
         raise InputError(f"--mode {mode!r} is not a mode; use practice or assessed (or leave it out for either)")
     due_on, months = parse_date(due, "--due"), parse_every(every)
     scenario_ids, track = _cases(where, cases, track)
-    store = Store(where.db_url)
-    try:
+    with Store(where.db_url) as store:
         people = _people(store, who)
         plan = Plan(scenario_ids, people, track, due_on, mode, months, allow_sessions, getpass.getuser())
         n = add(store, plan)
-    finally:
-        store.close()
     return f"Assigned {', '.join(scenario_ids)} ({track}) to {len(people)} {'person' if len(people) == 1 else 'people'}, due by {due_on.isoformat()}: {n} assignments."
 
 
@@ -107,17 +104,15 @@ def compute(
     from ltl_quiz.store.assignments import standing_rows
 
     days = parse_within(due_within)
-    store = Store(where.db_url)
-    try:
-        with store.reading() as conn:
-            rows = standing_rows(conn, learner_id)
-    finally:
-        store.close()
+    with Store(where.db_url) as store, store.reading() as conn:
+        rows = standing_rows(conn, learner_id)
     return build(rows, today or datetime.now(UTC).date(), unit=unit, due_within=days)
 
 
-def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: str, out: Path | None) -> int:
-    """Write the report in ``fmt`` to ``out`` (atomically) or standard output; return its lines."""
+def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: str, out: Path | None, stdout: TextIO | None = None) -> int:
+    """Write the report in ``fmt`` to ``out`` (atomically) or ``stdout`` (the CLI passes its own;
+    default: standard output); return its lines."""
+    stdout = stdout or sys.stdout
     from ltl_quiz.compliance import formats, page
 
     if fmt not in formats.FORMATS:
@@ -125,7 +120,7 @@ def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: 
     if fmt == "xlsx" and out is None:
         raise InputError("--format xlsx writes a file: give --out FILE.xlsx")
     if fmt in ("csv", "table"):
-        return _stream(where, unit, due_within, fmt, out)
+        return _stream(where, unit, due_within, fmt, out, stdout)
     report = compute(where, unit, due_within)
     if fmt == "xlsx" and out is not None:  # (an xlsx without --out was refused above)
         from ltl_quiz.atomic import atomic_writer
@@ -141,7 +136,7 @@ def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: 
     }
     text = writers[fmt](report)
     if out is None:
-        sys.stdout.write(text)
+        stdout.write(text)
     else:
         from ltl_quiz.atomic import atomic_writer
 
@@ -150,8 +145,8 @@ def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: 
     return len(report.lines)
 
 
-def _stream(where: Locations, unit: str | None, due_within: str | None, fmt: str, out: Path | None) -> int:
-    """The CSV or the table straight from the store's rows to ``out`` (atomically) or standard output:
+def _stream(where: Locations, unit: str | None, due_within: str | None, fmt: str, out: Path | None, stdout: TextIO) -> int:
+    """The CSV or the table straight from the store's rows to ``out`` (atomically) or ``stdout``:
     a force's 500,000 lines never become a list of objects (``formats.write_csv`` and ``write_table``
     give the same text as ``to_csv`` and ``to_table``)."""
     from ltl_quiz.atomic import atomic_writer
@@ -161,18 +156,14 @@ def _stream(where: Locations, unit: str | None, due_within: str | None, fmt: str
     from ltl_quiz.store.assignments import people, standing_batches
 
     standings = Standings(datetime.now(UTC).date(), due_within=parse_within(due_within))
-    store = Store(where.db_url)
-    try:
-        # closing(): the batches' cursor is closed while its connection is open, also when the
-        # writing stops part-way (a pipe's reader gone), not later by the garbage collector.
-        with store.reading() as conn, contextlib.closing(standing_batches(conn)) as batches:
-            write = formats.write_csv if fmt == "csv" else formats.write_table
-            if out is None:
-                return write(people(conn), batches, standings, unit_matches(unit), sys.stdout)
-            with atomic_writer(out, newline="" if fmt == "csv" else None) as handle:
-                return write(people(conn), batches, standings, unit_matches(unit), handle)
-    finally:
-        store.close()
+    # closing(): the batches' cursor is closed while its connection is open, also when the
+    # writing stops part-way (a pipe's reader gone), not later by the garbage collector.
+    with Store(where.db_url) as store, store.reading() as conn, contextlib.closing(standing_batches(conn)) as batches:
+        write = formats.write_csv if fmt == "csv" else formats.write_table
+        if out is None:
+            return write(people(conn), batches, standings, unit_matches(unit), stdout)
+        with atomic_writer(out, newline="" if fmt == "csv" else None) as handle:
+            return write(people(conn), batches, standings, unit_matches(unit), handle)
 
 
 def own_assignments(where: Locations, learner_id: str) -> dict[str, str]:

@@ -1,0 +1,128 @@
+"""Completion records: export, cpd, report (issue 4); ``lrs push`` is in ``lrs``."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+import typer
+
+from ltl_quiz.cli.edge import errors, fit, plain_of, renderer, where
+from ltl_quiz.cli.options import (
+    IncludeScriptedOpt,
+    JsonOpt,
+    Outgoing,
+    OutOpt,
+    PlainOpt,
+    filter_options,
+    outgoing_options,
+)
+from ltl_quiz.cli_group import command_set
+from ltl_quiz.exporters.formats import FormatName, format_help
+from ltl_quiz.text import for_stream
+
+if TYPE_CHECKING:
+    from ltl_quiz.store.queries import Filters
+
+commands = command_set()
+
+
+@commands.command("export")
+@outgoing_options
+def export_cmd(
+    ctx: typer.Context,
+    fmt: Annotated[FormatName, typer.Option("--format", "-f", help=format_help())] = "csv",
+    what: Annotated[
+        Literal["completions", "answers", "reflections"],
+        typer.Option("--what", help="completions, answers or reflections (an xlsx workbook has all three)."),
+    ] = "completions",
+    out: OutOpt = None,
+    *,
+    sent: Outgoing,
+    plain: PlainOpt = None,
+) -> None:
+    """Export attempts, answers or reflections as csv, xlsx, json, jsonl or xAPI statements."""
+    from ltl_quiz.exporters import ExportRequest, export
+    from ltl_quiz.ui.progress import progress_bar
+
+    with errors():
+        request = ExportRequest(fmt, what, sent.filters, out, sent.pseudonymise, sent.home_page)
+        with progress_bar("Exporting", plain_of(ctx, plain)) as ticker:
+            done = export(where(ctx), request, ticker)
+        if out is not None:
+            typer.echo(fit(f"Wrote {done.rows} {'statements' if fmt == 'xapi' else 'rows'} to {out}"), err=True)
+        say_withheld(*done.withheld)
+
+
+def say_withheld(learners: int, reflections: int) -> None:
+    """On stderr, how many learners' reflections were left out of what a CPD lead receives, and why."""
+    from ltl_quiz.store.consent import withheld_line
+
+    if learners:
+        typer.echo(fit(withheld_line(learners, reflections)), err=True)
+
+
+@commands.command("cpd")
+def cpd_cmd(
+    ctx: typer.Context,
+    learner: Annotated[str, typer.Argument(help="Staff number.")],
+    fmt: Annotated[Literal["md", "html"], typer.Option("--format", "-f", help="md (Markdown) or html (printable page).")] = "md",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write to this file instead of standard output.", show_default=False)
+    ] = None,
+    include_scripted: IncludeScriptedOpt = False,
+    summary: Annotated[
+        bool, typer.Option("--summary", help="The shareable summary for a line manager (PDR): no written reflections, CVF competencies.")
+    ] = False,
+    share: Annotated[
+        Literal["yes", "no"] | None,
+        typer.Option(
+            "--share-reflections",
+            help="The learner's own choice: yes lets exports for a CPD lead hold their written reflections, no withdraws it "
+            "(the default is not shared). Records who and when; writes no record.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """A learner's CPD record of their completed case studies, in reflective style."""
+    from ltl_quiz.records.cpd import cpd, share_reflections
+
+    with errors():
+        if share is not None:
+            typer.echo(fit(share_reflections(where(ctx), learner, share == "yes")), err=True)
+            return
+        text = cpd(where(ctx), learner, fmt, out, include_scripted, summary)
+        if out is None:
+            typer.echo(for_stream(text, sys.stdout), nl=False)
+        else:
+            typer.echo(fit(f"Wrote {out}"), err=True)
+
+
+@commands.command("report")
+@filter_options
+def report_cmd(
+    ctx: typer.Context,
+    *,
+    filters: Filters,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Also write the report as one self-contained HTML page.", show_default=False)
+    ] = None,
+    include_scripted: IncludeScriptedOpt = False,
+    attempts: Annotated[
+        Literal["first", "all"],
+        typer.Option(
+            "--attempts",
+            help="Which completed attempts the item and overall statistics take: 'first' (each learner's first at a scenario, as Moodle does) or 'all'.",
+        ),
+    ] = "first",
+    as_json: JsonOpt = False,
+    plain: PlainOpt = None,
+) -> None:
+    """Completions, pass rates, item analysis, reliability (alpha) and where learners stop."""
+    from ltl_quiz.records.report import report
+
+    with errors():
+        filters = replace(filters, include_scripted=include_scripted)
+        report(where(ctx), filters, renderer(ctx, plain), as_json, html, attempts)

@@ -1,0 +1,92 @@
+"""The learner's terminal for the case commands: the ``Terminal`` the application layer is given
+(prompts, lines, a runner), and what ``list``, ``show`` and ``support`` draw."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, cast
+
+from ltl_quiz.support import SUPPORT
+from ltl_quiz.ui.prompts import PlainPrompter, Prompter, QuestionaryPrompter, ScriptedPrompter, load_answers
+
+if TYPE_CHECKING:
+    from ltl_quiz.app.listing import Cases
+    from ltl_quiz.scenario.model import Scenario
+    from ltl_quiz.store import Store
+    from ltl_quiz.store.journal import OfflineSafeStore
+    from ltl_quiz.ui.render import Renderer
+    from ltl_quiz.ui.runner import Runner
+
+
+def warn(text: str) -> None:
+    """A line on standard error (a scenario file left out, say)."""
+    print(text, file=sys.stderr)
+
+
+def prompter_for(ui: Renderer, answers_file: str | None) -> Prompter:
+    if answers_file:
+        return ScriptedPrompter(load_answers(answers_file), answers_file, ui.say)
+    return PlainPrompter(ui.say) if ui.plain else QuestionaryPrompter()
+
+
+class LearnerTerminal:
+    """This terminal, as ``ltl_quiz.app.ports.Terminal``: the renderer's lines and the prompts."""
+
+    def __init__(self, ui: Renderer, answers_file: str | None = None):
+        self.ui = ui
+        self.prompter = prompter_for(ui, answers_file)
+
+    def say(self, text: str) -> None:
+        self.ui.say(text)
+
+    def warn(self, text: str) -> None:
+        warn(text)
+
+    def runner(self, store: OfflineSafeStore, scenario: Scenario) -> Runner:
+        from ltl_quiz.ui.runner import Runner
+
+        # the journal-backed store stands in for a Store (the same methods): the runner is typed with Store
+        return Runner(cast("Store", store), scenario, self.ui, self.prompter)
+
+
+def list_cases(ui: Renderer, cases: Cases) -> None:
+    """The case studies as lines (plain, or none to list) or as a rich table."""
+    if ui.plain or not cases.rows:
+        for line in cases.lines():
+            ui.say(line)
+        return
+    from rich.table import Table
+
+    table = Table(title="Learning the Lessons, issue 39: case studies")
+    for col in ("#", "id", "title", "themes", "tracks", "min"):
+        table.add_column(col, overflow="fold")
+    for r in cases.rows:
+        table.add_row(str(r["case_study"]), r["id"], r["title"], ", ".join(r["themes"]), ", ".join(r["tracks"]), str(r["minutes"]))
+    ui.console.print(table)
+
+
+def show_case(ui: Renderer, scenario: Scenario) -> None:
+    """One case study described: summary, roles, content note and key questions."""
+    ui.heading(f"Case study {scenario.source.case_study}: {scenario.title}")
+    ui.say(scenario.summary.strip())
+    ui.say("")
+    ui.say(f"id: {scenario.id}  version: {scenario.version}  about {scenario.minutes} minutes  pass mark {scenario.pass_mark}%")
+    ui.say(f"Themes: {', '.join(scenario.themes)}")
+    for track in scenario.audiences:
+        ui.say(f"{track.capitalize()} track: {scenario.roles[track].strip()}")
+    ui.say(f"Learning report: {scenario.source.url}")
+    ui.block("Content note", scenario.content_note, style="yellow")
+    for track in scenario.audiences:
+        ui.heading(f"Key questions for the {track} track")
+        for kq in scenario.key_questions(track):
+            ui.say(f"- {kq.question.strip()}")
+
+
+def support(ui: Renderer) -> None:
+    ui.heading("Support and information (Learning the Lessons, issue 39)")
+    ui.say("If anything in these cases has affected you, you are not alone. These organisations can help.")
+    for group, services in SUPPORT.items():
+        ui.heading(group)
+        for s in services:
+            ui.say(f"{s.name}: {s.url}", "bold")
+            ui.say(f"  {s.about}")
