@@ -121,8 +121,17 @@ def report_cmd(
     plain: PlainOpt = None,
 ) -> None:
     """Completions, pass rates, item analysis, reliability (alpha) and where learners stop."""
-    from ltl_quiz.records.report import report
+    from ltl_quiz.app.reports import learning_report
 
     with errors():
         filters = replace(filters, include_scripted=include_scripted)
-        report(where(ctx), filters, renderer(ctx, plain), as_json, html, attempts)
+        ui = renderer(ctx, plain)
+        result = learning_report(where(ctx), filters, html, attempts)
+        if as_json:
+            typer.echo(result.to_json())
+            return
+        from ltl_quiz.ui.report_view import show  # the terminal renderer: rich lives in ui/ only
+
+        show(result, ui)
+        if html is not None:
+            ui.say(f"Wrote {html}")

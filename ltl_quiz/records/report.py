@@ -249,28 +249,3 @@ DROPOFF_NOTE = (
     "Stopped here: abandoned and still unfinished attempts, by the node they stopped at. "
     "Median time: of every step at the node (the time spent's own definition), to the second."
 )
-
-
-def report(where: Any, filters: Any, ui: Any, as_json: bool, html_out: Any, attempts: str = FIRST) -> Report:
-    """Build the report, print it (or its JSON), and write the HTML page when asked."""
-    from ltl_quiz.store import Store
-
-    store = Store(where.db_url)
-    try:
-        result = build(store, ScenarioLibrary(where.scenarios), filters, attempts=attempts)
-    finally:
-        store.close()
-    if html_out is not None:
-        from ltl_quiz.atomic import write_text
-        from ltl_quiz.records.report_html import to_html
-
-        write_text(html_out, to_html(result))
-    if as_json:
-        print(result.to_json())
-    else:
-        from ltl_quiz.ui.report_view import show  # the terminal renderer (rich lives in ui/ only)
-
-        show(result, ui)
-        if html_out is not None:
-            ui.say(f"Wrote {html_out}")
-    return result
