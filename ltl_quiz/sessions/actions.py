@@ -37,7 +37,7 @@ def people_from(roster: Path | None, participants: list[str] | None) -> list[Lea
 
 def trainer_io(ui: Renderer) -> tuple[Any, Any]:
     """The trainer's prompter and key reader: numbered lines in plain mode, arrow keys and single keys in rich."""
-    from ltl_quiz.sessions.terminal import LineSource, SessionPlainPrompter, TtyKeys, WatchedQuestionary
+    from ltl_quiz.ui.sessions.terminal import LineSource, SessionPlainPrompter, TtyKeys, WatchedQuestionary
 
     if ui.plain:
         lines = LineSource()
@@ -130,8 +130,8 @@ def start(
     minutes: float | None,
 ) -> SessionRow | None:
     """A facilitated session: create it, then run the trainer's screen."""
-    from ltl_quiz.sessions.ui_trainer import Facilitated
-    from ltl_quiz.sessions.view import SessionView
+    from ltl_quiz.ui.sessions.trainer import Facilitated
+    from ltl_quiz.ui.sessions.view import SessionView
 
     ask, keys = trainer_io(ui)
     if not people_from(roster, participants):
@@ -156,8 +156,8 @@ def host(
     minutes: float | None,
 ) -> SessionRow | None:
     """A live session: create it, show its code, and run the host's screen."""
-    from ltl_quiz.sessions.ui_host import LiveHost
-    from ltl_quiz.sessions.view import SessionView
+    from ltl_quiz.ui.sessions.host import LiveHost
+    from ltl_quiz.ui.sessions.view import SessionView
 
     sessions, scenario, code = _create(where, case, "live", trainer, roster, participants, track, minutes)
     try:
@@ -169,10 +169,10 @@ def host(
 
 def resume(where: Locations, ui: Renderer, code: str) -> SessionRow | None:
     """Carry on a paused session (or one whose trainer's terminal was closed) from the step it stood at."""
-    from ltl_quiz.sessions.ui_host import LiveHost
-    from ltl_quiz.sessions.ui_trainer import Facilitated
-    from ltl_quiz.sessions.view import SessionView
     from ltl_quiz.store.sessions import SessionStore
+    from ltl_quiz.ui.sessions.host import LiveHost
+    from ltl_quiz.ui.sessions.trainer import Facilitated
+    from ltl_quiz.ui.sessions.view import SessionView
 
     code = normalise_code(code)
     sessions = SessionStore(open_store(where))
@@ -202,12 +202,12 @@ def join(
     """A learner joins a live session from their own terminal; one terminal per learner (issue 13),
     unless ``take_over`` moves them here from one that is lost."""
     from ltl_quiz.sessions.presence import Terminal
-    from ltl_quiz.sessions.terminal import LineSource, SessionPlainPrompter, WatchedQuestionary
-    from ltl_quiz.sessions.ui_learner import LiveLearner
-    from ltl_quiz.sessions.view import SessionView
     from ltl_quiz.store.leases import check
     from ltl_quiz.store.sessions import SessionStore
     from ltl_quiz.ui.prompts import ScriptedPrompter, load_answers
+    from ltl_quiz.ui.sessions.learner import LiveLearner
+    from ltl_quiz.ui.sessions.terminal import LineSource, SessionPlainPrompter, WatchedQuestionary
+    from ltl_quiz.ui.sessions.view import SessionView
 
     code = normalise_code(code)
     lines = None
@@ -241,8 +241,9 @@ def join(
 def report(where: Locations, ui: Renderer, code: str, as_json: bool) -> dict[str, Any]:
     """The session's record: participants, distributions, branches followed, notes and reflections."""
     from ltl_quiz.sessions import report as records
-    from ltl_quiz.sessions.view import SessionView
     from ltl_quiz.store.sessions import SessionStore
+    from ltl_quiz.ui.sessions.record import show
+    from ltl_quiz.ui.sessions.view import SessionView
 
     code = normalise_code(code)
     store = open_store(where)
@@ -255,7 +256,7 @@ def report(where: Locations, ui: Renderer, code: str, as_json: bool) -> dict[str
     if as_json:
         print(json.dumps(data, indent=2))
     else:
-        records.show(SessionView(ui), scenario, data)
+        show(SessionView(ui), scenario, data)
     return data
 
 

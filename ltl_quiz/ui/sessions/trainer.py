@@ -4,7 +4,7 @@
 step, reveals each decision (bar chart, recommended option and feedback), asks which branch the
 room follows and why, and takes the trainer's notes at each key question. How the room's answers
 are gathered is the subclass's part: ``Facilitated`` (here) has the trainer type them or count
-hands; ``LiveHost`` (``ui_host``) watches learners answer at their own terminals.
+hands; ``LiveHost`` (``host``) watches learners answer at their own terminals.
 
 Every change is saved as it happens, so Ctrl-C or a closed terminal pauses the session and
 ``ltl-quiz session resume CODE`` carries on from the same step.
@@ -20,16 +20,16 @@ from ltl_quiz import engine
 from ltl_quiz.errors import InputError, Left, SessionMoved
 from ltl_quiz.model import KeyQuestion, Node, Scenario
 from ltl_quiz.sessions import model, tally
-from ltl_quiz.sessions.chart import letter_of, lettered, letters_and, letters_of
 from ltl_quiz.sessions.entry import find_person, parse_line
+from ltl_quiz.sessions.letters import letter_of, lettered, letters_and, letters_of
 from ltl_quiz.sessions.model import SessionState, Step
 from ltl_quiz.sessions.records import OwnAnswer
-from ltl_quiz.sessions.terminal import line
-from ltl_quiz.sessions.view import SessionView
 from ltl_quiz.store.session_points import reveal_points
 from ltl_quiz.store.sessions import ParticipantRow, SessionRow, SessionStore
 from ltl_quiz.ui.pager import Pager, choice_rows
 from ltl_quiz.ui.prompts import Prompter
+from ltl_quiz.ui.sessions.terminal import line
+from ltl_quiz.ui.sessions.view import SessionView
 
 DISCUSS = "Let the room discuss the question, then press Enter to show the model answer points"
 COUNTDOWN_ROWS = 12  # the discussion clock's panel: big digits, a note and its border
@@ -238,7 +238,9 @@ class TrainerScreen:
         if node.type == "multi" and choice.option_ids:
             return self.pager.rows_for(f"? Follow the room's selection ({letters_of(node, choice.option_ids)})? (y/n)") + 1
         options = [(opt.id, f"{let}. {' '.join(opt.text.split())}  (explore this branch instead)") for let, opt in lettered(node)]
-        return choice_rows("The room is split between A and B. Which branch does the room follow?", options, node.type == "multi", self._width())
+        return choice_rows(
+            "The room is split between A and B. Which branch does the room follow?", options, node.type == "multi", self._width()
+        )
 
     def ways(self) -> list[tuple[str, str]]:
         return []

@@ -13,10 +13,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ltl_quiz import engine
-from ltl_quiz.sessions.bigtext import big
-from ltl_quiz.sessions.chart import bars, lettered, letters_and, letters_of, plain_chart
+from ltl_quiz.sessions.letters import lettered, letters_and, letters_of
 from ltl_quiz.text import one_line, tidy
 from ltl_quiz.ui.render import Renderer
+from ltl_quiz.ui.sessions.bigtext import big
+from ltl_quiz.ui.sessions.chart import bars, plain_chart
 
 if TYPE_CHECKING:
     from ltl_quiz.engine import Answer

@@ -17,9 +17,9 @@ from ltl_quiz.errors import Left
 from ltl_quiz.model import KeyQuestion, Node
 from ltl_quiz.sessions import tally
 from ltl_quiz.sessions.model import SessionState, Step
-from ltl_quiz.sessions.ui_trainer import PauseRequested, TrainerScreen
-from ltl_quiz.sessions.view import SessionView, clock
 from ltl_quiz.store.sessions import ParticipantRow
+from ltl_quiz.ui.sessions.trainer import PauseRequested, TrainerScreen
+from ltl_quiz.ui.sessions.view import SessionView, clock
 
 OPEN = "Press Enter to open this decision for answers (p pauses the session)."
 BOARD_ROWS = 10  # the live board under a decision: its border, the count, the names and the keys

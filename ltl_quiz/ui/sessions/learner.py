@@ -18,13 +18,11 @@ from ltl_quiz.config import Learner
 from ltl_quiz.errors import Left, StoreError, TakenOver
 from ltl_quiz.model import Node, Scenario
 from ltl_quiz.sessions import model
-from ltl_quiz.sessions.chart import lettered, letters_of
+from ltl_quiz.sessions.letters import lettered, letters_of
 from ltl_quiz.sessions.model import Step
 from ltl_quiz.sessions.presence import Heartbeat, Terminal, taken_over
 from ltl_quiz.sessions.records import OwnAnswer, participant_answer
 from ltl_quiz.sessions.tally import room_choice
-from ltl_quiz.sessions.terminal import LineSource, StepMoved, stopping_when
-from ltl_quiz.sessions.view import SessionView
 from ltl_quiz.store import now
 from ltl_quiz.store.leases import renew
 from ltl_quiz.store.session_points import tick_points
@@ -32,6 +30,8 @@ from ltl_quiz.store.sessions import ParticipantRow, SessionRow, SessionStore
 from ltl_quiz.support import SUPPORT_HINT
 from ltl_quiz.text import one_line
 from ltl_quiz.ui.prompts import Prompter
+from ltl_quiz.ui.sessions.terminal import LineSource, StepMoved, stopping_when
+from ltl_quiz.ui.sessions.view import SessionView
 
 POLL_SECONDS = 0.15  # how soon a learner's screen follows the trainer's
 
