@@ -649,7 +649,7 @@ def session_start(
     plain: PlainOpt = None,
 ) -> None:
     """Run a facilitated session on one screen: you record the room's answers as you go."""
-    from ltl_quiz.sessions import actions
+    from ltl_quiz import cli_sessions as actions
 
     with _errors():
         actions.start(_where(), _ui(plain), case, trainer, roster, participant, track, discussion_minutes)
@@ -666,7 +666,7 @@ def session_host(
     plain: PlainOpt = None,
 ) -> None:
     """Host a live session: learners join from their own terminals and you control the pace."""
-    from ltl_quiz.sessions import actions
+    from ltl_quiz import cli_sessions as actions
 
     with _errors():
         actions.host(_where(), _ui(plain), case, trainer, roster, participant, track, discussion_minutes)
@@ -675,7 +675,7 @@ def session_host(
 @session_app.command("resume")
 def session_resume(code: CodeArg, plain: PlainOpt = None) -> None:
     """Carry on a paused session (facilitated or live) from the step where it stopped."""
-    from ltl_quiz.sessions import actions
+    from ltl_quiz import cli_sessions as actions
 
     with _errors():
         actions.resume(_where(), _ui(plain), code)
@@ -697,7 +697,7 @@ def session_join(
     plain: PlainOpt = None,
 ) -> None:
     """Join a live session from your own terminal, with the code the trainer shows."""
-    from ltl_quiz.sessions import actions
+    from ltl_quiz import cli_sessions as actions
 
     with _errors():
         actions.join(_where(), _ui(plain), code, learner, name, unit, answers, take_over)
@@ -706,7 +706,7 @@ def session_join(
 @session_app.command("report")
 def session_report(code: CodeArg, as_json: JsonOpt = False, plain: PlainOpt = None) -> None:
     """Show a session's record: who took part, each distribution, branches followed, notes, reflections."""
-    from ltl_quiz.sessions import actions
+    from ltl_quiz import cli_sessions as actions
 
     with _errors():
         actions.report(_where(), _ui(plain), code, as_json)
@@ -715,7 +715,7 @@ def session_report(code: CodeArg, as_json: JsonOpt = False, plain: PlainOpt = No
 @session_app.command("list")
 def session_list(as_json: JsonOpt = False, plain: PlainOpt = None) -> None:
     """List the group sessions in the store, with their codes and status."""
-    from ltl_quiz.sessions import actions
+    from ltl_quiz import cli_sessions as actions
 
     with _errors():
         actions.list_sessions(_where(), _ui(plain), as_json)

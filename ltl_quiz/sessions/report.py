@@ -1,8 +1,9 @@
 """A session's record in one structure: who took part, the room's path, what was chosen and said.
 
 ``build`` gathers it from the store (the same dictionary is printed by ``--json``);
-``ltl_quiz.ui.sessions.record`` draws it for people. Texts (prompts, options, questions) come from the scenario file; if that has
-changed since the session, ids stand in for anything it no longer has.
+``ltl_quiz.ui.sessions.record`` draws it for people. Texts (prompts, options, questions) come
+from the scenario file; if that has changed since the session, ids stand in for anything it no
+longer has.
 """
 
 from __future__ import annotations
