@@ -32,7 +32,13 @@ from ltl_quiz.ui.sessions.terminal import line
 from ltl_quiz.ui.sessions.view import SessionView
 
 DISCUSS = "Let the room discuss the question, then press Enter to show the model answer points"
-COUNTDOWN_ROWS = 12  # the discussion clock's panel: big digits, a note and its border
+NEXT = {
+    "passage": "the next passage",
+    "decision": "the next decision",
+    "multi": "the next decision",
+    "reflection": "a key question",
+    "end": "the ending",
+}
 
 
 class PauseRequested(Exception):
@@ -107,10 +113,11 @@ class TrainerScreen:
         node = model.node_of(self.scenario, step)
         if step.kind == "passage":
             assert node is not None
-            with self.pager.screen(step.key, self.go_on_rows("Continue")):
+            message = self.read_on(state)
+            with self.pager.screen(step.key, self.go_on_rows(message)):
                 self.view.new_screen(self.title(step))
                 self.view.narrative(node)
-            self.go_on(f"{step.key}", "Continue")
+            self.go_on(f"{step.key}", message)
             self.sessions.advance(self.code, self.scenario, step.seq, engine.Continue())
         elif step.is_choice:
             assert node is not None
@@ -120,7 +127,7 @@ class TrainerScreen:
 
     def choice(self, step: Step, node: Node, state: SessionState) -> None:
         if state.phase in ("reading", "open"):
-            with self.pager.screen(step.key, self.question_rows(state.phase)):
+            with self.pager.screen(step.key, self.question_rows(step, state.phase)):
                 self.view.new_screen(self.title(step))
                 self.view.narrative(node)
                 self.view.question(node)
@@ -144,7 +151,7 @@ class TrainerScreen:
 
     def discussion(self, step: Step, node: Node | None, state: SessionState) -> None:
         kq = self.scenario.key_question(step.key_question_id(self.scenario))
-        with self.pager.screen(step.key, COUNTDOWN_ROWS if state.discussion_minutes else self.go_on_rows(DISCUSS)):
+        with self.pager.screen(step.key, self.discussion_rows(step, state)):
             self.view.new_screen(self.title(step))
             if node is not None and node.text:
                 self.view.narrative(node)
@@ -218,6 +225,12 @@ class TrainerScreen:
             self.view.say("Give a short reason: the record says which branch was followed and why.")
 
     # -- what subclasses do ---------------------------------------------------------------------
+    def read_on(self, state: SessionState) -> str:
+        """The prompt after a passage says what it goes on to: a bare "Continue" left the room guessing (issue 13)."""
+        room, _ = engine.answer(self.scenario, state.room, engine.Continue())
+        after = engine.current(self.scenario, room)
+        return f"Continue to {NEXT.get(after.type, 'the next step')}"  # as "Continue to the key questions" at the ending
+
     def go_on(self, key: str, message: str) -> None:
         self.ask.pause(key, message)
 
@@ -225,7 +238,13 @@ class TrainerScreen:
         """Rows ``go_on(message)`` takes: a page of a tall step leaves room for it."""
         return self.pager.rows_for(message)
 
-    def question_rows(self, phase: str) -> int:
+    def discussion_rows(self, step: Step, state: SessionState) -> int:
+        """Rows under a key question while the room discusses it: the clock as drawn, or the prompt."""
+        if state.discussion_minutes and self.pager.active():
+            return self.view.countdown_rows(state.discussion_minutes * 60)
+        return self.go_on_rows(DISCUSS)
+
+    def question_rows(self, step: Step, phase: str) -> int:
         """Rows the prompt under a decision's options takes (how the answers are recorded)."""
         if not self.pager.active():
             return 1
