@@ -4,6 +4,7 @@ what is printed for people or for ``--json``. ``cli.py`` parses the options and 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,37 +15,35 @@ if TYPE_CHECKING:
     from ltl_quiz.store.sessions import ParticipantRow, SessionRow
     from ltl_quiz.ui.render import Renderer
 
-
-def start(
-    where: Locations,
-    ui: Renderer,
-    case: str,
-    trainer: str,
-    roster: Path | None,
-    participants: list[str] | None,
-    track: str | None,
-    minutes: float | None,
-) -> SessionRow | None:
-    """``session start``: a facilitated session on the trainer's screen."""
-    from ltl_quiz.ui.sessions.screens import TrainerTerminal
-
-    return app.start(where, app.NewSession(case, trainer, roster, participants, track, minutes), TrainerTerminal(ui))
+    # where, ui, case, trainer, roster, participants, track, discussion minutes: as cli.py passes them
+    NewSessionCommand = Callable[
+        [Locations, Renderer, str, str, Path | None, list[str] | None, str | None, float | None], SessionRow | None
+    ]
 
 
-def host(
-    where: Locations,
-    ui: Renderer,
-    case: str,
-    trainer: str,
-    roster: Path | None,
-    participants: list[str] | None,
-    track: str | None,
-    minutes: float | None,
-) -> SessionRow | None:
-    """``session host``: a live session, learners at their own terminals."""
-    from ltl_quiz.ui.sessions.screens import TrainerTerminal
+def _creating(run: Callable[[Locations, app.NewSession, app.TrainerScreens], SessionRow | None], doc: str) -> NewSessionCommand:
+    """``session start`` and ``session host`` take the same options and differ in what the app runs."""
 
-    return app.host(where, app.NewSession(case, trainer, roster, participants, track, minutes), TrainerTerminal(ui))
+    def command(
+        where: Locations,
+        ui: Renderer,
+        case: str,
+        trainer: str,
+        roster: Path | None,
+        participants: list[str] | None,
+        track: str | None,
+        minutes: float | None,
+    ) -> SessionRow | None:
+        from ltl_quiz.ui.sessions.screens import TrainerTerminal
+
+        return run(where, app.NewSession(case, trainer, roster, participants, track, minutes), TrainerTerminal(ui))
+
+    command.__doc__ = doc
+    return command
+
+
+start = _creating(app.start, "``session start``: a facilitated session on the trainer's screen.")
+host = _creating(app.host, "``session host``: a live session, learners at their own terminals.")
 
 
 def resume(where: Locations, ui: Renderer, code: str) -> SessionRow | None:

@@ -122,7 +122,7 @@ def page_to(term: Terminal, pattern: str) -> tuple[int, int]:
     screen above it come back with how far the terminal had scrolled then."""
     last_page = 0
     while True:
-        found = term.wait_for(rf"— lines \d+ to (\d+) of (\d+)[.,][^\n]*—|{pattern}")
+        found = term.wait_for(rf"— lines \d+ to (\d+) of (\d+)[.,]|{pattern}")
         if found.group(1) is None:
             term.settle(0.3)
             break
@@ -160,5 +160,68 @@ def test_the_host_pages_a_decision_so_its_last_page_is_in_view_with_the_board_as
         moved = len(term.screen.history.top) - scrolled
         assert moved <= top, f"the board scrolled the last page's first {moved - top} rows away:\n{term.text()}"
         assert "How do you grade the call?" in term.text()
+    finally:
+        term.close()
+
+
+MORE = r"Press\s+any\s+key\s+for\s+more|any\s+key\s+to\s+continue\s+—"
+
+
+def answer_paged(term: Terminal, wait: str, keys: str) -> None:
+    """Answer the prompt that shows ``wait`` (words may wrap at a narrow terminal), pressing on through any pages before it."""
+    wait = r"\s+".join(wait.split())
+    while True:
+        term.wait_for(rf"{wait}|{MORE}")
+        term.settle(0.2)
+        if re.search(wait, term.text()) and not re.search(MORE, term.text()):
+            term.send(keys)
+            return
+        before = term.text()
+        term.send(ENTER)
+        end = time.monotonic() + TIMEOUT
+        while term.text() == before and time.monotonic() < end:
+            term.settle(0.1)
+
+
+def test_the_discussion_clock_leaves_the_last_page_of_a_key_question_in_view_at_40_columns(example_dir, tmp_path, db_url) -> None:
+    path = example_dir / "01-example-welfare-call.yaml"
+    notes = "".join(f"      Paragraph {n:02d}.\n\n" for n in range(1, 16))
+    asked = "    key_question: officer-questions\n"
+    text = path.read_text(encoding="utf-8")
+    assert asked in text
+    path.write_text(text.replace(asked, asked + "    text: |\n" + notes.rstrip() + "\n", 1), encoding="utf-8")
+    roster = roster_file(tmp_path)
+    args = [
+        "--scenarios",
+        str(example_dir),
+        "session",
+        "start",
+        "1",
+        "--trainer",
+        "Pat",
+        "--roster",
+        str(roster),
+        "--discussion-minutes",
+        "10",
+    ]
+    term = Terminal([*args, "--rich"], 40, 20)  # "10:00" in big digits wraps here: 17 rows, not the 12 once guessed
+    try:
+        for wait, keys in [
+            ("Are all 3 here", "y" + ENTER),
+            ("Continue to the next decision", ENTER),
+            ("How will you record", "2" + ENTER),
+            ("Hands up for A", "1" + ENTER),
+            ("Hands up for B", "0" + ENTER),
+            ("Which branch", "1" + ENTER),
+            ("How will you record", "2" + ENTER),
+            ("How many people", ENTER),
+            ("Hands up for A", "3" + ENTER),
+            ("Hands up for B", "0" + ENTER),
+            ("Follow the room", "y" + ENTER),
+        ]:
+            answer_paged(term, wait, keys)
+        top, _ = page_to(term, "╭─+ Discussion ─+╮")
+        assert top >= 0, f"the clock scrolled the last page's first {-top} rows away:\n{term.text()}"
+        assert "Press Enter to end the discussion" in term.text()
     finally:
         term.close()

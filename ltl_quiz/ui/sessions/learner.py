@@ -29,8 +29,9 @@ from ltl_quiz.store.session_points import tick_points
 from ltl_quiz.store.sessions import ParticipantRow, SessionRow, SessionStore
 from ltl_quiz.support import SUPPORT_HINT
 from ltl_quiz.text import one_line
-from ltl_quiz.ui.pager import PROMPT_ROWS, Pager, choice_rows
+from ltl_quiz.ui.pager import PROMPT_ROWS, choice_rows
 from ltl_quiz.ui.prompts import Prompter
+from ltl_quiz.ui.sessions.base import SessionScreen
 from ltl_quiz.ui.sessions.terminal import LineSource, StepMoved, stopping_when
 from ltl_quiz.ui.sessions.view import SessionView
 
@@ -39,7 +40,7 @@ REFLECT = "Your reflection, for your own record (Enter to skip):"
 WAIT_TO_OPEN = "Waiting for the trainer to open this decision."
 
 
-class LiveLearner:
+class LiveLearner(SessionScreen):
     """One learner in one live session."""
 
     def __init__(
@@ -54,20 +55,14 @@ class LiveLearner:
         terminal: Terminal | None = None,
         take_over: bool = False,
     ):
-        self.sessions = sessions
-        self.scenario = scenario
-        self.code = code
+        super().__init__(sessions, scenario, code, view, ask)
         self.learner = learner
-        self.view = view
-        self.ask = ask
         self.lines = lines
         self.shown: set[int] = set()
         self.pointed: set[int] = set()  # key questions whose model answer points this screen has shown
-        self.ending_shown = False
         self.terminal = terminal or Terminal.this_one()
         self.take_over = take_over
         self.beat: Heartbeat | None = None
-        self.pager = Pager(view.ui, ask)  # a step taller than the screen, a screenful at a time
 
     def run(self) -> ParticipantRow | None:
         joined = False

@@ -73,7 +73,7 @@ class TrainerTerminal:
             people.append(value)
 
     def facilitate(self, sessions: SessionStore, scenario: Scenario, code: str, fresh: bool) -> SessionRow | None:
-        from ltl_quiz.ui.sessions.trainer import Facilitated
+        from ltl_quiz.ui.sessions.facilitated import Facilitated
 
         return Facilitated(sessions, scenario, code, SessionView(self.ui, projected=True), self.ask, self.keys, fresh=fresh).run()
 

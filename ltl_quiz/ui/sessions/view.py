@@ -206,12 +206,12 @@ class SessionView:
         return True
 
     def countdown_rows(self, seconds: float) -> int:
-        """Rows the discussion clock takes as drawn at this width (and the line its cursor waits on)."""
+        """Rows the discussion clock takes as drawn at this width (its digits wrap on a narrow screen)."""
         return self.rows_of(self._face(seconds))
 
     def rows_of(self, drawn: Any) -> int:
-        """Rows a live panel takes at the terminal's width, measured by drawing it, plus the cursor's line below it."""
-        return len(self.console.render_lines(drawn, self.console.options, pad=False)) + 1
+        """Rows a live panel takes at the terminal's width, measured by drawing it (its cursor waits on its last row)."""
+        return len(self.console.render_lines(drawn, self.console.options, pad=False))
 
     def _face(self, left: float, note: str = "Press Enter to end the discussion early.") -> Any:
         from rich.align import Align
