@@ -25,11 +25,11 @@ from datetime import datetime
 from pathlib import Path
 
 import yaml
+from ltl_quiz.scenario.loader import find_scenario, load_scenario
+from ltl_quiz.scenario.model import Scenario
 
-from ltl_quiz import engine
-from ltl_quiz.loader import find_scenario, load_scenario
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.locations import default_scenarios
-from ltl_quiz.model import Scenario
 from ltl_quiz.sessions import model, tally
 from ltl_quiz.store import Store, now
 from ltl_quiz.store.sessions import SessionStore

@@ -201,8 +201,8 @@ def validate(
     """Check scenario files: schema, graph, flags, key questions; report paths and score ranges."""
     import json
 
-    from ltl_quiz.validation import longest_overall, summary_lines
-    from ltl_quiz.validation import validate as run_validate
+    from ltl_quiz.scenario.validation import longest_overall, summary_lines
+    from ltl_quiz.scenario.validation import validate as run_validate
 
     with _errors():
         reports = run_validate(paths or [_where().scenarios], follow_links or _ctx.follow_links)
@@ -553,7 +553,7 @@ def cpd_cmd(
     ] = None,
 ) -> None:
     """A learner's CPD record of their completed case studies, in reflective style."""
-    from ltl_quiz.cpd import cpd, share_reflections
+    from ltl_quiz.records.cpd import cpd, share_reflections
 
     with _errors():
         if share is not None:
@@ -591,7 +591,7 @@ def report_cmd(
     plain: PlainOpt = None,
 ) -> None:
     """Completions, pass rates, item analysis, reliability (alpha) and where learners stop."""
-    from ltl_quiz.report import report
+    from ltl_quiz.records.report import report
 
     with _errors():
         filters = _filters(
@@ -910,8 +910,8 @@ def certificate(
     ] = None,
 ) -> None:
     """A printable certificate of completion for one attempt, with a code anyone can verify."""
-    from ltl_quiz.certificate_page import to_html, write
-    from ltl_quiz.certificates import issue
+    from ltl_quiz.records.certificate_page import to_html, write
+    from ltl_quiz.records.certificates import issue
 
     with _errors():
         issued = issue(_where(), attempt)
@@ -934,7 +934,7 @@ def verify(
     ] = None,
 ) -> None:
     """Say whether a certificate is genuine and current (exit 0), not genuine (1) or expired (2)."""
-    from ltl_quiz.certificates import verify as check
+    from ltl_quiz.records.certificates import verify as check
 
     with _errors():
         claimed = {"name": name, "staff_number": staff_number, "date": date, "score": score}

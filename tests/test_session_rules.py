@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from ltl_quiz.scenario.loader import load_scenario
 
-from ltl_quiz import engine
 from ltl_quiz.config import Learner
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import InputError, RosterError, SessionMoved, SessionNotFound
-from ltl_quiz.loader import load_scenario
 from ltl_quiz.sessions import model, tally
 from ltl_quiz.sessions.codes import ALPHABET, LENGTH, new_code, normalise_code
 from ltl_quiz.sessions.entry import find_person, parse_entries

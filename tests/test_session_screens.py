@@ -12,10 +12,10 @@ import re
 import time
 from pathlib import Path
 
+from ltl_quiz.scenario.loader import load_scenario
 from screen import ENTER, TIMEOUT, Terminal, words
 
 from ltl_quiz.config import Learner
-from ltl_quiz.loader import load_scenario
 from ltl_quiz.sessions import model
 from ltl_quiz.sessions.presence import Terminal as Place
 from ltl_quiz.store import Store, now

@@ -20,7 +20,7 @@ from ltl_quiz.sessions.roster import parse_participant, read_roster
 from ltl_quiz.ui.actions import load_case, open_store  # the merge moves these into the app layer (see COMMON)
 
 if TYPE_CHECKING:
-    from ltl_quiz.model import Scenario
+    from ltl_quiz.scenario.model import Scenario
     from ltl_quiz.sessions.model import SessionState
     from ltl_quiz.sessions.presence import Terminal
     from ltl_quiz.store.sessions import ParticipantRow, SessionRow, SessionStore

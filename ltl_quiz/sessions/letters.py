@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 
-from ltl_quiz.model import Node, Option
+from ltl_quiz.scenario.model import Node, Option
 
 LETTERS = string.ascii_uppercase
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ltl_quiz.model import Node, Scenario
+from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.sessions.letters import letter
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import minutes, time_spent

@@ -3,7 +3,7 @@ with, the prompter it asks with, and a pager for steps taller than the terminal.
 
 from __future__ import annotations
 
-from ltl_quiz.model import Scenario
+from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.store.sessions import SessionStore
 from ltl_quiz.ui.pager import Pager
 from ltl_quiz.ui.prompts import Prompter

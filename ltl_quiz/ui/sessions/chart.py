@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ltl_quiz.model import Node, Option
+from ltl_quiz.scenario.model import Node, Option
 from ltl_quiz.sessions.letters import lettered
 from ltl_quiz.sessions.tally import Distribution
 

@@ -7,7 +7,7 @@ several on a line) or counts a show of hands; the walk through the case is ``Tra
 from __future__ import annotations
 
 from ltl_quiz.errors import InputError
-from ltl_quiz.model import Node
+from ltl_quiz.scenario.model import Node
 from ltl_quiz.sessions import tally
 from ltl_quiz.sessions.entry import find_person, parse_line
 from ltl_quiz.sessions.letters import lettered, letters_of

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from ltl_quiz.errors import Left
-from ltl_quiz.model import KeyQuestion, Node
+from ltl_quiz.scenario.model import KeyQuestion, Node
 from ltl_quiz.sessions import tally
 from ltl_quiz.sessions.model import SessionState, Step
 from ltl_quiz.store.sessions import ParticipantRow

@@ -13,10 +13,10 @@ import time
 import uuid
 from typing import Any
 
-from ltl_quiz import engine
 from ltl_quiz.config import Learner
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import Left, StoreError, TakenOver
-from ltl_quiz.model import Node, Scenario
+from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.sessions import model
 from ltl_quiz.sessions.letters import lettered, letters_of
 from ltl_quiz.sessions.model import Step

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ltl_quiz.model import Scenario
+from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.sessions import tally
 from ltl_quiz.text import one_line
 from ltl_quiz.ui.sessions.view import SessionView

@@ -19,7 +19,7 @@ from ltl_quiz.ui.sessions.view import SessionView
 if TYPE_CHECKING:
     from ltl_quiz.config import Learner
     from ltl_quiz.locations import Locations
-    from ltl_quiz.model import Scenario
+    from ltl_quiz.scenario.model import Scenario
     from ltl_quiz.sessions.presence import Terminal
     from ltl_quiz.store.sessions import ParticipantRow, SessionRow, SessionStore
 

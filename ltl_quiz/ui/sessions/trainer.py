@@ -16,9 +16,9 @@ import os
 import socket
 from typing import Any
 
-from ltl_quiz import engine
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import Left, SessionMoved
-from ltl_quiz.model import KeyQuestion, Node, Scenario
+from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
 from ltl_quiz.sessions import model, tally
 from ltl_quiz.sessions.letters import letter_of, lettered, letters_and, letters_of
 from ltl_quiz.sessions.model import SessionState, Step

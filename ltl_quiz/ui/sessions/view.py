@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ltl_quiz import engine
+from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.sessions.letters import lettered, letters_of
 from ltl_quiz.text import one_line, tidy
 from ltl_quiz.ui.render import Renderer
@@ -20,8 +20,8 @@ from ltl_quiz.ui.sessions.bigtext import big
 from ltl_quiz.ui.sessions.chart import bars, plain_chart
 
 if TYPE_CHECKING:
-    from ltl_quiz.engine import Answer
-    from ltl_quiz.model import KeyQuestion, Node, Scenario
+    from ltl_quiz.engine.state_machine import Answer
+    from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
     from ltl_quiz.sessions.tally import Distribution, RoomChoice
 
 WaitKey = Callable[[float], "str | None"]
