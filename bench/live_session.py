@@ -5,7 +5,7 @@ Run from a checkout with the package installed: `python bench/live_session.py [-
 A live session is created in a fresh SQLite store (or `--db URL`). The learners are real processes
 (`python -m ltl_quiz session join CODE --answers FILE`), each polling the store as a learner's
 terminal does and answering the moment the trainer opens a step. The host is the host screen's own
-polling loop (`SessionStore.poll` every `ui_host.POLL_SECONDS`) driven in this process: it opens
+polling loop (`SessionStore.poll` every `ui.sessions.host.POLL_SECONDS`) driven in this process: it opens
 each decision and key question in turn, notes when it first sees each learner's answer, and moves
 on once everyone has answered. An answer's latency is from the moment the learner gave it (its
 `answered_at`, stamped before the write) to the moment the host's poll returned it: the write,
@@ -31,9 +31,9 @@ from ltl_quiz.locations import default_scenarios
 from ltl_quiz.scenario.loader import find_scenario, load_scenario
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.sessions import model, tally
-from ltl_quiz.sessions.ui_host import POLL_SECONDS
+from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.store import Store, now
-from ltl_quiz.store.sessions import SessionStore
+from ltl_quiz.ui.sessions.host import POLL_SECONDS
 
 TARGET_WORST = 1.0
 

@@ -15,11 +15,11 @@ from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import InputError, RosterError, SessionMoved, SessionNotFound
 from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.sessions import model, tally
-from ltl_quiz.sessions.chart import plain_chart
 from ltl_quiz.sessions.codes import ALPHABET, LENGTH, new_code, normalise_code
 from ltl_quiz.sessions.entry import find_person, parse_entries
 from ltl_quiz.sessions.records import OwnAnswer, participant_answer
 from ltl_quiz.sessions.roster import parse_participant, parse_roster, read_roster
+from ltl_quiz.ui.sessions.chart import plain_chart
 
 PEOPLE = [Learner("PC101", "Alex Smith", "Response"), Learner("PC102", "Jo Bloggs"), Learner("PC103", "Joanne Khan", "CID")]
 

@@ -53,7 +53,7 @@ def new_session(
 @options_of(new_session, "new")
 def session_start(ctx: typer.Context, new: NewSession, plain: PlainOpt = None) -> None:
     """Run a facilitated session on one screen: you record the room's answers as you go."""
-    from ltl_quiz.sessions import actions
+    from ltl_quiz.cli import session_glue as actions
 
     with errors():
         actions.start(where(ctx), renderer(ctx, plain), *new)
@@ -63,7 +63,7 @@ def session_start(ctx: typer.Context, new: NewSession, plain: PlainOpt = None) -
 @options_of(new_session, "new")
 def session_host(ctx: typer.Context, new: NewSession, plain: PlainOpt = None) -> None:
     """Host a live session: learners join from their own terminals and you control the pace."""
-    from ltl_quiz.sessions import actions
+    from ltl_quiz.cli import session_glue as actions
 
     with errors():
         actions.host(where(ctx), renderer(ctx, plain), *new)
@@ -72,7 +72,7 @@ def session_host(ctx: typer.Context, new: NewSession, plain: PlainOpt = None) ->
 @commands.command("resume")
 def session_resume(ctx: typer.Context, code: CodeArg, plain: PlainOpt = None) -> None:
     """Carry on a paused session (facilitated or live) from the step where it stopped."""
-    from ltl_quiz.sessions import actions
+    from ltl_quiz.cli import session_glue as actions
 
     with errors():
         actions.resume(where(ctx), renderer(ctx, plain), code)
@@ -95,7 +95,7 @@ def session_join(
     plain: PlainOpt = None,
 ) -> None:
     """Join a live session from your own terminal, with the code the trainer shows."""
-    from ltl_quiz.sessions import actions
+    from ltl_quiz.cli import session_glue as actions
 
     with errors():
         actions.join(where(ctx), renderer(ctx, plain), code, learner, name, unit, answers, take_over)
@@ -104,7 +104,7 @@ def session_join(
 @commands.command("report")
 def session_report(ctx: typer.Context, code: CodeArg, as_json: JsonOpt = False, plain: PlainOpt = None) -> None:
     """Show a session's record: who took part, each distribution, branches followed, notes, reflections."""
-    from ltl_quiz.sessions import actions
+    from ltl_quiz.cli import session_glue as actions
 
     with errors():
         actions.report(where(ctx), renderer(ctx, plain), code, as_json)
@@ -113,7 +113,7 @@ def session_report(ctx: typer.Context, code: CodeArg, as_json: JsonOpt = False, 
 @commands.command("list")
 def session_list(ctx: typer.Context, as_json: JsonOpt = False, plain: PlainOpt = None) -> None:
     """List the group sessions in the store, with their codes and status."""
-    from ltl_quiz.sessions import actions
+    from ltl_quiz.cli import session_glue as actions
 
     with errors():
         actions.list_sessions(where(ctx), renderer(ctx, plain), as_json)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import InputError
 from ltl_quiz.scenario.model import Node
-from ltl_quiz.sessions.chart import lettered
+from ltl_quiz.sessions.letters import lettered
 
 
 @dataclass(frozen=True)

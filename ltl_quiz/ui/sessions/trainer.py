@@ -3,8 +3,8 @@
 ``TrainerScreen`` walks the room's path and is shared by both kinds of session: it shows each
 step, reveals each decision (bar chart, recommended option and feedback), asks which branch the
 room follows and why, and takes the trainer's notes at each key question. How the room's answers
-are gathered is the subclass's part: ``Facilitated`` (here) has the trainer type them or count
-hands; ``LiveHost`` (``ui_host``) watches learners answer at their own terminals.
+are gathered is the subclass's part: ``Facilitated`` (``facilitated``) has the trainer type them or count
+hands; ``LiveHost`` (``host``) watches learners answer at their own terminals.
 
 Every change is saved as it happens, so Ctrl-C or a closed terminal pauses the session and
 ``ltl-quiz session resume CODE`` carries on from the same step.
@@ -17,31 +17,36 @@ import socket
 from typing import Any
 
 from ltl_quiz.engine import state_machine as engine
-from ltl_quiz.errors import InputError, Left, SessionMoved
+from ltl_quiz.errors import Left, SessionMoved
 from ltl_quiz.scenario.kinds import answer_kinds, kind_of
 from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
 from ltl_quiz.sessions import model, tally
-from ltl_quiz.sessions.chart import letter_of, lettered, letters_and, letters_of
-from ltl_quiz.sessions.entry import find_person, parse_line
+from ltl_quiz.sessions.letters import letter_of, lettered, letters_and, letters_of
 from ltl_quiz.sessions.model import SessionState, Step
 from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.sessions.points import reveal_points
-from ltl_quiz.sessions.records import OwnAnswer
-from ltl_quiz.sessions.rows import ParticipantRow, SessionRow
-from ltl_quiz.sessions.terminal import line
-from ltl_quiz.sessions.view import SessionView
-from ltl_quiz.ui.pager import Pager, choice_rows
+from ltl_quiz.sessions.rows import SessionRow
+from ltl_quiz.ui.pager import choice_rows
 from ltl_quiz.ui.prompts import Prompter
+from ltl_quiz.ui.sessions.base import SessionScreen
+from ltl_quiz.ui.sessions.terminal import line
+from ltl_quiz.ui.sessions.view import SessionView
 
 DISCUSS = "Let the room discuss the question, then press Enter to show the model answer points"
-COUNTDOWN_ROWS = 12  # the discussion clock's panel: big digits, a note and its border
+NEXT = {
+    "passage": "the next passage",
+    "decision": "the next decision",
+    "multi": "the next decision",
+    "reflection": "a key question",
+    "end": "the ending",
+}
 
 
 class PauseRequested(Exception):
     """The trainer chose to pause (a menu choice or the 'p' key): a normal way to stop."""
 
 
-class TrainerScreen:
+class TrainerScreen(SessionScreen):
     """The room's path, step by step; subclasses gather the room's answers."""
 
     kind = ""
@@ -49,15 +54,9 @@ class TrainerScreen:
     def __init__(
         self, sessions: SessionStore, scenario: Scenario, code: str, view: SessionView, ask: Prompter, keys: Any, fresh: bool = False
     ):
+        super().__init__(sessions, scenario, code, view, ask)
         self.fresh = fresh  # a new session: the room sees the content note first
-        self.sessions = sessions
-        self.scenario = scenario
-        self.code = code
-        self.view = view
-        self.ask = ask
         self.keys = keys
-        self.ending_shown = False
-        self.pager = Pager(view.ui, ask)  # a step taller than the screen, a screenful at a time
 
     # -- the walk -------------------------------------------------------------------------------
     def run(self) -> SessionRow | None:
@@ -109,10 +108,11 @@ class TrainerScreen:
         node = model.node_of(self.scenario, step)
         if step.kind in answer_kinds(answering="read"):
             assert node is not None
-            with self.pager.screen(step.key, self.go_on_rows("Continue")):
+            message = self.read_on(state)
+            with self.pager.screen(step.key, self.go_on_rows(message)):
                 self.view.new_screen(self.title(step))
                 self.view.narrative(node)
-            self.go_on(f"{step.key}", "Continue")
+            self.go_on(f"{step.key}", message)
             self.sessions.advance(self.code, self.scenario, step.seq, engine.Continue())
         elif step.is_choice:
             assert node is not None
@@ -122,7 +122,7 @@ class TrainerScreen:
 
     def choice(self, step: Step, node: Node, state: SessionState) -> None:
         if state.phase in ("reading", "open"):
-            with self.pager.screen(step.key, self.question_rows(state.phase)):
+            with self.pager.screen(step.key, self.question_rows(step, state.phase)):
                 self.view.new_screen(self.title(step))
                 self.view.narrative(node)
                 self.view.question(node)
@@ -146,7 +146,7 @@ class TrainerScreen:
 
     def discussion(self, step: Step, node: Node | None, state: SessionState) -> None:
         kq = self.scenario.key_question(step.key_question_id(self.scenario))
-        with self.pager.screen(step.key, COUNTDOWN_ROWS if state.discussion_minutes else self.go_on_rows(DISCUSS)):
+        with self.pager.screen(step.key, self.discussion_rows(step, state)):
             self.view.new_screen(self.title(step))
             if node is not None and node.text:
                 self.view.narrative(node)
@@ -220,6 +220,12 @@ class TrainerScreen:
             self.view.say("Give a short reason: the record says which branch was followed and why.")
 
     # -- what subclasses do ---------------------------------------------------------------------
+    def read_on(self, state: SessionState) -> str:
+        """The prompt after a passage says what it goes on to: a bare "Continue" left the room guessing (issue 13)."""
+        room, _ = engine.answer(self.scenario, state.room, engine.Continue())
+        after = engine.current(self.scenario, room)
+        return f"Continue to {NEXT.get(after.type, 'the next step')}"  # as "Continue to the key questions" at the ending
+
     def go_on(self, key: str, message: str) -> None:
         self.ask.pause(key, message)
 
@@ -227,7 +233,13 @@ class TrainerScreen:
         """Rows ``go_on(message)`` takes: a page of a tall step leaves room for it."""
         return self.pager.rows_for(message)
 
-    def question_rows(self, phase: str) -> int:
+    def discussion_rows(self, step: Step, state: SessionState) -> int:
+        """Rows under a key question while the room discusses it: the clock as drawn, or the prompt."""
+        if state.discussion_minutes and self.pager.active():
+            return self.view.countdown_rows(state.discussion_minutes * 60)
+        return self.go_on_rows(DISCUSS)
+
+    def question_rows(self, step: Step, phase: str) -> int:
         """Rows the prompt under a decision's options takes (how the answers are recorded)."""
         if not self.pager.active():
             return 1
@@ -240,7 +252,9 @@ class TrainerScreen:
         if kind_of(node.type).several and choice.option_ids:
             return self.pager.rows_for(f"? Follow the room's selection ({letters_of(node, choice.option_ids)})? (y/n)") + 1
         options = [(opt.id, f"{let}. {' '.join(opt.text.split())}  (explore this branch instead)") for let, opt in lettered(node)]
-        return choice_rows("The room is split between A and B. Which branch does the room follow?", options, kind_of(node.type).several, self._width())
+        return choice_rows(
+            "The room is split between A and B. Which branch does the room follow?", options, kind_of(node.type).several, self._width()
+        )
 
     def ways(self) -> list[tuple[str, str]]:
         return []
@@ -264,122 +278,6 @@ class TrainerScreen:
             self.view.countdown(state.discussion_minutes * 60, self.keys.wait)
         else:
             self.go_on(f"{step.key}-discussed", DISCUSS)
-
-
-class Facilitated(TrainerScreen):
-    """One screen: the trainer records the room's answers, person by person or by a show of hands."""
-
-    kind = "facilitated"
-
-    def prepare(self) -> None:
-        if self.fresh:
-            self.view.new_screen(f"Session {self.code}  ·  Case study {self.scenario.source.case_study}: {self.scenario.title}")
-            self.opening(self.sessions.session(self.code).track)
-        people = self.sessions.participants(self.code)
-        if people and not any(p.present for p in people):
-            self.roll_call(people)
-        elif self.fresh:
-            self.go_on("content_note", "Begin the case")
-
-    def roll_call(self, people: list[ParticipantRow]) -> None:
-        self.view.heading(f"Session {self.code}: who is here?")
-        for p in people:
-            self.view.say(f"{p.list_no}. {p.name} ({p.learner_id}{', ' + p.unit if p.unit else ''})")
-        absent: set[str] = set()
-        if not self.ask.confirm("roll-call", f"Are all {len(people)} here?", True):
-            everyone = [p.learner for p in people]
-            while True:
-                reply = line(self.ask, "absent", "Who is absent? Their numbers or names, separated by commas:")
-                try:
-                    absent = {find_person(part, everyone).id for part in reply.split(",") if part.strip()}
-                    break
-                except InputError as exc:
-                    self.view.say(str(exc))
-        here = self.sessions.roll_call(self.code, self.scenario, [p.learner_id for p in people if p.learner_id not in absent])
-        names = ", ".join(p.name for p in here if p.learner_id in absent)
-        self.view.say(f"{sum(p.present for p in here)} here." + (f" Absent: {names}." if names else ""))
-
-    def ways(self, here: list[ParticipantRow] | None = None) -> list[tuple[str, str]]:
-        """How the room's answers can be recorded (by person only when someone is here)."""
-        here = [p for p in self.sessions.participants(self.code) if p.here] if here is None else here
-        ways = []
-        if here:
-            ways.append(("individual", "Enter each person's choice (by number or name)"))
-        ways.append(("hands", "Count a show of hands for each option"))
-        ways.append(("pause", f"Pause the session here (carry on later: ltl-quiz session resume {self.code})"))
-        return ways
-
-    def collect(self, step: Step, node: Node) -> tuple[tally.Distribution | None, str]:
-        here = [p for p in self.sessions.participants(self.code) if p.here]
-        how = self.ask.select("method", "How will you record the room's answers?", self.ways(here))
-        if how == "pause":
-            raise PauseRequested
-        if how == "individual":
-            self.enter_each(step, node, here)
-            return None, "individual"
-        return self.count_hands(node, len(here)), "hands"
-
-    def enter_each(self, step: Step, node: Node, here: list[ParticipantRow]) -> None:
-        people = [p.learner for p in here]
-        self.view.say("The room: " + "; ".join(f"{i} {p.name}" for i, p in enumerate(people, start=1)))
-        several = "; at a multi, all their letters: '2 ace', or '2 -' for none" if kind_of(node.type).several else ""
-        self.view.say(
-            f"Type who chose what: their number or name, then the letter, e.g. '1 a' or 'alex b'; several at once with commas{several}. "
-            "Typing someone again corrects them. An empty line reveals the answers."
-        )
-        while True:
-            entered = {a.learner_id for a in self.sessions.answers(self.code, step.seq)}
-            waiting = [p.name for p in people if p.id not in entered]
-            if waiting:
-                more = f" and {len(waiting) - 6} more" if len(waiting) > 6 else ""
-                status = f"{len(entered)} of {len(people)} entered (waiting for {', '.join(waiting[:6])}{more})"
-            else:
-                status = f"All {len(people)} entered (Enter reveals)"
-            reply = line(self.ask, f"{step.key}-entry", f"{status} >").strip()
-            if not reply:
-                if waiting and not self._reveal_early(step, len(entered), len(people)):
-                    continue
-                return
-            entries, problems = parse_line(reply, people, node)
-            for problem in problems:
-                self.view.say(f"Not entered: {problem}")
-            for e in entries:
-                self.sessions.enter_for(self.code, e.learner_id, step, OwnAnswer(e.option_ids))
-            names = {p.id: p.name for p in people}
-            if entries:
-                self.view.say("Entered: " + "; ".join(f"{names[e.learner_id]} {letters_of(node, e.option_ids)}" for e in entries))
-
-    def _reveal_early(self, step: Step, entered: int, people: int) -> bool:
-        """An empty line while answers are still to come asks first, as the live host does: a
-        stray Enter revealed a decision with nobody's answer in, so nobody had a record of it."""
-        who = "Nobody's answer is entered yet" if not entered else f"Only {entered} of {people} answers are entered"
-        return self.ask.confirm(f"{step.key}-reveal", f"{who}. Reveal the answers now?", False)
-
-    def count_hands(self, node: Node, here: int) -> tally.Distribution:
-        voters = None
-        if kind_of(node.type).several:
-            default = f" (Enter for {here})" if here else ""
-            voters = self._count("voters", f"How many people are voting?{default}", here or None)
-        while True:
-            hands = {opt.id: self._count(f"hands-{let}", f"Hands up for {let}", 0) for let, opt in lettered(node)}
-            try:
-                dist = tally.from_hands(node, hands, voters)
-            except InputError as exc:
-                self.view.say(f"{exc}; count again.")
-                continue
-            if kind_of(node.type).several or not here or dist.responses <= here:
-                return dist
-            if not self.ask.confirm("recount", f"That is {dist.responses} hands for {here} people here. Count again?", True):
-                return dist
-
-    def _count(self, key: str, message: str, default: int | None) -> int:
-        while True:
-            reply = line(self.ask, key, f"{message}:").strip()
-            if not reply and default is not None:
-                return default
-            if reply.isdigit():
-                return int(reply)
-            self.view.say(f"'{reply}' is not a count; type a whole number such as 0 or 7.")
 
 
 def _alive(pid: Any) -> bool:

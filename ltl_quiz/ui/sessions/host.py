@@ -18,11 +18,11 @@ from ltl_quiz.scenario.model import KeyQuestion, Node
 from ltl_quiz.sessions import tally
 from ltl_quiz.sessions.model import SessionState, Step
 from ltl_quiz.sessions.rows import ParticipantRow
-from ltl_quiz.sessions.ui_trainer import PauseRequested, TrainerScreen
-from ltl_quiz.sessions.view import SessionView, clock
+from ltl_quiz.ui.pager import PROMPT_ROWS
+from ltl_quiz.ui.sessions.trainer import PauseRequested, TrainerScreen
+from ltl_quiz.ui.sessions.view import SessionView, clock
 
 OPEN = "Press Enter to open this decision for answers (p pauses the session)."
-BOARD_ROWS = 10  # the live board under a decision: its border, the count, the names and the keys
 POLL_SECONDS = 0.1  # the host sees an answer at most this long after it is saved (plus the read)
 
 
@@ -75,12 +75,29 @@ class LiveHost(TrainerScreen):
     def go_on(self, key: str, message: str) -> None:
         self.wait_key(f"{message}: press Enter (p pauses the session).")
 
+    def read_on(self, state: SessionState) -> str:
+        return "Continue"  # the host's prompt says it in full: "Continue: press Enter (p pauses the session)."
+
     def go_on_rows(self, message: str) -> int:
         return self.pager.rows_for(f"{message}: press Enter (p pauses the session).")
 
-    def question_rows(self, phase: str) -> int:
-        """Under the options: the line that opens the decision, or the board while it is open."""
-        return self.pager.rows_for(OPEN) if phase == "reading" else BOARD_ROWS
+    def question_rows(self, step: Step, phase: str) -> int:
+        """Under the options: the line that opens the decision and the board below it, as drawn now."""
+        if not self.pager.active():
+            return 1
+        board = self.board_rows(step, "answers")
+        return board + (self.pager.rows_for(OPEN) - PROMPT_ROWS if phase == "reading" else 0)
+
+    def discussion_rows(self, step: Step, state: SessionState) -> int:
+        """Under a key question: the board of who has written, with its clock when there is one."""
+        if not self.pager.active() or state.phase != "open":
+            return super().discussion_rows(step, state)
+        return self.board_rows(step, "reflections", state.discussion_minutes)
+
+    def board_rows(self, step: Step, mode: str, minutes: float | None = None) -> int:
+        """Rows the live board takes if drawn now (who is here decides its height): measured, not guessed."""
+        snap = self.snapshot(step.seq, mode)
+        return self.view.rows_of(RichBoard(self.view, self.code, mode).render(snap, minutes * 60 if minutes else None))
 
     def open_choice(self, step: Step) -> None:
         self.wait_key(OPEN)
@@ -137,16 +154,19 @@ class LiveHost(TrainerScreen):
         holding = getattr(self.keys, "holding", None)
         with shown, holding() if holding else contextlib.nullcontext():
             while True:
-                _, people, answers = self.sessions.poll(self.code, seq)
-                here = [p for p in people if p.here]
-                gone = [p for p in people if p.present and not p.here]
-                answered = {a.learner_id for a in answers} if mode != "lobby" else set()
+                snap = self.snapshot(seq, mode)
                 left = minutes * 60 - (time.monotonic() - started) if minutes else None
-                expected = [p for p in people if not p.present]
-                snap = Snapshot(here, gone, answered, expected)
                 shown.update(snap, left)
                 if self._key(POLL_SECONDS):
                     return snap
+
+    def snapshot(self, seq: int, mode: str) -> Snapshot:
+        """The room now: who is here, who has gone, who has answered, who is yet to join."""
+        _, people, answers = self.sessions.poll(self.code, seq)
+        here = [p for p in people if p.here]
+        gone = [p for p in people if p.present and not p.here]
+        answered = {a.learner_id for a in answers} if mode != "lobby" else set()
+        return Snapshot(here, gone, answered, [p for p in people if not p.present])
 
 
 class PlainBoard:

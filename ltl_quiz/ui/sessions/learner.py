@@ -16,10 +16,11 @@ from typing import Any
 from ltl_quiz.config import Learner
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import Left, StoreError, TakenOver
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.sessions import model
-from ltl_quiz.sessions.chart import lettered, letters_of
 from ltl_quiz.sessions.leases import renew
+from ltl_quiz.sessions.letters import lettered, letters_of
 from ltl_quiz.sessions.model import Step
 from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.sessions.points import tick_points
@@ -27,17 +28,21 @@ from ltl_quiz.sessions.presence import Heartbeat, Terminal, taken_over
 from ltl_quiz.sessions.records import OwnAnswer, participant_answer
 from ltl_quiz.sessions.rows import ParticipantRow, SessionRow
 from ltl_quiz.sessions.tally import room_choice
-from ltl_quiz.sessions.terminal import LineSource, StepMoved, stopping_when
-from ltl_quiz.sessions.view import SessionView
 from ltl_quiz.store import now
 from ltl_quiz.support import SUPPORT_HINT
 from ltl_quiz.text import one_line
+from ltl_quiz.ui.pager import PROMPT_ROWS, choice_rows
 from ltl_quiz.ui.prompts import Prompter
+from ltl_quiz.ui.sessions.base import SessionScreen
+from ltl_quiz.ui.sessions.terminal import LineSource, StepMoved, stopping_when
+from ltl_quiz.ui.sessions.view import SessionView
 
 POLL_SECONDS = 0.15  # how soon a learner's screen follows the trainer's
+REFLECT = "Your reflection, for your own record (Enter to skip):"
+WAIT_TO_OPEN = "Waiting for the trainer to open this decision."
 
 
-class LiveLearner:
+class LiveLearner(SessionScreen):
     """One learner in one live session."""
 
     def __init__(
@@ -52,16 +57,11 @@ class LiveLearner:
         terminal: Terminal | None = None,
         take_over: bool = False,
     ):
-        self.sessions = sessions
-        self.scenario = scenario
-        self.code = code
+        super().__init__(sessions, scenario, code, view, ask)
         self.learner = learner
-        self.view = view
-        self.ask = ask
         self.lines = lines
         self.shown: set[int] = set()
         self.pointed: set[int] = set()  # key questions whose model answer points this screen has shown
-        self.ending_shown = False
         self.terminal = terminal or Terminal.this_one()
         self.take_over = take_over
         self.beat: Heartbeat | None = None
@@ -140,11 +140,12 @@ class LiveLearner:
         node = model.node_of(self.scenario, step)
         if step.seq not in self.shown:
             self.shown.add(step.seq)
-            self._narrate(step, node)
+            with self.pager.screen(step.key, self._room(step, node, state.phase)):
+                self._narrate(step, node)
         if step.is_choice:
             assert node is not None
             if state.phase == "reading":
-                self.view.say("Waiting for the trainer to open this decision.")
+                self.view.say(WAIT_TO_OPEN)
             elif state.phase == "open":
                 self._answer(step, node)
             elif state.phase == "revealed":
@@ -159,6 +160,22 @@ class LiveLearner:
             self.view.question(node)
         if step.is_discussion:
             self.view.key_question(self.scenario.key_question(step.key_question_id(self.scenario)))
+
+    def _room(self, step: Step, node: Node | None, phase: str) -> int:
+        """Rows drawn under a step's text before the learner answers: a step taller than the screen
+        comes a page at a time, as in the learner's own run, and its last page stays in view with them."""
+        if not self.pager.active():
+            return 1
+        if step.is_choice and node is not None:
+            width = int(self.view.console.width) - 1
+            rows = choice_rows(one_line(node.prompt), self._choices(node), kind_of(node.type).several, width)
+            return rows + (self.pager.rows_for(WAIT_TO_OPEN) - PROMPT_ROWS if phase == "reading" else 0)
+        if step.is_discussion:
+            return self.pager.rows_for(REFLECT)
+        return 1
+
+    def _choices(self, node: Node) -> list[tuple[str, str]]:
+        return [(opt.id, f"{let}. {' '.join(opt.text.split())}") for let, opt in lettered(node)]
 
     def _mine(self, step: Step) -> Any:
         return next((a for a in self.sessions.answers(self.code, step.seq) if a.learner_id == self.learner.id), None)
@@ -184,7 +201,7 @@ class LiveLearner:
         if mine is not None:
             self.view.say(f"You answered {letters_of(node, mine.option_ids)}. Waiting for the trainer to reveal the answers.")
             return
-        choices = [(opt.id, f"{let}. {' '.join(opt.text.split())}") for let, opt in lettered(node)]
+        choices = self._choices(node)
         prompt = one_line(node.prompt)
         try:
             with stopping_when(self.ask, lambda: self._moved_on(step.seq), self._fresh_lines()):
@@ -205,7 +222,7 @@ class LiveLearner:
         if self._mine(step) is None:
             try:
                 with stopping_when(self.ask, lambda: self._moved_on(step.seq, ("open", "revealed")), self._fresh_lines()):
-                    text = self.ask.text(step.key, "Your reflection, for your own record (Enter to skip):").strip()
+                    text = self.ask.text(step.key, REFLECT).strip()
             except StepMoved:
                 self._check_lease()
                 self.view.say("The trainer moved on before you finished; nothing was recorded for this question.")

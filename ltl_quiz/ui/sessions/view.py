@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.engine import state_machine as engine
-from ltl_quiz.sessions.bigtext import big
-from ltl_quiz.sessions.chart import bars, lettered, letters_and, letters_of, plain_chart
+from ltl_quiz.scenario.kinds import kind_of
+from ltl_quiz.sessions.letters import lettered, letters_of
 from ltl_quiz.text import one_line, tidy
 from ltl_quiz.ui.render import Renderer
+from ltl_quiz.ui.sessions.bigtext import big
+from ltl_quiz.ui.sessions.chart import bars, plain_chart
 
 if TYPE_CHECKING:
     from ltl_quiz.engine.state_machine import Answer
@@ -97,7 +99,7 @@ class SessionView:
     def question(self, node: Node) -> None:
         """A decision's question and its options by letter, so a room can call them out."""
         prompt = one_line(node.prompt)
-        hint = " (choose all that apply)" if node.type == "multi" and "all that apply" not in prompt.lower() else ""
+        hint = " (choose all that apply)" if kind_of(node.type).several and "all that apply" not in prompt.lower() else ""
         if self.plain:
             self.say(prompt + hint)
             for let, opt in lettered(node):
@@ -147,7 +149,9 @@ class SessionView:
         self.console.print(Text(f"{dist.responses} {who} answered.", style="dim"))
 
     def reveal(self, node: Node, dist: Distribution, choice: RoomChoice, own: Answer | None = None) -> None:
-        """The distribution, then the recommended option and its feedback (and the room's, if different)."""
+        """The distribution, then the recommended option and its feedback (and the room's, if different).
+
+        A split room is named by the branch prompt that follows on the trainer's screen, once (issue 13)."""
         self.heading(f"What the room chose: {' '.join((node.prompt or '').split())}")
         self.chart(node, dist)
         self.say("")
@@ -158,15 +162,13 @@ class SessionView:
         for opt in recommended:
             self.say(f"Recommended: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", "bold green")
             self.say(f"  {' '.join(opt.feedback.split())}")
-        if node.type == "multi":
+        if kind_of(node.type).several:
             for opt in node.options:
                 if opt.id not in node.recommended and dist.counts.get(opt.id, 0):
                     self.say(f"Also chosen, not recommended: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", "bold yellow")
                     self.say(f"  {' '.join(opt.feedback.split())}")
             self.say(f"The room's selection (more than half ticked): {letters_of(node, choice.option_ids)}.", "bold")
-        elif choice.tied and dist.responses:
-            self.say(f"The room is split between {letters_and(node, choice.tied)}.", "bold")
-        elif choice.option_ids and choice.option_ids != node.recommended[:1]:
+        elif choice.clear and choice.option_ids and choice.option_ids != node.recommended[:1]:
             opt = node.option(choice.option_ids[0])
             style = "bold red" if opt.critical else "bold yellow"
             self.say(f"Most of the room chose: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", style)
@@ -192,17 +194,9 @@ class SessionView:
         end = time.monotonic() + seconds
         if self.plain:
             return self._plain_countdown(seconds, end, wait_key)
-        from rich.align import Align
-        from rich.console import Group
         from rich.live import Live
-        from rich.panel import Panel
-        from rich.text import Text
 
-        def face(left: float, note: str = "Press Enter to end the discussion early.") -> Panel:
-            digits = Text("\n".join(big(clock(left))), style="bold yellow" if left > 30 else "bold red")
-            body = Group(Align.center(digits), Text(""), Align.center(Text(note, style="bold")))
-            return Panel(body, title=Text("Discussion", style="bold"), border_style="green", padding=(1, 2))
-
+        face = self._face
         with Live(face(seconds), console=self.console, auto_refresh=False, transient=False) as live:
             while (left := end - time.monotonic()) > 0:
                 live.update(face(left), refresh=True)
@@ -211,6 +205,24 @@ class SessionView:
                     return False
             live.update(face(0, "Time is up."), refresh=True)
         return True
+
+    def countdown_rows(self, seconds: float) -> int:
+        """Rows the discussion clock takes as drawn at this width (its digits wrap on a narrow screen)."""
+        return self.rows_of(self._face(seconds))
+
+    def rows_of(self, drawn: Any) -> int:
+        """Rows a live panel takes at the terminal's width, measured by drawing it (its cursor waits on its last row)."""
+        return len(self.console.render_lines(drawn, self.console.options, pad=False))
+
+    def _face(self, left: float, note: str = "Press Enter to end the discussion early.") -> Any:
+        from rich.align import Align
+        from rich.console import Group
+        from rich.panel import Panel
+        from rich.text import Text
+
+        digits = Text("\n".join(big(clock(left))), style="bold yellow" if left > 30 else "bold red")
+        body = Group(Align.center(digits), Text(""), Align.center(Text(note, style="bold")))
+        return Panel(body, title=Text("Discussion", style="bold"), border_style="green", padding=(1, 2))
 
     def _plain_countdown(self, seconds: float, end: float, wait_key: WaitKey) -> bool:
         self.say(f"Discussion: {clock(seconds)}. Press Enter to end it early.")
