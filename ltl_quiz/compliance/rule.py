@@ -128,3 +128,14 @@ def standing_on(due_on: date, every_months: int | None, done: date | None, today
     if (expires - today).days <= warn_days:
         return Standing(EXPIRING, expires - timedelta(days=1), None, done, late)
     return Standing(COMPLETE, expires - timedelta(days=1), None, done, late)
+
+
+def expiry(assigned: Iterable[Assignment], evidence: Evidence) -> date | None:
+    """When this attempt stops counting for the learner's assignments of its case (the latest, if several):
+    the renewal half of the rule, kept beside the satisfaction half so a certificate's expiry and the
+    compliance standings can never disagree."""
+    if evidence.finished_at is None:  # unfinished: it counts for nothing, so it cannot expire
+        return None
+    done = date.fromisoformat(evidence.finished_at[:10])
+    ends = [add_months(done, a.every_months) - timedelta(days=1) for a in assigned if a.every_months and satisfies(a, evidence)]
+    return max(ends) if ends else None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html.parser
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,16 +42,6 @@ def fields_for(row: Any, expires: date | None) -> CertificateFields:
         expires=expires.isoformat() if expires else "",
         attempt=row.id,
     )
-
-
-def expiry(assigned: list[Any], evidence: Any) -> date | None:
-    """When this attempt stops counting for the learner's assignments of its case (the latest, if several)."""
-    from ltl_quiz.compliance.periods import add_months
-    from ltl_quiz.compliance.rule import satisfies
-
-    done = date.fromisoformat(evidence.finished_at[:10])
-    ends = [add_months(done, a.every_months) - timedelta(days=1) for a in assigned if a.every_months and satisfies(a, evidence)]
-    return max(ends) if ends else None
 
 
 def issue(where: Any, attempt: str) -> Issued:

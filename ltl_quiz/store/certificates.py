@@ -37,8 +37,7 @@ def answered_how(store: Store, attempt_id: str) -> str | None:
 
 def expiry_for(store: Store, row: Any) -> date | None:
     """When the attempt stops counting for the learner's assignments (None if none renews)."""
-    from ltl_quiz.compliance.rule import Evidence
-    from ltl_quiz.records.certificates import expiry
+    from ltl_quiz.compliance.rule import Evidence, expiry
     from ltl_quiz.store.assignments import assignments_of
 
     session_kind = None
