@@ -177,7 +177,7 @@ def test_offline_resume_from_the_journal_then_sync(db_url, example_dir, tmp_path
     assert stopped.output.count(SAFE_LINE) == 1 and "ltl-quiz resume" in stopped.output
 
     carried = runner.invoke(
-        app, ["--scenarios", str(example_dir), "--db", away, "resume", "--plain"], input="1\n\nWho the men are\n1 2\n\n\n\n\n"
+        app, ["--scenarios", str(example_dir), "--db", away, "resume", "--plain"], input="\n1\n\nWho the men are\n1 2\n\n\n\n\n"  # Enter first: the feedback shown when it stopped comes again
     )
     assert carried.exit_code == 0, carried.output
     assert "PASSED" in carried.output and carried.output.count(SAFE_LINE) == 1

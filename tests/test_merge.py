@@ -47,7 +47,8 @@ class Terminal:
         return row["id"]
 
     def carry_on(self, attempt: str, typed: str) -> None:
-        result = self("resume", attempt, "--plain", typed=typed)
+        """Resume an attempt ``begin`` left at its first feedback: Enter reads on past that feedback, shown again."""
+        result = self("resume", attempt, "--plain", typed="\n" + typed)
         assert result.exit_code in (0, 130), result.output
 
 
