@@ -19,7 +19,7 @@ from typing import Any
 
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.pseudonym import Pseudonymiser
-from ltl_quiz.scenario.kinds import answer_kinds, written_kinds
+from ltl_quiz.scenario.kinds import answer_kinds, answered_kinds, written_kinds
 from ltl_quiz.scenario.model import COMPETENCIES
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import Filters, answers_query, attempts_query, minutes, stream
@@ -241,7 +241,7 @@ def answer_rows(
     current = None
     prefix: Any = ()
     texts: dict[tuple[str, str, str, str], tuple[Any, int | None]] = {}
-    for row in stream(store, answers_query(filters)):
+    for row in stream(store, answers_query(filters, answered_kinds())):
         attempt_id, learner_id, scenario_id, mode = row[0], row[1], row[4], row[7]
         seq, node_id, kind, option_ids, free_text, _covered, points, critical, shown_at, answered_at, seconds = row[11:]
         if attempt_id != current:
