@@ -17,8 +17,9 @@ from ltl_quiz.errors import InputError, Left
 from ltl_quiz.language.notes import notes_for
 from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
-from ltl_quiz.store import Store, journal, now
+from ltl_quiz.store import journal, now
 from ltl_quiz.store.db import SCRIPTED, TERMINAL
+from ltl_quiz.store.protocol import AttemptStore
 from ltl_quiz.ui.pager import Pager
 from ltl_quiz.ui.prompts import Prompter
 from ltl_quiz.ui.render import Renderer
@@ -40,7 +41,7 @@ class Outcome:
 class Runner:
     """One learner, one scenario, one attempt."""
 
-    def __init__(self, store: Store, scenario: Scenario, ui: Renderer, prompter: Prompter):
+    def __init__(self, store: AttemptStore, scenario: Scenario, ui: Renderer, prompter: Prompter):
         self.store = journal.wrap(store, ui.say)  # a store that cannot be reached hands over to the journal
         self.scenario = scenario
         self.ui = ui
