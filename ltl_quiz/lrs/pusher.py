@@ -12,7 +12,7 @@ from typing import Any
 
 from ltl_quiz.errors import InputError, LrsError
 from ltl_quiz.lrs.endpoint import Endpoint
-from ltl_quiz.lrs.retry import BATCH_DEADLINE, DEADLINE, TRANSIENT, _redirected, _refusal, backoff_wait
+from ltl_quiz.lrs.retry import BATCH_DEADLINE, DEADLINE, TRANSIENT, backoff_wait, redirected, refusal
 from ltl_quiz.lrs.transport import Answer, send
 
 ATTEMPTS_A_CHECK = 200  # attempts whose accepted statements are looked up in one query
@@ -162,9 +162,9 @@ class Pusher:
             if answer.status in (200, 204):
                 return
             if answer.status is not None and 300 <= answer.status < 400:
-                raise LrsError(_redirected(self.endpoint, answer), self.report)
+                raise LrsError(redirected(self.endpoint, answer), self.report)
             if answer.status is not None and answer.status not in TRANSIENT:
-                raise LrsError(_refusal(self.endpoint, answer.status, answer.reason), self.report)
+                raise LrsError(refusal(self.endpoint, answer.status, answer.reason), self.report)
             what = f"HTTP {answer.status}" if answer.status else answer.reason
             if attempt == self.attempts:
                 raise LrsError(f"the LRS at {self.endpoint.base} still fails after {attempt} tries ({what}); try again later", self.report)
