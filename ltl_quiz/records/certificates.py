@@ -13,10 +13,13 @@ import html.parser
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.errors import Expired, InputError, NotGenuine
 from ltl_quiz.records.certificate_code import CertificateFields, code, matches, normalise
+
+if TYPE_CHECKING:
+    from ltl_quiz.locations import Locations
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def expiry(assigned: list[Any], evidence: Any) -> date | None:
     return max(ends) if ends else None
 
 
-def issue(where: Any, attempt: str) -> Issued:
+def issue(where: Locations, attempt: str) -> Issued:
     """Check the attempt can be certified, record its code in the store, and return both."""
     from ltl_quiz.store import Store
     from ltl_quiz.store import certificates as stored
@@ -97,7 +100,7 @@ class Verdict:
         return lines
 
 
-def verify(where: Any, typed: str, claimed: dict[str, str | None], certificate: Path | None = None, today: date | None = None) -> Verdict:
+def verify(where: Locations, typed: str, claimed: dict[str, str | None], certificate: Path | None = None, today: date | None = None) -> Verdict:
     """Whether the certificate with this code is genuine (and current). Raises NotGenuine or Expired."""
     from ltl_quiz.errors import AttemptNotFound
     from ltl_quiz.store import Store
