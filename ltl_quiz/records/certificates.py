@@ -13,13 +13,15 @@ import html.parser
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ltl_quiz.errors import Expired, InputError, NotGenuine
 from ltl_quiz.records.certificate_code import CertificateFields, code, matches, normalise
 
 if TYPE_CHECKING:
+    from ltl_quiz.compliance.rule import Assignment, Evidence
     from ltl_quiz.locations import Locations
+    from ltl_quiz.store.db import AttemptRow
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class Issued:
     code: str
 
 
-def fields_for(row: Any, expires: date | None) -> CertificateFields:
+def fields_for(row: AttemptRow, expires: date | None) -> CertificateFields:
     """The certificate's fields from a stored attempt (an ``AttemptRow``)."""
     return CertificateFields(
         name=row.learner_name,
@@ -47,11 +49,13 @@ def fields_for(row: Any, expires: date | None) -> CertificateFields:
     )
 
 
-def expiry(assigned: list[Any], evidence: Any) -> date | None:
+def expiry(assigned: list[Assignment], evidence: Evidence) -> date | None:
     """When this attempt stops counting for the learner's assignments of its case (the latest, if several)."""
     from ltl_quiz.compliance.periods import add_months
     from ltl_quiz.compliance.rule import satisfies
 
+    if not evidence.finished_at:  # an attempt not finished counts for no assignment (issue certifies only completed ones)
+        return None
     done = date.fromisoformat(evidence.finished_at[:10])
     ends = [add_months(done, a.every_months) - timedelta(days=1) for a in assigned if a.every_months and satisfies(a, evidence)]
     return max(ends) if ends else None
