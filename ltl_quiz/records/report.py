@@ -43,9 +43,6 @@ from ltl_quiz.scenario.model import COMPETENCIES
 from ltl_quiz.text import one_line
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
-    from ltl_quiz.locations import Locations
     from ltl_quiz.store import Store
     from ltl_quiz.store.queries import Filters
 
@@ -258,7 +255,7 @@ DROPOFF_NOTE = (
 )
 
 
-def report(where: Locations, filters: Filters, ui: Any, as_json: bool, html_out: Path | None, attempts: str = FIRST) -> Report:
+def report(where: Any, filters: Any, ui: Any, as_json: bool, html_out: Any, attempts: str = FIRST) -> Report:
     """Build the report, print it (or its JSON), and write the HTML page when asked."""
     from ltl_quiz.store import Store
 
