@@ -223,3 +223,15 @@ def test_run_says_whom_the_attempt_is_recorded_for(
         assert result.output.count(said) == 1
     else:
         assert "Recording for" not in result.output and result.output.count("recorded for Kim Ode (PC1, Response)") == 1
+
+
+def test_an_unusable_staff_number_is_refused_at_the_prompt_and_asked_again(
+    runner: CliRunner, example_dir: Path, isolated_home: Path, db_url: str
+) -> None:
+    """The refusal is said by the prompts, in order between the questions (the app never prints)."""
+    result = runner.invoke(
+        app, ["--scenarios", str(example_dir), "run", "1", "--plain"], input="PC 9\nPC9\nAna Cruz\nEast\nn\n"
+    )
+    refused = result.output.index("learner id 'PC 9' is not usable")
+    assert result.output.index("Your staff number", refused) > refused  # asked again after saying why
+    assert config.remembered_learner(isolated_home / "config.json").id == "PC9"

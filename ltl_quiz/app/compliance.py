@@ -12,14 +12,16 @@ import sys
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ltl_quiz.compliance.periods import parse_date, parse_every, parse_within
 from ltl_quiz.errors import InputError
 
 if TYPE_CHECKING:
     from ltl_quiz.compliance.report import Compliance
+    from ltl_quiz.config import Learner
     from ltl_quiz.locations import Locations
+    from ltl_quiz.store import Store
 
 MODES = ("practice", "assessed")
 
@@ -78,7 +80,7 @@ def _cases(where: Locations, cases: list[str], track: str | None) -> tuple[list[
     return ids, chosen
 
 
-def _people(store: Any, who: Who) -> list[Any]:
+def _people(store: Store, who: Who) -> list[Learner]:
     from ltl_quiz.config import check_learner_id
     from ltl_quiz.sessions.roster import read_roster
     from ltl_quiz.store.assignments import known_learners, learners_in_unit

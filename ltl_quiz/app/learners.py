@@ -77,7 +77,7 @@ def _stored_learner(where: Locations, learner_id: str) -> Learner | None:
         return store.learner(learner_id)
 
 
-def ask_learner(ask: Asker, say: Callable[[str], None] = print, known: Callable[[str], Learner | None] | None = None) -> Learner:
+def ask_learner(ask: Asker, known: Callable[[str], Learner | None] | None = None) -> Learner:
     """Who is taking part, asked once at the terminal (the answer is remembered by the caller).
 
     A staff number the store already holds is confirmed by that person's name instead of taking a
@@ -88,7 +88,7 @@ def ask_learner(ask: Asker, say: Callable[[str], None] = print, known: Callable[
         try:
             staff = config.check_learner_id(staff)
         except InputError as exc:
-            say(str(exc))
+            ask.say(str(exc))
             continue
         stored = known(staff) if known else None
         if stored is None:

@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.engine.answers_check import step_limit, walk
 from ltl_quiz.errors import InputError, PlanError, ScenarioError
 from ltl_quiz.scenario.kinds import kind_of
-from ltl_quiz.scenario.model import Scenario
+from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.scenario.yaml_source import Located, load_file
 
 EXPECT_KEYS = ("ending", "passed", "score", "percentage")
@@ -139,29 +140,22 @@ def run_one(scenario: Scenario, run: Run) -> RunResult:
 
 def play(scenario: Scenario, track: str, answers: dict[str, Any]) -> tuple[engine.State, dict[str, list[str]], set[str]]:
     """Answer every prompt from ``answers``; raise InputError naming the first prompt it cannot answer."""
-    state = engine.start(scenario, track, "practice", seed=0)
     chosen: dict[str, list[str]] = {}
     used: set[str] = set()
-    limit = 4 * len(scenario.nodes) + 10
-    for _ in range(limit):
-        if engine.at_end(scenario, state):
-            break
-        node = engine.current(scenario, state)
-        answering = kind_of(node.type).answering
-        if answering == "read":
-            state, _ = engine.answer(scenario, state, engine.Continue())
-            continue
+
+    def answer_to(node: Node) -> engine.Response:
         if node.id not in answers:
             raise InputError(f"no answer for '{node.id}' (a {node.type}{_needs(node)})")
         used.add(node.id)
-        if answering == "write":
-            state, _ = engine.answer(scenario, state, _reflect(node.id, answers[node.id]))
-            continue
+        if kind_of(node.type).answering == "write":
+            return _reflect(node.id, answers[node.id])
         picked = answers[node.id] if isinstance(answers[node.id], list) else [answers[node.id]]
-        state, _ = engine.answer(scenario, state, engine.Choose([str(p) for p in picked]))
         chosen[node.id] = [str(p) for p in picked]
-    else:
-        raise InputError(f"no ending after {limit} steps: a route loops back on itself (see 'ltl-quiz validate')")
+        return engine.Choose(list(chosen[node.id]))
+
+    state = walk(scenario, track, answer_to)
+    if state is None:
+        raise InputError(f"no ending after {step_limit(scenario)} steps: a route loops back on itself (see 'ltl-quiz validate')")
     for kq in engine.pending_key_questions(scenario, state):
         if kq.id not in answers:
             raise InputError(f"no answer for key question '{kq.id}' (asked in the debrief)")
@@ -170,7 +164,7 @@ def play(scenario: Scenario, track: str, answers: dict[str, Any]) -> tuple[engin
     return state, chosen, used
 
 
-def _needs(node: Any) -> str:
+def _needs(node: Node) -> str:
     kind = kind_of(node.type)
     if kind.choice:
         ids = ", ".join(o.id for o in node.options)

@@ -27,11 +27,13 @@ def validate(
     """Check scenario files: schema, graph, flags, key questions; report paths and score ranges."""
     import json
 
+    from ltl_quiz.language.scenario_text import language_warnings  # the lexicon loads only for validate
     from ltl_quiz.scenario.validation import longest_overall, summary_lines
     from ltl_quiz.scenario.validation import validate as run_validate
 
     with errors():
-        reports = run_validate(paths or [where(ctx).scenarios], follow_links or given(ctx).follow_links)
+        folders = paths or [where(ctx).scenarios]
+        reports = run_validate(folders, follow_links or given(ctx).follow_links, text_checks=[language_warnings])
         if as_json:
             hits, total = longest_overall(reports)
             data = {"ok": not any(r.errors(strict) for r in reports), "files": [r.as_dict(strict) for r in reports]}

@@ -8,12 +8,16 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.errors import InputError, LrsError
 from ltl_quiz.lrs.endpoint import Endpoint
-from ltl_quiz.lrs.retry import BATCH_DEADLINE, DEADLINE, TRANSIENT, _redirected, _refusal, backoff_wait
+from ltl_quiz.lrs.retry import BATCH_DEADLINE, DEADLINE, TRANSIENT, backoff_wait, redirected, refusal
 from ltl_quiz.lrs.transport import Answer, send
+
+if TYPE_CHECKING:
+    from ltl_quiz.locations import Locations
+    from ltl_quiz.store.queries import Filters
 
 ATTEMPTS_A_CHECK = 200  # attempts whose accepted statements are looked up in one query
 
@@ -162,9 +166,9 @@ class Pusher:
             if answer.status in (200, 204):
                 return
             if answer.status is not None and 300 <= answer.status < 400:
-                raise LrsError(_redirected(self.endpoint, answer), self.report)
+                raise LrsError(redirected(self.endpoint, answer), self.report)
             if answer.status is not None and answer.status not in TRANSIENT:
-                raise LrsError(_refusal(self.endpoint, answer.status, answer.reason), self.report)
+                raise LrsError(refusal(self.endpoint, answer.status, answer.reason), self.report)
             what = f"HTTP {answer.status}" if answer.status else answer.reason
             if attempt == self.attempts:
                 raise LrsError(f"the LRS at {self.endpoint.base} still fails after {attempt} tries ({what}); try again later", self.report)
@@ -186,7 +190,7 @@ class Pusher:
 
 
 def push(
-    where: Any, endpoint: Endpoint, filters: Any, pseudonymise: bool, home_page: str | None, batch_size: int = 500, retries: int = 5
+    where: Locations, endpoint: Endpoint, filters: Filters, pseudonymise: bool, home_page: str | None, batch_size: int = 500, retries: int = 5
 ) -> PushReport:
     """Build the statements for ``filters`` and send the ones ``endpoint`` has not accepted yet."""
     from ltl_quiz.exporters import people_for

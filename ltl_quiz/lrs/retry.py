@@ -26,7 +26,8 @@ def backoff_wait(attempt: int, asked: float | None, backoff: float) -> float:
     return min(backoff * 2 ** (attempt - 1) * (1 + random.random() / 4), MAX_WAIT)
 
 
-def _refusal(endpoint: Endpoint, status: int, detail: str) -> str:
+def refusal(endpoint: Endpoint, status: int, detail: str) -> str:
+    """What to tell the trainer when the LRS refuses a batch: by status, what to check or change."""
     where = f"the LRS at {endpoint.base}"
     if status in (401, 403):
         return f"{where} refused user '{endpoint.user}' (HTTP {status}: {detail}); check --user and --password (or LTL_QUIZ_LRS_USER, LTL_QUIZ_LRS_PASSWORD)"
@@ -37,7 +38,8 @@ def _refusal(endpoint: Endpoint, status: int, detail: str) -> str:
     return f"{where} rejected the statements (HTTP {status}: {detail}); nothing more was sent"
 
 
-def _redirected(endpoint: Endpoint, answer: Answer) -> str:
+def redirected(endpoint: Endpoint, answer: Answer) -> str:
+    """Why a redirect is not followed (the credentials would go elsewhere), and what to give instead."""
     to = f" to {answer.location}" if answer.location else ""
     return (
         f"the LRS at {endpoint.base} redirects (HTTP {answer.status}){to}; nothing was sent there, because a redirect "

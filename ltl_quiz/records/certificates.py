@@ -13,10 +13,14 @@ import html.parser
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ltl_quiz.errors import Expired, InputError, NotGenuine
 from ltl_quiz.records.certificate_code import CertificateFields, code, matches, normalise
+
+if TYPE_CHECKING:
+    from ltl_quiz.locations import Locations
+    from ltl_quiz.store.db import AttemptRow
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,7 @@ class Issued:
     code: str
 
 
-def fields_for(row: Any, expires: date | None) -> CertificateFields:
+def fields_for(row: AttemptRow, expires: date | None) -> CertificateFields:
     """The certificate's fields from a stored attempt (an ``AttemptRow``)."""
     return CertificateFields(
         name=row.learner_name,
@@ -44,7 +48,7 @@ def fields_for(row: Any, expires: date | None) -> CertificateFields:
     )
 
 
-def issue(where: Any, attempt: str) -> Issued:
+def issue(where: Locations, attempt: str) -> Issued:
     """Check the attempt can be certified, record its code in the store, and return both."""
     from ltl_quiz.store import Store
     from ltl_quiz.store import certificates as stored
@@ -87,7 +91,7 @@ class Verdict:
         return lines
 
 
-def verify(where: Any, typed: str, claimed: dict[str, str | None], certificate: Path | None = None, today: date | None = None) -> Verdict:
+def verify(where: Locations, typed: str, claimed: dict[str, str | None], certificate: Path | None = None, today: date | None = None) -> Verdict:
     """Whether the certificate with this code is genuine (and current). Raises NotGenuine or Expired."""
     from ltl_quiz.errors import AttemptNotFound
     from ltl_quiz.store import Store

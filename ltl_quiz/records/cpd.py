@@ -18,13 +18,19 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.errors import InputError
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.scenario.kinds import answer_kinds, kind_of, written_kinds
 from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.text import one_line
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ltl_quiz.locations import Locations
+    from ltl_quiz.store import Store
 
 FORMATS = ("md", "html")
 NO_ANSWER = "No answer was written to this question."
@@ -94,7 +100,7 @@ class CpdRecord:
     sharing: str = ""  # whether the learner shares their reflections with a CPD lead, in words (the full record only)
 
 
-def build(store: Any, library: ScenarioLibrary, learner_id: str, include_scripted: bool = False) -> CpdRecord:
+def build(store: Store, library: ScenarioLibrary, learner_id: str, include_scripted: bool = False) -> CpdRecord:
     """The record of every completed attempt of ``learner_id``, oldest first (scripted runs only if asked)."""
     from ltl_quiz.store.queries import Filters, attempts_with_answers, minutes
 
@@ -120,13 +126,13 @@ def build(store: Any, library: ScenarioLibrary, learner_id: str, include_scripte
     return CpdRecord(learner_id, name or learner_id, unit or "", produced, entries, minutes(seconds), left_out)
 
 
-def _scripted_count(store: Any, learner_id: str) -> int:
+def _scripted_count(store: Store, learner_id: str) -> int:
     from ltl_quiz.store.db import SCRIPTED
 
     return sum(1 for a in store.attempts(learner_id, "completed") if a.how_answered == SCRIPTED)
 
 
-def _entry(store: Any, attempt: Any, answer_rows: list[Any], library: ScenarioLibrary) -> Entry:
+def _entry(store: Store, attempt: Any, answer_rows: list[Any], library: ScenarioLibrary) -> Entry:
     from ltl_quiz.store.db import SCRIPTED
     from ltl_quiz.store.queries import minutes, own_answer_steps
 
@@ -222,7 +228,7 @@ def _outcomes(scenario: Scenario | None, attempt: Any, kind: str, own_choices: i
     return out
 
 
-def _room_path(store: Any, session_code: str | None, scenario: Scenario | None) -> list[tuple[str, str]]:
+def _room_path(store: Store, session_code: str | None, scenario: Scenario | None) -> list[tuple[str, str]]:
     """Each decision the room took in the session, and the option it followed (the trainer's call)."""
     import sqlalchemy as sa
 
@@ -326,7 +332,7 @@ def render(record: CpdRecord, fmt: str, summary: bool = False) -> str:
     return to_html(record)
 
 
-def cpd(where: Any, learner_id: str, fmt: str, out: Any, include_scripted: bool = False, summary: bool = False) -> str:
+def cpd(where: Locations, learner_id: str, fmt: str, out: Path | None, include_scripted: bool = False, summary: bool = False) -> str:
     """Build the record and write it to ``out`` (atomically) or return it for standard output."""
     from ltl_quiz.atomic import write_text
     from ltl_quiz.store import Store
@@ -345,7 +351,7 @@ def cpd(where: Any, learner_id: str, fmt: str, out: Any, include_scripted: bool 
     return text
 
 
-def _sharing(store: Any, learner_id: str) -> str:
+def _sharing(store: Store, learner_id: str) -> str:
     """The learner's decision on sharing their reflections, as their record says it."""
     from ltl_quiz.store.consent import current
 
@@ -356,7 +362,7 @@ def _sharing(store: Any, learner_id: str) -> str:
     return f"shared with a CPD lead since {_date(decision.decided_at)}; '--share-reflections no' withdraws them."
 
 
-def share_reflections(where: Any, learner_id: str, shares: bool) -> str:
+def share_reflections(where: Locations, learner_id: str, shares: bool) -> str:
     """Record the learner's choice to share their written reflections with a CPD lead (or to withdraw it)."""
     from ltl_quiz.store import Store
     from ltl_quiz.store.consent import decide

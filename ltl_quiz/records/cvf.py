@@ -18,7 +18,10 @@ CVF level.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ltl_quiz.records.cpd import Entry
 
 EDITION = "2016"
 FRAMEWORK: dict[str, tuple[str, str]] = {  # cluster: its two competencies
@@ -67,7 +70,7 @@ def evidenced(competencies: dict[str, int], track: str) -> tuple[dict[str, list[
     return dict(sorted(mapped.items())), unmapped
 
 
-def claims(entries: Iterable[Any]) -> tuple[dict[str, list[str]], list[str]]:
+def claims(entries: Iterable[Entry]) -> tuple[dict[str, list[str]], list[str]]:
     """What a CPD summary may claim over ``entries`` (cpd.Entry): only passed attempts answered alone,
     each mapped on its own track; a tag claimed under the CVF is not listed again as unmapped."""
     mapped: dict[str, set[str]] = {}

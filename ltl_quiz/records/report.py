@@ -23,7 +23,7 @@ import json
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.errors import BadOptionValue
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
@@ -41,6 +41,10 @@ from ltl_quiz.records.report_items import (  # noqa: F401 - the report's figures
 )
 from ltl_quiz.scenario.model import COMPETENCIES
 from ltl_quiz.text import one_line
+
+if TYPE_CHECKING:
+    from ltl_quiz.store import Store
+    from ltl_quiz.store.queries import Filters
 
 FIRST, ALL = "first", "all"  # which completed attempts the item and overall statistics take
 ATTEMPT_RULES = (FIRST, ALL)
@@ -108,9 +112,9 @@ class Report:
 
 
 def build(
-    store: Any,
+    store: Store,
     library: ScenarioLibrary,
-    filters: Any,
+    filters: Filters,
     min_for_flags: int = MIN_FOR_FLAGS,
     attempts: str = FIRST,
     min_for_reliability: int = MIN_FOR_RELIABILITY,

@@ -20,11 +20,15 @@ import json
 import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.records.psychometrics import OverallStatistics, OverallSums, from_sums
 from ltl_quiz.text import one_line
+
+if TYPE_CHECKING:
+    from ltl_quiz.store import Store
+    from ltl_quiz.store.queries import Filters
 
 MIN_FOR_FLAGS = 5
 WEAK_DISCRIMINATION = 20.0
@@ -91,7 +95,7 @@ class _Sums:
 
 
 def item_statistics(
-    store: Any, library: ScenarioLibrary, filters: Any, first_only: bool, min_for_flags: int, min_for_reliability: int
+    store: Store, library: ScenarioLibrary, filters: Filters, first_only: bool, min_for_flags: int, min_for_reliability: int
 ) -> tuple[list[ItemStats], list[OverallStats]]:
     """Moodle's item statistics per decision and its overall statistics per scenario and track, from
     one statement of sums (``item_queries.item_sums``), given every node's best points from the files

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,13 @@ from typing import Any
 from ltl_quiz.errors import Problem, ScenarioError
 from ltl_quiz.scenario.catalogue import scan
 from ltl_quiz.scenario.loader import display_name, parse_scenario
+from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.scenario.path_report import TrackReport
 from ltl_quiz.scenario.paths import analyse
+from ltl_quiz.scenario.yaml_source import Located
+
+# A check the core does not own (the language coach's, say): warnings for a file that loaded.
+TextCheck = Callable[[Scenario, Located, Path], list[Problem]]
 
 
 @dataclass
@@ -110,7 +116,9 @@ def _problem(p: Problem) -> dict[str, Any]:
     return {"file": p.file, "line": p.line, "column": p.column, "field": p.field, "message": p.message}
 
 
-def validate_file(path: Path) -> FileReport:
+def validate_file(path: Path, text_checks: Sequence[TextCheck] = ()) -> FileReport:
+    """One file's problems and figures; ``text_checks`` (given by the caller, so the core does not
+    depend on them) add their warnings once the file has loaded."""
     report = FileReport(display_name(path))
     try:
         scenario, located, problems = parse_scenario(path)
@@ -125,16 +133,15 @@ def validate_file(path: Path) -> FileReport:
         analysis = analyse(scenario, located)
         report.problems += analysis.problems
         report.tracks = analysis.tracks
-    from ltl_quiz.language.scenario_text import language_warnings  # the lexicon loads only for validate
-
-    report.problems += language_warnings(scenario, located, path)
+    for check in text_checks:
+        report.problems += check(scenario, located, path)
     return report
 
 
-def validate(paths: list[Path], follow_links: bool = False) -> list[FileReport]:
+def validate(paths: list[Path], follow_links: bool = False, text_checks: Sequence[TextCheck] = ()) -> list[FileReport]:
     """Validate every scenario file under ``paths``; duplicate scenario ids are errors too."""
     files, skipped = scan(paths, follow_links)
-    reports = [validate_file(p) for p in files]
+    reports = [validate_file(p, text_checks) for p in files]
     for s in skipped:  # an entry of a folder that cannot even be read is a failure, not silence
         reports.append(FileReport(display_name(s.path), problems=[Problem(display_name(s.path), 1, 1, "", s.reason)]))
     seen: dict[str, str] = {}

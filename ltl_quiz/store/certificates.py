@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 import sqlalchemy as sa
 
-from ltl_quiz.store.db import Store, now
+from ltl_quiz.store.db import AttemptRow, Store, now
 from ltl_quiz.store.tables import certificates
 
 
@@ -35,7 +34,7 @@ def answered_how(store: Store, attempt_id: str) -> str | None:
         return conn.execute(sa.text(f"SELECT {column} FROM attempts WHERE id = :a"), {"a": attempt_id}).scalar_one_or_none()
 
 
-def expiry_for(store: Store, row: Any) -> date | None:
+def expiry_for(store: Store, row: AttemptRow) -> date | None:
     """When the attempt stops counting for the learner's assignments (None if none renews)."""
     from ltl_quiz.compliance.rule import Evidence, expiry
     from ltl_quiz.store.assignments import assignments_of

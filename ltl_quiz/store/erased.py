@@ -22,9 +22,12 @@ The rules, one place:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    from ltl_quiz.store.db import Store
 
 # table -> (column naming the person, column dating the row); rows dated NULL count as old
 PERSONAL = {
@@ -176,6 +179,7 @@ class Erased:
         return None
 
 
-def erased_here(store: Any) -> Erased:
+def erased_here(store: Store) -> Erased:
+    """What this store has erased (db forget or purge), read once by a journal sync, which refuses what was erased."""
     with store.reading() as conn:
         return Erased.of(conn)

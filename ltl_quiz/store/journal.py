@@ -172,9 +172,10 @@ class OfflineSafeStore:
             )
 
 
-def wrap(store: Store | OfflineSafeStore, say: Callable[[str], None], journal_dir: Path | None = None) -> AttemptStore:
-    """The runner's hook: any store becomes one that falls back to the journal (once)."""
-    if isinstance(store, OfflineSafeStore):
+def wrap(store: AttemptStore, say: Callable[[str], None], journal_dir: Path | None = None) -> AttemptStore:
+    """The runner's hook: the results store becomes one that falls back to the journal (once); any
+    other ``AttemptStore`` (an ``OfflineSafeStore`` already, or the journal itself) is used as it is."""
+    if not isinstance(store, Store):
         return store
     if journal_dir is None:
         from ltl_quiz.locations import resolve

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from ltl_quiz.support import SUPPORT
 from ltl_quiz.ui.prompts import PlainPrompter, Prompter, QuestionaryPrompter, ScriptedPrompter, load_answers
@@ -12,7 +12,6 @@ from ltl_quiz.ui.prompts import PlainPrompter, Prompter, QuestionaryPrompter, Sc
 if TYPE_CHECKING:
     from ltl_quiz.app.listing import Cases
     from ltl_quiz.scenario.model import Scenario
-    from ltl_quiz.store import Store
     from ltl_quiz.store.journal import OfflineSafeStore
     from ltl_quiz.ui.render import Renderer
     from ltl_quiz.ui.runner import Runner
@@ -45,8 +44,7 @@ class LearnerTerminal:
     def runner(self, store: OfflineSafeStore, scenario: Scenario) -> Runner:
         from ltl_quiz.ui.runner import Runner
 
-        # the journal-backed store stands in for a Store (the same methods): the runner is typed with Store
-        return Runner(cast("Store", store), scenario, self.ui, self.prompter)
+        return Runner(store, scenario, self.ui, self.prompter)
 
 
 def list_cases(ui: Renderer, cases: Cases) -> None:

@@ -17,10 +17,14 @@ import contextlib
 import re
 import sys
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.errors import Left
 from ltl_quiz.ui.wrap import hang
+
+if TYPE_CHECKING:
+    from ltl_quiz.ui.prompts import Prompter
+    from ltl_quiz.ui.render import Renderer
 
 _CODES = re.compile(r"\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")  # colour and link codes take no columns
 PROMPT_ROWS = 2  # a prompt's rows below its text: the empty line after it and the line its cursor waits on
@@ -31,7 +35,7 @@ SMALLEST = 6  # rows: on a smaller terminal a page would hold almost nothing, so
 class Pager:
     """Pages what is drawn inside ``screen()``; passes it straight through when paging does not apply."""
 
-    def __init__(self, ui: Any, ask: Any):
+    def __init__(self, ui: Renderer, ask: Prompter):
         self.ui = ui
         self.ask = ask
 

@@ -19,6 +19,7 @@ LETTERED = re.compile(r"^([A-Z])\. ")  # options a room calls out by letter: "B.
 
 
 class Prompter(Protocol):
+    def say(self, text: str) -> None: ...
     def confirm(self, key: str, message: str, default: bool = True) -> bool: ...
     def select(self, key: str, message: str, choices: Sequence[Choice]) -> str: ...
     def checkbox(self, key: str, message: str, choices: Sequence[Choice]) -> list[str]: ...
@@ -46,6 +47,10 @@ class QuestionaryPrompter:
             return question.unsafe_ask()  # raises on Ctrl-C, unlike ask(), so we can keep the attempt
         except (KeyboardInterrupt, EOFError):
             raise Left() from None
+
+    def say(self, text: str) -> None:
+        """A line between prompts (why an answer was refused), where questionary draws them."""
+        print(text)
 
     def confirm(self, key: str, message: str, default: bool = True) -> bool:
         from ltl_quiz.ui import choosers
@@ -112,6 +117,10 @@ class PlainPrompter:
         if not line:
             raise Left()
         return line.strip()
+
+    def say(self, text: str) -> None:
+        """A line between prompts (why an answer was refused), in order with the questions."""
+        self.write(text)
 
     def confirm(self, key: str, message: str, default: bool = True) -> bool:
         hint = "[Y/n]" if default else "[y/N]"
@@ -192,6 +201,10 @@ class ScriptedPrompter:
         self.echo(message)
         for line in lines:
             self.echo(f"> {line}")
+
+    def say(self, text: str) -> None:
+        """A line in the transcript, as the scripted prompts and answers are."""
+        self.echo(text)
 
     def _get(self, key: str, needs: str) -> Any:
         if key not in self.answers:

@@ -13,6 +13,7 @@ import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ltl_quiz.invocation import as_invoked
+from ltl_quiz.scenario.kinds import KEY_QUESTION_ANSWER, kind_of
 from ltl_quiz.support import SUPPORT_HINT
 from ltl_quiz.text import one_line, tidy, visible
 from ltl_quiz.ui.wrap import hang, terminal_width
@@ -170,9 +171,12 @@ class Renderer:
         self.say("")
 
     def node(self, node: Node) -> None:
-        if node.text and node.type != "end":
+        """A node's title and text as it is reached; an ending's are drawn by the debrief instead."""
+        if kind_of(node.type).ending:
+            return
+        if node.text:
             self.block(node.title, node.text)
-        elif node.title and node.type != "end":
+        elif node.title:
             self.heading(node.title)
 
     def feedback(self, fb: Feedback) -> None:
@@ -273,14 +277,14 @@ class Renderer:
         and whom it is recorded for (a shared computer's latest attempt may be a colleague's)."""
         self.heading(f"Carrying on: case study {scenario.source.case_study}, {scenario.title}")
         self.say(f"Recording for {learner.described}.")
-        step = len([a for a in state.answers if a.kind != "key_question"]) + 1
+        step = len([a for a in state.answers if a.kind != KEY_QUESTION_ANSWER]) + 1
         self.say(f"Attempt {attempt_id[:8]}, {state.track} track, {state.mode}. You are at step {step}; everything before it is saved.")
         passage = last_passage(scenario, state)
         if passage is not None:
             self.item("The last passage you read: ", passage.title or "(untitled)", "bold")
             self.say(f"  {first_sentence(passage.text or '')}")
         current = scenario.nodes[state.node_id]
-        if current.type == "passage":  # shown in full next: whether it was read before the stop is not known
+        if kind_of(current.type).answering == "read":  # shown in full next: whether it was read before the stop is not known
             self.item("It goes on with: ", current.title or "(untitled)", "bold")
         self.say("")
 
@@ -316,7 +320,7 @@ class Renderer:
 def last_passage(scenario: Scenario, state: State) -> Node | None:
     """The last node with text the learner has answered, so surely read. Never the current node:
     a stop during a decision's feedback leaves the next passage current, unread."""
-    ids = [a.node_id for a in state.answers if a.kind != "key_question"]
+    ids = [a.node_id for a in state.answers if a.kind != KEY_QUESTION_ANSWER]
     for node_id in reversed(ids):
         node = scenario.nodes.get(node_id)
         if node is not None and node.text:

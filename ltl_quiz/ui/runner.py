@@ -15,10 +15,11 @@ from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.engine.state_machine import State
 from ltl_quiz.errors import InputError, Left
 from ltl_quiz.language.notes import notes_for
-from ltl_quiz.scenario.kinds import kind_of
+from ltl_quiz.scenario.kinds import answer_kinds, kind_of
 from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
-from ltl_quiz.store import Store, journal, now
+from ltl_quiz.store import journal, now
 from ltl_quiz.store.db import SCRIPTED, TERMINAL
+from ltl_quiz.store.protocol import AttemptStore
 from ltl_quiz.ui.pager import Pager
 from ltl_quiz.ui.prompts import Prompter
 from ltl_quiz.ui.render import Renderer
@@ -40,7 +41,7 @@ class Outcome:
 class Runner:
     """One learner, one scenario, one attempt."""
 
-    def __init__(self, store: Store, scenario: Scenario, ui: Renderer, prompter: Prompter):
+    def __init__(self, store: AttemptStore, scenario: Scenario, ui: Renderer, prompter: Prompter):
         self.store = journal.wrap(store, ui.say)  # a store that cannot be reached hands over to the journal
         self.scenario = scenario
         self.ui = ui
@@ -113,7 +114,7 @@ class Runner:
         """A practice attempt resumed after a decision: its feedback again, for a stop while it was
         on screen left the learner never reading it (the store knows the answer, not the reading)."""
         last = state.answers[-1] if state.answers else None
-        if state.mode == "practice" and last is not None and last.kind in ("decision", "multi"):
+        if state.mode == "practice" and last is not None and last.kind in answer_kinds(answering="choose"):
             self._feedback(last.node_id, engine.feedback_for(self.scenario.nodes[last.node_id], last))
 
     @contextlib.contextmanager
