@@ -82,13 +82,10 @@ def export(where: Locations, request: ExportRequest, ticker: Ticker | None = Non
     if request.out is not None:
         check_target(request.out)  # before the store is read: a bad --out fails at once, in one line
     settings = _xapi_settings(request) if request.format == "xapi" else None
-    store = Store(where.db_url)
-    try:
+    with Store(where.db_url) as store:
         people = people_for(where, store, request.pseudonymise)
         job = ExportJob(request.what, request.filters, store, ScenarioLibrary(where.scenarios), people, settings)
         return ExportDone(_run(fmt, job, request.out, ticker), request.out, people.withheld_counts())
-    finally:
-        store.close()
 
 
 def people_for(where: Locations, store: Store, pseudonymise: bool) -> People:

@@ -199,8 +199,7 @@ def push(
     from ltl_quiz.store import Store
 
     settings = XapiSettings.checked(home_page)
-    store = Store(where.db_url)
-    try:
+    with Store(where.db_url) as store:
         if retries < 0:
             raise InputError(f"--retries {retries} is below 0; use 0 or more")
         people = people_for(where, store, pseudonymise)
@@ -208,8 +207,6 @@ def push(
         report = pusher.push(statements(store, filters, ScenarioLibrary(where.scenarios), people, settings))
         report.withheld_learners, report.withheld_reflections = people.withheld_counts()
         return report
-    finally:
-        store.close()
 
 
 def _table() -> Any:

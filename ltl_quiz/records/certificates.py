@@ -54,8 +54,7 @@ def issue(where: Locations, attempt: str) -> Issued:
     from ltl_quiz.store import certificates as stored
     from ltl_quiz.store.settings import certificate_key
 
-    store = Store(where.db_url)
-    try:
+    with Store(where.db_url) as store:
         row = store.attempt(attempt)
         if row.status != "completed" or not row.finished_at:
             raise InputError(f"attempt {row.id[:8]} is {row.status}: only a completed attempt can be certified")
@@ -68,8 +67,6 @@ def issue(where: Locations, attempt: str) -> Issued:
         issued = Issued(cert, code(key, cert))
         stored.record(store, issued.code, row.id, cert.expires or None)
         return issued
-    finally:
-        store.close()
 
 
 @dataclass(frozen=True)
@@ -101,8 +98,7 @@ def verify(where: Locations, typed: str, claimed: dict[str, str | None], certifi
     wanted = normalise(typed)
     if wanted is None:
         raise InputError(f"{typed!r} is not a verification code; it is ten letters and digits, e.g. 7K2QD-M9XBA")
-    store = Store(where.db_url)
-    try:
+    with Store(where.db_url) as store:
         found = stored.find(store, wanted)
         key = certificate_key(store, create=False)
         if found is None or key is None:
@@ -113,8 +109,6 @@ def verify(where: Locations, typed: str, claimed: dict[str, str | None], certifi
         except AttemptNotFound:
             raise NotGenuine(f"{wanted}: NOT valid: the record it certified is no longer held (erased)") from None
         record = fields_for(row, date.fromisoformat(expires) if expires else None)
-    finally:
-        store.close()
     if not matches(key, record, wanted):
         raise NotGenuine(f"{wanted}: NOT genuine: the record in the store has changed since this certificate was issued")
     presented = _presented(certificate) if certificate is not None else {}

@@ -339,13 +339,10 @@ def cpd(where: Locations, learner_id: str, fmt: str, out: Path | None, include_s
 
     if fmt not in FORMATS:
         raise InputError(f"--format {fmt!r} is not known; use md or html")
-    store = Store(where.db_url)
-    try:
+    with Store(where.db_url) as store:
         record = build(store, ScenarioLibrary(where.scenarios), learner_id.strip(), include_scripted)
         record.sharing = _sharing(store, record.learner_id)
         text = render(record, fmt, summary)
-    finally:
-        store.close()
     if out is not None:
         write_text(out, text)
     return text
@@ -367,8 +364,5 @@ def share_reflections(where: Locations, learner_id: str, shares: bool) -> str:
     from ltl_quiz.store import Store
     from ltl_quiz.store.consent import decide
 
-    store = Store(where.db_url)
-    try:
+    with Store(where.db_url) as store:
         return decide(store, learner_id.strip(), shares).line()
-    finally:
-        store.close()

@@ -53,11 +53,8 @@ T = TypeVar("T")
 
 def sync_into(url: str, journal_dir: Path, any_store: bool = False) -> SyncReport:
     """``ltl-quiz sync``: open the store (it must be reachable now) and replay this computer's journal."""
-    store = Store(url)
-    try:
+    with Store(url) as store:
         return sync(store, Journal(journal_dir), any_store)
-    finally:
-        store.close()
 
 
 class OfflineSafeStore:
