@@ -3,12 +3,12 @@ what is printed for people or for ``--json``. ``cli/sessions.py`` parses the opt
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.app import sessions as app
+from ltl_quiz.cli.edge import print_json
 from ltl_quiz.locations import Locations
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def report(where: Locations, ui: Renderer, code: str, as_json: bool) -> dict[str
     """``session report``: the record as JSON, or drawn for people."""
     record = app.report(where, code)
     if as_json:
-        print(json.dumps(record.as_dict(), indent=2))
+        print_json(record.as_dict())
     else:
         from ltl_quiz.ui.sessions.record import show
         from ltl_quiz.ui.sessions.view import SessionView
@@ -86,7 +86,7 @@ def list_sessions(where: Locations, ui: Renderer, as_json: bool) -> list[dict[st
     """``session list``: the sessions as JSON (a list), or one line each."""
     listed = app.list_sessions(where)
     if as_json:
-        print(json.dumps(listed.rows, indent=2))
+        print_json(listed.rows)
     else:
         for text in listed.lines():
             ui.say(text)
