@@ -40,8 +40,7 @@ def _table(inspector: sa.Inspector, name: str) -> dict[str, Any]:
         "columns": [_column(c) for c in inspector.get_columns(name)],
         "primary_key": _key(inspector.get_pk_constraint(name)),
         "foreign_keys": sorted(
-            f"{_key(f)} -> {f['referred_table']} ({', '.join(f['referred_columns'])})"
-            for f in inspector.get_foreign_keys(name)
+            f"{_key(f)} -> {f['referred_table']} ({', '.join(f['referred_columns'])})" for f in inspector.get_foreign_keys(name)
         ),
         "unique": sorted(f"{u['name']} ({', '.join(u['column_names'])})" for u in inspector.get_unique_constraints(name)),
         "indexes": sorted(

@@ -3,29 +3,64 @@
 Each migration is a small function appended to ``MIGRATIONS``. Never edit one that has landed:
 stores in the field have already run it. Add a new one instead. The SQL is kept portable
 (text timestamps in ISO 8601 UTC, JSON as text) so the same list runs on SQLite and PostgreSQL.
+
+The tables a migration creates are data: a column a line, as ``name type`` and its flags (see
+``_column``), frozen as the migration first wrote them. They never read ``store/tables.py``, the
+schema as it stands now: that moves on, and history must not move with it.
+``tests/test_migrations_frozen.py`` checks that the database they build never changes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 
 Migration = Callable[[sa.Connection], None]
+# A table a migration creates: its columns (``_column``'s specs) and any constraints over several columns.
+TableSpec = tuple[str | sa.Constraint, ...]
 # The keys later migrations refer to, as m001 and m002 created them.
 KEYS = {"learners": ("id", 64), "attempts": ("id", 36), "sessions": ("code", 16)}
+TYPES: dict[str, sa.types.TypeEngine[Any]] = {
+    "text": sa.Text(),
+    "integer": sa.Integer(),
+    "bigint": sa.BigInteger(),
+    "float": sa.Float(),
+    "boolean": sa.Boolean(),
+}
 
 
-def _referred(meta: sa.MetaData, *names: str) -> None:
-    """The tables a new table refers to, by their keys only: they exist already and are not created."""
-    for name in names:
+def _column(spec: str) -> sa.Column[Any]:
+    """One column from its spec, ``name type [flag ...]``: the type is ``varchar(N)`` or one of ``TYPES``;
+    the flags are ``key`` (part of the primary key), ``null`` (nullable: a column is NOT NULL unless it says
+    so), ``index``, ``->table.column`` (a foreign key) and ``=value`` (a server default: ``=''`` the empty
+    text, ``=false`` false, any other value the text it says, so ``=0`` is ``DEFAULT '0'``)."""
+    name, kind, *flags = spec.split()
+    column_type = sa.String(int(kind[len("varchar(") : -1])) if kind.startswith("varchar(") else TYPES[kind]
+    keys = [sa.ForeignKey(flag[2:]) for flag in flags if flag.startswith("->")]
+    default = next((flag[1:] for flag in flags if flag.startswith("=")), None)
+    return sa.Column(
+        name,
+        column_type,
+        *keys,
+        primary_key="key" in flags,
+        autoincrement=False,
+        nullable="null" in flags,
+        index=True if "index" in flags else None,
+        server_default=sa.false() if default == "false" else None if default is None else default.strip("'"),
+    )
+
+
+def _create(conn: sa.Connection, tables: Mapping[str, TableSpec]) -> None:
+    """Create these new tables and their indexes. A table they refer to exists already: it is declared
+    by its key only (``KEYS``), so that the foreign keys resolve, and is not created."""
+    meta = sa.MetaData()
+    created = [sa.Table(name, meta, *(_column(c) if isinstance(c, str) else c for c in spec)) for name, spec in tables.items()]
+    for name in {key.target_fullname.split(".")[0] for table in created for key in table.foreign_keys} - set(tables):
         key, length = KEYS[name]
         sa.Table(name, meta, sa.Column(key, sa.String(length), primary_key=True))
-
-
-def _create(conn: sa.Connection, *tables: sa.Table) -> None:
-    """Create these new tables (and their indexes), not the ones they only refer to."""
-    tables[0].metadata.create_all(conn, tables=list(tables))
+    meta.create_all(conn, tables=created)
 
 
 def _add_column(conn: sa.Connection, table: str, column: str) -> None:
@@ -34,80 +69,204 @@ def _add_column(conn: sa.Connection, table: str, column: str) -> None:
         conn.execute(sa.text(f"ALTER TABLE {table} ADD COLUMN {column}"))
 
 
+# m001: learners, their attempts, and every answer given.
+M001: dict[str, TableSpec] = {
+    "learners": (
+        "id varchar(64) key",
+        "name text",
+        "unit text =''",
+        "created_at varchar(32)",
+    ),
+    "attempts": (
+        "id varchar(36) key",
+        "learner_id varchar(64) ->learners.id index",
+        "scenario_id varchar(100) index",
+        "scenario_title text",
+        "scenario_version integer",
+        "scenario_sha256 varchar(64)",
+        "track varchar(16)",
+        "mode varchar(16)",
+        "seed bigint",
+        "status varchar(16) index",
+        "started_at varchar(32) index",
+        "updated_at varchar(32)",
+        "finished_at varchar(32) null",
+        "score integer =0",
+        "best_score integer =0",
+        "percentage float =0",
+        "passed boolean null",
+        "critical_failures text =[]",
+        "competencies text ={}",
+        "ending varchar(100) null",
+        "state text",
+    ),
+    "answers": (
+        "id varchar(36) key",
+        "attempt_id varchar(36) ->attempts.id",
+        "seq integer",
+        "node_id varchar(100)",
+        "kind varchar(16)",
+        "option_ids text =[]",
+        "free_text text null",
+        "covered text =[]",
+        "points integer =0",
+        "critical boolean =false",
+        "shown_at varchar(32)",
+        "answered_at varchar(32)",
+        sa.UniqueConstraint("attempt_id", "seq", name="uq_answers_attempt_seq"),
+    ),
+}
+
+# m002: group sessions run by a trainer.
+M002: dict[str, TableSpec] = {
+    "sessions": (
+        "code varchar(16) key",
+        "scenario_id varchar(100)",
+        "scenario_sha256 varchar(64)",
+        "track varchar(16)",
+        "kind varchar(16)",  # facilitated | live
+        "trainer text",
+        "status varchar(16)",  # open | paused | closed
+        "created_at varchar(32)",
+        "updated_at varchar(32)",
+        "state text ={}",
+    ),
+}
+
+# m003: a group session's records (see ``m003_session_records``).
+M003: dict[str, TableSpec] = {
+    "session_participants": (
+        "session_code varchar(16) ->sessions.code key",
+        "learner_id varchar(64) ->learners.id key",
+        "list_no integer",
+        "attempt_id varchar(36) ->attempts.id null",
+        "present boolean =false",
+        "joined_at varchar(32) null",
+        "joined_seq integer null",
+        "left_at varchar(32) null",
+    ),
+    "session_steps": (
+        "session_code varchar(16) ->sessions.code key",
+        "seq integer key",
+        "kind varchar(16)",
+        "key varchar(100)",
+        "method varchar(16) null",  # individual | hands | live
+        "counts text ={}",
+        "responses integer =0",
+        "room_choice text =[]",
+        "followed text =[]",
+        "reason text null",
+        "notes text null",
+        "shown_at varchar(32)",
+        "opened_at varchar(32) null",
+        "revealed_at varchar(32) null",
+        "closed_at varchar(32) null",
+    ),
+    "session_answers": (
+        "id varchar(36) key",
+        "session_code varchar(16) ->sessions.code",
+        "seq integer",
+        "learner_id varchar(64) ->learners.id",
+        "key varchar(100)",
+        "option_ids text =[]",
+        "free_text text null",
+        "covered text =[]",
+        "entered_by varchar(16)",  # learner | trainer
+        "answered_at varchar(32)",
+        "recorded_at varchar(32)",
+        sa.UniqueConstraint("session_code", "seq", "learner_id", name="uq_session_answers_step_learner"),
+    ),
+}
+
+# m004: what each learning record store has accepted, keyed by the endpoint (without credentials)
+# and the statement's deterministic id.
+M004: dict[str, TableSpec] = {
+    "lrs_accepted": (
+        "endpoint varchar(500) key",
+        "statement_id varchar(36) key",
+        "attempt_id varchar(36) index",
+        "accepted_at varchar(32)",
+    ),
+}
+
+# m006: statements to be voided: ids and a reason only, nothing about the person; keyed like lrs_accepted.
+M006: dict[str, TableSpec] = {
+    "lrs_voids": (
+        "endpoint varchar(500) key",
+        "statement_id varchar(36) key",
+        "void_id varchar(36)",
+        "attempt_id varchar(36) index",
+        "reason varchar(16)",  # erased | replaced
+        "recorded_at varchar(32)",
+    ),
+}
+
+# m007: compliance (see ``m007_assignments_certificates_erasure``).
+M007: dict[str, TableSpec] = {
+    # who must do which case on which track, by when, how often
+    "assignments": (
+        "id varchar(36) key",
+        "learner_id varchar(64) ->learners.id index",
+        "scenario_id varchar(100)",
+        "track varchar(16)",
+        "mode varchar(16) null",  # NULL: practice or assessed
+        "due_on varchar(10)",
+        "every_months integer null",  # NULL: once
+        "allow_sessions boolean =false",
+        "starts_at varchar(32)",
+        "assigned_by text",
+        "assigned_at varchar(32)",
+    ),
+    # the store's own settings: the certificate key
+    "store_settings": (
+        "name varchar(100) key",
+        "value text",
+    ),
+    # the certificates issued, by code
+    "certificates": (
+        "code varchar(16) key",
+        "attempt_id varchar(36) index",
+        "expires_on varchar(10) null",
+        "issued_at varchar(32)",
+    ),
+    # the audit of erasures
+    "erasures": (
+        "id varchar(36) key",
+        "kind varchar(16)",  # forget | purge
+        "subject varchar(100)",  # a keyed pseudonym, or 'before YYYY-MM-DD'
+        "erased_by text",
+        "erased_at varchar(32)",
+        "rows integer",
+        "counts text ={}",
+    ),
+    # the ids of the attempts they erased
+    "erased_attempts": (
+        "attempt_id varchar(36) key",
+        "erased_at varchar(32)",
+        "pushed boolean =false",  # an LRS had accepted its statements
+    ),
+}
+
+# m008: whether each learner shares their written reflections, one row per decision.
+M008: dict[str, TableSpec] = {
+    "reflection_consents": (
+        "id varchar(36) key",
+        "learner_id varchar(64) ->learners.id index",
+        "shares boolean",
+        "decided_by text",
+        "decided_at varchar(32)",
+    ),
+}
+
+
 def m001_learners_attempts_answers(conn: sa.Connection) -> None:
     """The first schema: learners, their attempts, and every answer given."""
-    meta = sa.MetaData()
-    sa.Table(
-        "learners",
-        meta,
-        sa.Column("id", sa.String(64), primary_key=True),
-        sa.Column("name", sa.Text, nullable=False),
-        sa.Column("unit", sa.Text, nullable=False, server_default=""),
-        sa.Column("created_at", sa.String(32), nullable=False),
-    )
-    sa.Table(
-        "attempts",
-        meta,
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False, index=True),
-        sa.Column("scenario_id", sa.String(100), nullable=False, index=True),
-        sa.Column("scenario_title", sa.Text, nullable=False),
-        sa.Column("scenario_version", sa.Integer, nullable=False),
-        sa.Column("scenario_sha256", sa.String(64), nullable=False),
-        sa.Column("track", sa.String(16), nullable=False),
-        sa.Column("mode", sa.String(16), nullable=False),
-        sa.Column("seed", sa.BigInteger, nullable=False),
-        sa.Column("status", sa.String(16), nullable=False, index=True),
-        sa.Column("started_at", sa.String(32), nullable=False, index=True),
-        sa.Column("updated_at", sa.String(32), nullable=False),
-        sa.Column("finished_at", sa.String(32)),
-        sa.Column("score", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("best_score", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("percentage", sa.Float, nullable=False, server_default="0"),
-        sa.Column("passed", sa.Boolean),
-        sa.Column("critical_failures", sa.Text, nullable=False, server_default="[]"),
-        sa.Column("competencies", sa.Text, nullable=False, server_default="{}"),
-        sa.Column("ending", sa.String(100)),
-        sa.Column("state", sa.Text, nullable=False),
-    )
-    sa.Table(
-        "answers",
-        meta,
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("attempt_id", sa.String(36), sa.ForeignKey("attempts.id"), nullable=False),
-        sa.Column("seq", sa.Integer, nullable=False),
-        sa.Column("node_id", sa.String(100), nullable=False),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("option_ids", sa.Text, nullable=False, server_default="[]"),
-        sa.Column("free_text", sa.Text),
-        sa.Column("covered", sa.Text, nullable=False, server_default="[]"),
-        sa.Column("points", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("critical", sa.Boolean, nullable=False, server_default=sa.false()),
-        sa.Column("shown_at", sa.String(32), nullable=False),
-        sa.Column("answered_at", sa.String(32), nullable=False),
-        sa.UniqueConstraint("attempt_id", "seq", name="uq_answers_attempt_seq"),
-    )
-    meta.create_all(conn)
+    _create(conn, M001)
 
 
 def m002_group_sessions(conn: sa.Connection) -> None:
     """Group sessions run by a trainer; an attempt made in one carries the session's code."""
-    meta = sa.MetaData()
-    sa.Table(
-        "sessions",
-        meta,
-        sa.Column("code", sa.String(16), primary_key=True),
-        sa.Column("scenario_id", sa.String(100), nullable=False),
-        sa.Column("scenario_sha256", sa.String(64), nullable=False),
-        sa.Column("track", sa.String(16), nullable=False),
-        sa.Column("kind", sa.String(16), nullable=False),  # facilitated | live
-        sa.Column("trainer", sa.Text, nullable=False),
-        sa.Column("status", sa.String(16), nullable=False),  # open | paused | closed
-        sa.Column("created_at", sa.String(32), nullable=False),
-        sa.Column("updated_at", sa.String(32), nullable=False),
-        sa.Column("state", sa.Text, nullable=False, server_default="{}"),
-    )
-    meta.create_all(conn)
+    _create(conn, M002)
     _add_column(conn, "attempts", "session_code VARCHAR(16)")
     conn.execute(sa.text("CREATE INDEX ix_attempts_session_code ON attempts (session_code)"))
 
@@ -119,56 +278,7 @@ def m003_session_records(conn: sa.Connection) -> None:
     trainer's notes; ``session_answers`` is unique per session, step and learner, so an answer can
     be neither lost nor counted twice however many terminals answer at once.
     """
-    meta = sa.MetaData()
-    _referred(meta, "sessions", "learners", "attempts")
-    participants = sa.Table(
-        "session_participants",
-        meta,
-        sa.Column("session_code", sa.String(16), sa.ForeignKey("sessions.code"), primary_key=True),
-        sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), primary_key=True),
-        sa.Column("list_no", sa.Integer, nullable=False),
-        sa.Column("attempt_id", sa.String(36), sa.ForeignKey("attempts.id")),
-        sa.Column("present", sa.Boolean, nullable=False, server_default=sa.false()),
-        sa.Column("joined_at", sa.String(32)),
-        sa.Column("joined_seq", sa.Integer),
-        sa.Column("left_at", sa.String(32)),
-    )
-    steps = sa.Table(
-        "session_steps",
-        meta,
-        sa.Column("session_code", sa.String(16), sa.ForeignKey("sessions.code"), primary_key=True),
-        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
-        sa.Column("kind", sa.String(16), nullable=False),
-        sa.Column("key", sa.String(100), nullable=False),
-        sa.Column("method", sa.String(16)),  # individual | hands | live
-        sa.Column("counts", sa.Text, nullable=False, server_default="{}"),
-        sa.Column("responses", sa.Integer, nullable=False, server_default="0"),
-        sa.Column("room_choice", sa.Text, nullable=False, server_default="[]"),
-        sa.Column("followed", sa.Text, nullable=False, server_default="[]"),
-        sa.Column("reason", sa.Text),
-        sa.Column("notes", sa.Text),
-        sa.Column("shown_at", sa.String(32), nullable=False),
-        sa.Column("opened_at", sa.String(32)),
-        sa.Column("revealed_at", sa.String(32)),
-        sa.Column("closed_at", sa.String(32)),
-    )
-    answers = sa.Table(
-        "session_answers",
-        meta,
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("session_code", sa.String(16), sa.ForeignKey("sessions.code"), nullable=False),
-        sa.Column("seq", sa.Integer, nullable=False),
-        sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False),
-        sa.Column("key", sa.String(100), nullable=False),
-        sa.Column("option_ids", sa.Text, nullable=False, server_default="[]"),
-        sa.Column("free_text", sa.Text),
-        sa.Column("covered", sa.Text, nullable=False, server_default="[]"),
-        sa.Column("entered_by", sa.String(16), nullable=False),  # learner | trainer
-        sa.Column("answered_at", sa.String(32), nullable=False),
-        sa.Column("recorded_at", sa.String(32), nullable=False),
-        sa.UniqueConstraint("session_code", "seq", "learner_id", name="uq_session_answers_step_learner"),
-    )
-    _create(conn, participants, steps, answers)
+    _create(conn, M003)
 
 
 def m004_lrs_accepted(conn: sa.Connection) -> None:
@@ -176,16 +286,7 @@ def m004_lrs_accepted(conn: sa.Connection) -> None:
 
     Keyed by the endpoint (without credentials) and the statement's deterministic id.
     """
-    meta = sa.MetaData()
-    sa.Table(
-        "lrs_accepted",
-        meta,
-        sa.Column("endpoint", sa.String(500), primary_key=True),
-        sa.Column("statement_id", sa.String(36), primary_key=True),
-        sa.Column("attempt_id", sa.String(36), nullable=False, index=True),
-        sa.Column("accepted_at", sa.String(32), nullable=False),
-    )
-    meta.create_all(conn)
+    _create(conn, M004)
 
 
 def m005_how_answered(conn: sa.Connection) -> None:
@@ -205,18 +306,7 @@ def m006_lrs_voids(conn: sa.Connection) -> None:
 
     Ids and a reason only, nothing about the person; keyed like ``lrs_accepted``.
     """
-    meta = sa.MetaData()
-    sa.Table(
-        "lrs_voids",
-        meta,
-        sa.Column("endpoint", sa.String(500), primary_key=True),
-        sa.Column("statement_id", sa.String(36), primary_key=True),
-        sa.Column("void_id", sa.String(36), nullable=False),
-        sa.Column("attempt_id", sa.String(36), nullable=False, index=True),
-        sa.Column("reason", sa.String(16), nullable=False),  # erased | replaced
-        sa.Column("recorded_at", sa.String(32), nullable=False),
-    )
-    meta.create_all(conn)
+    _create(conn, M006)
 
 
 def m007_assignments_certificates_erasure(conn: sa.Connection) -> None:
@@ -228,9 +318,7 @@ def m007_assignments_certificates_erasure(conn: sa.Connection) -> None:
     ``erased_attempts`` keeps only attempt ids (no personal data) so ``lrs push`` can send voided
     statements for those an LRS had accepted.
     """
-    meta = sa.MetaData()
-    _referred(meta, "learners")
-    _create(conn, _m007_assignments(meta), *_m007_settings_and_certificates(meta), *_m007_erasures(meta))
+    _create(conn, M007)
     # The compliance report looks up each assignment's attempts: an index holding every column
     # the rule reads answers from the index alone, never reading rows with their large state.
     conn.execute(
@@ -241,84 +329,12 @@ def m007_assignments_certificates_erasure(conn: sa.Connection) -> None:
     )
 
 
-def _m007_assignments(meta: sa.MetaData) -> sa.Table:
-    """m007's ``assignments``: who must do which case on which track, by when, how often."""
-    return sa.Table(
-        "assignments",
-        meta,
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False, index=True),
-        sa.Column("scenario_id", sa.String(100), nullable=False),
-        sa.Column("track", sa.String(16), nullable=False),
-        sa.Column("mode", sa.String(16)),  # NULL: practice or assessed
-        sa.Column("due_on", sa.String(10), nullable=False),
-        sa.Column("every_months", sa.Integer),  # NULL: once
-        sa.Column("allow_sessions", sa.Boolean, nullable=False, server_default=sa.false()),
-        sa.Column("starts_at", sa.String(32), nullable=False),
-        sa.Column("assigned_by", sa.Text, nullable=False),
-        sa.Column("assigned_at", sa.String(32), nullable=False),
-    )
-
-
-def _m007_settings_and_certificates(meta: sa.MetaData) -> tuple[sa.Table, sa.Table]:
-    """m007's ``store_settings`` (the certificate key) and ``certificates`` (codes issued)."""
-    settings = sa.Table(
-        "store_settings",
-        meta,
-        sa.Column("name", sa.String(100), primary_key=True),
-        sa.Column("value", sa.Text, nullable=False),
-    )
-    certificates = sa.Table(
-        "certificates",
-        meta,
-        sa.Column("code", sa.String(16), primary_key=True),
-        sa.Column("attempt_id", sa.String(36), nullable=False, index=True),
-        sa.Column("expires_on", sa.String(10)),
-        sa.Column("issued_at", sa.String(32), nullable=False),
-    )
-    return settings, certificates
-
-
-def _m007_erasures(meta: sa.MetaData) -> tuple[sa.Table, sa.Table]:
-    """m007's audit of erasures and the ids of the attempts they erased."""
-    erasures = sa.Table(
-        "erasures",
-        meta,
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("kind", sa.String(16), nullable=False),  # forget | purge
-        sa.Column("subject", sa.String(100), nullable=False),  # a keyed pseudonym, or 'before YYYY-MM-DD'
-        sa.Column("erased_by", sa.Text, nullable=False),
-        sa.Column("erased_at", sa.String(32), nullable=False),
-        sa.Column("rows", sa.Integer, nullable=False),
-        sa.Column("counts", sa.Text, nullable=False, server_default="{}"),
-    )
-    erased = sa.Table(
-        "erased_attempts",
-        meta,
-        sa.Column("attempt_id", sa.String(36), primary_key=True),
-        sa.Column("erased_at", sa.String(32), nullable=False),
-        sa.Column("pushed", sa.Boolean, nullable=False, server_default=sa.false()),  # an LRS had accepted its statements
-    )
-    return erasures, erased
-
-
 def m008_reflection_consents(conn: sa.Connection) -> None:
     """Whether each learner shares their written reflections with a CPD lead (see ``store/consent.py``).
 
     One row per decision, never updated: who recorded it and when, and yes or no. No row: not shared.
     """
-    meta = sa.MetaData()
-    _referred(meta, "learners")
-    consents = sa.Table(
-        "reflection_consents",
-        meta,
-        sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("learner_id", sa.String(64), sa.ForeignKey("learners.id"), nullable=False, index=True),
-        sa.Column("shares", sa.Boolean, nullable=False),
-        sa.Column("decided_by", sa.Text, nullable=False),
-        sa.Column("decided_at", sa.String(32), nullable=False),
-    )
-    _create(conn, consents)
+    _create(conn, M008)
 
 
 def m009_participant_lease(conn: sa.Connection) -> None:
