@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import LrsError
-from ltl_quiz.lrs import Credentials, Endpoint, Pusher
+from ltl_quiz.lrs import Credentials, Endpoint, Pusher, PushPolicy
 from ltl_quiz.lrs.endpoint import _no_credentials
 from ltl_quiz.lrs.retry import retry_after as _retry_after
 from ltl_quiz.store import Store
@@ -229,7 +229,9 @@ def test_a_broken_answer_every_time_ends_in_one_line(lrs, store, mode, why) -> N
 
 def test_each_try_has_an_overall_deadline_whatever_the_per_read_time_out(lrs, store) -> None:
     lrs.modes = ["dribble"]
-    pusher = Pusher(store, Endpoint.checked(lrs.endpoint, USER, PASSWORD), attempts=1, timeout=5.0, deadline=1.5, sleep=lambda s: None)
+    pusher = Pusher(
+        store, Endpoint.checked(lrs.endpoint, USER, PASSWORD), PushPolicy(attempts=1, timeout=5.0, deadline=1.5), sleep=lambda s: None
+    )
     began = time.monotonic()
     with pytest.raises(LrsError) as caught:
         pusher.push([{"id": "5f0e7a3c-0000-4000-8000-000000000001", "context": {"registration": "r"}}])
@@ -241,7 +243,7 @@ def test_each_try_has_an_overall_deadline_whatever_the_per_read_time_out(lrs, st
 def test_a_batch_has_an_overall_deadline_over_all_its_tries(lrs, store) -> None:
     lrs.modes = ["dribble"] * 6
     endpoint = Endpoint.checked(lrs.endpoint, USER, PASSWORD)
-    pusher = Pusher(store, endpoint, attempts=6, timeout=5.0, deadline=1.0, batch_deadline=2.5, backoff=0.01)
+    pusher = Pusher(store, endpoint, PushPolicy(attempts=6, timeout=5.0, deadline=1.0, batch_deadline=2.5, backoff=0.01))
     began = time.monotonic()
     with pytest.raises(LrsError) as caught:
         pusher.push([{"id": "5f0e7a3c-0000-4000-8000-000000000003", "context": {"registration": "r"}}])

@@ -26,6 +26,6 @@ the store (``store.voids.record_voided``, written by the erasure).
 """
 
 from ltl_quiz.lrs.endpoint import Credentials, Endpoint
-from ltl_quiz.lrs.pusher import Pusher, PushReport, push
+from ltl_quiz.lrs.pusher import Pusher, PushPolicy, PushReport, push
 
-__all__ = ["Credentials", "Endpoint", "PushReport", "Pusher", "push"]
+__all__ = ["Credentials", "Endpoint", "PushPolicy", "PushReport", "Pusher", "push"]

@@ -16,7 +16,9 @@ from ltl_quiz.lrs.retry import BATCH_DEADLINE, DEADLINE, TRANSIENT, backoff_wait
 from ltl_quiz.lrs.transport import Answer, send
 
 if TYPE_CHECKING:
+    from ltl_quiz.exporters.xapi import XapiSettings
     from ltl_quiz.locations import Locations
+    from ltl_quiz.store import Store
     from ltl_quiz.store.queries import Filters
 
 ATTEMPTS_A_CHECK = 200  # attempts whose accepted statements are looked up in one query
@@ -36,29 +38,40 @@ class PushReport:
     withheld_reflections: int = 0
 
 
-@dataclass
-class Pusher:
-    """Posts statements to one endpoint in batches, recording each accepted batch in the store."""
+@dataclass(frozen=True)
+class PushPolicy:
+    """How a push sends: statements a POST, tries a batch, and how long each wait and limit may be (seconds)."""
 
-    store: Any
-    endpoint: Endpoint
     batch_size: int = 500
-    attempts: int = 6
-    backoff: float = 0.5
-    timeout: float = 60.0
-    deadline: float = DEADLINE
-    batch_deadline: float = BATCH_DEADLINE
-    sleep: Callable[[float], None] = time.sleep
-    settings: Any = None
-    report: PushReport = field(init=False)
+    attempts: int = 6  # tries a batch gets: the first and the retries
+    backoff: float = 0.5  # the first wait between tries, doubled at each (unless the LRS asks for its own)
+    timeout: float = 60.0  # one read of the answer
+    deadline: float = DEADLINE  # one whole try
+    batch_deadline: float = BATCH_DEADLINE  # all a batch's tries and the waits between them
 
     def __post_init__(self) -> None:
         if self.batch_size < 1:
             raise InputError(f"--batch-size {self.batch_size} is too small; use 1 or more")
-        if self.settings is None:
-            from ltl_quiz.exporters.xapi import XapiSettings
 
-            self.settings = XapiSettings()
+
+def _default_settings() -> XapiSettings:
+    from ltl_quiz.exporters.xapi import XapiSettings
+
+    return XapiSettings()
+
+
+@dataclass
+class Pusher:
+    """Posts statements to one endpoint in batches, recording each accepted batch in the store."""
+
+    store: Store
+    endpoint: Endpoint
+    policy: PushPolicy = field(default_factory=PushPolicy)
+    sleep: Callable[[float], None] = time.sleep
+    settings: XapiSettings = field(default_factory=_default_settings)
+    report: PushReport = field(init=False)
+
+    def __post_init__(self) -> None:
         self.report = PushReport(endpoint=self.endpoint.base)
 
     def push(self, statements: Iterable[dict[str, Any]]) -> PushReport:
@@ -121,14 +134,14 @@ class Pusher:
     def _new_batches(self, statements: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         """Statements the endpoint has not accepted yet, ``batch_size`` at a time."""
         batch: list[dict[str, Any]] = []
-        for chunk in _chunks(statements, self.batch_size):
+        for chunk in _chunks(statements, self.policy.batch_size):
             known = self._accepted([s["id"] for s in chunk])
             for statement in chunk:
                 if statement["id"] in known:
                     self.report.already += 1
                     continue
                 batch.append(statement)
-                if len(batch) == self.batch_size:
+                if len(batch) == self.policy.batch_size:
                     yield batch
                     batch = []
         if batch:
@@ -160,9 +173,10 @@ class Pusher:
     def _post(self, batch: list[dict[str, Any]]) -> None:
         """Send one batch until it is accepted, refused, out of tries, or out of time (``batch_deadline``, waits included)."""
         body = json.dumps(batch, ensure_ascii=False).encode("utf-8")
-        ends = time.monotonic() + self.batch_deadline
-        for attempt in range(1, self.attempts + 1):
-            answer = self._send(body, min(self.deadline, max(0.0, ends - time.monotonic())))
+        policy = self.policy
+        ends = time.monotonic() + policy.batch_deadline
+        for attempt in range(1, policy.attempts + 1):
+            answer = self._send(body, min(policy.deadline, max(0.0, ends - time.monotonic())))
             if answer.status in (200, 204):
                 return
             if answer.status is not None and 300 <= answer.status < 400:
@@ -170,12 +184,12 @@ class Pusher:
             if answer.status is not None and answer.status not in TRANSIENT:
                 raise LrsError(refusal(self.endpoint, answer.status, answer.reason), self.report)
             what = f"HTTP {answer.status}" if answer.status else answer.reason
-            if attempt == self.attempts:
+            if attempt == policy.attempts:
                 raise LrsError(f"the LRS at {self.endpoint.base} still fails after {attempt} tries ({what}); try again later", self.report)
             wait = self._wait(attempt, answer.retry_after)
             if time.monotonic() + wait >= ends:
                 raise LrsError(
-                    f"the LRS at {self.endpoint.base} did not take a batch of {len(batch)} statement{'s' if len(batch) != 1 else ''} within {self.batch_deadline:g} s "
+                    f"the LRS at {self.endpoint.base} did not take a batch of {len(batch)} statement{'s' if len(batch) != 1 else ''} within {policy.batch_deadline:g} s "
                     f"({attempt} tries, the last: {what}); try again later, perhaps with a smaller --batch-size",
                     self.report,
                 )
@@ -183,14 +197,20 @@ class Pusher:
             self.sleep(wait)
 
     def _send(self, body: bytes, seconds: float) -> Answer:
-        return send(self.endpoint, body, seconds, self.timeout)
+        return send(self.endpoint, body, seconds, self.policy.timeout)
 
     def _wait(self, attempt: int, asked: float | None) -> float:
-        return backoff_wait(attempt, asked, self.backoff)
+        return backoff_wait(attempt, asked, self.policy.backoff)
 
 
 def push(
-    where: Locations, endpoint: Endpoint, filters: Filters, pseudonymise: bool, home_page: str | None, batch_size: int = 500, retries: int = 5
+    where: Locations,
+    endpoint: Endpoint,
+    filters: Filters,
+    pseudonymise: bool,
+    home_page: str | None,
+    batch_size: int = 500,
+    retries: int = 5,
 ) -> PushReport:
     """Build the statements for ``filters`` and send the ones ``endpoint`` has not accepted yet."""
     from ltl_quiz.exporters import people_for
@@ -203,7 +223,7 @@ def push(
         if retries < 0:
             raise InputError(f"--retries {retries} is below 0; use 0 or more")
         people = people_for(where, store, pseudonymise)
-        pusher = Pusher(store, endpoint, batch_size=batch_size, attempts=retries + 1, settings=settings)
+        pusher = Pusher(store, endpoint, PushPolicy(batch_size=batch_size, attempts=retries + 1), settings=settings)
         report = pusher.push(statements(store, filters, ScenarioLibrary(where.scenarios), people, settings))
         report.withheld_learners, report.withheld_reflections = people.withheld_counts()
         return report
