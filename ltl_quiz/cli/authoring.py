@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import typer
 
 from ltl_quiz.cli.edge import errors, fit, given, where
-from ltl_quiz.cli.options import FollowLinksOpt, JsonOpt, Track
+from ltl_quiz.cli.options import CaseArg, FollowLinksOpt, JsonOpt, Track
 from ltl_quiz.cli_group import command_set
 from ltl_quiz.text import for_stream
 
@@ -90,7 +90,7 @@ def schema(
 @commands.command()
 def graph(
     ctx: typer.Context,
-    case: Annotated[str, typer.Argument(help="Scenario id, case-study number or file.")],
+    case: CaseArg,
     fmt: Annotated[
         Literal["text", "mermaid", "dot"], typer.Option("--format", help="text (for a terminal), mermaid or dot (Graphviz).")
     ] = "text",

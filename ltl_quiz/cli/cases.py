@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ltl_quiz.cli.edge import errors, learner_terminal, print_json, renderer, where
-from ltl_quiz.cli.options import JsonOpt, LearnerIdOpt, Mode, NameOpt, PlainOpt, Track, UnitOfLearnerOpt
+from ltl_quiz.cli.options import AttemptArg, CaseArg, JsonOpt, LearnerIdOpt, Mode, NameOpt, PlainOpt, Track, UnitOfLearnerOpt
 from ltl_quiz.cli_group import command_set
 
 commands = command_set()
@@ -16,7 +16,7 @@ commands = command_set()
 @commands.command()
 def run(
     ctx: typer.Context,
-    case: Annotated[str, typer.Argument(help="Scenario id, case-study number or file.")],
+    case: CaseArg,
     learner: LearnerIdOpt = None,
     name: NameOpt = None,
     unit: UnitOfLearnerOpt = None,
@@ -99,7 +99,7 @@ def history(
 @commands.command()
 def abandon(
     ctx: typer.Context,
-    attempt: Annotated[str, typer.Argument(help="Attempt id or its first 8 characters.")],
+    attempt: AttemptArg,
     plain: PlainOpt = None,
 ) -> None:
     """Mark an unfinished attempt as abandoned, so it no longer waits to be resumed."""

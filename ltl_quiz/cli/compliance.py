@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import typer
 
 from ltl_quiz.cli.edge import errors, fit, where
-from ltl_quiz.cli.options import Mode, OutOpt, Track, UnitOpt
+from ltl_quiz.cli.options import AttemptArg, Mode, OutOpt, Track, UnitOpt
 from ltl_quiz.cli_group import command_set
 
 commands = command_set()
@@ -67,7 +67,7 @@ def compliance(
 @commands.command()
 def certificate(
     ctx: typer.Context,
-    attempt: Annotated[str, typer.Argument(help="Attempt id or its first 8 characters.")],
+    attempt: AttemptArg,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="FILE.html (print-ready) or FILE.pdf (needs WeasyPrint).", show_default=False)
     ] = None,

@@ -35,6 +35,7 @@ FollowLinksOpt = Annotated[
     bool, typer.Option("--follow-links", help="Also use scenario files that are symbolic links to outside the scenarios folder.")
 ]
 CaseArg = Annotated[str, typer.Argument(help="Scenario id, case-study number or file.")]
+AttemptArg = Annotated[str, typer.Argument(help="Attempt id or its first 8 characters.")]
 LearnerIdOpt = Annotated[str | None, typer.Option(help="Staff number (remembered after first use).")]
 NameOpt = Annotated[str | None, typer.Option(help="Learner's name.")]
 UnitOfLearnerOpt = Annotated[str | None, typer.Option(help="Force and unit.")]
