@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
-from ltl_quiz.records.report import MOSTLY_WRONG, NO_DISCRIMINATION, build, discrimination_index, facility_index
+from ltl_quiz.records.report import build
+from ltl_quiz.records.report_items import MOSTLY_WRONG, NO_DISCRIMINATION, discrimination_index, facility_index
 from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import Filters

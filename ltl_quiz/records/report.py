@@ -28,17 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ltl_quiz.errors import BadOptionValue
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.records.psychometrics import MIN_FOR_RELIABILITY, median_of_counts
-from ltl_quiz.records.report_items import (  # noqa: F401 - the report's figures and formulas, named here as before
-    MIN_FOR_FLAGS,
-    MOSTLY_WRONG,
-    NO_DISCRIMINATION,
-    ItemStats,
-    OptionShare,
-    OverallStats,
-    discrimination_index,
-    facility_index,
-    in_scenario_order,
-)
+from ltl_quiz.records.report_items import MIN_FOR_FLAGS, ItemStats, OverallStats, in_scenario_order
 from ltl_quiz.scenario.model import COMPETENCIES
 from ltl_quiz.text import one_line
 
