@@ -78,3 +78,11 @@ def test_the_migrations_build_the_store_they_always_built(built: sa.Connection) 
     assert sorted(found["tables"]) == sorted(recorded["tables"])
     for name, table in recorded["tables"].items():
         assert found["tables"][name] == table, name
+
+
+@pytest.mark.parametrize("spec", ["unit text nul", "unit txt", "unit varchar16"])
+def test_a_column_spec_with_a_word_migrations_do_not_know_is_refused(spec: str) -> None:
+    from ltl_quiz.store.migrations import _column
+
+    with pytest.raises(ValueError, match="is not a type or flag migrations know"):
+        _column(spec)

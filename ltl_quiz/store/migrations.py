@@ -7,7 +7,8 @@ stores in the field have already run it. Add a new one instead. The SQL is kept 
 The tables a migration creates are data: a column a line, as ``name type`` and its flags (see
 ``_column``), frozen as the migration first wrote them. They never read ``store/tables.py``, the
 schema as it stands now: that moves on, and history must not move with it.
-``tests/test_migrations_frozen.py`` checks that the database they build never changes.
+``_column`` and ``TYPES`` are history too: what a spec means never changes (a new kind of column
+gets a new word). ``tests/test_migrations_frozen.py`` checks that the database they build never changes.
 """
 
 from __future__ import annotations
@@ -35,8 +36,12 @@ def _column(spec: str) -> sa.Column[Any]:
     """One column from its spec, ``name type [flag ...]``: the type is ``varchar(N)`` or one of ``TYPES``;
     the flags are ``key`` (part of the primary key), ``null`` (nullable: a column is NOT NULL unless it says
     so), ``index``, ``->table.column`` (a foreign key) and ``=value`` (a server default: ``=''`` the empty
-    text, ``=false`` false, any other value the text it says, so ``=0`` is ``DEFAULT '0'``)."""
+    text, ``=false`` false, any other value the text it says, so ``=0`` is ``DEFAULT '0'``). No column
+    autoincrements: the store makes its own ids. A word it does not know is a mistake in the spec."""
     name, kind, *flags = spec.split()
+    unknown = [flag for flag in flags if flag not in ("key", "null", "index") and not flag.startswith(("->", "="))]
+    if unknown or not (kind in TYPES or kind.startswith("varchar(")):
+        raise ValueError(f"column spec {spec!r}: {', '.join(unknown) or kind} is not a type or flag migrations know")
     column_type = sa.String(int(kind[len("varchar(") : -1])) if kind.startswith("varchar(") else TYPES[kind]
     keys = [sa.ForeignKey(flag[2:]) for flag in flags if flag.startswith("->")]
     default = next((flag[1:] for flag in flags if flag.startswith("=")), None)
