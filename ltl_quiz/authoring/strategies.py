@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from ltl_quiz.engine import state_machine as engine
@@ -219,19 +219,11 @@ class StrategyResult:
         return f"{self.pick} / {self.tick}{order}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "track": self.track,
-            "decisions": self.pick,
-            "multis": self.tick,
-            "mode": self.mode,
-            "seed": self.seed,
-            "score": self.score,
-            "best": self.best,
-            "percentage": self.percentage,
-            "passed": self.passed,
-            "ending": self.ending,
-            "critical": self.critical,
-        }
+        """Every field, in order; JSON names the strategies by what they answer (``decisions``, ``multis``)."""
+        return {_JSON_NAMES.get(name, name): value for name, value in asdict(self).items()}
+
+
+_JSON_NAMES = {"pick": "decisions", "tick": "multis"}
 
 
 def play(scenario: Scenario, track: str, pick: Pick, tick: Tick, mode: str = "practice", seed: int = 0) -> engine.Result:
