@@ -40,15 +40,30 @@ FIRST, ALL = "first", "all"  # which completed attempts the item and overall sta
 ATTEMPT_RULES = (FIRST, ALL)
 
 
+@dataclass(kw_only=True)
+class Unfinished:
+    """Attempts not completed, by status: counted per scenario and track, and per node they stopped at."""
+
+    in_progress: int = 0
+    abandoned: int = 0
+
+    def count(self, status: str, attempts: int) -> None:
+        """Add ``attempts`` unfinished attempts with this ``status`` (``abandoned``, else still in progress)."""
+        if status == "abandoned":
+            self.abandoned += attempts
+        else:
+            self.in_progress += attempts
+
+
 @dataclass
-class ScenarioStats:
+class ScenarioStats(Unfinished):
+    """One scenario on one track: its attempts, the completed ones' results, the unfinished ones by status."""
+
     scenario_id: str
     title: str
     track: str
     attempts: int = 0
     completed: int = 0
-    in_progress: int = 0
-    abandoned: int = 0
     graded: int = 0  # completed attempts with a pass/fail verdict (group sessions have none)
     passed: int = 0
     pass_rate: float | None = None
@@ -58,14 +73,12 @@ class ScenarioStats:
 
 
 @dataclass
-class NodeDropoff:
+class NodeDropoff(Unfinished):
     """One node: unfinished attempts stopped at it, and the median time its steps were on screen."""
 
     scenario_id: str
     node_id: str
     title: str
-    abandoned: int = 0
-    in_progress: int = 0
     steps: int = 0
     median_seconds: float | None = None
 
@@ -177,10 +190,8 @@ def _scenario_stats(counts: list[Any], seconds: dict[tuple[str, str], float]) ->
             percentages[key] += float(r.percentage or 0.0)
             for tag, value in json.loads(r.competencies or "{}").items():
                 competencies[key][tag] += value * r.attempts
-        elif r.status == "in-progress":
-            s.in_progress += r.attempts
         else:
-            s.abandoned += r.attempts
+            s.count(r.status, r.attempts)
     for key, s in groups.items():
         if s.completed:
             s.pass_rate = round(100.0 * s.passed / s.graded, 1) if s.graded else None
@@ -206,11 +217,7 @@ def _dropoff(library: ScenarioLibrary, stops: list[Any], times: list[Any]) -> li
         return found
 
     for r in stops:
-        d = row(r.scenario_id, r.node_id or "?")
-        if r.status == "abandoned":
-            d.abandoned += int(r.n)
-        else:
-            d.in_progress += int(r.n)
+        row(r.scenario_id, r.node_id or "?").count(r.status, int(r.n))
     timings: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for r in times:
         timings[(r.scenario_id, r.node_id)][float(r.rounded or 0.0)] += int(r.n)
