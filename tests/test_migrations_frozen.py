@@ -6,12 +6,15 @@ inspector, after the migrations as they stood at commit 036c44f (each column wri
 the same tables, columns in the same order with the same types as the database names them,
 nullability and server defaults, the same named keys, constraints and indexes, and the same
 migrations recorded in ``ltl_migrations``. A change that alters what an old migration builds fails
-here; a new migration comes with a new snapshot (``record`` below writes one).
+here. A new migration comes with a new snapshot of each, written from an empty database of each kind:
+``python tests/test_migrations_frozen.py sqlite:////tmp/new.sqlite3`` (and the URL of an empty
+PostgreSQL database); review the diff: it must add, never change.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -86,3 +89,7 @@ def test_a_column_spec_with_a_word_migrations_do_not_know_is_refused(spec: str) 
 
     with pytest.raises(ValueError, match="is not a type or flag migrations know"):
         _column(spec)
+
+
+if __name__ == "__main__":
+    record(sys.argv[1])
