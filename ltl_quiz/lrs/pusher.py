@@ -16,6 +16,8 @@ from ltl_quiz.lrs.retry import BATCH_DEADLINE, DEADLINE, TRANSIENT, backoff_wait
 from ltl_quiz.lrs.transport import Answer, send
 
 if TYPE_CHECKING:
+    from sqlalchemy import TableClause
+
     from ltl_quiz.exporters.xapi import XapiSettings
     from ltl_quiz.locations import Locations
     from ltl_quiz.store import Store
@@ -229,7 +231,7 @@ def push(
         return report
 
 
-def _table() -> Any:
+def _table() -> TableClause:
     import sqlalchemy as sa
 
     return sa.table("lrs_accepted", sa.column("endpoint"), sa.column("statement_id"), sa.column("attempt_id"), sa.column("accepted_at"))
