@@ -23,11 +23,14 @@ from typer.testing import CliRunner
 from ltl_quiz.cli import app
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import InputError, ScenarioError
+from ltl_quiz.exporters.scenarios import ScenarioLibrary
+from ltl_quiz.records.report import build
 from ltl_quiz.scenario.json_schema import build_schema
 from ltl_quiz.scenario.kinds import KINDS, NodeKind, register, unregister
 from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.scenario.validation import validate_file
 from ltl_quiz.store import Store
+from ltl_quiz.store.queries import Filters
 from ltl_quiz.ui.runner import PROMPTS, Runner
 
 POLL = NodeKind(
@@ -144,3 +147,23 @@ def test_a_scripted_run_and_the_exports_take_it(poll: NodeKind, tmp_path: Path, 
     vote = next(s for s in answered if s["object"]["id"].endswith("/decisions/vote"))
     assert vote["object"]["definition"]["interactionType"] == "choice"
     assert vote["result"]["response"] == "officers" and vote["result"]["score"]["raw"] == 4
+
+
+def _scripted_run(tmp_path: Path, db_url: str) -> Path:
+    folder = _case(tmp_path).parent
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(yaml.safe_dump({"vote": "officers", "reflect": {"text": "Send officers.", "covered": [1]}}))
+    args = ["--scenarios", str(folder), "--db", db_url, "run", "1", "--learner", "AB1", "--name", "Alex Smith", "--answers", str(answers)]
+    ran = CliRunner().invoke(app, args)
+    assert ran.exit_code == 0, ran.output
+    return folder
+
+
+def test_the_learning_reports_item_analysis_takes_it(poll: NodeKind, tmp_path: Path, db_url: str) -> None:
+    """The store's queries ask the kinds table when they run, not when they were imported (above)."""
+    folder = _scripted_run(tmp_path, db_url)
+    with Store(db_url) as store:
+        report = build(store, ScenarioLibrary(folder), Filters())
+    (item,) = report.items
+    assert (item.node_id, item.kind, item.n, item.max_mark) == ("vote", "poll", 1, 4)
+    assert {o.id: (o.count, o.recommended) for o in item.options} == {"officers": (1, True), "nobody": (0, False)}
