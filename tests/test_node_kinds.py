@@ -29,6 +29,7 @@ from ltl_quiz.scenario.json_schema import build_schema
 from ltl_quiz.scenario.kinds import KINDS, NodeKind, register, unregister
 from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.scenario.validation import validate_file
+from ltl_quiz.sessions import tally
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import Filters
 from ltl_quiz.ui.runner import PROMPTS, Runner
@@ -167,3 +168,36 @@ def test_the_learning_reports_item_analysis_takes_it(poll: NodeKind, tmp_path: P
     (item,) = report.items
     assert (item.node_id, item.kind, item.n, item.max_mark) == ("vote", "poll", 1, 4)
     assert {o.id: (o.count, o.recommended) for o in item.options} == {"officers": (1, True), "nobody": (0, False)}
+
+
+def test_a_facilitated_session_and_its_record_take_it(poll: NodeKind, tmp_path: Path, db_url: str) -> None:
+    """The room's answers, its record and each participant's attempt ask the kinds table, not the names."""
+    folder = _case(tmp_path).parent
+    roster = tmp_path / "room.csv"
+    roster.write_text("Staff number,Name,Unit\nPC101,Alex Smith,Response\nPC102,Jo Bloggs,Response\n", encoding="utf-8")
+    base = ["--scenarios", str(folder), "--db", db_url, "session"]
+    typed = ["", "", "1", "1 a, jo a", "", "a", "", "Who calls whom.", ""]  # all here; read on; enter choices; follow A; discuss
+    started = CliRunner().invoke(app, [*base, "start", "1", "--trainer", "Pat", "--roster", str(roster)], input="\n".join(typed) + "\n")
+    assert started.exit_code == 0, started.output
+    code = started.output.split("Session ", 1)[1][:6]
+    record = CliRunner().invoke(app, [*base, "report", code])
+    assert record.exit_code == 0, record.output
+    text = record.output
+    assert "min; 1 answer given individually, 0 reflections. Record: attempt" in text
+    assert "Step 2. Who goes first? [poll; each person's choice, entered by the trainer]" in text
+    assert "The room's choice: A." in text and "Individual answers: Alex Smith A; Jo Bloggs A" in text
+    assert "Step 3. Key question: A officer question?" in text and "Trainer's notes: Who calls whom." in text
+    data = json.loads(CliRunner().invoke(app, [*base, "report", code, "--json"]).stdout)
+    vote = data["steps"][1]
+    assert (vote["kind"], vote["room_choice"], vote["responses"]) == ("poll", ["officers"], 2)
+    assert [p["answers_given"] for p in data["participants"]] == [1, 1]
+    with Store(db_url) as store:
+        attempt = next(a for a in store.attempts() if a.session_code == code)
+        rows = store.answers(attempt.id)
+    assert [(r["kind"], json.loads(r["option_ids"]), r["points"]) for r in rows][:2] == [("passage", [], 0), ("poll", ["officers"], 4)]
+
+
+def test_a_show_of_hands_counts_it_as_one_hand_each(poll: NodeKind, tmp_path: Path) -> None:
+    vote = load_scenario(_case(tmp_path)).nodes["vote"]
+    hands = tally.from_hands(vote, {"officers": 3, "nobody": 2})
+    assert hands.responses == 5 and tally.room_choice(vote, hands).option_ids == ["officers"]
