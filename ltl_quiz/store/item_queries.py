@@ -23,8 +23,10 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.util import ClauseAdapter
 
 from ltl_quiz.scenario.kinds import answer_kinds
-from ltl_quiz.store.db import COMPLETED, SCRIPTED, Store, answers, attempts, learners
+from ltl_quiz.store.db import Store
 from ltl_quiz.store.queries import Filters
+from ltl_quiz.store.rows import COMPLETED, SCRIPTED
+from ltl_quiz.store.tables import answers, attempts, learners
 
 # (scenario id, node id, best points) of each node whose best points are known and not zero
 Best = Sequence[tuple[str, str, int]]

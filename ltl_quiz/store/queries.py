@@ -179,7 +179,7 @@ def time_spent(store: Store, attempt_ids: list[str]) -> dict[str, float]:
 
 
 def _verdict(column: Any, name: str) -> Any:
-    """A verdict column, empty unless the attempt is completed (see ``ltl_quiz.store.db.has_verdict``)."""
+    """A verdict column, empty unless the attempt is completed (see ``ltl_quiz.store.rows.has_verdict``)."""
     return sa.case((verdict_holds(), column), else_=sa.null()).label(name)
 
 

@@ -18,8 +18,8 @@ from ltl_quiz.language.notes import notes_for
 from ltl_quiz.scenario.kinds import answer_kinds, kind_of
 from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
 from ltl_quiz.store import journal, now
-from ltl_quiz.store.db import SCRIPTED, TERMINAL
 from ltl_quiz.store.protocol import AttemptStore
+from ltl_quiz.store.rows import SCRIPTED, TERMINAL
 from ltl_quiz.ui.pager import Pager
 from ltl_quiz.ui.prompts import Prompter
 from ltl_quiz.ui.render import Renderer
