@@ -179,6 +179,7 @@ def test_a_facilitated_session_and_its_record_take_it(poll: NodeKind, tmp_path: 
     typed = ["", "", "1", "1 a, jo a", "", "a", "", "Who calls whom.", ""]  # all here; read on; enter choices; follow A; discuss
     started = CliRunner().invoke(app, [*base, "start", "1", "--trainer", "Pat", "--roster", str(roster)], input="\n".join(typed) + "\n")
     assert started.exit_code == 0, started.output
+    assert "Continue to the next step" in started.output  # the trainer's table has no words for a poll: the default
     code = started.output.split("Session ", 1)[1][:6]
     record = CliRunner().invoke(app, [*base, "report", code])
     assert record.exit_code == 0, record.output
@@ -201,3 +202,18 @@ def test_a_show_of_hands_counts_it_as_one_hand_each(poll: NodeKind, tmp_path: Pa
     vote = load_scenario(_case(tmp_path)).nodes["vote"]
     hands = tally.from_hands(vote, {"officers": 3, "nobody": 2})
     assert hands.responses == 5 and tally.room_choice(vote, hands).option_ids == ["officers"]
+
+
+def test_without_its_terminal_prompt_a_run_is_refused_before_it_starts(tmp_path: Path, db_url: str) -> None:
+    """A kind declared in the table but given no prompt fails in one line, before the content note."""
+    folder = _case(tmp_path).parent
+    register(POLL)
+    try:
+        ran = CliRunner().invoke(app, ["--scenarios", str(folder), "--db", db_url, "run", "1", "--learner", "AB1", "--name", "Alex Smith"])
+    finally:
+        unregister("poll")
+    assert ran.exit_code == 1
+    message = "factory-case has 'poll' nodes, which the terminal cannot ask yet (no prompt in ltl_quiz/ui/runner.py PROMPTS)"
+    assert message in ran.output and "Traceback" not in ran.output and "Content note" not in ran.output
+    with Store(db_url) as store:
+        assert store.attempts("AB1") == []

@@ -42,6 +42,7 @@ class Runner:
     """One learner, one scenario, one attempt."""
 
     def __init__(self, store: AttemptStore, scenario: Scenario, ui: Renderer, prompter: Prompter):
+        _check_prompts(scenario)  # before anything is shown or saved, not at the first node it cannot ask
         self.store = journal.wrap(store, ui.say)  # a store that cannot be reached hands over to the journal
         self.scenario = scenario
         self.ui = ui
@@ -239,3 +240,14 @@ PROMPTS: dict[str, Prompt] = {
     "multi": Runner._tick,
     "reflection": Runner._write,
 }
+
+
+def _check_prompts(scenario: Scenario) -> None:
+    """Refuse a case with a kind of node the terminal has no prompt for (one declared in the kinds
+    table whose prompt was not added above) in one line, rather than stopping halfway through it."""
+    missing = sorted({n.type for n in scenario.nodes.values() if not kind_of(n.type).ending and n.type not in PROMPTS})
+    if missing:
+        kinds = ", ".join(f"'{k}'" for k in missing)
+        raise InputError(
+            f"{scenario.id} has {kinds} nodes, which the terminal cannot ask yet (no prompt in ltl_quiz/ui/runner.py PROMPTS); choose another case study"
+        )
