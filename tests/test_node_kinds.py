@@ -217,3 +217,40 @@ def test_without_its_terminal_prompt_a_run_is_refused_before_it_starts(tmp_path:
     assert message in ran.output and "Traceback" not in ran.output and "Content note" not in ran.output
     with Store(db_url) as store:
         assert store.attempts("AB1") == []
+
+
+class _OnePick:
+    """A learner's prompter that answers a single pick and refuses to be asked for several."""
+
+    def select(self, key: str, message: str, choices: list[tuple[str, str]]) -> str:
+        return choices[0][0]
+
+    def checkbox(self, key: str, message: str, choices: list[tuple[str, str]]) -> list[str]:
+        raise AssertionError(f"{key}: asked to tick any number of options at a kind that takes one")
+
+
+def test_a_live_learner_picks_one_option_at_it(poll: NodeKind, tmp_path: Path, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from ltl_quiz.config import Learner
+    from ltl_quiz.sessions import model
+    from ltl_quiz.sessions.orchestration import SessionStore
+    from ltl_quiz.store import now
+    from ltl_quiz.ui.render import Renderer, make_console
+    from ltl_quiz.ui.sessions.learner import LiveLearner
+    from ltl_quiz.ui.sessions.view import SessionView
+
+    s = load_scenario(_case(tmp_path))
+    with Store(db_url) as store:
+        sessions = SessionStore(store)
+        code = sessions.create(s, "live", "Pat Trainer", [], model.first_state(s, "officer", "live", now()))
+        alex = Learner("AB1", "Alex Smith", "Response")
+        sessions.join(code, alex, s)
+        sessions.begin(code, s, 0)
+        sessions.advance(code, s, 0, engine.Continue())
+        sessions.open(code, s, 1)
+        screen = LiveLearner(sessions, s, code, alex, SessionView(Renderer(make_console(True), True)), _OnePick())  # type: ignore[arg-type]
+        step = model.step_of(s, sessions.session(code).state)
+        assert step is not None and step.kind == "poll"
+        screen._answer(step, s.nodes["vote"])
+        (given,) = sessions.answers(code, 1)
+    assert given.option_ids == ["officers"]
+    assert "Saved: A. Waiting for the trainer to reveal the answers." in capsys.readouterr().out
