@@ -196,6 +196,9 @@ def test_a_facilitated_session_and_its_record_take_it(poll: NodeKind, tmp_path: 
         attempt = next(a for a in store.attempts() if a.session_code == code)
         rows = store.answers(attempt.id)
     assert [(r["kind"], json.loads(r["option_ids"]), r["points"]) for r in rows][:2] == [("passage", [], 0), ("poll", ["officers"], 4)]
+    cpd = CliRunner().invoke(app, ["--scenarios", str(folder), "--db", db_url, "cpd", "PC101"])  # its answers read at call time too
+    assert cpd.exit_code == 0, cpd.output
+    assert "I gave my own answer at 1 decision; what I would do differently below comes from those answers only." in cpd.output
 
 
 def test_a_show_of_hands_counts_it_as_one_hand_each(poll: NodeKind, tmp_path: Path) -> None:
