@@ -14,7 +14,8 @@ from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.store import AttemptRow, Store, now
-from ltl_quiz.store.journal import Journal, sync
+from ltl_quiz.store.journal_file import Journal
+from ltl_quiz.store.journal_sync import sync
 from ltl_quiz.store.protocol import AttemptStore
 
 KEPT = ("learner_id", "scenario_id", "track", "mode", "seed", "status", "score", "best_score", "percentage", "passed", "ending")

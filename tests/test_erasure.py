@@ -18,7 +18,7 @@ from ltl_quiz import config
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.store import Store
-from ltl_quiz.store.journal import Journal
+from ltl_quiz.store.journal_file import Journal
 
 ASHA = Learner("K2041", "Asha Qureshi-Patel", "Kent CID")
 BEN = Learner("K3077", "Benedict Oduya", "Kent CID")

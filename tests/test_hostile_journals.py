@@ -21,7 +21,8 @@ from ltl_quiz.config import Learner
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.store import Store, now
-from ltl_quiz.store.journal import Journal, OfflineSafeStore
+from ltl_quiz.store.journal import OfflineSafeStore
+from ltl_quiz.store.journal_file import Journal
 
 CASES = yaml.safe_load((Path(__file__).parent / "hostile" / "journal_damage.yaml").read_text(encoding="utf-8"))
 

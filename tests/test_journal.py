@@ -29,7 +29,9 @@ from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import JournalConflict
 from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.store import Store, now
-from ltl_quiz.store.journal import SAFE_LINE, Journal, OfflineSafeStore, read, replay, store_label, sync
+from ltl_quiz.store.journal import OfflineSafeStore
+from ltl_quiz.store.journal_file import SAFE_LINE, Journal, read, store_label
+from ltl_quiz.store.journal_sync import replay, sync
 
 BEST = {
     "call-grading": "send-officers",

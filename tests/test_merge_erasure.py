@@ -18,7 +18,8 @@ from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.store import Store
-from ltl_quiz.store.journal import Journal, OfflineSafeStore
+from ltl_quiz.store.journal import OfflineSafeStore
+from ltl_quiz.store.journal_file import Journal
 
 ASHA = Learner("K2041", "Asha Qureshi-Patel", "Kent CID")
 BEN = Learner("K3077", "Benedict Oduya", "Kent CID")

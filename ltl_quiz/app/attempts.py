@@ -20,8 +20,8 @@ from ltl_quiz.errors import AnswersError, InputError, ScenarioError
 if TYPE_CHECKING:
     from ltl_quiz.locations import Locations
     from ltl_quiz.scenario.model import Scenario
-    from ltl_quiz.store.db import AttemptRow
     from ltl_quiz.store.journal import OfflineSafeStore
+    from ltl_quiz.store.rows import AttemptRow
 
 
 def check_answers(scenario: Scenario, track: str, answers: FromFile) -> None:

@@ -54,11 +54,12 @@ def _unknown_total(job: ExportJob) -> int | None:
 
 
 def _query(what: str, filters: Filters) -> Any:
-    from ltl_quiz.store.queries import REFLECTION_KINDS, answers_query, attempts_query
+    from ltl_quiz.scenario.kinds import written_kinds
+    from ltl_quiz.store.queries import answers_query, attempts_query
 
     if what == "completions":
         return attempts_query(filters)
-    return answers_query(filters, REFLECTION_KINDS) if what == "reflections" else answers_query(filters)
+    return answers_query(filters, written_kinds()) if what == "reflections" else answers_query(filters)
 
 
 def _rows(job: ExportJob, what: str, safe: bool) -> Any:

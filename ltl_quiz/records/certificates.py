@@ -20,7 +20,7 @@ from ltl_quiz.records.certificate_code import CertificateFields, code, matches, 
 
 if TYPE_CHECKING:
     from ltl_quiz.locations import Locations
-    from ltl_quiz.store.db import AttemptRow
+    from ltl_quiz.store.rows import AttemptRow
 
 
 @dataclass(frozen=True)

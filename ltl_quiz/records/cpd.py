@@ -127,14 +127,14 @@ def build(store: Store, library: ScenarioLibrary, learner_id: str, include_scrip
 
 
 def _scripted_count(store: Store, learner_id: str) -> int:
-    from ltl_quiz.store.db import SCRIPTED
+    from ltl_quiz.store.rows import SCRIPTED
 
     return sum(1 for a in store.attempts(learner_id, "completed") if a.how_answered == SCRIPTED)
 
 
 def _entry(store: Store, attempt: Any, answer_rows: list[Any], library: ScenarioLibrary) -> Entry:
-    from ltl_quiz.store.db import SCRIPTED
     from ltl_quiz.store.queries import minutes, own_answer_steps
+    from ltl_quiz.store.rows import SCRIPTED
 
     scenario = library.get(attempt.scenario_id)
     kind = attempt.mode if attempt.mode in GROUP_KINDS else "individual"

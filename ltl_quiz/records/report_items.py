@@ -81,7 +81,7 @@ class OverallStats(OverallStatistics):
 class _Sums:
     """One item's sums over the tracks, as the database gave them, and its options' counts."""
 
-    kind: str = "decision"
+    kind: str  # the node kind its answers were stored under, as the database gave it
     n: int = 0
     sx: int = 0
     sxx: int = 0

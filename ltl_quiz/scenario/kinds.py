@@ -105,6 +105,14 @@ def answered_kinds() -> tuple[str, ...]:
     return (*answer_kinds(answering="choose"), *written_kinds())
 
 
+def answering_of(answer_kind: str) -> Answering:
+    """How the learner answered to give an answer (or a session step) stored under ``answer_kind``:
+    a debrief key question is written, as at a node that asks one; a kind no node stores is ``none``."""
+    if answer_kind == KEY_QUESTION_ANSWER:
+        return "write"
+    return next((k.answering for k in KINDS.values() if k.answer_kind == answer_kind), "none")
+
+
 def interaction(answer_kind: str) -> str | None:
     """The xAPI interactionType of an answer stored under ``answer_kind``; None: not an interaction."""
     if answer_kind == KEY_QUESTION_ANSWER:  # written in the debrief, as at a node that asks a key question

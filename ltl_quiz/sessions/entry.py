@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import InputError
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Node
 from ltl_quiz.sessions.letters import lettered
 
@@ -77,7 +78,7 @@ def _entry(part: str, people: list[Learner], node: Node) -> Entry:
 def _options(letters: str, node: Node, part: str) -> list[str]:
     by_letter = {let.lower(): opt.id for let, opt in lettered(node)}
     valid = f"A to {lettered(node)[-1][0]}"
-    if node.type == "multi":
+    if kind_of(node.type).several:
         if letters == "-":
             return []
         picked = []

@@ -30,7 +30,8 @@ from ltl_quiz.sessions.presence import Terminal
 from ltl_quiz.sessions.records import OwnAnswer
 from ltl_quiz.sessions.rows import AnswerRow, ParticipantRow, Revealed, SessionRow, StepRow, Submitted, session_of
 from ltl_quiz.store import sessions as rows
-from ltl_quiz.store.db import TERMINAL, TRAINER, Store, now
+from ltl_quiz.store.db import Store, now
+from ltl_quiz.store.rows import TERMINAL, TRAINER
 
 if TYPE_CHECKING:
     import sqlalchemy as sa

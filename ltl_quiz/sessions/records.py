@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ltl_quiz.engine.state_machine import Answer, State
+from ltl_quiz.scenario.kinds import answering_of
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.scenario.scoring import award
 from ltl_quiz.sessions.model import Step
@@ -28,8 +29,8 @@ class OwnAnswer:
 
 def participant_answer(scenario: Scenario, step: Step, own: OwnAnswer | None) -> Answer:
     """The row for one step in a participant's attempt."""
-    if step.kind == "passage":
-        return Answer(step.key, "passage")
+    if answering_of(step.kind) == "read":
+        return Answer(step.key, step.kind)
     if step.is_choice:
         if own is None:
             return Answer(step.key, step.kind)

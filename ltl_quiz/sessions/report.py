@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ltl_quiz.scenario.kinds import KEY_QUESTION_ANSWER, answer_kinds, answering_of, kind_of
 from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.sessions.letters import letter
 from ltl_quiz.sessions.orchestration import SessionStore
@@ -31,7 +32,7 @@ def build(store: Store, code: str, scenario: Scenario) -> dict[str, Any]:
     attempts = {p.attempt_id: store.attempt(p.attempt_id) for p in people if p.attempt_id}
     spent = time_spent(store, list(attempts))  # the one definition every record uses
     given = sessions.answers(code)
-    choice_keys = {nid for nid, n in scenario.nodes.items() if n.type in ("decision", "multi")}
+    choice_keys = {nid for nid, n in scenario.nodes.items() if kind_of(n.type).choice}
     report: dict[str, Any] = {
         "code": row.code,
         "kind": row.kind,
@@ -75,7 +76,7 @@ def build(store: Store, code: str, scenario: Scenario) -> dict[str, Any]:
     for record in sessions.steps(code):
         report["steps"].append(_step(scenario, record, [a for a in given if a.seq == record.seq], names, shares))
     end = scenario.nodes.get(row.state.room.node_id)
-    if end is not None and end.type == "end":
+    if end is not None and kind_of(end.type).ending:
         report["ending"] = {"node": end.id, "title": end.title, "matches_real_case": end.matches_real_case}
     return report
 
@@ -88,17 +89,18 @@ def _step(scenario: Scenario, record: Any, given: list[Any], names: dict[str, st
         "shown_at": record.shown_at,
         "closed_at": record.closed_at,
     }
-    node = scenario.nodes.get(record.key) if record.kind != "key_question" else None
-    if record.kind == "passage":
+    node = scenario.nodes.get(record.key) if record.kind != KEY_QUESTION_ANSWER else None
+    answering = answering_of(record.kind)
+    if answering == "read":
         out["title"] = node.title if node else None
-    elif record.kind in ("decision", "multi"):
+    elif answering == "choose":
         out.update(_decision(node, record))
         out["answers"] = [
             {"learner": a.learner_id, "name": names.get(a.learner_id, a.learner_id), "options": a.option_ids, "entered_by": a.entered_by}
             for a in given
         ]
     else:
-        kq_id = node.key_question if node is not None and record.kind == "reflection" else record.key
+        kq_id = node.key_question if node is not None and record.kind in answer_kinds(answering="write") else record.key
         question: str | None
         try:
             question = scenario.key_question(kq_id or "").question

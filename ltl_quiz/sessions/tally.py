@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ltl_quiz.errors import InputError
+from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Node
 
 
@@ -58,7 +59,7 @@ def from_hands(node: Node, hands: dict[str, int], voters: int | None = None) -> 
     counts = {o.id: int(hands.get(o.id, 0)) for o in node.options}
     if any(n < 0 for n in counts.values()):
         raise InputError("a count of hands cannot be negative")
-    if node.type == "decision":
+    if not kind_of(node.type).several:  # one hand each: everyone who voted raised one
         return Distribution(counts, sum(counts.values()))
     responses = voters if voters is not None else max(counts.values(), default=0)
     if any(n > responses for n in counts.values()):
@@ -68,7 +69,7 @@ def from_hands(node: Node, hands: dict[str, int], voters: int | None = None) -> 
 
 def room_choice(node: Node, dist: Distribution) -> RoomChoice:
     """The majority's branch: see the module docstring for ties and multis."""
-    if node.type == "multi":
+    if kind_of(node.type).several:
         return RoomChoice([o.id for o in node.options if dist.counts.get(o.id, 0) * 2 > dist.responses])
     if dist.responses == 0:
         return RoomChoice([], [o.id for o in node.options])

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from ltl_quiz.errors import InputError, StoreError
 from ltl_quiz.locations import redact
 from ltl_quiz.store.db import Store
-from ltl_quiz.store.journal import Journal, store_label
+from ltl_quiz.store.journal_file import Journal, store_label
 from ltl_quiz.store.migrations import MIGRATIONS, migration_name
 from ltl_quiz.store.queries import BATCH
 from ltl_quiz.store.tables import migrations as MIGRATIONS_TABLE

@@ -6,7 +6,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from ltl_quiz.store.db import AttemptRow, Store, now
+from ltl_quiz.store.db import Store, now
+from ltl_quiz.store.rows import AttemptRow
 from ltl_quiz.store.tables import certificates
 
 

@@ -23,18 +23,13 @@ from ltl_quiz.store import tx
 from ltl_quiz.store.connection import open_engine
 from ltl_quiz.store.migrations import MIGRATIONS, migration_name
 from ltl_quiz.store.rows import (
-    COMPLETED,
     SCRIPTED,
-    STATUSES,
     TERMINAL,
-    TRAINER,
     AttemptRow,
     answer_values,
     attempt_values,
     finish_values,
-    has_verdict,
     progress_values,
-    verdict_holds,
 )
 from ltl_quiz.store.tables import answers, attempts, learners
 from ltl_quiz.store.tables import migrations as MIGRATIONS_TABLE
@@ -42,28 +37,6 @@ from ltl_quiz.store.tables import migrations as MIGRATIONS_TABLE
 if TYPE_CHECKING:  # the engine (and its scenario graph) only where an attempt is read whole: not for reports
     from ltl_quiz.engine.state_machine import Answer, Result, State
     from ltl_quiz.scenario.model import Scenario
-
-# Callers import these from here as they always have; their homes are rows.py, tables.py and tx.py.
-__all__ = [
-    "COMPLETED",
-    "MIGRATIONS_TABLE",
-    "SCRIPTED",
-    "STATUSES",
-    "TERMINAL",
-    "TRAINER",
-    "AttemptRow",
-    "Store",
-    "answer_values",
-    "answers",
-    "attempt_values",
-    "attempts",
-    "finish_values",
-    "has_verdict",
-    "learners",
-    "now",
-    "progress_values",
-    "verdict_holds",
-]
 
 
 def now() -> str:

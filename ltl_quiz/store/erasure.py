@@ -211,7 +211,7 @@ def _after(store: Store, done: Erasure, journal_dir: Path | None, erased: Any) -
 
 def _journal(folder: Path, erased: Any, dry_run: bool) -> int:
     from ltl_quiz.errors import JournalConflict
-    from ltl_quiz.store.journal import read
+    from ltl_quiz.store.journal_file import read
 
     paths = [*folder.glob("*.jsonl"), *(folder / "synced").glob("*.jsonl")] if folder.is_dir() else []
     n = 0

@@ -22,8 +22,11 @@ import sqlalchemy as sa
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.util import ClauseAdapter
 
-from ltl_quiz.store.db import COMPLETED, SCRIPTED, Store, answers, attempts, learners
-from ltl_quiz.store.queries import CHOICE_KINDS, Filters
+from ltl_quiz.scenario.kinds import answer_kinds
+from ltl_quiz.store.db import Store
+from ltl_quiz.store.queries import Filters
+from ltl_quiz.store.rows import COMPLETED, SCRIPTED
+from ltl_quiz.store.tables import answers, attempts, learners
 
 # (scenario id, node id, best points) of each node whose best points are known and not zero
 Best = Sequence[tuple[str, str, int]]
@@ -107,7 +110,7 @@ def _marks(base: Any) -> Any:
             sa.func.aggregate_strings(answers.c.option_ids, CHOICES_SEPARATOR).label("choices"),
         )
         .select_from(_choice_answers(base))
-        .where(answers.c.kind.in_(CHOICE_KINDS))
+        .where(answers.c.kind.in_(answer_kinds(answering="choose")))  # asked now: a kind registered since import counts
         .group_by(base.c.attempt_id, base.c.scenario_id, base.c.track, answers.c.node_id)
         .cte("marks")
     )

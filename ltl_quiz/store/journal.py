@@ -25,28 +25,11 @@ from ltl_quiz.config import Learner
 from ltl_quiz.engine.state_machine import Answer, Result, State
 from ltl_quiz.errors import StoreError
 from ltl_quiz.scenario.model import Scenario
-from ltl_quiz.store.db import Store, attempt_values, now
-from ltl_quiz.store.journal_file import SAFE_LINE, VERSION, Entry, Journal, check, read, store_label
-from ltl_quiz.store.journal_sync import Replayed, SyncReport, replay, sync
+from ltl_quiz.store.db import Store, now
+from ltl_quiz.store.journal_file import Journal
+from ltl_quiz.store.journal_sync import SyncReport, sync
 from ltl_quiz.store.protocol import AttemptStore
-from ltl_quiz.store.rows import TERMINAL, AttemptRow
-
-__all__ = [
-    "SAFE_LINE",
-    "VERSION",
-    "Entry",
-    "Journal",
-    "OfflineSafeStore",
-    "Replayed",
-    "SyncReport",
-    "check",
-    "read",
-    "replay",
-    "store_label",
-    "sync",
-    "sync_into",
-    "wrap",
-]
+from ltl_quiz.store.rows import TERMINAL, AttemptRow, attempt_values
 
 T = TypeVar("T")
 

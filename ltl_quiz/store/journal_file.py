@@ -22,8 +22,9 @@ from ltl_quiz.config import Learner
 from ltl_quiz.engine.state_machine import Answer, Result, State
 from ltl_quiz.errors import AttemptNotFound, JournalConflict, JournalDamaged, StoreError
 from ltl_quiz.scenario.model import Scenario
-from ltl_quiz.store.db import SCRIPTED, TERMINAL, AttemptRow, answer_values, attempt_values, finish_values, now, progress_values
+from ltl_quiz.store.db import now
 from ltl_quiz.store.rowcheck import Columns, row_problem
+from ltl_quiz.store.rows import SCRIPTED, TERMINAL, AttemptRow, answer_values, attempt_values, finish_values, progress_values
 
 try:  # POSIX; elsewhere appends and replays go unlocked (one learner a terminal, sync run by hand)
     import fcntl

@@ -13,10 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from ltl_quiz.errors import JournalConflict, JournalDamaged, StoreError
-from ltl_quiz.store.db import Store, answers, attempts, learners, now
+from ltl_quiz.store.db import Store, now
 from ltl_quiz.store.erased import Erased, erased_here
 from ltl_quiz.store.journal_file import Entry, Journal, check, lock, read, still_at, store_label
 from ltl_quiz.store.rowcheck import Columns, table_columns
+from ltl_quiz.store.tables import answers, attempts, learners
 
 
 @dataclass

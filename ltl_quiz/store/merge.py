@@ -27,7 +27,7 @@ from ltl_quiz.store import tx
 from ltl_quiz.store.connection import open_engine
 from ltl_quiz.store.db import Store
 from ltl_quiz.store.erased import Erased
-from ltl_quiz.store.journal import store_label
+from ltl_quiz.store.journal_file import store_label
 from ltl_quiz.store.migrations import MIGRATIONS
 from ltl_quiz.store.rowcheck import columns_of, row_problem
 from ltl_quiz.store.tables import migrations as MIGRATIONS_TABLE

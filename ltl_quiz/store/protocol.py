@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Protocol
 
-from ltl_quiz.store.db import TERMINAL
+from ltl_quiz.store.rows import TERMINAL
 
 if TYPE_CHECKING:
     from ltl_quiz.config import Learner
     from ltl_quiz.engine.state_machine import Answer, Result, State
     from ltl_quiz.scenario.model import Scenario
-    from ltl_quiz.store.db import AttemptRow
+    from ltl_quiz.store.rows import AttemptRow
 
 
 class AttemptStore(Protocol):

@@ -19,15 +19,12 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from ltl_quiz.errors import InputError
-from ltl_quiz.scenario.kinds import answer_kinds, answered_kinds, written_kinds
+from ltl_quiz.scenario.kinds import answered_kinds
 from ltl_quiz.store.db import Store
 from ltl_quiz.store.rows import SCRIPTED, STATUSES, verdict_holds
 from ltl_quiz.store.tables import answers, attempts, learners, session_answers, session_steps, sessions
 
 BATCH = 5000
-CHOICE_KINDS = answer_kinds(answering="choose")
-REFLECTION_KINDS = written_kinds()
-ANSWER_KINDS = answered_kinds()  # every answer but reading on past a passage
 
 
 class seconds_between(FunctionElement):  # named as the SQL function it stands for
@@ -182,7 +179,7 @@ def time_spent(store: Store, attempt_ids: list[str]) -> dict[str, float]:
 
 
 def _verdict(column: Any, name: str) -> Any:
-    """A verdict column, empty unless the attempt is completed (see ``ltl_quiz.store.db.has_verdict``)."""
+    """A verdict column, empty unless the attempt is completed (see ``ltl_quiz.store.rows.has_verdict``)."""
     return sa.case((verdict_holds(), column), else_=sa.null()).label(name)
 
 
@@ -232,9 +229,11 @@ ANSWER_COLUMNS = (
 )
 
 
-def answers_query(filters: Filters, kinds: tuple[str, ...] = ANSWER_KINDS, modes: tuple[str, ...] | None = None) -> sa.Select:
-    """One row per answer of the chosen kinds (of attempts in ``modes``, if given), with its attempt's
-    fields, in attempt order then answer order."""
+def answers_query(filters: Filters, kinds: tuple[str, ...] | None = None, modes: tuple[str, ...] | None = None) -> sa.Select:
+    """One row per answer of the chosen kinds (by default every answer but reading on past a node,
+    asked of the kinds table now, so a kind registered since import counts) of attempts in ``modes``,
+    if given, with its attempt's fields, in attempt order then answer order."""
+    kinds = answered_kinds() if kinds is None else kinds
     by_mode = [attempts.c.mode.in_(modes)] if modes else []
     return (
         sa.select(*ANSWER_COLUMNS)
@@ -259,7 +258,7 @@ def stream(store: Store, query: sa.Select, batch: int = BATCH) -> Iterator[sa.Ro
             yield from partition
 
 
-def attempts_with_answers(store: Store, filters: Filters, kinds: tuple[str, ...] = ANSWER_KINDS) -> Iterator[tuple[sa.Row, list[sa.Row]]]:
+def attempts_with_answers(store: Store, filters: Filters, kinds: tuple[str, ...] | None = None) -> Iterator[tuple[sa.Row, list[sa.Row]]]:
     """Each attempt with its answers, by merging two streams in the same order: memory holds one attempt."""
     answer_rows = stream(store, answers_query(filters, kinds))
     pending = next(answer_rows, None)

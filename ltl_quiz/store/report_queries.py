@@ -16,8 +16,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from ltl_quiz.store.db import COMPLETED, Store, answers, attempts, learners
+from ltl_quiz.store.db import Store
 from ltl_quiz.store.queries import Filters, step_seconds, with_steps
+from ltl_quiz.store.rows import COMPLETED
+from ltl_quiz.store.tables import answers, attempts, learners
 
 
 class stopped_at(FunctionElement):  # named as the SQL it stands for

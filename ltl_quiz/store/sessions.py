@@ -20,11 +20,13 @@ from ltl_quiz.engine.state_machine import Result, State
 from ltl_quiz.errors import SessionNotFound, StoreError
 from ltl_quiz.locations import redact
 from ltl_quiz.scenario.model import Scenario
-from ltl_quiz.store.db import Store, attempt_values, attempts, learners, progress_values
-from ltl_quiz.store.db import answer_values as attempt_answer_values
-from ltl_quiz.store.db import answers as attempt_answers
+from ltl_quiz.store.db import Store
+from ltl_quiz.store.rows import answer_values as attempt_answer_values
+from ltl_quiz.store.rows import attempt_values, progress_values
 from ltl_quiz.store.session_rows import AnswerRow, ParticipantRow, SessionRow, StateJSON, StepRow
 from ltl_quiz.store.session_tables import answers_t, participants_t, sessions_t, steps_t
+from ltl_quiz.store.tables import answers as attempt_answers
+from ltl_quiz.store.tables import attempts, learners
 from ltl_quiz.text import typed
 
 NOT_FOUND = "no session '{code}'; check the code on the trainer's screen (or 'ltl-quiz session list')"

@@ -18,8 +18,8 @@ from ltl_quiz.language.notes import notes_for
 from ltl_quiz.scenario.kinds import answer_kinds, kind_of
 from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
 from ltl_quiz.store import journal, now
-from ltl_quiz.store.db import SCRIPTED, TERMINAL
 from ltl_quiz.store.protocol import AttemptStore
+from ltl_quiz.store.rows import SCRIPTED, TERMINAL
 from ltl_quiz.ui.pager import Pager
 from ltl_quiz.ui.prompts import Prompter
 from ltl_quiz.ui.render import Renderer
@@ -42,6 +42,7 @@ class Runner:
     """One learner, one scenario, one attempt."""
 
     def __init__(self, store: AttemptStore, scenario: Scenario, ui: Renderer, prompter: Prompter):
+        _check_prompts(scenario)  # before anything is shown or saved, not at the first node it cannot ask
         self.store = journal.wrap(store, ui.say)  # a store that cannot be reached hands over to the journal
         self.scenario = scenario
         self.ui = ui
@@ -239,3 +240,14 @@ PROMPTS: dict[str, Prompt] = {
     "multi": Runner._tick,
     "reflection": Runner._write,
 }
+
+
+def _check_prompts(scenario: Scenario) -> None:
+    """Refuse a case with a kind of node the terminal has no prompt for (one declared in the kinds
+    table whose prompt was not added above) in one line, rather than stopping halfway through it."""
+    missing = sorted({n.type for n in scenario.nodes.values() if not kind_of(n.type).ending and n.type not in PROMPTS})
+    if missing:
+        kinds = ", ".join(f"'{k}'" for k in missing)
+        raise InputError(
+            f"{scenario.id} has {kinds} nodes, which the terminal cannot ask yet (no prompt in ltl_quiz/ui/runner.py PROMPTS); choose another case study"
+        )

@@ -205,10 +205,10 @@ class LiveLearner(SessionScreen):
         prompt = one_line(node.prompt)
         try:
             with stopping_when(self.ask, lambda: self._moved_on(step.seq), self._fresh_lines()):
-                if node.type == "decision":
-                    picked = [self.ask.select(node.id, prompt, choices)]
-                else:
+                if kind_of(node.type).several:
                     picked = self.ask.checkbox(node.id, prompt, choices)
+                else:
+                    picked = [self.ask.select(node.id, prompt, choices)]
         except StepMoved:
             self._check_lease()
             self.view.say("The trainer closed this decision before you answered, so nothing was recorded for it.")

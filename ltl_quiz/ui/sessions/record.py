@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ltl_quiz.scenario.kinds import answering_of
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.sessions import tally
 from ltl_quiz.text import one_line
@@ -62,10 +63,11 @@ def _count(n: int, noun: str) -> str:
 
 def _show_step(view: SessionView, scenario: Scenario, step: dict[str, Any]) -> None:
     n = step["step"]
-    if step["kind"] == "passage":
+    answering = answering_of(step["kind"])
+    if answering == "read":
         view.say(f"Step {n}. {step['title'] or step['key']}")
         return
-    if step["kind"] in ("decision", "multi"):
+    if answering == "choose":
         view.say("")
         how = METHODS.get(step["method"] or "", "not revealed")
         view.say(f"Step {n}. {step['prompt']}  [{step['kind']}; {how}]", "bold")
