@@ -1,0 +1,73 @@
+"""What was still seen by hand at a real terminal (issue 13), checked on a pty with pyte.
+
+Each test is one screen a person saw go wrong: a yes/no whose hint was shown twice, keys typed
+before a prompt was drawn left on screen beside it, a session clock whose digits wrapped at 40
+columns, and the live host going on with an Enter typed before its prompt was shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from screen import ENTER, Terminal, next_prompt, words
+
+EMPTY = "Leave this answer empty? It will be recorded as no answer written."
+KEYS = {"confirm": "y" + ENTER, "select": "1" + ENTER, "checkbox": "1" + ENTER, "pause": ENTER}
+KEYS |= {"plain-number": "1" + ENTER, "plain-numbers": "1" + ENTER, "plain-confirm": "y" + ENTER}
+
+
+@pytest.fixture
+def terminal(db_url: str) -> Iterator[Callable[..., Terminal]]:
+    started: list[Terminal] = []
+
+    def start(args: list[str], cols: int = 80, rows: int = 24) -> Terminal:
+        term = Terminal(args, cols, rows)
+        started.append(term)
+        return term
+
+    yield start
+    for term in started:
+        term.close()
+
+
+def run_args(folder: Path, mode: str = "--rich") -> list[str]:
+    return ["--scenarios", str(folder), "run", "example-welfare-call", "--learner", "AB1", "--name", "Alex Smith", mode]
+
+
+def to_the_written_answer(term: Terminal) -> None:
+    before = ""
+    while (kind := next_prompt(term, before)) not in ("text", "plain-text"):
+        assert kind is not None, term.text()
+        before = term.text()
+        term.send(KEYS[kind])
+
+
+def test_the_empty_answer_question_shows_its_hint_once_when_enter_is_pressed_alone(terminal, example_dir) -> None:
+    term = terminal(run_args(example_dir))
+    to_the_written_answer(term)
+    term.send(ENTER)  # nothing written
+    term.wait_for(r"no answer written\. \(y/n\)")
+    term.settle(0.2)
+    term.send(ENTER)  # and nothing typed at the question either: it says what to do, once
+    term.wait_for("Nothing typed yet")
+    term.settle(0.2)
+    shown = words(term.text())
+    assert shown.count("y or n") == 1 and "Type y for yes" not in shown, term.text()
+    term.send("n" + ENTER)
+    term.wait_for(r"Your answer:\s*$")
+
+
+def test_a_plain_yes_no_asked_again_reads_its_question_and_hint_once(terminal, example_dir) -> None:
+    term = terminal(run_args(example_dir, "--plain"), 40, 20)
+    to_the_written_answer(term)
+    term.send(ENTER)
+    term.wait_for(r"\[y/N\]")
+    term.settle(0.2)
+    term.send("x" + ENTER)  # not an answer
+    term.wait_for(r"Enter alone means no\):\s*$")
+    shown = words("\n".join(term.history_rows()))
+    assert shown.count(EMPTY) == 1 and shown.count("[y/N]") == 1, shown
+    term.send("n" + ENTER)
+    term.wait_for(r"Your answer:\s*$")
