@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import scenario_factory as f
 from screen import ENTER, Terminal, next_prompt, words
 
 EMPTY = "Leave this answer empty? It will be recorded as no answer written."
@@ -71,3 +72,44 @@ def test_a_plain_yes_no_asked_again_reads_its_question_and_hint_once(terminal, e
     assert shown.count(EMPTY) == 1 and shown.count("[y/N]") == 1, shown
     term.send("n" + ENTER)
     term.wait_for(r"Your answer:\s*$")
+
+
+def one_reflection_case(tmp_path: Path) -> Path:
+    """A case that opens on a key question, so a session goes straight to the discussion clock."""
+    folder = tmp_path / "kq"
+    folder.mkdir()
+    nodes = {"begin": {"type": "reflection", "track": "officer", "title": "Think", "key_question": "officer-q", "next": "done"}}
+    f.write(folder, f.scenario({**nodes, "done": f.end()}), "01-kq.yaml")
+    return folder
+
+
+def panel(rows: list[str], title: str) -> list[str]:
+    """The rows of the panel whose top border carries ``title``, borders included."""
+    top = next(i for i, row in enumerate(rows) if row.startswith("╭") and title in row)
+    bottom = next(i for i in range(top, len(rows)) if rows[i].startswith("╰"))
+    return rows[top : bottom + 1]
+
+
+@pytest.mark.parametrize(("cols", "rows"), [(40, 20), (80, 24), (120, 40)])
+def test_the_discussion_clock_at_ten_minutes_or_more_fits_the_width(terminal, tmp_path, cols, rows) -> None:
+    args = ["--scenarios", str(one_reflection_case(tmp_path)), "session", "start", "factory-case", "--trainer", "Pat"]
+    term = terminal([*args, "--participant", "PC1,Al Smith,CID", "--discussion-minutes", "15", "--rich"], cols, rows)
+    term.wait_for("Are all 1 here")
+    term.settle(0.1)
+    term.send("y" + ENTER)
+    term.wait_for("█")
+    term.settle(0.3)
+    clock = panel(term.rows(), " Discussion ")
+    ink = [row for row in clock if "█" in row]
+    assert len(ink) == 5, "\n".join(clock)  # five rows of digits: none wrapped onto a row of its own
+    assert all(len(row) == cols and row.endswith(("│", "╮", "╯")) for row in clock), "\n".join(clock)
+    term.send(ENTER)  # the discussion ends early
+    term.wait_for("Notes from the discussion")
+
+
+def test_big_letters_that_do_not_fit_close_up_then_give_way_to_the_text() -> None:
+    from ltl_quiz.ui.sessions.bigtext import big, fitted
+
+    assert fitted("14:59", 37) == big("14:59")  # 5 glyphs of 5 and 4 gaps of 3
+    assert fitted("14:59", 36) == big("14:59", gap=1) and len(big("14:59", gap=1)[0]) == 29
+    assert fitted("14:59", 28) == ["14:59"]
