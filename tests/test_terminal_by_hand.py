@@ -14,6 +14,9 @@ import pytest
 import scenario_factory as f
 from screen import ENTER, Terminal, next_prompt, words
 
+from ltl_quiz.sessions.orchestration import SessionStore
+from ltl_quiz.store import Store
+
 EMPTY = "Leave this answer empty? It will be recorded as no answer written."
 KEYS = {"confirm": "y" + ENTER, "select": "1" + ENTER, "checkbox": "1" + ENTER, "pause": ENTER}
 KEYS |= {"plain-number": "1" + ENTER, "plain-numbers": "1" + ENTER, "plain-confirm": "y" + ENTER}
@@ -113,3 +116,22 @@ def test_big_letters_that_do_not_fit_close_up_then_give_way_to_the_text() -> Non
     assert fitted("14:59", 37) == big("14:59")  # 5 glyphs of 5 and 4 gaps of 3
     assert fitted("14:59", 36) == big("14:59", gap=1) and len(big("14:59", gap=1)[0]) == 29
     assert fitted("14:59", 28) == ["14:59"]
+
+
+@pytest.mark.parametrize("mode", ["--plain", "--rich"])
+def test_an_enter_typed_before_the_hosts_prompt_never_takes_the_room_on(terminal, example_dir, db_url, mode) -> None:
+    """A double Enter at the lobby: the first starts the session, the second comes before the
+    prompt after the first passage is shown and must not skip it (the room would not have read it)."""
+    term = terminal(["--scenarios", str(example_dir), "session", "host", "example-welfare-call", "--trainer", "Pat", mode])
+    code = term.wait_for(r"Join code:? ([A-Z0-9]{6})").group(1)
+    term.wait_for("Waiting for learners to join|Enter: start the session")
+    term.settle(0.2)
+    term.send(ENTER + ENTER)
+    term.wait_for(r"Continue to the next decision: press Enter \(p pauses the session\)\.")
+    term.settle(1.0)  # time for a second Enter to have acted, had it been kept
+    assert "open this decision" not in term.text()
+    sessions = SessionStore(Store(db_url))
+    assert sessions.session(code).state.room.node_id == "call-received"  # still at the first passage
+    term.send(ENTER)  # pressed now, with the prompt on screen: it goes on
+    term.wait_for("Press Enter to open this decision for answers")
+    assert sessions.session(code).state.room.node_id == "call-grading"

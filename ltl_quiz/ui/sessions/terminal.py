@@ -77,7 +77,10 @@ class LineSource:
                 return line
 
     def drain(self) -> None:
-        """Forget lines typed while nothing was asked (an impatient Enter must not answer the next prompt)."""
+        """Forget lines typed while nothing was asked (an impatient Enter must not answer the next prompt):
+        those read already and those still in the terminal's buffer."""
+        if self.stream is None:
+            flush_typeahead()
         with contextlib.suppress(queue.Empty):
             while True:
                 if not self.lines.get_nowait():
