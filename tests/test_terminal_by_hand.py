@@ -135,3 +135,25 @@ def test_an_enter_typed_before_the_hosts_prompt_never_takes_the_room_on(terminal
     term.send(ENTER)  # pressed now, with the prompt on screen: it goes on
     term.wait_for("Press Enter to open this decision for answers")
     assert sessions.session(code).state.room.node_id == "call-grading"
+
+
+def test_a_staff_number_typed_while_ltl_quiz_starts_is_not_left_on_screen_beside_the_prompt(terminal, example_dir, db_url) -> None:
+    """At 40x20 the first typed prompt showed the number twice: the terminal's echo of keys typed
+    before the prompt was drawn (which the prompt rightly discards), and the number typed again."""
+    term = terminal(["--scenarios", str(example_dir), "run", "example-welfare-call", "--rich"], 40, 20)
+    term.send("PC5003")  # at once: ltl-quiz is still starting, no prompt is drawn yet
+    term.wait_for("Your staff number")
+    term.settle(0.3)
+    assert term.rows()[0].startswith("? Your staff number") and "PC5003" not in term.text(), term.text()
+    term.send("PC5003" + ENTER)
+    term.wait_for("Your name:")
+    term.settle(0.2)
+    assert words(term.text()).count("PC5003") == 1, term.text()
+    term.send("Eve Long" + ENTER)
+    term.wait_for("Your force and unit")
+    term.settle(0.2)
+    term.send("CID" + ENTER)
+    term.wait_for("Do you want to continue")
+    term.settle(0.2)
+    term.send("n" + ENTER)
+    assert term.wait_exit() == 0

@@ -42,7 +42,7 @@ class QuestionaryPrompter:
     def _ask(self, question: Any) -> Any:
         from ltl_quiz.ui.choosers import discard_typeahead
 
-        discard_typeahead()
+        discard_typeahead(erase_echo=True)
         try:
             return question.unsafe_ask()  # raises on Ctrl-C, unlike ask(), so we can keep the attempt
         except (KeyboardInterrupt, EOFError):

@@ -178,7 +178,9 @@ class WatchedQuestionary(QuestionaryPrompter):
         return self.text(key, message)
 
     def _ask(self, question: Any) -> Any:
-        flush_typeahead()  # a second press of Enter on the board must not answer the prompt that follows
+        from ltl_quiz.ui.choosers import discard_typeahead
+
+        discard_typeahead(erase_echo=True)  # a second press of Enter on the board must not answer the prompt that follows
         check = self.stop_when
         if check is None:
             return super()._ask(question)
