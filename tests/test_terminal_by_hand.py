@@ -162,22 +162,43 @@ def test_a_staff_number_typed_while_ltl_quiz_starts_is_not_left_on_screen_beside
 def test_pages_read_after_a_resize_are_drawn_at_the_new_width(terminal, tmp_path) -> None:
     """A passage taller than the screen comes a page at a time; the terminal made narrower while
     a page is read: the next page's panel fits the new width, its border whole on every row."""
+    args = ["--scenarios", str(tall_case(tmp_path)), "run", "factory-case", "--learner", "AB1", "--name", "Al Smith", "--rich"]
+    term = terminal(args, 80, 24)
+    term.wait_for(r"\(y/n\)")
+    term.settle(0.1)
+    term.send("y" + ENTER)
+    term.wait_for("Press any key for more")
+    assert all(len(row) == 80 for row in term.rows() if row.startswith("│"))
+    shown = resized_at_the_first_more(term, 50)
+    assert shown and all(len(row) == 50 and row.startswith(("│", "╰")) and row.endswith(("│", "╯")) for row in shown), term.text()
+
+
+def tall_case(tmp_path: Path) -> Path:
     folder = tmp_path / "tall"
     folder.mkdir()
     text = "\n\n".join(f"Paragraph {n:02d} of a passage long enough to need a second page at this size." for n in range(1, 20))
     nodes = {"begin": {"type": "passage", "title": "The call", "text": text, "next": "done"}, "done": f.end()}
     f.write(folder, f.scenario(nodes), "01-tall.yaml")
-    term = terminal(["--scenarios", str(folder), "run", "factory-case", "--learner", "AB1", "--name", "Al Smith", "--rich"], 80, 24)
-    term.wait_for(r"\(y/n\)")
-    term.settle(0.1)
-    term.send("y" + ENTER)
+    return folder
+
+
+def resized_at_the_first_more(term: Terminal, cols: int) -> list[str]:
+    """Resize while the first page of a tall passage is read; the rows of the next page."""
     term.wait_for("Press any key for more")
     term.settle(0.2)
-    assert all(len(row) == 80 for row in term.rows() if row.startswith("│"))
-    term.resize(50, 24)
+    term.resize(cols, 24)
     term.settle(0.2)
     term.send(ENTER)
     term.wait_for(r"lines (2\d|[3-9]\d) to")  # the next page
     term.settle(0.3)
-    shown = [row for row in term.rows() if row.strip() and "Press any key" not in row]
+    return [row for row in term.rows() if row.strip() and "Press any key" not in row]
+
+
+def test_a_trainers_pages_read_after_a_resize_are_drawn_at_the_new_width(terminal, tmp_path) -> None:
+    args = ["--scenarios", str(tall_case(tmp_path)), "session", "start", "factory-case", "--trainer", "Pat"]
+    term = terminal([*args, "--participant", "PC1,Al Smith,CID", "--rich"], 80, 24)
+    term.wait_for("Are all 1 here")
+    term.settle(0.1)
+    term.send("y" + ENTER)
+    shown = resized_at_the_first_more(term, 50)
     assert shown and all(len(row) == 50 and row.startswith(("│", "╰")) and row.endswith(("│", "╯")) for row in shown), term.text()
