@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.errors import Left
@@ -33,7 +33,7 @@ SMALLEST = 6  # rows: on a smaller terminal a page would hold almost nothing, so
 
 
 class Pager:
-    """Pages what is drawn inside ``screen()``; passes it straight through when paging does not apply."""
+    """Pages what ``page()`` is given to draw; draws it straight through when paging does not apply."""
 
     def __init__(self, ui: Renderer, ask: Prompter):
         self.ui = ui
@@ -49,23 +49,13 @@ class Pager:
             return 1  # nothing is paged: the figure is never used
         return len(hang(message, max(1, int(self.ui.console.width) - 1))) + PROMPT_ROWS
 
-    @contextlib.contextmanager
-    def screen(self, key: str, room: int = 1, keep_top: bool = False) -> Iterator[None]:
-        """Draw the block inside; ``room`` is the rows the prompt after it needs on the same screen.
-        ``keep_top``: a block that fits alone but not with its (tall) prompt is paged too, else the
-        prompt scrolls the block's top away unread (a case's decision and its choice)."""
-        if not self.active():
-            yield
-            return
-        console = self.ui.console
-        with console.capture() as captured:
-            yield
-        self.show(key, captured.get(), room, keep_top)
-
     def page(self, key: str, draw: Callable[[], None], room: int = 1, keep_top: bool = False) -> None:
-        """As ``screen``, for a block given as the function that draws it: when the terminal is
-        resized while a page is read, the pages after it are drawn again at the new width (drawn
-        once, they kept the old width, and every row of a panel broke in two)."""
+        """Draw the block ``draw`` draws; ``room`` is the rows the prompt after it needs on the same
+        screen. ``keep_top``: a block that fits alone but not with its (tall) prompt is paged too,
+        else the prompt scrolls the block's top away unread (a case's decision and its choice).
+        Given as a function, the block is drawn again when the terminal is resized while a page is
+        read, so the pages after it follow the new width (drawn once, they kept the old width, and
+        every row of a panel broke in two)."""
         if not self.active():
             draw()
             return
