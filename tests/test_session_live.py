@@ -124,7 +124,7 @@ def test_live_session_with_twelve_learners_a_killed_learner_a_killed_host_and_a_
     learners = {i: learner(code, i) for i in range(LEARNERS)}  # all at once
     host.expect(rf"has joined \({LEARNERS} here\)")
     host.type()  # start
-    host.expect(r"Continue: press Enter")
+    host.expect(r"Continue to the next decision: press Enter")
     host.type()
     host.expect(r"Press Enter to open this decision")
     host.type()  # open: twelve learners answer at the same moment
@@ -442,7 +442,7 @@ def test_a_reveal_before_everyone_has_answered_is_asked_first(live, db_url: str)
     code = host.expect(r"Join code: ([A-Z0-9]{6})").group(1)
     host.expect(r"Waiting for learners to join")
     host.type()  # start, with nobody in
-    host.expect(r"Continue: press Enter")
+    host.expect(r"Continue to the next decision: press Enter")
     host.type()
     host.expect(r"Press Enter to open this decision")
     host.type()

@@ -152,7 +152,7 @@ def test_the_host_pages_a_decision_so_its_last_page_is_in_view_with_the_board_as
         term.wait_for("Learner 11")
         term.settle(0.2)
         term.send(ENTER)
-        answer(term, "Continue: press Enter", ENTER)
+        answer(term, "Continue to the next decision: press Enter", ENTER)
         top, scrolled = page_to(term, "Press Enter to open this decision")
         term.send(ENTER)
         term.wait_for("Enter: reveal the answers")

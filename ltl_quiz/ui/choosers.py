@@ -30,14 +30,22 @@ STYLE = {
 }
 
 
-def discard_typeahead() -> None:
+def discard_typeahead(erase_echo: bool = False) -> None:
     """Forget every key pressed before now: those still in the terminal's buffer and those
-    prompt_toolkit read ahead while the last prompt was open (it hands them to the next one)."""
+    prompt_toolkit read ahead while the last prompt was open (it hands them to the next one).
+
+    ``erase_echo`` (arrow-key prompts): the terminal itself showed those keys as they were typed,
+    so a staff number typed while ltl-quiz was starting stood on screen before the prompt, and
+    again once typed in answer to it. Keys still on the line the prompt is about to take are
+    wiped from it; a line ended with Enter has gone by, and is left as it is."""
     with contextlib.suppress(Exception):
         import termios
 
         if sys.stdin.isatty():
+            typed, echoed = _pending(sys.stdin.fileno())
             termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
+            if erase_echo and echoed and typed and sys.stdout.isatty():
+                _erase(typed)
     with contextlib.suppress(Exception):
         from prompt_toolkit.application.current import get_app_session
         from prompt_toolkit.input.typeahead import get_typeahead
@@ -45,6 +53,39 @@ def discard_typeahead() -> None:
         session = get_app_session()
         if session._input is not None:  # only an input a prompt has used can hold read-ahead keys; making one
             get_typeahead(session.input)  # on a pipe would warn that it is no terminal. Taking the keys removes them
+
+
+def _pending(fd: int) -> tuple[str, bool]:
+    """The keys waiting in the terminal's buffer (a line not yet ended with Enter as well), and
+    whether the terminal echoed them. Read with line editing off for a moment: with it on, only
+    whole lines can be read."""
+    import os
+    import termios
+
+    saved = termios.tcgetattr(fd)
+    quick = termios.tcgetattr(fd)
+    quick[3] &= ~(termios.ICANON | termios.ECHO)
+    quick[6][termios.VMIN], quick[6][termios.VTIME] = 0, 0
+    data = b""
+    termios.tcsetattr(fd, termios.TCSANOW, quick)
+    try:
+        while len(data) < 65536 and (chunk := os.read(fd, 4096)):
+            data += chunk
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+    return data.decode("utf-8", "replace"), bool(saved[3] & termios.ECHO)
+
+
+def _erase(typed: str) -> None:
+    """Wipe the echo of ``typed`` from the cursor's row, when it is all there: not ended with Enter,
+    not wrapped onto the row above (which may hold what ltl-quiz drew since)."""
+    from ltl_quiz.ui.wrap import terminal_width
+
+    shown = sum(2 if not ch.isprintable() else 1 for ch in typed)  # a control key echoes as ^X
+    if "\n" in typed or "\r" in typed or shown >= (terminal_width(sys.stdout) or 80):
+        return
+    sys.stdout.write("\r\x1b[K")  # on an empty row (something was drawn after the keys) it changes nothing
+    sys.stdout.flush()
 
 
 def _application(prompt: Prompt, bindings: Any) -> Any:

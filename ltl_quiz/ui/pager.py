@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.errors import Left
@@ -33,7 +33,7 @@ SMALLEST = 6  # rows: on a smaller terminal a page would hold almost nothing, so
 
 
 class Pager:
-    """Pages what is drawn inside ``screen()``; passes it straight through when paging does not apply."""
+    """Pages what ``page()`` is given to draw; draws it straight through when paging does not apply."""
 
     def __init__(self, ui: Renderer, ask: Prompter):
         self.ui = ui
@@ -49,39 +49,48 @@ class Pager:
             return 1  # nothing is paged: the figure is never used
         return len(hang(message, max(1, int(self.ui.console.width) - 1))) + PROMPT_ROWS
 
-    @contextlib.contextmanager
-    def screen(self, key: str, room: int = 1, keep_top: bool = False) -> Iterator[None]:
-        """Draw the block inside; ``room`` is the rows the prompt after it needs on the same screen.
-        ``keep_top``: a block that fits alone but not with its (tall) prompt is paged too, else the
-        prompt scrolls the block's top away unread (a case's decision and its choice)."""
+    def page(self, key: str, draw: Callable[[], None], room: int = 1, keep_top: bool = False) -> None:
+        """Draw the block ``draw`` draws; ``room`` is the rows the prompt after it needs on the same
+        screen. ``keep_top``: a block that fits alone but not with its (tall) prompt is paged too,
+        else the prompt scrolls the block's top away unread (a case's decision and its choice).
+        Given as a function, the block is drawn again when the terminal is resized while a page is
+        read, so the pages after it follow the new width (drawn once, they kept the old width, and
+        every row of a panel broke in two)."""
         if not self.active():
-            yield
+            draw()
             return
-        console = self.ui.console
-        with console.capture() as captured:
-            yield
-        self.show(key, captured.get(), room, keep_top)
 
-    def show(self, key: str, drawn: str, room: int, keep_top: bool = False) -> None:
-        """Write ``drawn`` (rendered text with its colour codes) a screenful at a time."""
+        def drawn() -> str:
+            with self.ui.console.capture() as captured:
+                draw()
+            return str(captured.get())
+
+        self.show(key, drawn(), room, keep_top, redraw=drawn)
+
+    def show(self, key: str, drawn: str, room: int, keep_top: bool = False, redraw: Callable[[], str] | None = None) -> None:
+        """Write ``drawn`` (rendered text with its colour codes) a screenful at a time; ``redraw``
+        renders it again, at the width the terminal has then."""
         console = self.ui.console
-        size = console.size
-        cols, height = int(size.width), int(size.height)
-        lines = drawn.split("\n")
-        if lines and lines[-1] == "":
-            lines.pop()
-        rows = [max(1, -(-_columns(line) // cols)) for line in lines]  # a line wider than the screen takes more rows
-        more = len(hang(more_message(999, 999, 999), cols - 1)) + PROMPT_ROWS
-        page = max(1, height - more)
-        kept = keep_top and room < height  # a prompt taller than the screen scrolls everything, paged or not
-        if height < SMALLEST or sum(rows) + room <= height or (sum(rows) <= page and not kept):
-            _write(console, lines)  # it fits (else, unless kept, a tall prompt after a short block scrolls it)
-            return
-        while lines and not _CODES.sub("", lines[-1]).strip():
-            rows.pop()  # a block's closing blank lines: left in, the last "more" could turn to nothing new
-            lines.pop()
-        start = 0
-        while start < len(lines) and sum(rows[start:]) + room > height:
+        lines, start, cols = _lines(drawn), 0, int(console.size.width)
+        while True:
+            size = console.size
+            if redraw is not None and start and int(size.width) != cols:  # resized: the rest, from as far on
+                again = _trimmed(_lines(redraw()))
+                start, lines = max(0, start * len(again) // max(1, len(lines)) - 1), again
+            cols, height = int(size.width), int(size.height)
+            rows = [max(1, -(-_columns(line) // cols)) for line in lines]  # a line wider than the screen takes more rows
+            more = len(hang(more_message(999, 999, 999), cols - 1)) + PROMPT_ROWS
+            page = max(1, height - more)
+            kept = keep_top and room < height  # a prompt taller than the screen scrolls everything, paged or not
+            if not start and (height < SMALLEST or sum(rows) + room <= height or (sum(rows) <= page and not kept)):
+                _write(console, lines)  # it fits (else, unless kept, a tall prompt after a short block scrolls it)
+                return
+            if not start:
+                lines = _trimmed(lines)  # a block's closing blank lines: left in, the last "more" could turn to nothing new
+                rows = rows[: len(lines)]
+            if start >= len(lines) or sum(rows[start:]) + room <= height:
+                _write(console, lines[start:])
+                return
             end, used = start, 0
             while end < len(lines) and (used + rows[end] <= page or end == start):
                 used += rows[end]
@@ -90,7 +99,21 @@ class Pager:
             keys_quiet()
             self.ask.pause(f"{key}-more-{end}", more_message(start + 1, end, len(lines)))
             start = end
-        _write(console, lines[start:])
+
+
+def _lines(drawn: str) -> list[str]:
+    lines = drawn.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def _trimmed(lines: list[str]) -> list[str]:
+    """Without the closing blank lines (colour codes alone draw nothing)."""
+    end = len(lines)
+    while end and not _CODES.sub("", lines[end - 1]).strip():
+        end -= 1
+    return lines[:end]
 
 
 def more_message(first: int, last: int, total: int) -> str:

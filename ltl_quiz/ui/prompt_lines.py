@@ -216,9 +216,13 @@ class Confirm(Prompt):
         typed = {True: " y", False: " n", None: ""}[self.reply]
         return [("class:question", line + "\n") for line in hang(f"{self.message} (y/n){typed}", width, "? ", "  ")]
 
+    def tail(self, width: int, with_hint: bool = True) -> Lines:
+        """The hint, or the warning in its place: Enter with nothing typed showed the same advice twice."""
+        return super().tail(width, with_hint=not self.warning)
+
     def submit(self) -> Any:
         if self.reply is None:
-            self.warning = "Type y for yes or n for no, then press Enter."
+            self.warning = f"Nothing typed yet. {self.hint}"
         return self.reply
 
 

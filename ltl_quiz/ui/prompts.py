@@ -42,7 +42,7 @@ class QuestionaryPrompter:
     def _ask(self, question: Any) -> Any:
         from ltl_quiz.ui.choosers import discard_typeahead
 
-        discard_typeahead()
+        discard_typeahead(erase_echo=True)
         try:
             return question.unsafe_ask()  # raises on Ctrl-C, unlike ask(), so we can keep the attempt
         except (KeyboardInterrupt, EOFError):
@@ -124,13 +124,15 @@ class PlainPrompter:
 
     def confirm(self, key: str, message: str, default: bool = True) -> bool:
         hint = "[Y/n]" if default else "[y/N]"
+        asking = f"{message} {hint}"
         while True:
-            reply = self._line(f"{message} {hint}").lower()
+            reply = self._line(asking).lower()
             if not reply:
                 return default
             if reply in ("y", "yes", "n", "no"):
                 return reply.startswith("y")
-            self.write("Please answer y or n.")
+            # the question is on the line above: asked again whole, its hint was read twice over
+            asking = f"Please type y for yes or n for no (Enter alone means {'yes' if default else 'no'}):"
 
     def _list(self, message: str, choices: Sequence[Choice]) -> tuple[dict[str, int], str, str]:
         """Say the question and its options once each. Returns what a reply may name (the numbers,

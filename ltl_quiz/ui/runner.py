@@ -6,8 +6,7 @@ nothing. Leaving raises ``Left`` with the exact command that carries on.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ltl_quiz.config import Learner
@@ -54,8 +53,8 @@ class Runner:
     def start(self, learner: Learner, track: str, mode: str, seed: int | None = None) -> Outcome:
         state = engine.start(self.scenario, track, mode, seed)  # checks track and mode first
         try:
-            with self.pager.screen("content-note", self.pager.rows_for(CONTINUE_CASE + " (y/n)") + 1):  # +1: its hint line
-                self.ui.content_note(self.scenario)
+            note = self.pager.rows_for(CONTINUE_CASE + " (y/n)") + 1  # +1: its hint line
+            self.pager.page("content-note", lambda: self.ui.content_note(self.scenario), note)
             go_on = self.ask.confirm("content_note", CONTINUE_CASE, True)
         except Left:
             raise Left("You left at the content note; nothing was saved, so there is nothing to resume.") from None
@@ -97,8 +96,7 @@ class Runner:
     def _step(self, state: State) -> State:
         node = engine.current(self.scenario, state)
         shown = now()
-        with self._screen(node.id, self._room(node, state)):
-            self.ui.node(node)
+        self._page(node.id, self._room(node, state), lambda: self.ui.node(node))
         response = self._response(node, state)
         new, fb = engine.answer(self.scenario, state, response)
         self._save(new, shown)
@@ -107,8 +105,7 @@ class Runner:
         return new
 
     def _feedback(self, node_id: str, fb: engine.Feedback) -> None:
-        with self._screen(f"{node_id}-feedback", self.pager.rows_for(GO_ON)):
-            self.ui.feedback(fb)
+        self._page(f"{node_id}-feedback", self.pager.rows_for(GO_ON), lambda: self.ui.feedback(fb))
         self.ask.pause(f"{node_id}-feedback", GO_ON)  # read it before the next passage scrolls it away
 
     def _feedback_again(self, state: State) -> None:
@@ -118,15 +115,17 @@ class Runner:
         if state.mode == "practice" and last is not None and last.kind in answer_kinds(answering="choose"):
             self._feedback(last.node_id, engine.feedback_for(self.scenario.nodes[last.node_id], last))
 
-    @contextlib.contextmanager
-    def _screen(self, key: str, room: int) -> Iterator[None]:
+    def _page(self, key: str, room: int, draw: Callable[[], None]) -> None:
         """The pager's screen, with what must lead it (a recap) drawn first, so it is paged with it;
         a block's top is kept in view even when only the prompt after it makes it too tall."""
-        with self.pager.screen(key, room, keep_top=True):
-            lead, self._lead = self._lead, None
+        lead, self._lead = self._lead, None
+
+        def block() -> None:
             if lead is not None:
                 lead()
-            yield
+            draw()
+
+        self.pager.page(key, block, room, keep_top=True)
 
     def _room(self, node: Node, state: State) -> int:
         """Rows the prompt after a node's passage needs: its first line must still be on screen then."""
@@ -191,8 +190,7 @@ class Runner:
     def _debrief(self, state: State, learner_id: str) -> Outcome:
         scenario = self.scenario
         pauses = getattr(self.ask, "pauses_after_ending", False)
-        with self.pager.screen("ending", self.pager.rows_for(TO_DEBRIEF) if pauses else 1):
-            self.ui.ending(engine.current(scenario, state))
+        self.pager.page("ending", lambda: self.ui.ending(engine.current(scenario, state)), self.pager.rows_for(TO_DEBRIEF) if pauses else 1)
         if pauses:  # else the debrief scrolls the ending away unread
             self.ask.pause("ending", TO_DEBRIEF)
         result = engine.result(scenario, state)
@@ -227,8 +225,7 @@ class Runner:
         for n, (_, draw) in enumerate(shown):
             following = shown[n + 1][0] if n + 1 < len(shown) else after
             message = f"{summary}. Debrief part {n + 1} of {len(shown)}. Press any key for {following}."
-            with self.pager.screen(f"debrief-{n + 1}", self.pager.rows_for(message)):
-                draw()
+            self.pager.page(f"debrief-{n + 1}", draw, self.pager.rows_for(message))
             self.ask.pause(f"debrief-{n + 1}", message)
 
 

@@ -41,8 +41,19 @@ GLYPHS = {
 }
 
 
-def big(text: str, ink: str = "█") -> list[str]:
+def big(text: str, ink: str = "█", gap: int = 3) -> list[str]:
     """``text`` as five lines of block letters (characters without a glyph are left as a gap)."""
     blank = ("     ",) * 5
-    rows = ["   ".join(GLYPHS.get(ch, blank)[r] for ch in text.upper()) for r in range(5)]
+    rows = [(" " * gap).join(GLYPHS.get(ch, blank)[r] for ch in text.upper()) for r in range(5)]
     return [row.replace("#", ink) for row in rows]
+
+
+def fitted(text: str, width: int) -> list[str]:
+    """``text`` as big as ``width`` columns allow: block letters, closer together if need be, else
+    the text itself. Wider than the screen, block letters wrap into rows nobody can read (a clock
+    at 10:00 or more at 40 columns)."""
+    for gap in (3, 1):
+        rows = big(text, gap=gap)
+        if len(rows[0]) <= width:
+            return rows
+    return [text]

@@ -73,10 +73,9 @@ class LiveHost(TrainerScreen):
             self.sessions.begin(self.code, self.scenario, 0)
 
     def go_on(self, key: str, message: str) -> None:
+        """Says what Enter goes on to, as the facilitated trainer's prompt does (a bare "Continue"
+        left the room guessing), and waits for that key pressed now, never one typed before."""
         self.wait_key(f"{message}: press Enter (p pauses the session).")
-
-    def read_on(self, state: SessionState) -> str:
-        return "Continue"  # the host's prompt says it in full: "Continue: press Enter (p pauses the session)."
 
     def go_on_rows(self, message: str) -> int:
         return self.pager.rows_for(f"{message}: press Enter (p pauses the session).")
@@ -138,7 +137,15 @@ class LiveHost(TrainerScreen):
             return False
         return True
 
+    def discard_typeahead(self) -> None:
+        """Forget keys pressed before the prompt is shown: a second Enter pressed to start (or to
+        reveal) must not take the room on past the step that comes next, unread."""
+        drain = getattr(self.keys, "drain", None)
+        if drain is not None:
+            drain()
+
     def wait_key(self, message: str) -> None:
+        self.discard_typeahead()
         self.view.say(message, "bold")
         while not self._key(3600):
             pass
@@ -151,6 +158,7 @@ class LiveHost(TrainerScreen):
         else:
             shown = RichBoard(self.view, self.code, mode)
         started = time.monotonic() - seconds_since(opened_at)
+        self.discard_typeahead()  # the board's Enter is taken from the moment it is drawn
         holding = getattr(self.keys, "holding", None)
         with shown, holding() if holding else contextlib.nullcontext():
             while True:

@@ -140,8 +140,7 @@ class LiveLearner(SessionScreen):
         node = model.node_of(self.scenario, step)
         if step.seq not in self.shown:
             self.shown.add(step.seq)
-            with self.pager.screen(step.key, self._room(step, node, state.phase)):
-                self._narrate(step, node)
+            self.pager.page(step.key, lambda: self._narrate(step, node), self._room(step, node, state.phase))  # re-drawn after a resize
         if step.is_choice:
             assert node is not None
             if state.phase == "reading":

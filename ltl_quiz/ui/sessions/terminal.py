@@ -77,7 +77,10 @@ class LineSource:
                 return line
 
     def drain(self) -> None:
-        """Forget lines typed while nothing was asked (an impatient Enter must not answer the next prompt)."""
+        """Forget lines typed while nothing was asked (an impatient Enter must not answer the next prompt):
+        those read already and those still in the terminal's buffer."""
+        if self.stream is None:
+            flush_typeahead()
         with contextlib.suppress(queue.Empty):
             while True:
                 if not self.lines.get_nowait():
@@ -175,7 +178,9 @@ class WatchedQuestionary(QuestionaryPrompter):
         return self.text(key, message)
 
     def _ask(self, question: Any) -> Any:
-        flush_typeahead()  # a second press of Enter on the board must not answer the prompt that follows
+        from ltl_quiz.ui.choosers import discard_typeahead
+
+        discard_typeahead(erase_echo=True)  # a second press of Enter on the board must not answer the prompt that follows
         check = self.stop_when
         if check is None:
             return super()._ask(question)

@@ -109,9 +109,7 @@ class TrainerScreen(SessionScreen):
         if step.kind in answer_kinds(answering="read"):
             assert node is not None
             message = self.read_on(state)
-            with self.pager.screen(step.key, self.go_on_rows(message)):
-                self.view.new_screen(self.title(step))
-                self.view.narrative(node)
+            self.pager.page(step.key, lambda: self.passage(step, node), self.go_on_rows(message))
             self.go_on(f"{step.key}", message)
             self.sessions.advance(self.code, self.scenario, step.seq, engine.Continue())
         elif step.is_choice:
@@ -120,12 +118,17 @@ class TrainerScreen(SessionScreen):
         else:
             self.discussion(step, node, state)
 
+    def passage(self, step: Step, node: Node, question: bool = False) -> None:
+        """A step's screen: its title, its narrative and (at a decision) the question; as a function,
+        so that the pager draws the pages after a resize again at the new width."""
+        self.view.new_screen(self.title(step))
+        self.view.narrative(node)
+        if question:
+            self.view.question(node)
+
     def choice(self, step: Step, node: Node, state: SessionState) -> None:
         if state.phase in ("reading", "open"):
-            with self.pager.screen(step.key, self.question_rows(step, state.phase)):
-                self.view.new_screen(self.title(step))
-                self.view.narrative(node)
-                self.view.question(node)
+            self.pager.page(step.key, lambda: self.passage(step, node, question=True), self.question_rows(step, state.phase))
         if state.phase == "reading":
             self.open_choice(step)
             state = self.sessions.session(self.code).state
@@ -138,19 +141,25 @@ class TrainerScreen(SessionScreen):
             assert record is not None
             dist = record.distribution
         choice = tally.room_choice(node, dist)
-        with self.pager.screen(f"{step.key}-reveal", self.branch_rows(node, choice)):
+
+        def reveal() -> None:
             self.view.new_screen(self.title(step))
             self.view.reveal(node, dist, choice)
+
+        self.pager.page(f"{step.key}-reveal", reveal, self.branch_rows(node, choice))
         followed, reason = self.choose_branch(node, choice, dist)
         self.sessions.advance(self.code, self.scenario, step.seq, engine.Choose(followed), reason=reason)
 
     def discussion(self, step: Step, node: Node | None, state: SessionState) -> None:
         kq = self.scenario.key_question(step.key_question_id(self.scenario))
-        with self.pager.screen(step.key, self.discussion_rows(step, state)):
+
+        def question() -> None:
             self.view.new_screen(self.title(step))
             if node is not None and node.text:
                 self.view.narrative(node)
             self.view.key_question(kq)
+
+        self.pager.page(step.key, question, self.discussion_rows(step, state))
         if state.phase == "open":  # not yet discussed: a session resumed after the reveal goes on to the points
             self.discuss(step, kq, state)
             reveal_points(self.sessions, self.code, self.scenario, step.seq)
@@ -166,9 +175,12 @@ class TrainerScreen(SessionScreen):
         node = engine.current(self.scenario, state.room)
         pending = model.step_of(self.scenario, state) is not None
         message = "Continue to the key questions" if pending else "Close the session"
-        with self.pager.screen("ending", self.go_on_rows(message)):  # ~200 rows: the room read only the references
+
+        def ending() -> None:
             self.view.new_screen(f"Session {self.code}  ·  The ending")
             self.view.ending(self.scenario, node)
+
+        self.pager.page("ending", ending, self.go_on_rows(message))  # ~200 rows: the room read only the references
         self.go_on("ending", message)
 
     def finish(self) -> SessionRow:

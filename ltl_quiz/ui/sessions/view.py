@@ -17,7 +17,7 @@ from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.sessions.letters import lettered, letters_of
 from ltl_quiz.text import one_line, tidy
 from ltl_quiz.ui.render import Renderer
-from ltl_quiz.ui.sessions.bigtext import big
+from ltl_quiz.ui.sessions.bigtext import fitted
 from ltl_quiz.ui.sessions.chart import bars, plain_chart
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class SessionView:
         from rich.panel import Panel
         from rich.text import Text
 
-        letters = Text("\n".join(big(code)), style="bold yellow")
+        letters = Text("\n".join(fitted(code, self._inside())), style="bold yellow")
         body = Group(
             Align.center(Text(f"Case study {scenario.source.case_study}: {scenario.title} ({track} track)", style="bold")),
             Text(""),
@@ -214,13 +214,17 @@ class SessionView:
         """Rows a live panel takes at the terminal's width, measured by drawing it (its cursor waits on its last row)."""
         return len(self.console.render_lines(drawn, self.console.options, pad=False))
 
+    def _inside(self) -> int:
+        """Columns inside a panel with padding (1, 2) at the terminal's width now (read at each draw)."""
+        return max(1, int(self.console.width) - 6)
+
     def _face(self, left: float, note: str = "Press Enter to end the discussion early.") -> Any:
         from rich.align import Align
         from rich.console import Group
         from rich.panel import Panel
         from rich.text import Text
 
-        digits = Text("\n".join(big(clock(left))), style="bold yellow" if left > 30 else "bold red")
+        digits = Text("\n".join(fitted(clock(left), self._inside())), style="bold yellow" if left > 30 else "bold red")
         body = Group(Align.center(digits), Text(""), Align.center(Text(note, style="bold")))
         return Panel(body, title=Text("Discussion", style="bold"), border_style="green", padding=(1, 2))
 
