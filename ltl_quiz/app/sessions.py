@@ -8,6 +8,8 @@ this module decides what happens and in what order, and never draws or prompts i
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -98,14 +100,17 @@ def _case(where: Locations, new: NewSession, kind: str) -> tuple[Scenario, Sessi
     return scenario, model.first_state(scenario, new.track or scenario.audiences[0], kind, now(), new.minutes)
 
 
-def _create(where: Locations, new: NewSession, kind: str) -> tuple[SessionStore, Scenario, str]:
+@contextlib.contextmanager
+def _created(where: Locations, new: NewSession, kind: str) -> Iterator[tuple[SessionStore, Scenario, str]]:
+    """The session created, once every option is checked; the store is closed when the block ends."""
     from ltl_quiz.sessions.orchestration import SessionStore
 
     trainer = _trainer(new)
     people = people_from(new.roster, new.participants)
     scenario, state = _case(where, new, kind)
-    sessions = SessionStore(open_store(where))
-    return sessions, scenario, sessions.create(scenario, kind, trainer, people, state)
+    with open_store(where) as store:
+        sessions = SessionStore(store)
+        yield sessions, scenario, sessions.create(scenario, kind, trainer, people, state)
 
 
 def start(where: Locations, new: NewSession, screens: TrainerScreens) -> SessionRow | None:
@@ -115,21 +120,15 @@ def start(where: Locations, new: NewSession, screens: TrainerScreens) -> Session
         _trainer(new)  # a bad option is named before any question
         _case(where, new, "facilitated")
         new = NewSession(new.case, new.trainer, new.roster, screens.ask_for_the_room(), new.track, new.minutes)
-    sessions, scenario, code = _create(where, new, "facilitated")
-    try:
+    with _created(where, new, "facilitated") as (sessions, scenario, code):
         screens.say(f"Session {code} created. If you stop, carry on with: ltl-quiz session resume {code}")
         return screens.facilitate(sessions, scenario, code, True)
-    finally:
-        sessions.store.close()
 
 
 def host(where: Locations, new: NewSession, screens: TrainerScreens) -> SessionRow | None:
     """A live session: create it, then run the host's screen (which shows its code)."""
-    sessions, scenario, code = _create(where, new, "live")
-    try:
+    with _created(where, new, "live") as (sessions, scenario, code):
         return screens.host(sessions, scenario, code, True)
-    finally:
-        sessions.store.close()
 
 
 def resume(where: Locations, code: str, screens: TrainerScreens) -> SessionRow | None:
@@ -137,8 +136,8 @@ def resume(where: Locations, code: str, screens: TrainerScreens) -> SessionRow |
     from ltl_quiz.sessions.orchestration import SessionStore
 
     code = normalise_code(code)
-    sessions = SessionStore(open_store(where))
-    try:
+    with open_store(where) as store:
+        sessions = SessionStore(store)
         row = sessions.session(code)
         if row.status == "closed":
             raise SessionClosed(f"session {code} has ended; see its record: ltl-quiz session report {code}")
@@ -146,8 +145,6 @@ def resume(where: Locations, code: str, screens: TrainerScreens) -> SessionRow |
         screens.say(f"Carrying on session {code} ({row.kind}) at step {row.state.seq + 1}.")
         run = screens.facilitate if row.kind == "facilitated" else screens.host
         return run(sessions, scenario, code, False)
-    finally:
-        sessions.store.close()
 
 
 @dataclass(frozen=True)
@@ -170,8 +167,8 @@ def join(where: Locations, given: Joining, screen: LearnerScreen) -> Participant
 
     code = normalise_code(given.code)
     learner = screen.who(where, given.learner_id, given.name, given.unit)
-    sessions = SessionStore(open_store(where))
-    try:
+    with open_store(where) as store:
+        sessions = SessionStore(store)
         row = sessions.session(code)
         if row.status == "closed":
             raise SessionClosed(f"session {code} has ended; ask your trainer for the code of a new one")
@@ -183,10 +180,8 @@ def join(where: Locations, given: Joining, screen: LearnerScreen) -> Participant
                 f"your copy of {scenario.id} differs from the one session {code} uses; update ltl-quiz (or point --scenarios at the trainer's folder)"
             )
         me = Terminal.this_one()
-        check(sessions.store, code, learner, me, given.take_over)  # refused before the content note, not after it
+        check(store, code, learner, me, given.take_over)  # refused before the content note, not after it
         return screen.follow(sessions, scenario, code, learner, me, given.take_over)
-    finally:
-        sessions.store.close()
 
 
 @dataclass(frozen=True)
@@ -206,13 +201,10 @@ def report(where: Locations, code: str) -> SessionRecord:
     from ltl_quiz.sessions.report import build
 
     code = normalise_code(code)
-    store = open_store(where)
-    try:
+    with open_store(where) as store:
         row = SessionStore(store).session(code)
         scenario = load_case(where, row.scenario_id)
         return SessionRecord(scenario, build(store, code, scenario))
-    finally:
-        store.close()
 
 
 @dataclass(frozen=True)
@@ -238,8 +230,7 @@ def list_sessions(where: Locations) -> SessionList:
     """Every session in the store, with who took part so far."""
     from ltl_quiz.sessions.orchestration import SessionStore
 
-    store = open_store(where)
-    try:
+    with open_store(where) as store:
         sessions = SessionStore(store)
         return SessionList(
             [
@@ -257,8 +248,6 @@ def list_sessions(where: Locations) -> SessionList:
                 for r in sessions.sessions()
             ]
         )
-    finally:
-        store.close()
 
 
 def _scenario_for(where: Locations, row: SessionRow, screens: TrainerScreens) -> Scenario:
