@@ -30,6 +30,7 @@ from ltl_quiz.store.journal_file import SAFE_LINE, VERSION, Entry, Journal, chec
 from ltl_quiz.store.journal_sync import Replayed, SyncReport, replay, sync
 from ltl_quiz.store.protocol import AttemptStore
 from ltl_quiz.store.rows import TERMINAL, AttemptRow
+from ltl_quiz.text import counted
 
 __all__ = [
     "SAFE_LINE",
@@ -165,7 +166,7 @@ class OfflineSafeStore:
         if report.sent:
             count = len(report.sent)
             self.journal.say(
-                f"{count} attempt{'s' if count != 1 else ''} saved on this computer while the results store was away now reached it."
+                f"{counted(count, 'attempt')} saved on this computer while the results store was away now reached it."
             )
 
 
