@@ -44,11 +44,12 @@ def export_cmd(
     plain: PlainOpt = None,
 ) -> None:
     """Export attempts, answers or reflections as csv, xlsx, json, jsonl or xAPI statements."""
-    from ltl_quiz.exporters import ExportRequest, export
+    from ltl_quiz.exporters import ExportRequest, check, export
     from ltl_quiz.ui.progress import progress_bar
 
     with errors():
         request = ExportRequest(fmt, what, sent.filters, out, sent.pseudonymise, sent.home_page)
+        check(request)  # every format and destination error before any progress is drawn
         with progress_bar("Exporting", plain_of(ctx, plain)) as ticker:
             done = export(where(ctx), request, ticker)
         if out is not None:
