@@ -87,3 +87,21 @@ class TerminalWriter:
 def to_terminal(stream: Any) -> Any:
     """``stream`` itself, or a ``TerminalWriter`` over it when it is a terminal."""
     return TerminalWriter(stream) if for_stream("\x1b", stream) != "\x1b" else stream
+
+
+def plural(noun: str) -> str:
+    """The regular English plural of a noun: attempt -> attempts, batch -> batches, entry -> entries.
+    Irregular ones (person -> people) are given to ``counted`` by its caller."""
+    if noun.endswith(("s", "x", "z", "ch", "sh")):
+        return noun + "es"
+    if len(noun) > 1 and noun.endswith("y") and noun[-2] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
+
+
+def counted(n: float, noun: str, many: str | None = None) -> str:
+    """A count and its noun, singular for exactly one: "1 attempt", "0 attempts", "2.5 minutes".
+    ``many``: the plural when it is not regular ("person", "people"). Every message that counts
+    something says it through this one helper, so none can say "1 attempts"."""
+    figure = str(int(n)) if float(n).is_integer() else f"{n:g}"  # never "1.2e+06" for a large count
+    return f"{figure} {noun if n == 1 else (many or plural(noun))}"

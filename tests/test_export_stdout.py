@@ -139,3 +139,20 @@ def test_the_terminal_is_a_pty(tmp_path: Path) -> None:
     code, shown = _run_with_terminal_stderr("test -t 2 && echo yes-a-terminal >&2", _env("sqlite://"))
     assert code == 0 and "yes-a-terminal" in shown
     assert shutil.which("sh")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ("--format xlsx", "is binary and cannot go to the terminal"),  # xlsx to a terminal is refused
+        ("--format csv --out /etc/hostname/a.csv", "/etc/hostname"),  # a destination that cannot be written
+        ("--format xapi --home-page not-a-url", "--home-page"),  # an xAPI home page that is no address
+    ],
+)
+def test_a_refused_export_says_why_before_any_progress_is_drawn(store_with_attempts: str, args: str, message: str) -> None:
+    """Issue 13: ``export --format xlsx`` at a terminal flashed the progress bar, then the error.
+    Every format and destination error comes first, with nothing drawn before it."""
+    code, shown = _run_with_terminal_stderr(f"'{LTL_QUIZ}' export {args} --rich", _env(store_with_attempts), stdout_too=True)
+    assert code != 0 and message in shown.replace("\r\n", "").replace("\n", ""), shown
+    assert "Exporting" not in shown and "\x1b[?25l" not in shown, repr(shown)  # no bar, no hidden cursor
+    assert "Traceback" not in shown

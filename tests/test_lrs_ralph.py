@@ -149,7 +149,7 @@ def test_statements_pushed_to_ralph_come_back_as_sent(ralph, db_url) -> None:
 
     result = push(ralph)
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == f"Sent {len(sent)} new statements in 1 batches to {ralph.endpoint.rstrip('/')}; 0 it had already."
+    assert result.stdout.strip() == f"Sent {len(sent)} new statements in 1 batch to {ralph.endpoint.rstrip('/')}; 0 it had already."
 
     stored = {s["id"]: s for s in ralph.all_statements()}
     assert set(stored) == {s["id"] for s in sent}

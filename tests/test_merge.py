@@ -120,7 +120,7 @@ def test_an_attempt_carried_on_elsewhere_is_brought_forward(runner, example_dir,
 
     result = here("merge", other_db_url)
     assert result.exit_code == 0, result.output
-    assert "  1 attempts in progress here were carried on there: brought forward" in result.output
+    assert "  1 attempt in progress here was carried on there: brought forward" in result.output
     (row,) = rows(db_url, "attempts")
     assert row == rows(other_db_url, "attempts")[0] and row["status"] == "completed"
     assert rows(db_url, "answers") == rows(other_db_url, "answers")
@@ -129,7 +129,7 @@ def test_an_attempt_carried_on_elsewhere_is_brought_forward(runner, example_dir,
     assert here("merge", other_db_url).exit_code == 0
     here.carry_on(older, "1\n")  # now further on here than on the laptop
     again = here("merge", other_db_url)
-    assert again.exit_code == 0 and "  1 attempts are further on here than there: kept as here" in again.output
+    assert again.exit_code == 0 and "  1 attempt is further on here than there: kept as here" in again.output
     assert len([a for a in rows(db_url, "answers") if a["attempt_id"] == older]) == 3
 
 

@@ -248,3 +248,22 @@ def test_html_report_has_the_overall_statistics_and_drop_off(example, tmp_path) 
     page = out.read_text(encoding="utf-8")
     assert "<h2>Overall statistics by scenario and track</h2>" in page and "<h2>Where learners stop</h2>" in page
     assert "too few attempts for alpha (6; 10 needed)" in page and "Cronbach&#39;s alpha" not in page
+
+
+def test_drop_off_names_the_debrief_key_question_an_attempt_stopped_at(example_path, db_url) -> None:
+    """An attempt stopped in the debrief, at a key question, stopped at that question: not at the
+    ending node (0 steps) its saved state points to. Its row names the question, and carries the
+    steps and median time of the answers given to it."""
+    scenario = load_scenario(example_path)
+    store = Store(db_url)
+    walk(store, scenario, Learner("K1", "Done"), "manager", seconds_each=40)  # answers manager-training in 40 s
+    walk(store, scenario, Learner("K2", "Stopped"), "manager", finish=False)  # case ended, key question unanswered
+    report = build(store, ScenarioLibrary(example_path.parent), Filters())
+    store.close()
+    stopped = [d for d in report.dropoff if d.in_progress or d.abandoned]
+    assert [(d.node_id, d.in_progress) for d in stopped] == [("manager-training", 1)]
+    question = stopped[0]
+    assert question.title == "What training has your force given call handlers?"
+    assert (question.steps, question.median_seconds) == (1, 40.0)
+    endings = {n.id for n in scenario.nodes.values() if n.type == "end"}
+    assert not [d for d in report.dropoff if d.node_id in endings and (d.in_progress or d.abandoned)]

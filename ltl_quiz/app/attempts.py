@@ -16,6 +16,7 @@ from ltl_quiz.app.opening import load_case, open_attempt_store, open_store
 from ltl_quiz.app.ports import FromFile, Terminal
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import AnswersError, InputError, ScenarioError
+from ltl_quiz.text import counted
 
 if TYPE_CHECKING:
     from ltl_quiz.locations import Locations
@@ -33,7 +34,7 @@ def check_answers(scenario: Scenario, track: str, answers: FromFile) -> None:
     problems = answers_problems(scenario, track, answers.answers)
     if problems:
         listed = "".join(f"\n  {p}" for p in problems)
-        raise AnswersError(f"{answers.source}: {len(problems)} problem{'s' if len(problems) > 1 else ''}, nothing started:{listed}")
+        raise AnswersError(f"{answers.source}: {counted(len(problems), 'problem')}, nothing started:{listed}")
 
 
 def run_case(

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from ltl_quiz.compliance.periods import parse_date, parse_every, parse_within
 from ltl_quiz.errors import InputError
+from ltl_quiz.text import counted
 
 if TYPE_CHECKING:
     from ltl_quiz.compliance.report import Compliance
@@ -59,7 +60,7 @@ def assign(
         people = _people(store, who)
         plan = Plan(scenario_ids, people, track, due_on, mode, months, allow_sessions, getpass.getuser())
         n = add(store, plan)
-    return f"Assigned {', '.join(scenario_ids)} ({track}) to {len(people)} {'person' if len(people) == 1 else 'people'}, due by {due_on.isoformat()}: {n} assignments."
+    return f"Assigned {', '.join(scenario_ids)} ({track}) to {counted(len(people), 'person', 'people')}, due by {due_on.isoformat()}: {counted(n, 'assignment')}."
 
 
 def _cases(where: Locations, cases: list[str], track: str | None) -> tuple[list[str], str]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ltl_quiz import config
 from ltl_quiz.app.opening import open_store
 from ltl_quiz.locations import redact
+from ltl_quiz.text import counted
 
 if TYPE_CHECKING:
     from ltl_quiz.locations import Locations
@@ -38,7 +39,7 @@ class Cases:
         out = []
         for r in self.rows:
             out.append(f"{r['case_study']}. {r['id']}: {r['title']}")
-            out.append(f"   tracks: {', '.join(r['tracks'])}; about {r['minutes']} minutes; themes: {', '.join(r['themes'])}")
+            out.append(f"   tracks: {', '.join(r['tracks'])}; about {counted(r['minutes'], 'minute')}; themes: {', '.join(r['themes'])}")
         return out
 
 

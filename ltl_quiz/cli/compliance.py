@@ -11,6 +11,7 @@ import typer
 from ltl_quiz.cli.edge import errors, fit, where
 from ltl_quiz.cli.options import AttemptArg, Mode, OutOpt, Track, UnitOpt
 from ltl_quiz.cli_group import command_set
+from ltl_quiz.text import counted
 
 commands = command_set()
 
@@ -61,7 +62,7 @@ def compliance(
     with errors():
         n = report(where(ctx), unit, due_within, fmt, out, sys.stdout)
         if out is not None:
-            typer.echo(fit(f"Wrote {n} lines to {out}"), err=True)
+            typer.echo(fit(f"Wrote {counted(n, 'line')} to {out}"), err=True)
 
 
 @commands.command()

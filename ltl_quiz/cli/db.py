@@ -10,6 +10,7 @@ import typer
 from ltl_quiz.cli.edge import errors, print_result, where
 from ltl_quiz.cli.options import JsonOpt
 from ltl_quiz.cli_group import command_group
+from ltl_quiz.text import counted
 
 commands = command_group("db")
 
@@ -36,7 +37,7 @@ def db_upgrade(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         if as_json:
             typer.echo(json.dumps({"applied": applied}))
         else:
-            typer.echo(f"Applied {len(applied)} migrations: {', '.join(applied)}." if applied else "The store is up to date.")
+            typer.echo(f"Applied {counted(len(applied), 'migration')}: {', '.join(applied)}." if applied else "The store is up to date.")
 
 
 @commands.command("backup")

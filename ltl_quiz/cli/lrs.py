@@ -10,6 +10,7 @@ from ltl_quiz.cli.edge import errors, where
 from ltl_quiz.cli.options import JsonOpt, Outgoing, outgoing_options
 from ltl_quiz.cli.records import say_withheld
 from ltl_quiz.cli_group import command_group
+from ltl_quiz.text import counted
 
 if TYPE_CHECKING:
     pass
@@ -57,5 +58,5 @@ def lrs_push(
         else:
             voided = f" {done.voided} of them void statements the store no longer supports." if done.voided else ""
             typer.echo(
-                f"Sent {done.sent} new statements in {done.batches} batches to {done.endpoint}; {done.already} it had already.{voided}"
+                f"Sent {counted(done.sent, 'new statement')} in {counted(done.batches, 'batch')} to {done.endpoint}; {done.already} it had already.{voided}"
             )

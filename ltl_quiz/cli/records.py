@@ -21,7 +21,7 @@ from ltl_quiz.cli.options import (
 )
 from ltl_quiz.cli_group import command_set
 from ltl_quiz.exporters.formats import FormatName, format_help
-from ltl_quiz.text import for_stream
+from ltl_quiz.text import counted, for_stream
 
 if TYPE_CHECKING:
     from ltl_quiz.store.queries import Filters
@@ -44,15 +44,16 @@ def export_cmd(
     plain: PlainOpt = None,
 ) -> None:
     """Export attempts, answers or reflections as csv, xlsx, json, jsonl or xAPI statements."""
-    from ltl_quiz.exporters import ExportRequest, export
+    from ltl_quiz.exporters import ExportRequest, check, export
     from ltl_quiz.ui.progress import progress_bar
 
     with errors():
         request = ExportRequest(fmt, what, sent.filters, out, sent.pseudonymise, sent.home_page)
+        check(request)  # every format and destination error before any progress is drawn
         with progress_bar("Exporting", plain_of(ctx, plain)) as ticker:
             done = export(where(ctx), request, ticker)
         if out is not None:
-            typer.echo(fit(f"Wrote {done.rows} {'statements' if fmt == 'xapi' else 'rows'} to {out}"), err=True)
+            typer.echo(fit(f"Wrote {counted(done.rows, 'statement' if fmt == 'xapi' else 'row')} to {out}"), err=True)
         say_withheld(*done.withheld)
 
 

@@ -14,9 +14,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ltl_quiz.exporters.job import FORMATS, ExportDone, ExportRequest, Ticker, export, people_for
+    from ltl_quiz.exporters.job import FORMATS, ExportDone, ExportRequest, Ticker, check, export, people_for
 
-__all__ = ["FORMATS", "ExportDone", "ExportRequest", "Ticker", "export", "people_for"]
+__all__ = ["FORMATS", "ExportDone", "ExportRequest", "Ticker", "check", "export", "people_for"]
 
 
 def __getattr__(name: str) -> Any:

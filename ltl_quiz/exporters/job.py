@@ -64,13 +64,12 @@ class Ticker(Protocol):
         """Take the display off the screen for good (before data follows it there)."""
 
 
-def export(where: Locations, request: ExportRequest, ticker: Ticker | None = None) -> ExportDone:
-    """Write the export ``request`` asks for; ``ticker`` hears of progress (for a progress bar)."""
+def check(request: ExportRequest) -> tuple[ExportFormat, XapiSettings | None]:
+    """The format and its xAPI settings, once every format and destination error has been raised:
+    the CLI calls this before it draws any progress, so a refused export shows only its error."""
     from ltl_quiz.atomic import check_target
     from ltl_quiz.errors import InputError
     from ltl_quiz.exporters.rows import WHATS
-    from ltl_quiz.exporters.scenarios import ScenarioLibrary
-    from ltl_quiz.store import Store
 
     fmt = BY_NAME.get(request.format)
     if fmt is None:
@@ -81,7 +80,15 @@ def export(where: Locations, request: ExportRequest, ticker: Ticker | None = Non
         raise InputError(f"an {fmt.name} {fmt.noun} is binary and cannot go to the terminal; give --out FILE{fmt.suffix}")
     if request.out is not None:
         check_target(request.out)  # before the store is read: a bad --out fails at once, in one line
-    settings = _xapi_settings(request) if request.format == "xapi" else None
+    return fmt, (_xapi_settings(request) if request.format == "xapi" else None)
+
+
+def export(where: Locations, request: ExportRequest, ticker: Ticker | None = None) -> ExportDone:
+    """Write the export ``request`` asks for; ``ticker`` hears of progress (for a progress bar)."""
+    from ltl_quiz.exporters.scenarios import ScenarioLibrary
+    from ltl_quiz.store import Store
+
+    fmt, settings = check(request)
     with Store(where.db_url) as store:
         people = people_for(where, store, request.pseudonymise)
         job = ExportJob(request.what, request.filters, store, ScenarioLibrary(where.scenarios), people, settings)

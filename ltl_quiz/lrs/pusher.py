@@ -14,6 +14,7 @@ from ltl_quiz.errors import InputError, LrsError
 from ltl_quiz.lrs.endpoint import Endpoint
 from ltl_quiz.lrs.retry import BATCH_DEADLINE, DEADLINE, TRANSIENT, backoff_wait, redirected, refusal
 from ltl_quiz.lrs.transport import Answer, send
+from ltl_quiz.text import counted
 
 if TYPE_CHECKING:
     from sqlalchemy import TableClause
@@ -191,7 +192,7 @@ class Pusher:
             wait = self._wait(attempt, answer.retry_after)
             if time.monotonic() + wait >= ends:
                 raise LrsError(
-                    f"the LRS at {self.endpoint.base} did not take a batch of {len(batch)} statement{'s' if len(batch) != 1 else ''} within {policy.batch_deadline:g} s "
+                    f"the LRS at {self.endpoint.base} did not take a batch of {counted(len(batch), 'statement')} within {policy.batch_deadline:g} s "
                     f"({attempt} tries, the last: {what}); try again later, perhaps with a smaller --batch-size",
                     self.report,
                 )

@@ -24,7 +24,7 @@ from ltl_quiz.errors import InputError
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.scenario.kinds import answer_kinds, kind_of, written_kinds
 from ltl_quiz.scenario.model import Node, Scenario
-from ltl_quiz.text import one_line
+from ltl_quiz.text import counted, one_line
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -118,7 +118,7 @@ def build(store: Store, library: ScenarioLibrary, learner_id: str, include_scrip
             raise InputError(f"no learner '{learner_id}' in the results store; see 'ltl-quiz history' for staff numbers")
         if left_out:
             raise InputError(
-                f"{learner_id} has no completed case study answered in person; {_plural(left_out, 'scripted run')} "
+                f"{learner_id} has no completed case study answered in person; {counted(left_out, 'scripted run')} "
                 "(run --answers) left out; add --include-scripted to list them, marked as scripted"
             )
         raise InputError(f"{learner_id} has no completed case study yet; finish one (see 'ltl-quiz resume') and try again")
@@ -203,7 +203,7 @@ def _outcomes(scenario: Scenario | None, attempt: Any, kind: str, own_choices: i
     if kind != "individual":
         out = ["A group session is a record of attendance and discussion, not an assessment: it has no score and no pass or fail."]
         out.append(
-            f"I gave my own answer at {_plural(own_choices, 'decision')}; what I would do differently below comes from those answers only."
+            f"I gave my own answer at {counted(own_choices, 'decision')}; what I would do differently below comes from those answers only."
             if own_choices
             else "I gave no individual answer at a decision; the room decided together."
         )
@@ -297,17 +297,13 @@ def _date(stamp: str) -> str:
         return stamp[:10]
 
 
-def _plural(n: float, word: str) -> str:
-    return f"{n:g} {word}{'' if n == 1 else 's'}"
-
-
 def hours(minutes: float) -> str:
     """Time spent in words, from the same one-decimal minutes every record shows (see ``queries.minutes``)."""
     hours, mins = divmod(round(minutes * 10), 600)
-    mins_text = _plural(mins / 10, "minute")
+    mins_text = counted(mins / 10, "minute")
     if not hours:
         return mins_text
-    return _plural(hours, "hour") + (f" {mins_text}" if mins else "")
+    return counted(hours, "hour") + (f" {mins_text}" if mins else "")
 
 
 def no_difference(e: Entry) -> str:

@@ -131,7 +131,7 @@ def build(
     from concurrent.futures import ThreadPoolExecutor
 
     from ltl_quiz.records.report_items import item_statistics
-    from ltl_quiz.store.report_queries import completion_counts, step_times, stopping_points
+    from ltl_quiz.store.report_queries import completion_counts, debrief_answers, step_times, stopping_points
 
     if attempts not in ATTEMPT_RULES:
         raise BadOptionValue(f"--attempts {attempts!r} is not known; use one of: {', '.join(ATTEMPT_RULES)}")
@@ -153,7 +153,8 @@ def build(
         times = timing.result()
         stops = stopping.result() if stopping else []
     scenarios = _scenario_stats(counts, _completed_seconds(times))
-    dropoff = _dropoff(library, stops, times)
+    debrief = list(debrief_answers(store, filters, debrief_endings(library, stops)))
+    dropoff = _dropoff(library, stops, times, debrief)
     stamp = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     return Report(filters.describe(), stamp, scenarios, items, overall=overall, dropoff=dropoff, attempts_rule=attempts)
 
@@ -203,21 +204,28 @@ def _scenario_stats(counts: list[Any], seconds: dict[tuple[str, str], float]) ->
 
 
 # -- drop-off ---------------------------------------------------------------------------------------
-def _dropoff(library: ScenarioLibrary, stops: list[Any], times: list[Any]) -> list[NodeDropoff]:
+def _dropoff(library: ScenarioLibrary, stops: list[Any], times: list[Any], debrief: list[Any]) -> list[NodeDropoff]:
     """Per scenario and node: the attempts that stopped there unfinished (``stopping_points``), and
-    the median time at it (``step_times``)."""
+    the median time at it (``step_times``). An attempt whose saved state is at an ending stopped in
+    the debrief: ``debrief`` (``debrief_answers``) tells which key question it was at, and it is
+    counted there, not at the ending, where no step is ever taken."""
     rows: dict[tuple[str, str], NodeDropoff] = {}
 
     def row(scenario_id: str, node_id: str) -> NodeDropoff:
         found = rows.get((scenario_id, node_id))
         if found is None:
-            node = library.node(scenario_id, node_id)
-            title = one_line(node.title) if node is not None and node.title else node_id
-            found = rows[(scenario_id, node_id)] = NodeDropoff(scenario_id, node_id, title)
+            found = rows[(scenario_id, node_id)] = NodeDropoff(scenario_id, node_id, _stop_title(library, scenario_id, node_id))
         return found
 
+    def count(scenario_id: str, node_id: str, status: str, n: int) -> None:
+        row(scenario_id, node_id).count(status, n)
+
+    endings = set(debrief_endings(library, stops))
     for r in stops:
-        row(r.scenario_id, r.node_id or "?").count(r.status, int(r.n))
+        if (r.scenario_id, r.node_id) not in endings:
+            count(r.scenario_id, r.node_id or "?", r.status, int(r.n))
+    for (scenario_id, node_id, status), n in _debrief_stops(library, debrief).items():
+        count(scenario_id, node_id, status, n)
     timings: dict[tuple[str, str], Counter] = defaultdict(Counter)
     for r in times:
         timings[(r.scenario_id, r.node_id)][float(r.rounded or 0.0)] += int(r.n)
@@ -226,6 +234,48 @@ def _dropoff(library: ScenarioLibrary, stops: list[Any], times: list[Any]) -> li
         d.steps = sum(counts.values())
         d.median_seconds = median_of_counts(counts)
     return [d for _, d in in_scenario_order(library, rows)]
+
+
+def debrief_endings(library: ScenarioLibrary, stops: list[Any]) -> list[tuple[str, str]]:
+    """The (scenario, node) stopping points that are endings: attempts there stopped in the debrief."""
+    from ltl_quiz.scenario.kinds import kind_of
+
+    found = []
+    for r in stops:
+        node = library.node(r.scenario_id, r.node_id) if r.node_id else None
+        if node is not None and kind_of(node.type).ending and (r.scenario_id, r.node_id) not in found:
+            found.append((r.scenario_id, r.node_id))
+    return found
+
+
+def _debrief_stops(library: ScenarioLibrary, debrief: list[Any]) -> Counter[tuple[str, str, str]]:
+    """(scenario, where, status) for each attempt stopped in the debrief: ``where`` is the first key
+    question of its track it has not answered (the debrief asks them in order), or its ending when
+    it has answered them all but was never closed."""
+    attempts: dict[Any, tuple[str, str, str, str]] = {}
+    done: dict[Any, set[str]] = defaultdict(set)
+    for r in debrief:
+        attempts.setdefault(r.id, (r.scenario_id, r.track, r.status, r.ending))
+        if r.node_id is not None:  # a reflection node names its key question; a debrief answer is one
+            done[r.id].add(library.key_question(r.scenario_id, r.node_id, r.kind).id)
+    stops: Counter[tuple[str, str, str]] = Counter()
+    for attempt_id, (scenario_id, track, status, ending) in attempts.items():
+        scenario = library.get(scenario_id)
+        pending = [kq.id for kq in scenario.key_questions(track) if kq.id not in done[attempt_id]] if scenario else []
+        stops[(scenario_id, pending[0] if pending else ending, status)] += 1
+    return stops
+
+
+def _stop_title(library: ScenarioLibrary, scenario_id: str, node_id: str) -> str:
+    """A node's title, or a debrief key question's text, or the bare id when the file has neither."""
+    node = library.node(scenario_id, node_id)
+    if node is not None:
+        return one_line(node.title) if node.title else node_id
+    scenario = library.get(scenario_id)
+    try:
+        return one_line(scenario.key_question(node_id).question) if scenario else node_id
+    except KeyError:
+        return node_id
 
 
 # -- words every rendering shares --------------------------------------------------------------

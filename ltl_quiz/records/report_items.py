@@ -260,11 +260,13 @@ def _round(value: float | None, places: int) -> float | None:
 
 
 def in_scenario_order(library: ScenarioLibrary, accs: dict[tuple[str, str], T]) -> list[tuple[tuple[str, str], T]]:
-    """(scenario, node) keys by scenario id, then in the order of the scenario's file."""
+    """(scenario, node) keys by scenario id, then in the order of the scenario's file: its nodes,
+    then its debrief's key questions (the drop-off view counts attempts stopped at one)."""
 
     def order(key: tuple[str, str]) -> tuple[str, int, str]:
         scenario = library.get(key[0])
-        position = list(scenario.nodes).index(key[1]) if scenario and key[1] in scenario.nodes else 10**6
+        places = [*scenario.nodes, *(kq.id for t in scenario.audiences for kq in scenario.key_questions(t))] if scenario else []
+        position = places.index(key[1]) if key[1] in places else 10**6
         return key[0], position, key[1]
 
     return [(k, accs[k]) for k in sorted(accs, key=order)]

@@ -27,6 +27,7 @@ from ltl_quiz.store.migrations import MIGRATIONS, migration_name
 from ltl_quiz.store.queries import BATCH
 from ltl_quiz.store.tables import migrations as MIGRATIONS_TABLE
 from ltl_quiz.store.tx import snapshot
+from ltl_quiz.text import counted
 
 COUNTED = ("learners", "attempts", "answers", "sessions")
 
@@ -65,7 +66,7 @@ class Status:
         if self.counts:
             out.append("records: " + ", ".join(f"{t} {n}" for t, n in self.counts.items()))
         if self.journal_waiting:
-            out.append(f"journal: {self.journal_waiting} attempts on this computer are waiting for 'ltl-quiz sync'")
+            out.append(f"journal: {counted(self.journal_waiting, 'attempt')} on this computer {'is' if self.journal_waiting == 1 else 'are'} waiting for 'ltl-quiz sync'")
         return out
 
 

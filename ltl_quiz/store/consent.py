@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from ltl_quiz.errors import InputError
 from ltl_quiz.store.db import Store, now
 from ltl_quiz.store.tables import reflection_consents as consents
+from ltl_quiz.text import counted
 
 HOW_TO_SHARE = "a learner shares them with 'ltl-quiz cpd STAFF_NUMBER --share-reflections yes'"
 
@@ -88,7 +89,7 @@ def _order(row: Any) -> tuple[str, int]:
 def withheld_line(learners: int, reflections: int) -> str:
     """The stderr line of an export that left some learners' reflections out (counts only, never who)."""
     return (
-        f"Left out the written reflections of {learners} learner{'' if learners == 1 else 's'} "
-        f"({reflections} reflection{'' if reflections == 1 else 's'}): they have not chosen to share them "
+        f"Left out the written reflections of {counted(learners, 'learner')} "
+        f"({counted(reflections, 'reflection')}): they have not chosen to share them "
         f"with a CPD lead ({HOW_TO_SHARE})."
     )

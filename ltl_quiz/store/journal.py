@@ -30,6 +30,7 @@ from ltl_quiz.store.journal_file import Journal
 from ltl_quiz.store.journal_sync import SyncReport, sync
 from ltl_quiz.store.protocol import AttemptStore
 from ltl_quiz.store.rows import TERMINAL, AttemptRow, attempt_values
+from ltl_quiz.text import counted
 
 T = TypeVar("T")
 
@@ -148,7 +149,7 @@ class OfflineSafeStore:
         if report.sent:
             count = len(report.sent)
             self.journal.say(
-                f"{count} attempt{'s' if count != 1 else ''} saved on this computer while the results store was away now reached it."
+                f"{counted(count, 'attempt')} saved on this computer while the results store was away now reached it."
             )
 
 

@@ -31,6 +31,7 @@ from ltl_quiz.store.journal_file import store_label
 from ltl_quiz.store.migrations import MIGRATIONS
 from ltl_quiz.store.rowcheck import columns_of, row_problem
 from ltl_quiz.store.tables import migrations as MIGRATIONS_TABLE
+from ltl_quiz.text import counted
 
 CHUNK = 500  # attempts per transaction
 SPECIAL = ("learners", "attempts", "answers", MIGRATIONS_TABLE.name)
@@ -60,17 +61,17 @@ class MergeReport:
         for table in sorted(set(self.added) | set(self.same)):
             out.append(f"  {table}: {self.added.get(table, 0)} added, {self.same.get(table, 0)} already here")
         if self.carried_forward:
-            out.append(f"  {self.carried_forward} attempts in progress here were carried on there: brought forward")
+            out.append(f"  {counted(self.carried_forward, 'attempt')} in progress here {'was' if self.carried_forward == 1 else 'were'} carried on there: brought forward")
         if self.newer_here:
-            out.append(f"  {self.newer_here} attempts are further on here than there: kept as here")
+            out.append(f"  {counted(self.newer_here, 'attempt')} {'is' if self.newer_here == 1 else 'are'} further on here than there: kept as here")
         if len(out) == 1 and not self.left_out:
             out.append("  nothing: the other store holds no records")
         out += self._left_out_lines()
         if self.conflicts:
-            out.append(f"{len(self.conflicts)} conflicts, each kept as it is here (nothing was overwritten):")
+            out.append(f"{counted(len(self.conflicts), 'conflict')}, each kept as it is here (nothing was overwritten):")
             out += [f"  {c}" for c in self.conflicts]
         if self.refused:
-            out.append(f"{len(self.refused)} records there are not fit to keep, so were not merged (the other store is unchanged):")
+            out.append(f"{counted(len(self.refused), 'record')} there {'is' if len(self.refused) == 1 else 'are'} not fit to keep, so {'was' if len(self.refused) == 1 else 'were'} not merged (the other store is unchanged):")
             out += [f"  {r}" for r in self.refused]
         return out
 
@@ -296,7 +297,7 @@ class _Pair:
             return []
         self.report.conflicts.append(
             f"attempt {ours['id'][:8]} ({ours.get('learner_id')}, {ours.get('scenario_id')}): "
-            f"here {ours.get('status')} with {len(our_answers)} answers, there {theirs.get('status')} with {len(their_answers)}; kept as here"
+            f"here {ours.get('status')} with {counted(len(our_answers), 'answer')}, there {theirs.get('status')} with {len(their_answers)}; kept as here"
         )
         return []
 

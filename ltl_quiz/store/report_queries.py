@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from ltl_quiz.scenario.kinds import written_kinds
 from ltl_quiz.store.db import Store
 from ltl_quiz.store.queries import Filters, step_seconds, with_steps
 from ltl_quiz.store.rows import COMPLETED
@@ -114,5 +115,25 @@ def stopping_points(store: Store, filters: Filters) -> Iterator[sa.Row]:
         .select_from(_attempts(filters))
         .where(attempts.c.status != COMPLETED, *filters.conditions())
         .group_by(attempts.c.scenario_id, attempts.c.status, node)
+    )
+    return _rows(store, query)
+
+
+def debrief_answers(store: Store, filters: Filters, endings: list[tuple[str, str]]) -> Iterator[sa.Row]:
+    """The unfinished attempts whose saved state is at one of ``endings`` (scenario, ending node):
+    one row per reflection or key-question answer each has given (node_id None when it has none),
+    with its track and status, so the caller can tell which key question of the debrief it is at.
+    Only these few attempts are read: the report's other figures never need their answers."""
+    if not endings:
+        return iter(())
+    node = stopped_at(attempts.c.state)
+    at = sa.or_(*(sa.and_(attempts.c.scenario_id == s, node == n) for s, n in endings))
+    written = sa.and_(answers.c.attempt_id == attempts.c.id, answers.c.kind.in_(written_kinds()))
+    query = (
+        sa.select(
+            attempts.c.id, attempts.c.scenario_id, attempts.c.track, attempts.c.status, node.label("ending"), answers.c.node_id, answers.c.kind
+        )
+        .select_from(_attempts(filters).outerjoin(answers, written))
+        .where(attempts.c.status != COMPLETED, at, *filters.conditions())
     )
     return _rows(store, query)

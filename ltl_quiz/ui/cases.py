@@ -7,6 +7,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ltl_quiz.support import SUPPORT
+from ltl_quiz.text import counted
 from ltl_quiz.ui.prompts import PlainPrompter, Prompter, QuestionaryPrompter, ScriptedPrompter, load_answers
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def show_case(ui: Renderer, scenario: Scenario) -> None:
     ui.heading(f"Case study {scenario.source.case_study}: {scenario.title}")
     ui.say(scenario.summary.strip())
     ui.say("")
-    ui.say(f"id: {scenario.id}  version: {scenario.version}  about {scenario.minutes} minutes  pass mark {scenario.pass_mark}%")
+    ui.say(f"id: {scenario.id}  version: {scenario.version}  about {counted(scenario.minutes, 'minute')}  pass mark {scenario.pass_mark}%")
     ui.say(f"Themes: {', '.join(scenario.themes)}")
     for track in scenario.audiences:
         ui.say(f"{track.capitalize()} track: {scenario.roles[track].strip()}")

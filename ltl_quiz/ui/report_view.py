@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ltl_quiz.records.report import DROPOFF_NOTE, OVERALL_NOTE, Report, analysed_in_words, figure
+from ltl_quiz.text import counted
 
 if TYPE_CHECKING:
     from ltl_quiz.ui.render import Renderer
@@ -21,7 +22,7 @@ def show(report: Report, ui: Renderer) -> None:
     t = report.totals
     ui.heading("Learning report")
     ui.say(f"Attempts: {report.filters}. Generated {report.generated}.")
-    ui.say(f"{t['attempts']} attempts, {t['completed']} completed, {t['passed']} passed (pass rate {figure(t['pass_rate'], '%')}).")
+    ui.say(f"{counted(t['attempts'], 'attempt')}, {t['completed']} completed, {t['passed']} passed (pass rate {figure(t['pass_rate'], '%')}).")
     if not report.scenarios:
         ui.say("No attempts match.")
         return
