@@ -16,9 +16,12 @@ from datetime import date, timedelta
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 from ltl_quiz.compliance.report import STATES, Compliance, Line, Standings, phrase
+
+if TYPE_CHECKING:
+    from ltl_quiz.store.assignments import Person, StandingLine
 
 _STAFF, _KEY = itemgetter(0), itemgetter(1)  # the two columns of a row of standing_batches
 _QUOTED = re.compile('[,"\r\n]')  # what makes csv.writer (QUOTE_MINIMAL, ",", '"', "\r\n") quote a cell
@@ -69,7 +72,9 @@ def to_csv(report: Compliance) -> str:
     return buffer.getvalue()
 
 
-def write_csv(people: Iterable[Any], batches: Iterable[Sequence[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any) -> int:
+def write_csv(
+    people: Iterable[Person], batches: Iterable[Sequence[StandingLine]], standings: Standings, keep: Callable[[str], bool], handle: IO[str]
+) -> int:
     """The CSV ``to_csv`` gives, written as the store's rows arrive; return its lines.
 
     ``people``: (staff number, name, unit); ``batches``: lists of (staff number, standing key)
@@ -161,7 +166,9 @@ def to_table(report: Compliance) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_table(people: Iterable[Any], batches: Iterable[Sequence[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any) -> int:
+def write_table(
+    people: Iterable[Person], batches: Iterable[Sequence[StandingLine]], standings: Standings, keep: Callable[[str], bool], handle: IO[str]
+) -> int:
     """The table ``to_table`` gives, written as the store's rows arrive (as ``write_csv``); return its lines.
 
     A row is a person's cells joined to its standing key's, each made once; the totals are counted
@@ -254,7 +261,7 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
-def write_xlsx(report: Compliance, handle: Any) -> None:
+def write_xlsx(report: Compliance, handle: IO[bytes]) -> None:
     """A workbook: every person and case, then totals per unit and per case."""
     from openpyxl import Workbook
 

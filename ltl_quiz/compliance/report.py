@@ -11,9 +11,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ltl_quiz.compliance.rule import COMPLETE, DUE, EXPIRING, OVERDUE, Standing, standing_on
+
+if TYPE_CHECKING:
+    from ltl_quiz.store.assignments import StandingRow
 
 STATES = (COMPLETE, DUE, OVERDUE, EXPIRING)
 Found = tuple[str, date | None, date | None, bool]  # state, on, completed on, late: Line's last four fields
@@ -57,7 +60,7 @@ class Compliance:
 
 
 def build(
-    rows: Iterable[tuple[Any, ...]],
+    rows: Iterable[StandingRow],
     today: date,
     warn_days: int = 30,
     unit: str | None = None,

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -25,6 +25,12 @@ ORDER = "ORDER BY a.learner_id, a.scenario_id, a.assigned_at"  # the report's or
 # The columns of an assignment the report reads, in the order of migration m010's index.
 REPORT_COLUMNS = ", ".join(f"a.{c}" for c in REPORT_INDEX)
 HOW_COLUMNS = ("how_answered",)  # attempts.how_answered (migration m005); a store before m005 has none
+
+# The rows the report reads, as plain tuples (the DBAPI's own, not SQLAlchemy's Row objects):
+Person = tuple[str, str, str]  # staff number, name, unit
+# staff number, name, unit, case, track, due on, every months, latest satisfying finish time (or None)
+StandingRow = tuple[str, str, str, str, str, str, int | None, str | None]
+StandingLine = tuple[str, str]  # staff number, standing key (``split_key`` reads it back)
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ def add(store: Store, plan: Plan) -> int:
     return len(rows)
 
 
-def standing_rows(conn: sa.Connection, learner_id: str | None = None) -> list[Any]:
+def standing_rows(conn: sa.Connection, learner_id: str | None = None) -> list[StandingRow]:
     """Every assignment (or one learner's) as the report reads it: staff number, name, unit,
     case, track, due date, interval, and when the learner last did what satisfies it
     (``rule.satisfying_sql``, over a covering index), by learner and case."""
@@ -105,15 +111,15 @@ def standing_rows(conn: sa.Connection, learner_id: str | None = None) -> list[An
         f"WHERE {satisfying_sql(how_column(conn))}) "
         "FROM assignments a JOIN learners l ON l.id = a.learner_id"
     )
-    return _rows(conn, sql, learner_id, "a.learner_id", ORDER)
+    return cast(list[StandingRow], _rows(conn, sql, learner_id, "a.learner_id", ORDER))
 
 
-def people(conn: sa.Connection) -> list[Any]:
+def people(conn: sa.Connection) -> list[Person]:
     """Every learner as (staff number, name, unit): a force's report joins them in Python, once each."""
-    return _rows(conn, "SELECT id, name, unit FROM learners", None, "id")
+    return cast(list[Person], _rows(conn, "SELECT id, name, unit FROM learners", None, "id"))
 
 
-def standing_batches(conn: sa.Connection, size: int = 20_000) -> Generator[Sequence[Any], None, None]:
+def standing_batches(conn: sa.Connection, size: int = 20_000) -> Generator[Sequence[StandingLine], None, None]:
     """Every assignment as (staff number, standing key), in batches, in the report's order.
 
     The key is the case, the track, the due date, the interval and the day of the latest
@@ -130,7 +136,7 @@ def standing_batches(conn: sa.Connection, size: int = 20_000) -> Generator[Seque
             cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql)
         while batch := cursor.fetchmany(size):
-            yield batch
+            yield cast(Sequence[StandingLine], batch)
     finally:
         cursor.close()
 
@@ -177,11 +183,11 @@ def assignments_of(conn: sa.Connection, learner_id: str) -> list[Assignment]:
     return [Assignment(r[0], r[1], r[2], r[3], date.fromisoformat(r[4]), r[5], r[6], r[7], bool(r[8])) for r in rows]
 
 
-def _rows(conn: sa.Connection, sql: str, learner_id: str | None, column: str, order: str = "") -> list[Any]:
+def _rows(conn: sa.Connection, sql: str, learner_id: str | None, column: str, order: str = "") -> list[tuple[Any, ...]]:
     """Plain DBAPI tuples: SQLAlchemy's Row objects cost more than the query at a force's scale."""
-    if learner_id is not None:
+    if learner_id is not None:  # one learner's few rows, as tuples too
         joiner = " AND " if " WHERE " in sql else " WHERE "
-        return list(conn.execute(sa.text(f"{sql}{joiner}{column} = :learner {order}"), {"learner": learner_id}))
+        return [tuple(r) for r in conn.execute(sa.text(f"{sql}{joiner}{column} = :learner {order}"), {"learner": learner_id})]
     cursor = conn.connection.cursor()
     try:
         cursor.execute(f"{sql} {order}")
