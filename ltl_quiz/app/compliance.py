@@ -35,6 +35,33 @@ class Who:
     learners: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Assigned:
+    """What ``assign`` did: the cases, track, due date, how many people, new and repeated assignments."""
+
+    scenario_ids: list[str]
+    track: str
+    due_on: date
+    people: int
+    created: int
+    already: int
+
+    def message(self) -> str:
+        who = f"{self.people} {'person' if self.people == 1 else 'people'}"
+        said = f"Assigned {', '.join(self.scenario_ids)} ({self.track}) to {who}, due by {self.due_on.isoformat()}: {self.created} assignments"
+        return f"{said}." if not self.already else f"{said}; already assigned: {self.already} (the same terms, so not made again)."
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "cases": self.scenario_ids,
+            "track": self.track,
+            "due_on": self.due_on.isoformat(),
+            "people": self.people,
+            "assigned": self.created,
+            "already_assigned": self.already,
+        }
+
+
 def assign(
     where: Locations,
     cases: list[str],
@@ -44,8 +71,8 @@ def assign(
     mode: str | None,
     every: str | None,
     allow_sessions: bool,
-) -> str:
-    """Check everything, write every assignment at once, and say what was assigned."""
+) -> Assigned:
+    """Check everything, write every assignment not already held in the same terms at once, and say what was done."""
     from ltl_quiz.store import Store
     from ltl_quiz.store.assignments import Plan, add
 
@@ -58,8 +85,8 @@ def assign(
     with Store(where.db_url) as store:
         people = _people(store, who)
         plan = Plan(scenario_ids, people, track, due_on, mode, months, allow_sessions, getpass.getuser())
-        n = add(store, plan)
-    return f"Assigned {', '.join(scenario_ids)} ({track}) to {len(people)} {'person' if len(people) == 1 else 'people'}, due by {due_on.isoformat()}: {n} assignments."
+        added = add(store, plan)
+    return Assigned(scenario_ids, track, due_on, len(people), added.created, added.already)
 
 
 def _cases(where: Locations, cases: list[str], track: str | None) -> tuple[list[str], str]:
