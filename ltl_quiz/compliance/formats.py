@@ -212,9 +212,13 @@ def _totals(title: str, counts: dict[str, dict[str, int]]) -> str:
     return "\n".join(rows) + "\n"
 
 
+CALENDAR_START = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//ltl-quiz//compliance//EN\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n"
+CALENDAR_END = "END:VCALENDAR\r\n"
+
+
 def to_ics(report: Compliance, stamp: str) -> str:
     """One all-day VEVENT per person and case that needs action: due, overdue or expiring (RFC 5545)."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//ltl-quiz//compliance//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    lines = []
     for x in report.lines:
         if x.state == "complete" or x.standing.on is None:
             continue
@@ -224,23 +228,22 @@ def to_ics(report: Compliance, stamp: str) -> str:
         description = f"Staff number {x.learner_id}, unit {x.unit or '(none)'}; due {x.due_on}"
         lines += [
             "BEGIN:VEVENT",
-            _fold(f"UID:{_ics_text(uid)}"),
+            fold(f"UID:{ics_text(uid)}"),
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(day + timedelta(days=1)).strftime('%Y%m%d')}",
-            _fold(f"SUMMARY:{_ics_text(summary)}"),
-            _fold(f"DESCRIPTION:{_ics_text(description)}"),
+            fold(f"SUMMARY:{ics_text(summary)}"),
+            fold(f"DESCRIPTION:{ics_text(description)}"),
             "END:VEVENT",
         ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(lines) + "\r\n"
+    return CALENDAR_START + "".join(f"{line}\r\n" for line in lines) + CALENDAR_END
 
 
-def _ics_text(value: str) -> str:
+def ics_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r", "").replace("\n", "\\n")
 
 
-def _fold(line: str) -> str:
+def fold(line: str) -> str:
     """Fold at 75 octets, as RFC 5545 requires, never inside a UTF-8 character."""
     out: list[str] = []
     current = b""

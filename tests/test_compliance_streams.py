@@ -1,0 +1,73 @@
+"""The JSON, the HTML page and the iCalendar streamed from the store (``compliance.streams``) are
+byte for byte the text their whole-report twins give for the report ``compute`` builds: every
+filter, every store, names and units that need quoting or escaping, empty reports included."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from test_compliance import TODAY, build_force
+from test_compliance_stream import AWKWARD, add_awkward_people
+
+from ltl_quiz.app.compliance import compute
+from ltl_quiz.compliance import formats, page, streams
+from ltl_quiz.compliance.report import Standings, unit_matches
+from ltl_quiz.locations import resolve
+from ltl_quiz.store import Store
+from ltl_quiz.store.assignments import people, standing_batches
+
+STAMP = "20260601T120000Z"
+FILTERS = [(None, None), ("met, online", None), (None, 30), ("KENT", 30), ("no such unit", None)]
+
+
+def streamed(db_url: str, write: Callable[..., int], unit: str | None, within: int | None, today: date = TODAY) -> tuple[str, int]:
+    buffer = io.StringIO(newline="")
+    with Store(db_url) as store, store.reading() as conn:
+        n = write(people(conn), standing_batches(conn, size=7), Standings(today, due_within=within), unit_matches(unit), buffer)
+    return buffer.getvalue(), n
+
+
+def whole(db_url: str, unit: str | None, within: int | None) -> Any:
+    return compute(resolve(db=db_url), unit, None if within is None else f"{within}d", today=TODAY)
+
+
+@pytest.mark.parametrize(("unit", "within"), FILTERS)
+def test_the_streamed_json_is_the_reports_json(db_url: str, unit: str | None, within: int | None) -> None:
+    build_force(db_url)
+    add_awkward_people(db_url)
+    report = whole(db_url, unit, within)
+    text, n = streamed(db_url, streams.write_json, unit, within)
+    assert text == formats.to_json(report) and n == len(report.lines)
+    assert len(json.loads(text)["lines"]) == n
+
+
+@pytest.mark.parametrize(("unit", "within"), FILTERS)
+def test_the_streamed_page_is_the_reports_page(db_url: str, unit: str | None, within: int | None) -> None:
+    build_force(db_url)
+    add_awkward_people(db_url)
+    report = whole(db_url, unit, within)
+    text, n = streamed(db_url, streams.write_html, unit, within)
+    assert text == page.to_html(report) and n == len(report.lines)
+    if unit is None:
+        assert "Siobhán &#34;Shiv&#34; O&#39;Neill" in text and "<td>Kent, safeguarding hub</td>" in text
+
+
+@pytest.mark.parametrize(("unit", "within"), FILTERS)
+def test_the_streamed_calendar_is_the_reports_calendar(db_url: str, unit: str | None, within: int | None) -> None:
+    build_force(db_url)
+    add_awkward_people(db_url)
+    report = whole(db_url, unit, within)
+
+    def write(*args: Any) -> int:
+        return streams.write_ics(*args, stamp=STAMP)
+
+    text, n = streamed(db_url, write, unit, within)
+    assert text == formats.to_ics(report, STAMP) and n == len(report.lines)
+    if unit is None:
+        assert "\r\n " in text  # a long line folded, as RFC 5545 asks
+        assert {p[0] for p in AWKWARD} <= {line[4:6] for line in text.split("\r\n") if line.startswith("UID:")}
