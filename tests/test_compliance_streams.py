@@ -71,3 +71,36 @@ def test_the_streamed_calendar_is_the_reports_calendar(db_url: str, unit: str | 
     if unit is None:
         assert "\r\n " in text  # a long line folded, as RFC 5545 asks
         assert {p[0] for p in AWKWARD} <= {line[4:6] for line in text.split("\r\n") if line.startswith("UID:")}
+
+
+@pytest.mark.parametrize(("unit", "within"), [(None, None), ("KENT", 30), ("no such unit", None)])
+def test_the_streamed_workbook_holds_every_line_and_the_totals(db_url: str, unit: str | None, within: int | None, tmp_path: Any) -> None:
+    """Read back by a spreadsheet library: every cell of every line as ``formats.record`` gives it
+    (dates as dates, numbers as numbers, blanks as blanks), then the totals per unit and per case."""
+    import openpyxl
+
+    from ltl_quiz.compliance.workbook import write_xlsx
+
+    build_force(db_url)
+    add_awkward_people(db_url)
+    report = whole(db_url, unit, within)
+    path = tmp_path / "c.xlsx"
+    with Store(db_url) as store, store.reading() as conn, path.open("wb") as handle:
+        n = write_xlsx(people(conn), standing_batches(conn, size=7), Standings(TODAY, due_within=within), unit_matches(unit), handle)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["compliance", "by unit", "by case"] and n == len(report.lines)
+
+    def value(v: Any) -> Any:
+        return v.date() if hasattr(v, "date") else v
+
+    found = [[value(c) for c in row] for row in book["compliance"].iter_rows(values_only=True)]
+    expected = [[formats.cell(k, v) for k, v in formats.record(x).items()] for x in report.lines]
+    assert found == [list(formats.HEADER), *expected]
+    assert [list(r) for r in book["by unit"].iter_rows(values_only=True)] == [
+        ["unit", *formats.STATES],
+        *([u, *c.values()] for u, c in report.by_unit.items()),
+    ]
+    assert [list(r) for r in book["by case"].iter_rows(values_only=True)] == [
+        ["case", *formats.STATES],
+        *([k, *c.values()] for k, c in report.by_case.items()),
+    ]

@@ -148,16 +148,9 @@ def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: 
 
     if fmt not in formats.FORMATS:
         raise InputError(f"--format {fmt!r} is not offered; use one of {', '.join(formats.FORMATS)}")
-    if fmt != "xlsx":
-        return _stream(where, unit, due_within, fmt, out, stdout)
-    if out is None:
+    if fmt == "xlsx" and out is None:
         raise InputError("--format xlsx writes a file: give --out FILE.xlsx")
-    report = compute(where, unit, due_within)
-    from ltl_quiz.atomic import atomic_writer
-
-    with atomic_writer(out, "wb", encoding=None) as handle:
-        formats.write_xlsx(report, handle)
-    return len(report.lines)
+    return _stream(where, unit, due_within, fmt, out, stdout)
 
 
 def _stream(where: Locations, unit: str | None, due_within: str | None, fmt: str, out: Path | None, stdout: TextIO) -> int:
@@ -167,7 +160,7 @@ def _stream(where: Locations, unit: str | None, due_within: str | None, fmt: str
     from functools import partial
 
     from ltl_quiz.atomic import atomic_writer
-    from ltl_quiz.compliance import formats, streams
+    from ltl_quiz.compliance import formats, streams, workbook
     from ltl_quiz.compliance.report import Standings, unit_matches
     from ltl_quiz.store import Store
     from ltl_quiz.store.assignments import people, standing_batches
@@ -179,6 +172,7 @@ def _stream(where: Locations, unit: str | None, due_within: str | None, fmt: str
         "json": streams.write_json,
         "html": streams.write_html,
         "ics": partial(streams.write_ics, stamp=stamp),
+        "xlsx": workbook.write_xlsx,
     }
     write = writers[fmt]
     standings = Standings(datetime.now(UTC).date(), due_within=parse_within(due_within))
@@ -187,6 +181,9 @@ def _stream(where: Locations, unit: str | None, due_within: str | None, fmt: str
     with Store(where.db_url) as store, store.reading() as conn, contextlib.closing(standing_batches(conn)) as batches:
         if out is None:
             return write(people(conn), batches, standings, unit_matches(unit), stdout)
+        if fmt == "xlsx":
+            with atomic_writer(out, "wb", encoding=None) as binary:
+                return write(people(conn), batches, standings, unit_matches(unit), binary)
         with atomic_writer(out, newline="" if fmt in ("csv", "ics") else None) as handle:
             return write(people(conn), batches, standings, unit_matches(unit), handle)
 

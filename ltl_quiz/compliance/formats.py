@@ -1,7 +1,7 @@
 """The compliance report written out: a table for the terminal, CSV, JSON, xlsx, HTML, iCalendar.
 
 iCalendar and the due-soon CSV are for a force's own mail system to send reminders: ltl-quiz
-sends no email itself. Heavy libraries (openpyxl, Jinja2) are imported only by their writers.
+sends no email itself. Jinja2 is imported only by the page; the workbook (compliance.workbook) needs no library.
 """
 
 from __future__ import annotations
@@ -257,25 +257,8 @@ def fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
-def write_xlsx(report: Compliance, handle: Any) -> None:
-    """A workbook: every person and case, then totals per unit and per case."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    people = book.create_sheet("compliance")
-    people.append(list(HEADER))
-    for x in report.lines:
-        r = record(x)
-        people.append([_cell(k, v) for k, v in r.items()])
-    for title, counts in (("by unit", report.by_unit), ("by case", report.by_case)):
-        sheet = book.create_sheet(title)
-        sheet.append([title.split()[1], *STATES])
-        for key, c in counts.items():
-            sheet.append([key, *(c[s] for s in STATES)])
-    book.save(handle)
-
-
-def _cell(key: str, value: Any) -> Any:
+def cell(key: str, value: Any) -> Any:
+    """A record's value as a spreadsheet holds it: its dates as dates."""
     if key in ("date", "due_on", "completed_on") and value:
         return date.fromisoformat(value)
     return value
