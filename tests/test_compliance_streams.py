@@ -104,3 +104,13 @@ def test_the_streamed_workbook_holds_every_line_and_the_totals(db_url: str, unit
         ["case", *formats.STATES],
         *([k, *c.values()] for k, c in report.by_case.items()),
     ]
+
+
+@pytest.mark.parametrize("n", [0, 1, 74, 75, 76, 148, 149, 150, 151, 300])
+@pytest.mark.parametrize("tail", ["", "é", "日本"])
+def test_a_folded_line_keeps_every_line_within_75_octets(n: int, tail: str) -> None:
+    line = "S" * n + tail
+    parts = formats.fold(line).split("\r\n ")
+    assert "".join(parts) == line
+    assert len(parts[0].encode()) <= 75 and all(len(p.encode()) <= 74 for p in parts[1:])
+    assert all(len(p.encode()) >= 73 for p in parts[:-1])  # cut only where the next character would not fit
