@@ -114,3 +114,10 @@ def test_a_folded_line_keeps_every_line_within_75_octets(n: int, tail: str) -> N
     assert "".join(parts) == line
     assert len(parts[0].encode()) <= 75 and all(len(p.encode()) <= 74 for p in parts[1:])
     assert all(len(p.encode()) >= 73 for p in parts[:-1])  # cut only where the next character would not fit
+
+
+@pytest.mark.parametrize("text", ["plain", "", "a & b", "<img src=x onerror=\"alert('1')\">", "&amp;", "Siobhán \"Shiv\" O'Neill"])
+def test_the_pages_cells_are_escaped_as_jinja_escapes_them(text: str) -> None:
+    from markupsafe import escape
+
+    assert streams.escape(text) == str(escape(text))

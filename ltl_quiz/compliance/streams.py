@@ -126,15 +126,19 @@ def write_json(people: Iterable[Any], batches: Iterable[Sequence[Any]], standing
 # -- HTML: page.to_html's page, its rows made here ---------------------------------------------------
 
 
-def html_person(pid: str, name: str, unit: str) -> str:
-    from markupsafe import escape
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})  # as markupsafe.escape (Jinja's autoescape)
 
+
+def escape(value: str) -> str:
+    """Text as Jinja's autoescape writes it; most cells hold nothing to escape and are left as they are."""
+    return value.translate(_HTML) if any(c in value for c in "&<>\"'") else value
+
+
+def html_person(pid: str, name: str, unit: str) -> str:
     return f"<tr><td>{escape(pid)}</td><td>{escape(name)}</td><td>{escape(unit)}</td>"
 
 
 def html_tail(key: Key, found: Found) -> str:
-    from markupsafe import escape
-
     return f'<td>{escape(key[0])}</td><td>{escape(key[1])}</td>\n<td class="{escape(found[0])}">{escape(phrase(found[0], found[1]))}</td></tr>'
 
 
