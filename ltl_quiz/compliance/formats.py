@@ -10,17 +10,13 @@ import csv
 import io
 import json
 import re
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
-from ltl_quiz.compliance.report import STATES, Compliance, Line, Standings, phrase
+from ltl_quiz.compliance.report import STATES, Compliance, Found, Line, Standings, phrase
 
-_STAFF, _KEY = itemgetter(0), itemgetter(1)  # the two columns of a row of standing_batches
 _QUOTED = re.compile('[,"\r\n]')  # what makes csv.writer (QUOTE_MINIMAL, ",", '"', "\r\n") quote a cell
 FORMATS = ("table", "csv", "json", "xlsx", "html", "ics")
 HEADER = (
@@ -74,43 +70,30 @@ def write_csv(people: Iterable[Any], batches: Iterable[Sequence[Any]], standings
 
     ``people``: (staff number, name, unit); ``batches``: lists of (staff number, standing key)
     from ``store.assignments.standing_batches``. A force's report is 500,000 lines: each person's
-    cells are written once, each standing key's once, and a row is one string joined from the two.
+    cells are written once, each standing key's once, and a row is one string joined from the two
+    (``streams.lines``).
     """
-    from ltl_quiz.store.assignments import split_key
+    from ltl_quiz.compliance.streams import lines
 
-    who = {pid: f"{_cell_csv(pid)},{_cell_csv(name)},{_cell_csv(unit)}," for pid, name, unit in people if keep(unit)}
-    tails = _Tails(lambda key: _tail(standings, split_key(key)))
     handle.write(_cell_row(HEADER))
-    n, person = 0, who.get
-    for batch in batches:
-        out = [p + t for learner_id, key in batch if (p := person(learner_id)) and (t := tails[key])]
+    n = 0
+    for out in lines(people, batches, standings, keep, _csv_person, _tail):
         n += len(out)
         handle.write("".join(out))
     return n
 
 
-class _Tails(dict[str, str]):
-    """Standing key -> the row's cells from the case on ('' if not wanted), each worked out on first use."""
-
-    def __init__(self, make: Callable[[str], str]):
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, key: str) -> str:
-        tail = self[key] = self.make(key)
-        return tail
+def _csv_person(pid: str, name: str, unit: str) -> str:
+    return f"{_cell_csv(pid)},{_cell_csv(name)},{_cell_csv(unit)},"
 
 
-def _tail(standings: Standings, key: tuple[str, str, str, int | None, str | None]) -> str:
-    """A row's cells from the case on, line end included; '' for a standing not wanted.
+def _tail(key: tuple[str, str, str, int | None, str | None], found: Found) -> str:
+    """A row's cells from the case on, line end included.
 
     Only the case, the track and the due date come from the store as text: the rest are a
     state's name, dates, a number and True/False, which ``csv.writer`` never quotes either.
     """
-    scenario_id, track, due_on, every, done = key
-    found = standings.get(due_on, every, done)
-    if found is None:
-        return ""
+    scenario_id, track, due_on, every, _ = key
     state, on, completed_on, late = found
     cells = (_cell_csv(scenario_id), _cell_csv(track), state, on.isoformat() if on else "", _cell_csv(due_on))
     return f"{','.join(cells)},{'' if every is None else every},{completed_on.isoformat() if completed_on else ''},{late}\r\n"
@@ -165,45 +148,31 @@ def write_table(people: Iterable[Any], batches: Iterable[Sequence[Any]], standin
     """The table ``to_table`` gives, written as the store's rows arrive (as ``write_csv``); return its lines.
 
     A row is a person's cells joined to its standing key's, each made once; the totals are counted
-    per unit and standing key as the rows pass (a person's keys at once, in C), then added up per state.
+    per unit and standing key as the rows pass (``streams.Totals``), then added up per state.
     """
-    from ltl_quiz.store.assignments import split_key
+    from ltl_quiz.compliance.streams import Totals, lines
 
-    who = {pid: (f"{pid:<10} {name:<18.18} ", unit) for pid, name, unit in people if keep(unit)}
-    person, unit_of = {k: v[0] for k, v in who.items()}.get, {k: v[1] for k, v in who.items()}.get
-    tails = _Tails(lambda key: _table_tail(standings, split_key(key)))
-    seen: defaultdict[str, Counter[str]] = defaultdict(Counter)  # unit -> standing key -> lines
-    n = 0
-    for batch in batches:
-        out = [p + t for learner_id, key in batch if (p := person(learner_id)) and (t := tails[key])]
-        if out and not n:
+    totals, n = Totals(), 0
+    for out in lines(people, batches, standings, keep, _table_person, _table_tail, totals):
+        if not n:
             handle.write(f"Compliance on {standings.today.isoformat()}\n")
         n += len(out)
         handle.write("".join(out))
-        if out:  # counted a person at a time; standings not wanted are left out below
-            for learner_id, rows in groupby(batch, _STAFF):
-                if (unit := unit_of(learner_id)) is not None:
-                    seen[unit].update(map(_KEY, rows))
     if not n:
         handle.write("No assignments match.\n")
         return 0
-    units: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
-    cases: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
-    for unit, counts in seen.items():
-        for key, count in counts.items():
-            scenario_id, _, due_on, every, done = split_key(key)
-            if (found := standings.get(due_on, every, done)) is not None:
-                units[unit][found[0]] += count
-                cases[scenario_id][found[0]] += count
-    handle.write("\n".join(("", _totals("Unit", dict(sorted(units.items()))), _totals("Case", dict(sorted(cases.items()))))) + "\n")
+    report = totals.report(standings)
+    handle.write("\n".join(("", _totals("Unit", report.by_unit), _totals("Case", report.by_case))) + "\n")
     return n
 
 
-def _table_tail(standings: Standings, key: tuple[str, str, str, int | None, str | None]) -> str:
-    """A table row from the case on, line end included; '' for a standing not wanted."""
-    scenario_id, _, due_on, every, done = key
-    found = standings.get(due_on, every, done)
-    return "" if found is None else f"{scenario_id:<26.26} {phrase(found[0], found[1])}\n"
+def _table_person(pid: str, name: str, unit: str) -> str:
+    return f"{pid:<10} {name:<18.18} "
+
+
+def _table_tail(key: tuple[str, str, str, int | None, str | None], found: Found) -> str:
+    """A table row from the case on, line end included."""
+    return f"{key[0]:<26.26} {phrase(found[0], found[1])}\n"
 
 
 def _totals(title: str, counts: dict[str, dict[str, int]]) -> str:

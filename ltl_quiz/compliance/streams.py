@@ -169,17 +169,14 @@ def write_ics(
     events: dict[str, tuple[str, ...] | None] = {}
 
     def event(key: str) -> tuple[str, ...] | None:
+        """The event's text for a standing key: () for a line with no event (complete), None for one not wanted."""
         scenario_id, track, due_on, every, done = split_key(key)
         found = standings.get(due_on, every, done)
-        made: tuple[str, ...] | None = None
-        if found is None:
-            pass
-        elif found[0] == COMPLETE or found[1] is None:
-            made = ()  # a line of the report, with no event
-        else:
-            state, on = found[0], found[1]
+        made: tuple[str, ...] | None = None if found is None else ()
+        if found is not None and found[0] != COMPLETE and (on := found[1]) is not None:
             fixed = f"DTSTAMP:{stamp}\r\nDTSTART;VALUE=DATE:{on:%Y%m%d}\r\nDTEND;VALUE=DATE:{on + timedelta(days=1):%Y%m%d}\r\n"
-            made = (ics_text(f"-{scenario_id}-{state}-{on.isoformat()}@ltl-quiz"), fixed, ics_text(f"{scenario_id} ({track}) {phrase(state, on)}: "), ics_text(due_on))
+            summary = f"{scenario_id} ({track}) {phrase(found[0], on)}: "
+            made = (ics_text(f"-{scenario_id}-{found[0]}-{on.isoformat()}@ltl-quiz"), fixed, ics_text(summary), ics_text(due_on))
         events[key] = made
         return made
 
