@@ -19,6 +19,8 @@ from ltl_quiz.errors import InputError
 from ltl_quiz.text import counted
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ltl_quiz.compliance.report import Compliance
     from ltl_quiz.config import Learner
     from ltl_quiz.locations import Locations
@@ -36,6 +38,33 @@ class Who:
     learners: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class Assigned:
+    """What ``assign`` did: the cases, track, due date, how many people, new and repeated assignments."""
+
+    scenario_ids: list[str]
+    track: str
+    due_on: date
+    people: int
+    created: int
+    already: int
+
+    def message(self) -> str:
+        who = counted(self.people, "person", "people")
+        said = f"Assigned {', '.join(self.scenario_ids)} ({self.track}) to {who}, due by {self.due_on.isoformat()}: {counted(self.created, 'assignment')}"
+        return f"{said}." if not self.already else f"{said}; already assigned: {self.already} (the same terms, so not made again)."
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "cases": self.scenario_ids,
+            "track": self.track,
+            "due_on": self.due_on.isoformat(),
+            "people": self.people,
+            "assigned": self.created,
+            "already_assigned": self.already,
+        }
+
+
 def assign(
     where: Locations,
     cases: list[str],
@@ -45,8 +74,8 @@ def assign(
     mode: str | None,
     every: str | None,
     allow_sessions: bool,
-) -> str:
-    """Check everything, write every assignment at once, and say what was assigned."""
+) -> Assigned:
+    """Check everything, write every assignment not already held in the same terms at once, and say what was done."""
     from ltl_quiz.store import Store
     from ltl_quiz.store.assignments import Plan, add
 
@@ -59,8 +88,8 @@ def assign(
     with Store(where.db_url) as store:
         people = _people(store, who)
         plan = Plan(scenario_ids, people, track, due_on, mode, months, allow_sessions, getpass.getuser())
-        n = add(store, plan)
-    return f"Assigned {', '.join(scenario_ids)} ({track}) to {counted(len(people), 'person', 'people')}, due by {due_on.isoformat()}: {counted(n, 'assignment')}."
+        added = add(store, plan)
+    return Assigned(scenario_ids, track, due_on, len(people), added.created, added.already)
 
 
 def _cases(where: Locations, cases: list[str], track: str | None) -> tuple[list[str], str]:
@@ -116,56 +145,47 @@ def compliance(where: Locations, unit: str | None, due_within: str | None, fmt: 
     """Write the report in ``fmt`` to ``out`` (atomically) or ``stdout`` (the CLI passes its own;
     default: standard output); return its lines."""
     stdout = stdout or sys.stdout
-    from ltl_quiz.compliance import formats, page
+    from ltl_quiz.compliance import formats
 
     if fmt not in formats.FORMATS:
         raise InputError(f"--format {fmt!r} is not offered; use one of {', '.join(formats.FORMATS)}")
     if fmt == "xlsx" and out is None:
         raise InputError("--format xlsx writes a file: give --out FILE.xlsx")
-    if fmt in ("csv", "table"):
-        return _stream(where, unit, due_within, fmt, out, stdout)
-    report = compute(where, unit, due_within)
-    if fmt == "xlsx" and out is not None:  # (an xlsx without --out was refused above)
-        from ltl_quiz.atomic import atomic_writer
-
-        with atomic_writer(out, "wb", encoding=None) as handle:
-            formats.write_xlsx(report, handle)
-        return len(report.lines)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    writers = {  # the table and the CSV are streamed (above)
-        "json": formats.to_json,
-        "html": page.to_html,
-        "ics": lambda r: formats.to_ics(r, stamp),
-    }
-    text = writers[fmt](report)
-    if out is None:
-        stdout.write(text)
-    else:
-        from ltl_quiz.atomic import atomic_writer
-
-        with atomic_writer(out, newline="" if fmt == "ics" else None) as handle:
-            handle.write(text)
-    return len(report.lines)
+    return _stream(where, unit, due_within, fmt, out, stdout)
 
 
 def _stream(where: Locations, unit: str | None, due_within: str | None, fmt: str, out: Path | None, stdout: TextIO) -> int:
-    """The CSV or the table straight from the store's rows to ``out`` (atomically) or ``stdout``:
-    a force's 500,000 lines never become a list of objects (``formats.write_csv`` and ``write_table``
-    give the same text as ``to_csv`` and ``to_table``)."""
+    """The report in ``fmt`` straight from the store's rows to ``out`` (atomically) or ``stdout``:
+    a force's 500,000 lines never become a list of objects (each writer gives the same text as
+    its whole-report twin: ``formats.to_csv``, ``to_table``, ``to_json``, ``to_ics``, ``page.to_html``)."""
+    from functools import partial
+
     from ltl_quiz.atomic import atomic_writer
-    from ltl_quiz.compliance import formats
+    from ltl_quiz.compliance import formats, streams, workbook
     from ltl_quiz.compliance.report import Standings, unit_matches
     from ltl_quiz.store import Store
     from ltl_quiz.store.assignments import people, standing_batches
 
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    writers: dict[str, Callable[..., int]] = {
+        "csv": formats.write_csv,
+        "table": formats.write_table,
+        "json": streams.write_json,
+        "html": streams.write_html,
+        "ics": partial(streams.write_ics, stamp=stamp),
+        "xlsx": workbook.write_xlsx,
+    }
+    write = writers[fmt]
     standings = Standings(datetime.now(UTC).date(), due_within=parse_within(due_within))
     # closing(): the batches' cursor is closed while its connection is open, also when the
     # writing stops part-way (a pipe's reader gone), not later by the garbage collector.
     with Store(where.db_url) as store, store.reading() as conn, contextlib.closing(standing_batches(conn)) as batches:
-        write = formats.write_csv if fmt == "csv" else formats.write_table
         if out is None:
             return write(people(conn), batches, standings, unit_matches(unit), stdout)
-        with atomic_writer(out, newline="" if fmt == "csv" else None) as handle:
+        if fmt == "xlsx":
+            with atomic_writer(out, "wb", encoding=None) as binary:
+                return write(people(conn), batches, standings, unit_matches(unit), binary)
+        with atomic_writer(out, newline="" if fmt in ("csv", "ics") else None) as handle:
             return write(people(conn), batches, standings, unit_matches(unit), handle)
 
 

@@ -8,8 +8,8 @@ from typing import Annotated, Literal
 
 import typer
 
-from ltl_quiz.cli.edge import errors, fit, where
-from ltl_quiz.cli.options import AttemptArg, Mode, OutOpt, Track, UnitOpt
+from ltl_quiz.cli.edge import errors, fit, print_json, where
+from ltl_quiz.cli.options import AttemptArg, JsonOpt, Mode, OutOpt, Track, UnitOpt
 from ltl_quiz.cli_group import command_set
 from ltl_quiz.text import counted
 
@@ -34,13 +34,18 @@ def assign(
     ] = None,
     every: Annotated[str | None, typer.Option("--every", help="Renew at this interval: 12m, 1y, 3y...", show_default=False)] = None,
     allow_sessions: Annotated[bool, typer.Option("--allow-sessions", help="Attendance at a facilitated session also counts.")] = False,
+    as_json: JsonOpt = False,
 ) -> None:
     """Assign cases to a unit, a roster or learners, with a due date, track, mode and renewal interval."""
     from ltl_quiz.app.compliance import Who
     from ltl_quiz.app.compliance import assign as do_assign
 
     with errors():
-        typer.echo(fit(do_assign(where(ctx), cases, Who(unit, roster, tuple(learner or ())), due, track, mode, every, allow_sessions)), err=True)
+        done = do_assign(where(ctx), cases, Who(unit, roster, tuple(learner or ())), due, track, mode, every, allow_sessions)
+        if as_json:
+            print_json(done.as_json())
+        else:
+            typer.echo(fit(done.message()), err=True)
 
 
 @commands.command()

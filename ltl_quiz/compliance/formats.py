@@ -1,7 +1,7 @@
 """The compliance report written out: a table for the terminal, CSV, JSON, xlsx, HTML, iCalendar.
 
 iCalendar and the due-soon CSV are for a force's own mail system to send reminders: ltl-quiz
-sends no email itself. Heavy libraries (openpyxl, Jinja2) are imported only by their writers.
+sends no email itself. Jinja2 is imported only by the page; the workbook (compliance.workbook) needs no library.
 """
 
 from __future__ import annotations
@@ -10,20 +10,16 @@ import csv
 import io
 import json
 import re
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
-from itertools import groupby
-from operator import itemgetter
 from typing import IO, TYPE_CHECKING, Any
 
-from ltl_quiz.compliance.report import STATES, Compliance, Line, Standings, phrase
+from ltl_quiz.compliance.report import STATES, Compliance, Found, Line, Standings, phrase
 
 if TYPE_CHECKING:
     from ltl_quiz.store.assignments import Person, StandingLine
 
-_STAFF, _KEY = itemgetter(0), itemgetter(1)  # the two columns of a row of standing_batches
 _QUOTED = re.compile('[,"\r\n]')  # what makes csv.writer (QUOTE_MINIMAL, ",", '"', "\r\n") quote a cell
 FORMATS = ("table", "csv", "json", "xlsx", "html", "ics")
 HEADER = (
@@ -79,43 +75,30 @@ def write_csv(
 
     ``people``: (staff number, name, unit); ``batches``: lists of (staff number, standing key)
     from ``store.assignments.standing_batches``. A force's report is 500,000 lines: each person's
-    cells are written once, each standing key's once, and a row is one string joined from the two.
+    cells are written once, each standing key's once, and a row is one string joined from the two
+    (``streams.lines``).
     """
-    from ltl_quiz.store.assignments import split_key
+    from ltl_quiz.compliance.streams import lines
 
-    who = {pid: f"{_cell_csv(pid)},{_cell_csv(name)},{_cell_csv(unit)}," for pid, name, unit in people if keep(unit)}
-    tails = _Tails(lambda key: _tail(standings, split_key(key)))
     handle.write(_cell_row(HEADER))
-    n, person = 0, who.get
-    for batch in batches:
-        out = [p + t for learner_id, key in batch if (p := person(learner_id)) and (t := tails[key])]
+    n = 0
+    for out in lines(people, batches, standings, keep, _csv_person, _tail):
         n += len(out)
         handle.write("".join(out))
     return n
 
 
-class _Tails(dict[str, str]):
-    """Standing key -> the row's cells from the case on ('' if not wanted), each worked out on first use."""
-
-    def __init__(self, make: Callable[[str], str]):
-        super().__init__()
-        self.make = make
-
-    def __missing__(self, key: str) -> str:
-        tail = self[key] = self.make(key)
-        return tail
+def _csv_person(pid: str, name: str, unit: str) -> str:
+    return f"{_cell_csv(pid)},{_cell_csv(name)},{_cell_csv(unit)},"
 
 
-def _tail(standings: Standings, key: tuple[str, str, str, int | None, str | None]) -> str:
-    """A row's cells from the case on, line end included; '' for a standing not wanted.
+def _tail(key: tuple[str, str, str, int | None, str | None], found: Found) -> str:
+    """A row's cells from the case on, line end included.
 
     Only the case, the track and the due date come from the store as text: the rest are a
     state's name, dates, a number and True/False, which ``csv.writer`` never quotes either.
     """
-    scenario_id, track, due_on, every, done = key
-    found = standings.get(due_on, every, done)
-    if found is None:
-        return ""
+    scenario_id, track, due_on, every, _ = key
     state, on, completed_on, late = found
     cells = (_cell_csv(scenario_id), _cell_csv(track), state, on.isoformat() if on else "", _cell_csv(due_on))
     return f"{','.join(cells)},{'' if every is None else every},{completed_on.isoformat() if completed_on else ''},{late}\r\n"
@@ -172,45 +155,31 @@ def write_table(
     """The table ``to_table`` gives, written as the store's rows arrive (as ``write_csv``); return its lines.
 
     A row is a person's cells joined to its standing key's, each made once; the totals are counted
-    per unit and standing key as the rows pass (a person's keys at once, in C), then added up per state.
+    per unit and standing key as the rows pass (``streams.Totals``), then added up per state.
     """
-    from ltl_quiz.store.assignments import split_key
+    from ltl_quiz.compliance.streams import Totals, lines
 
-    who = {pid: (f"{pid:<10} {name:<18.18} ", unit) for pid, name, unit in people if keep(unit)}
-    person, unit_of = {k: v[0] for k, v in who.items()}.get, {k: v[1] for k, v in who.items()}.get
-    tails = _Tails(lambda key: _table_tail(standings, split_key(key)))
-    seen: defaultdict[str, Counter[str]] = defaultdict(Counter)  # unit -> standing key -> lines
-    n = 0
-    for batch in batches:
-        out = [p + t for learner_id, key in batch if (p := person(learner_id)) and (t := tails[key])]
-        if out and not n:
+    totals, n = Totals(), 0
+    for out in lines(people, batches, standings, keep, _table_person, _table_tail, totals):
+        if not n:
             handle.write(f"Compliance on {standings.today.isoformat()}\n")
         n += len(out)
         handle.write("".join(out))
-        if out:  # counted a person at a time; standings not wanted are left out below
-            for learner_id, rows in groupby(batch, _STAFF):
-                if (unit := unit_of(learner_id)) is not None:
-                    seen[unit].update(map(_KEY, rows))
     if not n:
         handle.write("No assignments match.\n")
         return 0
-    units: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
-    cases: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
-    for unit, counts in seen.items():
-        for key, count in counts.items():
-            scenario_id, _, due_on, every, done = split_key(key)
-            if (found := standings.get(due_on, every, done)) is not None:
-                units[unit][found[0]] += count
-                cases[scenario_id][found[0]] += count
-    handle.write("\n".join(("", _totals("Unit", dict(sorted(units.items()))), _totals("Case", dict(sorted(cases.items()))))) + "\n")
+    report = totals.report(standings)
+    handle.write("\n".join(("", _totals("Unit", report.by_unit), _totals("Case", report.by_case))) + "\n")
     return n
 
 
-def _table_tail(standings: Standings, key: tuple[str, str, str, int | None, str | None]) -> str:
-    """A table row from the case on, line end included; '' for a standing not wanted."""
-    scenario_id, _, due_on, every, done = key
-    found = standings.get(due_on, every, done)
-    return "" if found is None else f"{scenario_id:<26.26} {phrase(found[0], found[1])}\n"
+def _table_person(pid: str, name: str, unit: str) -> str:
+    return f"{pid:<10} {name:<18.18} "
+
+
+def _table_tail(key: tuple[str, str, str, int | None, str | None], found: Found) -> str:
+    """A table row from the case on, line end included."""
+    return f"{key[0]:<26.26} {phrase(found[0], found[1])}\n"
 
 
 def _totals(title: str, counts: dict[str, dict[str, int]]) -> str:
@@ -219,9 +188,13 @@ def _totals(title: str, counts: dict[str, dict[str, int]]) -> str:
     return "\n".join(rows) + "\n"
 
 
+CALENDAR_START = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//ltl-quiz//compliance//EN\r\nCALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n"
+CALENDAR_END = "END:VCALENDAR\r\n"
+
+
 def to_ics(report: Compliance, stamp: str) -> str:
     """One all-day VEVENT per person and case that needs action: due, overdue or expiring (RFC 5545)."""
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//ltl-quiz//compliance//EN", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    lines = []
     for x in report.lines:
         if x.state == "complete" or x.standing.on is None:
             continue
@@ -231,24 +204,25 @@ def to_ics(report: Compliance, stamp: str) -> str:
         description = f"Staff number {x.learner_id}, unit {x.unit or '(none)'}; due {x.due_on}"
         lines += [
             "BEGIN:VEVENT",
-            _fold(f"UID:{_ics_text(uid)}"),
+            fold(f"UID:{ics_text(uid)}"),
             f"DTSTAMP:{stamp}",
             f"DTSTART;VALUE=DATE:{day.strftime('%Y%m%d')}",
             f"DTEND;VALUE=DATE:{(day + timedelta(days=1)).strftime('%Y%m%d')}",
-            _fold(f"SUMMARY:{_ics_text(summary)}"),
-            _fold(f"DESCRIPTION:{_ics_text(description)}"),
+            fold(f"SUMMARY:{ics_text(summary)}"),
+            fold(f"DESCRIPTION:{ics_text(description)}"),
             "END:VEVENT",
         ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(lines) + "\r\n"
+    return CALENDAR_START + "".join(f"{line}\r\n" for line in lines) + CALENDAR_END
 
 
-def _ics_text(value: str) -> str:
+def ics_text(value: str) -> str:
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r", "").replace("\n", "\\n")
 
 
-def _fold(line: str) -> str:
+def fold(line: str) -> str:
     """Fold at 75 octets, as RFC 5545 requires, never inside a UTF-8 character."""
+    if line.isascii():  # a character an octet: cut by slicing (most lines; the loop below costs a call a character)
+        return "\r\n ".join([line[:75], *(line[at : at + 74] for at in range(75, len(line), 74))])
     out: list[str] = []
     current = b""
     for ch in line:
@@ -261,25 +235,8 @@ def _fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
-def write_xlsx(report: Compliance, handle: IO[bytes]) -> None:
-    """A workbook: every person and case, then totals per unit and per case."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    people = book.create_sheet("compliance")
-    people.append(list(HEADER))
-    for x in report.lines:
-        r = record(x)
-        people.append([_cell(k, v) for k, v in r.items()])
-    for title, counts in (("by unit", report.by_unit), ("by case", report.by_case)):
-        sheet = book.create_sheet(title)
-        sheet.append([title.split()[1], *STATES])
-        for key, c in counts.items():
-            sheet.append([key, *(c[s] for s in STATES)])
-    book.save(handle)
-
-
-def _cell(key: str, value: Any) -> Any:
+def cell(key: str, value: Any) -> Any:
+    """A record's value as a spreadsheet holds it: its dates as dates."""
     if key in ("date", "due_on", "completed_on") and value:
         return date.fromisoformat(value)
     return value

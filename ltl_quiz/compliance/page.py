@@ -25,12 +25,21 @@ th, td { border: 1px solid #999; padding: .2rem .5rem; text-align: left; }
 """
 
 
-def to_html(report: Compliance) -> str:
-    """The page, from ``templates/compliance.html.j2`` through the one page helper every HTML page uses."""
-    from ltl_quiz.templating import page
+def to_html(report: Compliance, rows: str | None = None) -> str:
+    """The page, from ``templates/compliance.html.j2`` through the one page helper every HTML page uses.
 
+    ``rows``: the table of everyone, already escaped (``streams.write_html`` makes it as the store's
+    rows arrive); without it, made here from the report's lines, each cell escaped the same way."""
+    from ltl_quiz.compliance.streams import html_person, html_tail
+    from ltl_quiz.templating import markup, page
+
+    if rows is None:
+        rows = "".join(
+            html_person(x.learner_id, x.name, x.unit) + html_tail((x.scenario_id, x.track, x.due_on, x.every_months, None), x[7:])
+            for x in report.lines
+        )
     units = [_unit(name, counts) for name, counts in report.by_unit.items()]
-    return page("compliance.html.j2", CSS, report=report, today=report.today.isoformat(), units=units, chart=_CHART)
+    return page("compliance.html.j2", CSS, report=report, today=report.today.isoformat(), units=units, chart=_CHART, rows=markup(rows))
 
 
 def _unit(name: str, counts: dict[str, int]) -> dict[str, object]:

@@ -1,0 +1,204 @@
+"""The compliance report's JSON, HTML page and iCalendar written as the store's rows arrive.
+
+As ``formats.write_csv`` does for the CSV: a force's 500,000 lines never become objects. Each
+person's text is made once, each standing key's once (a force has few), and a line is the two
+joined; the totals are counted per unit and standing key as the rows pass, then added up per
+state. Each writer gives exactly the text of its whole-report twin (``formats.to_json``,
+``page.to_html``, ``formats.to_ics``), which the tests hold it to.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, timedelta
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
+
+from ltl_quiz.compliance.report import COMPLETE, STATES, Compliance, Found, Standings, phrase
+
+_STAFF, _KEY = itemgetter(0), itemgetter(1)  # the two columns of a row of standing_batches
+Key = tuple[str, str, str, int | None, str | None]  # store.assignments.split_key: case, track, due on, every, day done
+
+
+class Totals:
+    """Lines per unit and standing key, counted a person at a time as the batches pass."""
+
+    def __init__(self) -> None:
+        self.seen: defaultdict[str, Counter[str]] = defaultdict(Counter)
+
+    def count(self, batch: Sequence[Any], unit_of: Callable[[str], str | None]) -> None:
+        for learner_id, rows in groupby(batch, _STAFF):
+            if (unit := unit_of(learner_id)) is not None:
+                self.seen[unit].update(map(_KEY, rows))
+
+    def report(self, standings: Standings) -> Compliance:
+        """A report with no lines, only the totals per unit and case (standings not wanted left out)."""
+        from ltl_quiz.store.assignments import split_key
+
+        units: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
+        cases: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
+        for unit, counts in self.seen.items():
+            for key, n in counts.items():
+                scenario_id, _, due_on, every, done = split_key(key)
+                if (found := standings.get(due_on, every, done)) is not None:
+                    units[unit][found[0]] += n
+                    cases[scenario_id][found[0]] += n
+        return Compliance(standings.today, [], dict(sorted(units.items())), dict(sorted(cases.items())))
+
+
+def lines(
+    people: Iterable[Any],
+    batches: Iterable[Sequence[Any]],
+    standings: Standings,
+    keep: Callable[[str], bool],
+    person: Callable[[str, str, str], str],
+    tail: Callable[[Key, Found], str],
+    totals: Totals | None = None,
+) -> Iterator[list[str]]:
+    """Each batch's lines as text: ``person``'s text for the learner joined to ``tail``'s for the key."""
+    from ltl_quiz.store.assignments import split_key
+
+    who = {pid: (person(pid, name, unit), unit) for pid, name, unit in people if keep(unit)}
+    text, unit_of = {k: v[0] for k, v in who.items()}.get, {k: v[1] for k, v in who.items()}.get
+
+    def make(key: str) -> str:
+        parts = split_key(key)
+        found = standings.get(parts[2], parts[3], parts[4])
+        return "" if found is None else tail(parts, found)
+
+    tails = _Tails(make)
+    for batch in batches:
+        out = [p + t for learner_id, key in batch if (p := text(learner_id)) and (t := tails[key])]
+        if out:
+            if totals is not None:
+                totals.count(batch, unit_of)
+            yield out
+
+
+class _Tails(dict[str, str]):
+    def __init__(self, make: Callable[[str], str]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: str) -> str:
+        tail = self[key] = self.make(key)
+        return tail
+
+
+# -- JSON: formats.to_json's text (indent 2), a line a person and case ------------------------------
+
+
+def json_person(pid: str, name: str, unit: str) -> str:
+    d = json.dumps
+    return f'    {{\n      "staff_number": {d(pid)},\n      "name": {d(name)},\n      "unit": {d(unit)},\n'
+
+
+def json_tail(key: Key, found: Found) -> str:
+    scenario_id, track, due_on, every, _ = key
+    state, on, completed_on, late = found
+    d = json.dumps
+    return (
+        f'      "scenario_id": {d(scenario_id)},\n      "track": {d(track)},\n      "state": {d(state)},\n'
+        f'      "date": {_day(on)},\n      "due_on": {d(due_on)},\n      "every_months": {"null" if every is None else every},\n'
+        f'      "completed_on": {_day(completed_on)},\n      "late": {"true" if late else "false"}\n    }}'
+    )
+
+
+def _day(day: date | None) -> str:
+    return "null" if day is None else f'"{day.isoformat()}"'
+
+
+def write_json(people: Iterable[Any], batches: Iterable[Sequence[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any) -> int:
+    """The JSON ``formats.to_json`` gives, written as the rows arrive; return its lines."""
+    totals, n = Totals(), 0
+    for out in lines(people, batches, standings, keep, json_person, json_tail, totals):
+        handle.write((f'{{\n  "today": "{standings.today.isoformat()}",\n  "lines": [\n' if not n else ",\n") + ",\n".join(out))
+        n += len(out)
+    report = totals.report(standings)
+    whole = json.dumps({"today": report.today.isoformat(), "lines": [], "by_unit": report.by_unit, "by_case": report.by_case}, indent=2)
+    handle.write(whole if not n else "\n  ]" + whole.split('"lines": []', 1)[1])
+    return n
+
+
+# -- HTML: page.to_html's page, its rows made here ---------------------------------------------------
+
+
+_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})  # as markupsafe.escape (Jinja's autoescape)
+
+
+def escape(value: str) -> str:
+    """Text as Jinja's autoescape writes it; most cells hold nothing to escape and are left as they are."""
+    return value.translate(_HTML) if any(c in value for c in "&<>\"'") else value
+
+
+def html_person(pid: str, name: str, unit: str) -> str:
+    return f"<tr><td>{escape(pid)}</td><td>{escape(name)}</td><td>{escape(unit)}</td>"
+
+
+def html_tail(key: Key, found: Found) -> str:
+    return f'<td>{escape(key[0])}</td><td>{escape(key[1])}</td>\n<td class="{escape(found[0])}">{escape(phrase(found[0], found[1]))}</td></tr>'
+
+
+def write_html(people: Iterable[Any], batches: Iterable[Sequence[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any) -> int:
+    """The page ``page.to_html`` gives: the charts come first, so the rows are kept as text until the totals are in."""
+    from ltl_quiz.compliance.page import to_html
+
+    totals, rows, n = Totals(), [], 0
+    for out in lines(people, batches, standings, keep, html_person, html_tail, totals):
+        rows.append("".join(out))
+        n += len(out)
+    handle.write(to_html(totals.report(standings), "".join(rows)))
+    return n
+
+
+# -- iCalendar: formats.to_ics's calendar, an event a line that needs action --------------------------
+
+
+def write_ics(
+    people: Iterable[Any], batches: Iterable[Sequence[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any, stamp: str
+) -> int:
+    """The calendar ``formats.to_ics`` gives (``stamp`` its DTSTAMP), written as the rows arrive; return the
+    report's lines it covers (every line, as for the other formats, an event or not)."""
+    from ltl_quiz.compliance.formats import CALENDAR_END, CALENDAR_START, ics_text
+    from ltl_quiz.store.assignments import split_key
+
+    who = {pid: (ics_text(pid), ics_text(f"{name} ({pid})"), ics_text(f"Staff number {pid}, unit {unit or '(none)'}; due ")) for pid, name, unit in people if keep(unit)}
+    events: dict[str, tuple[str, ...] | None] = {}
+
+    def event(key: str) -> tuple[str, ...] | None:
+        """The event's text for a standing key: () for a line with no event (complete), None for one not wanted."""
+        scenario_id, track, due_on, every, done = split_key(key)
+        found = standings.get(due_on, every, done)
+        made: tuple[str, ...] | None = None if found is None else ()
+        if found is not None and found[0] != COMPLETE and (on := found[1]) is not None:
+            fixed = f"DTSTAMP:{stamp}\r\nDTSTART;VALUE=DATE:{on:%Y%m%d}\r\nDTEND;VALUE=DATE:{on + timedelta(days=1):%Y%m%d}\r\n"
+            summary = f"{scenario_id} ({track}) {phrase(found[0], on)}: "
+            made = (ics_text(f"-{scenario_id}-{found[0]}-{on.isoformat()}@ltl-quiz"), fixed, ics_text(summary), ics_text(due_on))
+        events[key] = made
+        return made
+
+    handle.write(CALENDAR_START)
+    n, person = 0, who.get
+    for batch in batches:
+        out = []
+        for learner_id, key in batch:
+            if (p := person(learner_id)) is None or (e := events[key] if key in events else event(key)) is None:
+                continue
+            n += 1
+            if e:
+                out.append(
+                    f"BEGIN:VEVENT\r\n{_fold('UID:' + p[0] + e[0])}\r\n{e[1]}{_fold('SUMMARY:' + e[2] + p[1])}\r\n"
+                    f"{_fold('DESCRIPTION:' + p[2] + e[3])}\r\nEND:VEVENT\r\n"
+                )
+        handle.write("".join(out))
+    handle.write(CALENDAR_END)
+    return n
+
+
+def _fold(line: str) -> str:
+    from ltl_quiz.compliance.formats import fold
+
+    return line if len(line) <= 75 and line.isascii() else fold(line)

@@ -1,0 +1,123 @@
+"""The JSON, the HTML page and the iCalendar streamed from the store (``compliance.streams``) are
+byte for byte the text their whole-report twins give for the report ``compute`` builds: every
+filter, every store, names and units that need quoting or escaping, empty reports included."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pytest
+from test_compliance import TODAY, build_force
+from test_compliance_stream import AWKWARD, add_awkward_people
+
+from ltl_quiz.app.compliance import compute
+from ltl_quiz.compliance import formats, page, streams
+from ltl_quiz.compliance.report import Standings, unit_matches
+from ltl_quiz.locations import resolve
+from ltl_quiz.store import Store
+from ltl_quiz.store.assignments import people, standing_batches
+
+STAMP = "20260601T120000Z"
+FILTERS = [(None, None), ("met, online", None), (None, 30), ("KENT", 30), ("no such unit", None)]
+
+
+def streamed(db_url: str, write: Callable[..., int], unit: str | None, within: int | None, today: date = TODAY) -> tuple[str, int]:
+    buffer = io.StringIO(newline="")
+    with Store(db_url) as store, store.reading() as conn:
+        n = write(people(conn), standing_batches(conn, size=7), Standings(today, due_within=within), unit_matches(unit), buffer)
+    return buffer.getvalue(), n
+
+
+def whole(db_url: str, unit: str | None, within: int | None) -> Any:
+    return compute(resolve(db=db_url), unit, None if within is None else f"{within}d", today=TODAY)
+
+
+@pytest.mark.parametrize(("unit", "within"), FILTERS)
+def test_the_streamed_json_is_the_reports_json(db_url: str, unit: str | None, within: int | None) -> None:
+    build_force(db_url)
+    add_awkward_people(db_url)
+    report = whole(db_url, unit, within)
+    text, n = streamed(db_url, streams.write_json, unit, within)
+    assert text == formats.to_json(report) and n == len(report.lines)
+    assert len(json.loads(text)["lines"]) == n
+
+
+@pytest.mark.parametrize(("unit", "within"), FILTERS)
+def test_the_streamed_page_is_the_reports_page(db_url: str, unit: str | None, within: int | None) -> None:
+    build_force(db_url)
+    add_awkward_people(db_url)
+    report = whole(db_url, unit, within)
+    text, n = streamed(db_url, streams.write_html, unit, within)
+    assert text == page.to_html(report) and n == len(report.lines)
+    if unit is None:
+        assert "Siobhán &#34;Shiv&#34; O&#39;Neill" in text and "<td>Kent, safeguarding hub</td>" in text
+
+
+@pytest.mark.parametrize(("unit", "within"), FILTERS)
+def test_the_streamed_calendar_is_the_reports_calendar(db_url: str, unit: str | None, within: int | None) -> None:
+    build_force(db_url)
+    add_awkward_people(db_url)
+    report = whole(db_url, unit, within)
+
+    def write(*args: Any) -> int:
+        return streams.write_ics(*args, stamp=STAMP)
+
+    text, n = streamed(db_url, write, unit, within)
+    assert text == formats.to_ics(report, STAMP) and n == len(report.lines)
+    if unit is None:
+        assert "\r\n " in text  # a long line folded, as RFC 5545 asks
+        assert {p[0] for p in AWKWARD} <= {line[4:6] for line in text.split("\r\n") if line.startswith("UID:")}
+
+
+@pytest.mark.parametrize(("unit", "within"), [(None, None), ("KENT", 30), ("no such unit", None)])
+def test_the_streamed_workbook_holds_every_line_and_the_totals(db_url: str, unit: str | None, within: int | None, tmp_path: Any) -> None:
+    """Read back by a spreadsheet library: every cell of every line as ``formats.record`` gives it
+    (dates as dates, numbers as numbers, blanks as blanks), then the totals per unit and per case."""
+    import openpyxl
+
+    from ltl_quiz.compliance.workbook import write_xlsx
+
+    build_force(db_url)
+    add_awkward_people(db_url)
+    report = whole(db_url, unit, within)
+    path = tmp_path / "c.xlsx"
+    with Store(db_url) as store, store.reading() as conn, path.open("wb") as handle:
+        n = write_xlsx(people(conn), standing_batches(conn, size=7), Standings(TODAY, due_within=within), unit_matches(unit), handle)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["compliance", "by unit", "by case"] and n == len(report.lines)
+
+    def value(v: Any) -> Any:
+        return v.date() if hasattr(v, "date") else v
+
+    found = [[value(c) for c in row] for row in book["compliance"].iter_rows(values_only=True)]
+    expected = [[formats.cell(k, v) for k, v in formats.record(x).items()] for x in report.lines]
+    assert found == [list(formats.HEADER), *expected]
+    assert [list(r) for r in book["by unit"].iter_rows(values_only=True)] == [
+        ["unit", *formats.STATES],
+        *([u, *c.values()] for u, c in report.by_unit.items()),
+    ]
+    assert [list(r) for r in book["by case"].iter_rows(values_only=True)] == [
+        ["case", *formats.STATES],
+        *([k, *c.values()] for k, c in report.by_case.items()),
+    ]
+
+
+@pytest.mark.parametrize("n", [0, 1, 74, 75, 76, 148, 149, 150, 151, 300])
+@pytest.mark.parametrize("tail", ["", "é", "日本"])
+def test_a_folded_line_keeps_every_line_within_75_octets(n: int, tail: str) -> None:
+    line = "S" * n + tail
+    parts = formats.fold(line).split("\r\n ")
+    assert "".join(parts) == line
+    assert len(parts[0].encode()) <= 75 and all(len(p.encode()) <= 74 for p in parts[1:])
+    assert all(len(p.encode()) >= 73 for p in parts[:-1])  # cut only where the next character would not fit
+
+
+@pytest.mark.parametrize("text", ["plain", "", "a & b", "<img src=x onerror=\"alert('1')\">", "&amp;", "Siobhán \"Shiv\" O'Neill"])
+def test_the_pages_cells_are_escaped_as_jinja_escapes_them(text: str) -> None:
+    from markupsafe import escape
+
+    assert streams.escape(text) == str(escape(text))
