@@ -80,5 +80,5 @@ def test_only_the_people_not_yet_assigned_are_added(db_url: str, tmp_path: Path,
     assert runner.invoke(app, ["assign", "1", "--roster", str(roster(tmp_path)), "--due", "2031-03-14"]).exit_code == 0
     bigger = roster(tmp_path, ROSTER + "K102,Cy Moss,Kent CID\n")
     done = runner.invoke(app, ["assign", "1", "--roster", str(bigger), "--due", "2031-03-14"])
-    assert "3 people" in done.output and "1 assignments" in done.output and "already assigned: 2" in done.output
+    assert "3 people" in done.output and "1 assignment;" in done.output and "already assigned: 2" in done.output
     assert [r[0] for r in held(db_url)] == ["K100", "K101", "K102"]
