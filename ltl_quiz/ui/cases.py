@@ -54,14 +54,11 @@ def list_cases(ui: Renderer, cases: Cases) -> None:
         for line in cases.lines():
             ui.say(line)
         return
-    from rich.table import Table
+    from ltl_quiz.ui.tables import print_table
 
-    table = Table(title="Learning the Lessons, issue 39: case studies")
-    for col in ("#", "id", "title", "themes", "tracks", "min"):
-        table.add_column(col, overflow="fold")
-    for r in cases.rows:
-        table.add_row(str(r["case_study"]), r["id"], r["title"], ", ".join(r["themes"]), ", ".join(r["tracks"]), str(r["minutes"]))
-    ui.console.print(table)
+    header = ["#", "id", "title", "themes", "tracks", "min"]
+    rows = [[str(r["case_study"]), r["id"], r["title"], ", ".join(r["themes"]), ", ".join(r["tracks"]), str(r["minutes"])] for r in cases.rows]
+    print_table(ui, header, rows, title="Learning the Lessons, issue 39: case studies")
 
 
 def show_case(ui: Renderer, scenario: Scenario) -> None:

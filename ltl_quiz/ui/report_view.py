@@ -106,17 +106,6 @@ def _show_dropoff(report: Report, ui: Renderer) -> None:
 
 
 def _table(ui: Renderer, header: list[str], rows: list[list[str]]) -> None:
-    if ui.plain:
-        for row in rows:
-            ui.say("; ".join(f"{h}: {v}" for h, v in zip(header, row, strict=True)))
-        return
-    from rich.table import Table
+    from ltl_quiz.ui.tables import print_table
 
-    table = Table()
-    for h in header:
-        table.add_column(h, overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    ui.console.print(table)
-
-
+    print_table(ui, header, rows)
