@@ -20,7 +20,7 @@ from typing import Any
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.engine.state_machine import State
 from ltl_quiz.errors import SessionMoved
-from ltl_quiz.scenario.kinds import KEY_QUESTION_ANSWER, answer_kinds, written_kinds
+from ltl_quiz.scenario.kinds import KEY_QUESTION_ANSWER, KINDS, answer_kinds, written_kinds
 from ltl_quiz.scenario.model import Node, Scenario
 
 
@@ -31,6 +31,11 @@ class Step:
     seq: int
     kind: str  # passage | decision | multi | reflection | key_question
     key: str  # the node id; for a debrief key question, the key question's id
+
+    @property
+    def at_node(self) -> bool:
+        """The step shows a node of the case: its kind is a node kind, not the debrief's key question."""
+        return self.kind in KINDS
 
     @property
     def is_choice(self) -> bool:
@@ -96,7 +101,7 @@ def current_step(scenario: Scenario, room: State) -> Step | None:
         node = engine.current(scenario, room)
         return Step(seq, node.type, node.id)
     pending = engine.pending_key_questions(scenario, room)
-    return Step(seq, "key_question", pending[0].id) if pending else None
+    return Step(seq, KEY_QUESTION_ANSWER, pending[0].id) if pending else None
 
 
 def step_of(scenario: Scenario, state: SessionState) -> Step | None:
@@ -105,7 +110,7 @@ def step_of(scenario: Scenario, state: SessionState) -> Step | None:
 
 def node_of(scenario: Scenario, step: Step) -> Node | None:
     """The node a step shows (None for a debrief key question, which has no node)."""
-    return scenario.nodes.get(step.key) if step.kind != "key_question" else None
+    return scenario.nodes.get(step.key) if step.at_node else None
 
 
 def begin(scenario: Scenario, state: SessionState, expect_seq: int, at: str) -> SessionState:
