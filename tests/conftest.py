@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pg
 import pytest
 from typer.testing import CliRunner
+
+if TYPE_CHECKING:
+    from screen import Terminal
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "scenario-format.md"
@@ -175,3 +178,21 @@ def example_path(example_dir: Path) -> Path:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+@pytest.fixture
+def terminal(db_url: str) -> Iterator[Callable[..., Terminal]]:
+    """Start ltl-quiz on a pty in a terminal of a given size (its screen kept by pyte); every one
+    started is ended after the test. pexpect and pyte are imported only by the tests that ask."""
+    from screen import Terminal
+
+    started: list[Terminal] = []
+
+    def start(args: list[str], cols: int = 80, rows: int = 24) -> Terminal:
+        term = Terminal(args, cols, rows)
+        started.append(term)
+        return term
+
+    yield start
+    for term in started:
+        term.close()

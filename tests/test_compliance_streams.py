@@ -36,11 +36,16 @@ def whole(db_url: str, unit: str | None, within: int | None) -> Any:
     return compute(resolve(db=db_url), unit, None if within is None else f"{within}d", today=TODAY)
 
 
-@pytest.mark.parametrize(("unit", "within"), FILTERS)
-def test_the_streamed_json_is_the_reports_json(db_url: str, unit: str | None, within: int | None) -> None:
+def built(db_url: str, unit: str | None, within: int | None) -> Any:
+    """The force and its awkward people in the store, and the whole report for the filter."""
     build_force(db_url)
     add_awkward_people(db_url)
-    report = whole(db_url, unit, within)
+    return whole(db_url, unit, within)
+
+
+@pytest.mark.parametrize(("unit", "within"), FILTERS)
+def test_the_streamed_json_is_the_reports_json(db_url: str, unit: str | None, within: int | None) -> None:
+    report = built(db_url, unit, within)
     text, n = streamed(db_url, streams.write_json, unit, within)
     assert text == formats.to_json(report) and n == len(report.lines)
     assert len(json.loads(text)["lines"]) == n
@@ -48,9 +53,7 @@ def test_the_streamed_json_is_the_reports_json(db_url: str, unit: str | None, wi
 
 @pytest.mark.parametrize(("unit", "within"), FILTERS)
 def test_the_streamed_page_is_the_reports_page(db_url: str, unit: str | None, within: int | None) -> None:
-    build_force(db_url)
-    add_awkward_people(db_url)
-    report = whole(db_url, unit, within)
+    report = built(db_url, unit, within)
     text, n = streamed(db_url, streams.write_html, unit, within)
     assert text == page.to_html(report) and n == len(report.lines)
     if unit is None:
@@ -59,9 +62,7 @@ def test_the_streamed_page_is_the_reports_page(db_url: str, unit: str | None, wi
 
 @pytest.mark.parametrize(("unit", "within"), FILTERS)
 def test_the_streamed_calendar_is_the_reports_calendar(db_url: str, unit: str | None, within: int | None) -> None:
-    build_force(db_url)
-    add_awkward_people(db_url)
-    report = whole(db_url, unit, within)
+    report = built(db_url, unit, within)
 
     def write(*args: Any) -> int:
         return streams.write_ics(*args, stamp=STAMP)
@@ -81,9 +82,7 @@ def test_the_streamed_workbook_holds_every_line_and_the_totals(db_url: str, unit
 
     from ltl_quiz.compliance.workbook import write_xlsx
 
-    build_force(db_url)
-    add_awkward_people(db_url)
-    report = whole(db_url, unit, within)
+    report = built(db_url, unit, within)
     path = tmp_path / "c.xlsx"
     with Store(db_url) as store, store.reading() as conn, path.open("wb") as handle:
         n = write_xlsx(people(conn), standing_batches(conn, size=7), Standings(TODAY, due_within=within), unit_matches(unit), handle)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -52,21 +51,6 @@ def long_case(tmp_path: Path) -> Path:
     folder.mkdir()
     f.write(folder, f.scenario(nodes), "01-long.yaml")
     return folder
-
-
-@pytest.fixture
-def terminal(db_url: str) -> Iterator[Callable[..., Terminal]]:
-    """Start ltl-quiz in a terminal of a given size; every one started is ended after the test."""
-    started: list[Terminal] = []
-
-    def start(args: list[str], cols: int = 80, rows: int = 24) -> Terminal:
-        term = Terminal(args, cols, rows)
-        started.append(term)
-        return term
-
-    yield start
-    for term in started:
-        term.close()
 
 
 def run_args(folder: Path, case: str, mode: str = "--rich", *extra: str) -> list[str]:

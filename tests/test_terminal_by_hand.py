@@ -7,7 +7,6 @@ columns, and the live host going on with an Enter typed before its prompt was sh
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -20,20 +19,6 @@ from ltl_quiz.store import Store
 EMPTY = "Leave this answer empty? It will be recorded as no answer written."
 KEYS = {"confirm": "y" + ENTER, "select": "1" + ENTER, "checkbox": "1" + ENTER, "pause": ENTER}
 KEYS |= {"plain-number": "1" + ENTER, "plain-numbers": "1" + ENTER, "plain-confirm": "y" + ENTER}
-
-
-@pytest.fixture
-def terminal(db_url: str) -> Iterator[Callable[..., Terminal]]:
-    started: list[Terminal] = []
-
-    def start(args: list[str], cols: int = 80, rows: int = 24) -> Terminal:
-        term = Terminal(args, cols, rows)
-        started.append(term)
-        return term
-
-    yield start
-    for term in started:
-        term.close()
 
 
 def run_args(folder: Path, mode: str = "--rich") -> list[str]:
