@@ -1,6 +1,7 @@
 """The ``ltl-quiz`` command line: parse options, make one library call, turn our errors into exits.
 
-Only typer is imported at module level so ``--help`` stays fast; the commands live in the modules
+Only typer and the program's own options are imported at module level so ``--help`` stays
+fast (the edge is imported when a command runs); the commands live in the modules
 ``ltl_quiz.cli_table`` names, each imported only when its command runs or its help is shown
 (``cli_group.LazyGroup``), and each command imports what it needs. Behaviour lives in the library
 (``ltl_quiz.app`` and the packages beside it); nothing here decides anything.
@@ -13,8 +14,7 @@ from typing import Annotated
 
 import typer
 
-from ltl_quiz.cli.edge import Globals, errors, learner_terminal, where
-from ltl_quiz.cli.options import DbOpt, FollowLinksOpt, PlainOpt, ScenariosOpt
+from ltl_quiz.cli.program_options import DbOpt, FollowLinksOpt, PlainOpt, ScenariosOpt
 from ltl_quiz.cli_group import LazyGroup
 
 CONTEXT = {"help_option_names": ["-h", "--help"]}
@@ -51,6 +51,8 @@ def main_callback(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.", is_eager=True, callback=_print_version)] = False,
 ) -> None:
     """Scenario-based training from the IOPC's Learning the Lessons, issue 39."""
+    from ltl_quiz.cli.edge import Globals, errors, learner_terminal, where
+
     ctx.obj = Globals(scenarios, db, plain, follow_links, create)
     if ctx.invoked_subcommand is None:
         from ltl_quiz.app.attempts import menu

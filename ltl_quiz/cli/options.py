@@ -1,5 +1,6 @@
-"""Options that several commands share, declared once: the allowed values, the global options,
-``--json``, and the attempt filters that ``export``, ``lrs push`` and ``report`` all take."""
+"""Options that several commands share, declared once: the allowed values, the global options
+(declared in ``program_options``, which ``--help`` alone imports), ``--json``, and the attempt
+filters that ``export``, ``lrs push`` and ``report`` all take."""
 
 from __future__ import annotations
 
@@ -11,6 +12,11 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeVar
 
 import typer
 
+from ltl_quiz.cli.program_options import DbOpt as DbOpt
+from ltl_quiz.cli.program_options import FollowLinksOpt as FollowLinksOpt
+from ltl_quiz.cli.program_options import PlainOpt as PlainOpt
+from ltl_quiz.cli.program_options import ScenariosOpt as ScenariosOpt
+
 if TYPE_CHECKING:
     from ltl_quiz.store.queries import Filters
 
@@ -18,22 +24,7 @@ if TYPE_CHECKING:
 Track = Literal["officer", "manager"]
 Mode = Literal["practice", "assessed"]
 
-ScenariosOpt = Annotated[
-    Path | None, typer.Option("--scenarios", help="Folder of scenario files (or LTL_QUIZ_SCENARIOS).", show_default=False)
-]
-DbOpt = Annotated[str | None, typer.Option("--db", help="Results store URL, any SQLAlchemy URL (or LTL_QUIZ_DB).", show_default=False)]
-PlainOpt = Annotated[
-    bool | None,
-    typer.Option(
-        "--plain/--rich",
-        help="Plain output: no colour, no boxes, numbered choices. Default: plain when NO_COLOR is set or output is not a terminal.",
-        show_default=False,
-    ),
-]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON for machines.")]
-FollowLinksOpt = Annotated[
-    bool, typer.Option("--follow-links", help="Also use scenario files that are symbolic links to outside the scenarios folder.")
-]
 CaseArg = Annotated[str, typer.Argument(help="Scenario id, case-study number or file.")]
 AttemptArg = Annotated[str, typer.Argument(help="Attempt id or its first 8 characters.")]
 LearnerIdOpt = Annotated[str | None, typer.Option(help="Staff number (remembered after first use).")]
