@@ -7,7 +7,7 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import typer
 
@@ -108,7 +108,7 @@ class Result(Protocol):
     """What the library's reports offer: lines for people, a dict for ``--json``."""
 
     def lines(self) -> list[str]: ...
-    def as_dict(self) -> Any: ...
+    def as_dict(self) -> object: ...  # whatever json.dumps takes
 
 
 def print_result(result: Result, as_json: bool) -> None:

@@ -23,6 +23,7 @@ from ltl_quiz.scenario.kinds import answer_kinds, answered_kinds, written_kinds
 from ltl_quiz.scenario.model import COMPETENCIES
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import Filters, answers_query, attempts_query, minutes, stream
+from ltl_quiz.store.rows import ExportedAnswer
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GROUP_MODES = ("facilitated", "live")
@@ -216,7 +217,7 @@ def completion_rows(store: Store, filters: Filters, library: ScenarioLibrary, pe
 
 
 def flat_row(
-    prefix: tuple, seq: int, text: tuple, points: int, critical: Any, written: str | None, shown: str, answered: str, seconds: float
+    prefix: tuple, seq: int, text: tuple, points: int | None, critical: bool, written: str | None, shown: str, answered: str, seconds: float
 ) -> tuple:
     """An answers row as one flat tuple: the shape every writer but the fast CSV path takes."""
     return (*prefix, seq, *text[0], points, text[1], bool(critical), written, shown, answered, seconds)
@@ -258,18 +259,17 @@ def answer_rows(
         yield shape(prefix, seq, text, points, critical, s(free_text) if free_text else None, shown_at, answered_at, seconds)
 
 
-def _attempt_part(row: Any, people: People, s: Callable) -> tuple:
-    """The columns an answers row shares with every other answer of its attempt, from the query's first
-    eleven (attempt, learner, name, unit, scenario, version, track, mode, session, trainer, how answered)."""
-    attempt_id, learner_id, name, unit, scenario_id, version, track, mode, session_code, trainer, how_answered = row[:11]
+def _attempt_part(row: ExportedAnswer, people: People, s: Callable) -> tuple:
+    """The columns an answers row shares with every other answer of its attempt: its attempt, learner,
+    name, unit, scenario, version, track, mode, how it was answered, session and trainer."""
     return (
-        *_attempt_columns(people, s, attempt_id, learner_id, name, unit, scenario_id),
-        version,
-        track,
-        mode,
-        how_answered,
-        s(session_code),
-        s(people.trainer(trainer)),
+        *_attempt_columns(people, s, row.attempt_id, row.learner_id, row.learner_name, row.learner_unit, row.scenario_id),
+        row.scenario_version,
+        row.track,
+        row.mode,
+        row.how_answered,
+        s(row.session_code),
+        s(people.trainer(row.trainer)),
     )
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +37,7 @@ from ltl_quiz.scenario.kinds import answer_kinds, answered_kinds, interaction, k
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import Filters, attempts_with_answers
+from ltl_quiz.store.rows import ExportedAnswer, ExportedAttempt
 from ltl_quiz.store.voids import void_id
 from ltl_quiz.text import one_line
 
@@ -88,7 +89,7 @@ def statements(
 class AttemptStatements:
     """The statements of one attempt; everything shared between them (actor, context) is built once."""
 
-    def __init__(self, attempt: Any, answer_rows: list[Any], library: ScenarioLibrary, people: People, settings: XapiSettings):
+    def __init__(self, attempt: ExportedAttempt, answer_rows: Sequence[ExportedAnswer], library: ScenarioLibrary, people: People, settings: XapiSettings):
         self.a = attempt
         self.steps = answer_rows
         self.answers = [r for r in answer_rows if r.kind in answered_kinds()]
@@ -123,7 +124,7 @@ class AttemptStatements:
                     "passed" if a.passed else "failed", self._scenario_object(), a.finished_at, self._final(duration), parent=self.course
                 )
 
-    def _their_own(self, row: Any) -> bool:
+    def _their_own(self, row: ExportedAnswer) -> bool:
         """In a group session a participant's attempt has a row for every step the room took; only
         the steps they answered themselves are statements that they answered (with a score)."""
         if self.a.mode not in ("facilitated", "live"):
@@ -162,11 +163,11 @@ class AttemptStatements:
     def _final(self, duration: str) -> dict[str, Any]:
         a = self.a
         score: dict[str, Any] = {"scaled": round(max(-1.0, min(1.0, (a.percentage or 0.0) / 100.0)), 4), "raw": a.score}
-        if a.best_score and a.best_score > 0 and 0 <= a.score <= a.best_score:
+        if a.score is not None and a.best_score and a.best_score > 0 and 0 <= a.score <= a.best_score:
             score.update(min=0, max=a.best_score)
         return {"score": score, "success": bool(a.passed), "completion": True, "duration": duration}
 
-    def _answered(self, row: Any) -> dict[str, Any]:
+    def _answered(self, row: ExportedAnswer) -> dict[str, Any]:
         if row.kind in answer_kinds(answering="choose"):
             obj, result = self._choice(row)
         else:
@@ -176,7 +177,7 @@ class AttemptStatements:
             "answered", obj, row.answered_at, result, parent=self.activity, grouping=self.course, key=f"{row.node_id}/{row.seq}"
         )
 
-    def _choice(self, row: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _choice(self, row: ExportedAnswer) -> tuple[dict[str, Any], dict[str, Any]]:
         chosen = json.loads(row.option_ids or "[]")
         node = self.scenario.nodes.get(row.node_id) if self.scenario else None
         definition: dict[str, Any] = {"type": INTERACTION, "interactionType": interaction(row.kind)}
@@ -200,7 +201,7 @@ class AttemptStatements:
             result["success"] = row.points == best and not row.critical
         return obj, result
 
-    def _reflection(self, row: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _reflection(self, row: ExportedAnswer) -> tuple[dict[str, Any], dict[str, Any]]:
         q = self.library.key_question(self.a.scenario_id, row.node_id, row.kind)
         definition = {
             "type": INTERACTION,

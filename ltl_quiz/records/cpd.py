@@ -16,9 +16,10 @@ said to be empty, and no point is ever shown as covered by it.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ltl_quiz.errors import InputError
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 
     from ltl_quiz.locations import Locations
     from ltl_quiz.store import Store
+    from ltl_quiz.store.rows import ExportedAnswer, ExportedAttempt
 
 FORMATS = ("md", "html")
 NO_ANSWER = "No answer was written to this question."
@@ -132,7 +134,7 @@ def _scripted_count(store: Store, learner_id: str) -> int:
     return sum(1 for a in store.attempts(learner_id, "completed") if a.how_answered == SCRIPTED)
 
 
-def _entry(store: Store, attempt: Any, answer_rows: list[Any], library: ScenarioLibrary) -> Entry:
+def _entry(store: Store, attempt: ExportedAttempt, answer_rows: Sequence[ExportedAnswer], library: ScenarioLibrary) -> Entry:
     from ltl_quiz.store.queries import minutes, own_answer_steps
     from ltl_quiz.store.rows import SCRIPTED
 
@@ -157,7 +159,7 @@ def _entry(store: Store, attempt: Any, answer_rows: list[Any], library: Scenario
         title=attempt.scenario_title,
         kind=kind,
         activity=_activity(scenario, attempt, kind),
-        role=one_line(scenario.roles.get(attempt.track, "")) if scenario else "",
+        role=one_line(scenario.role(attempt.track)) if scenario else "",
         date=_date(attempt.finished_at or attempt.started_at),
         minutes=minutes(attempt.active_seconds),
         about=[one_line(scenario.summary)] if scenario else [],
@@ -179,7 +181,7 @@ def _entry(store: Store, attempt: Any, answer_rows: list[Any], library: Scenario
     )
 
 
-def _activity(scenario: Scenario | None, attempt: Any, kind: str) -> str:
+def _activity(scenario: Scenario | None, attempt: ExportedAttempt, kind: str) -> str:
     track = "officer and staff" if attempt.track == "officer" else "policy makers and managers"
     case = (
         f"{scenario.source.publication}, issue {scenario.source.issue} (IOPC), case study {scenario.source.case_study}"
@@ -199,7 +201,7 @@ def _activity(scenario: Scenario | None, attempt: Any, kind: str) -> str:
     return f"Scenario-based learning from {case}: {track} track, {mode}."
 
 
-def _outcomes(scenario: Scenario | None, attempt: Any, kind: str, own_choices: int) -> list[str]:
+def _outcomes(scenario: Scenario | None, attempt: ExportedAttempt, kind: str, own_choices: int) -> list[str]:
     if kind != "individual":
         out = ["A group session is a record of attendance and discussion, not an assessment: it has no score and no pass or fail."]
         out.append(
@@ -253,7 +255,7 @@ def _room_path(store: Store, session_code: str | None, scenario: Scenario | None
     return path
 
 
-def _reflection(library: ScenarioLibrary, scenario_id: str, row: Any) -> Reflection:
+def _reflection(library: ScenarioLibrary, scenario_id: str, row: ExportedAnswer) -> Reflection:
     q = library.key_question(scenario_id, row.node_id, row.kind)
     answer = (row.free_text or "").strip()
     ticked = set(json.loads(row.covered or "[]")) if answer else set()  # an empty answer covers nothing
@@ -262,7 +264,7 @@ def _reflection(library: ScenarioLibrary, scenario_id: str, row: Any) -> Reflect
     return Reflection(q.text, answer, covered, missed)
 
 
-def _different(scenario: Scenario | None, row: Any) -> list[Different]:
+def _different(scenario: Scenario | None, row: ExportedAnswer) -> list[Different]:
     chosen_ids = json.loads(row.option_ids or "[]")
     node: Node | None = scenario.nodes.get(row.node_id) if scenario else None
     if node is None:

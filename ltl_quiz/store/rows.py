@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import sqlalchemy as sa
 
@@ -25,6 +25,17 @@ COMPLETED = "completed"
 # How an attempt was answered (migration 5): a person at the prompts, an answers file, or a trainer for the room.
 TERMINAL, SCRIPTED, TRAINER = "terminal", "scripted", "trainer"
 JSON_COLUMNS = ("critical_failures", "competencies", "state")  # held as JSON text
+# A value of one column as it is written (the JSON columns as their text) and a row's columns by name.
+ColumnValue = str | int | float | bool | None
+Columns = dict[str, ColumnValue]
+
+
+class ColumnsRead(Protocol):
+    """A row's columns by name as read back: a row's mapping from the database, or a journal's dict."""
+
+    def __getitem__(self, name: str, /) -> object: ...
+
+    def get(self, name: str, /) -> object: ...
 
 
 def has_verdict(status: str | None) -> bool:
@@ -65,7 +76,7 @@ class AttemptRow:
     best_score: int
     percentage: float
     passed: bool | None
-    critical_failures: list[Any]
+    critical_failures: list[list[str]]  # [node id, option id] of each critical option taken
     competencies: dict[str, int]
     ending: str | None
     state: State
@@ -77,11 +88,12 @@ class AttemptRow:
         return has_verdict(self.status)
 
     @classmethod
-    def from_mapping(cls, m: Any, learner_name: str, learner_unit: str) -> AttemptRow:
+    def from_mapping(cls, m: ColumnsRead, learner_name: str, learner_unit: str) -> AttemptRow:
         """An attempt from a row of the attempts table (or a journal's copy of one, which may lack the empty columns)."""
         from ltl_quiz.engine.state_machine import State
 
-        found = {c.name: m.get(c.name) if c.nullable else m[c.name] for c in attempts.columns}
+        # Each column's value is of its column's type, which only the table knows at run time.
+        found: dict[str, Any] = {c.name: m.get(c.name) if c.nullable else m[c.name] for c in attempts.columns}
         passed = found["passed"]
         decoded = {
             "passed": None if passed is None else bool(passed),
@@ -91,7 +103,7 @@ class AttemptRow:
         }
         return cls(**{**found, **decoded}, learner_name=learner_name, learner_unit=learner_unit)
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> Columns:
         """The attempts table's columns of this attempt, as ``from_mapping`` reads them back."""
         found = {c.name: getattr(self, c.name) for c in attempts.columns if c.name not in JSON_COLUMNS}
         return {
@@ -111,7 +123,7 @@ def attempt_values(
     attempt_id: str,
     stamp: str,
     how_answered: str = TERMINAL,
-) -> dict[str, Any]:
+) -> Columns:
     """The columns of a new attempt row (the store and the offline journal write the same)."""
     return {
         "id": attempt_id,
@@ -137,7 +149,7 @@ def attempt_values(
     }
 
 
-def answer_values(attempt_id: str, state: State, answer: Answer, shown_at: str, answer_id: str, stamp: str) -> dict[str, Any]:
+def answer_values(attempt_id: str, state: State, answer: Answer, shown_at: str, answer_id: str, stamp: str) -> Columns:
     """The columns of one answer row."""
     return {
         "id": answer_id,
@@ -155,18 +167,18 @@ def answer_values(attempt_id: str, state: State, answer: Answer, shown_at: str, 
     }
 
 
-def progress_values(state: State, result: Result, stamp: str) -> dict[str, Any]:
+def progress_values(state: State, result: Result, stamp: str) -> Columns:
     """The attempt columns an answer changes: its state and running figures, never a verdict
     (``passed`` is written only by ``finish``: see ``has_verdict``)."""
     return {"updated_at": stamp, "state": json.dumps(state.to_json()), **figures(result), "passed": None}
 
 
-def finish_values(result: Result, stamp: str) -> dict[str, Any]:
+def finish_values(result: Result, stamp: str) -> Columns:
     """The attempt columns finishing it writes: completed, when, and its verdict."""
     return {"status": COMPLETED, "finished_at": stamp, "updated_at": stamp, **figures(result)}
 
 
-def figures(result: Result) -> dict[str, Any]:
+def figures(result: Result) -> Columns:
     """An attempt's figures as its columns hold them (``passed`` only once an ending is reached)."""
     return {
         "score": result.score,
@@ -177,3 +189,68 @@ def figures(result: Result) -> dict[str, Any]:
         "competencies": json.dumps(result.competencies, sort_keys=True),
         "ending": result.ending,
     }
+
+
+class ExportedAttempt(Protocol):
+    """One attempt as the export queries read it (``queries.attempts_query``): its columns but the
+    seed and state, its learner's name and unit, its session's trainer and kind, and the time spent.
+    The verdict's columns are empty unless it is completed (``has_verdict``); JSON columns are text."""
+
+    # the attempt, at which scenario as it then was, and whose
+    id: str
+    scenario_id: str
+    scenario_title: str
+    scenario_version: int
+    scenario_sha256: str
+    learner_id: str
+    learner_name: str
+    learner_unit: str
+    # how it was taken, and how far it went
+    track: str
+    mode: str
+    how_answered: str | None
+    status: str
+    started_at: str
+    updated_at: str
+    finished_at: str | None
+    active_seconds: float | None
+    # its figures: the verdict's are empty unless it is completed
+    best_score: int
+    critical_failures: str
+    score: int | None
+    percentage: float | None
+    passed: bool | None
+    competencies: str | None
+    ending: str | None
+    # the group session it was part of, if any
+    session_code: str | None
+    session_kind: str | None
+    trainer: str | None
+
+
+class ExportedAnswer(Protocol):
+    """One answer as the export queries read it (``queries.answers_query``): its columns but its id,
+    beside its attempt's learner, scenario, track, mode and session, and the seconds it took."""
+
+    attempt_id: str
+    learner_id: str
+    learner_name: str
+    learner_unit: str
+    scenario_id: str
+    scenario_version: int
+    track: str
+    mode: str
+    session_code: str | None
+    trainer: str | None
+    how_answered: str | None
+    seq: int
+    node_id: str
+    kind: str
+    option_ids: str
+    free_text: str | None
+    covered: str
+    points: int
+    critical: bool
+    shown_at: str
+    answered_at: str
+    seconds: float | None

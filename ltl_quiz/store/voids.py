@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -20,6 +20,15 @@ from ltl_quiz.store.tables import lrs_accepted, lrs_voids
 
 VOIDS = uuid.UUID("0b6a8f0e-8d5e-5b7c-9f43-6c7471757a76")  # the namespace of voiding statements' ids, fixed for ever
 REASONS = ("erased", "replaced")
+
+
+class PendingVoid(NamedTuple):
+    """A statement waiting to be voided at an endpoint: its id, its voiding statement's, whose attempt, since when."""
+
+    statement_id: str
+    void_id: str
+    attempt_id: str
+    recorded_at: str
 
 
 def void_id(statement_id: str) -> str:
@@ -60,7 +69,7 @@ def add(conn: sa.Connection, statements: Iterable[tuple[str, str, str]], reason:
     }
     skip = {(e, s) for e, s, _ in known} | {(e, v) for e, _, v in known}  # never void twice, never void a voiding statement
     stamp = now()
-    rows: list[dict[str, Any]] = [
+    rows: list[dict[str, str]] = [
         {"endpoint": e, "statement_id": s, "void_id": void_id(s), "attempt_id": a, "reason": reason, "recorded_at": stamp}
         for (e, s), a in wanted.items()
         if (e, s) not in skip
@@ -70,13 +79,14 @@ def add(conn: sa.Connection, statements: Iterable[tuple[str, str, str]], reason:
     return len(rows)
 
 
-def pending(conn: sa.Connection, endpoint: str) -> list[Any]:
+def pending(conn: sa.Connection, endpoint: str) -> list[PendingVoid]:
     """Voids waiting for ``endpoint`` whose voiding statement it has not accepted yet, oldest first."""
     accepted = sa.select(lrs_accepted.c.statement_id).where(lrs_accepted.c.endpoint == endpoint)
-    return list(
-        conn.execute(
+    return [
+        PendingVoid(*row)
+        for row in conn.execute(
             sa.select(lrs_voids.c.statement_id, lrs_voids.c.void_id, lrs_voids.c.attempt_id, lrs_voids.c.recorded_at)
             .where(lrs_voids.c.endpoint == endpoint, lrs_voids.c.void_id.not_in(accepted))
             .order_by(lrs_voids.c.recorded_at, lrs_voids.c.statement_id)
         )
-    )
+    ]

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # annotations only: keeps the import of this module cheap
     from ltl_quiz.engine.state_machine import Feedback, Result, State
     from ltl_quiz.language.notes import Note
     from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
+    from ltl_quiz.ui.console import SafeConsole
 
 
 def wants_plain(flag: bool | None) -> bool:
@@ -44,7 +45,7 @@ class PlainConsole:
         print(visible(text), file=self.stream or sys.stdout, flush=True)  # keep order with stderr
 
 
-def make_console(plain: bool, stderr: bool = False) -> Any:
+def make_console(plain: bool, stderr: bool = False) -> PlainConsole | SafeConsole:
     if plain:
         return PlainConsole(sys.stderr if stderr else None)
     from ltl_quiz.ui.console import SafeConsole
@@ -65,8 +66,9 @@ class Renderer:
     list item's second line under its first. Plain output to a pipe or file is not wrapped.
     """
 
-    def __init__(self, console: Any, plain: bool):
-        self.console = console
+    def __init__(self, console: PlainConsole | SafeConsole, plain: bool):
+        # PlainConsole when ``plain``, else SafeConsole: every use branches on ``plain``, which mypy cannot follow.
+        self.console: Any = console
         self.plain = plain
 
     # -- building blocks ------------------------------------------------------------------------

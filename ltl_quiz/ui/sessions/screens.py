@@ -7,13 +7,13 @@ in rich) and run the screens; the app decides what happens and when.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ltl_quiz.errors import Left, RosterError
 from ltl_quiz.sessions.roster import parse_participant
 from ltl_quiz.ui.prompts import Prompter
 from ltl_quiz.ui.render import Renderer
-from ltl_quiz.ui.sessions.terminal import LineSource, SessionPlainPrompter, TtyKeys, WatchedQuestionary
+from ltl_quiz.ui.sessions.terminal import KeyReader, LineSource, SessionPlainPrompter, TtyKeys, WatchedQuestionary
 from ltl_quiz.ui.sessions.view import SessionView
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class TrainerTerminal:
     def __init__(self, ui: Renderer):
         self.ui = ui
         self.ask: Prompter
-        self.keys: Any
+        self.keys: KeyReader
         if ui.plain:
             lines = LineSource()
             self.ask, self.keys = SessionPlainPrompter(ui.say, lines), lines

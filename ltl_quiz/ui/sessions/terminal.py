@@ -15,9 +15,9 @@ import queue
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
-from ltl_quiz.ui.prompts import PlainPrompter, QuestionaryPrompter
+from ltl_quiz.ui.prompts import PlainPrompter, Prompter, QuestionaryPrompter
 
 WATCH_SECONDS = 0.2  # how often a waiting prompt checks whether the room has moved on
 
@@ -85,6 +85,14 @@ class LineSource:
             while True:
                 if not self.lines.get_nowait():
                     self.ended = True
+
+
+class KeyReader(Protocol):
+    """What reads the trainer's keys between prompts: a ``LineSource`` (plain) or ``TtyKeys`` (rich)."""
+
+    def wait(self, timeout: float) -> str | None: ...
+
+    def drain(self) -> None: ...
 
 
 class TtyKeys:
@@ -212,7 +220,7 @@ def _exit_with_step_moved(app: Any) -> None:
 
 
 @contextlib.contextmanager
-def stopping_when(prompter: Any, check: Callable[[], bool], lines: LineSource | None) -> Iterator[None]:
+def stopping_when(prompter: Prompter, check: Callable[[], bool], lines: LineSource | None) -> Iterator[None]:
     """Give up the prompts inside the block (``StepMoved``) as soon as ``check()`` is true."""
     targets = [t for t in (prompter, lines) if t is not None and hasattr(t, "stop_when")]
     for t in targets:
@@ -224,7 +232,7 @@ def stopping_when(prompter: Any, check: Callable[[], bool], lines: LineSource | 
             t.stop_when = None
 
 
-def line(ask: Any, key: str, message: str) -> str:
+def line(ask: Prompter, key: str, message: str) -> str:
     """A one-line answer from any prompter (scripted ones answer it like a text prompt)."""
     reader = getattr(ask, "line", None)
     return str(reader(key, message) if reader else ask.text(key, message))

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import socket
-from typing import Any
 
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import Left, SessionMoved
@@ -29,7 +28,7 @@ from ltl_quiz.sessions.rows import SessionRow
 from ltl_quiz.ui.pager import choice_rows
 from ltl_quiz.ui.prompts import Prompter
 from ltl_quiz.ui.sessions.base import SessionScreen
-from ltl_quiz.ui.sessions.terminal import line
+from ltl_quiz.ui.sessions.terminal import KeyReader, line
 from ltl_quiz.ui.sessions.view import SessionView
 
 DISCUSS = "Let the room discuss the question, then press Enter to show the model answer points"
@@ -52,7 +51,7 @@ class TrainerScreen(SessionScreen):
     kind = ""
 
     def __init__(
-        self, sessions: SessionStore, scenario: Scenario, code: str, view: SessionView, ask: Prompter, keys: Any, fresh: bool = False
+        self, sessions: SessionStore, scenario: Scenario, code: str, view: SessionView, ask: Prompter, keys: KeyReader, fresh: bool = False
     ):
         super().__init__(sessions, scenario, code, view, ask)
         self.fresh = fresh  # a new session: the room sees the content note first
@@ -292,7 +291,7 @@ class TrainerScreen(SessionScreen):
             self.go_on(f"{step.key}-discussed", DISCUSS)
 
 
-def _alive(pid: Any) -> bool:
+def _alive(pid: object) -> bool:
     if not isinstance(pid, int) or pid <= 0:
         return False
     try:
