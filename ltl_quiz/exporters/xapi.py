@@ -27,7 +27,6 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 from urllib.parse import quote
 
 from ltl_quiz.errors import InputError
@@ -41,12 +40,16 @@ from ltl_quiz.store.rows import ExportedAnswer, ExportedAttempt
 from ltl_quiz.store.voids import void_id
 from ltl_quiz.text import one_line
 
+# A statement is JSON: what ``json.dumps`` writes and an LRS reads back.
+JSONValue = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
+JSONObject = dict[str, JSONValue]
+
 VERSION = "1.0.3"
 NAMESPACE = uuid.UUID("6c0c1f5e-3b0a-5d4e-9a51-4c5471757a21")  # ltl-quiz's own, fixed for ever
 DEFAULT_HOME_PAGE = "https://ltl-quiz.invalid"
 LANGUAGE = "en-GB"
 ADL = "http://adlnet.gov/expapi/verbs/"
-VERBS = {name: {"id": ADL + name, "display": {LANGUAGE: name}} for name in ("attempted", "answered", "completed", "passed", "failed")}
+VERBS: dict[str, JSONObject] = {name: {"id": ADL + name, "display": {LANGUAGE: name}} for name in ("attempted", "answered", "completed", "passed", "failed")}
 LIFE_VERBS = {
     "suspended": ADL + "suspended",
     "resumed": ADL + "resumed",
@@ -58,6 +61,7 @@ BREAK_SECONDS = 120.0  # a longer gap between a step's answer and the next step'
 IDLE_SECONDS = 3600.0  # an unfinished attempt untouched this long has been left
 SYSTEM_ACCOUNT = "ltl-quiz"  # the actor of voiding statements: the tool correcting its own record
 INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction"
+
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,7 @@ class XapiSettings:
 
 def statements(
     store: Store, filters: Filters, library: ScenarioLibrary, people: People, settings: XapiSettings
-) -> Iterator[dict[str, Any]]:
+) -> Iterator[JSONObject]:
     """Every statement for the attempts ``filters`` selects, one attempt's worth in memory at a time."""
     steps = (*answered_kinds(), *answer_kinds(answering="read"))  # passages too: a learner can leave at one
     for attempt, answer_rows in attempts_with_answers(store, filters, steps):
@@ -101,10 +105,10 @@ class AttemptStatements:
         trainer = people.trainer(attempt.trainer)
         self.instructor = _agent(settings, _slug(trainer), None if people.pseudonymised else trainer) if trainer else None
         issue = self.scenario.source.issue if self.scenario else 39
-        self.course = {"objectType": "Activity", "id": settings.iri("courses", f"learning-the-lessons-{issue}")}
-        self.activity = {"objectType": "Activity", "id": settings.iri("scenarios", attempt.scenario_id)}
+        self.course: JSONObject = {"objectType": "Activity", "id": settings.iri("courses", f"learning-the-lessons-{issue}")}
+        self.activity: JSONObject = {"objectType": "Activity", "id": settings.iri("scenarios", attempt.scenario_id)}
 
-    def all(self) -> Iterator[dict[str, Any]]:
+    def all(self) -> Iterator[JSONObject]:
         a = self.a
         yield self._statement("attempted", self._scenario_object(), a.started_at, parent=self.course)
         breaks = self._breaks()
@@ -143,11 +147,11 @@ class AttemptStatements:
             last = row.answered_at
         return found
 
-    def _left_and_back(self, seq: int, left: str, back: str) -> Iterator[dict[str, Any]]:
+    def _left_and_back(self, seq: int, left: str, back: str) -> Iterator[JSONObject]:
         yield self._statement("suspended", self.activity, left, parent=self.course, key=f"suspended/{seq}")
         yield self._statement("resumed", self.activity, back, parent=self.course, key=f"resumed/{seq}")
 
-    def _left_for_now(self) -> Iterator[dict[str, Any]]:
+    def _left_for_now(self) -> Iterator[JSONObject]:
         """After the last step: left (abandoned, or idle for IDLE_SECONDS), then abandoned if it was marked so."""
         a = self.a
         if a.session_code or a.status == "completed":
@@ -160,14 +164,14 @@ class AttemptStatements:
         if a.status == "abandoned":
             yield self._statement("abandoned", self.activity, a.updated_at, parent=self.course)
 
-    def _final(self, duration: str) -> dict[str, Any]:
+    def _final(self, duration: str) -> JSONObject:
         a = self.a
-        score: dict[str, Any] = {"scaled": round(max(-1.0, min(1.0, (a.percentage or 0.0) / 100.0)), 4), "raw": a.score}
+        score: JSONObject = {"scaled": round(max(-1.0, min(1.0, (a.percentage or 0.0) / 100.0)), 4), "raw": a.score}
         if a.score is not None and a.best_score and a.best_score > 0 and 0 <= a.score <= a.best_score:
             score.update(min=0, max=a.best_score)
         return {"score": score, "success": bool(a.passed), "completion": True, "duration": duration}
 
-    def _answered(self, row: ExportedAnswer) -> dict[str, Any]:
+    def _answered(self, row: ExportedAnswer) -> JSONObject:
         if row.kind in answer_kinds(answering="choose"):
             obj, result = self._choice(row)
         else:
@@ -177,10 +181,10 @@ class AttemptStatements:
             "answered", obj, row.answered_at, result, parent=self.activity, grouping=self.course, key=f"{row.node_id}/{row.seq}"
         )
 
-    def _choice(self, row: ExportedAnswer) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _choice(self, row: ExportedAnswer) -> tuple[JSONObject, JSONObject]:
         chosen = json.loads(row.option_ids or "[]")
         node = self.scenario.nodes.get(row.node_id) if self.scenario else None
-        definition: dict[str, Any] = {"type": INTERACTION, "interactionType": interaction(row.kind)}
+        definition: JSONObject = {"type": INTERACTION, "interactionType": interaction(row.kind)}
         best = None
         if node is not None and kind_of(node.type).choice:
             definition["name"] = {LANGUAGE: _short(node.prompt or node.id)}
@@ -189,40 +193,40 @@ class AttemptStatements:
             best = self.library.choice(self.a.scenario_id, row.node_id, row.option_ids).best_points
         else:
             definition["name"] = {LANGUAGE: row.node_id}
-        obj = {
+        obj: JSONObject = {
             "objectType": "Activity",
             "id": self.settings.iri("scenarios", self.a.scenario_id, "decisions", row.node_id),
             "definition": definition,
         }
         # None chosen (a multi) is said by the score and success alone: strict LRSs (Ralph) refuse an empty response.
-        result: dict[str, Any] = {"response": "[,]".join(chosen)} if chosen else {}
+        result: JSONObject = {"response": "[,]".join(chosen)} if chosen else {}
         if best is not None and best > 0 and 0 <= row.points <= best:
             result["score"] = {"scaled": round(row.points / best, 4), "raw": row.points, "min": 0, "max": best}
             result["success"] = row.points == best and not row.critical
         return obj, result
 
-    def _reflection(self, row: ExportedAnswer) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _reflection(self, row: ExportedAnswer) -> tuple[JSONObject, JSONObject]:
         q = self.library.key_question(self.a.scenario_id, row.node_id, row.kind)
-        definition = {
+        definition: JSONObject = {
             "type": INTERACTION,
             "interactionType": interaction(row.kind),
             "name": {LANGUAGE: _short(q.text)},
             "description": {LANGUAGE: q.text},
         }
-        obj = {
+        obj: JSONObject = {
             "objectType": "Activity",
             "id": self.settings.iri("scenarios", self.a.scenario_id, "key-questions", q.id),
             "definition": definition,
         }
         covered = sorted(set(json.loads(row.covered or "[]")))
-        result: dict[str, Any] = {"extensions": {self.settings.iri("extensions", "model-points-covered"): covered}}
+        result: JSONObject = {"extensions": {self.settings.iri("extensions", "model-points-covered"): covered}}
         text = self.people.reflection(self.a.learner_id, self.a.id, row.seq, row.kind, row.free_text)
         if text:  # no answer written (or not shared) means no response: an empty one is refused by strict LRSs (Ralph)
             result["response"] = text
         return obj, result
 
-    def _scenario_object(self) -> dict[str, Any]:
-        definition: dict[str, Any] = {"type": "http://adlnet.gov/expapi/activities/simulation", "name": {LANGUAGE: self.a.scenario_title}}
+    def _scenario_object(self) -> JSONObject:
+        definition: JSONObject = {"type": "http://adlnet.gov/expapi/activities/simulation", "name": {LANGUAGE: self.a.scenario_title}}
         if self.scenario is not None:
             definition["description"] = {LANGUAGE: one_line(self.scenario.summary)}
         return {**self.activity, "definition": definition}
@@ -230,16 +234,16 @@ class AttemptStatements:
     def _statement(
         self,
         verb: str,
-        obj: dict[str, Any],
+        obj: JSONObject,
         when: str,
-        result: dict[str, Any] | None = None,
+        result: JSONObject | None = None,
         *,
-        parent: dict,
-        grouping: dict | None = None,
+        parent: JSONObject,
+        grouping: JSONObject | None = None,
         key: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> JSONObject:
         a = self.a
-        context: dict[str, Any] = {
+        context: JSONObject = {
             "registration": a.id,
             "contextActivities": {"parent": [parent], **({"grouping": [grouping]} if grouping else {})},
             "revision": str(a.scenario_version),
@@ -249,7 +253,7 @@ class AttemptStatements:
         }
         if self.instructor:
             context["instructor"] = self.instructor
-        statement: dict[str, Any] = {
+        statement: JSONObject = {
             "id": str(uuid.uuid5(NAMESPACE, f"{a.id}/{key or verb}")),
             "actor": self.actor,
             "verb": VERBS[verb],
@@ -262,8 +266,8 @@ class AttemptStatements:
             statement["result"] = result
         return statement
 
-    def _extensions(self) -> dict[str, Any]:
-        ext = {
+    def _extensions(self) -> JSONObject:
+        ext: JSONObject = {
             self.settings.iri("extensions", "track"): self.a.track,
             self.settings.iri("extensions", "mode"): self.a.mode,
             self.settings.iri("extensions", "scenario-sha256"): self.a.scenario_sha256,
@@ -275,7 +279,7 @@ class AttemptStatements:
         return ext
 
 
-def voiding_statement(statement_id: str, attempt_id: str, when: str, settings: XapiSettings) -> dict[str, Any]:
+def voiding_statement(statement_id: str, attempt_id: str, when: str, settings: XapiSettings) -> JSONObject:
     """The statement that voids ``statement_id``: by ltl-quiz itself, naming nothing about the learner."""
     return {
         "id": void_id(statement_id),
@@ -292,8 +296,8 @@ def _seconds(start: str, end: str) -> float:
     return (parse_timestamp(end) - parse_timestamp(start)).total_seconds()
 
 
-def _agent(settings: XapiSettings, account_name: str, name: str | None) -> dict[str, Any]:
-    agent: dict[str, Any] = {"objectType": "Agent", "account": {"homePage": settings.home_page, "name": account_name}}
+def _agent(settings: XapiSettings, account_name: str, name: str | None) -> JSONObject:
+    agent: JSONObject = {"objectType": "Agent", "account": {"homePage": settings.home_page, "name": account_name}}
     if name:
         agent["name"] = name
     return agent
