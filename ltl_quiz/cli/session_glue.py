@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ltl_quiz.app import sessions as app
 from ltl_quiz.cli.edge import print_json
@@ -69,7 +69,7 @@ def join(
     return app.join(where, app.Joining(code, learner_id, name, unit, take_over), LearnerTerminal(ui, answers))
 
 
-def report(where: Locations, ui: Renderer, code: str, as_json: bool) -> dict[str, Any]:
+def report(where: Locations, ui: Renderer, code: str, as_json: bool) -> None:
     """``session report``: the record as JSON, or drawn for people."""
     record = app.report(where, code)
     if as_json:
@@ -79,10 +79,9 @@ def report(where: Locations, ui: Renderer, code: str, as_json: bool) -> dict[str
         from ltl_quiz.ui.sessions.view import SessionView
 
         show(SessionView(ui), record.scenario, record.as_dict())
-    return record.as_dict()
 
 
-def list_sessions(where: Locations, ui: Renderer, as_json: bool) -> list[dict[str, Any]]:
+def list_sessions(where: Locations, ui: Renderer, as_json: bool) -> None:
     """``session list``: the sessions as JSON (a list), or one line each."""
     listed = app.list_sessions(where)
     if as_json:
@@ -90,4 +89,3 @@ def list_sessions(where: Locations, ui: Renderer, as_json: bool) -> list[dict[st
     else:
         for text in listed.lines():
             ui.say(text)
-    return listed.rows

@@ -60,13 +60,13 @@ class SessionState:
     phase: str
     opened_at: str | None = None
     discussion_minutes: float | None = None
-    host: dict[str, Any] = field(default_factory=dict)  # live: pid and machine of the host's process
+    host: dict[str, object] = field(default_factory=dict)  # live: pid and machine of the host's process
 
     @property
     def seq(self) -> int:
         return len(self.room.answers)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, object]:
         return {
             "room": self.room.to_json(),
             "phase": self.phase,
