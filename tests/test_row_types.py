@@ -8,7 +8,10 @@ the table lets be empty must be ``| None`` in the type, or a reader could forget
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+import sqlalchemy as sa
 
 from ltl_quiz.store.queries import Filters, answers_query, attempts_query
 from ltl_quiz.store.rows import ExportedAnswer, ExportedAttempt
@@ -21,14 +24,14 @@ def _may_be_empty(annotation: object) -> bool:
 
 
 @pytest.mark.parametrize(("row_type", "query"), PAIRS, ids=["attempts", "answers"])
-def test_the_row_type_names_every_column_the_query_reads(row_type: type, query: object) -> None:
-    selected = [c.key for c in query(Filters()).selected_columns]  # type: ignore[operator]
+def test_the_row_type_names_every_column_the_query_reads(row_type: type, query: Callable[[Filters], sa.Select]) -> None:
+    selected = [c.key for c in query(Filters()).selected_columns]
     assert sorted(row_type.__annotations__) == sorted(selected)
 
 
 @pytest.mark.parametrize(("row_type", "query"), PAIRS, ids=["attempts", "answers"])
-def test_a_column_the_table_lets_be_empty_may_be_none_in_the_row_type(row_type: type, query: object) -> None:
-    nullable = [c.key for c in query(Filters()).selected_columns if getattr(c, "nullable", False)]  # type: ignore[operator]
+def test_a_column_the_table_lets_be_empty_may_be_none_in_the_row_type(row_type: type, query: Callable[[Filters], sa.Select]) -> None:
+    nullable = [c.key for c in query(Filters()).selected_columns if getattr(c, "nullable", False)]
     assert nullable, "the query reads no column that may be empty: the check would prove nothing"
     assert [k for k in nullable if not _may_be_empty(row_type.__annotations__[k])] == []
 
