@@ -17,7 +17,7 @@ TERMINAL_LIBRARIES = {"rich", "questionary", "prompt_toolkit"}
 # Utility modules at the top of the package: every layer may use them, and they use only each other.
 BASE = {
     "errors", "text", "files", "atomic", "processes", "pipes", "invocation", "cli_table",
-    "locations", "config", "pseudonym", "templating", "support",
+    "locations", "config", "pseudonym", "templating", "support", "json_types",
 }  # fmt: skip
 CORE = BASE | {"scenario"}
 ENGINE = CORE | {"engine"}

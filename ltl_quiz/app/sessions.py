@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from ltl_quiz.app.opening import load_case, open_store
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import BadOptionValue, InputError, SessionClosed
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.locations import Locations
 from ltl_quiz.sessions.codes import normalise_code
 from ltl_quiz.sessions.roster import parse_participant, read_roster
@@ -191,7 +192,7 @@ class SessionRecord:
     scenario: Scenario
     data: dict[str, Any]
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JSONObject:
         return self.data
 
 
@@ -213,7 +214,7 @@ class SessionList:
 
     rows: list[dict[str, Any]]
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JSONObject:
         return {"sessions": self.rows}
 
     def lines(self) -> list[str]:

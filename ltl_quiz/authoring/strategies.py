@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Node, Option, Scenario
 
@@ -218,7 +219,7 @@ class StrategyResult:
         order = "" if self.mode == "practice" else f", assessed order {self.seed}"
         return f"{self.pick} / {self.tick}{order}"
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JSONObject:
         """Every field, in order; JSON names the strategies by what they answer (``decisions``, ``multis``)."""
         return {_JSON_NAMES.get(name, name): value for name, value in asdict(self).items()}
 

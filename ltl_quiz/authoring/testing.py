@@ -15,6 +15,7 @@ import yaml
 from ltl_quiz.authoring.plans import Coverage, RunResult, check_plan_fits, coverage, load_plan, run_plan
 from ltl_quiz.authoring.walks import Walk, random_walks
 from ltl_quiz.errors import InputError, Problem, ScenarioError
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.scenario.model import Scenario
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ class TestReport:
         lines.append("OK" if self.ok else "FAILED")
         return "\n".join(lines) + "\n"
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JSONObject:
         out: dict[str, Any] = {"scenario": self.scenario.id, "ok": self.ok}
         out["graph_problems"] = [str(p) for p in self.graph_problems]
         out["runs"] = [
@@ -88,7 +89,7 @@ class TestReport:
             out["strategies"] = {
                 "played": len(self.strategies),
                 "passed": [r.as_dict() for r in self.strategies if r.passed],
-                "best": max((r.as_dict() for r in self.strategies), key=lambda d: d["percentage"], default=None),
+                "best": max(self.strategies, key=lambda r: r.percentage).as_dict() if self.strategies else None,
             }
         return out
 

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from ltl_quiz.errors import InputError
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.scenario.kinds import KEY_QUESTION_ANSWER, answer_kinds, kind_of
 from ltl_quiz.scenario.model import KeyQuestion, Node, Option, Scenario
 from ltl_quiz.scenario.paths import best_score
@@ -49,7 +50,7 @@ class State:
     flags: list[str] = field(default_factory=list)
     answers: list[Answer] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONObject:
         return asdict(self)
 
     @classmethod

@@ -32,6 +32,9 @@ from urllib.parse import quote
 from ltl_quiz.errors import InputError
 from ltl_quiz.exporters.rows import People
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
+
+# A statement is JSON: what ``json.dumps`` writes and an LRS reads back.
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.scenario.kinds import answer_kinds, answered_kinds, interaction, kind_of
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.store import Store
@@ -39,10 +42,6 @@ from ltl_quiz.store.queries import Filters, attempts_with_answers
 from ltl_quiz.store.rows import ExportedAnswer, ExportedAttempt
 from ltl_quiz.store.voids import void_id
 from ltl_quiz.text import one_line
-
-# A statement is JSON: what ``json.dumps`` writes and an LRS reads back.
-JSONValue = str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
-JSONObject = dict[str, JSONValue]
 
 VERSION = "1.0.3"
 NAMESPACE = uuid.UUID("6c0c1f5e-3b0a-5d4e-9a51-4c5471757a21")  # ltl-quiz's own, fixed for ever

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.errors import BadOptionValue
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.records.psychometrics import MIN_FOR_RELIABILITY, median_of_counts
 from ltl_quiz.records.report_items import MIN_FOR_FLAGS, ItemStats, OverallStats, in_scenario_order
 from ltl_quiz.scenario.model import COMPETENCIES
@@ -93,7 +94,7 @@ class Report:
     dropoff: list[NodeDropoff] = field(default_factory=list)
     attempts_rule: str = FIRST
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JSONObject:
         return {**asdict(self), "overall": [o.as_dict() for o in self.overall]}
 
     def to_json(self) -> str:

@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.records.psychometrics import OverallStatistics, OverallSums, from_sums
 from ltl_quiz.text import one_line
 
@@ -72,7 +73,7 @@ class OverallStats(OverallStatistics):
     title: str = ""
     track: str = ""
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JSONObject:
         """Which scenario and track first, then the figures (the order the report's JSON has always had)."""
         return {"scenario_id": self.scenario_id, "title": self.title, "track": self.track, **asdict(self)}
 

@@ -8,9 +8,9 @@ per track; ``validate`` prints it, ``--json`` writes its ``as_dict()``, and the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from ltl_quiz.errors import Problem
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.scenario.path_steps import MAX_MULTI_OPTIONS, is_failing
@@ -29,7 +29,7 @@ class FailingReach:
     can_pass: bool
     proven: bool = True  # False: only an upper bound could be proven, and it does not rule a pass out
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JSONObject:
         return {
             "node": self.node,
             "option": self.option,
@@ -74,7 +74,7 @@ class TrackReport:
     def longest_share(self) -> float:
         return len(self.longest) / self.decisions if self.decisions else 0.0
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JSONObject:
         best = self.failing_best
         return {
             "paths": self.paths,

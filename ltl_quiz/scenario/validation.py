@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ltl_quiz.errors import Problem, ScenarioError
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.scenario.catalogue import scan
 from ltl_quiz.scenario.loader import display_name, parse_scenario
 from ltl_quiz.scenario.model import Scenario
@@ -34,7 +35,7 @@ class FileReport:
     def errors(self, strict: bool) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error" or strict]
 
-    def as_dict(self, strict: bool) -> dict[str, Any]:
+    def as_dict(self, strict: bool) -> JSONObject:
         return {
             "path": self.path,
             "id": self.scenario_id,

@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ltl_quiz.errors import InputError, StoreError
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.locations import redact
 from ltl_quiz.store.db import Store
 from ltl_quiz.store.journal_file import Journal, store_label
@@ -50,7 +51,7 @@ class Status:
     def up_to_date(self) -> bool:
         return not self.pending and not self.unknown
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JSONObject:
         return {**self.__dict__, "up_to_date": self.up_to_date}
 
     def lines(self) -> list[str]:
@@ -111,7 +112,7 @@ class Backup:
         records = ", ".join(f"{t} {n}" for t, n in self.counts.items())
         return [f"Backed up to {self.path} ({records}).", f"Restore into an empty store with: ltl-quiz --db URL merge {self.path}"]
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JSONObject:
         return {"path": str(self.path), "counts": self.counts}
 
 

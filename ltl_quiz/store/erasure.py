@@ -26,6 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ltl_quiz.errors import InputError
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.store.db import Store, now
 from ltl_quiz.store.tables import (
     answers,
@@ -60,7 +61,7 @@ class Erasure:
     def rows(self) -> int:
         return sum(self.counts.values())
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JSONObject:
         return {**self.__dict__, "rows": self.rows}
 
     def lines(self) -> list[str]:

@@ -8,11 +8,11 @@ before the connection dropped, changes nothing. A replayed journal moves to ``jo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlalchemy as sa
 
 from ltl_quiz.errors import JournalConflict, JournalDamaged, StoreError
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.store.db import Store, now
 from ltl_quiz.store.erased import Erased, erased_here
 from ltl_quiz.store.journal_file import Entry, Journal, check, lock, read, still_at, store_label
@@ -102,7 +102,7 @@ class SyncReport:
     elsewhere: dict[str, int] = field(default_factory=dict)  # store label -> attempts meant for it
     problems: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JSONObject:
         return {
             "store": self.store,
             "attempts_sent": len(self.sent),

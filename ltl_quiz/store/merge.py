@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ltl_quiz.errors import InputError
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.locations import redact
 from ltl_quiz.store import tx
 from ltl_quiz.store.connection import open_engine
@@ -53,7 +54,7 @@ class MergeReport:
     def count(self, kind: dict[str, int], table: str, n: int = 1) -> None:
         kind[table] = kind.get(table, 0) + n
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JSONObject:
         return dict(self.__dict__)
 
     def lines(self) -> list[str]:
