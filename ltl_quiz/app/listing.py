@@ -14,9 +14,10 @@ from ltl_quiz.text import counted
 
 if TYPE_CHECKING:
     from ltl_quiz.locations import Locations
+    from ltl_quiz.scenario.catalogue import CaseSummary
 
 
-def offered(where: Locations, warn: Callable[[str], None]) -> list[dict[str, Any]]:
+def offered(where: Locations, warn: Callable[[str], None]) -> list[CaseSummary]:
     """The cases a learner may be offered; one warning about each file left out."""
     from ltl_quiz.scenario.catalogue import summaries
 
@@ -31,7 +32,7 @@ class Cases:
     """The case studies in the scenarios folder, one summary dict each (what ``list --json`` prints)."""
 
     folder: str
-    rows: list[dict[str, Any]]
+    rows: list[CaseSummary]
 
     def lines(self) -> list[str]:
         if not self.rows:

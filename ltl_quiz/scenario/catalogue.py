@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, TypeGuard, cast
 
 from ltl_quiz.atomic import write_text
 from ltl_quiz.errors import FileRefused, ScenarioError, ScenarioNotFound
@@ -47,11 +47,25 @@ def scenario_files(paths: list[Path]) -> list[Path]:
     return scan(paths)[0]
 
 
+class CaseSummary(TypedDict):
+    """What the menu, ``list`` and ``list --json`` show of one scenario."""
+
+    id: str
+    case_study: int
+    title: str
+    themes: list[str]
+    tracks: list[str]
+    minutes: int
+
+
+SUMMARY_TYPES = {"id": str, "case_study": int, "title": str, "themes": list, "tracks": list, "minutes": int}
+
+
 @dataclass
 class Catalogue:
     """The scenarios a folder offers learners, and one line about each file it would not offer."""
 
-    rows: list[dict[str, Any]] = field(default_factory=list)
+    rows: list[CaseSummary] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
 
@@ -73,9 +87,8 @@ def summaries(folder: Path, cache_file: Path | None, follow_links: bool = False)
             out.skipped.append(f"{path}: skipped: {exc}")
             continue
         digest = hashlib.sha256(raw).hexdigest()
-        entry = cache.get(digest)
-        if not isinstance(entry, dict):
-            entry = _summarise(path)  # only on a cache miss: parsing and walking are the slow part
+        cached = cache.get(digest)
+        entry: dict[str, Any] = cached if _well_formed(cached) else _summarise(path)  # only on a cache miss: parsing and walking are the slow part
         fresh[digest] = entry
         if "skip" in entry:
             out.skipped.append(f"{path}: skipped: {entry['skip']}")
@@ -83,11 +96,21 @@ def summaries(folder: Path, cache_file: Path | None, follow_links: bool = False)
             out.skipped.append(f"{path}: skipped: its id '{entry['id']}' is also used by {first_with[entry['id']]}; ids must be unique")
         else:
             first_with[entry["id"]] = path
-            out.rows.append(entry)
+            out.rows.append(cast(CaseSummary, entry))
     if cache_file is not None and fresh != cache:
         with contextlib.suppress(OSError):  # a read-only home only costs speed
             write_text(cache_file, json.dumps({"version": CACHE_VERSION, "entries": fresh}))
     return out
+
+
+def _well_formed(entry: object) -> TypeGuard[dict[str, Any]]:
+    """A cached entry is used only if it has the shape ``_summarise`` writes (a skip reason, or every
+    summary field with its type); anything else in the cache file is summarised afresh."""
+    if not isinstance(entry, dict):
+        return False
+    if "skip" in entry:
+        return isinstance(entry["skip"], str)
+    return all(isinstance(entry.get(key), kind) and not isinstance(entry.get(key), bool) for key, kind in SUMMARY_TYPES.items())
 
 
 def _summarise(path: Path) -> dict[str, Any]:
