@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ltl_quiz.errors import InputError, LrsError
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.lrs.endpoint import Endpoint
 from ltl_quiz.lrs.retry import BATCH_DEADLINE, DEADLINE, TRANSIENT, backoff_wait, redirected, refusal
 from ltl_quiz.lrs.transport import Answer, send
@@ -77,7 +78,7 @@ class Pusher:
     def __post_init__(self) -> None:
         self.report = PushReport(endpoint=self.endpoint.base)
 
-    def push(self, statements: Iterable[dict[str, Any]]) -> PushReport:
+    def push(self, statements: Iterable[JSONObject]) -> PushReport:
         """Send what is new, then void what the LRS holds that the store no longer supports."""
         for batch in self._new_batches(self._noting_replaced(statements)):
             self._send_batch(batch)
@@ -86,18 +87,18 @@ class Pusher:
             self.report.voided += len(batch)
         return self.report
 
-    def _send_batch(self, batch: list[dict[str, Any]]) -> None:
+    def _send_batch(self, batch: list[JSONObject]) -> None:
         self._post(batch)
         self._remember(batch)
         self.report.sent += len(batch)
         self.report.batches += 1
 
-    def _noting_replaced(self, statements: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    def _noting_replaced(self, statements: Iterable[JSONObject]) -> Iterator[JSONObject]:
         """The statements as they come, an attempt at a time; on the way, any statement this endpoint
         accepted for one of these attempts that the attempt no longer yields is queued to be voided."""
-        group: dict[str, list[dict[str, Any]]] = {}
+        group: dict[str, list[JSONObject]] = {}
         for statement in statements:
-            attempt = statement["context"]["registration"]
+            attempt = _registration(statement)
             if attempt not in group and len(group) >= ATTEMPTS_A_CHECK:
                 yield from self._check_replaced(group)
                 group = {}
@@ -105,13 +106,13 @@ class Pusher:
         if group:
             yield from self._check_replaced(group)
 
-    def _check_replaced(self, group: dict[str, list[dict[str, Any]]]) -> Iterator[dict[str, Any]]:
+    def _check_replaced(self, group: dict[str, list[JSONObject]]) -> Iterator[JSONObject]:
         import sqlalchemy as sa
 
         from ltl_quiz.store import voids
 
         table = _table()
-        current = {s["id"] for batch in group.values() for s in batch}
+        current = {_statement_id(s) for batch in group.values() for s in batch}
         with self.store.reading() as conn:
             rows = conn.execute(
                 sa.select(table.c.statement_id, table.c.attempt_id).where(
@@ -125,7 +126,7 @@ class Pusher:
         for batch in group.values():
             yield from batch
 
-    def _voiding(self) -> Iterator[dict[str, Any]]:
+    def _voiding(self) -> Iterator[JSONObject]:
         from ltl_quiz.exporters.xapi import voiding_statement
         from ltl_quiz.store import voids
 
@@ -134,13 +135,13 @@ class Pusher:
         for row in waiting:
             yield voiding_statement(row.statement_id, row.attempt_id, row.recorded_at, self.settings)
 
-    def _new_batches(self, statements: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    def _new_batches(self, statements: Iterable[JSONObject]) -> Iterator[list[JSONObject]]:
         """Statements the endpoint has not accepted yet, ``batch_size`` at a time."""
-        batch: list[dict[str, Any]] = []
+        batch: list[JSONObject] = []
         for chunk in _chunks(statements, self.policy.batch_size):
-            known = self._accepted([s["id"] for s in chunk])
+            known = self._accepted([_statement_id(s) for s in chunk])
             for statement in chunk:
-                if statement["id"] in known:
+                if _statement_id(statement) in known:
                     self.report.already += 1
                     continue
                 batch.append(statement)
@@ -160,20 +161,20 @@ class Pusher:
             )
             return {r[0] for r in rows}
 
-    def _remember(self, batch: list[dict[str, Any]]) -> None:
+    def _remember(self, batch: list[JSONObject]) -> None:
         import sqlalchemy as sa
 
         from ltl_quiz.store import now
 
         stamp = now()
         rows = [
-            {"endpoint": self.endpoint.base, "statement_id": s["id"], "attempt_id": s["context"]["registration"], "accepted_at": stamp}
+            {"endpoint": self.endpoint.base, "statement_id": _statement_id(s), "attempt_id": _registration(s), "accepted_at": stamp}
             for s in batch
         ]
         with self.store.begin() as conn:
             conn.execute(sa.insert(_table()), rows)
 
-    def _post(self, batch: list[dict[str, Any]]) -> None:
+    def _post(self, batch: list[JSONObject]) -> None:
         """Send one batch until it is accepted, refused, out of tries, or out of time (``batch_deadline``, waits included)."""
         body = json.dumps(batch, ensure_ascii=False).encode("utf-8")
         policy = self.policy
@@ -238,8 +239,25 @@ def _table() -> TableClause:
     return sa.table("lrs_accepted", sa.column("endpoint"), sa.column("statement_id"), sa.column("attempt_id"), sa.column("accepted_at"))
 
 
-def _chunks(items: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    chunk: list[dict[str, Any]] = []
+def _statement_id(statement: JSONObject) -> str:
+    """The statement's id: every statement ltl-quiz builds has one (exporters/xapi.py)."""
+    value = statement["id"]
+    if not isinstance(value, str):
+        raise TypeError(f"an xAPI statement's id must be text, not {value!r}")
+    return value
+
+
+def _registration(statement: JSONObject) -> str:
+    """The attempt a statement belongs to: its context's registration (the attempt's id)."""
+    context = statement["context"]
+    value = context.get("registration") if isinstance(context, Mapping) else None
+    if not isinstance(value, str):
+        raise TypeError(f"an xAPI statement's context must name its registration, not {context!r}")
+    return value
+
+
+def _chunks(items: Iterable[JSONObject], size: int) -> Iterator[list[JSONObject]]:
+    chunk: list[JSONObject] = []
     for item in items:
         chunk.append(item)
         if len(chunk) == size:
