@@ -76,7 +76,7 @@ def test_keys_typed_while_the_next_passage_waits_to_be_drawn_leave_no_echo(tmp_p
             term.send(ENTER)  # read on: the answer waits to be saved
             if mode == "--rich":
                 gone(term, go_on)  # the prompt has ended: its keys are the terminal's again
-            time.sleep(0.4)
+            time.sleep(0.8)  # long after the prompt has let the terminal go, even on a busy machine
             term.send(TYPED)
             time.sleep(0.4)
         term.wait_for("Second")
