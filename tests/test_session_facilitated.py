@@ -301,3 +301,25 @@ def test_a_line_with_one_bad_entry_keeps_the_rest_and_a_split_multi_offers_a_rea
     assert step.followed == ["speak-to-girl-alone"]
     assert step.reason == "No action was chosen by a majority of the room; the trainer chose A"
     assert out.index("show the model answer points") < out.index("Notes from the discussion")
+
+
+def test_a_plain_pause_at_a_terminal_takes_no_enter_typed_before_it(example_dir, db_url) -> None:
+    """A trainer's double Enter at the roll call: the second, typed before "Continue to the next
+    decision" was asked, must not take the room past the passage it has not read (issue 13)."""
+    args = session_cmd(example_dir, "start", "1", "--trainer", "Pat", "--participant", "PC1,Al Smith,CID", "--plain")
+    term = Terminal(args, 80, 24)
+    try:
+        term.wait_for(r"Are all 1 here\? \[Y/n\]")
+        term.settle(0.2)
+        code = re.search(r"Session ([A-Z0-9]{6}) created", "\n".join(term.history_rows())).group(1)
+        term.send("y" + ENTER + ENTER)  # the second Enter comes before the pause is asked
+        term.wait_for("Continue to the next decision")
+        term.settle(1.0)  # time for the typed-ahead Enter to have acted, had it been kept
+        sessions = SessionStore(Store(db_url))
+        assert sessions.session(code).state.room.node_id == "call-received", term.text()
+        assert "How will you record" not in term.text()
+        term.send(ENTER)  # pressed now, with the pause on screen: the room goes on
+        term.wait_for("How will you record the room's answers")
+        assert sessions.session(code).state.room.node_id == "call-grading"
+    finally:
+        term.close()

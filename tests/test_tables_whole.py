@@ -7,12 +7,16 @@ and pyte, as a person would see them.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from records_factory import scenario, walk
 from screen import Terminal
+from typer.testing import CliRunner
 
+from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.store import Store
 from ltl_quiz.ui.tables import widths
@@ -72,3 +76,21 @@ def test_widths_hold_each_columns_longest_word_and_fit_the_room(table: tuple[lis
         return
     assert all(s >= n for s, n in zip(sizes, longest, strict=True))
     assert sum(sizes) + 4 + 3 * (len(cols) - 1) <= room
+
+
+@pytest.mark.parametrize("cols", [60, 80, 100])
+def test_list_at_80_columns_is_a_table_with_each_case_whole_on_its_rows(db_url: str, cols: int) -> None:
+    """At 80 columns the six columns do not fit; the list was "#: 5; id: ...; title: ..." lines
+    that ran together. It is a narrower table instead, every row inside the screen's width, the
+    id on a line of its own in its cell, and the title and every theme there too."""
+    rows = _screen_of(["list"], cols)
+    shown = "\n".join(rows)
+    assert "id: " not in shown and "; tracks:" not in shown, shown  # no labelled lines
+    body = [r for r in rows if r.startswith(("│", "├", "┃", "┏", "┡", "└", "╰"))]
+    assert body and all(len(r) <= cols and r[-1] in "│┤┃┓┩┘╯" for r in body), shown
+    table = [[c.strip() for c in r.strip("│").split("│")] for r in rows if r.startswith("│")]
+    assert all(case_id in (c for row in table for c in row) for case_id in IDS), shown  # each id alone on its line of the cell
+    flat = " ".join(" ".join(row[col] for row in table) for col in range(len(table[0])))  # each column read down
+    flat = " ".join(flat.split())
+    for case in json.loads(CliRunner().invoke(app, ["list", "--json"]).output):
+        assert " ".join(case["title"].split()) in flat and all(theme in flat for theme in case["themes"]), case["id"]

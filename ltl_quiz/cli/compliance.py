@@ -108,4 +108,6 @@ def verify(
 
     with errors():
         claimed = {"name": name, "staff_number": staff_number, "date": date, "score": score}
-        typer.echo("\n".join(check(where(ctx), code, claimed, cert_file).lines()))
+        from ltl_quiz.ui.wrap import fit_lines
+
+        typer.echo(fit_lines("\n".join(check(where(ctx), code, claimed, cert_file).lines())))

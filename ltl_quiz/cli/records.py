@@ -96,6 +96,10 @@ def cpd_cmd(
             return
         text = cpd(where(ctx), learner, fmt, out, include_scripted, summary)
         if out is None:
+            if fmt == "md":  # at a terminal, wrapped at word boundaries (the same Markdown); piped, as built
+                from ltl_quiz.ui.reflow import for_terminal
+
+                text = for_terminal(text, sys.stdout)
             typer.echo(for_stream(text, sys.stdout), nl=False)
         else:
             typer.echo(fit(f"Wrote {out}"), err=True)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ltl_quiz.store.journal import OfflineSafeStore
     from ltl_quiz.ui.render import Renderer
     from ltl_quiz.ui.runner import Runner
+    from ltl_quiz.ui.tables import Layout
 
 
 def warn(text: str) -> None:
@@ -58,7 +59,25 @@ def list_cases(ui: Renderer, cases: Cases) -> None:
 
     header = ["#", "id", "title", "themes", "tracks", "min"]
     rows = [[str(r["case_study"]), r["id"], r["title"], ", ".join(r["themes"]), ", ".join(r["tracks"]), str(r["minutes"])] for r in cases.rows]
-    print_table(ui, header, rows, title="Learning the Lessons, issue 39: case studies")
+    print_table(ui, header, rows, title="Learning the Lessons, issue 39: case studies", narrower=_narrower(rows), readable=READABLE)
+
+
+READABLE = 24  # columns a title or a list of themes needs to read as prose rather than a word a line
+
+
+def _narrower(rows: list[list[str]]) -> list[Layout]:
+    """The case list for narrower terminals, widest first: the themes under the title; then the id,
+    title and themes in one column (80 columns); then everything but the number in one column."""
+    under, stacked, cards = [], [], []
+    for n, case_id, title, themes, tracks, minutes in rows:
+        under.append([n, case_id, f"{title}\nThemes: {themes}", tracks, minutes])
+        stacked.append([n, f"{case_id}\n{title}\nThemes: {themes}", tracks, minutes])
+        cards.append([n, f"{case_id}\n{title}\nThemes: {themes}\nTracks: {tracks}; about {minutes} minutes"])
+    return [
+        (["#", "id", "title", "tracks", "min"], under),
+        (["#", "case study: id, title, themes", "tracks", "min"], stacked),
+        (["#", "case study"], cards),
+    ]
 
 
 def show_case(ui: Renderer, scenario: Scenario) -> None:

@@ -41,8 +41,10 @@ class QuestionaryPrompter:
 
     def _ask(self, question: Any) -> Any:
         from ltl_quiz.ui.choosers import discard_typeahead
+        from ltl_quiz.ui.echo import hush
 
         discard_typeahead(erase_echo=True)
+        hush()  # the prompt puts back the settings it finds: keys typed after it, while the next passage is drawn, are not echoed
         try:
             return question.unsafe_ask()  # raises on Ctrl-C, unlike ask(), so we can keep the attempt
         except (KeyboardInterrupt, EOFError):
@@ -104,14 +106,23 @@ class PlainPrompter:
         self.write = write  # a function printing one line
         self.stream = stream
 
-    def _line(self, message: str) -> str:
+    def _discard(self) -> None:
+        """Throw away what was typed before the question was asked: it must not answer it."""
         if self.stream is None:
             from ltl_quiz.ui.choosers import discard_typeahead
 
-            discard_typeahead()  # a line typed before the question was asked must not answer it
+            discard_typeahead()
+
+    def _line(self, message: str, fresh: bool = True) -> str:
+        """One line typed in answer to ``message``; ``fresh``: nothing typed before it was asked."""
+        from ltl_quiz.ui.echo import echoing
+
+        if fresh:
+            self._discard()
         self.write(message)
         try:
-            line = (self.stream or sys.stdin).readline()
+            with echoing():  # shown as it is typed; keys pressed while anything else is drawn are not
+                line = (self.stream or sys.stdin).readline()
         except KeyboardInterrupt:
             raise Left() from None
         if not line:

@@ -60,3 +60,17 @@ def terminal_width(stream: TextIO | None = None) -> int | None:
         return os.get_terminal_size(stream.fileno()).columns
     except (AttributeError, OSError, ValueError):
         return shutil.get_terminal_size().columns if os.environ.get("COLUMNS") else None
+
+
+def fit_lines(text: str, stream: TextIO | None = None) -> str:
+    """``text`` wrapped at word boundaries for the terminal ``stream`` shows (standard output if not
+    given), each line's continuation under its text, two further in when it is indented (a detail
+    under its heading line); unchanged for a pipe or a file, whose reader may parse it."""
+    columns = terminal_width(stream)
+    if not columns:
+        return text
+    out: list[str] = []
+    for line in text.split("\n"):
+        indent = line[: len(line) - len(line.lstrip())]
+        out += hang(line.lstrip(), columns - 1, indent, indent + "  " if indent else "") if line.strip() else [line]
+    return "\n".join(out)

@@ -60,9 +60,12 @@ class LineSource:
         """The next line (with its newline; "" at end of input), or None if none came in time."""
         if self.ended:
             return ""
+        from ltl_quiz.ui.echo import echoing
+
         self._start()
         try:
-            line = self.lines.get(timeout=timeout)
+            with echoing():  # what is typed is shown while a line is awaited, not while the screen is drawn
+                line = self.lines.get(timeout=timeout)
         except queue.Empty:
             return None
         self.ended = not line
@@ -75,6 +78,17 @@ class LineSource:
             line = self.wait(WATCH_SECONDS if self.stop_when is not None else 3600)
             if line is not None:
                 return line
+
+    def discard_typed(self) -> None:
+        """``drain`` when the lines come from a person at a terminal; lines from a pipe or a file
+        are a script written in advance, every one meant for a prompt to come, and are kept."""
+        stream = self.stream or sys.stdin
+        try:
+            typed = stream.isatty()
+        except (AttributeError, ValueError, OSError):
+            typed = False
+        if typed:
+            self.drain()
 
     def drain(self) -> None:
         """Forget lines typed while nothing was asked (an impatient Enter must not answer the next prompt):
@@ -170,10 +184,19 @@ def flush_typeahead(stream: TextIO | None = None) -> None:
 
 
 class SessionPlainPrompter(PlainPrompter):
-    """Numbered plain prompts, plus ``line`` for short answers (a count, a quick entry) with no hint appended."""
+    """Numbered plain prompts, plus ``line`` for short answers (a count, a quick entry) with no hint appended.
+
+    At a terminal, a pause, a yes/no or a choice takes nothing typed before it was asked (an Enter
+    pressed twice must not take the room past a passage it has not read); a ``line`` keeps what
+    was typed ahead, for a trainer entering the room's answers types one line after another."""
+
+    def _discard(self) -> None:
+        discard = getattr(self.stream, "discard_typed", None)
+        if discard is not None:
+            discard()
 
     def line(self, key: str, message: str) -> str:
-        return self._line(message)
+        return self._line(message, fresh=False)
 
 
 class WatchedQuestionary(QuestionaryPrompter):

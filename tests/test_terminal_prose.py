@@ -1,0 +1,44 @@
+"""Messages of prose read at a terminal break no word, at 80 columns and at 40 (issue 13).
+
+Seen by hand: ``verify`` printed its lines whole and the terminal split "(hote" / "l-welfare-check)"
+at 80 columns. At a terminal its lines are wrapped, each detail's continuation indented under it;
+piped, they are exactly as before, for a script that reads them.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from records_factory import scenario, walk
+from screen import Terminal, mid_word_breaks
+from typer.testing import CliRunner
+
+from ltl_quiz.cli import app
+from ltl_quiz.config import Learner
+from ltl_quiz.store import Store
+
+
+@pytest.fixture
+def code(db_url: str, tmp_path) -> str:
+    with Store(db_url) as store:
+        attempt = walk(store, scenario("03-first-response-rape-report"), Learner("PC5003", "Kim Ode", "Response"), "officer")
+    issued = CliRunner().invoke(app, ["certificate", attempt[:8], "--out", str(tmp_path / "c.html")])
+    found = re.search(r"verification code (\S+)", issued.stderr)
+    assert issued.exit_code == 0 and found, issued.output
+    return found.group(1)
+
+
+@pytest.mark.parametrize("cols", [80, 40])
+def test_verify_at_a_terminal_breaks_no_word(code: str, cols: int) -> None:
+    term = Terminal(["verify", code], cols, 24)
+    try:
+        assert term.wait_exit() == 0, term.text()
+        rows = term.history_rows()
+    finally:
+        term.close()
+    assert mid_word_breaks(rows, cols) == [], "\n".join(rows)
+    piped = CliRunner().invoke(app, ["verify", code]).output
+    assert " ".join(rows).split() == piped.split()  # every word, in order
+    assert all(line.startswith(("  ", code)) for line in piped.splitlines())  # piped: one line per fact, as before
+    assert len(piped.splitlines()) == 3
