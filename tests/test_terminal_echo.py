@@ -113,3 +113,34 @@ def test_the_echo_is_back_on_when_ltl_quiz_exits(tmp_path, db_url, mode, leave) 
         assert "echo" in settings and "-echo" not in settings, child.before
     finally:
         child.close(force=True)
+
+
+@pytest.mark.parametrize("mode", ["--rich", "--plain"])
+def test_the_terminal_is_put_back_when_ltl_quiz_is_killed(tmp_path, db_url, mode) -> None:
+    """A terminal window closed (SIGHUP) or a ``kill`` (SIGTERM) skips ``atexit``: the shell must
+    still get its echo and line editing back, even from inside an arrow-key prompt's raw mode."""
+    import shlex
+    import signal
+    import subprocess
+    import sys
+
+    import pexpect
+
+    folder = two_passages(tmp_path)
+    quiz = shlex.join([sys.executable, "-m", "ltl_quiz", "--scenarios", str(folder), "run", "factory-case", "--learner", "AB1", "--name", "Al", mode])
+    child = pexpect.spawn("bash", ["--norc", "-c", f"{quiz}; echo status=$?; stty -a"], dimensions=(24, 80), timeout=20, encoding="utf-8")
+    try:
+        child.expect(r"\(y/n\)|\[Y/n\]")
+        time.sleep(0.3)
+        pids = subprocess.run(["pgrep", "-P", str(child.pid)], capture_output=True, text=True, check=True).stdout.split()
+        assert len(pids) == 1, pids
+        subprocess.run(["kill", "-TERM", pids[0]], check=True)
+        child.expect(r"status=(\d+)")
+        assert int(child.match.group(1)) == 128 + signal.SIGTERM  # it died of the signal, as before
+        child.expect(r"speed \d+ baud")
+        child.expect(pexpect.EOF)
+        settings = child.before.split()
+        assert "echo" in settings and "-echo" not in settings, child.before
+        assert "icanon" in settings and "-icanon" not in settings, child.before
+    finally:
+        child.close(force=True)

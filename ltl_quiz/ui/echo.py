@@ -18,6 +18,7 @@ import sys
 from collections.abc import Iterator
 
 _hushed = False  # whether ltl-quiz turned the echo off (and so must turn it back on at exit)
+_found: list[object] = []  # the terminal's settings as ltl-quiz found them, for a signal's exit
 
 
 def _set(on: bool) -> bool:
@@ -44,9 +45,21 @@ def hush() -> None:
     if _hushed:
         _set(False)
         return
+    found = _settings()
     if _echoing() and _set(False):
         _hushed = True
+        _found[:] = [found]
         atexit.register(_restore)
+        _restore_on_signals()
+
+
+def _settings() -> object:
+    try:
+        import termios
+
+        return termios.tcgetattr(sys.stdin.fileno())
+    except Exception:
+        return None
 
 
 def _echoing() -> bool:
@@ -73,3 +86,28 @@ def echoing() -> Iterator[None]:
 def _restore() -> None:
     if _hushed:
         _set(True)
+
+
+def _restore_on_signals() -> None:
+    """A SIGTERM or SIGHUP (a closed terminal window, a ``kill``) ends the process without running
+    ``atexit``: put the terminal back as it was found (echo on, and out of an arrow-key prompt's raw
+    mode), then die of the same signal as before. Only signals still
+    at their default are taken over, and only from the main thread (where Python handles them)."""
+    import os
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def back_on_then_die(signum: int, _frame: object) -> None:
+        with contextlib.suppress(Exception):  # the settings found, raw mode of a prompt undone too
+            import termios
+
+            termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, _found[0])  # type: ignore[arg-type]
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) is signal.SIG_DFL:
+            signal.signal(sig, back_on_then_die)
