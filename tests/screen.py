@@ -117,10 +117,13 @@ def mid_word_breaks(rows: list[str], cols: int) -> list[tuple[str, str]]:
     a space at the edge). A web address longer than a row is the exception: it is printed whole,
     and the terminal's own wrapping keeps it one address to copy."""
     out = []
+    in_address = False  # the row above is a piece of an address the terminal wrapped (it may take several rows)
     for above, below in itertools.pairwise(rows):
-        address = "://" in above.split()[-1] if above.strip() else False
-        if len(above) >= cols and above[-1].isalnum() and below[:1].isalnum() and not address:
+        full = len(above) >= cols
+        address = ("://" in above.split()[-1] if above.strip() else False) or (in_address and " " not in above)
+        if full and above[-1].isalnum() and below[:1].isalnum() and not address:
             out.append((above, below))
+        in_address = address and full
     return out
 
 

@@ -42,3 +42,20 @@ def test_verify_at_a_terminal_breaks_no_word(code: str, cols: int) -> None:
     assert " ".join(rows).split() == piped.split()  # every word, in order
     assert all(line.startswith(("  ", code)) for line in piped.splitlines())  # piped: one line per fact, as before
     assert len(piped.splitlines()) == 3
+
+
+@pytest.mark.parametrize("cols", [80, 40])
+def test_db_status_at_a_terminal_breaks_no_word(db_url: str, cols: int) -> None:
+    """Seen by hand at 40 columns: ``db status`` split its migration lines mid-word. Every command
+    that prints a result's lines goes through one printer, which wraps them at a terminal."""
+    with Store(db_url):
+        pass  # a store, upgraded to the newest migration
+    term = Terminal(["db", "status"], cols, 40)
+    try:
+        assert term.wait_exit() == 0, term.text()
+        rows = term.history_rows()
+    finally:
+        term.close()
+    assert mid_word_breaks(rows, cols) == [], "\n".join(rows)
+    piped = CliRunner().invoke(app, ["db", "status"]).output
+    assert "".join("".join(rows).split()) == "".join(piped.split())  # every character, in order (a path longer than a row is split)

@@ -112,9 +112,15 @@ class Result(Protocol):
 
 
 def print_result(result: Result, as_json: bool) -> None:
+    """A result as JSON, or as its lines, wrapped at word boundaries when they go to a terminal."""
     import json
 
-    typer.echo(json.dumps(result.as_dict(), indent=2, default=str) if as_json else "\n".join(result.lines()))
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2, default=str))
+        return
+    from ltl_quiz.ui.wrap import fit_lines
+
+    typer.echo(fit_lines("\n".join(result.lines())))
 
 
 def print_json(data: object) -> None:
