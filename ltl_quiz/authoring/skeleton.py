@@ -60,7 +60,7 @@ def skeleton_data(scenario_id: str, title: str, case_study: int, issue: int) -> 
         "content_note": (
             "Say plainly what the case is about (for example, child sexual abuse) and what is\n"
             "mentioned but not described.\n\n"
-            "You can leave at any prompt. `ltl-quiz support` lists support services.\n"
+            "You can leave at any prompt. 'ltl-quiz support' lists support services.\n"
         ),
         "roles": {
             "officer": "You are the officer or member of staff whose decisions the case turned on.\n",
