@@ -19,7 +19,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.util import ClauseAdapter
 
 from ltl_quiz.scenario.kinds import answer_kinds
@@ -37,8 +39,34 @@ CHOICES_SEPARATOR = "\x1f"  # between an attempt's stored choices at a node: JSO
 
 
 # -- which attempts the item statistics take ----------------------------------------------------------
-def _individual_completed(include_scripted: bool) -> list[Any]:
-    cond = [attempts.c.status == COMPLETED, attempts.c.mode.in_(INDIVIDUAL_MODES)]
+class likely(FunctionElement):  # named as SQLite's function it stands for
+    """A condition the query planner should take as true of most rows: SQLite's ``likely(X)``, plain
+    ``X`` elsewhere. Without statistics SQLite takes an indexed equality as selective, so it would
+    read completed attempts through the status index and sort them, not read the ranking's index
+    in order; most attempts are completed, so the hint is also the truth."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+    name = "likely"
+
+
+@compiles(likely)
+def _likely_plain(element: likely, compiler: Any, **kw: Any) -> str:
+    (condition,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({condition})"
+
+
+@compiles(likely, "sqlite")
+def _likely_sqlite(element: likely, compiler: Any, **kw: Any) -> str:
+    (condition,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"likely({condition})"
+
+
+def _individual_completed(include_scripted: bool, ranking: bool = False) -> list[Any]:
+    """The conditions of a completed individual attempt; ``ranking``: for the ranking of first
+    attempts, which reads its own index in order (m011) however many are completed."""
+    completed = attempts.c.status == COMPLETED
+    cond = [likely(completed) if ranking else completed, attempts.c.mode.in_(INDIVIDUAL_MODES)]
     if not include_scripted:
         cond.append(sa.or_(attempts.c.how_answered.is_(None), attempts.c.how_answered != SCRIPTED))
     return cond
@@ -60,7 +88,7 @@ def analysed(filters: Filters, first_only: bool) -> Any:
     ranking carries the columns the filters read, so they apply to it directly: joining the ranked
     ids back to the attempts made PostgreSQL guess a few hundred rows and look each one up."""
     conditions = filters.conditions()
-    individual = _individual_completed(filters.include_scripted)
+    individual = _individual_completed(filters.include_scripted, ranking=first_only)
     if not first_only:
         every: sa.FromClause = attempts.join(learners, learners.c.id == attempts.c.learner_id) if filters.unit else attempts
         picked = sa.select(attempts.c.id.label("attempt_id"), attempts.c.scenario_id, attempts.c.track).select_from(every)
