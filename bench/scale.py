@@ -2,6 +2,8 @@
 
 Run from a checkout with the test extras installed (psycopg, and PostgreSQL 15 at
 /usr/lib/postgresql/15/bin or LTL_QUIZ_PG_BIN): `python bench/scale.py [--attempts N] [--runs N]`.
+Loading takes minutes: to load once and time many, give a folder and an empty database, then reuse
+them: `python bench/scale.py --folder /tmp/scale --pg-url URL --reuse [--only report] --runs 3`.
 
 It generates 100,000 attempts with 1,000,000 answers (10 each, taken from real random walks
 through the case studies in scenarios/, by 5,000 learners in five units, a tenth of them in group
@@ -165,6 +167,20 @@ def load(url: str, attempts: int, per_attempt: int) -> dict[str, float]:
     return {"seconds": writing, **counts}
 
 
+def attempts_held(url: str) -> int:
+    """How many attempts the store at ``url`` holds already (0 when it has no tables yet)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("attempts"):
+                return 0
+            return int(conn.execute(sa.text("SELECT count(*) FROM attempts")).scalar_one())
+    finally:
+        engine.dispose()
+
+
 def _ts(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -223,6 +239,13 @@ def main() -> None:
     parser.add_argument("--pg-url", help="an empty PostgreSQL database to use instead of a throwaway server")
     parser.add_argument("--merge", action="store_true", help="also time 'ltl-quiz merge' of the SQLite store into PostgreSQL")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--folder", help="keep the SQLite store and outputs in this folder (kept afterwards) instead of a temporary one")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --folder and --pg-url: time stores an earlier run loaded (load once, time many); loads them when empty",
+    )
+    parser.add_argument("--only", choices=("report", "export"), help="time only the report, or only the export and COPY")
     parser.add_argument("--load", help=argparse.SUPPRESS)  # internal: load this store, print what it took as JSON
     args = parser.parse_args()
     if args.load:
@@ -231,7 +254,10 @@ def main() -> None:
 
     from ltl_quiz.locations import redact
 
-    folder = Path(tempfile.mkdtemp(prefix="ltl-bench-scale-"))
+    if args.reuse and not (args.folder and args.pg_url):
+        parser.error("--reuse needs --folder and --pg-url: the stores an earlier run loaded")
+    folder = Path(args.folder) if args.folder else Path(tempfile.mkdtemp(prefix="ltl-bench-scale-"))
+    folder.mkdir(parents=True, exist_ok=True)
     server = None
     if args.pg_url:
         pg_url = args.pg_url
@@ -248,6 +274,9 @@ def main() -> None:
         print(f"ltl-quiz scale bench: {args.attempts:,} attempts x {args.answers_per_attempt} answers; PostgreSQL at {redact(pg_url)}")
         loaded = {}
         for name, url in stores.items():  # in a child each: this process stays small, and both get the same rows
+            if args.reuse and (held := attempts_held(url)):
+                print(f"load {name:10} reused ({held:,} attempts already there)")
+                continue
             done = subprocess.run(
                 [
                     sys.executable,
@@ -289,12 +318,15 @@ def main() -> None:
             ]
             report = [*ltl_quiz(), "--scenarios", str(SCENARIOS), "--db", url, "report", "--plain"]
             for _ in range(args.runs):
-                results.setdefault(f"export {name}", []).append(measure(export, folder / "stdout.txt", env))
-                results.setdefault(f"report {name}", []).append(measure(report, folder / f"report-{name}.txt", env))
-        copy, copy_env = psql_command(pg_url, copy_sql())
-        outputs["COPY PostgreSQL"] = folder / "copy.csv"
-        for _ in range(args.runs):
-            results.setdefault("COPY PostgreSQL", []).append(measure(copy, outputs["COPY PostgreSQL"], {**env, **copy_env}))
+                if args.only != "report":
+                    results.setdefault(f"export {name}", []).append(measure(export, folder / "stdout.txt", env))
+                if args.only != "export":
+                    results.setdefault(f"report {name}", []).append(measure(report, folder / f"report-{name}.txt", env))
+        if args.only != "report":
+            copy, copy_env = psql_command(pg_url, copy_sql())
+            outputs["COPY PostgreSQL"] = folder / "copy.csv"
+            for _ in range(args.runs):
+                results.setdefault("COPY PostgreSQL", []).append(measure(copy, outputs["COPY PostgreSQL"], {**env, **copy_env}))
         if args.merge:
             merged_url = server.create_database("ltl_merged") if server else None
             if merged_url:
@@ -308,10 +340,11 @@ def main() -> None:
             cpu[name] = statistics.median(c for _, _, c in values)
             rows = f"{csv_rows(outputs[name]):,}" if name in outputs else ""
             print(f"{name:32} {medians[name]:8.2f} {cpu[name]:8.2f} {max(m for _, m, _ in values):8.1f}  {rows}")
-        ratio = medians["export PostgreSQL"] / medians["COPY PostgreSQL"]
         peak = max(m for name, values in results.items() if not name.startswith("COPY") for _, m, _ in values)
-        print(f"export / COPY on PostgreSQL: {ratio:.2f}x (target <= {TARGET_RATIO:g}x: {'ok' if ratio <= TARGET_RATIO else 'OVER'})")
-        for name in stores:
+        if args.only != "report":
+            ratio = medians["export PostgreSQL"] / medians["COPY PostgreSQL"]
+            print(f"export / COPY on PostgreSQL: {ratio:.2f}x (target <= {TARGET_RATIO:g}x: {'ok' if ratio <= TARGET_RATIO else 'OVER'})")
+        for name in stores if args.only != "export" else ():
             seconds = medians[f"report {name}"]
             verdict = "ok" if seconds < TARGET_REPORT_S else "OVER"
             print(
@@ -322,7 +355,7 @@ def main() -> None:
     finally:
         if server:
             server.destroy()
-        if args.keep:
+        if args.keep or args.folder:
             print(f"kept {folder}")
         else:
             shutil.rmtree(folder, ignore_errors=True)

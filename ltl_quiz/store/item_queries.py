@@ -4,9 +4,9 @@ The learning report's item analysis (Moodle's facility and discrimination) and o
 (mean, SD, Cronbach's alpha, SEM) are sums over each analysed attempt's mark at each decision. A
 force's store has tens of thousands of analysed attempts; streaming their marks to Python took
 most of the report's time (issue 12). Here the database adds them up in one statement,
-``item_sums``: per scenario, track, node and the choices an attempt made there (the stored option
-ids, as one text), the sums the figures are made of, given each node's best points (from the
-scenario files) as a small VALUES table. Python then judges each distinct set of choices once
+``item_sums``: per scenario, track, node, the choices an attempt made there (the stored option
+ids, as one text) and the mark they earned, the sums the figures are made of, given each node's
+best points (from the scenario files) as a small VALUES table. Python then judges each distinct set of choices once
 (recommended or not, which options) and adds the few rows of each node together.
 
 Judging the choices after the sums, not before, spares the store a second pass over the analysed
@@ -19,7 +19,9 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.util import ClauseAdapter
 
 from ltl_quiz.scenario.kinds import answer_kinds
@@ -37,8 +39,34 @@ CHOICES_SEPARATOR = "\x1f"  # between an attempt's stored choices at a node: JSO
 
 
 # -- which attempts the item statistics take ----------------------------------------------------------
-def _individual_completed(include_scripted: bool) -> list[Any]:
-    cond = [attempts.c.status == COMPLETED, attempts.c.mode.in_(INDIVIDUAL_MODES)]
+class likely(FunctionElement):  # named as SQLite's function it stands for
+    """A condition the query planner should take as true of most rows: SQLite's ``likely(X)``, plain
+    ``X`` elsewhere. Without statistics SQLite takes an indexed equality as selective, so it would
+    read completed attempts through the status index and sort them, not read the ranking's index
+    in order; most attempts are completed, so the hint is also the truth."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+    name = "likely"
+
+
+@compiles(likely)
+def _likely_plain(element: likely, compiler: Any, **kw: Any) -> str:
+    (condition,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"({condition})"
+
+
+@compiles(likely, "sqlite")
+def _likely_sqlite(element: likely, compiler: Any, **kw: Any) -> str:
+    (condition,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"likely({condition})"
+
+
+def _individual_completed(include_scripted: bool, ranking: bool = False) -> list[Any]:
+    """The conditions of a completed individual attempt; ``ranking``: for the ranking of first
+    attempts, which reads its own index in order (m011) however many are completed."""
+    completed = attempts.c.status == COMPLETED
+    cond = [likely(completed) if ranking else completed, attempts.c.mode.in_(INDIVIDUAL_MODES)]
     if not include_scripted:
         cond.append(sa.or_(attempts.c.how_answered.is_(None), attempts.c.how_answered != SCRIPTED))
     return cond
@@ -60,7 +88,7 @@ def analysed(filters: Filters, first_only: bool) -> Any:
     ranking carries the columns the filters read, so they apply to it directly: joining the ranked
     ids back to the attempts made PostgreSQL guess a few hundred rows and look each one up."""
     conditions = filters.conditions()
-    individual = _individual_completed(filters.include_scripted)
+    individual = _individual_completed(filters.include_scripted, ranking=first_only)
     if not first_only:
         every: sa.FromClause = attempts.join(learners, learners.c.id == attempts.c.learner_id) if filters.unit else attempts
         picked = sa.select(attempts.c.id.label("attempt_id"), attempts.c.scenario_id, attempts.c.track).select_from(every)
@@ -117,10 +145,11 @@ def _marks(base: Any) -> Any:
 
 
 def _item_groups(marks: Any) -> Any:
-    """Per scenario, track, node and choices made there: Moodle's sums of the mark x and the rest
-    of the attempt y."""
+    """Per scenario, track, node, choices made there and mark: Moodle's sums of the mark x and the
+    rest of the attempt y. Grouping by the mark too (a few values at a node) lets the marks' counts
+    (``_fractions``) come from these few hundred rows rather than from a second pass over every mark."""
     x, y = marks.c.mark, marks.c.rest
-    keys = (marks.c.scenario_id, marks.c.track, marks.c.node_id, marks.c.choices)
+    keys = (marks.c.scenario_id, marks.c.track, marks.c.node_id, marks.c.choices, marks.c.mark)
     return (
         sa.select(
             *keys,
@@ -138,13 +167,14 @@ def _item_groups(marks: Any) -> Any:
     )
 
 
-def _fractions(marks: Any, best: Any) -> tuple[Any, Any]:
+def _fractions(items: Any, best: Any) -> tuple[Any, Any]:
     """Per scenario, track, node with known best points and mark: the item's fraction (mark / best
     points, within 0-1); and per scenario, track and node, the mean fraction and how many attempts
     met it. Marks take a few values at each node, so both tables are small, a mark is divided once,
-    and the best points are joined to a few hundred rows rather than to every mark."""
-    keys = (marks.c.scenario_id, marks.c.track, marks.c.node_id, marks.c.mark)
-    counts = sa.select(*keys, sa.func.count().label("c")).group_by(*keys).subquery("mark_counts")
+    and the best points are joined to a few hundred rows rather than to every mark. The counts of
+    each mark are the item groups' (``_item_groups``) added up over the choices."""
+    keys = (items.c.scenario_id, items.c.track, items.c.node_id, items.c.mark)
+    counts = sa.select(*keys, sa.func.sum(items.c.n).label("c")).group_by(*keys).subquery("mark_counts")
     on_node = sa.and_(best.c.scenario_id == counts.c.scenario_id, best.c.node_id == counts.c.node_id)
     fraction = _clamped(sa.cast(counts.c.mark, sa.Float) / best.c.best)
     fractions = sa.select(counts, fraction.label("f")).select_from(counts.join(best, on_node)).cte("fractions")
@@ -187,14 +217,14 @@ def _deviations(marks: Any, fractions: Any, means: Any) -> Any:
 
 
 def item_sums(store: Store, filters: Filters, first_only: bool, best: Best) -> Iterator[sa.Row]:
-    """Per scenario, track, node met on an analysed attempt and the choices made there: the sums
+    """Per scenario, track, node met on an analysed attempt, the choices made there and their mark: the sums
     (n, sx, sxx, sy, syy, sxy, top), where the node's best points are known its mean fraction and
     how many met it (mean_f, met), and its scenario and track's (attempts, sum_d, sum_dd, item_ss)."""
     text = sa.String()
     best_t = _values("best", [sa.column("scenario_id", text), sa.column("node_id", text), sa.column("best", sa.Integer())], best)
     marks = _marks(analysed(filters, first_only))
     items = _item_groups(marks)
-    fractions, means = _fractions(marks, best_t)
+    fractions, means = _fractions(items, best_t)
     deviations = _deviations(marks, fractions, means)
     group = sa.and_(deviations.c.scenario_id == items.c.scenario_id, deviations.c.track == items.c.track)
     item = sa.and_(means.c.scenario_id == items.c.scenario_id, means.c.track == items.c.track, means.c.node_id == items.c.node_id)

@@ -16,6 +16,8 @@ import sqlalchemy as sa
 metadata = sa.MetaData()
 # Covering indexes: every column a compliance query reads, so the database answers it from the index alone.
 COMPLIANCE_INDEX = ("learner_id", "scenario_id", "track", "status", "finished_at", "passed", "mode", "session_code", "how_answered")
+# The learning report's ranking of each learner's attempts at a scenario (their first is analysed), in its order.
+FIRST_ATTEMPTS_INDEX = ("learner_id", "scenario_id", "started_at", "id", "track", "status", "mode", "how_answered")
 REPORT_INDEX = ("learner_id", "scenario_id", "assigned_at", "track", "due_on", "every_months", "starts_at", "mode", "allow_sessions")
 
 _TIME = sa.String(32)  # ISO 8601 UTC text, as ``store.db.now`` writes it
@@ -79,6 +81,8 @@ attempts = sa.Table(  # m001, with session_code (m002) and how_answered (m005)
     sa.Column("how_answered", _CODE),  # terminal | scripted | trainer; NULL: not recorded
     # m007: every column the compliance rule reads, so it is answered from the index alone
     sa.Index("ix_attempts_compliance", *COMPLIANCE_INDEX),
+    # m011: the learning report's first attempts, ranked from the index alone
+    sa.Index("ix_attempts_first", *FIRST_ATTEMPTS_INDEX),
 )
 
 answers = sa.Table(  # m001
