@@ -183,6 +183,12 @@ def test_group_session_records_neither_dilute_the_pass_rate_nor_enter_item_analy
     (officer,) = report.scenarios
     assert (officer.completed, officer.graded, officer.passed, officer.pass_rate) == (3, 2, 1, 50.0)
     assert report.totals["pass_rate"] == 50.0
+    alone = build(Store(db_url), ScenarioLibrary(example_path.parent), Filters(learner="P1")).scenarios[0]
+    failed = build(Store(db_url), ScenarioLibrary(example_path.parent), Filters(learner="F1")).scenarios[0]
+    assert alone.mean_percentage is not None and failed.mean_percentage is not None
+    assert officer.mean_percentage == round((alone.mean_percentage + failed.mean_percentage) / 2, 1)  # the room's path is not scored
+    assert officer.competencies == {k: round((alone.competencies.get(k, 0) + failed.competencies.get(k, 0)) / 2, 2) for k in officer.competencies}
+    assert "3 completed (1 in group sessions, with no score or verdict), 1 passed (pass rate 50" in report.summary
     grading = next(i for i in report.items if i.node_id == "call-grading")
     assert grading.n == 2 and {o.id: o.count for o in grading.options} == {"send-officers": 1, "tell-caller-101": 1}
 

@@ -102,6 +102,22 @@ class Report:
         return json.dumps({**self.as_dict(), "totals": self.totals}, indent=2)
 
     @property
+    def ungraded(self) -> int:
+        """Completed attempts with no verdict: group-session records."""
+        return sum(s.completed - s.graded for s in self.scenarios)
+
+    @property
+    def summary(self) -> str:
+        """The report in one sentence; completed group-session records are named apart, as they
+        are counted but carry no score and no verdict."""
+        from ltl_quiz.text import counted
+
+        t = self.totals
+        group = self.ungraded
+        rooms = f" ({group} in group sessions, with no score or verdict)" if group else ""
+        return f"{counted(t['attempts'], 'attempt')}, {t['completed']} completed{rooms}, {t['passed']} passed (pass rate {figure(t['pass_rate'], '%')})."
+
+    @property
     def totals(self) -> dict[str, Any]:
         completed = sum(s.completed for s in self.scenarios)
         graded = sum(s.graded for s in self.scenarios)
@@ -190,17 +206,18 @@ def _scenario_stats(counts: list[Any], seconds: dict[tuple[str, str], float]) ->
             s.graded += int(r.graded or 0)
             s.passed += int(r.passed or 0)
             percentages[key] += float(r.percentage or 0.0)
-            for tag, value in json.loads(r.competencies or "{}").items():
+            for tag, value in json.loads(r.competencies or "{}").items():  # graded attempts' only
                 competencies[key][tag] += value * r.attempts
         else:
             s.count(r.status, r.attempts)
     for key, s in groups.items():
         if s.completed:
-            s.pass_rate = round(100.0 * s.passed / s.graded, 1) if s.graded else None
-            s.mean_percentage = round(percentages[key] / s.completed, 1)
-            s.mean_minutes = minutes(seconds.get(key, 0.0) / s.completed)
+            s.mean_minutes = minutes(seconds.get(key, 0.0) / s.completed)  # time in a group session is real time
+        if s.graded:  # a score and a verdict only where there is one: group sessions have neither
+            s.pass_rate = round(100.0 * s.passed / s.graded, 1)
+            s.mean_percentage = round(percentages[key] / s.graded, 1)
             acc = competencies[key]
-            s.competencies = {tag: round(acc[tag] / s.completed, 2) for tag in COMPETENCIES if acc.get(tag)}
+            s.competencies = {tag: round(acc[tag] / s.graded, 2) for tag in COMPETENCIES if acc.get(tag)}
     return [groups[k] for k in sorted(groups)]
 
 

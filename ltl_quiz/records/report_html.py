@@ -69,6 +69,7 @@ def to_html(report: Report) -> str:
         tiles=[
             ("Attempts", str(t["attempts"])),
             ("Completed", str(t["completed"])),
+            *([("In group sessions (no verdict)", str(report.ungraded))] if report.ungraded else []),
             ("Pass rate", _pct(t["pass_rate"])),
             ("Decisions flagged", str(t["flagged"])),
         ],

@@ -62,9 +62,13 @@ def _count_if(condition: Any) -> Any:
 def completion_counts(store: Store, filters: Filters) -> Iterator[sa.Row]:
     """Per scenario, track, status and competencies record: attempts, graded and passed ones, and the
     sum of percentages. Grouping by the competencies JSON too lets Python decode each distinct
-    record once (a few hundred), not once per attempt, in the same pass over the attempts."""
+    record once (a few hundred), not once per attempt, in the same pass over the attempts.
+
+    Percentages and competencies are summed over graded attempts only: a group session's record
+    has no score and no verdict (its path is the room's), so it is counted but never scored."""
     done = attempts.c.status == COMPLETED
-    competencies = sa.case((done, attempts.c.competencies), else_=sa.null()).label("competencies")
+    graded = sa.and_(done, attempts.c.passed.is_not(None))
+    competencies = sa.case((graded, attempts.c.competencies), else_=sa.null()).label("competencies")
     query = (
         sa.select(
             attempts.c.scenario_id,
@@ -73,9 +77,9 @@ def completion_counts(store: Store, filters: Filters) -> Iterator[sa.Row]:
             competencies,
             sa.func.min(attempts.c.scenario_title).label("title"),
             sa.func.count().label("attempts"),
-            _count_if(sa.and_(done, attempts.c.passed.is_not(None))).label("graded"),
+            _count_if(graded).label("graded"),
             _count_if(sa.and_(done, attempts.c.passed == sa.true())).label("passed"),
-            sa.func.sum(sa.case((done, attempts.c.percentage), else_=0.0)).label("percentage"),
+            sa.func.sum(sa.case((graded, attempts.c.percentage), else_=0.0)).label("percentage"),
         )
         .select_from(_attempts(filters))
         .where(*filters.conditions())

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ltl_quiz.records.report import DROPOFF_NOTE, OVERALL_NOTE, Report, analysed_in_words, figure
-from ltl_quiz.text import counted
 
 if TYPE_CHECKING:
     from ltl_quiz.ui.render import Renderer
@@ -19,10 +18,9 @@ if TYPE_CHECKING:
 
 def show(report: Report, ui: Renderer) -> None:
     """The report for people: rich tables, or headings and lines under --plain."""
-    t = report.totals
     ui.heading("Learning report")
     ui.say(f"Attempts: {report.filters}. Generated {report.generated}.")
-    ui.say(f"{counted(t['attempts'], 'attempt')}, {t['completed']} completed, {t['passed']} passed (pass rate {figure(t['pass_rate'], '%')}).")
+    ui.say(report.summary)
     if not report.scenarios:
         ui.say("No attempts match.")
         return
@@ -39,7 +37,7 @@ def show(report: Report, ui: Renderer) -> None:
         for s in report.scenarios
     ]
     _table(ui, ["scenario (track)", "attempts", "completed", "pass rate", "mean score", "mean min"], rows)
-    ui.heading("Competency averages (mean points per completed attempt)")
+    ui.heading("Competency averages (mean points per completed attempt with a verdict)")
     rows = [
         [f"{s.scenario_id} ({s.track})", ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in s.competencies.items()) or "-"]
         for s in report.scenarios
