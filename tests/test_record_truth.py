@@ -129,6 +129,19 @@ def run_facilitated(db_url: str, example_path: Path, own_text: str = "My own tho
     return code, {p.learner_id: p.attempt_id or "" for p in rows}
 
 
+def test_a_facilitated_participants_export_row_has_no_score_as_their_cpd_record_says(db_url, example_dir, example_path) -> None:
+    """The room's path is not the participant's score: the export agrees with the CPD record and the
+    report (no score, no percentage, no competencies, no verdict), and still says it was completed."""
+    _code, attempt_ids = run_facilitated(db_url, example_path)
+    rows = completions(example_dir)
+    for attempt in attempt_ids.values():
+        row = rows[attempt]
+        assert row["status"] == "completed" and row["mode"] == "facilitated", row
+        assert (row["score"], row["percentage"], row["passed"], row["critical_failures"]) == (None, None, None, 0), row
+        assert all(row[k] is None for k in row if k.startswith("competency_")), row
+        assert row["best_score"] is not None and row["ending"]  # facts of the case the room reached stay
+
+
 def test_a_facilitated_participants_cpd_record_says_what_the_session_was(db_url, example_dir, example_path) -> None:
     code, attempt_ids = run_facilitated(db_url, example_path)
     status, text, err = cli(example_dir, "cpd", "PC102")

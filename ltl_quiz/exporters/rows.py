@@ -189,8 +189,9 @@ def _attempt_columns(
 def completion_rows(store: Store, filters: Filters, library: ScenarioLibrary, people: People, s: Callable) -> Iterator[tuple]:
     for r in stream(store, attempts_query(filters)):
         # the query leaves score, passed, competencies and ending empty unless the attempt is completed
-        competencies = json.loads(r.competencies) if r.competencies is not None else None
-        critical = json.loads(r.critical_failures or "[]")
+        scored = not (r.mode in GROUP_MODES and r.passed is None)  # a group session's record: no score, as in its CPD record
+        competencies = json.loads(r.competencies) if r.competencies is not None and scored else None
+        critical = json.loads(r.critical_failures or "[]") if scored else []
         yield (
             *_attempt_columns(people, s, r.id, r.learner_id, r.learner_name, r.learner_unit, r.scenario_id),
             s(r.scenario_title),
@@ -203,9 +204,9 @@ def completion_rows(store: Store, filters: Filters, library: ScenarioLibrary, pe
             r.started_at,
             r.finished_at,
             minutes(r.active_seconds),
-            r.score,
+            r.score if scored else None,
             r.best_score,
-            r.percentage,
+            r.percentage if scored else None,
             None if r.passed is None else bool(r.passed),
             len(critical),
             s("; ".join(f"{node}: {option}" for node, option in critical)) or None,
