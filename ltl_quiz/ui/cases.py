@@ -98,10 +98,26 @@ def show_case(ui: Renderer, scenario: Scenario) -> None:
 
 
 def support(ui: Renderer) -> None:
-    ui.heading("Support and information (Learning the Lessons, issue 39)")
-    ui.say("If anything in these cases has affected you, you are not alone. These organisations can help.")
-    for group, services in SUPPORT.items():
-        ui.heading(group)
-        for s in services:
-            ui.say(f"{s.name}: {s.url}", "bold")
-            ui.say(f"  {s.about}")
+    """The organisations, a screenful at a time at a terminal (ui.pager): printed at once, the
+    list's 100 rows left only its last group in view, the introduction and Samaritans scrolled away.
+    Piped or plain, it is printed whole."""
+    from ltl_quiz.ui.pager import Pager
+
+    def draw() -> None:
+        ui.heading("Support and information (Learning the Lessons, issue 39)")
+        ui.say("If anything in these cases has affected you, you are not alone. These organisations can help.")
+        ui.say(f"To talk now: {_samaritans()}", "bold")
+        for group, services in SUPPORT.items():
+            ui.heading(group)
+            for s in services:
+                ui.say(f"{s.name}: {s.url}", "bold")
+                ui.say(f"  {s.about}")
+
+    ask = QuestionaryPrompter() if sys.stdin.isatty() else PlainPrompter(ui.say)  # no keys to read: nothing is paged
+    Pager(ui, ask).page("support", draw)
+
+
+def _samaritans() -> str:
+    """The entry that is open around the clock, as one line, ahead of the list."""
+    found = next(s for services in SUPPORT.values() for s in services if s.name == "Samaritans")
+    return f"{found.about} {found.url}"

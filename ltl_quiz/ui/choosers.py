@@ -217,8 +217,8 @@ def echo(message: str, answer: str) -> None:
     print_formatted_text(FormattedText([("class:question", line + "\n") for line in lines]), style=Style.from_dict(STYLE), end="")
 
 
-def pause(message: str) -> Any:
-    """Any key goes on (Ctrl-C still stops)."""
+def pause(message: str, erase: bool = False) -> Any:
+    """Any key goes on (Ctrl-C still stops); ``erase``: not even the empty row it ends on is left."""
     from questionary import Question
 
     prompt = Pause(message)
@@ -228,4 +228,6 @@ def pause(message: str) -> Any:
     def _any(event: Any) -> None:
         _finish(event, prompt, True)
 
-    return Question(_application(prompt, kb))
+    app = _application(prompt, kb)
+    app.erase_when_done = erase
+    return Question(app)

@@ -76,6 +76,7 @@ class Pager:
             size = console.size
             if redraw is not None and start and int(size.width) != cols:  # resized: the rest, from as far on
                 again = _trimmed(_lines(redraw()))
+                _clear(console)  # the rows drawn at the old width are broken by it: the rest starts on a clean screen
                 start, lines = max(0, start * len(again) // max(1, len(lines)) - 1), again
             cols, height = int(size.width), int(size.height)
             rows = [max(1, -(-_columns(line) // cols)) for line in lines]  # a line wider than the screen takes more rows
@@ -91,14 +92,27 @@ class Pager:
             if start >= len(lines) or sum(rows[start:]) + room <= height:
                 _write(console, lines[start:])
                 return
-            end, used = start, 0
-            while end < len(lines) and (used + rows[end] <= page or end == start):
-                used += rows[end]
-                end += 1
+            end = _page_end(rows, start, page, height - room)
             _write(console, lines[start:end])
             keys_quiet()
-            self.ask.pause(f"{key}-more-{end}", more_message(start + 1, end, len(lines)))
+            ask_more = getattr(self.ask, "more", self.ask.pause)  # one that leaves no row behind: the next page goes on where it stood
+            ask_more(f"{key}-more-{end}", more_message(start + 1, end, len(lines)))
             start = end
+
+
+def _page_end(rows: list[int], start: int, page: int, last: int) -> int:
+    """Where the page from ``start`` ends: as many rows as a page holds, but when what is left
+    would fit a page and not the block's own prompt (``last`` rows beside it), about half of it,
+    and at least enough that the rest fits with that prompt: a page of all of it ended with a
+    "the end" pause, and the block's own prompt came straight after it, two prompts in a row
+    (case 9's references)."""
+    rest = sum(rows[start:])
+    limit = max(-(-rest // 2), rest - last) if 0 < last < rest <= page else page
+    end, used = start, 0
+    while end < len(rows) and (used + rows[end] <= limit or end == start):
+        used += rows[end]
+        end += 1
+    return end
 
 
 def _lines(drawn: str) -> list[str]:
@@ -156,6 +170,11 @@ def keys_quiet(quiet: float = QUIET_SECONDS) -> None:
         raise Left() from None
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+
+
+def _clear(console: Any) -> None:
+    console.file.write("\x1b[H\x1b[2J")  # home, then the whole screen blank (what was on it stays in the scrollback)
+    console.file.flush()
 
 
 def _columns(line: str) -> int:

@@ -85,6 +85,13 @@ class QuestionaryPrompter:
 
         self._ask(choosers.pause(message))
 
+    def more(self, key: str, message: str) -> None:
+        """The pager's pause between two pages of one block: erased once a key is pressed, so the
+        next page goes on from the row it stood on (left, its empty row split a panel or a sentence)."""
+        from ltl_quiz.ui import choosers
+
+        self._ask(choosers.pause(message, erase=True))
+
 
 class LineReader(Protocol):
     """Where plain answers come from: standard input, a file, or a session's ``LineSource``."""

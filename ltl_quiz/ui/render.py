@@ -274,13 +274,19 @@ class Renderer:
         self.item("Full learning report: ", scenario.source.url)
         self.say("")
 
-    def recap(self, scenario: Scenario, state: State, attempt_id: str, learner: Learner) -> None:
-        """Where a resumed attempt stands, before its next prompt: the case, the step, the last passage,
-        and whom it is recorded for (a shared computer's latest attempt may be a colleague's)."""
+    def recap(self, scenario: Scenario, state: State, attempt_id: str, learner: Learner, question: str | None = None) -> None:
+        """Where a resumed attempt stands, before its next prompt: the case, the step (or the debrief's
+        key question, ``question`` "3 of 3"), the last passage, and whom it is recorded for (a shared
+        computer's latest attempt may be a colleague's)."""
         self.heading(f"Carrying on: case study {scenario.source.case_study}, {scenario.title}")
         self.say(f"Recording for {learner.described}.")
+        about = f"Attempt {attempt_id[:8]}, {state.track} track, {state.mode}."
+        if question:  # the case and its debrief are behind the learner: no passage to recall
+            self.say(f"{about} You are at key question {question} of the debrief; everything before it is saved.")
+            self.say("")
+            return
         step = len([a for a in state.answers if a.kind != KEY_QUESTION_ANSWER]) + 1
-        self.say(f"Attempt {attempt_id[:8]}, {state.track} track, {state.mode}. You are at step {step}; everything before it is saved.")
+        self.say(f"{about} You are at step {step}; everything before it is saved.")
         passage = last_passage(scenario, state)
         if passage is not None:
             self.item("The last passage you read: ", passage.title or "(untitled)", "bold")
@@ -290,8 +296,9 @@ class Renderer:
             self.item("It goes on with: ", current.title or "(untitled)", "bold")
         self.say("")
 
-    def key_question(self, kq: KeyQuestion) -> None:
-        self.block("Key question", kq.question, style="green")
+    def key_question(self, kq: KeyQuestion, place: str = "") -> None:
+        """A key question's panel; ``place`` ("2 of 7") says how many are left to answer."""
+        self.block(f"Key question {place}" if place else "Key question", kq.question, style="green")
 
     def model_points(self, kq: KeyQuestion) -> None:
         self.say("Points a full answer would cover:", "bold")

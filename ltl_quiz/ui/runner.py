@@ -14,7 +14,7 @@ from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.engine.state_machine import State
 from ltl_quiz.errors import InputError, Left
 from ltl_quiz.language.notes import notes_for
-from ltl_quiz.scenario.kinds import answer_kinds, kind_of
+from ltl_quiz.scenario.kinds import KEY_QUESTION_ANSWER, answer_kinds, kind_of
 from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
 from ltl_quiz.store import journal, now
 from ltl_quiz.store.protocol import AttemptStore
@@ -26,6 +26,7 @@ from ltl_quiz.ui.render import Renderer
 GO_ON = "Press any key to continue"
 TO_DEBRIEF = "Press any key for the debrief"
 CONTINUE_CASE = "Do you want to continue with this case study?"
+DEBRIEF_AGAIN = "See the ending and the debrief again before it?"
 EMPTY_ANSWER = "Leave this answer empty? It will be recorded as no answer written."
 
 
@@ -48,7 +49,8 @@ class Runner:
         self.ask = prompter
         self.pager = Pager(ui, prompter)  # blocks taller than the screen, a screenful at a time
         self.attempt_id: str | None = None
-        self._lead: Callable[[], None] | None = None  # drawn at the top of the next screen (resume's recap)
+        self._lead: Callable[[], None] | None = None  # drawn at the top of the next screen (the opening, resume's recap)
+        self._at_questions = False  # resumed at a key question of the debrief, which was read before the stop
 
     def start(self, learner: Learner, track: str, mode: str, seed: int | None = None) -> Outcome:
         state = engine.start(self.scenario, track, mode, seed)  # checks track and mode first
@@ -66,7 +68,7 @@ class Runner:
         self.attempt_id = self.store.start_attempt(
             learner, self.scenario, state, engine.result(self.scenario, state).best, how_answered=how
         )
-        self.ui.opening(self.scenario, track, mode)
+        self._lead = lambda: self.ui.opening(self.scenario, track, mode)  # paged with the first passage: it scrolled the role away
         return self._carry_on(state, learner.id)
 
     def resume(self, attempt_id: str, state: State, learner: Learner) -> Outcome:
@@ -75,7 +77,9 @@ class Runner:
             raise InputError(
                 f"attempt {attempt_id[:8]} stopped at '{state.node_id}', which this version of {self.scenario.id} no longer has; start a new attempt"
             )
-        self._lead = lambda: self.ui.recap(self.scenario, state, attempt_id, learner)  # on the first page: a tall passage scrolled it away
+        self._at_questions = engine.at_end(self.scenario, state) and any(a.kind == KEY_QUESTION_ANSWER for a in state.answers)
+        place = self._place(state) if self._at_questions else None
+        self._lead = lambda: self.ui.recap(self.scenario, state, attempt_id, learner, place)  # on the first page: a tall passage scrolled it away
         if getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED:  # finished from a file: no longer the learner's own work
             self.store.mark_scripted(attempt_id)
         return self._carry_on(state, learner.id, resumed=True)
@@ -158,8 +162,8 @@ class Runner:
         choices = [(o.id, o.text.strip()) for o in engine.options(self.scenario, state)]
         return engine.Choose(self.ask.checkbox(node.id, node.prompt or "", choices))
 
-    def _reflect(self, key: str, kq: KeyQuestion) -> engine.Reflect:
-        self.ui.key_question(kq)
+    def _reflect(self, key: str, kq: KeyQuestion, place: str = "") -> engine.Reflect:
+        self.ui.key_question(kq, place)
         text = self._answer_text(key)
         if not text.strip() and getattr(self.ask, "how_answered", TERMINAL) != SCRIPTED:
             self.ui.model_points(kq)  # still worth reading; there is nothing of theirs to tick them against
@@ -189,24 +193,41 @@ class Runner:
 
     def _debrief(self, state: State, learner_id: str) -> Outcome:
         scenario = self.scenario
-        pauses = getattr(self.ask, "pauses_after_ending", False)
-        self.pager.page("ending", lambda: self.ui.ending(engine.current(scenario, state)), self.pager.rows_for(TO_DEBRIEF) if pauses else 1)
-        if pauses:  # else the debrief scrolls the ending away unread
-            self.ask.pause("ending", TO_DEBRIEF)
         result = engine.result(scenario, state)
-        self._paged_debrief(state, result)
-        pending = engine.pending_key_questions(scenario, state)
-        if pending:
-            self.ui.heading(f"Key questions for the {state.track} track")
-        for kq in pending:
-            shown = now()
-            state = engine.reflect(scenario, state, kq.id, self._reflect(kq.id, kq))
-            self._save(state, shown)
+        if not self._at_questions or self.ask.confirm("debrief-again", DEBRIEF_AGAIN, False):  # read before the stop: offered, not forced
+            pauses = getattr(self.ask, "pauses_after_ending", False)
+            self.pager.page("ending", lambda: self.ui.ending(engine.current(scenario, state)), self.pager.rows_for(TO_DEBRIEF) if pauses else 1)
+            if pauses:  # else the debrief scrolls the ending away unread
+                self.ask.pause("ending", TO_DEBRIEF)
+            self._paged_debrief(state, result)
+        state = self._key_questions(state, result)
         self.ui.language_notes(notes_for([a.text for a in state.answers if a.text]))  # never blocks, never scores
         assert self.attempt_id
         self.store.finish(self.attempt_id, result)
         self.ui.closing(learner_id, self.attempt_id, getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED)
         return Outcome(self.attempt_id, result)
+
+    def _key_questions(self, state: State, result: engine.Result) -> State:
+        """The track's key questions not yet answered, each numbered among those the debrief asks
+        (case 9's manager has seven) under the result's one line, which stays in view while it can."""
+        pending = engine.pending_key_questions(self.scenario, state)
+        if pending:
+            self.ui.heading(f"Key questions for the {state.track} track")
+        summary = self.ui.summary(self.scenario, result)
+        for kq in pending:
+            shown = now()
+            if not self.ui.plain:  # a screen reader has it once, at the debrief's foot
+                self.ui.say(summary, "dim")
+            state = engine.reflect(self.scenario, state, kq.id, self._reflect(kq.id, kq, self._place(state)))
+            self._save(state, shown)
+        return state
+
+    def _place(self, state: State) -> str:
+        """Which of the debrief's key questions comes next: "3 of 3" (those asked at a reflection
+        during the case are not among them)."""
+        asked = [a.node_id for a in state.answers if a.kind == KEY_QUESTION_ANSWER]
+        pending = engine.pending_key_questions(self.scenario, state)
+        return f"{len(asked) + 1} of {len(asked) + len(pending)}" if pending else ""
 
     def _paged_debrief(self, state: State, result: engine.Result) -> None:
         """The debrief a part at a time, each ending with a prompt that keeps the result in view:
