@@ -14,8 +14,10 @@ import sys
 import textwrap
 from typing import TextIO
 
+from ltl_quiz.invocation import GLUE, glued, unglued
 from ltl_quiz.text import one_line, visible
 
+COMMAND_INDENT = "    "  # a hint's command moved to a line of its own starts this far in
 NARROWEST = 20  # below this a hanging indent leaves no room for words: wrap flush left instead
 
 
@@ -32,7 +34,17 @@ def hang(text: str, width: int, first: str = "", rest: str | None = None) -> lis
         lead = rest if len(rest) + len(address) <= width else ""  # a web address on a line of its own, flush left if too long
         return [first.rstrip(), *hang(text, width, lead, rest)]
     wrapper = _Wrapper(width=max(width, NARROWEST), initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
-    return wrapper.wrap(words) or [first.rstrip()]
+    lines = wrapper.wrap(glued(words)) or [first.rstrip()]
+    return [unglued(lines[0]), *(_command_apart(line, rest, width) for line in lines[1:])]
+
+
+def _command_apart(line: str, rest: str, width: int) -> str:
+    """A continuation line, its spaces restored; one that a hint's command starts is indented when it
+    fits, so the command stands apart from the sentence before it (issue 13: never broken inside)."""
+    body = line[len(rest) :]
+    if GLUE in body.split(" ", 1)[0] and len(line) + len(COMMAND_INDENT) <= width:
+        line = rest + COMMAND_INDENT + body
+    return unglued(line)
 
 
 class _Wrapper(textwrap.TextWrapper):
@@ -44,7 +56,7 @@ class _Wrapper(textwrap.TextWrapper):
     def _handle_long_word(self, reversed_chunks: list[str], cur_line: list[str], cur_len: int, width: int) -> None:
         if cur_line:
             return  # finish this line; the word comes back to a fresh one
-        if "://" in reversed_chunks[-1]:
+        if "://" in reversed_chunks[-1] or GLUE in reversed_chunks[-1]:  # an address or a hint's command, whole
             cur_line.append(reversed_chunks.pop())
             return
         super()._handle_long_word(reversed_chunks, cur_line, cur_len, width)
