@@ -54,13 +54,21 @@ _ARGUMENT = r"(?:'[^']*'|[^\s'\"`.,;:)]+(?:[.:,][^\s'\"`.,;:)]+)*)"
 GLUE = "\ue000"  # a private-use character standing for a space that must not be broken (never shown)
 
 
+@functools.cache
+def _command_start() -> re.Pattern[str]:
+    """Where a hint's command starts: its name (as documented or as invoked), any global options, a command."""
+    names = sorted({"ltl-quiz", command()}, key=len, reverse=True)
+    commands = "|".join(sorted(COMMANDS))
+    return re.compile(r"(?<![\w/.-])(?:" + "|".join(map(re.escape, names)) + r")(?= (?:--?\w[\w-]* \S+ )*(?:" + commands + r")\b)")
+
+
 def command_spans(text: str) -> list[tuple[int, int]]:
     """Where each hint's command (``ltl-quiz resume f6a1b65f``) starts and ends in ``text``: after a
     quote it runs to the closing quote, otherwise over its arguments to the end of the sentence."""
-    names = sorted({"ltl-quiz", command()}, key=len, reverse=True)
-    start = re.compile(r"(?<![\w/.-])(?:" + "|".join(map(re.escape, names)) + r")(?= (?:--?\w[\w-]* \S+ )*(?:" + "|".join(sorted(COMMANDS)) + r")\b)")
+    if "ltl-quiz" not in text and "ltl_quiz" not in text:  # every name it goes by holds one of these
+        return []
     spans = []
-    for found in start.finditer(text):
+    for found in _command_start().finditer(text):
         quote = text[found.start() - 1] if found.start() else ""
         if quote in "'`\"" and quote and (end := text.find(quote, found.end())) > 0:
             spans.append((found.start(), end))

@@ -190,3 +190,62 @@ def test_no_usage_line_shows_a_brace_metavar() -> None:
     assert usages["resume"] == "Usage: ltl-quiz resume [OPTIONS] [ATTEMPT]" and usages["assign"].endswith(" CASE...")
     missing = runner.invoke(app, ["cpd"])
     assert missing.exit_code == 2 and "Missing argument 'LEARNER'." in missing.output
+
+
+# -- 6. the remembered learner belongs to the store it was used with ------------------------------------
+def test_a_run_against_another_store_keeps_the_default_store_s_learner(example_dir: Path, tmp_path: Path, db_url: str) -> None:
+    import yaml
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        yaml.safe_dump(
+            {"call-grading": "send-officers", "welfare-actions": ["speak-to-girl-alone"], "officer-reflection": {"text": "Who.", "covered": [1]}}
+        )
+    )
+    runner = CliRunner()
+
+    def ltl(*args: str) -> str:
+        result = runner.invoke(app, ["--scenarios", str(example_dir), *args])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    ltl("run", "1", "--learner", "AB1", "--name", "Alex Smith", "--answers", str(answers))
+    other = f"sqlite:///{tmp_path / 'other.sqlite3'}"
+    ltl("--db", other, "--create", "run", "1", "--learner", "9999", "--name", "Sam Other", "--answers", str(answers))
+    mine = ltl("--plain", "history")
+    assert " AB1 " in mine and "9999" not in mine and "No attempts" not in mine
+    theirs = ltl("--db", other, "--plain", "history")
+    assert " 9999 " in theirs and "AB1" not in theirs
+    # forgetting the other store's learner forgets them wherever they were remembered, and only them
+    ltl("--db", other, "db", "forget", "9999")
+    config = (Path(__import__("os").environ["LTL_QUIZ_HOME"]) / "config.json").read_text()
+    assert "9999" not in config and "Sam Other" not in config and "AB1" in config
+
+
+# -- 7. support says what the issue says, and police staff find Oscar Kilo first ------------------------
+SUPPORT_PAGE = Path(__file__).resolve().parent / "data" / "seed_support_page.txt"  # the seed's page, carried here
+SEED = Path(__file__).resolve().parents[2].parent / "shared" / "seed" / "learning-the-lessons-issue-39.txt"
+
+
+def _squeezed(text: str) -> str:
+    return re.sub(r"\s+", "", text.replace("\u2019", "'").replace("\u2013", "-")).rstrip(".")
+
+
+def test_support_gives_the_issue_s_own_words_and_oscar_kilo_first() -> None:
+    from ltl_quiz.support import NO_NUMBER, SUPPORT
+
+    code, out, _ = cli("--plain", "support")
+    assert code == 0
+    services = [line for line in out.splitlines() if re.match(r"\S.*: (https?://|www\.)", line)]
+    assert services[0] == "Oscar Kilo: https://oscarkilo.org.uk/" and out.count("Oscar Kilo:") == 1
+    helpline = out[out.index("Rape Crisis – National Telephone Helpline:") :].split("\n", 2)
+    assert helpline[0].endswith("https://www.rasasc.org.uk/") and NO_NUMBER in helpline[1]
+    assert not re.search(r"\b0\d{3}[ \d]{6,}", out)  # no telephone number the issue does not print
+    page = SUPPORT_PAGE.read_text(encoding="utf-8").split("\n", 2)[2]
+    if SEED.exists():  # beside the checkout: the carried page is still the seed's own
+        assert page in SEED.read_text(encoding="utf-8")
+    seed = _squeezed(page)
+    for services_of_group in SUPPORT.values():
+        for s in services_of_group:
+            for said in (s.name, s.url, s.about.replace(NO_NUMBER, "")):
+                assert _squeezed(said) in seed, said

@@ -86,7 +86,7 @@ def history(where: Locations, learner_id: str | None, with_assignments: bool = T
     """The attempts of ``learner_id`` (default: the remembered learner; everyone's if none)."""
     with open_store(where) as store:
         if learner_id is None:
-            remembered = config.remembered_learner(where.config_file)
+            remembered = config.remembered_learner(where.config_file, where.db_url)
             learner_id = remembered.id if remembered else None
         rows = store.attempts(learner_id)
     records = [
