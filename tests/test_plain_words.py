@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from records_factory import SCENARIOS, scenario, walk
-from screen import CTRL_C, ENTER, Terminal
+from screen import CTRL_C, ENTER, Terminal, mid_word_breaks
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
@@ -116,15 +116,21 @@ def test_every_hint_is_found() -> None:
     assert "Stopped. Everything you answered is saved. To carry on: ltl-quiz resume f6a1b65f" in HINTS
 
 
+def _continued(lines: list[str]) -> list[str]:
+    """Lines with each shell line continuation (" \\", then an indent) joined back: the command as typed."""
+    return re.sub(r" \\\n *", " ", "\n".join(lines)).split("\n")
+
+
 @pytest.mark.parametrize("width", [79, 59, 39])
 def test_no_hint_breaks_inside_its_command(width: int) -> None:
     for hint in HINTS:
         lines = hang(hint, width)
+        assert all(len(line) <= width for line in lines), (hint, lines)
         for begin, end in command_spans(hint):
-            command = hint[begin:end]
-            assert any(command in line for line in lines), (hint, lines)
-            own = next(line for line in lines if command in line)
-            assert len(own) <= width or own.lstrip().startswith(("'", command[:8])), (hint, lines)
+            assert any(hint[begin:end] in line for line in _continued(lines)), (hint, lines)
+    long = "To carry on: ltl-quiz --db sqlite:////tmp/other.sqlite3 resume f6a1b65f"
+    assert hang(long, 39) == ["To carry on:", "ltl-quiz --db \\", "    sqlite:////tmp/other.sqlite3 \\", "    resume f6a1b65f"]
+    assert hang(long, 69) == ["To carry on:", "    ltl-quiz --db sqlite:////tmp/other.sqlite3 resume f6a1b65f"]
 
 
 @pytest.mark.parametrize("cols", [80, 40])
@@ -144,9 +150,24 @@ def test_the_carry_on_hint_at_a_terminal_keeps_its_command_whole(example_dir: Pa
     tail = rows[next((n for n, row in enumerate(rows) if "To carry on:" in row), 0) :]
     # a row filled to its last column went on by the terminal's own wrap (one line to copy); ours stop
     # a column short, so every other row end is a line break of ours
-    joined = "".join(row if len(row) == cols else row + "\n" for row in tail)
+    joined = "\n".join(_continued("".join(row if len(row) == cols else row + "\n" for row in tail).split("\n")))
     command = re.escape(f"{python()} -m ltl_quiz resume") + r" [0-9a-f]{8}"
     assert re.search(rf"(?:To carry on: |^ *){command}$", joined, re.MULTILINE), tail
+    assert not mid_word_breaks(tail, cols)
+
+
+@pytest.mark.parametrize("cols", [80, 40])
+def test_an_error_s_hint_at_a_terminal_keeps_its_command_whole(db_url: str, cols: int) -> None:
+    term = Terminal(["resume", "deadbeef"], cols, 24)
+    try:
+        assert term.wait_exit() == 1
+    finally:
+        term.close()
+    rows = [row for row in term.rows() if row]
+    assert not mid_word_breaks(rows, cols)
+    joined = "\n".join(_continued("".join(row if len(row) == cols else row + "\n" for row in rows).split("\n")))
+    command = re.escape(f"{python()} -m ltl_quiz history")
+    assert re.search(rf"(?:see |^ *)'{command}'", joined, re.MULTILINE), rows
 
 
 # -- 4. one rule for a learner's percentages ------------------------------------------------------------

@@ -18,6 +18,7 @@ from ltl_quiz.invocation import GLUE, glued, unglued
 from ltl_quiz.text import one_line, visible
 
 COMMAND_INDENT = "    "  # a hint's command moved to a line of its own starts this far in
+CONTINUED = " ^" if os.name == "nt" else " \\"  # the shell's "this command goes on on the next line"
 NARROWEST = 20  # below this a hanging indent leaves no room for words: wrap flush left instead
 
 
@@ -35,16 +36,27 @@ def hang(text: str, width: int, first: str = "", rest: str | None = None) -> lis
         return [first.rstrip(), *hang(text, width, lead, rest)]
     wrapper = _Wrapper(width=max(width, NARROWEST), initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
     lines = wrapper.wrap(glued(words)) or [first.rstrip()]
-    return [unglued(lines[0]), *(_command_apart(line, rest, width) for line in lines[1:])]
+    return [out for n, line in enumerate(lines) for out in _command_apart(line, rest, width, n > 0)]
 
 
-def _command_apart(line: str, rest: str, width: int) -> str:
-    """A continuation line, its spaces restored; one that a hint's command starts is indented when it
-    fits, so the command stands apart from the sentence before it (issue 13: never broken inside)."""
+def _command_apart(line: str, rest: str, width: int, continuing: bool) -> list[str]:
+    """A line, its spaces restored. A hint's command is never broken where copying its first line
+    would run the wrong command (issue 13): one that starts a continuation line is indented when it
+    fits, so it stands apart from the sentence before it; one longer than a whole line is broken
+    between arguments with the shell's line continuation, so that it is still one command."""
     body = line[len(rest) :]
-    if GLUE in body.split(" ", 1)[0] and len(line) + len(COMMAND_INDENT) <= width:
+    if continuing and GLUE in body.split(" ", 1)[0] and len(line) + len(COMMAND_INDENT) <= width:
         line = rest + COMMAND_INDENT + body
-    return unglued(line)
+    if len(line) <= width or GLUE not in line:
+        return [unglued(line)]
+    out, current = [], ""
+    for n, piece in enumerate(line.split(GLUE)):
+        if n and len(current) + 1 + len(piece) + len(CONTINUED) > width:
+            out.append(unglued(current) + CONTINUED)
+            current = rest + COMMAND_INDENT + piece
+        else:
+            current = current + " " + piece if n else piece
+    return [*out, unglued(current)]
 
 
 class _Wrapper(textwrap.TextWrapper):
