@@ -96,12 +96,14 @@ def load(name: str) -> typer._click.Command:
 
     import typer.main
 
+    from ltl_quiz.cli.options import plain_arguments
     from ltl_quiz.cli_table import COMMANDS
 
     entry = COMMANDS[name]
     if entry.module not in _built:
         module = importlib.import_module(f"ltl_quiz.cli.{entry.module}")
         _built[entry.module] = typer.main.get_group(module.commands)
+        plain_arguments(_built[entry.module])  # usage shows CASE, not {case}
     built = _built[entry.module]
     return built if entry.group else built.commands[name]
 

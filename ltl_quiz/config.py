@@ -45,17 +45,66 @@ def save(path: Path, data: dict[str, Any]) -> None:
     write_text(path, json.dumps(data, indent=2, sort_keys=True) + "\n", private=True)
 
 
-def remembered_learner(path: Path) -> Learner | None:
-    data = load(path).get("learner")
+# The remembered learner belongs to the store it was used with: a run with --db against another
+# store remembers its learner for that store only, and the default store's learner stays its own
+# (a bare ``history`` said "No attempts yet for 9999" after one such run). ``learner`` is the one
+# last remembered anywhere; it stands for every store only in a config that names no store's own
+# (one written before stores had their own, or by ``remember_learner`` with no store).
+BY_STORE = "learners_by_store"
+
+
+def store_key(db_url: str) -> str:
+    """How the config names a store: its URL with any password replaced (never kept in the config)."""
+    from ltl_quiz.locations import redact
+
+    return redact(db_url)
+
+
+def _by_store(data: dict[str, Any]) -> dict[str, Any]:
+    found = data.get(BY_STORE)
+    return found if isinstance(found, dict) else {}
+
+
+def _learner(data: Any) -> Learner | None:
     if isinstance(data, dict) and data.get("id") and data.get("name"):
         return Learner(str(data["id"]), str(data["name"]), str(data.get("unit", "")))
     return None
 
 
-def remember_learner(path: Path, learner: Learner) -> None:
+def remembered_learner(path: Path, store: str | None = None) -> Learner | None:
+    """The learner last used with ``store`` (a database URL), or last used anywhere when no store is named."""
+    data = load(path)
+    by_store = _by_store(data)
+    if store is None or not by_store:
+        return _learner(data.get("learner"))
+    return _learner(by_store.get(store_key(store)))
+
+
+def remember_learner(path: Path, learner: Learner, store: str | None = None) -> None:
+    """Remember ``learner`` for ``store`` (a database URL); with no store, for every store."""
     data = load(path)
     data["learner"] = asdict(learner)
+    if store is None:
+        data.pop(BY_STORE, None)
+    else:
+        data[BY_STORE] = {**_by_store(data), store_key(store): asdict(learner)}
     save(path, data)
+
+
+def forget_learner(path: Path, staff_number: str, dry_run: bool = False) -> bool:
+    """Whether ``staff_number`` was remembered for any store; unless ``dry_run``, no longer."""
+    data = load(path)
+    by_store = _by_store(data)
+    kept = {key: value for key, value in by_store.items() if not (isinstance(value, dict) and value.get("id") == staff_number)}
+    legacy = (data.get("learner") or {}).get("id") == staff_number
+    if not legacy and len(kept) == len(by_store):
+        return False
+    if not dry_run:
+        if legacy:
+            del data["learner"]
+        data[BY_STORE] = kept
+        save(path, data)
+    return True
 
 
 def check_learner_id(value: str) -> str:

@@ -46,3 +46,45 @@ def as_invoked(text: str) -> str:
     """``text`` with each ``ltl-quiz COMMAND`` hint naming the command as it was started."""
     name = command()
     return text if name == "ltl-quiz" else _HINT.sub(lambda _: name, text)
+
+
+# One argument of a command in a hint: a quoted string, or a run of characters that may hold inner
+# dots ("cpd.html", "x.sqlite3") but does not end in the punctuation of the sentence around it.
+_ARGUMENT = r"(?:'[^']*'|[^\s'\"`.,;:)]+(?:[.:,][^\s'\"`.,;:)]+)*)"
+GLUE = "\ue000"  # a private-use character standing for a space that must not be broken (never shown)
+
+
+@functools.cache
+def _command_start() -> re.Pattern[str]:
+    """Where a hint's command starts: its name (as documented or as invoked), any global options, a command."""
+    names = sorted({"ltl-quiz", command()}, key=len, reverse=True)
+    commands = "|".join(sorted(COMMANDS))
+    return re.compile(r"(?<![\w/.-])(?:" + "|".join(map(re.escape, names)) + r")(?= (?:--?\w[\w-]* \S+ )*(?:" + commands + r")\b)")
+
+
+def command_spans(text: str) -> list[tuple[int, int]]:
+    """Where each hint's command (``ltl-quiz resume f6a1b65f``) starts and ends in ``text``: after a
+    quote it runs to the closing quote, otherwise over its arguments to the end of the sentence."""
+    if "ltl-quiz" not in text and "ltl_quiz" not in text:  # every name it goes by holds one of these
+        return []
+    spans = []
+    for found in _command_start().finditer(text):
+        quote = text[found.start() - 1] if found.start() else ""
+        if quote in "'`\"" and quote and (end := text.find(quote, found.end())) > 0:
+            spans.append((found.start(), end))
+            continue
+        rest = re.match(rf"(?: {_ARGUMENT})+", text[found.end() :])
+        spans.append((found.start(), found.end() + (rest.end() if rest else 0)))
+    return spans
+
+
+def glued(text: str) -> str:
+    """``text`` with the spaces inside each hint's command made ``GLUE``, so that wrapping cannot break a
+    command across lines (copying its first line would run the wrong command). ``unglued`` undoes it."""
+    for begin, end in reversed(command_spans(text)):
+        text = text[:begin] + text[begin:end].replace(" ", GLUE) + text[end:]
+    return text
+
+
+def unglued(line: str) -> str:
+    return line.replace(GLUE, " ")

@@ -1,7 +1,8 @@
 """Where to find support: the "Support and information" page of Learning the Lessons issue 39.
 
 Kept as data in the package (not in a scenario) so ``ltl-quiz support`` works even when no
-scenario loads. The entries and descriptions are the seed's own, in its order.
+scenario loads. The entries and descriptions are the seed's own, in its order, except that the two
+services for police staff's own wellbeing come first (``POLICE_STAFF``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,15 @@ SUPPORT_HINT = (
 )
 
 
+# The issue lists Oscar Kilo and Mind's Blue Light Programme under "Resources for professionals", near
+# the end; the end-of-case text sends police staff to Oscar Kilo, so they come first, under a heading
+# that says whom they are for and where the issue lists them.
+POLICE_STAFF = "Police staff wellbeing (the issue lists these under Resources for professionals)"
+# The issue names a telephone helpline but gives only its web address: we say so rather than give a
+# number it does not print.
+NO_NUMBER = "(Learning the Lessons issue 39 gives its web address, not a telephone number.)"
+
+
 class Service(NamedTuple):
     name: str
     url: str
@@ -22,6 +32,18 @@ class Service(NamedTuple):
 
 
 SUPPORT: dict[str, list[Service]] = {
+    POLICE_STAFF: [
+        Service(
+            "Oscar Kilo",
+            "https://oscarkilo.org.uk/",
+            "Oscar Kilo is the home of the National Police Wellbeing Service and brings assessment, learning and conversation about emergency services wellbeing into one place.",
+        ),
+        Service(
+            "Mind – Blue Light Programme",
+            "https://www.mind.org.uk/news-campaigns/campaigns/blue-light-programme/",
+            "Support and information for staff, volunteers and employers in the emergency services to help you and your colleagues to cope during the pandemic and beyond.",
+        ),
+    ],
     "General": [
         Service(
             "Crimestoppers", "www.crimestoppers-uk.org", "If you have intelligence that may help the police you can contact Crimestoppers."
@@ -40,7 +62,8 @@ SUPPORT: dict[str, list[Service]] = {
         Service(
             "Rape Crisis – National Telephone Helpline",
             "https://www.rasasc.org.uk/",
-            "The National Helpline is provided by Rape Crisis South London. It offers confidential emotional support, information and referral details.",
+            "The National Helpline is provided by Rape Crisis South London. It offers confidential emotional support, information and referral details. "
+            + NO_NUMBER,
         ),
         Service(
             "Rape Crisis – Live Chat Helpline",
@@ -56,7 +79,10 @@ SUPPORT: dict[str, list[Service]] = {
         Service(
             "Stop It Now!",
             "www.stopitnow.org.uk",
-            "A confidential helpline available to anyone with concerns about child sexual abuse, including survivors and professionals.",
+            "A confidential helpline available to anyone with concerns about child sexual abuse including adults worried about the "
+            "behaviour of other adults or children and young people, those worried about their own sexual thoughts or behaviours "
+            "towards children, friends and relatives of people arrested for sexual offending, and any other adult with a concern "
+            "about child sexual abuse including survivors and professionals.",
         ),
         Service(
             "Survivors UK",
@@ -114,11 +140,6 @@ SUPPORT: dict[str, list[Service]] = {
             "A toolbox intended to help professionals explore the vulnerabilities and indicators of risk present in the case of a child or young person that may be experiencing or at risk of sexual exploitation.",
         ),
         Service(
-            "Mind – Blue Light Programme",
-            "https://www.mind.org.uk/news-campaigns/campaigns/blue-light-programme/",
-            "Support and information for staff, volunteers and employers in the emergency services to help you and your colleagues to cope during the pandemic and beyond.",
-        ),
-        Service(
             "National Society for the Prevention of Cruelty to Children (NSPCC)",
             "https://learning.nspcc.org.uk/child-abuse-and-neglect/recognising-and-responding-to-abuse",
             "Guidance for professionals on recognising and responding to abuse.",
@@ -127,11 +148,6 @@ SUPPORT: dict[str, list[Service]] = {
             "NWG Exploitation Response Unit",
             "www.nwgnetwork.org/",
             "Provides support and advice to those working with children and young people under eighteen who are affected by abuse through exploitation.",
-        ),
-        Service(
-            "Oscar Kilo",
-            "https://oscarkilo.org.uk/",
-            "Oscar Kilo is the home of the National Police Wellbeing Service and brings assessment, learning and conversation about emergency services wellbeing into one place.",
         ),
     ],
     "Other resources": [

@@ -6,6 +6,7 @@ the terminal, the CPD record, exports and xAPI all agree on what a passage says.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -105,3 +106,11 @@ def counted(n: float, noun: str, many: str | None = None) -> str:
     something says it through this one helper, so none can say "1 attempts"."""
     figure = str(int(n)) if float(n).is_integer() else f"{n:g}"  # never "1.2e+06" for a large count
     return f"{figure} {noun if n == 1 else (many or plural(noun))}"
+
+
+def percent(value: float) -> str:
+    """A percentage as a learner reads it, the same everywhere (history, debrief, CPD record):
+    whole numbers, rounded down: "79%", never "79%" here and "75.6%" there. WHY down: pass marks
+    are whole numbers and a score passes only at or above its mark, so 69.6% must not read "70%"
+    beside "not passed"; rounded down, a figure reads as reaching the mark exactly when it does."""
+    return f"{math.floor(value + 1e-9)}%"

@@ -108,7 +108,7 @@ def _attempt_to_resume(store: OfflineSafeStore, where: Locations, attempt: str |
     if attempt:
         row = store.attempt(attempt)
     else:
-        learner = config.remembered_learner(where.config_file)
+        learner = config.remembered_learner(where.config_file, where.db_url)
         rows = [r for r in store.attempts(learner.id if learner else None, status="in-progress") if not r.session_code]
         if not rows:
             raise InputError("no attempt to carry on; start one with 'ltl-quiz run CASE'")

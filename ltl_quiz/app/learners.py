@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 def resolve_learner(where: Locations, learner_id: str | None, name: str | None, unit: str | None, ask: Asker | None) -> Learner:
     """The learner from the options, else the remembered one, else asked (and then remembered)."""
-    remembered = config.remembered_learner(where.config_file)
+    remembered = config.remembered_learner(where.config_file, where.db_url)
     if learner_id:
         learner_id = config.check_learner_id(learner_id)
         if remembered and remembered.id == learner_id:
@@ -39,7 +39,7 @@ def resolve_learner(where: Locations, learner_id: str | None, name: str | None, 
         learner = ask_learner(ask, known=lambda staff: _known_learner(where, staff))
     else:
         raise InputError("who is taking part? give --learner STAFF_NUMBER --name NAME (and --unit UNIT)")
-    config.remember_learner(where.config_file, learner)
+    config.remember_learner(where.config_file, learner, where.db_url)
     return learner
 
 
@@ -55,7 +55,7 @@ def _someone_else(remembered: Learner, ask: Asker | None) -> bool:
 def learner_for_run(where: Locations, learner_id: str | None, name: str | None, unit: str | None, ask: Asker) -> tuple[Learner, bool]:
     """The learner for ``run``, and whether to say whom the attempt is recorded for (issue 13: typed
     details were never said back), unless "This will be recorded for ... Is that you?" just did."""
-    remembered = config.remembered_learner(where.config_file)
+    remembered = config.remembered_learner(where.config_file, where.db_url)
     asked = learner_id is None and remembered is not None and not nobody_to_ask(ask)
     learner = resolve_learner(where, learner_id, name, unit, ask)
     return learner, not (asked and remembered is not None and learner.described == remembered.described)

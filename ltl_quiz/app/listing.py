@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from ltl_quiz import config
 from ltl_quiz.app.opening import open_store
 from ltl_quiz.locations import redact
-from ltl_quiz.text import counted
+from ltl_quiz.text import counted, percent
 
 if TYPE_CHECKING:
     from ltl_quiz.locations import Locations
@@ -58,25 +58,36 @@ class History:
     assigned: dict[str, str] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        out = [f"Assigned: {case}: {note}" for case, note in sorted(self.assigned.items())]
+        return [lead + text for lead, text in self.entries()]
+
+    def entries(self) -> list[tuple[str, str]]:
+        """(lead, text) for each line: a screen wraps ``text`` under itself, after the lead, so that
+        a record's continuation is indented and one record never runs into the next."""
+        out = [("Assigned: ", f"{case}: {note}") for case, note in sorted(self.assigned.items())]
         if not self.records:
             whose = "" if self.learner_id is None else f" for {self.learner_id}"
-            return [*out, f"No attempts yet{whose} in the store {self.store}."]
+            return [*out, ("", f"No attempts yet{whose} in the store {self.store}.")]
         for r in self.records:
-            outcome = "passed" if r["passed"] else ("not passed" if r["passed"] is False else "")
-            score = f"{r['score']}/{r['best']} ({r['percentage']:g}%) {outcome}".strip() if r["passed"] is not None else ""
+            score = f"{r['score']}/{r['best']} ({percent(r['percentage'])}) {verdict(r)}" if r["passed"] is not None else ""
             started = r["started"][:16].replace("T", " ")
-            out.append(
-                f"{r['attempt'][:8]}  {started}  {r['learner']}  {r['scenario']} ({r['track']}, {r['mode']})  {r['status']}  {score}".rstrip()
-            )
+            text = f"{started}  {r['learner']}  {r['scenario']} ({r['track']}, {r['mode']})  {r['status']}  {score}"
+            out.append((f"{r['attempt'][:8]}  ", text.rstrip()))
         return out
+
+
+def verdict(record: dict[str, Any]) -> str:
+    """"passed", or "not passed" with its reason: a critical decision fails an attempt whatever its score."""
+    if record["passed"]:
+        return "passed"
+    critical = record["critical_failures"]
+    return f"not passed: {'a critical decision' if critical == 1 else f'{critical} critical decisions'}" if critical else "not passed: below the pass mark"
 
 
 def history(where: Locations, learner_id: str | None, with_assignments: bool = True) -> History:
     """The attempts of ``learner_id`` (default: the remembered learner; everyone's if none)."""
     with open_store(where) as store:
         if learner_id is None:
-            remembered = config.remembered_learner(where.config_file)
+            remembered = config.remembered_learner(where.config_file, where.db_url)
             learner_id = remembered.id if remembered else None
         rows = store.attempts(learner_id)
     records = [
@@ -96,6 +107,7 @@ def history(where: Locations, learner_id: str | None, with_assignments: bool = T
             "best": r.best_score,
             "percentage": r.percentage if r.has_verdict else None,
             "passed": r.passed if r.has_verdict else None,
+            "critical_failures": len({c[0] for c in r.critical_failures}) if r.has_verdict else None,  # decisions, not options
         }
         for r in rows
     ]

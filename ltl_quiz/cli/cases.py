@@ -92,8 +92,8 @@ def history(
         if as_json:
             print_json(done.records)
             return
-        for line in done.lines():
-            ui.say(line)
+        for lead, text in done.entries():
+            ui.item(lead, text)
 
 
 @commands.command()

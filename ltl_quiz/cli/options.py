@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeVar
 
 import typer
+from typer.core import TyperArgument
 
 from ltl_quiz.cli.program_options import DbOpt as DbOpt
 from ltl_quiz.cli.program_options import FollowLinksOpt as FollowLinksOpt
@@ -56,6 +57,28 @@ HomePageOpt = Annotated[
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class PlainArgument(TyperArgument):
+    """An argument as usage lines conventionally show one: ``CASE``, ``[ATTEMPT]``, ``CASE...``, where
+    Typer 0.28 writes ``{case}`` (its mark for a required argument, which reads as a placeholder)."""
+
+    def make_metavar(self, ctx: Any, *, usage: bool = False) -> str:
+        var = (self.metavar or self.name or "").upper()
+        var = var if self.nargs == 1 or var.endswith("...") else f"{var}..."
+        return f"[{var}]" if usage and not self.required else var
+
+    def get_error_hint(self, ctx: Any) -> str:
+        return f"'{(self.metavar or self.name or '').upper()}'"  # "Missing argument 'CASE'", as usage names it
+
+
+def plain_arguments(command: Any) -> None:
+    """Every argument of ``command`` and of its sub-commands shown as ``PlainArgument`` shows it."""
+    for param in getattr(command, "params", []):
+        if type(param) is TyperArgument:
+            param.__class__ = PlainArgument
+    for sub in getattr(command, "commands", {}).values():
+        plain_arguments(sub)
 
 
 def parameters(func: Callable[..., object], skip: str = "") -> list[inspect.Parameter]:

@@ -25,7 +25,7 @@ from ltl_quiz.errors import InputError
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.scenario.kinds import answer_kinds, kind_of, written_kinds
 from ltl_quiz.scenario.model import Node, Scenario
-from ltl_quiz.text import counted, one_line
+from ltl_quiz.text import counted, one_line, percent
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -37,6 +37,11 @@ if TYPE_CHECKING:
 FORMATS = ("md", "html")
 NO_ANSWER = "No answer was written to this question."
 GROUP_KINDS = ("facilitated", "live")
+NOT_NEEDED = "I chose, but it was not needed"  # a chosen option said once, not as both chosen and not needed
+# The scenario briefs the learner in the second person ("You are a call handler..."): the first-person
+# record quotes that brief as the scenario's words rather than presenting it as the learner's own.
+ROLE_LABEL = "My role, in the scenario's words"
+UNCOVERED = "Points from the model answer I did not cover"  # model points are often case facts, not skills to develop
 SCRIPTED_NOTE = "Answered from a script (run --answers), not at the prompts: this is not a record of the learner's own work."
 
 
@@ -213,8 +218,8 @@ def _outcomes(scenario: Scenario | None, attempt: ExportedAttempt, kind: str, ow
     if attempt.passed is None:  # not completed: no verdict (the query leaves it empty)
         return ["This attempt has no verdict."]
     verdict = "passed" if attempt.passed else "not passed"
-    pass_mark = f" against a pass mark of {scenario.pass_mark}%" if scenario else ""
-    out = [f"I scored {attempt.score} of {attempt.best_score} ({attempt.percentage:g}%){pass_mark}: {verdict}."]
+    pass_mark = f" against a pass mark of {percent(scenario.pass_mark)}" if scenario else ""
+    out = [f"I scored {attempt.score} of {attempt.best_score} ({percent(attempt.percentage)}){pass_mark}: {verdict}."]
     critical = json.loads(attempt.critical_failures or "[]")
     if critical:
         out.append(
@@ -281,8 +286,10 @@ def _different(scenario: Scenario | None, row: ExportedAnswer) -> list[Different
     if kind_of(node.type).several:
         missed = [i for i in recommended if i not in chosen_ids]
         extra = [i for i in chosen_ids if i not in recommended]
-        found = notes("I chose", chosen_ids, why=False) or [("I chose", "none of the options", "")]
-        return [Different(one_line(node.prompt or node.id), critical, found + notes("Also needed", missed) + notes("Not needed", extra))]
+        # each option said once: a chosen option that was not needed is not also listed as chosen
+        found = notes("I chose", [i for i in chosen_ids if i in recommended], why=False) + notes(NOT_NEEDED, extra)
+        found = found or [("I chose", "none of the options", "")]
+        return [Different(one_line(node.prompt or node.id), critical, found + notes("Also needed", missed))]
     return [Different(one_line(node.prompt or node.id), critical, notes("I chose", chosen_ids) + notes("Next time", recommended))]
 
 

@@ -9,7 +9,7 @@ with what follows them, and page numbers in the bottom margin where the browser 
 
 from __future__ import annotations
 
-from ltl_quiz.records.cpd import NO_ANSWER, CpdRecord, hours, no_difference
+from ltl_quiz.records.cpd import NO_ANSWER, ROLE_LABEL, UNCOVERED, CpdRecord, hours, no_difference
 
 CSS = """
 @page { size: A4; margin: 16mm 15mm 18mm;
@@ -54,4 +54,6 @@ footer, .source { font-size: 12px; color: #555; }
 def to_html(record: CpdRecord) -> str:
     from ltl_quiz.templating import page
 
-    return page("cpd.html.j2", CSS, record=record, hours=hours, no_answer=NO_ANSWER, no_difference=no_difference)
+    return page(
+        "cpd.html.j2", CSS, record=record, hours=hours, no_answer=NO_ANSWER, no_difference=no_difference, role_label=ROLE_LABEL, uncovered=UNCOVERED
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ltl_quiz.records.cpd import NO_ANSWER, CpdRecord, Entry, hours, no_difference
+from ltl_quiz.records.cpd import NO_ANSWER, ROLE_LABEL, UNCOVERED, CpdRecord, Entry, hours, no_difference
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!{}]|&(?=#?\w+;))")  # & only where it would start an entity
 _MD_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
@@ -67,7 +67,7 @@ def _entry_markdown(n: int, e: Entry) -> list[str]:
     if e.note:
         lines += [f"> {md(e.note)}", ""]
     if e.role:
-        lines += [f"**My role in the scenario:** {md(e.role)}", ""]
+        lines += [f"**{ROLE_LABEL}:** \u201c{md(e.role)}\u201d", ""]
     if e.about:
         lines += ["### What the case was about", "", *[md(p) + "\n" for p in e.about]]
     if e.real_case:
@@ -85,7 +85,7 @@ def _entry_markdown(n: int, e: Entry) -> list[str]:
         if not r.written:
             lines += [NO_ANSWER, "", *bullets("Points a full answer would cover:", r.missed)]
             continue
-        lines += [_quote(r.answer), "", *bullets("Points my answer covered:", r.covered), *bullets("Points to develop:", r.missed)]
+        lines += [_quote(r.answer), "", *bullets("Points my answer covered:", r.covered), *bullets(f"{UNCOVERED}:", r.missed)]
     lines += ["### What I would do differently", ""]
     if not e.differently:
         lines += [no_difference(e), ""]

@@ -35,7 +35,12 @@ def summarise(record: CpdRecord) -> Summary:
 
 def differently(e: Entry) -> list[tuple[str, str]]:
     """(decision, what I chose and what is recommended) for each decision I would take differently."""
-    return [(d.prompt, "; ".join(f"{label.lower()} {option.rstrip(' .')}" for label, option, _ in d.notes)) for d in e.differently]
+    return [(d.prompt, "; ".join(f"{_mid_sentence(label)}: {option.rstrip(' .')}" for label, option, _ in d.notes)) for d in e.differently]
+
+
+def _mid_sentence(label: str) -> str:
+    """A note's label inside a sentence: "next time", "also needed", but "I chose" keeps its capital I."""
+    return label if label.split(" ")[0].rstrip(",") == "I" else label[0].lower() + label[1:]
 
 
 def to_markdown(record: CpdRecord) -> str:

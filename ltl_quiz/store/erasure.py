@@ -231,13 +231,7 @@ def _journal(folder: Path, erased: Any, dry_run: bool) -> int:
 def _forget_remembered(config_file: Path, staff_number: str, dry_run: bool) -> bool:
     from ltl_quiz import config
 
-    data = config.load(config_file)
-    if (data.get("learner") or {}).get("id") != staff_number:
-        return False
-    if not dry_run:
-        del data["learner"]
-        config.save(config_file, data)
-    return True
+    return config.forget_learner(config_file, staff_number, dry_run)  # for every store it was remembered for
 
 
 def _ids(conn: sa.Connection, query: sa.Select[Any]) -> list[str]:

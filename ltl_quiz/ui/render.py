@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ltl_quiz.invocation import as_invoked
 from ltl_quiz.scenario.kinds import KEY_QUESTION_ANSWER, kind_of
 from ltl_quiz.support import SUPPORT_HINT
-from ltl_quiz.text import one_line, tidy, visible
+from ltl_quiz.text import one_line, percent, tidy, visible
 from ltl_quiz.ui.wrap import hang, terminal_width
 
 _MARKER = re.compile(r"^(?:[-*•]|\d+[.)]|[a-z][.)])\s+")  # a list item's marker: its lines hang after it
@@ -214,13 +214,13 @@ class Renderer:
         """The result in one line, kept in view at the foot of every part of the debrief."""
         verdict = "PASSED" if result.passed else "NOT PASSED"
         critical = ", a critical failure" if result.critical else ""
-        return f"Score {result.score} of {result.best} ({result.percentage:g}%), pass mark {scenario.pass_mark}%: {verdict}{critical}"
+        return f"Score {result.score} of {result.best} ({percent(result.percentage)}), pass mark {scenario.pass_mark}%: {verdict}{critical}"
 
     def result(self, scenario: Scenario, state: State, result: Result) -> None:
         self.heading("Debrief: your result")
         verdict = "PASSED" if result.passed else "NOT PASSED"
         style = "bold green" if result.passed else "bold red"
-        self.say(f"Score: {result.score} of {result.best} ({result.percentage:g}%). Pass mark {scenario.pass_mark}%. {verdict}.", style)
+        self.say(f"Score: {result.score} of {result.best} ({percent(result.percentage)}). Pass mark {scenario.pass_mark}%. {verdict}.", style)
         notes = {(c.node_id, c.option_id): c.note for c in result.real_failings}
         if result.critical:  # each once: what the real people did, where it repeats them, else why it is critical
             self.say("A critical failure means this attempt cannot pass, whatever the score:", "red")

@@ -14,8 +14,11 @@ import sys
 import textwrap
 from typing import TextIO
 
+from ltl_quiz.invocation import GLUE, glued, unglued
 from ltl_quiz.text import one_line, visible
 
+COMMAND_INDENT = "    "  # a hint's command moved to a line of its own starts this far in
+CONTINUED = " ^" if os.name == "nt" else " \\"  # the shell's "this command goes on on the next line"
 NARROWEST = 20  # below this a hanging indent leaves no room for words: wrap flush left instead
 
 
@@ -32,7 +35,28 @@ def hang(text: str, width: int, first: str = "", rest: str | None = None) -> lis
         lead = rest if len(rest) + len(address) <= width else ""  # a web address on a line of its own, flush left if too long
         return [first.rstrip(), *hang(text, width, lead, rest)]
     wrapper = _Wrapper(width=max(width, NARROWEST), initial_indent=first, subsequent_indent=rest, break_on_hyphens=False)
-    return wrapper.wrap(words) or [first.rstrip()]
+    lines = wrapper.wrap(glued(words)) or [first.rstrip()]
+    return [out for n, line in enumerate(lines) for out in _command_apart(line, rest, width, n > 0)]
+
+
+def _command_apart(line: str, rest: str, width: int, continuing: bool) -> list[str]:
+    """A line, its spaces restored. A hint's command is never broken where copying its first line
+    would run the wrong command (issue 13): one that starts a continuation line is indented when it
+    fits, so it stands apart from the sentence before it; one longer than a whole line is broken
+    between arguments with the shell's line continuation, so that it is still one command."""
+    body = line[len(rest) :]
+    if continuing and GLUE in body.split(" ", 1)[0] and len(line) + len(COMMAND_INDENT) <= width:
+        line = rest + COMMAND_INDENT + body
+    if len(line) <= width or GLUE not in line:
+        return [unglued(line)]
+    out, current = [], ""
+    for n, piece in enumerate(line.split(GLUE)):
+        if n and len(current) + 1 + len(piece) + len(CONTINUED) > width:
+            out.append(unglued(current) + CONTINUED)
+            current = rest + COMMAND_INDENT + piece
+        else:
+            current = current + " " + piece if n else piece
+    return [*out, unglued(current)]
 
 
 class _Wrapper(textwrap.TextWrapper):
@@ -44,7 +68,7 @@ class _Wrapper(textwrap.TextWrapper):
     def _handle_long_word(self, reversed_chunks: list[str], cur_line: list[str], cur_len: int, width: int) -> None:
         if cur_line:
             return  # finish this line; the word comes back to a fresh one
-        if "://" in reversed_chunks[-1]:
+        if "://" in reversed_chunks[-1] or GLUE in reversed_chunks[-1]:  # an address or a hint's command, whole
             cur_line.append(reversed_chunks.pop())
             return
         super()._handle_long_word(reversed_chunks, cur_line, cur_len, width)
