@@ -219,7 +219,8 @@ def _outcomes(scenario: Scenario | None, attempt: ExportedAttempt, kind: str, ow
         return ["This attempt has no verdict."]
     verdict = "passed" if attempt.passed else "not passed"
     pass_mark = f" against a pass mark of {percent(scenario.pass_mark)}" if scenario else ""
-    out = [f"I scored {attempt.score} of {attempt.best_score} ({percent(attempt.percentage)}){pass_mark}: {verdict}."]
+    share = f" ({percent(attempt.percentage)})" if attempt.percentage is not None else ""
+    out = [f"I scored {attempt.score} of {attempt.best_score}{share}{pass_mark}: {verdict}."]
     critical = json.loads(attempt.critical_failures or "[]")
     if critical:
         out.append(
