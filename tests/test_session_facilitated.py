@@ -69,7 +69,7 @@ def test_scripted_facilitated_session_with_override_pause_and_resume(
     assert f"A  {'.' * 30}  0 (0%)  recommended\n   Grade it for attendance and send officers for a welfare check.\n" in out
     assert f"B  {'#' * 30}  2 (100%)\n" in out
     assert "Most of the room chose: B. Tell the caller it is not an emergency and to ring 101." in out
-    assert "  Critical: this choice means the attempt cannot pass." in out
+    assert "  Critical: one of the most serious mistakes in this case, for the child's safety and for the case itself." in out  # no pass (issue 13)
     assert (
         "  B. Tell the caller it is not an emergency and to ring 101. (the room's choice)" in out
     )  # lettered once, not "1. B." (issue 13)

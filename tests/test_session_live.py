@@ -239,7 +239,7 @@ def test_a_learner_typing_at_a_plain_terminal(example_dir: Path, example_path: P
         learner.type("2")
         learner.expect(r"Saved: B\. Waiting for the trainer to reveal the answers\.")
         sessions.reveal(code, scenario, 1)
-        learner.expect(r"Critical: this choice means the attempt cannot pass \(0 of 10 points\)")
+        learner.expect(r"Critical: one of the most serious mistakes in this case, for the child.s safety")  # no pass to lose (issue 13)
         sessions.advance(code, scenario, 1, engine.Choose(["tell-caller-101"]))
         learner.expect(r"Your reflection, for your own record \(Enter to skip\):")
         sessions.advance(code, scenario, 2, engine.Reflect("Notes"), notes="Notes")  # the trainer moves on first

@@ -21,11 +21,13 @@ from ltl_quiz.ui.sessions.bigtext import fitted
 from ltl_quiz.ui.sessions.chart import bars, plain_chart
 
 if TYPE_CHECKING:
-    from ltl_quiz.engine.state_machine import Answer
+    from ltl_quiz.engine.state_machine import Answer, Feedback
     from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
+    from ltl_quiz.sessions.records import Beside
     from ltl_quiz.sessions.tally import Distribution, RoomChoice
 
 WaitKey = Callable[[float], "str | None"]
+CRITICAL = "Critical: one of the most serious mistakes in this case, for the child's safety and for the case itself."
 
 
 def clock(seconds: float) -> str:
@@ -125,6 +127,9 @@ class SessionView:
             for line in plain_chart(node, dist):
                 self.console.line(line)  # as built: the bars line up
             self.say(f"{dist.responses} {who} answered.")
+            chosen = [opt.id for opt in node.options if opt.critical and dist.counts.get(opt.id, 0)]
+            if chosen:  # however few chose it: a critical choice is named on the chart (issue 13)
+                self.say(f"Critical choice{'s' if len(chosen) > 1 else ''} in the room: {letters_of(node, chosen)}.", "bold red")
             return
         from rich.table import Table
         from rich.text import Text
@@ -139,6 +144,8 @@ class SessionView:
             label = Text(one_line(bar.option.text))
             if bar.recommended:
                 label.append("  (recommended)", style="bold green")
+            if bar.option.critical and bar.count:  # marked however few chose it (issue 13)
+                label.append("  (critical)", style="bold red")
             grid.add_row(
                 Text(f" {bar.letter} ", style="bold black on cyan"),
                 Text(bar.text("█", "░"), style=colour),
@@ -156,7 +163,7 @@ class SessionView:
         self.chart(node, dist)
         self.say("")
         if own is not None:
-            self.ui.feedback(engine.feedback_for(node, own))
+            self.own_feedback(engine.feedback_for(node, own))
             return
         recommended = [node.option(i) for i in node.recommended]
         for opt in recommended:
@@ -173,8 +180,37 @@ class SessionView:
             style = "bold red" if opt.critical else "bold yellow"
             self.say(f"Most of the room chose: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", style)
             if opt.critical:
-                self.say("  Critical: this choice means the attempt cannot pass.", "red")
+                self.say(f"  {CRITICAL}", "red")
             self.say(f"  {' '.join(opt.feedback.split())}")
+        if not kind_of(node.type).several:
+            for opt in node.options:
+                few = dist.counts.get(opt.id, 0)
+                if opt.critical and few and opt.id not in choice.option_ids:  # a minority's critical choice is named too
+                    self.say(f"Chosen by {few}, critical: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", "bold red")
+                    self.say(f"  {' '.join(opt.feedback.split())}")
+        self.say("")
+
+    def own_feedback(self, fb: Feedback) -> None:
+        """A learner's own choice after the reveal. A group session has no score and no pass (its
+        record says so), so a critical choice is told by what it means for the child and the case."""
+        verdict = "Recommended" if fb.points >= fb.best_points and not fb.critical else "Not the recommended choice"
+        if fb.critical:
+            verdict = CRITICAL
+        style = "red" if fb.critical else ("green" if verdict == "Recommended" else "yellow")
+        self.say(f"{verdict} ({fb.points} of {fb.best_points} points)", f"bold {style}")
+        for opt in fb.chosen:
+            self.ui.item("You chose: ", opt.text)
+            if opt.real_case is not None and opt.real_case.did == "failing":
+                self.say(f"  In the real case: {one_line(opt.real_case.note)}")
+            self.say(f"  {opt.feedback.strip()}")
+        if fb.chosen == [] and fb.recommended:
+            self.say("You chose none of the options.")
+        for opt in fb.missed:
+            self.ui.item("Also needed: ", opt.text)
+            self.say(f"  {opt.feedback.strip()}")
+        if fb.recommended and not {o.id for o in fb.recommended} <= {o.id for o in fb.chosen} and not fb.missed:
+            self.ui.item("Recommended: ", fb.recommended[0].text)
+            self.say(f"  {fb.recommended[0].feedback.strip()}")
         self.say("")
 
     def key_question(self, kq: KeyQuestion, title: str = "Key question for discussion") -> None:
@@ -187,6 +223,30 @@ class SessionView:
     def ending(self, scenario: Scenario, node: Node) -> None:
         self.ui.ending(node)
         self.ui.real_case(scenario)
+
+    def decisions(self, scenario: Scenario, besides: list[Beside]) -> None:
+        """A learner's own choice at each decision beside the branch the room followed and the recommended option."""
+        self.heading("Your decisions beside the room's and the recommended ones")
+        if not besides:
+            self.say("The room took no decisions while you were in the session.")
+        for b in besides:
+            node = scenario.nodes[b.node_id]
+            self.say(one_line(node.prompt), "bold")
+            if b.mine is None:
+                self.say("  You gave no answer of your own here (you had not joined yet, or it closed first).")
+            else:
+                self.ui.item("  You chose: ", self._options(node, b.mine))
+            self.ui.item("  The room followed: ", self._options(node, b.room))
+            self.ui.item("  Recommended: ", self._options(node, list(node.recommended)))
+            if b.mine is not None and any(node.option(i).critical for i in b.mine):
+                self.say(f"  {CRITICAL}", "red")
+        self.say("")
+
+    @staticmethod
+    def _options(node: Node, ids: list[str]) -> str:
+        if not ids:
+            return "none of the options"
+        return "; ".join(f"{letters_of(node, [i])}. {one_line(node.option(i).text)}" for i in ids)
 
     # -- the discussion clock -------------------------------------------------------------------
     def countdown(self, seconds: float, wait_key: WaitKey) -> bool:
