@@ -246,7 +246,7 @@ def test_a_learner_typing_at_a_plain_terminal(example_dir: Path, example_path: P
         learner.expect(r"The trainer moved on before you finished; nothing was recorded for this question\.")
         learner.expect(r"That is the end of the case\. Waiting for the trainer to close the session\.")
         learner.proc.send_signal(signal.SIGINT)
-        learner.expect(rf"You have left session {code}\. Everything you answered is saved\. To rejoin: .*ltl[-_]quiz session join {code}")
+        learner.expect(rf"You have left session {code}\. Everything you answered is saved\. To rejoin: .*ltl[-_]quiz --scenarios \S+ session join {code}")
         assert learner.proc.wait(WAIT) == 130
     finally:
         learner.kill()

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from ltl_quiz.errors import Left
+from ltl_quiz.invocation import as_invoked
 from ltl_quiz.scenario.model import KeyQuestion, Node
 from ltl_quiz.sessions import tally
 from ltl_quiz.sessions.model import SessionState, Step
@@ -357,5 +358,8 @@ class RichBoard:
         rows.append(grid)
         rows.append(Text(""))
         rows.append(Text(self.FOOTERS[self.mode], style="bold"))
-        title = Text(f"Session {self.code}  ·  join: ltl-quiz session join {self.code}", style="bold")
+        heading = f"Session {self.code}  ·  join: {as_invoked(f'ltl-quiz session join {self.code}')}"
+        if len(heading) > self.view.console.width - 8:  # a store named in full does not fit: the join code panel above has it
+            heading = f"Session {self.code}  ·  join code {self.code}"
+        title = Text(heading, style="bold")
         return Panel(Group(*rows), title=title, border_style="yellow", padding=(1, 2))

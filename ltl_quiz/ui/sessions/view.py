@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.invocation import as_invoked
 from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.sessions.letters import lettered, letters_of
 from ltl_quiz.text import one_line, tidy
@@ -58,7 +59,7 @@ class SessionView:
         self.heading(title)
 
     def join_code(self, code: str, scenario: Scenario, track: str, trainer: str) -> None:
-        command = f"ltl-quiz session join {code}"
+        command = as_invoked(f"ltl-quiz session join {code}")  # with the store and scenarios given, as it must be typed
         if self.plain:
             self.heading(f"Session {code}")
             self.say(f"Case study {scenario.source.case_study}: {scenario.title} ({track} track). Trainer: {trainer}.")
