@@ -113,8 +113,9 @@ class Facilitated(TrainerScreen):
         if kind_of(node.type).several:
             default = f" (Enter for {here})" if here else ""
             voters = self._count("voters", f"How many people are voting?{default}", here or None)
+        most, who = (voters, "voting") if voters else (here or None, "here")
         while True:
-            hands = {opt.id: self._count(f"hands-{let}", f"Hands up for {let}", 0) for let, opt in lettered(node)}
+            hands = {opt.id: self._hands(let, most, who) for let, opt in lettered(node)}
             try:
                 dist = tally.from_hands(node, hands, voters)
             except InputError as exc:
@@ -124,6 +125,15 @@ class Facilitated(TrainerScreen):
                 return dist
             if not self.ask.confirm("recount", f"That is {dist.responses} hands for {here} people here. Count again?", True):
                 return dist
+
+    def _hands(self, letter: str, most: int | None, who: str) -> int:
+        """One option's hands, checked at once against the people in the room (a 4 for B with 3
+        voting was taken, and only the total was queried later, naming no option)."""
+        while True:
+            count = self._count(f"hands-{letter}", f"Hands up for {letter}", 0)
+            if most is None or count <= most:
+                return count
+            self.view.say(f"{count} hands for {letter} is more than the {most} people {who}; count the hands for {letter} again.")
 
     def _count(self, key: str, message: str, default: int | None) -> int:
         while True:
