@@ -31,3 +31,17 @@ def test_more_hands_for_one_option_than_people_here_is_counted_again_at_once(
     code = out.split("Session ", 1)[1][:6]
     step = next(s for s in SessionStore(Store(db_url)).steps(code) if s.key == "call-grading")
     assert (step.counts, step.responses) == ({"send-officers": 1, "tell-caller-101": 2}, 3)
+
+
+def test_a_correction_says_what_it_replaced_and_the_pause_names_its_key(
+    runner: CliRunner, example_dir: Path, tmp_path: Path, db_url: str
+) -> None:
+    roster = tmp_path / "room.csv"
+    roster.write_text("PC101,Alex Smith,Response\nPC102,Jo Bloggs,Response\nPC103,Sam Patel,CID\n", encoding="utf-8")
+    start = ["--scenarios", str(example_dir), "session", "start", "1", "--trainer", "Pat", "--roster", str(roster), "--plain"]
+    result = runner.invoke(app, start, input=typed("y", "", "1", "1 a, 2 b, 3 b", "sam a"))
+    out = result.output
+    assert "Continue to the next decision: press Enter" in out  # a bare "Continue to the next passage" named no key
+    assert "Entered: Alex Smith A; Jo Bloggs B; Sam Patel B" in out
+    assert "Entered: Sam Patel A (replaces B)" in out
+    assert "at a multi" not in out

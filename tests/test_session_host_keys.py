@@ -7,6 +7,7 @@ reflection is asked about first; and a skipped reflection is counted as skipped,
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
 
@@ -105,5 +106,17 @@ def test_a_skipped_reflection_is_not_counted_as_written(example_dir, example_pat
         term.settle(0.2)
         term.send("y" + ENTER)
         term.wait_for("The learners' screens show these points now")
+    finally:
+        term.close()
+
+
+def test_the_join_code_stays_in_view_with_the_lobby_board_at_80x24(example_dir, db_url) -> None:
+    args = ["--scenarios", str(example_dir), "session", "host", "example-welfare-call", "--trainer", "Pat", "--rich"]
+    term = Terminal(args, 80, 24)
+    try:
+        term.wait_for("Enter: start the session")
+        term.settle(0.5)
+        assert re.search(r"Join code [A-Z0-9]{6}", term.text()), term.text()
+        assert "On your own terminal type:" in term.text()
     finally:
         term.close()

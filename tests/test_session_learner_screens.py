@@ -126,3 +126,23 @@ def test_a_live_reflection_gets_the_language_note_the_learners_own_run_gives(exa
         assert seen.index("A note on language") < seen.index("The model answer points come when the trainer ends the discussion")
     finally:
         term.close()
+
+
+def test_ctrl_c_while_waiting_leaves_on_a_line_of_its_own(example_dir, example_path, db_url) -> None:
+    scenario = load_scenario(example_path)
+    sessions = SessionStore(Store(db_url))
+    code = sessions.create(scenario, "live", "Pat", [], model.first_state(scenario, "officer", "live", now()))
+    term = Terminal(["--scenarios", str(example_dir), "session", "join", code, "--learner", "PC301", "--name", "Robin", "--rich"], 80, 24)
+    try:
+        term.wait_for(r"Do you want to take part in this case study\? \(y/n\)")
+        term.settle(0.1)
+        term.send("y" + ENTER)
+        term.wait_for("Waiting for the trainer to start.")
+        term.settle(0.3)
+        term.send("\x03")
+        term.wait_for("You have left session")
+        term.settle(0.3)
+        row = next(r for r in term.rows() if "You have left session" in r)
+        assert row.startswith("You have left session"), term.text()
+    finally:
+        term.close()

@@ -75,9 +75,9 @@ class LiveHost(TrainerScreen):
         row = self.sessions.session(self.code)
         if not self.view.plain:
             self.view.console.clear()
-        self.view.join_code(self.code, self.scenario, row.track, row.trainer)
         if self.fresh:
             self.opening(row.track)
+        self.view.join_code(self.code, self.scenario, row.track, row.trainer)  # last, so that it stays in view with the board
         if row.state.phase == "lobby":
             self.board(None, "lobby")
             self.sessions.begin(self.code, self.scenario, 0)

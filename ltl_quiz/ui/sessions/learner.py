@@ -80,7 +80,9 @@ class LiveLearner(SessionScreen):
             me = self._join(row)
             joined = True
             return self._follow(me)
-        except (Left, KeyboardInterrupt):
+        except (Left, KeyboardInterrupt) as stopped:
+            if isinstance(stopped, KeyboardInterrupt):
+                self.view.say("")  # the terminal echoed ^C: "You have left" starts on a line of its own
             if not joined:
                 raise Left(f"You left before joining; nothing was saved. To join: ltl-quiz session join {self.code}") from None
             self._stop_beat()
