@@ -45,3 +45,50 @@ def test_a_correction_says_what_it_replaced_and_the_pause_names_its_key(
     assert "Entered: Alex Smith A; Jo Bloggs B; Sam Patel B" in out
     assert "Entered: Sam Patel A (replaces B)" in out
     assert "at a multi" not in out
+
+
+def test_a_space_at_the_discussion_clock_does_not_end_the_discussion(example_dir: Path, tmp_path: Path, db_url: str) -> None:
+    from screen import ENTER, SPACE, Terminal
+
+    roster = tmp_path / "room.csv"
+    roster.write_text("PC101,Alex Smith,Response\nPC102,Jo Bloggs,Response\nPC103,Sam Patel,CID\n", encoding="utf-8")
+    args = [
+        "--scenarios",
+        str(example_dir),
+        "session",
+        "start",
+        "1",
+        "--trainer",
+        "Pat",
+        "--roster",
+        str(roster),
+        "--discussion-minutes",
+        "10",
+    ]
+    term = Terminal([*args, "--rich"], 80, 24)
+    try:
+        for wait, keys in [
+            ("Are all 3 here", "y" + ENTER),
+            ("Continue to the next decision", ENTER),
+            ("How will you record", "2" + ENTER),
+            ("Hands up for A", "1" + ENTER),
+            ("Hands up for B", "0" + ENTER),
+            ("Which branch", "1" + ENTER),
+            ("How will you record", "2" + ENTER),
+            ("How many people", ENTER),
+            ("Hands up for A", "3" + ENTER),
+            ("Hands up for B", "0" + ENTER),
+            ("Follow the room", "y" + ENTER),
+        ]:
+            term.wait_for(wait)
+            term.settle(0.2)
+            term.send(keys)
+        term.wait_for("Press Enter to end the discussion early")
+        term.settle(0.3)
+        term.send(SPACE)
+        term.settle(1.5)
+        assert "Discussion ended." not in term.text() and "Notes from the discussion" not in term.text()
+        term.send(ENTER)
+        term.wait_for("Notes from the discussion")
+    finally:
+        term.close()

@@ -31,6 +31,12 @@ WaitKey = Callable[[float], "str | None"]
 CRITICAL = "Critical: one of the most serious mistakes in this case, for the child's safety and for the case itself."
 
 
+def ends(key: str | None) -> bool:
+    """Whether a key ends the discussion early: Enter (a line, in plain mode) or the input closing;
+    a Space or a stray letter does nothing (issue 13: only the documented keys act)."""
+    return key is not None and (key == "" or key.endswith(("\n", "\r")))
+
+
 def clock(seconds: float) -> str:
     seconds = max(0, round(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}"
@@ -261,7 +267,7 @@ class SessionView:
         with Live(face(seconds), console=self.console, auto_refresh=False, transient=False) as live:
             while (left := end - time.monotonic()) > 0:
                 live.update(face(left), refresh=True)
-                if wait_key(min(1.0, left)) is not None:
+                if ends(wait_key(min(1.0, left))):
                     live.update(face(left, "Discussion ended."), refresh=True)
                     return False
             live.update(face(0, "Time is up."), refresh=True)
@@ -297,7 +303,7 @@ class SessionView:
             if minutes < said and minutes > 0:
                 said = minutes
                 self.say(f"{minutes} minute{'s' if minutes != 1 else ''} left.")
-            if wait_key(min(1.0, left)) is not None:
+            if ends(wait_key(min(1.0, left))):
                 self.say("Discussion ended.")
                 return False
         self.say("Time is up.")
