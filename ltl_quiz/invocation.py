@@ -7,11 +7,14 @@ them to the name that worked, when that is not plain ``ltl-quiz`` on PATH.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
+import shlex
 import shutil
 import sys
+from collections.abc import Iterator
 
 from ltl_quiz.cli_table import COMMANDS  # every command name, so that a hint naming one is found
 
@@ -45,6 +48,8 @@ def python() -> str:
 def as_invoked(text: str) -> str:
     """``text`` with each ``ltl-quiz COMMAND`` hint naming the command as it was started."""
     name = command()
+    if _places:
+        return _HINT.sub(lambda m: name if m.string[m.end() :].split(None, 1)[0] in UNPLACED else f"{name} {_places}", text)
     return text if name == "ltl-quiz" else _HINT.sub(lambda _: name, text)
 
 
@@ -88,3 +93,28 @@ def glued(text: str) -> str:
 
 def unglued(line: str) -> str:
     return line.replace(GLUE, " ")
+
+
+_places = ""  # the store and scenarios options of this command, when not the defaults: hints name them
+UNPLACED = {"support"}  # commands that read neither the store nor the scenarios
+
+
+@contextlib.contextmanager
+def naming_places(db: str | None, scenarios: str | None) -> Iterator[None]:
+    """Within: each hint names ``--db`` and ``--scenarios`` as given on the command line, so that it
+    works as printed on another terminal ("ltl-quiz session join CODE" against the default store
+    found no such session, issue 13). A password in the URL is left out: a projected screen must
+    not show it (libpq then reads it from PGPASSWORD or ~/.pgpass)."""
+    from ltl_quiz.locations import redact
+
+    global _places
+    saved, parts = _places, []
+    if db:
+        parts += ["--db", shlex.quote(redact(db).replace(":***@", "@"))]
+    if scenarios:
+        parts += ["--scenarios", shlex.quote(scenarios)]
+    _places = " ".join(parts)
+    try:
+        yield
+    finally:
+        _places = saved

@@ -69,12 +69,12 @@ def test_scripted_facilitated_session_with_override_pause_and_resume(
     assert f"A  {'.' * 30}  0 (0%)  recommended\n   Grade it for attendance and send officers for a welfare check.\n" in out
     assert f"B  {'#' * 30}  2 (100%)\n" in out
     assert "Most of the room chose: B. Tell the caller it is not an emergency and to ring 101." in out
-    assert "  Critical: this choice means the attempt cannot pass." in out
+    assert "  Critical: one of the most serious mistakes in this case, for the child's safety and for the case itself." in out  # no pass (issue 13)
     assert (
         "  B. Tell the caller it is not an emergency and to ring 101. (the room's choice)" in out
     )  # lettered once, not "1. B." (issue 13)
     assert "Give a short reason: the record says which branch was followed and why." in out
-    assert f"Session {code} is paused; everything so far is saved. To carry on: ltl-quiz session resume {code}" in out
+    assert f"Session {code} is paused; everything so far is saved. To carry on: ltl-quiz --scenarios {example_dir.resolve()} session resume {code}" in out
     sessions = SessionStore(Store(db_url))
     assert sessions.session(code).status == "paused"
 
@@ -156,7 +156,7 @@ def test_scripted_facilitated_session_with_override_pause_and_resume(
     listed = json.loads(runner.invoke(app, session_cmd(example_dir, "list", "--json")).output)
     assert [(s["code"], s["status"], s["participants"]) for s in listed] == [(code, "closed", 2)]
     assert runner.invoke(app, session_cmd(example_dir, "resume", code)).output.strip() == (
-        f"error: session {code} has ended; see its record: ltl-quiz session report {code}"
+        f"error: session {code} has ended; see its record: ltl-quiz --scenarios {example_dir.resolve()} session report {code}"
     )
 
 
@@ -166,8 +166,8 @@ def test_a_closed_terminal_pauses_and_resume_keeps_the_entries(runner, example_d
     assert first.exit_code == 130
     code = code_in(first.output)
     assert first.output.strip().endswith(
-        f"Session {code} is paused; everything so far is saved. To carry on: ltl-quiz session resume {code}"
-    )
+        f"Session {code} is paused; everything so far is saved. To carry on: ltl-quiz --scenarios {example_dir.resolve()} session resume {code}"
+    )  # the scenarios folder given, so that the hint works as printed (issue 13)
     again = runner.invoke(
         app, session_cmd(example_dir, "resume", code), input=typed("1", "jo a", "", "1", "2", "", "3", "0", "", "", "", "")
     )

@@ -239,14 +239,14 @@ def test_a_learner_typing_at_a_plain_terminal(example_dir: Path, example_path: P
         learner.type("2")
         learner.expect(r"Saved: B\. Waiting for the trainer to reveal the answers\.")
         sessions.reveal(code, scenario, 1)
-        learner.expect(r"Critical: this choice means the attempt cannot pass \(0 of 10 points\)")
+        learner.expect(r"Critical: one of the most serious mistakes in this case, for the child.s safety")  # no pass to lose (issue 13)
         sessions.advance(code, scenario, 1, engine.Choose(["tell-caller-101"]))
         learner.expect(r"Your reflection, for your own record \(Enter to skip\):")
         sessions.advance(code, scenario, 2, engine.Reflect("Notes"), notes="Notes")  # the trainer moves on first
         learner.expect(r"The trainer moved on before you finished; nothing was recorded for this question\.")
         learner.expect(r"That is the end of the case\. Waiting for the trainer to close the session\.")
         learner.proc.send_signal(signal.SIGINT)
-        learner.expect(rf"You have left session {code}\. Everything you answered is saved\. To rejoin: .*ltl[-_]quiz session join {code}")
+        learner.expect(rf"You have left session {code}\. Everything you answered is saved\. To rejoin: .*ltl[-_]quiz --scenarios \S+ session join {code}")
         assert learner.proc.wait(WAIT) == 130
     finally:
         learner.kill()

@@ -111,7 +111,7 @@ def test_joining_needs_a_live_open_session(runner: CliRunner, example_dir: Path,
         "error: 'ABC' is not a session code; a code is 6 letters and digits, as shown on the trainer's screen"
     )
     assert invoke(runner, example_dir, "join", "abcdef", *who).output.strip() == (
-        "error: no session 'ABCDEF'; check the code on the trainer's screen (or 'ltl-quiz session list')"
+        f"error: no session 'ABCDEF'; check the code on the trainer's screen (or 'ltl-quiz --scenarios {example_dir.resolve()} session list')"
     )
     scenario = load_scenario(example_path)
     sessions = SessionStore(Store(db_url))
@@ -142,7 +142,7 @@ def test_a_session_still_open_on_this_machine_is_not_taken_over(runner, example_
         other.kill()
         other.wait()
     again = invoke(runner, example_dir, "resume", code, "--plain")  # its process has gone: the session can be taken over
-    assert again.exit_code == 130 and f"ltl-quiz session resume {code}" in again.output
+    assert again.exit_code == 130 and f"ltl-quiz --scenarios {example_dir.resolve()} session resume {code}" in again.output
     assert sessions.session(code).state.host == {} and sessions.session(code).status == "paused"
     assert os.getpid() != other.pid
 

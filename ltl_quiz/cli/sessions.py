@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ltl_quiz.cli.edge import errors, renderer, where
+from ltl_quiz.cli.edge import errors, given, renderer, where
 from ltl_quiz.cli.options import CaseArg, JsonOpt, PlainOpt, Track, options_of
 from ltl_quiz.cli_group import command_group
 
@@ -34,6 +35,14 @@ DiscussionOpt = Annotated[
 CodeArg = Annotated[str, typer.Argument(help="The session's join code, as the trainer's screen shows it.")]
 
 
+def places(ctx: typer.Context) -> AbstractContextManager[None]:
+    """The hints these screens print name the store and scenarios given here (issue 13)."""
+    from ltl_quiz.invocation import naming_places
+
+    options = given(ctx)
+    return naming_places(options.db, str(options.scenarios.resolve()) if options.scenarios else None)
+
+
 NewSession = tuple[str, str, Path | None, list[str] | None, str | None, float | None]
 
 
@@ -55,7 +64,7 @@ def session_start(ctx: typer.Context, new: NewSession, plain: PlainOpt = None) -
     """Run a facilitated session on one screen: you record the room's answers as you go."""
     from ltl_quiz.cli import session_glue as actions
 
-    with errors():
+    with places(ctx), errors():
         actions.start(where(ctx), renderer(ctx, plain), *new)
 
 
@@ -65,7 +74,7 @@ def session_host(ctx: typer.Context, new: NewSession, plain: PlainOpt = None) ->
     """Host a live session: learners join from their own terminals and you control the pace."""
     from ltl_quiz.cli import session_glue as actions
 
-    with errors():
+    with places(ctx), errors():
         actions.host(where(ctx), renderer(ctx, plain), *new)
 
 
@@ -74,7 +83,7 @@ def session_resume(ctx: typer.Context, code: CodeArg, plain: PlainOpt = None) ->
     """Carry on a paused session (facilitated or live) from the step where it stopped."""
     from ltl_quiz.cli import session_glue as actions
 
-    with errors():
+    with places(ctx), errors():
         actions.resume(where(ctx), renderer(ctx, plain), code)
 
 
@@ -97,7 +106,7 @@ def session_join(
     """Join a live session from your own terminal, with the code the trainer shows."""
     from ltl_quiz.cli import session_glue as actions
 
-    with errors():
+    with places(ctx), errors():
         actions.join(where(ctx), renderer(ctx, plain), code, learner, name, unit, answers, take_over)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ltl_quiz.engine.state_machine import Answer, State
-from ltl_quiz.scenario.kinds import answering_of
+from ltl_quiz.scenario.kinds import answer_kinds, answering_of
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.scenario.scoring import award
 from ltl_quiz.sessions.model import Step
@@ -45,3 +45,22 @@ def participant_answer(scenario: Scenario, step: Step, own: OwnAnswer | None) ->
 def participant_state(room: State, kind: str, answers: list[Answer]) -> State:
     """A participant's engine state: the room's node and flags, their own answers."""
     return replace(room, mode=kind, seed=0, answers=list(answers))
+
+
+@dataclass(frozen=True)
+class Beside:
+    """One decision the room took: what this participant chose (None: no answer of theirs) and the branch the room followed."""
+
+    node_id: str
+    mine: list[str] | None
+    room: list[str]
+
+
+def decisions_beside(room: State, mine: dict[int, OwnAnswer]) -> list[Beside]:
+    """Each decision on the room's path, with the participant's own answer at it (``mine`` by step number)."""
+    besides = []
+    for seq, answer in enumerate(room.answers):
+        if answer.kind in answer_kinds(answering="choose"):
+            own = mine.get(seq)
+            besides.append(Beside(answer.node_id, list(own.option_ids) if own is not None else None, list(answer.option_ids)))
+    return besides

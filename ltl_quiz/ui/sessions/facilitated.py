@@ -6,6 +6,7 @@ several on a line) or counts a show of hands; the walk through the case is ``Tra
 
 from __future__ import annotations
 
+from ltl_quiz.config import Learner
 from ltl_quiz.errors import InputError
 from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Node
@@ -75,7 +76,7 @@ class Facilitated(TrainerScreen):
     def enter_each(self, step: Step, node: Node, here: list[ParticipantRow]) -> None:
         people = [p.learner for p in here]
         self.view.say("The room: " + "; ".join(f"{i} {p.name}" for i, p in enumerate(people, start=1)))
-        several = "; at a multi, all their letters: '2 ace', or '2 -' for none" if kind_of(node.type).several else ""
+        several = "; where several can be chosen, all their letters: '2 ace', or '2 -' for none" if kind_of(node.type).several else ""
         self.view.say(
             f"Type who chose what: their number or name, then the letter, e.g. '1 a' or 'alex b'; several at once with commas{several}. "
             "Typing someone again corrects them. An empty line reveals the answers."
@@ -96,11 +97,21 @@ class Facilitated(TrainerScreen):
             entries, problems = parse_line(reply, people, node)
             for problem in problems:
                 self.view.say(f"Not entered: {problem}")
+            before = {a.learner_id: a.option_ids for a in self.sessions.answers(self.code, step.seq)}
             for e in entries:
                 self.sessions.enter_for(self.code, e.learner_id, step, OwnAnswer(e.option_ids))
-            names = {p.id: p.name for p in people}
             if entries:
-                self.view.say("Entered: " + "; ".join(f"{names[e.learner_id]} {letters_of(node, e.option_ids)}" for e in entries))
+                self.view.say("Entered: " + "; ".join(self._entered(node, e.learner_id, e.option_ids, before, people) for e in entries))
+
+    @staticmethod
+    def _entered(node: Node, learner_id: str, option_ids: list[str], before: dict[str, list[str]], people: list[Learner]) -> str:
+        """'Sam Patel C', and '(replaces B)' when it corrects an entry made before."""
+        name = next(p.name for p in people if p.id == learner_id)
+        said = f"{name} {letters_of(node, option_ids)}"
+        was = before.get(learner_id)
+        if was is not None and sorted(was) != sorted(option_ids):
+            said += f" (replaces {letters_of(node, was)})"
+        return said
 
     def _reveal_early(self, step: Step, entered: int, people: int) -> bool:
         """An empty line while answers are still to come asks first, as the live host does: a
@@ -113,8 +124,9 @@ class Facilitated(TrainerScreen):
         if kind_of(node.type).several:
             default = f" (Enter for {here})" if here else ""
             voters = self._count("voters", f"How many people are voting?{default}", here or None)
+        most, who = (voters, "voting") if voters else (here or None, "here")
         while True:
-            hands = {opt.id: self._count(f"hands-{let}", f"Hands up for {let}", 0) for let, opt in lettered(node)}
+            hands = {opt.id: self._hands(let, most, who) for let, opt in lettered(node)}
             try:
                 dist = tally.from_hands(node, hands, voters)
             except InputError as exc:
@@ -124,6 +136,15 @@ class Facilitated(TrainerScreen):
                 return dist
             if not self.ask.confirm("recount", f"That is {dist.responses} hands for {here} people here. Count again?", True):
                 return dist
+
+    def _hands(self, letter: str, most: int | None, who: str) -> int:
+        """One option's hands, checked at once against the people in the room (a 4 for B with 3
+        voting was taken, and only the total was queried later, naming no option)."""
+        while True:
+            count = self._count(f"hands-{letter}", f"Hands up for {letter}", 0)
+            if most is None or count <= most:
+                return count
+            self.view.say(f"{count} hands for {letter} is more than the {most} people {who}; count the hands for {letter} again.")
 
     def _count(self, key: str, message: str, default: int | None) -> int:
         while True:

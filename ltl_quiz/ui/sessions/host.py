@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from ltl_quiz.errors import Left
+from ltl_quiz.invocation import as_invoked
 from ltl_quiz.scenario.model import KeyQuestion, Node
 from ltl_quiz.sessions import tally
 from ltl_quiz.sessions.model import SessionState, Step
@@ -34,6 +35,15 @@ class Snapshot:
     gone: list[ParticipantRow]
     answered: set[str]
     expected: list[ParticipantRow]  # on the roster, not yet joined
+    skipped: set[str] = field(default_factory=set)  # at a key question: answered with no reflection written
+
+    @property
+    def written(self) -> int:
+        return sum(1 for p in self.here if p.learner_id in self.answered and p.learner_id not in self.skipped)
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for p in self.here if p.learner_id in self.skipped)
 
     @property
     def done(self) -> int:
@@ -65,9 +75,9 @@ class LiveHost(TrainerScreen):
         row = self.sessions.session(self.code)
         if not self.view.plain:
             self.view.console.clear()
-        self.view.join_code(self.code, self.scenario, row.track, row.trainer)
         if self.fresh:
             self.opening(row.track)
+        self.view.join_code(self.code, self.scenario, row.track, row.trainer)  # last, so that it stays in view with the board
         if row.state.phase == "lobby":
             self.board(None, "lobby")
             self.sessions.begin(self.code, self.scenario, 0)
@@ -116,26 +126,33 @@ class LiveHost(TrainerScreen):
                 return None, "live"
 
     def discuss(self, step: Step, kq: KeyQuestion, state: SessionState) -> None:
-        self.board(step, "reflections", state.discussion_minutes, state.opened_at)
+        """The room writes until the trainer ends the discussion; ending it before everyone here has
+        written is asked about first, as a reveal is (one stray key once sent the points to all)."""
+        while True:
+            snap = self.board(step, "reflections", state.discussion_minutes, state.opened_at)
+            if snap is None or (snap.here and snap.written == len(snap.here)):
+                return
+            if self.ask.confirm("end-early", f"{unwritten(snap)}. End the discussion and show the model answer points now?", False):
+                return
 
     def points_shown(self) -> None:
         self.view.say("The learners' screens show these points now: they tick those their reflection covered until you move on.")
 
     # -- keys and the board -----------------------------------------------------------------------
     def _key(self, timeout: float) -> bool:
-        """Wait for a key: True for Enter; raises to pause or when the trainer's input has gone."""
+        """Wait for a key: True for Enter alone; raises to pause or when the trainer's input has gone.
+        Any other key (a Space, a stray letter) does nothing but say which keys act (issue 13)."""
         key = self.keys.wait(timeout)
         if key is None:
             return False
         if key == "":
             raise Left()
-        word = key.strip().lower()
-        if word in ("p", "pause"):
+        if key in ("\n", "\r", "\r\n"):
+            return True
+        if key.strip().lower() in ("p", "pause"):
             raise PauseRequested
-        if word:
-            self.view.say("Press Enter to go on, or p to pause the session.")
-            return False
-        return True
+        self.view.say("Only Enter goes on, and p pauses the session; other keys do nothing here.")
+        return False
 
     def discard_typeahead(self) -> None:
         """Forget keys pressed before the prompt is shown: a second Enter pressed to start (or to
@@ -174,7 +191,24 @@ class LiveHost(TrainerScreen):
         here = [p for p in people if p.here]
         gone = [p for p in people if p.present and not p.here]
         answered = {a.learner_id for a in answers} if mode != "lobby" else set()
-        return Snapshot(here, gone, answered, [p for p in people if not p.present])
+        skipped = {a.learner_id for a in answers if not (a.text or "").strip()} if mode == "reflections" else set()
+        return Snapshot(here, gone, answered, [p for p in people if not p.present], skipped)
+
+
+def unwritten(snap: Snapshot) -> str:
+    """Why ending a discussion now is asked about: who has not written a reflection."""
+    if not snap.here:
+        return "Nobody is here to write a reflection"
+    skipped = f" ({snap.passed} skipped)" if snap.passed else ""
+    if snap.written == 0:
+        return f"Nobody has written a reflection yet{skipped}"
+    return f"Only {snap.written} of {len(snap.here)} have written a reflection{skipped}"
+
+
+def reflections_count(snap: Snapshot) -> str:
+    """At a key question: how many wrote and how many skipped, never one count for both."""
+    skipped = f", {snap.passed} skipped" if snap.passed else ""
+    return f"{snap.written} of {len(snap.here)} have written a reflection{skipped}"
 
 
 class PlainBoard:
@@ -220,16 +254,19 @@ class PlainBoard:
                 self.here.discard(p.learner_id)
                 say(f"{p.name} has left ({len(snap.here)} here).")
         if self.mode != "lobby":
-            verb = "has answered" if self.mode == "answers" else "has written (or skipped) a reflection"
             for p in snap.here:
                 if p.learner_id in snap.answered and p.learner_id not in self.answered:
                     self.answered.add(p.learner_id)
                     done = sum(1 for q in snap.here if q.learner_id in self.answered)
+                    verb = "has answered"
+                    if self.mode == "reflections":
+                        verb = "skipped the reflection" if p.learner_id in snap.skipped else "has written a reflection"
                     say(f"{p.name} {verb} ({done} of {len(snap.here)}).")
             if snap.everyone and self.said_everyone != snap.done:  # said again when a latecomer has answered too
                 self.said_everyone = snap.done
                 next_step = "reveal the answers" if self.mode == "answers" else "end the discussion"
-                say(f"Everyone has answered ({snap.done} of {len(snap.here)}). Press Enter to {next_step}.", "bold")
+                skipped = f"; {snap.written} written, {snap.passed} skipped" if snap.passed else ""
+                say(f"Everyone has answered ({snap.done} of {len(snap.here)}{skipped}). Press Enter to {next_step}.", "bold")
         if left is not None:
             self._clock(left)
 
@@ -284,15 +321,18 @@ class RichBoard:
         if self.mode == "lobby":
             rows.append(Text(f"{total} joined", style="bold"))
         else:
-            noun = "answered" if self.mode == "answers" else "written a reflection"
-            head = Text(f"{snap.done} of {total} have {noun}  ", style="bold")
+            reflections = self.mode == "reflections"
+            head = Text(f"{reflections_count(snap) if reflections else f'{snap.done} of {total} have answered'}  ", style="bold")
             width = 30
-            filled = round(width * snap.done / total) if total else 0
+            filled = round(width * (snap.written if reflections else snap.done) / total) if total else 0
             head.append("█" * filled, style="green")
             head.append("░" * (width - filled), style="dim")
             rows.append(head)
             if snap.everyone:
-                rows.append(Text("Everyone has answered.", style="bold green"))
+                everyone = "Everyone has written a reflection." if reflections else "Everyone has answered."
+                if reflections and snap.passed:
+                    everyone = f"Everyone has answered: {snap.written} written, {snap.passed} skipped."
+                rows.append(Text(everyone, style="bold green"))
         if left is not None:
             rows.append(Text(f"Discussion: {clock(left)} left" if left > 0 else "Discussion time is up.", style="bold yellow"))
         rows.append(Text(""))
@@ -304,6 +344,8 @@ class RichBoard:
         for p in snap.here:
             if self.mode == "lobby":
                 cells.append(Text(f"● {p.name}", style="cyan"))
+            elif p.learner_id in snap.skipped:
+                cells.append(Text(f"– {p.name} (skipped)", style="yellow"))
             elif p.learner_id in snap.answered:
                 cells.append(Text(f"✓ {p.name}", style="green"))
             else:
@@ -316,5 +358,8 @@ class RichBoard:
         rows.append(grid)
         rows.append(Text(""))
         rows.append(Text(self.FOOTERS[self.mode], style="bold"))
-        title = Text(f"Session {self.code}  ·  join: ltl-quiz session join {self.code}", style="bold")
+        heading = f"Session {self.code}  ·  join: {as_invoked(f'ltl-quiz session join {self.code}')}"
+        if len(heading) > self.view.console.width - 8:  # a store named in full does not fit: the join code panel above has it
+            heading = f"Session {self.code}  ·  join code {self.code}"
+        title = Text(heading, style="bold")
         return Panel(Group(*rows), title=title, border_style="yellow", padding=(1, 2))

@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from ltl_quiz.config import Learner
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import Left, StoreError, TakenOver
+from ltl_quiz.language.notes import notes_for
 from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.sessions import model
@@ -25,7 +27,7 @@ from ltl_quiz.sessions.model import Step
 from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.sessions.points import tick_points
 from ltl_quiz.sessions.presence import Heartbeat, Terminal, taken_over
-from ltl_quiz.sessions.records import OwnAnswer, participant_answer
+from ltl_quiz.sessions.records import OwnAnswer, decisions_beside, participant_answer
 from ltl_quiz.sessions.rows import ParticipantRow, SessionRow
 from ltl_quiz.sessions.tally import room_choice
 from ltl_quiz.store import now
@@ -62,6 +64,7 @@ class LiveLearner(SessionScreen):
         self.lines = lines
         self.shown: set[int] = set()
         self.pointed: set[int] = set()  # key questions whose model answer points this screen has shown
+        self.noted: set[str] = set()  # the kinds of language already noted on this screen
         self.terminal = terminal or Terminal.this_one()
         self.take_over = take_over
         self.beat: Heartbeat | None = None
@@ -77,7 +80,9 @@ class LiveLearner(SessionScreen):
             me = self._join(row)
             joined = True
             return self._follow(me)
-        except (Left, KeyboardInterrupt):
+        except (Left, KeyboardInterrupt) as stopped:
+            if isinstance(stopped, KeyboardInterrupt):
+                self.view.say("")  # the terminal echoed ^C: "You have left" starts on a line of its own
             if not joined:
                 raise Left(f"You left before joining; nothing was saved. To join: ltl-quiz session join {self.code}") from None
             self._stop_beat()
@@ -114,6 +119,11 @@ class LiveLearner(SessionScreen):
             if row.status == "closed":
                 self._stop_beat()
                 return self._closing(me)
+            if engine.at_end(self.scenario, row.state.room) and not self.ending_shown:
+                self.ending_shown = True
+                self._ending(row)
+                last = None  # read the room again: it may have moved on while the learner read
+                continue
             marker = (row.state.seq, row.state.phase, row.status)
             if marker != last:
                 last = marker
@@ -130,9 +140,6 @@ class LiveLearner(SessionScreen):
         if state.phase == "lobby":
             self.view.say("Waiting for the trainer to start.")
             return
-        if engine.at_end(self.scenario, state.room) and not self.ending_shown:
-            self.ending_shown = True
-            self.view.ending(self.scenario, engine.current(self.scenario, state.room))
         step = model.step_of(self.scenario, state)
         if step is None:
             self.view.say("That is the end of the case. Waiting for the trainer to close the session.")
@@ -151,6 +158,27 @@ class LiveLearner(SessionScreen):
                 self._revealed(step, node)
         elif step.is_discussion and state.phase in ("open", "revealed"):
             self._reflect(step)
+
+    def _ending(self, row: SessionRow) -> None:
+        """The ending and the real case a part at a time, as in a learner's own debrief (all at once,
+        ~220 rows scrolled past to the next prompt), then their own decisions beside the room's."""
+        sc, ui = self.scenario, self.view.ui
+        node = engine.current(sc, row.state.room)
+        mine = {a.seq: a.own for a in self.sessions.answers(self.code) if a.learner_id == self.learner.id}
+        besides = decisions_beside(row.state.room, mine)
+        parts: list[tuple[str, Callable[[], None]]] = [
+            ("the ending", lambda: ui.ending(node)),
+            ("what really happened", lambda: ui.what_happened(sc)),
+            ("the references", lambda: ui.references(sc)),
+            ("your decisions beside the room's", lambda: self.view.decisions(sc, besides)),
+        ]
+        pauses = self.pager.active()  # a person at a screen; plain output is one stream, read in order
+        for n, (_, draw) in enumerate(parts):
+            following = parts[n + 1][0] if n + 1 < len(parts) else "what the room does next"
+            message = f"The ending, part {n + 1} of {len(parts)}. Press any key for {following}."
+            self.pager.page(f"ending-{n + 1}", draw, self.pager.rows_for(message) if pauses else 1)
+            if pauses:
+                self.ask.pause(f"ending-{n + 1}", message)
 
     def _narrate(self, step: Step, node: Node | None) -> None:
         if node is not None:
@@ -229,12 +257,20 @@ class LiveLearner(SessionScreen):
             if not self._submit(step, OwnAnswer([], text)):
                 return
             self.view.say("Saved." if text else "Skipped.")
+            self._language(text)
         elif self.sessions.session(self.code).state.phase != "revealed":
             self.view.say("Your reflection is saved.")  # rejoined, or the session paused: said again once
         if self.sessions.session(self.code).state.phase != "revealed":  # read again: the reveal may have come while they wrote
             self.view.say("The model answer points come when the trainer ends the discussion. Waiting for the trainer.")
             return
         self._points(step)
+
+    def _language(self, text: str) -> None:
+        """The note the learner's own run gives on words that blame a child, each kind once a session:
+        it informs, and changes nothing in the record."""
+        notes = [n for n in notes_for([text]) if n.entry_id not in self.noted]
+        self.noted.update(n.entry_id for n in notes)
+        self.view.ui.language_notes(notes)
 
     def _points(self, step: Step) -> None:
         """The key question's model answer points, once revealed; a learner who wrote ticks those covered."""

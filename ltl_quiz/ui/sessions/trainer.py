@@ -41,6 +41,11 @@ NEXT = {
 }
 
 
+def keyed(message: str) -> str:
+    """A pause names the key that goes on ("Continue to the next passage" alone named none; a line prompt says Enter)."""
+    return f"{message}: press any key"
+
+
 class PauseRequested(Exception):
     """The trainer chose to pause (a menu choice or the 'p' key): a normal way to stop."""
 
@@ -77,8 +82,10 @@ class TrainerScreen(SessionScreen):
             self.view.say("")
             self.view.say(paused, "bold")
             return None
-        except (Left, KeyboardInterrupt):
+        except (Left, KeyboardInterrupt) as stopped:
             self.sessions.pause(self.code)
+            if isinstance(stopped, KeyboardInterrupt):
+                self.view.say("")  # the terminal echoed ^C: the message starts on a line of its own
             raise Left(paused) from None
 
     def claim(self) -> None:
@@ -238,11 +245,11 @@ class TrainerScreen(SessionScreen):
         return f"Continue to {NEXT.get(after.type, 'the next step')}"  # as "Continue to the key questions" at the ending
 
     def go_on(self, key: str, message: str) -> None:
-        self.ask.pause(key, message)
+        self.ask.pause(key, keyed(message))
 
     def go_on_rows(self, message: str) -> int:
         """Rows ``go_on(message)`` takes: a page of a tall step leaves room for it."""
-        return self.pager.rows_for(message)
+        return self.pager.rows_for(keyed(message))
 
     def discussion_rows(self, step: Step, state: SessionState) -> int:
         """Rows under a key question while the room discusses it: the clock as drawn, or the prompt."""

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.invocation import as_invoked
 from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.sessions.letters import lettered, letters_of
 from ltl_quiz.text import one_line, tidy
@@ -21,11 +22,19 @@ from ltl_quiz.ui.sessions.bigtext import fitted
 from ltl_quiz.ui.sessions.chart import bars, plain_chart
 
 if TYPE_CHECKING:
-    from ltl_quiz.engine.state_machine import Answer
+    from ltl_quiz.engine.state_machine import Answer, Feedback
     from ltl_quiz.scenario.model import KeyQuestion, Node, Scenario
+    from ltl_quiz.sessions.records import Beside
     from ltl_quiz.sessions.tally import Distribution, RoomChoice
 
 WaitKey = Callable[[float], "str | None"]
+CRITICAL = "Critical: one of the most serious mistakes in this case, for the child's safety and for the case itself."
+
+
+def ends(key: str | None) -> bool:
+    """Whether a key ends the discussion early: Enter (a line, in plain mode) or the input closing;
+    a Space or a stray letter does nothing (issue 13: only the documented keys act)."""
+    return key is not None and (key == "" or key.endswith(("\n", "\r")))
 
 
 def clock(seconds: float) -> str:
@@ -56,7 +65,7 @@ class SessionView:
         self.heading(title)
 
     def join_code(self, code: str, scenario: Scenario, track: str, trainer: str) -> None:
-        command = f"ltl-quiz session join {code}"
+        command = as_invoked(f"ltl-quiz session join {code}")  # with the store and scenarios given, as it must be typed
         if self.plain:
             self.heading(f"Session {code}")
             self.say(f"Case study {scenario.source.case_study}: {scenario.title} ({track} track). Trainer: {trainer}.")
@@ -125,6 +134,9 @@ class SessionView:
             for line in plain_chart(node, dist):
                 self.console.line(line)  # as built: the bars line up
             self.say(f"{dist.responses} {who} answered.")
+            chosen = [opt.id for opt in node.options if opt.critical and dist.counts.get(opt.id, 0)]
+            if chosen:  # however few chose it: a critical choice is named on the chart (issue 13)
+                self.say(f"Critical choice{'s' if len(chosen) > 1 else ''} in the room: {letters_of(node, chosen)}.", "bold red")
             return
         from rich.table import Table
         from rich.text import Text
@@ -139,6 +151,8 @@ class SessionView:
             label = Text(one_line(bar.option.text))
             if bar.recommended:
                 label.append("  (recommended)", style="bold green")
+            if bar.option.critical and bar.count:  # marked however few chose it (issue 13)
+                label.append("  (critical)", style="bold red")
             grid.add_row(
                 Text(f" {bar.letter} ", style="bold black on cyan"),
                 Text(bar.text("█", "░"), style=colour),
@@ -156,7 +170,7 @@ class SessionView:
         self.chart(node, dist)
         self.say("")
         if own is not None:
-            self.ui.feedback(engine.feedback_for(node, own))
+            self.own_feedback(engine.feedback_for(node, own))
             return
         recommended = [node.option(i) for i in node.recommended]
         for opt in recommended:
@@ -173,8 +187,37 @@ class SessionView:
             style = "bold red" if opt.critical else "bold yellow"
             self.say(f"Most of the room chose: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", style)
             if opt.critical:
-                self.say("  Critical: this choice means the attempt cannot pass.", "red")
+                self.say(f"  {CRITICAL}", "red")
             self.say(f"  {' '.join(opt.feedback.split())}")
+        if not kind_of(node.type).several:
+            for opt in node.options:
+                few = dist.counts.get(opt.id, 0)
+                if opt.critical and few and opt.id not in choice.option_ids:  # a minority's critical choice is named too
+                    self.say(f"Chosen by {few}, critical: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", "bold red")
+                    self.say(f"  {' '.join(opt.feedback.split())}")
+        self.say("")
+
+    def own_feedback(self, fb: Feedback) -> None:
+        """A learner's own choice after the reveal. A group session has no score and no pass (its
+        record says so), so a critical choice is told by what it means for the child and the case."""
+        verdict = "Recommended" if fb.points >= fb.best_points and not fb.critical else "Not the recommended choice"
+        if fb.critical:
+            verdict = CRITICAL
+        style = "red" if fb.critical else ("green" if verdict == "Recommended" else "yellow")
+        self.say(f"{verdict} ({fb.points} of {fb.best_points} points)", f"bold {style}")
+        for opt in fb.chosen:
+            self.ui.item("You chose: ", opt.text)
+            if opt.real_case is not None and opt.real_case.did == "failing":
+                self.say(f"  In the real case: {one_line(opt.real_case.note)}")
+            self.say(f"  {opt.feedback.strip()}")
+        if fb.chosen == [] and fb.recommended:
+            self.say("You chose none of the options.")
+        for opt in fb.missed:
+            self.ui.item("Also needed: ", opt.text)
+            self.say(f"  {opt.feedback.strip()}")
+        if fb.recommended and not {o.id for o in fb.recommended} <= {o.id for o in fb.chosen} and not fb.missed:
+            self.ui.item("Recommended: ", fb.recommended[0].text)
+            self.say(f"  {fb.recommended[0].feedback.strip()}")
         self.say("")
 
     def key_question(self, kq: KeyQuestion, title: str = "Key question for discussion") -> None:
@@ -188,6 +231,30 @@ class SessionView:
         self.ui.ending(node)
         self.ui.real_case(scenario)
 
+    def decisions(self, scenario: Scenario, besides: list[Beside]) -> None:
+        """A learner's own choice at each decision beside the branch the room followed and the recommended option."""
+        self.heading("Your decisions beside the room's and the recommended ones")
+        if not besides:
+            self.say("The room took no decisions while you were in the session.")
+        for b in besides:
+            node = scenario.nodes[b.node_id]
+            self.say(one_line(node.prompt), "bold")
+            if b.mine is None:
+                self.say("  You gave no answer of your own here (you had not joined yet, or it closed first).")
+            else:
+                self.ui.item("  You chose: ", self._options(node, b.mine))
+            self.ui.item("  The room followed: ", self._options(node, b.room))
+            self.ui.item("  Recommended: ", self._options(node, list(node.recommended)))
+            if b.mine is not None and any(node.option(i).critical for i in b.mine):
+                self.say(f"  {CRITICAL}", "red")
+        self.say("")
+
+    @staticmethod
+    def _options(node: Node, ids: list[str]) -> str:
+        if not ids:
+            return "none of the options"
+        return "; ".join(f"{letters_of(node, [i])}. {one_line(node.option(i).text)}" for i in ids)
+
     # -- the discussion clock -------------------------------------------------------------------
     def countdown(self, seconds: float, wait_key: WaitKey) -> bool:
         """Count the discussion down; any key (Enter) ends it early. True if it ran to the end."""
@@ -200,7 +267,7 @@ class SessionView:
         with Live(face(seconds), console=self.console, auto_refresh=False, transient=False) as live:
             while (left := end - time.monotonic()) > 0:
                 live.update(face(left), refresh=True)
-                if wait_key(min(1.0, left)) is not None:
+                if ends(wait_key(min(1.0, left))):
                     live.update(face(left, "Discussion ended."), refresh=True)
                     return False
             live.update(face(0, "Time is up."), refresh=True)
@@ -236,7 +303,7 @@ class SessionView:
             if minutes < said and minutes > 0:
                 said = minutes
                 self.say(f"{minutes} minute{'s' if minutes != 1 else ''} left.")
-            if wait_key(min(1.0, left)) is not None:
+            if ends(wait_key(min(1.0, left))):
                 self.say("Discussion ended.")
                 return False
         self.say("Time is up.")

@@ -1,0 +1,43 @@
+"""The hints a session prints work as printed (issue 13): with ``--db`` and ``--scenarios`` given,
+"ltl-quiz session resume CODE" against the default store found no such session."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ltl_quiz import invocation
+from ltl_quiz.cli import app
+
+
+def test_the_resume_hint_names_the_store_and_the_scenarios_and_works_as_printed(
+    runner: CliRunner, example_dir: Path, tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LTL_QUIZ_DB")  # the store is named only by --db, as the hand tester did
+    places = ["--db", db_url, "--scenarios", str(example_dir)]
+    first = runner.invoke(app, [*places, "session", "start", "1", "--trainer", "Pat", "--participant", "PC1,Alex Smith,CID"], input="\n")
+    assert first.exit_code == 130, first.output
+    hint = re.search(r"To carry on: (ltl-quiz .*)$", first.output.strip()).group(1)  # type: ignore[union-attr]
+    assert hint.endswith(" session resume " + re.search(r"Session ([A-Z0-9]{6}) created", first.output).group(1))  # type: ignore[union-attr]
+    args = shlex.split(hint)[1:]
+    secret = re.match(r"([^:]+://[^:/@]+):([^@/]+)@(.*)", db_url)  # PostgreSQL's user:password@host
+    assert args[:4] == ["--db", f"{secret[1]}@{secret[3]}" if secret else db_url, "--scenarios", str(example_dir.resolve())]
+    if secret:
+        assert secret[2] not in first.output
+        monkeypatch.setenv("PGPASSWORD", secret[2])  # a password is never printed in a hint; libpq reads it from here
+    again = runner.invoke(app, args, input="\n")
+    assert "no session" not in again.output and "Carrying on session" in again.output, again.output
+    assert invocation.as_invoked("ltl-quiz session join ABCDEF") == "ltl-quiz session join ABCDEF"  # only while a session command runs
+
+
+def test_a_password_in_the_store_url_is_never_printed_in_a_hint() -> None:
+    with invocation.naming_places("postgresql+psycopg://ltl:s3cret@db.example:5432/ltl", "/srv/cases dir"):
+        shown = invocation.as_invoked("To rejoin: ltl-quiz session join ABCDEF. Support: ltl-quiz support")
+    assert shown == (
+        "To rejoin: ltl-quiz --db postgresql+psycopg://ltl@db.example:5432/ltl --scenarios '/srv/cases dir' session join ABCDEF."
+        " Support: ltl-quiz support"
+    )

@@ -1,0 +1,36 @@
+"""The reveal as the room sees it (issue 13): a critical choice is marked however few chose it."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from rich.console import Console
+
+from ltl_quiz.scenario.loader import load_scenario
+from ltl_quiz.sessions import tally
+from ltl_quiz.ui.render import PlainConsole, Renderer
+from ltl_quiz.ui.sessions.view import SessionView
+
+
+def revealed(example_path: Path, plain: bool, counts: dict[str, int]) -> str:
+    node = load_scenario(example_path).nodes["call-grading"]
+    out = io.StringIO()
+    console = PlainConsole(out) if plain else Console(file=out, width=120, color_system=None, highlight=False)
+    dist = tally.from_hands(node, counts)
+    SessionView(Renderer(console, plain), projected=True).reveal(node, dist, tally.room_choice(node, dist))
+    return " ".join(out.getvalue().split())
+
+
+def test_a_critical_choice_only_a_minority_made_is_marked_on_the_chart_and_named(example_path: Path) -> None:
+    for plain in (True, False):
+        shown = revealed(example_path, plain, {"send-officers": 3, "tell-caller-101": 1})
+        assert "Chosen by 1, critical: B. Tell the caller it is not an emergency and to ring 101." in shown
+        assert ("Critical choice in the room: B." if plain else "ring 101. (critical)") in shown
+        assert "cannot pass" not in shown
+
+
+def test_nobody_choosing_the_critical_option_marks_nothing(example_path: Path) -> None:
+    for plain in (True, False):
+        shown = revealed(example_path, plain, {"send-officers": 4, "tell-caller-101": 0})
+        assert "critical" not in shown.lower()
