@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from ltl_quiz.compliance.periods import add_months
 
-SCRIPTED = "scripted"  # attempts.answered_how (migration m005): answers read from a file, not given by a person
+SCRIPTED = "scripted"  # attempts.how_answered (migration m005): answers read from a file, not given by a person
 
 COMPLETE, DUE, OVERDUE, EXPIRING = "complete", "due", "overdue", "expiring"
 
@@ -90,6 +90,39 @@ def satisfying_sql(how_column: str | None) -> str:
         f" AND {scripted}"
         " AND ((s.kind = 'facilitated' AND a.allow_sessions = TRUE)"
         " OR (COALESCE(s.kind, '') <> 'facilitated' AND (a.mode IS NULL OR t.mode = a.mode) AND t.passed = TRUE))"
+    )
+
+
+# The same rule again, for a whole force at once: the attempts are read once, not once per
+# assignment. ``latest_sql`` sums them up per learner, case and track (the latest passed attempt
+# outside a facilitated session, in any mode; and the latest of those and attendances), and
+# ``latest_for_sql`` picks, for assignment ``a`` LEFT JOINed to that summary ``d`` on its learner,
+# case and track, the one its terms allow, if it came after the assignment started (the latest of
+# a set is on or after a moment exactly when some member is). An assignment naming a mode is
+# probed with ``satisfying_sql`` instead. Tested against ``satisfies`` with the form above.
+def latest_sql(how_column: str | None) -> str:
+    """Per learner, case and track: ``passed_at`` (passed, not a facilitated session's, any mode) and
+    ``attended_at`` (that or a facilitated session's attendance), over attempts ``t`` and sessions ``s``."""
+    scripted = f"COALESCE(t.{how_column}, '') <> '{SCRIPTED}'" if how_column else "1 = 1"
+    return (
+        "SELECT t.learner_id, t.scenario_id, t.track,"
+        " max(CASE WHEN COALESCE(s.kind, '') <> 'facilitated' THEN t.finished_at END) AS passed_at,"
+        " max(t.finished_at) AS attended_at"
+        " FROM attempts t LEFT JOIN sessions s ON s.code = t.session_code"
+        f" WHERE t.status = 'completed' AND t.finished_at IS NOT NULL AND {scripted}"
+        " AND (s.kind = 'facilitated' OR t.passed = TRUE)"
+        " GROUP BY t.learner_id, t.scenario_id, t.track"
+    )
+
+
+def latest_for_sql(how_column: str | None) -> str:
+    """A SQL value: the finish time of the latest attempt satisfying assignment ``a`` (NULL: none), from
+    ``latest_sql``'s row ``d`` for its learner, case and track (or a probe, if ``a`` names a mode)."""
+    probe = f"(SELECT max(t.finished_at) FROM attempts t LEFT JOIN sessions s ON s.code = t.session_code WHERE {satisfying_sql(how_column)})"
+    return (
+        f"CASE WHEN a.mode IS NOT NULL THEN {probe}"
+        " WHEN a.allow_sessions = TRUE THEN CASE WHEN d.attended_at >= a.starts_at THEN d.attended_at END"
+        " WHEN d.passed_at >= a.starts_at THEN d.passed_at END"
     )
 
 
