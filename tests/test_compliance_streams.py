@@ -121,3 +121,8 @@ def test_the_pages_cells_are_escaped_as_jinja_escapes_them(text: str) -> None:
     from markupsafe import escape
 
     assert streams.escape(text) == str(escape(text))
+
+
+@pytest.mark.parametrize("text", ["plain", "", 'a "quote"', "back\\slash", "tab\there", "bell\x07", "del\x7f", "Siobhán", "日本", "\u2028", " "])
+def test_the_json_cells_are_written_as_json_dumps_writes_them(text: str) -> None:
+    assert streams._json_str(text) == json.dumps(text)

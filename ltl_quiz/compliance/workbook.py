@@ -96,9 +96,9 @@ def write_xlsx(
             book.writestr(name, part)
         with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write((HEAD + "<row>" + "".join(map(text, HEADER)) + "</row>").encode())
-            for out in lines(people, batches, standings, keep, person, tail, totals):
-                sheet.write("".join(out).encode())
-                n += len(out)
+            for text_of_rows, count in lines(people, batches, standings, keep, person, tail, totals):
+                sheet.write(text_of_rows.encode())
+                n += count
             sheet.write(TAIL.encode())
         report = totals.report(standings)
         for index, (title, counts) in enumerate((("unit", report.by_unit), ("case", report.by_case)), start=2):
