@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from operator import add, itemgetter
 from typing import Any
 
+from ltl_quiz.compliance.formats import fold
 from ltl_quiz.compliance.report import COMPLETE, STATES, Compliance, Found, Standings, phrase
 
 _STAFF, _KEY = itemgetter(0), itemgetter(1)  # the two columns of a row of standing_batches
@@ -207,24 +208,33 @@ def write_ics(
         return made
 
     handle.write(CALENDAR_START)
-    n, person = 0, who.get
+    n, person, made = 0, who.get, events.get
     for batch in batches:
         out = []
         for learner_id, key in batch:
-            if (p := person(learner_id)) is None or (e := events[key] if key in events else event(key)) is None:
+            if (e := made(key, _UNSEEN)) is _UNSEEN:
+                e = event(key)
+            if e is None or (p := person(learner_id)) is None:
                 continue
             n += 1
             if e:
                 out.append(
-                    f"BEGIN:VEVENT\r\n{_fold('UID:' + p[0] + e[0])}\r\n{e[1]}{_fold('SUMMARY:' + e[2] + p[1])}\r\n"
-                    f"{_fold('DESCRIPTION:' + p[2] + e[3])}\r\nEND:VEVENT\r\n"
+                    f"BEGIN:VEVENT\r\n{_fold(f'UID:{p[0]}{e[0]}')}\r\n{e[1]}{_fold(f'SUMMARY:{e[2]}{p[1]}')}\r\n"
+                    f"{_fold(f'DESCRIPTION:{p[2]}{e[3]}')}\r\nEND:VEVENT\r\n"
                 )
         handle.write("".join(out))
     handle.write(CALENDAR_END)
     return n
 
 
-def _fold(line: str) -> str:
-    from ltl_quiz.compliance.formats import fold
+_UNSEEN: tuple[str, ...] = ("a standing key not yet seen",)
 
-    return line if len(line) <= 75 and line.isascii() else fold(line)
+
+def _fold(line: str) -> str:
+    """``formats.fold``, with its commonest cases cut short: an ASCII line of one or two pieces."""
+    if line.isascii():
+        if len(line) <= 75:
+            return line
+        if len(line) <= 149:
+            return f"{line[:75]}\r\n {line[75:]}"
+    return fold(line)
