@@ -170,14 +170,26 @@ def html_tail(key: Key, found: Found) -> str:
 
 
 def write_html(people: Iterable[Any], batches: Iterable[Sequence[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any) -> int:
-    """The page ``page.to_html`` gives: the charts come first, so the rows are kept as text until the totals are in."""
+    """The page ``page.to_html`` gives: the charts come first, so the rows are kept as text until the
+    totals are in; then the page is made around a mark where the rows go, and they are written there
+    a batch at a time (a force's rows are 90 MB: never joined, never copied into the page)."""
+    import uuid
+
     from ltl_quiz.compliance.page import to_html
 
     totals, rows, n = Totals(), [], 0
     for text, count in lines(people, batches, standings, keep, html_person, html_tail, totals):
         rows.append(text)
         n += count
-    handle.write(to_html(totals.report(standings), "".join(rows)))
+    report, mark = totals.report(standings), f"<!-- rows {uuid.uuid4().hex} -->"
+    head, found, tail = to_html(report, mark).partition(mark)
+    if not found or mark in tail:  # never so (escaped text holds no '<'), but then the page is made whole
+        handle.write(to_html(report, "".join(rows)))
+        return n
+    handle.write(head)
+    for text in rows:
+        handle.write(text)
+    handle.write(tail)
     return n
 
 
