@@ -16,7 +16,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
-from ltl_quiz.compliance.rule import Assignment, latest_for_sql, latest_sql, satisfying_sql
+from ltl_quiz.compliance.rule import Assignment, latest_by_mode_sql, latest_for_sql, latest_sql, satisfying_sql
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import InputError
 from ltl_quiz.store.db import Store, now
@@ -208,8 +208,12 @@ def standing_sql(conn: sa.Connection, form: str | None = None) -> str:
     how = how_column(conn)
     form = form or FORMS.get(conn.dialect.name, "probe")
     if form == "join":
-        done = f"substr({latest_for_sql(how)}, 1, 10)"
-        source = f"assignments a LEFT JOIN ({latest_sql(how)}) d ON d.learner_id = a.learner_id AND d.scenario_id = a.scenario_id AND d.track = a.track"
+        same = "{0}.learner_id = a.learner_id AND {0}.scenario_id = a.scenario_id AND {0}.track = a.track"
+        source = f"assignments a LEFT JOIN ({latest_sql(how)}) d ON {same.format('d')}"
+        by_mode = conn.exec_driver_sql("SELECT 1 FROM assignments WHERE mode IS NOT NULL LIMIT 1").first() is not None
+        if by_mode:  # the summary per mode only where an assignment names one
+            source += f" LEFT JOIN ({latest_by_mode_sql(how)}) m ON {same.format('m')} AND m.mode = a.mode"
+        done = f"substr({latest_for_sql(by_mode)}, 1, 10)"
     else:
         done = f"(SELECT substr(max(t.finished_at), 1, 10) FROM attempts t LEFT JOIN sessions s ON s.code = t.session_code WHERE {satisfying_sql(how)})"
         source = "assignments a"
