@@ -1,8 +1,8 @@
 """Assignments in the store, and the rows the compliance rule reads, fetched in bulk.
 
-Reading is tuned for a whole force (500,000 attempts in well under two seconds): one query for
-assignments, one for completed attempts, columns only, no ORM objects. The query selects a
-superset of what could count (completed attempts); ``compliance.rule`` makes every decision.
+Reading is tuned for a whole force (500,000 assignments and attempts): one query, plain DBAPI
+rows of two short strings, no ORM objects. What satisfies an assignment is decided by the SQL forms
+of the rule that ``compliance.rule`` keeps beside the rule in Python and tests against it.
 """
 
 from __future__ import annotations
@@ -204,7 +204,8 @@ FORMS = {"sqlite": "probe", "postgresql": "join"}
 
 def standing_sql(conn: sa.Connection, form: str | None = None) -> str:
     """The query of ``standing_batches``, over migration m010's index, in the report's order: one
-    line per assignment, even for two alike in every column."""
+    line per assignment, even for two alike in every column. The "join" form reads the per-mode
+    summary only if some assignment names a mode (a look at the assignments, not the attempts)."""
     how = how_column(conn)
     form = form or FORMS.get(conn.dialect.name, "probe")
     if form == "join":
