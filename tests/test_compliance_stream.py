@@ -27,7 +27,7 @@ from ltl_quiz.compliance import formats
 from ltl_quiz.compliance.report import Standings, unit_matches
 from ltl_quiz.locations import resolve
 from ltl_quiz.store import Store
-from ltl_quiz.store.assignments import people, standing_batches, standing_sql
+from ltl_quiz.store.assignments import FORMS, people, standing_batches, standing_sql
 
 # Cells csv.writer must quote (a comma, a quote, line ends) and some it must not (spaces, accents).
 AWKWARD = [
@@ -56,12 +56,13 @@ def add_awkward_people(db_url: str) -> None:
         store.close()
 
 
-def streamed(db_url: str, unit: str | None, within: int | None, today: date = TODAY) -> str:
+def streamed(db_url: str, unit: str | None, within: int | None, today: date = TODAY, form: str | None = None) -> str:
     buffer = io.StringIO(newline="")
     store = Store(db_url)
     try:
         with store.reading() as conn:
-            formats.write_csv(people(conn), standing_batches(conn, size=7), Standings(today, due_within=within), unit_matches(unit), buffer)
+            batches = standing_batches(conn, size=7, form=form)
+            formats.write_csv(people(conn), batches, Standings(today, due_within=within), unit_matches(unit), buffer)
     finally:
         store.close()
     return buffer.getvalue()
@@ -104,14 +105,27 @@ def test_the_report_reads_assignments_in_order_from_one_index(db_url: str) -> No
     assert "SCAN a USING COVERING INDEX ix_assignments_report" in plan and "TEMP B-TREE" not in plan, plan
 
 
-def test_every_edge_of_the_rule_reads_the_same_streamed(db_url: str) -> None:
-    """The rule's edges (test_compliance_sql's store of them) through the streamed query, whichever
-    form the store runs (on PostgreSQL: one join grouped by the assignment's columns)."""
+@pytest.mark.parametrize("form", sorted(set(FORMS.values())))
+def test_every_edge_of_the_rule_reads_the_same_streamed(db_url: str, form: str) -> None:
+    """The rule's edges (test_compliance_sql's store of them) through the streamed query, in each
+    of its forms on every store (a probe per assignment; one join with the attempts' summary)."""
     edges.test_sql_and_python_agree_on_every_edge(db_url)  # writes every edge into the store, and checks compute()
     for n, (name, _, _, today, _, _) in enumerate(CASES):
-        mine = [line for line in streamed(db_url, None, None, today).splitlines(keepends=True)[1:] if line.startswith(f"L{n},")]
+        mine = [line for line in streamed(db_url, None, None, today, form).splitlines(keepends=True)[1:] if line.startswith(f"L{n},")]
         expected = formats.to_csv(compute(resolve(db=db_url), None, None, today=today, learner_id=f"L{n}")).splitlines(keepends=True)[1:]
         assert mine == expected, name
+
+
+@pytest.mark.parametrize("form", sorted(set(FORMS.values())))
+def test_both_forms_of_the_query_give_the_force_the_same_lines(db_url: str, form: str) -> None:
+    """The scripted force of 200 officers, through each form of the query: the hand-worked standings
+    of test_compliance, and the report's CSV line for line (awkward people included)."""
+    expected = build_force(db_url)
+    add_awkward_people(db_url)
+    text = streamed(db_url, None, None, form=form)
+    rows = list(csv.reader(io.StringIO(text, newline="")))[1:]
+    assert {(r[0], r[3]): (r[5], r[6] or None) for r in rows if r[0].startswith("F")} == expected
+    assert text == formats.to_csv(compute(resolve(db=db_url), None, None, today=TODAY))
 
 
 def test_two_assignments_alike_in_every_column_are_two_lines(db_url: str) -> None:

@@ -4,14 +4,18 @@ filter, every store, names and units that need quoting or escaping, empty report
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import subprocess
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import force_factory as ff
 import pytest
-from test_compliance import TODAY, build_force
+from programs import needs_program
+from test_compliance import STARTS, TODAY, build_force
 from test_compliance_stream import AWKWARD, add_awkward_people
 
 from ltl_quiz.app.compliance import compute
@@ -120,3 +124,58 @@ def test_the_pages_cells_are_escaped_as_jinja_escapes_them(text: str) -> None:
     from markupsafe import escape
 
     assert streams.escape(text) == str(escape(text))
+
+
+@pytest.mark.parametrize("text", ["plain", "", 'a "quote"', "back\\slash", "tab\there", "bell\x07", "del\x7f", "Siobhán", "日本", "\u2028", " "])
+def test_the_json_cells_are_written_as_json_dumps_writes_them(text: str) -> None:
+    assert streams._json_str(text) == json.dumps(text)
+
+
+def hostile_workbook(db_url: str, path: Any) -> None:
+    """A workbook of two people whose name and unit a spreadsheet would read as formulas; one passed late."""
+    from ltl_quiz.compliance.workbook import write_xlsx
+
+    template = next(iter(ff.templates().values()))
+    store = Store(db_url)
+    try:
+        with store.engine.begin() as conn:
+            ff.insert(conn, "learners", [ff.learner_row("H1", '=HYPERLINK("x")', "+44 unit"), ff.learner_row("H2", "@SUM(A1)", "-1 team")])
+            ff.insert(conn, "assignments", [ff.assignment_row(p, template.scenario_id, template.track, "2026-03-14", STARTS) for p in ("H1", "H2")])
+            ff.insert(conn, "attempts", [ff.attempt_row(template, "H1", "2026-04-01T10:00:00.000Z", True)])
+        with store.reading() as conn, path.open("wb") as handle:
+            write_xlsx(people(conn), standing_batches(conn), Standings(TODAY), unit_matches(None), handle)
+    finally:
+        store.close()
+
+
+def test_the_workbooks_formula_text_is_quoted_text_and_late_a_boolean(db_url: str, tmp_path: Any) -> None:
+    """Issue 12's xlsx point for the compliance workbook: text starting = + - @ is a string cell with
+    the quote-prefix style (shown as typed, never a formula, even when edited); booleans are formatted."""
+    import openpyxl
+
+    path = tmp_path / "h.xlsx"
+    hostile_workbook(db_url, path)
+    sheet = openpyxl.load_workbook(path)["compliance"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0].value: {h: c for h, c in zip(header, r, strict=True)} for r in sheet.iter_rows(min_row=2)}
+    for staff, name, unit in (("H1", '=HYPERLINK("x")', "+44 unit"), ("H2", "@SUM(A1)", "-1 team")):
+        for cell, typed in ((rows[staff]["name"], name), (rows[staff]["unit"], unit)):
+            assert cell.value == typed and cell.data_type == "s" and cell.quotePrefix, (staff, typed)
+        assert not rows[staff]["scenario_id"].quotePrefix
+    assert rows["H1"]["late"].value is True and rows["H2"]["late"].value is False
+    assert {rows[s]["late"].number_format for s in rows} == {'"TRUE";"TRUE";"FALSE"'}
+
+
+@needs_program("soffice", "libreoffice-calc-nogui")
+def test_libreoffice_shows_the_workbooks_hostile_names_as_typed(db_url: str, tmp_path: Any) -> None:
+    """An independent reader: LibreOffice converts the compliance sheet to CSV as a CPD lead would see it."""
+    path = tmp_path / "h.xlsx"
+    hostile_workbook(db_url, path)
+    profile = f"-env:UserInstallation=file://{tmp_path / 'profile'}"  # a profile of its own, so parallel runs do not share one
+    subprocess.run(
+        ["soffice", profile, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180
+    )
+    rows = {r["staff_number"]: r for r in csv.DictReader(io.StringIO((tmp_path / "h.csv").read_text(encoding="utf-8")))}
+    assert (rows["H1"]["name"], rows["H1"]["unit"], rows["H1"]["late"]) == ('=HYPERLINK("x")', "+44 unit", "TRUE")
+    assert (rows["H2"]["name"], rows["H2"]["unit"], rows["H2"]["late"]) == ("@SUM(A1)", "-1 team", "FALSE")
+    assert rows["H1"]["completed_on"] == "2026-04-01" and rows["H1"]["state"] == "complete"

@@ -82,9 +82,9 @@ def write_csv(
 
     handle.write(_cell_row(HEADER))
     n = 0
-    for out in lines(people, batches, standings, keep, _csv_person, _tail):
-        n += len(out)
-        handle.write("".join(out))
+    for text, count in lines(people, batches, standings, keep, _csv_person, _tail):
+        n += count
+        handle.write(text)
     return n
 
 
@@ -160,11 +160,11 @@ def write_table(
     from ltl_quiz.compliance.streams import Totals, lines
 
     totals, n = Totals(), 0
-    for out in lines(people, batches, standings, keep, _table_person, _table_tail, totals):
+    for text, count in lines(people, batches, standings, keep, _table_person, _table_tail, totals):
         if not n:
             handle.write(f"Compliance on {standings.today.isoformat()}\n")
-        n += len(out)
-        handle.write("".join(out))
+        n += count
+        handle.write(text)
     if not n:
         handle.write("No assignments match.\n")
         return 0

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from ltl_quiz.compliance.periods import add_months
 
-SCRIPTED = "scripted"  # attempts.answered_how (migration m005): answers read from a file, not given by a person
+SCRIPTED = "scripted"  # attempts.how_answered (migration m005): answers read from a file, not given by a person
 
 COMPLETE, DUE, OVERDUE, EXPIRING = "complete", "due", "overdue", "expiring"
 
@@ -91,6 +91,46 @@ def satisfying_sql(how_column: str | None) -> str:
         " AND ((s.kind = 'facilitated' AND a.allow_sessions = TRUE)"
         " OR (COALESCE(s.kind, '') <> 'facilitated' AND (a.mode IS NULL OR t.mode = a.mode) AND t.passed = TRUE))"
     )
+
+
+# The same rule again, for a whole force at once: the attempts are read once, not once per
+# assignment. ``latest_sql`` sums them up per learner, case and track (the latest passed attempt
+# outside a facilitated session, in any mode; the latest attendance at a facilitated session; the
+# latest of either), ``latest_by_mode_sql`` per mode too, and ``latest_for_sql`` picks, for
+# assignment ``a`` LEFT JOINed to those summaries ``d`` and ``m`` on its learner, case, track (and
+# mode), the one its terms allow, if it came after the assignment started (the latest of a set is
+# on or after a moment exactly when some member is). Tested against ``satisfies`` with the form above.
+def _summed(how_column: str | None, columns: str, where: str, key: str) -> str:
+    scripted = f"COALESCE(t.{how_column}, '') <> '{SCRIPTED}'" if how_column else "1 = 1"
+    return (
+        f"SELECT {key}, {columns} FROM attempts t LEFT JOIN sessions s ON s.code = t.session_code"
+        f" WHERE t.status = 'completed' AND t.finished_at IS NOT NULL AND {scripted} AND {where} GROUP BY {key}"
+    )
+
+
+def latest_sql(how_column: str | None) -> str:
+    """Per learner, case and track: ``passed_at`` (passed, not a facilitated session's, any mode),
+    ``facilitated_at`` (attendance at a facilitated session) and ``attended_at`` (either)."""
+    columns = (
+        "max(CASE WHEN COALESCE(s.kind, '') <> 'facilitated' THEN t.finished_at END) AS passed_at,"
+        " max(CASE WHEN s.kind = 'facilitated' THEN t.finished_at END) AS facilitated_at, max(t.finished_at) AS attended_at"
+    )
+    return _summed(how_column, columns, "(s.kind = 'facilitated' OR t.passed = TRUE)", "t.learner_id, t.scenario_id, t.track")
+
+
+def latest_by_mode_sql(how_column: str | None) -> str:
+    """Per learner, case, track and mode: ``passed_at`` (passed, not a facilitated session's)."""
+    passed = "COALESCE(s.kind, '') <> 'facilitated' AND t.passed = TRUE"
+    return _summed(how_column, "max(t.finished_at) AS passed_at", passed, "t.learner_id, t.scenario_id, t.track, t.mode")
+
+
+def latest_for_sql(by_mode: bool) -> str:
+    """A SQL value: the finish time of the latest attempt satisfying assignment ``a`` (NULL: none), from
+    ``latest_sql``'s row ``d`` (and ``latest_by_mode_sql``'s ``m``: ``by_mode``, where assignments name modes)."""
+    either = "CASE WHEN m.passed_at IS NULL OR d.facilitated_at > m.passed_at THEN d.facilitated_at ELSE m.passed_at END"
+    named = f" WHEN a.mode IS NOT NULL AND a.allow_sessions = TRUE THEN {either} WHEN a.mode IS NOT NULL THEN m.passed_at" if by_mode else ""
+    last = f"CASE{named} WHEN a.mode IS NOT NULL THEN NULL WHEN a.allow_sessions = TRUE THEN d.attended_at ELSE d.passed_at END"
+    return f"CASE WHEN {last} >= a.starts_at THEN {last} END"
 
 
 def standing(assignment: Assignment, evidence: Iterable[Evidence], today: date, warn_days: int = 30) -> Standing:

@@ -10,13 +10,14 @@ state. Each writer gives exactly the text of its whole-report twin (``formats.to
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
-from itertools import groupby
-from operator import itemgetter
+from operator import add, itemgetter
 from typing import Any
 
+from ltl_quiz.compliance.formats import fold
 from ltl_quiz.compliance.report import COMPLETE, STATES, Compliance, Found, Standings, phrase
 
 _STAFF, _KEY = itemgetter(0), itemgetter(1)  # the two columns of a row of standing_batches
@@ -24,15 +25,14 @@ Key = tuple[str, str, str, int | None, str | None]  # store.assignments.split_ke
 
 
 class Totals:
-    """Lines per unit and standing key, counted a person at a time as the batches pass."""
+    """Lines per unit and standing key, counted a batch at a time as the batches pass."""
 
     def __init__(self) -> None:
-        self.seen: defaultdict[str, Counter[str]] = defaultdict(Counter)
+        self.seen: Counter[tuple[str | None, str]] = Counter()
 
     def count(self, batch: Sequence[Any], unit_of: Callable[[str], str | None]) -> None:
-        for learner_id, rows in groupby(batch, _STAFF):
-            if (unit := unit_of(learner_id)) is not None:
-                self.seen[unit].update(map(_KEY, rows))
+        """Count the batch's rows by (unit, key): a person left out has the unit None."""
+        self.seen.update(zip(map(unit_of, map(_STAFF, batch)), map(_KEY, batch), strict=True))
 
     def report(self, standings: Standings) -> Compliance:
         """A report with no lines, only the totals per unit and case (standings not wanted left out)."""
@@ -40,12 +40,13 @@ class Totals:
 
         units: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
         cases: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
-        for unit, counts in self.seen.items():
-            for key, n in counts.items():
-                scenario_id, _, due_on, every, done = split_key(key)
-                if (found := standings.get(due_on, every, done)) is not None:
-                    units[unit][found[0]] += n
-                    cases[scenario_id][found[0]] += n
+        for (unit, key), n in self.seen.items():
+            if unit is None:
+                continue
+            scenario_id, _, due_on, every, done = split_key(key)
+            if (found := standings.get(due_on, every, done)) is not None:
+                units[unit][found[0]] += n
+                cases[scenario_id][found[0]] += n
         return Compliance(standings.today, [], dict(sorted(units.items())), dict(sorted(cases.items())))
 
 
@@ -57,25 +58,41 @@ def lines(
     person: Callable[[str, str, str], str],
     tail: Callable[[Key, Found], str],
     totals: Totals | None = None,
-) -> Iterator[list[str]]:
-    """Each batch's lines as text: ``person``'s text for the learner joined to ``tail``'s for the key."""
+    sep: str = "",
+) -> Iterator[tuple[str, int]]:
+    """Each batch's lines as one text, joined by ``sep``, and how many: ``person``'s text for the
+    learner joined to ``tail``'s for the key. When the report keeps every line (no ``--unit``, no
+    ``--due-within``), a batch is joined without a line of Python a row."""
     from ltl_quiz.store.assignments import split_key
 
-    who = {pid: (person(pid, name, unit), unit) for pid, name, unit in people if keep(unit)}
-    text, unit_of = {k: v[0] for k, v in who.items()}.get, {k: v[1] for k, v in who.items()}.get
+    rows = list(people)
+    who = {pid: (person(pid, name, unit), unit) for pid, name, unit in rows if keep(unit)}
+    texts, units = {k: v[0] for k, v in who.items()}, {k: v[1] for k, v in who.items()}
+    everyone = standings.horizon is None and len(who) == len(rows)  # every person and every standing kept
 
     def make(key: str) -> str:
         parts = split_key(key)
         found = standings.get(parts[2], parts[3], parts[4])
         return "" if found is None else tail(parts, found)
 
-    tails = _Tails(make)
+    tails, text = _Tails(make), texts.get
     for batch in batches:
-        out = [p + t for learner_id, key in batch if (p := text(learner_id)) and (t := tails[key])]
-        if out:
+        out = _whole(batch, texts, tails, sep) if everyone else None
+        if out is None:  # some lines left out (or a person unknown): the row-by-row path
+            kept = [p + t for learner_id, key in batch if (p := text(learner_id)) and (t := tails[key])]
+            out = (sep.join(kept), len(kept)) if kept else None
+        if out is not None:
             if totals is not None:
-                totals.count(batch, unit_of)
+                totals.count(batch, units.get)
             yield out
+
+
+def _whole(batch: Sequence[Any], texts: dict[str, str], tails: _Tails, sep: str) -> tuple[str, int] | None:
+    """Every line of a batch, in C: None if one names a person not in ``texts``."""
+    try:
+        return sep.join(map(add, map(texts.__getitem__, map(_STAFF, batch)), map(tails.__getitem__, map(_KEY, batch)))), len(batch)
+    except KeyError:
+        return None
 
 
 class _Tails(dict[str, str]):
@@ -91,15 +108,23 @@ class _Tails(dict[str, str]):
 # -- JSON: formats.to_json's text (indent 2), a line a person and case ------------------------------
 
 
+def _json_str(value: str) -> str:
+    """A string as ``json.dumps`` writes it: as it is, quoted, unless it holds what JSON escapes
+    (a quote, a backslash, a control or non-ASCII character)."""
+    if value.isascii() and value.isprintable() and '"' not in value and "\\" not in value:
+        return f'"{value}"'
+    return json.dumps(value)
+
+
 def json_person(pid: str, name: str, unit: str) -> str:
-    d = json.dumps
+    d = _json_str
     return f'    {{\n      "staff_number": {d(pid)},\n      "name": {d(name)},\n      "unit": {d(unit)},\n'
 
 
 def json_tail(key: Key, found: Found) -> str:
     scenario_id, track, due_on, every, _ = key
     state, on, completed_on, late = found
-    d = json.dumps
+    d = _json_str
     return (
         f'      "scenario_id": {d(scenario_id)},\n      "track": {d(track)},\n      "state": {d(state)},\n'
         f'      "date": {_day(on)},\n      "due_on": {d(due_on)},\n      "every_months": {"null" if every is None else every},\n'
@@ -114,9 +139,10 @@ def _day(day: date | None) -> str:
 def write_json(people: Iterable[Any], batches: Iterable[Sequence[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any) -> int:
     """The JSON ``formats.to_json`` gives, written as the rows arrive; return its lines."""
     totals, n = Totals(), 0
-    for out in lines(people, batches, standings, keep, json_person, json_tail, totals):
-        handle.write((f'{{\n  "today": "{standings.today.isoformat()}",\n  "lines": [\n' if not n else ",\n") + ",\n".join(out))
-        n += len(out)
+    for text, count in lines(people, batches, standings, keep, json_person, json_tail, totals, sep=",\n"):
+        handle.write(f'{{\n  "today": "{standings.today.isoformat()}",\n  "lines": [\n' if not n else ",\n")
+        handle.write(text)
+        n += count
     report = totals.report(standings)
     whole = json.dumps({"today": report.today.isoformat(), "lines": [], "by_unit": report.by_unit, "by_case": report.by_case}, indent=2)
     handle.write(whole if not n else "\n  ]" + whole.split('"lines": []', 1)[1])
@@ -126,12 +152,13 @@ def write_json(people: Iterable[Any], batches: Iterable[Sequence[Any]], standing
 # -- HTML: page.to_html's page, its rows made here ---------------------------------------------------
 
 
+_ESCAPED = re.compile("[&<>\"']")
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})  # as markupsafe.escape (Jinja's autoescape)
 
 
 def escape(value: str) -> str:
     """Text as Jinja's autoescape writes it; most cells hold nothing to escape and are left as they are."""
-    return value.translate(_HTML) if any(c in value for c in "&<>\"'") else value
+    return value.translate(_HTML) if _ESCAPED.search(value) else value
 
 
 def html_person(pid: str, name: str, unit: str) -> str:
@@ -143,14 +170,26 @@ def html_tail(key: Key, found: Found) -> str:
 
 
 def write_html(people: Iterable[Any], batches: Iterable[Sequence[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any) -> int:
-    """The page ``page.to_html`` gives: the charts come first, so the rows are kept as text until the totals are in."""
+    """The page ``page.to_html`` gives: the charts come first, so the rows are kept as text until the
+    totals are in; then the page is made around a mark where the rows go, and they are written there
+    a batch at a time (a force's rows are 90 MB: never joined, never copied into the page)."""
+    import uuid
+
     from ltl_quiz.compliance.page import to_html
 
     totals, rows, n = Totals(), [], 0
-    for out in lines(people, batches, standings, keep, html_person, html_tail, totals):
-        rows.append("".join(out))
-        n += len(out)
-    handle.write(to_html(totals.report(standings), "".join(rows)))
+    for text, count in lines(people, batches, standings, keep, html_person, html_tail, totals):
+        rows.append(text)
+        n += count
+    report, mark = totals.report(standings), f"<!-- rows {uuid.uuid4().hex} -->"
+    head, found, tail = to_html(report, mark).partition(mark)
+    if not found or mark in tail:  # never so (escaped text holds no '<'), but then the page is made whole
+        handle.write(to_html(report, "".join(rows)))
+        return n
+    handle.write(head)
+    for text in rows:
+        handle.write(text)
+    handle.write(tail)
     return n
 
 
@@ -181,24 +220,33 @@ def write_ics(
         return made
 
     handle.write(CALENDAR_START)
-    n, person = 0, who.get
+    n, person, made = 0, who.get, events.get
     for batch in batches:
         out = []
         for learner_id, key in batch:
-            if (p := person(learner_id)) is None or (e := events[key] if key in events else event(key)) is None:
+            if (e := made(key, _UNSEEN)) is _UNSEEN:
+                e = event(key)
+            if e is None or (p := person(learner_id)) is None:
                 continue
             n += 1
             if e:
                 out.append(
-                    f"BEGIN:VEVENT\r\n{_fold('UID:' + p[0] + e[0])}\r\n{e[1]}{_fold('SUMMARY:' + e[2] + p[1])}\r\n"
-                    f"{_fold('DESCRIPTION:' + p[2] + e[3])}\r\nEND:VEVENT\r\n"
+                    f"BEGIN:VEVENT\r\n{_fold(f'UID:{p[0]}{e[0]}')}\r\n{e[1]}{_fold(f'SUMMARY:{e[2]}{p[1]}')}\r\n"
+                    f"{_fold(f'DESCRIPTION:{p[2]}{e[3]}')}\r\nEND:VEVENT\r\n"
                 )
         handle.write("".join(out))
     handle.write(CALENDAR_END)
     return n
 
 
-def _fold(line: str) -> str:
-    from ltl_quiz.compliance.formats import fold
+_UNSEEN: tuple[str, ...] = ("a standing key not yet seen",)
 
-    return line if len(line) <= 75 and line.isascii() else fold(line)
+
+def _fold(line: str) -> str:
+    """``formats.fold``, with its commonest cases cut short: an ASCII line of one or two pieces."""
+    if line.isascii():
+        if len(line) <= 75:
+            return line
+        if len(line) <= 149:
+            return f"{line[:75]}\r\n {line[75:]}"
+    return fold(line)

@@ -1,8 +1,8 @@
 """Assignments in the store, and the rows the compliance rule reads, fetched in bulk.
 
-Reading is tuned for a whole force (500,000 attempts in well under two seconds): one query for
-assignments, one for completed attempts, columns only, no ORM objects. The query selects a
-superset of what could count (completed attempts); ``compliance.rule`` makes every decision.
+Reading is tuned for a whole force (500,000 assignments and attempts): one query, plain DBAPI
+rows of two short strings, no ORM objects. What satisfies an assignment is decided by the SQL forms
+of the rule that ``compliance.rule`` keeps beside the rule in Python and tests against it.
 """
 
 from __future__ import annotations
@@ -11,19 +11,18 @@ import uuid
 from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from typing import Any, cast
 
 import sqlalchemy as sa
 
-from ltl_quiz.compliance.rule import Assignment, satisfying_sql
+from ltl_quiz.compliance.rule import Assignment, latest_by_mode_sql, latest_for_sql, latest_sql, satisfying_sql
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import InputError
 from ltl_quiz.store.db import Store, now
-from ltl_quiz.store.tables import REPORT_INDEX, assignments, learners
+from ltl_quiz.store.tables import assignments, learners
 
 ORDER = "ORDER BY a.learner_id, a.scenario_id, a.assigned_at"  # the report's order: by person, then case
-# The columns of an assignment the report reads, in the order of migration m010's index.
-REPORT_COLUMNS = ", ".join(f"a.{c}" for c in REPORT_INDEX)
 HOW_COLUMNS = ("how_answered",)  # attempts.how_answered (migration m005); a store before m005 has none
 
 # The rows the report reads, as plain tuples (the DBAPI's own, not SQLAlchemy's Row objects):
@@ -151,21 +150,27 @@ def people(conn: sa.Connection) -> list[Person]:
     return cast(list[Person], _rows(conn, "SELECT id, name, unit FROM learners", None, "id"))
 
 
-def standing_batches(conn: sa.Connection, size: int = 20_000) -> Generator[Sequence[StandingLine], None, None]:
+def standing_batches(conn: sa.Connection, size: int = 2_000, form: str | None = None) -> Generator[Sequence[StandingLine], None, None]:
     """Every assignment as (staff number, standing key), in batches, in the report's order.
 
     The key is the case, the track, the due date, the interval and the day of the latest
     satisfying attempt (``rule.satisfying_sql``), as one string ('hotel officer 2027-03-14 12
     2026-05-02', blanks for none) that ``split_key`` reads back. A force has few distinct keys, so
     each one's standing and cells are worked out once, and a row costs two short strings.
+    ``form``: the query's form (``FORMS``; default: the store's fastest), for the tests. ``size``: small
+    enough that a batch's text is a few hundred kB, which the allocator reuses; a batch of megabytes
+    is fresh memory from the system each time (a fifth of a second of page faults for a force's JSON).
     """
-    sql = standing_sql(conn)
+    sql = standing_sql(conn, form)
     cursor = conn.connection.cursor()
+    if conn.dialect.name == "postgresql":
+        # The planner overrates the join (it expects a fifth of the attempts' summary rows it
+        # gets) and would compile the query (JIT) for longer than the query takes.
+        cursor.execute("SET LOCAL jit = off")
+    if conn.dialect.driver == "psycopg":
+        yield from _streamed(cursor, sql, size)
+        return
     try:
-        if conn.dialect.name == "postgresql":
-            # One index probe per assignment looks costly to the planner, which would compile the
-            # query (JIT) for longer than the query takes: half a second lost on a force's report.
-            cursor.execute("SET LOCAL jit = off")
         cursor.execute(sql)
         while batch := cursor.fetchmany(size):
             yield cast(Sequence[StandingLine], batch)
@@ -173,32 +178,50 @@ def standing_batches(conn: sa.Connection, size: int = 20_000) -> Generator[Seque
         cursor.close()
 
 
-def standing_sql(conn: sa.Connection) -> str:
-    """The query of ``standing_batches``, over migration m010's index, in the report's order.
+def _streamed(cursor: Any, sql: str, size: int) -> Generator[Sequence[StandingLine], None, None]:
+    """The rows from PostgreSQL a chunk at a time as the server makes them, so the report is written
+    while the server still joins (a plain fetch writes nothing until the server has sent the last row)."""
+    from psycopg import pq
 
-    SQLite probes the attempts' index once per assignment, which it does in well under a
-    microsecond. PostgreSQL pays several for each probe, so there one join and one aggregate
-    cover the whole force, grouped by every column of the assignment the report reads (grouped by
-    its id, PostgreSQL would sort the force by id). That gives one line per assignment unless two
-    assignments agree in every column, even the moment they were made: a store holding such a
-    pair is read the first way, line by line.
-    """
+    cursor.execute("SAVEPOINT standing_rows")
+    rows = cursor.stream(sql, size=size)
+    try:
+        while batch := list(islice(rows, size)):
+            yield cast(Sequence[StandingLine], batch)
+    finally:
+        rows.close()  # a report stopped part-way (a reader gone): the query is cancelled, not read to its end
+        if cursor.connection.info.transaction_status == pq.TransactionStatus.INERROR:
+            cursor.execute("ROLLBACK TO SAVEPOINT standing_rows")  # the cancelled query's error undone: the connection reads on
+        cursor.close()
+
+
+# The two forms of the rule in SQL (``compliance.rule``), each right on every store: "probe" looks
+# up each assignment's attempts in the attempts' index (SQLite does that in about a microsecond);
+# "join" reads the attempts once, summed up per learner, case and track, and merges the summary
+# with the assignments, both in the report's order (PostgreSQL pays several microseconds a probe).
+FORMS = {"sqlite": "probe", "postgresql": "join"}
+
+
+def standing_sql(conn: sa.Connection, form: str | None = None) -> str:
+    """The query of ``standing_batches``, over migration m010's index, in the report's order: one
+    line per assignment, even for two alike in every column. The "join" form reads the per-mode
+    summary only if some assignment names a mode (a look at the assignments, not the attempts)."""
     how = how_column(conn)
-    every = "COALESCE(CAST(a.every_months AS VARCHAR(4)), '')"
-    key = f"a.scenario_id || ' ' || a.track || ' ' || a.due_on || ' ' || {every} || ' ' || COALESCE"
-    attempts = "attempts t LEFT JOIN sessions s ON s.code = t.session_code"
-    if conn.dialect.name == "postgresql" and not _twins(conn):
-        joined = f"assignments a LEFT JOIN ({attempts}) ON {satisfying_sql(how)}"
-        return f"SELECT a.learner_id, {key}(substr(max(t.finished_at), 1, 10), '') FROM {joined} GROUP BY {REPORT_COLUMNS} {ORDER}"
-    done = f"(SELECT substr(max(t.finished_at), 1, 10) FROM {attempts} WHERE {satisfying_sql(how)})"
+    form = form or FORMS.get(conn.dialect.name, "probe")
+    if form == "join":
+        same = "{0}.learner_id = a.learner_id AND {0}.scenario_id = a.scenario_id AND {0}.track = a.track"
+        source = f"assignments a LEFT JOIN ({latest_sql(how)}) d ON {same.format('d')}"
+        by_mode = conn.exec_driver_sql("SELECT 1 FROM assignments WHERE mode IS NOT NULL LIMIT 1").first() is not None
+        if by_mode:  # the summary per mode only where an assignment names one
+            source += f" LEFT JOIN ({latest_by_mode_sql(how)}) m ON {same.format('m')} AND m.mode = a.mode"
+        done = f"substr({latest_for_sql(by_mode)}, 1, 10)"
+    else:
+        done = f"(SELECT substr(max(t.finished_at), 1, 10) FROM attempts t LEFT JOIN sessions s ON s.code = t.session_code WHERE {satisfying_sql(how)})"
+        source = "assignments a"
     if conn.dialect.name == "sqlite":  # the same key, in one call (its %s writes NULL as ''): a fifth cheaper than || ... ||
-        return f"SELECT a.learner_id, printf('%s %s %s %s %s', a.scenario_id, a.track, a.due_on, a.every_months, {done}) FROM assignments a {ORDER}"
-    return f"SELECT a.learner_id, {key}({done}, '') FROM assignments a {ORDER}"
-
-
-def _twins(conn: sa.Connection) -> bool:
-    """Whether two assignments agree in every column the report reads (m010's index answers it)."""
-    return conn.execute(sa.text(f"SELECT 1 FROM assignments a GROUP BY {REPORT_COLUMNS} HAVING count(*) > 1 LIMIT 1")).first() is not None
+        return f"SELECT a.learner_id, printf('%s %s %s %s %s', a.scenario_id, a.track, a.due_on, a.every_months, {done}) FROM {source} {ORDER}"
+    every = "COALESCE(CAST(a.every_months AS VARCHAR(4)), '')"
+    return f"SELECT a.learner_id, a.scenario_id || ' ' || a.track || ' ' || a.due_on || ' ' || {every} || ' ' || COALESCE({done}, '') FROM {source} {ORDER}"
 
 
 def split_key(key: str) -> tuple[str, str, str, int | None, str | None]:
