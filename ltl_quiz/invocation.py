@@ -49,7 +49,7 @@ def as_invoked(text: str) -> str:
     """``text`` with each ``ltl-quiz COMMAND`` hint naming the command as it was started."""
     name = command()
     if _places:
-        return _HINT.sub(lambda m: name if m.string[m.end() :].split(None, 1)[0] in UNPLACED else f"{name} {_places}", text)
+        return _HINT.sub(lambda m: name if _command_after(m) in UNPLACED else f"{name} {_places}", text)
     return text if name == "ltl-quiz" else _HINT.sub(lambda _: name, text)
 
 
@@ -97,6 +97,12 @@ def unglued(line: str) -> str:
 
 _places = ""  # the store and scenarios options of this command, when not the defaults: hints name them
 UNPLACED = {"support"}  # commands that read neither the store nor the scenarios
+
+
+def _command_after(found: re.Match[str]) -> str:
+    """The command a hint's name is followed by, without the quote or stop that may end it."""
+    word = re.match(r"\s*([\w-]+)", found.string[found.end() :])
+    return word.group(1) if word else ""
 
 
 @contextlib.contextmanager

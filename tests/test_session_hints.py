@@ -41,3 +41,11 @@ def test_a_password_in_the_store_url_is_never_printed_in_a_hint() -> None:
         "To rejoin: ltl-quiz --db postgresql+psycopg://ltl@db.example:5432/ltl --scenarios '/srv/cases dir' session join ABCDEF."
         " Support: ltl-quiz support"
     )
+
+
+def test_a_quoted_support_hint_names_no_store() -> None:
+    """Seen by hand at a live session's end: "'ltl-quiz support' lists…" came out as "'ltl-quiz --db …
+    support'": the quote after the command hid it from the list of commands that read no store."""
+    with invocation.naming_places("sqlite:////tmp/x.sqlite3", None):
+        shown = invocation.as_invoked("'ltl-quiz support' lists the organisations; or ltl-quiz support.")
+    assert shown == "'ltl-quiz support' lists the organisations; or ltl-quiz support."
