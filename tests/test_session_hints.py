@@ -49,3 +49,31 @@ def test_a_quoted_support_hint_names_no_store() -> None:
     with invocation.naming_places("sqlite:////tmp/x.sqlite3", None):
         shown = invocation.as_invoked("'ltl-quiz support' lists the organisations; or ltl-quiz support.")
     assert shown == "'ltl-quiz support' lists the organisations; or ltl-quiz support."
+
+
+def _host_rows(db_url: str, cols: int) -> tuple[str, list[str]]:
+    from screen import Terminal
+
+    term = Terminal(["--db", db_url, "session", "host", "1", "--trainer", "Pat Trainer"], cols, 40)
+    try:
+        code = term.wait_for(r"Join code ([A-Z0-9]{6})").group(1)
+        term.wait_for("start the session")
+        term.settle(0.3)
+        return code, term.history_rows()
+    finally:
+        term.close()
+
+
+def test_the_join_command_on_the_hosts_screen_is_never_split_from_its_label_mid_command(db_url: str) -> None:
+    """Seen by hand at 80x24: "On your own terminal type:  ltl-quiz --db sqlite:////tmp/x.sqlite3" and,
+    on the next row, "session join CODE": the room read half a command. Where label and command do
+    not fit one row together, the command gets a row of its own. The command's length depends on how
+    the test runs it (a venv's python), so the width is chosen from it: room for the command, not for both."""
+    code, rows = _host_rows(db_url, 300)
+    whole = next(row for row in rows if f"session join {code}" in row)
+    command = whole[whole.index("type:") + len("type:") :].strip(" │")
+    cols = len(command) + 6 + 10  # the panel's borders and padding take 6
+    code, rows = _host_rows(db_url, cols)
+    shown = next(row for row in rows if f"session join {code}" in row)
+    assert command.replace(command[-6:], code) in shown, "\n".join(rows)  # the whole command on one row
+    assert any("On your own terminal type:" in row for row in rows)

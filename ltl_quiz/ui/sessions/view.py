@@ -85,9 +85,20 @@ class SessionView:
             Text(""),
             Align.center(letters),
             Text(""),
-            Align.center(Text(f"On your own terminal type:  {command}", style="bold")),
+            *self._join_lines(command),
         )
         self.console.print(Panel(body, title=Text(f"Trainer: {trainer}"), border_style="yellow", padding=(1, 2)))
+
+    def _join_lines(self, command: str) -> list[Any]:
+        """'On your own terminal type:' and the command, on one line where they fit; else the command
+        on a line of its own, so that the room never reads half a command at a line's end."""
+        from rich.align import Align
+        from rich.text import Text
+
+        whole = f"On your own terminal type:  {command}"
+        if len(whole) <= self._inside():
+            return [Align.center(Text(whole, style="bold"))]
+        return [Align.center(Text("On your own terminal type:", style="bold")), Align.center(Text(command, style="bold"))]
 
     # -- steps ------------------------------------------------------------------------------------
     def narrative(self, node: Node) -> None:
