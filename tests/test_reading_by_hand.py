@@ -12,7 +12,6 @@ import io
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -27,20 +26,6 @@ MORE = r"— lines (\d+) to (\d+) of (\d+)(, the end)?\. Press any key (for more
 KEYS = {"confirm": "y" + ENTER, "select": "1" + ENTER, "checkbox": "1" + ENTER, "pause": ENTER}
 KEYS |= {"text": "Who the men were and why she was there" + ENTER}
 CASES = {4: "04-suspect-phone-seizure", 9: "09-safer-schools-officer", 10: "10-control-room-response-delay"}
-
-
-@pytest.fixture
-def terminal(db_url: str) -> Iterator[Callable[..., Terminal]]:
-    started: list[Terminal] = []
-
-    def start(args: list[str], cols: int = 80, rows: int = 24) -> Terminal:
-        term = Terminal(args, cols, rows)
-        started.append(term)
-        return term
-
-    yield start
-    for term in started:
-        term.close()
 
 
 def run(case: int | str, track: str, *extra: str) -> list[str]:

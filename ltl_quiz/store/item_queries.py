@@ -19,13 +19,13 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.util import ClauseAdapter
 
 from ltl_quiz.scenario.kinds import answer_kinds
 from ltl_quiz.store.db import Store
+from ltl_quiz.store.dialect_sql import spelled
 from ltl_quiz.store.queries import Filters
 from ltl_quiz.store.rows import COMPLETED, SCRIPTED
 from ltl_quiz.store.tables import answers, attempts, learners
@@ -50,16 +50,7 @@ class likely(FunctionElement):  # named as SQLite's function it stands for
     name = "likely"
 
 
-@compiles(likely)
-def _likely_plain(element: likely, compiler: Any, **kw: Any) -> str:
-    (condition,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"({condition})"
-
-
-@compiles(likely, "sqlite")
-def _likely_sqlite(element: likely, compiler: Any, **kw: Any) -> str:
-    (condition,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"likely({condition})"
+spelled(likely, "({0})", sqlite="likely({0})")
 
 
 def _individual_completed(include_scripted: bool, ranking: bool = False) -> list[Any]:

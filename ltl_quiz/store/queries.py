@@ -15,12 +15,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from ltl_quiz.errors import InputError
 from ltl_quiz.scenario.kinds import answered_kinds
 from ltl_quiz.store.db import Store
+from ltl_quiz.store.dialect_sql import spelled
 from ltl_quiz.store.rows import SCRIPTED, STATUSES, verdict_holds
 from ltl_quiz.store.tables import answers, attempts, learners, session_answers, session_steps, sessions
 
@@ -35,19 +35,13 @@ class seconds_between(FunctionElement):  # named as the SQL function it stands f
     name = "seconds_between"
 
 
-@compiles(seconds_between)
-def _seconds_standard(element: seconds_between, compiler: Any, **kw: Any) -> str:
-    start, end = (compiler.process(c, **kw) for c in element.clauses)
+def _seconds_standard(dialect: Any, args: list[str]) -> str:
+    start, end = args
     seconds = f"EXTRACT(EPOCH FROM (CAST({end} AS TIMESTAMP WITH TIME ZONE) - CAST({start} AS TIMESTAMP WITH TIME ZONE)))"
-    return (
-        f"ROUND(CAST({seconds} AS NUMERIC), 3)::float8" if compiler.dialect.name == "postgresql" else f"CAST({seconds} AS DOUBLE PRECISION)"
-    )
+    return f"ROUND(CAST({seconds} AS NUMERIC), 3)::float8" if dialect.name == "postgresql" else f"CAST({seconds} AS DOUBLE PRECISION)"
 
 
-@compiles(seconds_between, "sqlite")
-def _seconds_sqlite(element: seconds_between, compiler: Any, **kw: Any) -> str:
-    start, end = (compiler.process(c, **kw) for c in element.clauses)
-    return f"ROUND((julianday({end}) - julianday({start})) * 86400.0, 3)"
+spelled(seconds_between, _seconds_standard, sqlite="ROUND((julianday({1}) - julianday({0})) * 86400.0, 3)")
 
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from ltl_quiz.scenario.kinds import written_kinds
 from ltl_quiz.store.db import Store
+from ltl_quiz.store.dialect_sql import spelled
 from ltl_quiz.store.queries import Filters, step_seconds, with_steps
 from ltl_quiz.store.rows import COMPLETED
 from ltl_quiz.store.tables import answers, attempts, learners
@@ -31,16 +31,7 @@ class stopped_at(FunctionElement):  # named as the SQL it stands for
     name = "stopped_at"
 
 
-@compiles(stopped_at)
-def _stopped_at_postgresql(element: stopped_at, compiler: Any, **kw: Any) -> str:
-    (state,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"(CAST({state} AS jsonb) ->> 'node_id')"
-
-
-@compiles(stopped_at, "sqlite")
-def _stopped_at_sqlite(element: stopped_at, compiler: Any, **kw: Any) -> str:
-    (state,) = (compiler.process(c, **kw) for c in element.clauses)
-    return f"json_extract({state}, '$.node_id')"
+spelled(stopped_at, "(CAST({0} AS jsonb) ->> 'node_id')", sqlite="json_extract({0}, '$.node_id')")
 
 
 def _attempts(filters: Filters) -> Any:
