@@ -130,8 +130,8 @@ def mid_word_breaks(rows: list[str], cols: int) -> list[tuple[str, str]]:
 # -- playing a case whatever its wording ---------------------------------------------------------
 PROMPTS = {  # what each kind of prompt shows last (its hint), as words; matched in the last rows
     "confirm": "Type y or n, then press Enter.",
-    "select": "Use the arrow keys or type a number, then press Enter.",
-    "checkbox": "Space (or the number) to tick or untick, Enter when done.",
+    "select": "Use the arrow keys or type a",  # a number, or a letter where the options carry letters
+    "checkbox": "to tick or untick, Enter when done.",
     "text": "? Your answer:",
     "plain-text": "Your answer:",
     "plain-number": "Type a number from 1 to",

@@ -396,13 +396,13 @@ def test_an_arrow_key_prompt_gives_way_when_the_trainer_reveals(example_dir: Pat
         sessions.begin(code, scenario, 0)
         sessions.advance(code, scenario, 0, engine.Continue())
         sessions.open(code, scenario, 1)
-        learner.expect("Use the arrow keys or type a number, then press Enter.")  # the arrow-key menu is up
+        learner.expect("Use the arrow keys or type a letter, then press Enter.")  # the arrow-key menu is up (the room's options carry letters)
         sessions.reveal(code, scenario, 1)  # the trainer reveals before Robin answers
         learner.expect("The trainer closed this decision before you answered, so nothing was recorded for it.")
         learner.expect("Waiting for the trainer to move on.")
         sessions.advance(code, scenario, 1, engine.Choose(["send-officers"]))
         sessions.open(code, scenario, 2)
-        learner.expect("Space (or the number) to tick or untick, Enter when done.")
+        learner.expect("Space (or the letter) to tick or untick, Enter when done.")
         learner.keys("\x1b[B \r")  # nothing is highlighted at first: move to the first action, tick it, submit
         learner.expect("Saved: A. Waiting for the trainer to reveal the answers.")
         sessions.reveal(code, scenario, 2)

@@ -18,6 +18,11 @@ if TYPE_CHECKING:  # only the type here: prompt_toolkit itself is imported when 
 
 SELECT_HINT = "Use the arrow keys or type a number, then press Enter. Ctrl-C stops; your work is kept."
 CHECK_HINT = "Arrow keys to move, Space (or the number) to tick or untick, Enter when done. Ctrl-C stops; your work is kept."
+# a room's options carry letters ("B. ..."), and a letter picks one: the hints say so, not "number"
+LETTERED_HINTS = {
+    SELECT_HINT: "Use the arrow keys or type a letter, then press Enter. Ctrl-C stops; your work is kept.",
+    CHECK_HINT: "Arrow keys to move, Space (or the letter) to tick or untick, Enter when done. Ctrl-C stops; your work is kept.",
+}
 NONE_LABEL = "None of these"
 
 
@@ -89,6 +94,13 @@ class Choices(Prompt):
         self.lettered = any(_LETTERED.match(label) for _, label in choices) and all(
             _LETTERED.match(label) or label == NONE_LABEL for _, label in choices
         )
+        if self.lettered:
+            self.hint = LETTERED_HINTS.get(self.hint, self.hint)
+
+    @property
+    def key_name(self) -> str:
+        """What a learner types to pick an option here: its letter, or its number."""
+        return "letter" if self.lettered else "number"
 
     def mark(self, i: int) -> str:
         return ""
@@ -146,7 +158,7 @@ class Select(Choices):
 
     def submit(self) -> Any:
         if self.pointer is None:
-            self.warning = "Nothing is chosen yet: move to an option with the arrow keys or type its number, then press Enter."
+            self.warning = f"Nothing is chosen yet: move to an option with the arrow keys or type its {self.key_name}, then press Enter."
             return None
         return self.choices[self.pointer][0]
 
@@ -179,7 +191,7 @@ class Checkbox(Choices):
 
     def toggle(self, i: int | None) -> None:
         if i is None:
-            self.warning = "Move to an option with the arrow keys first (or type its number)."
+            self.warning = f"Move to an option with the arrow keys first (or type its {self.key_name})."
             return
         self.warning = ""
         if i in self.ticked:
