@@ -123,6 +123,7 @@ def test_a_live_reflection_gets_the_language_note_the_learners_own_run_gives(exa
         seen = words(" ".join(term.history_rows()))
         assert "A note on language" in seen
         assert "You wrote “put herself at risk”." in seen and "You wrote “promiscuous”." in seen
+        assert "your score" not in seen  # a group session has no score to speak of
         assert seen.index("A note on language") < seen.index("The model answer points come when the trainer ends the discussion")
     finally:
         term.close()

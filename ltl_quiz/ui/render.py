@@ -305,12 +305,14 @@ class Renderer:
         for i, point in enumerate(kq.model_points, start=1):
             self.item(f"{i}. ", point)
 
-    def language_notes(self, notes: list[Note]) -> None:
-        """A short, respectful note on words in the learner's reflections; silent when there are none."""
+    def language_notes(self, notes: list[Note], scored: bool = True) -> None:
+        """A short, respectful note on words in the learner's reflections; silent when there are none.
+        ``scored``: False in a group session, which has no score to reassure anyone about."""
         if not notes:
             return
         self.heading("A note on language")
-        self.say("Some words in your reflections can blame a child for abuse done to them. This does not change your score.")
+        score = " This does not change your score." if scored else ""
+        self.say(f"Some words in your reflections can blame a child for abuse done to them.{score}")
         for note in notes:
             self.item("- ", f"You wrote \u201c{note.phrase}\u201d. {note.why}")
             self.say(f"  Instead: {note.instead}")

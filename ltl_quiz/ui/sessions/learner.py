@@ -270,7 +270,7 @@ class LiveLearner(SessionScreen):
         it informs, and changes nothing in the record."""
         notes = [n for n in notes_for([text]) if n.entry_id not in self.noted]
         self.noted.update(n.entry_id for n in notes)
-        self.view.ui.language_notes(notes)
+        self.view.ui.language_notes(notes, scored=False)  # a group session has no score
 
     def _points(self, step: Step) -> None:
         """The key question's model answer points, once revealed; a learner who wrote ticks those covered."""
