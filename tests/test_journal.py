@@ -176,13 +176,14 @@ def test_offline_resume_from_the_journal_then_sync(db_url, example_dir, tmp_path
     args = ["run", "1", "--learner", "AB1", "--name", "Alex", "--plain"]
     stopped = runner.invoke(app, ["--scenarios", str(example_dir), "--db", away, *args], input="y\n\n1\n")  # then the input ends
     assert stopped.exit_code == 130, stopped.output
-    assert stopped.output.count(SAFE_LINE) == 1 and "ltl-quiz resume" in stopped.output
+    safe_here = SAFE_LINE.replace("'ltl-quiz sync'", f"'ltl-quiz --db {away} sync'")  # hints name the store given with --db
+    assert stopped.output.count(safe_here) == 1 and f"ltl-quiz --db {away} resume" in stopped.output
 
     carried = runner.invoke(
         app, ["--scenarios", str(example_dir), "--db", away, "resume", "--plain"], input="\n1\n\nWho the men are\n1 2\n\n\n\n\n"  # Enter first: the feedback shown when it stopped comes again
     )
     assert carried.exit_code == 0, carried.output
-    assert "PASSED" in carried.output and carried.output.count(SAFE_LINE) == 1
+    assert "PASSED" in carried.output and carried.output.count(safe_here) == 1
     assert len(Journal(isolated_home / "journal").pending()) == 1  # one attempt, one file
 
     waiting = cli(runner, "sync")  # db_url is another store: the journal is not meant for it
@@ -198,7 +199,7 @@ def test_back_online_the_next_attempt_sends_the_journal_first(example_dir, tmp_p
     result = cli(
         runner, "--db", away, "run", "1", "--learner", "AB1", "--name", "Alex", "--answers", answers_file(tmp_path), scenarios=example_dir
     )
-    assert result.exit_code == 0 and SAFE_LINE in result.output
+    assert result.exit_code == 0 and SAFE_LINE.replace("'ltl-quiz sync'", f"'ltl-quiz --db {away} sync'") in result.output
     blocker.unlink()  # the share is back: its folder is there again (a missing store folder is refused, issue 13)
     blocker.mkdir()
     resumed = cli(runner, "--db", away, "resume")  # opening the store for an attempt catches up first

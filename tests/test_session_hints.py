@@ -77,3 +77,23 @@ def test_the_join_command_on_the_hosts_screen_is_never_split_from_its_label_mid_
     shown = next(row for row in rows if f"session join {code}" in row)
     assert command.replace(command[-6:], code) in shown, "\n".join(rows)  # the whole command on one row
     assert any("On your own terminal type:" in row for row in rows)
+
+
+def test_a_solo_runs_resume_hint_names_the_store_given_with_db(
+    runner: CliRunner, example_dir: Path, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen by hand: ``run … --db sqlite:////tmp/x.sqlite3``, then Ctrl-C, printed "To carry on:
+    ltl-quiz resume ID", which looks in the default store and finds nothing. Every hint printed under
+    ``--db`` names that store."""
+    monkeypatch.delenv("LTL_QUIZ_DB")
+    stopped = runner.invoke(app, ["--db", db_url, "--scenarios", str(example_dir), "run", "1", "--learner", "AB1", "--name", "Al", "--plain"], input="y\n")
+    assert stopped.exit_code == 130, stopped.output
+    hint = re.search(r"To carry on: (ltl-quiz .*)$", stopped.output.strip()).group(1)  # type: ignore[union-attr]
+    args = shlex.split(hint)[1:]
+    secret = re.match(r"([^:]+://[^:/@]+):([^@/]+)@(.*)", db_url)
+    assert args[:2] == ["--db", f"{secret[1]}@{secret[3]}" if secret else db_url], hint
+    if secret:
+        monkeypatch.setenv("PGPASSWORD", secret[2])
+    again = runner.invoke(app, [*args[:2], "--scenarios", str(example_dir), *args[2:], "--plain"], input="\n")
+    attempt = args[-1]
+    assert f"Attempt {attempt}, officer track" in again.output and "Carrying on: case study" in again.output, again.output
