@@ -29,14 +29,19 @@ def code(db_url: str, tmp_path) -> str:
     return found.group(1)
 
 
-@pytest.mark.parametrize("cols", [80, 40])
-def test_verify_at_a_terminal_breaks_no_word(code: str, cols: int) -> None:
-    term = Terminal(["verify", code], cols, 24)
+def rows_of(args: list[str], cols: int, rows: int) -> list[str]:
+    """Every row a command printed at a terminal of that size, once it has exited with 0."""
+    term = Terminal(args, cols, rows)
     try:
         assert term.wait_exit() == 0, term.text()
-        rows = term.history_rows()
+        return term.history_rows()
     finally:
         term.close()
+
+
+@pytest.mark.parametrize("cols", [80, 40])
+def test_verify_at_a_terminal_breaks_no_word(code: str, cols: int) -> None:
+    rows = rows_of(["verify", code], cols, 24)
     assert mid_word_breaks(rows, cols) == [], "\n".join(rows)
     piped = CliRunner().invoke(app, ["verify", code]).output
     assert " ".join(rows).split() == piped.split()  # every word, in order
@@ -50,12 +55,7 @@ def test_db_status_at_a_terminal_breaks_no_word(db_url: str, cols: int) -> None:
     that prints a result's lines goes through one printer, which wraps them at a terminal."""
     with Store(db_url):
         pass  # a store, upgraded to the newest migration
-    term = Terminal(["db", "status"], cols, 40)
-    try:
-        assert term.wait_exit() == 0, term.text()
-        rows = term.history_rows()
-    finally:
-        term.close()
+    rows = rows_of(["db", "status"], cols, 40)
     assert mid_word_breaks(rows, cols) == [], "\n".join(rows)
     piped = CliRunner().invoke(app, ["db", "status"]).output
     assert "".join("".join(rows).split()) == "".join(piped.split())  # every character, in order (a path longer than a row is split)

@@ -46,7 +46,7 @@ def hush() -> None:
         _set(False)
         return
     found = _settings()
-    if _echoing() and _set(False):
+    if _echoing(found) and _set(False):
         _hushed = True
         _found[:] = [found]
         atexit.register(_restore)
@@ -62,11 +62,12 @@ def _settings() -> object:
         return None
 
 
-def _echoing() -> bool:
+def _echoing(settings: object) -> bool:
+    """Whether ``settings`` (what ``_settings`` read, None off a terminal) have the echo on."""
     try:
         import termios
 
-        return bool(sys.stdin.isatty() and termios.tcgetattr(sys.stdin.fileno())[3] & termios.ECHO)
+        return bool(sys.stdin.isatty() and settings[3] & termios.ECHO)  # type: ignore[index]
     except Exception:
         return False
 
