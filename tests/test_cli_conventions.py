@@ -3,6 +3,8 @@ allowed values in usage, usage errors exit 2, places that do not exist refused, 
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -110,7 +112,13 @@ def test_hints_name_the_command_as_it_was_started(monkeypatch, tmp_path: Path) -
     exe.write_text("#!/bin/sh\n")
     exe.chmod(0o755)
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
-    interpreter = f"{sys.executable} -m ltl_quiz"  # no venv on PATH: "python" may not be there, or not be this one
+    # no venv on PATH: "python" may not be there, or not be this one; its short name only where that
+    # name on this PATH is this very interpreter (a venv made from /usr/bin/python3, as the README's
+    # command makes one on a machine whose first python3 is the system's)
+    short = os.path.basename(sys.executable)
+    found = shutil.which(short, path="/usr/bin:/bin")
+    same = found is not None and os.path.realpath(found) == os.path.realpath(sys.executable)
+    interpreter = f"{short if same else sys.executable} -m ltl_quiz"
     for argv0, expected in [(str(exe), str(exe)), ("/x/ltl_quiz/__main__.py", interpreter), ("pytest", "ltl-quiz")]:
         monkeypatch.setattr(sys, "argv", [argv0])
         invocation.command.cache_clear()
