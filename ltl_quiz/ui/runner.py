@@ -77,7 +77,9 @@ class Runner:
             raise InputError(
                 f"attempt {attempt_id[:8]} stopped at '{state.node_id}', which this version of {self.scenario.id} no longer has; start a new attempt"
             )
-        self._at_questions = engine.at_end(self.scenario, state) and any(a.kind == KEY_QUESTION_ANSWER for a in state.answers)
+        # at the debrief's key questions, the first among them (issue 13: a stop at key question 1
+        # replayed the last feedback and the whole ending, as no key question had an answer yet)
+        self._at_questions = engine.at_end(self.scenario, state) and bool(engine.pending_key_questions(self.scenario, state))
         place = self._place(state) if self._at_questions else None
         self._lead = lambda: self.ui.recap(self.scenario, state, attempt_id, learner, place)  # on the first page: a tall passage scrolled it away
         if getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED:  # finished from a file: no longer the learner's own work
@@ -86,7 +88,7 @@ class Runner:
 
     def _carry_on(self, state: State, learner_id: str, resumed: bool = False) -> Outcome:
         try:
-            if resumed:
+            if resumed and not self._at_questions:  # at the key questions: offered again with the debrief's decisions
                 self._feedback_again(state)
             while not engine.at_end(self.scenario, state):
                 state = self._step(state)
