@@ -27,6 +27,7 @@ GO_ON = "Press any key to continue"
 TO_DEBRIEF = "Press any key for the debrief"
 CONTINUE_CASE = "Do you want to continue with this case study?"
 DEBRIEF_AGAIN = "See the ending and the debrief again before it?"
+AT_REFLECTION = "(reflection during the case)"  # not counted: the debrief's "n of m" counts only those it asks
 EMPTY_ANSWER = "Leave this answer empty? It will be recorded as no answer written."
 
 
@@ -154,7 +155,7 @@ class Runner:
 
     def _write(self, node: Node, state: State) -> engine.Response:
         assert node.key_question
-        return self._reflect(node.id, self.scenario.key_question(node.key_question))
+        return self._reflect(node.id, self.scenario.key_question(node.key_question), AT_REFLECTION)
 
     def _select(self, node: Node, state: State) -> engine.Response:
         choices = [(o.id, o.text.strip()) for o in engine.options(self.scenario, state)]
@@ -215,6 +216,7 @@ class Runner:
         pending = engine.pending_key_questions(self.scenario, state)
         if pending:
             self.ui.heading(f"Key questions for the {state.track} track")
+            self._reflected(state, len(pending))
         summary = self.ui.summary(self.scenario, result)
         for kq in pending:
             shown = now()
@@ -224,9 +226,20 @@ class Runner:
             self._save(state, shown)
         return state
 
+    def _reflected(self, state: State, pending: int) -> None:
+        """Why the debrief's count is smaller than the track's: those asked at a reflection point."""
+        in_debrief = sum(1 for a in state.answers if a.kind == KEY_QUESTION_ANSWER) + pending
+        total = len(self.scenario.key_questions(state.track))
+        if total > in_debrief:
+            were = "was" if total - in_debrief == 1 else "were"
+            self.ui.say(
+                f"{total - in_debrief} of the {state.track} track's {total} key questions {were} asked at a reflection during the case; "
+                f"the debrief asks the other {in_debrief}."
+            )
+
     def _place(self, state: State) -> str:
         """Which of the debrief's key questions comes next: "3 of 3" (those asked at a reflection
-        during the case are not among them)."""
+        during the case are not among them: they say so, ``AT_REFLECTION``)."""
         asked = [a.node_id for a in state.answers if a.kind == KEY_QUESTION_ANSWER]
         pending = engine.pending_key_questions(self.scenario, state)
         return f"{len(asked) + 1} of {len(asked) + len(pending)}" if pending else ""
