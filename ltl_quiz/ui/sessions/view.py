@@ -210,12 +210,13 @@ class SessionView:
 
     def own_feedback(self, fb: Feedback) -> None:
         """A learner's own choice after the reveal. A group session has no score and no pass (its
-        record says so), so a critical choice is told by what it means for the child and the case."""
+        record says so), so the choice is told as recommended or not, with no points (issue 13), and
+        a critical one by what it means for the child and the case."""
         verdict = "Recommended" if fb.points >= fb.best_points and not fb.critical else "Not the recommended choice"
         if fb.critical:
             verdict = CRITICAL
         style = "red" if fb.critical else ("green" if verdict == "Recommended" else "yellow")
-        self.say(f"{verdict} ({fb.points} of {fb.best_points} points)", f"bold {style}")
+        self.say(verdict, f"bold {style}")
         for opt in fb.chosen:
             self.ui.item("You chose: ", opt.text)
             if opt.real_case is not None and opt.real_case.did == "failing":
