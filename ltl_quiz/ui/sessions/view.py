@@ -239,6 +239,45 @@ class SessionView:
         self.ui.model_points(kq)
         self.say("")
 
+    def room_ending(self, scenario: Scenario, node: Node, room: engine.State) -> None:
+        """The ending the room reached, then what its path repeated of the real case: its critical
+        choices, what went wrong and what went well. No score: a group session has none."""
+        self.ui.ending(node)
+        result = engine.result(scenario, room)
+        notes = {(c.node_id, c.option_id): c.note for c in result.real_failings}
+        if result.critical:
+            self.say("The room followed a critical choice:", "bold red")
+            for node_id, option_id in result.critical:
+                self.ui.item("- ", self._options(scenario.nodes[node_id], [option_id]))
+                note = notes.pop((node_id, option_id), None)
+                self.say(f"  In the real case: {one_line(note)}" if note else f"  {CRITICAL}")
+        if notes:
+            self.say("The room repeated what went wrong in the real case:", "bold red")
+            for (node_id, option_id), note in notes.items():
+                self.ui.item("- ", self._options(scenario.nodes[node_id], [option_id]))
+                self.say(f"  {one_line(note)}")
+        good = [c for c in result.real_case if c.did == "good"]
+        if good:
+            self.say("The room did what the real officers or staff did well:", "bold green")
+            for choice in good:
+                self.ui.item("- ", one_line(choice.note))
+        self.say("")
+
+    def room_decisions(self, scenario: Scenario, room: engine.State) -> None:
+        """Each branch the room followed beside the recommended one, and why that one is recommended."""
+        self.heading("The room's decisions beside the recommended ones")
+        for a in room.answers:
+            node = scenario.nodes[a.node_id]
+            if not kind_of(node.type).choice:
+                continue
+            self.say(one_line(node.prompt), "bold")
+            self.ui.item("  The room followed: ", self._options(node, a.option_ids))
+            self.ui.item("  Recommended: ", self._options(node, list(node.recommended)))
+            if sorted(a.option_ids) != sorted(node.recommended):
+                for opt_id in node.recommended:
+                    self.say(f"    {one_line(node.option(opt_id).feedback)}")
+        self.say("")
+
     def ending(self, scenario: Scenario, node: Node) -> None:
         self.ui.ending(node)
         self.ui.real_case(scenario)
