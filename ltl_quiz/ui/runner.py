@@ -104,12 +104,22 @@ class Runner:
         node = engine.current(self.scenario, state)
         shown = now()
         self._page(node.id, self._room(node, state), lambda: self.ui.node(node))
-        response = self._response(node, state)
+        response = self._answered_at_any_width(node, state)
         new, fb = engine.answer(self.scenario, state, response)
         self._save(new, shown)
         if fb is not None:
             self._feedback(node.id, fb)
         return new
+
+    def _answered_at_any_width(self, node: Node, state: State) -> engine.Response:
+        """The node's prompt; a resize while it waits draws the passage again at the new width above it."""
+        if not hasattr(self.ask, "on_resize"):
+            return self._response(node, state)
+        self.ask.on_resize = lambda: self.pager.redraw_end(self._room(node, state))
+        try:
+            return self._response(node, state)
+        finally:
+            self.ask.on_resize = None
 
     def _feedback(self, node_id: str, fb: engine.Feedback) -> None:
         self._page(f"{node_id}-feedback", self.pager.rows_for(GO_ON), lambda: self.ui.feedback(fb))
