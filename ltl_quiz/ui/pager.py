@@ -38,6 +38,7 @@ class Pager:
     def __init__(self, ui: Renderer, ask: Prompter):
         self.ui = ui
         self.ask = ask
+        self.last: Callable[[], str] | None = None  # the last block shown, to draw again after a resize
 
     def active(self) -> bool:
         console = self.ui.console
@@ -65,7 +66,23 @@ class Pager:
                 draw()
             return str(captured.get())
 
+        self.last = drawn
         self.show(key, drawn(), room, keep_top, redraw=drawn)
+
+    def redraw_end(self, room: int) -> None:
+        """After a resize at the prompt under the last block: a clean screen with as much of the
+        block's end as fits above the prompt's ``room`` rows, drawn again at the new width."""
+        if self.last is None or not self.active():
+            return
+        console = self.ui.console
+        lines = _trimmed(_lines(self.last()))
+        cols, height = int(console.size.width), int(console.size.height)
+        start, used = len(lines), 0
+        while start > 0 and used + max(1, -(-_columns(lines[start - 1]) // cols)) + room <= height:
+            start -= 1
+            used += max(1, -(-_columns(lines[start]) // cols))
+        _clear(console)
+        _write(console, lines[start:])
 
     def show(self, key: str, drawn: str, room: int, keep_top: bool = False, redraw: Callable[[], str] | None = None) -> None:
         """Write ``drawn`` (rendered text with its colour codes) a screenful at a time; ``redraw``

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from ltl_quiz.errors import AnswersError, Left
@@ -39,12 +39,16 @@ class QuestionaryPrompter:
     pauses_after_ending = True  # the ending has its own prompt: debrief part 1 filled the screen below it
     pages = True  # a person reads a screen: a block taller than it comes a screenful at a time (ui.pager)
 
+    on_resize: Callable[[], None] | None = None  # draws again what the prompt stands under, at the width the terminal has now
+
     def _ask(self, question: Any) -> Any:
         from ltl_quiz.ui.choosers import discard_typeahead
         from ltl_quiz.ui.echo import hush
 
         discard_typeahead(erase_echo=True)
         hush()  # the prompt puts back the settings it finds: keys typed after it, while the next passage is drawn, are not echoed
+        if self.on_resize is not None:
+            _redrawn_on_resize(question.application, self.on_resize)
         try:
             return question.unsafe_ask()  # raises on Ctrl-C, unlike ask(), so we can keep the attempt
         except (KeyboardInterrupt, EOFError):
@@ -91,6 +95,21 @@ class QuestionaryPrompter:
         from ltl_quiz.ui import choosers
 
         self._ask(choosers.pause(message, erase=True))
+
+
+def _redrawn_on_resize(app: Any, redraw: Callable[[], None]) -> None:
+    """When the terminal is resized while ``app`` waits, ``redraw`` the screen above it (the
+    terminal had rewrapped the panels drawn at the old width, their borders broken across rows),
+    then the prompt below it, with its answer so far, as prompt_toolkit does after any print."""
+
+    def resized() -> None:
+        from prompt_toolkit.application import run_in_terminal
+        from prompt_toolkit.application.current import set_app
+
+        with set_app(app):
+            run_in_terminal(redraw)
+
+    app._on_resize = resized  # read when the prompt starts (its SIGWINCH handler) and on each resize
 
 
 class LineReader(Protocol):

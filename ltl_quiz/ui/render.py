@@ -297,7 +297,8 @@ class Renderer:
         self.say("")
 
     def key_question(self, kq: KeyQuestion, place: str = "") -> None:
-        """A key question's panel; ``place`` ("2 of 7") says how many are left to answer."""
+        """A key question's panel; ``place`` ("2 of 7" in the debrief, or that it is a reflection
+        during the case) says where it stands among those the learner answers."""
         self.block(f"Key question {place}" if place else "Key question", kq.question, style="green")
 
     def model_points(self, kq: KeyQuestion) -> None:

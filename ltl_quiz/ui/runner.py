@@ -27,6 +27,7 @@ GO_ON = "Press any key to continue"
 TO_DEBRIEF = "Press any key for the debrief"
 CONTINUE_CASE = "Do you want to continue with this case study?"
 DEBRIEF_AGAIN = "See the ending and the debrief again before it?"
+AT_REFLECTION = "(reflection during the case)"  # not counted: the debrief's "n of m" counts only those it asks
 EMPTY_ANSWER = "Leave this answer empty? It will be recorded as no answer written."
 
 
@@ -77,7 +78,9 @@ class Runner:
             raise InputError(
                 f"attempt {attempt_id[:8]} stopped at '{state.node_id}', which this version of {self.scenario.id} no longer has; start a new attempt"
             )
-        self._at_questions = engine.at_end(self.scenario, state) and any(a.kind == KEY_QUESTION_ANSWER for a in state.answers)
+        # at the debrief's key questions, the first among them (issue 13: a stop at key question 1
+        # replayed the last feedback and the whole ending, as no key question had an answer yet)
+        self._at_questions = engine.at_end(self.scenario, state) and bool(engine.pending_key_questions(self.scenario, state))
         place = self._place(state) if self._at_questions else None
         self._lead = lambda: self.ui.recap(self.scenario, state, attempt_id, learner, place)  # on the first page: a tall passage scrolled it away
         if getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED:  # finished from a file: no longer the learner's own work
@@ -86,7 +89,7 @@ class Runner:
 
     def _carry_on(self, state: State, learner_id: str, resumed: bool = False) -> Outcome:
         try:
-            if resumed:
+            if resumed and not self._at_questions:  # at the key questions: offered again with the debrief's decisions
                 self._feedback_again(state)
             while not engine.at_end(self.scenario, state):
                 state = self._step(state)
@@ -101,12 +104,22 @@ class Runner:
         node = engine.current(self.scenario, state)
         shown = now()
         self._page(node.id, self._room(node, state), lambda: self.ui.node(node))
-        response = self._response(node, state)
+        response = self._answered_at_any_width(node, state)
         new, fb = engine.answer(self.scenario, state, response)
         self._save(new, shown)
         if fb is not None:
             self._feedback(node.id, fb)
         return new
+
+    def _answered_at_any_width(self, node: Node, state: State) -> engine.Response:
+        """The node's prompt; a resize while it waits draws the passage again at the new width above it."""
+        if not hasattr(self.ask, "on_resize"):
+            return self._response(node, state)
+        self.ask.on_resize = lambda: self.pager.redraw_end(self._room(node, state))
+        try:
+            return self._response(node, state)
+        finally:
+            self.ask.on_resize = None
 
     def _feedback(self, node_id: str, fb: engine.Feedback) -> None:
         self._page(f"{node_id}-feedback", self.pager.rows_for(GO_ON), lambda: self.ui.feedback(fb))
@@ -152,7 +165,7 @@ class Runner:
 
     def _write(self, node: Node, state: State) -> engine.Response:
         assert node.key_question
-        return self._reflect(node.id, self.scenario.key_question(node.key_question))
+        return self._reflect(node.id, self.scenario.key_question(node.key_question), AT_REFLECTION)
 
     def _select(self, node: Node, state: State) -> engine.Response:
         choices = [(o.id, o.text.strip()) for o in engine.options(self.scenario, state)]
@@ -213,6 +226,7 @@ class Runner:
         pending = engine.pending_key_questions(self.scenario, state)
         if pending:
             self.ui.heading(f"Key questions for the {state.track} track")
+            self._reflected(state, len(pending))
         summary = self.ui.summary(self.scenario, result)
         for kq in pending:
             shown = now()
@@ -222,9 +236,20 @@ class Runner:
             self._save(state, shown)
         return state
 
+    def _reflected(self, state: State, pending: int) -> None:
+        """Why the debrief's count is smaller than the track's: those asked at a reflection point."""
+        in_debrief = sum(1 for a in state.answers if a.kind == KEY_QUESTION_ANSWER) + pending
+        total = len(self.scenario.key_questions(state.track))
+        if total > in_debrief:
+            were = "was" if total - in_debrief == 1 else "were"
+            self.ui.say(
+                f"{total - in_debrief} of the {state.track} track's {total} key questions {were} asked at a reflection during the case; "
+                f"the debrief asks the other {in_debrief}."
+            )
+
     def _place(self, state: State) -> str:
         """Which of the debrief's key questions comes next: "3 of 3" (those asked at a reflection
-        during the case are not among them)."""
+        during the case are not among them: they say so, ``AT_REFLECTION``)."""
         asked = [a.node_id for a in state.answers if a.kind == KEY_QUESTION_ANSWER]
         pending = engine.pending_key_questions(self.scenario, state)
         return f"{len(asked) + 1} of {len(asked) + len(pending)}" if pending else ""

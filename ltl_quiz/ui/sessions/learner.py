@@ -68,6 +68,8 @@ class LiveLearner(SessionScreen):
         self.terminal = terminal or Terminal.this_one()
         self.take_over = take_over
         self.beat: Heartbeat | None = None
+        self.seen_status: str | None = None  # the session's status as last read while a prompt waits
+        self.told_status: str | None = None  # ... and as last told to the learner (paused or not)
 
     def run(self) -> ParticipantRow | None:
         joined = False
@@ -133,10 +135,11 @@ class LiveLearner(SessionScreen):
     # -- each step -------------------------------------------------------------------------------
     def _show(self, row: SessionRow) -> None:
         state = row.state
-        if row.status == "paused":
+        if row.status == "paused" and self.told_status != "paused":
             self.view.say(
                 f"The trainer has paused the session. Wait here, or press Ctrl-C and rejoin later: ltl-quiz session join {self.code}"
             )
+        self.told_status = row.status
         if state.phase == "lobby":
             self.view.say("Waiting for the trainer to start.")
             return
@@ -220,8 +223,29 @@ class LiveLearner(SessionScreen):
     def _moved_on(self, seq: int, phases: tuple[str, ...] = ("open",)) -> bool:
         if self.beat is not None and self.beat.lost:
             return True
-        state = self.sessions.session(self.code).state
-        return state.seq != seq or state.phase not in phases
+        row = self.sessions.session(self.code)
+        self.seen_status = row.status
+        return row.state.seq != seq or row.state.phase not in phases
+
+    def _watching(self, seq: int, phases: tuple[str, ...] = ("open",)) -> contextlib.AbstractContextManager[None]:
+        """Around a prompt: it gives way when the room moves on, and says when the trainer pauses or
+        carries on while it waits (issue 13: a learner writing a reflection was never told)."""
+        start = "\n" if self.view.plain else ""  # a plain prompt's typed line is still open: the news goes below it
+        notice = (self._pause_news, lambda news: self.view.say(start + news, "bold"))
+        return stopping_when(self.ask, lambda: self._moved_on(seq, phases), self._fresh_lines(), notice)
+
+    def _pause_news(self) -> str | None:
+        """News of a pause (or of the end of one) seen while a prompt waits, told once."""
+        seen, told = self.seen_status, self.told_status
+        if seen is None or seen == told or (seen != "paused" and told != "paused"):
+            return None
+        self.told_status = seen
+        if seen == "paused":
+            return (
+                "The trainer has paused the session. Your answer stays as you left it: finish it when you are ready,"
+                f" or press Ctrl-C and rejoin later: ltl-quiz session join {self.code}"
+            )
+        return "The trainer has carried on with the session."
 
     def _answer(self, step: Step, node: Node) -> None:
         mine = self._mine(step)
@@ -231,7 +255,7 @@ class LiveLearner(SessionScreen):
         choices = self._choices(node)
         prompt = one_line(node.prompt)
         try:
-            with stopping_when(self.ask, lambda: self._moved_on(step.seq), self._fresh_lines()):
+            with self._watching(step.seq):
                 if kind_of(node.type).several:
                     picked = self.ask.checkbox(node.id, prompt, choices)
                 else:
@@ -248,7 +272,7 @@ class LiveLearner(SessionScreen):
         trainer's reveal, as in a facilitated session (issue 13), and are ticked after it."""
         if self._mine(step) is None:
             try:
-                with stopping_when(self.ask, lambda: self._moved_on(step.seq, ("open", "revealed")), self._fresh_lines()):
+                with self._watching(step.seq, ("open", "revealed")):
                     text = self.ask.text(step.key, REFLECT).strip()
             except StepMoved:
                 self._check_lease()
@@ -288,7 +312,7 @@ class LiveLearner(SessionScreen):
             self.view.model_points(kq)
         message = "Points a full answer would cover. Tick those your answer covered:" if listed else "Which of these did your answer cover?"
         try:
-            with stopping_when(self.ask, lambda: self._moved_on(step.seq, ("revealed",)), self._fresh_lines()):
+            with self._watching(step.seq, ("revealed",)):
                 covered = self.ask.tick(step.key, message, kq.model_points)
         except StepMoved:
             self._check_lease()

@@ -26,6 +26,11 @@ class StepMoved(Exception):
     """The trainer moved the room on while this prompt was waiting for an answer."""
 
 
+# What a waiting prompt tells the person at it without closing (the session paused): the first
+# returns the news, once, or None; the second says it, above the prompt, which keeps what is typed.
+Notice = tuple[Callable[[], str | None], Callable[[str], None]]
+
+
 class LineSource:
     """Lines from a stream, read on a daemon thread; ``readline`` can be told to give up.
 
@@ -38,6 +43,7 @@ class LineSource:
         self.lines: queue.Queue[str] = queue.Queue()
         self.thread: threading.Thread | None = None
         self.stop_when: Callable[[], bool] | None = None
+        self.notice: Notice | None = None
         self.ended = False
 
     def _start(self) -> None:
@@ -75,6 +81,9 @@ class LineSource:
         while True:
             if self.stop_when is not None and self.stop_when():
                 raise StepMoved()
+            news = self.notice[0]() if self.notice is not None else None
+            if news and self.notice is not None:  # the line typed so far stays in the terminal's buffer
+                self.notice[1](news)
             line = self.wait(WATCH_SECONDS if self.stop_when is not None else 3600)
             if line is not None:
                 return line
@@ -204,6 +213,7 @@ class WatchedQuestionary(QuestionaryPrompter):
 
     def __init__(self) -> None:
         self.stop_when: Callable[[], bool] | None = None
+        self.notice: Notice | None = None
 
     def line(self, key: str, message: str) -> str:
         return self.text(key, message)
@@ -219,14 +229,18 @@ class WatchedQuestionary(QuestionaryPrompter):
             raise StepMoved()
         app = question.application
         done = threading.Event()
+        notice = self.notice
 
         def watch() -> None:
             while not done.wait(WATCH_SECONDS):
+                loop = getattr(app, "loop", None)
                 if check():
-                    loop = getattr(app, "loop", None)
                     if loop is not None and app.is_running:
                         loop.call_soon_threadsafe(_exit_with_step_moved, app)
                     return
+                news = notice[0]() if notice is not None else None
+                if news and notice is not None and loop is not None and app.is_running:
+                    loop.call_soon_threadsafe(_say_above, app, notice[1], news)
 
         watcher = threading.Thread(target=watch, name="ltl-quiz-watch", daemon=True)
         watcher.start()
@@ -242,17 +256,33 @@ def _exit_with_step_moved(app: Any) -> None:
         app.exit(exception=StepMoved())
 
 
+def _say_above(app: Any, say: Callable[[str], None], news: str) -> None:
+    """Print above a running prompt: prompt_toolkit hides it, runs ``say``, and draws it again
+    with its text as it was (what the learner has typed is not lost)."""
+    from prompt_toolkit.application import run_in_terminal
+    from prompt_toolkit.application.current import set_app
+
+    if app.is_running:
+        with set_app(app):  # called from the loop, not from inside the app: name the app it prints above
+            run_in_terminal(lambda: say(news))
+
+
 @contextlib.contextmanager
-def stopping_when(prompter: Prompter, check: Callable[[], bool], lines: LineSource | None) -> Iterator[None]:
-    """Give up the prompts inside the block (``StepMoved``) as soon as ``check()`` is true."""
+def stopping_when(prompter: Prompter, check: Callable[[], bool], lines: LineSource | None, notice: Notice | None = None) -> Iterator[None]:
+    """Give up the prompts inside the block (``StepMoved``) as soon as ``check()`` is true, and
+    tell the person at them what ``notice`` has to say while they stay open."""
     targets = [t for t in (prompter, lines) if t is not None and hasattr(t, "stop_when")]
     for t in targets:
         t.stop_when = check
+        if hasattr(t, "notice"):
+            t.notice = notice
     try:
         yield
     finally:
         for t in targets:
             t.stop_when = None
+            if hasattr(t, "notice"):
+                t.notice = None
 
 
 def line(ask: Prompter, key: str, message: str) -> str:

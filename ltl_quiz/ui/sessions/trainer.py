@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import Left, SessionMoved
@@ -54,6 +55,7 @@ class TrainerScreen(SessionScreen):
     """The room's path, step by step; subclasses gather the room's answers."""
 
     kind = ""
+    ending_in_parts = False  # the ending as a solo debrief's parts, at a screen that pages (live host)
 
     def __init__(
         self, sessions: SessionStore, scenario: Scenario, code: str, view: SessionView, ask: Prompter, keys: KeyReader, fresh: bool = False
@@ -181,6 +183,9 @@ class TrainerScreen(SessionScreen):
         node = engine.current(self.scenario, state.room)
         pending = model.step_of(self.scenario, state) is not None
         message = "Continue to the key questions" if pending else "Close the session"
+        if self.ending_in_parts and self.pager.active():
+            self.ending_parts(state, node, message)
+            return
 
         def ending() -> None:
             self.view.new_screen(f"Session {self.code}  ·  The ending")
@@ -188,6 +193,27 @@ class TrainerScreen(SessionScreen):
 
         self.pager.page("ending", ending, self.go_on_rows(message))  # ~200 rows: the room read only the references
         self.go_on("ending", message)
+
+    def ending_parts(self, state: SessionState, node: Node, last: str) -> None:
+        """The ending in the parts of a learner's own debrief, each on its own screen with its
+        prompt: in one paged block (~210 rows at 80x24) the room lost the ending before the references."""
+        sc, view = self.scenario, self.view
+        parts = [
+            ("the ending", lambda: view.room_ending(sc, node, state.room)),
+            ("the room's decisions beside the recommended ones", lambda: view.room_decisions(sc, state.room)),
+            ("what really happened", lambda: view.ui.what_happened(sc)),
+            ("the references", lambda: view.ui.references(sc)),
+        ]
+        for n, (_, draw) in enumerate(parts, start=1):
+            following = f"Continue to {parts[n][0]}" if n < len(parts) else last
+            message = f"The ending, part {n} of {len(parts)}. {following}"
+
+            def screen(n: int = n, draw: Callable[[], None] = draw) -> None:
+                view.new_screen(f"Session {self.code}  ·  The ending, part {n} of {len(parts)}")
+                draw()
+
+            self.pager.page(f"ending-{n}", screen, self.go_on_rows(message))
+            self.go_on(f"ending-{n}", message)
 
     def finish(self) -> SessionRow:
         people = self.sessions.close(self.code, self.scenario)

@@ -210,12 +210,13 @@ class SessionView:
 
     def own_feedback(self, fb: Feedback) -> None:
         """A learner's own choice after the reveal. A group session has no score and no pass (its
-        record says so), so a critical choice is told by what it means for the child and the case."""
+        record says so), so the choice is told as recommended or not, with no points (issue 13), and
+        a critical one by what it means for the child and the case."""
         verdict = "Recommended" if fb.points >= fb.best_points and not fb.critical else "Not the recommended choice"
         if fb.critical:
             verdict = CRITICAL
         style = "red" if fb.critical else ("green" if verdict == "Recommended" else "yellow")
-        self.say(f"{verdict} ({fb.points} of {fb.best_points} points)", f"bold {style}")
+        self.say(verdict, f"bold {style}")
         for opt in fb.chosen:
             self.ui.item("You chose: ", opt.text)
             if opt.real_case is not None and opt.real_case.did == "failing":
@@ -236,6 +237,45 @@ class SessionView:
 
     def model_points(self, kq: KeyQuestion) -> None:
         self.ui.model_points(kq)
+        self.say("")
+
+    def room_ending(self, scenario: Scenario, node: Node, room: engine.State) -> None:
+        """The ending the room reached, then what its path repeated of the real case: its critical
+        choices, what went wrong and what went well. No score: a group session has none."""
+        self.ui.ending(node)
+        result = engine.result(scenario, room)
+        notes = {(c.node_id, c.option_id): c.note for c in result.real_failings}
+        if result.critical:
+            self.say("The room followed a critical choice:", "bold red")
+            for node_id, option_id in result.critical:
+                self.ui.item("- ", self._options(scenario.nodes[node_id], [option_id]))
+                note = notes.pop((node_id, option_id), None)
+                self.say(f"  In the real case: {one_line(note)}" if note else f"  {CRITICAL}")
+        if notes:
+            self.say("The room repeated what went wrong in the real case:", "bold red")
+            for (node_id, option_id), note in notes.items():
+                self.ui.item("- ", self._options(scenario.nodes[node_id], [option_id]))
+                self.say(f"  {one_line(note)}")
+        good = [c for c in result.real_case if c.did == "good"]
+        if good:
+            self.say("The room did what the real officers or staff did well:", "bold green")
+            for choice in good:
+                self.ui.item("- ", one_line(choice.note))
+        self.say("")
+
+    def room_decisions(self, scenario: Scenario, room: engine.State) -> None:
+        """Each branch the room followed beside the recommended one, and why that one is recommended."""
+        self.heading("The room's decisions beside the recommended ones")
+        for a in room.answers:
+            node = scenario.nodes[a.node_id]
+            if not kind_of(node.type).choice:
+                continue
+            self.say(one_line(node.prompt), "bold")
+            self.ui.item("  The room followed: ", self._options(node, a.option_ids))
+            self.ui.item("  Recommended: ", self._options(node, list(node.recommended)))
+            if sorted(a.option_ids) != sorted(node.recommended):
+                for opt_id in node.recommended:
+                    self.say(f"    {one_line(node.option(opt_id).feedback)}")
         self.say("")
 
     def ending(self, scenario: Scenario, node: Node) -> None:

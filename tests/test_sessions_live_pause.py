@@ -1,0 +1,56 @@
+"""A live learner at an open (free-text) prompt when the trainer pauses (issue 13), on a pty.
+
+Learners were told of a pause only once they had answered; one writing a reflection saw nothing.
+Now the prompt says so while it waits, keeps what they typed, and takes the answer as written.
+"""
+
+from __future__ import annotations
+
+import pytest
+from screen import ENTER, Terminal
+
+from ltl_quiz.engine import state_machine as engine
+from ltl_quiz.scenario.loader import load_scenario
+from ltl_quiz.sessions import model
+from ltl_quiz.sessions.orchestration import SessionStore
+from ltl_quiz.store import Store, now
+
+PAUSED = r"The trainer has paused the session\. Your answer stays as you left it"
+
+
+@pytest.mark.parametrize("mode", ["--rich", "--plain"])
+def test_a_learner_writing_a_reflection_is_told_of_the_pause_and_keeps_what_they_typed(example_dir, example_path, db_url, mode) -> None:
+    scenario = load_scenario(example_path)
+    sessions = SessionStore(Store(db_url))
+    code = sessions.create(scenario, "live", "Pat", [], model.first_state(scenario, "officer", "live", now()))
+    args = ["--scenarios", str(example_dir), "session", "join", code, "--learner", "R1", "--name", "Robin Reed", mode]
+    term = Terminal(args, 80, 24)
+    try:
+        term.wait_for(r"take part in this case study\?")
+        term.settle(0.2)
+        term.send("y" + ENTER)
+        term.wait_for("Waiting for the trainer to start")
+        sessions.begin(code, scenario, 0)
+        for seq, followed in ((0, None), (1, ["send-officers"]), (2, ["speak-to-girl-alone"])):
+            if followed:
+                sessions.open(code, scenario, seq)
+                sessions.reveal(code, scenario, seq)
+            sessions.advance(code, scenario, seq, engine.Choose(followed) if followed else engine.Continue())
+        term.wait_for(r"Your reflection, for your own record \(Enter to skip\):")
+        term.settle(0.3)
+        term.send("Who the m")
+        term.wait_for("Who the m")
+        sessions.pause(code)  # the trainer presses p, or closes the host's terminal
+        term.wait_for(PAUSED)
+        term.settle(0.3)
+        assert "Who the m" in term.text(), term.text()  # still on screen, in the prompt it was typed in
+        sessions.set_host(code, {"pid": 0, "machine": "elsewhere"})  # the trainer carries on
+        term.wait_for("The trainer has carried on with the session.")
+        term.send("en are" + ENTER)
+        term.wait_for("Saved")
+        step = model.step_of(scenario, sessions.session(code).state)
+        assert step is not None and step.is_discussion
+        (mine,) = [a for a in sessions.answers(code, step.seq) if a.learner_id == "R1"]
+        assert mine.text == "Who the men are"
+    finally:
+        term.close()
