@@ -144,7 +144,8 @@ def time_spent_seconds() -> Any:
 
     It is the sum, over the attempt's steps, of the time each step was before the learner: from
     when it was shown until they answered it, or, in a group session, until the room moved on
-    (the step's close; a learner who answered first still took part in the discussion). Breaks
+    (the step's close; a learner who answered first still took part in the discussion). A solo
+    attempt's first debrief key question is shown when the ending is (``ui/runner.py``). Breaks
     between sittings and a session's lobby are therefore not counted. ``step_seconds`` is one step's share.
     """
     return (

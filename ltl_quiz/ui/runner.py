@@ -207,29 +207,32 @@ class Runner:
     def _debrief(self, state: State, learner_id: str) -> Outcome:
         scenario = self.scenario
         result = engine.result(scenario, state)
+        opened = now()  # the ending and the debrief are read on the first key question's time
         if not self._at_questions or self.ask.confirm("debrief-again", DEBRIEF_AGAIN, False):  # read before the stop: offered, not forced
             pauses = getattr(self.ask, "pauses_after_ending", False)
             self.pager.page("ending", lambda: self.ui.ending(engine.current(scenario, state)), self.pager.rows_for(TO_DEBRIEF) if pauses else 1)
             if pauses:  # else the debrief scrolls the ending away unread
                 self.ask.pause("ending", TO_DEBRIEF)
             self._paged_debrief(state, result)
-        state = self._key_questions(state, result)
+        state = self._key_questions(state, result, opened)
         self.ui.language_notes(notes_for([a.text for a in state.answers if a.text]))  # never blocks, never scores
         assert self.attempt_id
         self.store.finish(self.attempt_id, result)
         self.ui.closing(learner_id, self.attempt_id, getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED)
         return Outcome(self.attempt_id, result)
 
-    def _key_questions(self, state: State, result: engine.Result) -> State:
+    def _key_questions(self, state: State, result: engine.Result, opened: str) -> State:
         """The track's key questions not yet answered, each numbered among those the debrief asks
-        (case 9's manager has seven) under the result's one line, which stays in view while it can."""
+        (case 9's manager has seven) under the result's one line, which stays in view while it can.
+        The first one's time runs from ``opened``, when the ending came up: reading the ending and
+        the debrief is time spent on the case, and without it a CPD record understated the sitting."""
         pending = engine.pending_key_questions(self.scenario, state)
         if pending:
             self.ui.heading(f"Key questions for the {state.track} track")
             self._reflected(state, len(pending))
         summary = self.ui.summary(self.scenario, result)
-        for kq in pending:
-            shown = now()
+        for n, kq in enumerate(pending):
+            shown = opened if n == 0 else now()
             if not self.ui.plain:  # a screen reader has it once, at the debrief's foot
                 self.ui.say(summary, "dim")
             state = engine.reflect(self.scenario, state, kq.id, self._reflect(kq.id, kq, self._place(state)))
