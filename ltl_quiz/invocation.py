@@ -18,8 +18,6 @@ from collections.abc import Iterator
 
 from ltl_quiz.cli_table import COMMANDS  # every command name, so that a hint naming one is found
 
-_HINT = re.compile(r"(?<![\w/.-])ltl-quiz(?= (?:" + "|".join(sorted(COMMANDS)) + r")\b)")
-
 
 @functools.cache
 def command() -> str:
@@ -46,11 +44,16 @@ def python() -> str:
 
 
 def as_invoked(text: str) -> str:
-    """``text`` with each ``ltl-quiz COMMAND`` hint naming the command as it was started."""
+    """``text`` with each ``ltl-quiz COMMAND`` hint naming the command as it was started and, when it
+    reads them, the places this command was given. A hint that names places already is left as it is
+    but for its name, so that a text passed through twice comes out the same."""
     name = command()
-    if _places:
-        return _HINT.sub(lambda m: name if _command_after(m) in UNPLACED else f"{name} {_places}", text)
-    return text if name == "ltl-quiz" else _HINT.sub(lambda _: name, text)
+
+    def invoked(found: re.Match[str]) -> str:
+        places = "" if found["places"] else " ".join(_places[place] for place in reads(found["command"]) if place in _places)
+        return f"{name} {places}" if places else name
+
+    return command_pattern().sub(invoked, text)
 
 
 # One argument of a command in a hint: a quoted string, or a run of characters that may hold inner
@@ -59,12 +62,19 @@ _ARGUMENT = r"(?:'[^']*'|[^\s'\"`.,;:)]+(?:[.:,][^\s'\"`.,;:)]+)*)"
 GLUE = "\ue000"  # a private-use character standing for a space that must not be broken (never shown)
 
 
+def command_pattern() -> re.Pattern[str]:
+    """Where a hint's command starts: its name (as documented or as invoked), then, looked ahead at,
+    any global options (group ``places``) and a command (group ``command``). The one definition that
+    both ``as_invoked`` (which puts the places in) and ``command_spans`` (which finds them after) use."""
+    return _pattern(tuple(sorted({"ltl-quiz", command()}, key=len, reverse=True)))
+
+
 @functools.cache
-def _command_start() -> re.Pattern[str]:
-    """Where a hint's command starts: its name (as documented or as invoked), any global options, a command."""
-    names = sorted({"ltl-quiz", command()}, key=len, reverse=True)
+def _pattern(names: tuple[str, ...]) -> re.Pattern[str]:
     commands = "|".join(sorted(COMMANDS))
-    return re.compile(r"(?<![\w/.-])(?:" + "|".join(map(re.escape, names)) + r")(?= (?:--?\w[\w-]* \S+ )*(?:" + commands + r")\b)")
+    return re.compile(
+        r"(?<![\w/.-])(?:" + "|".join(map(re.escape, names)) + r")(?= (?P<places>(?:--?\w[\w-]* \S+ )*)(?P<command>" + commands + r")\b)"
+    )
 
 
 def command_spans(text: str) -> list[tuple[int, int]]:
@@ -73,7 +83,7 @@ def command_spans(text: str) -> list[tuple[int, int]]:
     if "ltl-quiz" not in text and "ltl_quiz" not in text:  # every name it goes by holds one of these
         return []
     spans = []
-    for found in _command_start().finditer(text):
+    for found in command_pattern().finditer(text):
         quote = text[found.start() - 1] if found.start() else ""
         if quote in "'`\"" and quote and (end := text.find(quote, found.end())) > 0:
             spans.append((found.start(), end))
@@ -95,14 +105,18 @@ def unglued(line: str) -> str:
     return line.replace(GLUE, " ")
 
 
-_places = ""  # the store and scenarios options of this command, when not the defaults: hints name them
-UNPLACED = {"support"}  # commands that read neither the store nor the scenarios
+_places: dict[str, str] = {}  # "db"/"scenarios" -> its option as given to this command, when given: hints name them
+# The places a command reads, where not both: a hint names only those (the other option would be noise)
+_STORE_ONLY = ("db",)
+READS = {
+    "support": (),
+    "schema": (),
+    **dict.fromkeys(("history", "abandon", "sync", "merge", "db", "certificate", "verify"), _STORE_ONLY),
+}
 
 
-def _command_after(found: re.Match[str]) -> str:
-    """The command a hint's name is followed by, without the quote or stop that may end it."""
-    word = re.match(r"\s*([\w-]+)", found.string[found.end() :])
-    return word.group(1) if word else ""
+def reads(command_name: str) -> tuple[str, ...]:
+    return READS.get(command_name, ("db", "scenarios"))
 
 
 @contextlib.contextmanager
@@ -114,12 +128,11 @@ def naming_places(db: str | None, scenarios: str | None) -> Iterator[None]:
     from ltl_quiz.locations import redact
 
     global _places
-    saved, parts = _places, []
+    saved, _places = _places, {}
     if db:
-        parts += ["--db", shlex.quote(redact(db).replace(":***@", "@"))]
+        _places["db"] = "--db " + shlex.quote(redact(db).replace(":***@", "@"))
     if scenarios:
-        parts += ["--scenarios", shlex.quote(scenarios)]
-    _places = " ".join(parts)
+        _places["scenarios"] = "--scenarios " + shlex.quote(scenarios)
     try:
         yield
     finally:

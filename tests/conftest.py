@@ -171,6 +171,16 @@ def example_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def scenarios_dir(tmp_path: Path) -> Path:
+    """A private copy of the shipped case studies, so a test may edit or remove one."""
+    import shutil
+
+    folder = tmp_path / "scenarios"
+    shutil.copytree(ROOT / "scenarios", folder)
+    return folder
+
+
+@pytest.fixture
 def example_path(example_dir: Path) -> Path:
     return example_dir / "01-example-welfare-call.yaml"
 

@@ -20,6 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 20.0  # generous: the machine may be busy; a passing test never waits this long
 
 UP, DOWN, ENTER, SPACE, CTRL_C, BACKSPACE = "\x1b[A", "\x1b[B", "\r", " ", "\x03", "\x7f"
+_APART = r"\s+(?:\\\s+)?"  # between a command's words: a space, or the shell's line continuation and an indent
+# The hint to carry on, as a screen shows it: the command's name, the places it was given, then
+# ``resume ID`` (group 1), a long one continued over rows; e.g. ``ltl-quiz --scenarios DIR resume 1a2b3c4d``.
+RESUME_HINT = rf"ltl[-_]quiz(?:{_APART}--(?:db|scenarios){_APART}\S+)*{_APART}resume{_APART}([0-9a-f]{{8}})"
 
 
 class Terminal:
@@ -115,12 +119,14 @@ def mid_word_breaks(rows: list[str], cols: int) -> list[tuple[str, str]]:
     """Pairs of rows where the terminal split a word: a row filled to the last column with a
     letter, followed by a row that starts with a letter (our wrapping always leaves an indent or
     a space at the edge). A web address longer than a row is the exception: it is printed whole,
-    and the terminal's own wrapping keeps it one address to copy."""
+    and the terminal's own wrapping keeps it one address to copy. So is a folder a hint names
+    (``--scenarios /a/long/path``) that is longer than a row: one argument to copy, never split by us."""
     out = []
     in_address = False  # the row above is a piece of an address the terminal wrapped (it may take several rows)
     for above, below in itertools.pairwise(rows):
         full = len(above) >= cols
-        address = ("://" in above.split()[-1] if above.strip() else False) or (in_address and " " not in above)
+        last = above.split()[-1] if above.strip() else ""
+        address = "://" in last or last.startswith("/") or (in_address and " " not in above)
         if full and above[-1].isalnum() and below[:1].isalnum() and not address:
             out.append((above, below))
         in_address = address and full

@@ -37,7 +37,8 @@ def test_new_writes_a_skeleton_that_validates_strictly(runner, tmp_path: Path) -
     result = invoke(runner, folder, "new", "girl-at-the-station", "--title", "A girl at the station: late night", "--issue", "40")
     path = folder / "04-girl-at-the-station.yaml"  # the next free number
     assert result.exit_code == 0, result.output
-    assert result.output == f"Wrote {path}. Next: edit it, then 'ltl-quiz validate {path}' and 'ltl-quiz graph {path}'.\n"
+    here = f"ltl-quiz --scenarios {folder.resolve()}"  # hints name the folder given, so that they work as printed
+    assert result.output == f"Wrote {path}. Next: edit it, then '{here} validate {path}' and '{here} graph {path}'.\n"
     checked = runner.invoke(app, ["validate", "--strict", str(path)])
     assert checked.exit_code == 0, checked.output
     assert "warning" not in checked.output

@@ -30,21 +30,13 @@ def invoke(runner: CliRunner, example_dir: Path, *args: str):
     return runner.invoke(app, ["--scenarios", str(example_dir), *args])
 
 
+def run_answered(runner: CliRunner, example_dir: Path, tmp_path: Path, answers: dict, *options: str):
+    """``run example-welfare-call OPTIONS --answers FILE``, with ``answers`` written to that file."""
+    return invoke(runner, example_dir, "run", "example-welfare-call", *options, "--answers", answers_file(tmp_path, answers))
+
+
 def test_run_from_answers_file_records_a_completed_attempt(runner, example_dir, tmp_path, db_url) -> None:
-    result = invoke(
-        runner,
-        example_dir,
-        "run",
-        "example-welfare-call",
-        "--learner",
-        "AB1",
-        "--name",
-        "Alex Smith",
-        "--unit",
-        "North",
-        "--answers",
-        answers_file(tmp_path, BEST),
-    )
+    result = run_answered(runner, example_dir, tmp_path, BEST, "--learner", "AB1", "--name", "Alex Smith", "--unit", "North")
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.index("== Content note: A welfare call about a child ==") < out.index("== The call ==")
@@ -77,18 +69,7 @@ def test_the_learner_is_remembered(runner, example_dir, tmp_path, db_url) -> Non
 
 
 def test_answers_file_missing_an_answer_fails_clearly(runner, example_dir, tmp_path, isolated_home, db_url) -> None:
-    result = invoke(
-        runner,
-        example_dir,
-        "run",
-        "example-welfare-call",
-        "--learner",
-        "AB1",
-        "--name",
-        "A",
-        "--answers",
-        answers_file(tmp_path, {"call-grading": "send-officers"}),
-    )
+    result = run_answered(runner, example_dir, tmp_path, {"call-grading": "send-officers"}, "--learner", "AB1", "--name", "A")
     assert result.exit_code == 1
     # every problem at once, before the case starts (issue 13)
     assert result.output.strip().endswith(
@@ -100,18 +81,7 @@ def test_answers_file_missing_an_answer_fails_clearly(runner, example_dir, tmp_p
 
 
 def test_answers_file_with_an_unknown_option(runner, example_dir, tmp_path, db_url) -> None:
-    result = invoke(
-        runner,
-        example_dir,
-        "run",
-        "example-welfare-call",
-        "--learner",
-        "AB1",
-        "--name",
-        "A",
-        "--answers",
-        answers_file(tmp_path, {**BEST, "call-grading": "do-nothing"}),
-    )
+    result = run_answered(runner, example_dir, tmp_path, {**BEST, "call-grading": "do-nothing"}, "--learner", "AB1", "--name", "A")
     assert result.exit_code == 1
     assert (
         f"error: {tmp_path / 'answers.yaml'}: 1 problem, nothing started:\n"
@@ -121,20 +91,7 @@ def test_answers_file_with_an_unknown_option(runner, example_dir, tmp_path, db_u
 
 def test_manager_track_and_debrief_key_questions(runner, example_dir, tmp_path, isolated_home, db_url) -> None:
     answers = {"supervisor-review": "review-call-length", "manager-training": {"text": "Training on exploitation.", "covered": [1]}}
-    result = invoke(
-        runner,
-        example_dir,
-        "run",
-        "example-welfare-call",
-        "--track",
-        "manager",
-        "--learner",
-        "M1",
-        "--name",
-        "Sam",
-        "--answers",
-        answers_file(tmp_path, answers),
-    )
+    result = run_answered(runner, example_dir, tmp_path, answers, "--track", "manager", "--learner", "M1", "--name", "Sam")
     assert result.exit_code == 0, result.output
     assert "Score: 0 of 5 (0%). Pass mark 70%. NOT PASSED." in result.output
     assert "== Key questions for the manager track ==" in result.output
@@ -144,7 +101,8 @@ def test_manager_track_and_debrief_key_questions(runner, example_dir, tmp_path, 
 def test_unknown_case_and_bad_track(runner, example_dir, db_url) -> None:
     missing = invoke(runner, example_dir, "run", "no-such-case", "--learner", "AB1", "--name", "A")
     assert missing.exit_code == 1
-    assert f"error: no scenario 'no-such-case' in {example_dir}; known: example-welfare-call (see 'ltl-quiz list')" in missing.output
+    listing = f"ltl-quiz --scenarios {example_dir.resolve()} list"  # the folder given, so that the hint works as printed
+    assert f"error: no scenario 'no-such-case' in {example_dir}; known: example-welfare-call (see '{listing}')" in missing.output
     track = invoke(runner, example_dir, "run", "1", "--learner", "AB1", "--name", "A", "--track", "sergeant")
     assert track.exit_code == 2  # a value no case offers is a usage error (issue 13)
     assert "Invalid value for '--track': 'sergeant' is not one of 'officer', 'manager'" in track.output
@@ -232,7 +190,7 @@ def test_history_and_resume_messages(runner, example_dir, db_url) -> None:
     assert invoke(runner, example_dir, "history").output.strip() == f"No attempts yet in the store {redact(db_url)}."
     result = invoke(runner, example_dir, "resume")
     assert result.exit_code == 1
-    assert result.output.strip() == "error: no attempt to carry on; start one with 'ltl-quiz run CASE'"
+    assert result.output.strip() == f"error: no attempt to carry on; start one with 'ltl-quiz --scenarios {example_dir.resolve()} run CASE'"
     assert (
         invoke(runner, example_dir, "resume", "deadbeef").output.strip() == "error: no attempt 'deadbeef'; see 'ltl-quiz history' for ids"
     )

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pty_run import read_until_done
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
@@ -144,18 +145,8 @@ def _on_an_80_column_terminal(args: list[str], env: dict[str, str]) -> tuple[int
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     proc = subprocess.Popen([sys.executable, "-m", "ltl_quiz", *args], stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=env)
     os.close(follower)
-    shown = bytearray()
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the pty closed: the command has finished
-            break
-        if not chunk:
-            break
-        shown += chunk
-    code = proc.wait(timeout=60)
-    os.close(leader)
-    return code, shown.decode("utf-8", "replace").replace("\r", "").splitlines()
+    code, shown = read_until_done(leader, proc)
+    return code, shown.replace("\r", "").splitlines()
 
 
 def test_a_list_of_problems_at_a_terminal_keeps_one_problem_a_line(example_dir: Path, tmp_path: Path) -> None:

@@ -7,19 +7,11 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
+from polling import wait_for
+
 from ltl_quiz.store import Store
-
-
-def wait_for(predicate, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def test_sigkill_mid_attempt_keeps_every_answer_given(example_dir: Path, isolated_home: Path, db_url: str) -> None:
@@ -36,7 +28,7 @@ def test_sigkill_mid_attempt_keeps_every_answer_given(example_dir: Path, isolate
         rows = store.attempts("K1")
         return bool(rows) and len(store.answers(rows[0].id)) == n
 
-    wait_for(lambda: answered(2))
+    wait_for(lambda: answered(2), 20.0)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     if db_url.startswith("sqlite:///"):

@@ -5,12 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from records_factory import SCENARIOS, add_session, choosing, first_decision, scenario, share_reflections, walk, worst
+from records_factory import add_session, choosing, first_decision, scenario, share_reflections, walk, worst
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
@@ -21,14 +20,6 @@ from ltl_quiz.store import Store
 HOTEL = "02-hotel-welfare-check"
 ALEX = Learner("AB1", "Alex Smith", "North Yorkshire, control room")
 SAM = Learner("CD2", "Sam Jones", "Kent, safeguarding hub")
-
-
-@pytest.fixture
-def scenarios_dir(tmp_path: Path) -> Path:
-    """A private copy of the case studies, so a test may edit or remove one."""
-    folder = tmp_path / "scenarios"
-    shutil.copytree(SCENARIOS, folder)
-    return folder
 
 
 @pytest.fixture

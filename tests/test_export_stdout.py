@@ -12,7 +12,6 @@ import io
 import json
 import os
 import pty
-import select
 import shutil
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from pty_run import read_until_done
 from records_factory import SCENARIOS, recommended, scenario, share_reflections, walk, worst
 
 from ltl_quiz.config import Learner
@@ -55,22 +55,7 @@ def _run_with_terminal_stderr(command: str, env: dict[str, str], stdout_too: boo
     stdout = follower if stdout_too else None
     proc = subprocess.Popen(["/bin/sh", "-c", command], stdin=subprocess.DEVNULL, stdout=stdout, stderr=follower, env=env)
     os.close(follower)
-    shown = bytearray()
-    while True:
-        ready, _, _ = select.select([leader], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # the pty closed: the command has finished
-                break
-            if not chunk:
-                break
-            shown += chunk
-        elif proc.poll() is not None:
-            break
-    code = proc.wait(timeout=60)
-    os.close(leader)
-    return code, shown.decode("utf-8", "replace")
+    return read_until_done(leader, proc)
 
 
 def _export_args(fmt: str, what: str) -> str:

@@ -13,7 +13,6 @@ import json
 import os
 import pty
 import re
-import select
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import example_text
+from pty_run import read_until_done
 from records_factory import scenario, share_reflections, walk
 from typer.testing import CliRunner
 
@@ -156,22 +156,7 @@ def _run_on_a_terminal(args: list[str], env: dict[str, str]) -> tuple[int, str]:
     leader, follower = pty.openpty()
     proc = subprocess.Popen([str(LTL_QUIZ), *args], stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=env)
     os.close(follower)
-    shown = bytearray()
-    while True:
-        ready, _, _ = select.select([leader], [], [], 0.2)
-        if ready:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            shown += chunk
-        elif proc.poll() is not None:
-            break
-    code = proc.wait(timeout=60)
-    os.close(leader)
-    return code, shown.decode("utf-8", "replace")
+    return read_until_done(leader, proc)
 
 
 def _terminal_env(db_url: str) -> dict[str, str]:

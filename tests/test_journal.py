@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ import sqlalchemy as sa
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from polling import wait_for
 from typer.testing import CliRunner
 
 from ltl_quiz import invocation
@@ -39,15 +39,6 @@ BEST = {
     "officer-reflection": {"text": "Who the men are and how she got there.", "covered": [1, 2]},
 }
 NODES = ["call-received", "call-grading", "welfare-actions", "officer-reflection"]
-
-
-def wait_for(predicate, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError("timed out")
 
 
 def answers_file(tmp_path: Path) -> str:
@@ -112,7 +103,7 @@ def test_server_stopped_mid_attempt_every_answer_arrives_once(pg_server, example
             finally:
                 store.close()
 
-        wait_for(lambda: stored(2))
+        wait_for(lambda: stored(2), 30.0)
         pg_server.stop()  # the server goes down with the learner part-way through
         # Enter after each feedback, the multi, the reflection and its ticks, then the debrief's four parts
         for line in ("", "1", "", "Who the men are and how she got there.", "1 2", "", "", "", ""):
@@ -177,7 +168,7 @@ def test_offline_resume_from_the_journal_then_sync(db_url, example_dir, tmp_path
     stopped = runner.invoke(app, ["--scenarios", str(example_dir), "--db", away, *args], input="y\n\n1\n")  # then the input ends
     assert stopped.exit_code == 130, stopped.output
     safe_here = SAFE_LINE.replace("'ltl-quiz sync'", f"'ltl-quiz --db {away} sync'")  # hints name the store given with --db
-    assert stopped.output.count(safe_here) == 1 and f"ltl-quiz --db {away} resume" in stopped.output
+    assert stopped.output.count(safe_here) == 1 and f"ltl-quiz --db {away} --scenarios {example_dir.resolve()} resume" in stopped.output
 
     carried = runner.invoke(
         app, ["--scenarios", str(example_dir), "--db", away, "resume", "--plain"], input="\n1\n\nWho the men are\n1 2\n\n\n\n\n"  # Enter first: the feedback shown when it stopped comes again

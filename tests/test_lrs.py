@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
+from lrs_helpers import HOTEL, LocalServer, push_to, walked_store
 from records_factory import SCENARIOS, scenario, walk
 from typer.testing import CliRunner
 
@@ -23,10 +23,9 @@ from ltl_quiz.config import Learner
 from ltl_quiz.store import Store
 
 PASSWORD = "s3cret-Pa55"
-HOTEL = "02-hotel-welfare-check"
 
 
-class FakeLrs:
+class FakeLrs(LocalServer):
     """A recording LRS: ``script`` lists the status codes to answer with, in turn, then 200 for ever."""
 
     def __init__(self) -> None:
@@ -53,18 +52,11 @@ class FakeLrs:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.endpoint = f"http://127.0.0.1:{self.server.server_port}/xAPI/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.serve(Handler)
 
     @property
     def sent(self) -> list[dict[str, Any]]:
         return [s for r in self.requests for s in r["body"]]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -76,16 +68,11 @@ def lrs() -> Iterator[FakeLrs]:
 
 @pytest.fixture
 def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    walk(s, scenario(HOTEL), Learner("AB1", "Alex Smith", "North"), "officer")
-    yield s
-    s.close()
+    yield from walked_store(db_url)
 
 
 def push(lrs: FakeLrs, *args: str, password: str = PASSWORD) -> Any:
-    return CliRunner().invoke(
-        app, ["--scenarios", str(SCENARIOS), "lrs", "push", "--endpoint", lrs.endpoint, "--user", "ltl", "--password", password, *args]
-    )
+    return push_to(lrs.endpoint, "ltl", password, *args)
 
 
 def exported() -> list[dict[str, Any]]:

@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
-from records_factory import SCENARIOS, scenario, walk
+from lrs_helpers import LocalServer, push_to, walked_store
+from records_factory import SCENARIOS
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
-from ltl_quiz.config import Learner
 from ltl_quiz.errors import LrsError
 from ltl_quiz.lrs import Credentials, Endpoint, Pusher, PushPolicy
 from ltl_quiz.lrs.endpoint import _no_credentials
@@ -34,10 +33,9 @@ from ltl_quiz.store import Store
 
 USER, PASSWORD = "ltl", "s3cret-Pa55"
 TOKEN = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
-HOTEL = "02-hotel-welfare-check"
 
 
-class Misbehaving:
+class Misbehaving(LocalServer):
     """An LRS whose ``modes`` list says how to answer each POST in turn (then "ok" for ever)."""
 
     def __init__(self) -> None:
@@ -122,20 +120,11 @@ class Misbehaving:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
-        self.endpoint = self.base + "/xAPI/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+        self.serve(Handler, daemon_threads=True)
 
     @property
     def posts(self) -> list[dict[str, Any]]:
         return [r for r in self.requests if r["method"] == "POST"]
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture
@@ -155,16 +144,11 @@ def elsewhere() -> Iterator[Misbehaving]:
 
 @pytest.fixture
 def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    walk(s, scenario(HOTEL), Learner("AB1", "Alex Smith", "North"), "officer")
-    yield s
-    s.close()
+    yield from walked_store(db_url)
 
 
 def push(lrs: Misbehaving, *args: str, password: str = PASSWORD) -> Any:
-    return CliRunner().invoke(
-        app, ["--scenarios", str(SCENARIOS), "lrs", "push", "--endpoint", lrs.endpoint, "--user", USER, "--password", password, *args]
-    )
+    return push_to(lrs.endpoint, USER, password, *args)
 
 
 def accepted(store: Store) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import scenario_factory as f
-from screen import CTRL_C, ENTER, Terminal, words
+from screen import CTRL_C, ENTER, RESUME_HINT, Terminal, words
 
 from ltl_quiz.store import Store
 from ltl_quiz.ui.wrap import hang
@@ -93,6 +93,19 @@ def start_case(term: Terminal) -> None:
     term.wait_for("Do you want to continue with this case study")
     term.settle(0.1)
     term.send("y" + ENTER)
+
+
+def paged_then_stopped(folder: Path, until: str) -> list[list[str]]:
+    """The screens of the first block of ``folder``'s case at 80x24, paged through to ``until``; then Ctrl-C (exit 130)."""
+    term = Terminal(run_args(folder), 80, 24)
+    try:
+        start_case(term)
+        screens = page_through(term, until)
+        term.send(CTRL_C)
+        assert term.wait_exit() == 130
+    finally:
+        term.close()
+    return screens
 
 
 def test_a_passage_taller_than_the_screen_comes_a_page_at_a_time(tmp_path, db_url) -> None:
@@ -277,14 +290,7 @@ def test_the_trainers_tall_passage_and_ending_come_a_page_at_a_time(tmp_path, db
 def test_a_passage_just_too_tall_for_its_prompt_keeps_its_title(tmp_path, db_url, extra) -> None:
     """Hand play at 40x20 (and so at 80x24 for a passage of 21 or 22 rows): a passage that fitted
     by a row or two lost its title, scrolled away by "Press any key to continue" and the row below it."""
-    term = Terminal(run_args(tall_case(tmp_path, 6, extra)), 80, 24)
-    try:
-        start_case(term)
-        screens = page_through(term, "Press any key to continue")
-        term.send(CTRL_C)
-        assert term.wait_exit() == 130
-    finally:
-        term.close()
+    screens = paged_then_stopped(tall_case(tmp_path, 6, extra), "Press any key to continue")
     assert any("The case file" in row for row in screens[0]), "\n".join(screens[0])
     assert unseen(screens, FILE[:6] + list(extra)) == []
 
@@ -393,14 +399,7 @@ def test_a_block_that_fits_alone_but_not_with_its_tall_choice_is_paged(tmp_path,
     folder = tmp_path / "choice"
     folder.mkdir()
     f.write(folder, f.scenario(nodes), "01-choice.yaml")
-    term = Terminal(run_args(folder), 80, 24)
-    try:
-        start_case(term)
-        screens = page_through(term, "Use the arrow keys")
-        term.send(CTRL_C)
-        assert term.wait_exit() == 130
-    finally:
-        term.close()
+    screens = paged_then_stopped(folder, "Use the arrow keys")
     assert any("The decision" in row for row in screens[0]), "\n".join(screens[0])
     assert unseen(screens, FILE[:5]) == []
     assert all(on_screens(screens[-1:], option) for option in OPTIONS)
@@ -414,7 +413,7 @@ def test_a_resume_keeps_its_recap_on_the_first_page_of_a_tall_passage(tmp_path, 
         start_case(term)
         term.wait_for(MORE)
         term.send(CTRL_C)
-        found = term.wait_for(r"ltl[-_]quiz\s+resume\s+([0-9a-f]{8})")
+        found = term.wait_for(RESUME_HINT)
         assert term.wait_exit() == 130
     finally:
         term.close()

@@ -41,7 +41,7 @@ def test_a_wrong_number_is_asked_again(runner, example_dir, db_url) -> None:
 def test_end_of_input_keeps_the_attempt(runner, example_dir, db_url) -> None:
     result = run_plain(runner, example_dir, "y\n\n1\n")
     assert result.exit_code == 130
-    assert "Stopped. Everything you answered is saved. To carry on: ltl-quiz resume" in result.output
+    assert f"Stopped. Everything you answered is saved. To carry on: ltl-quiz --scenarios {example_dir.resolve()} resume" in result.output
     (row,) = Store(db_url).attempts("AB1")
     assert row.status == "in-progress" and row.state.node_id == "welfare-actions"
 

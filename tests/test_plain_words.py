@@ -151,7 +151,7 @@ def test_the_carry_on_hint_at_a_terminal_keeps_its_command_whole(example_dir: Pa
     # a row filled to its last column went on by the terminal's own wrap (one line to copy); ours stop
     # a column short, so every other row end is a line break of ours
     joined = "\n".join(_continued("".join(row if len(row) == cols else row + "\n" for row in tail).split("\n")))
-    command = re.escape(f"{python()} -m ltl_quiz resume") + r" [0-9a-f]{8}"
+    command = re.escape(f"{python()} -m ltl_quiz --scenarios {example_dir.resolve()} resume") + r" [0-9a-f]{8}"  # as given, so it works
     assert re.search(rf"(?:To carry on: |^ *){command}$", joined, re.MULTILINE), tail
     assert not mid_word_breaks(tail, cols)
 

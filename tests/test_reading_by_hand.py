@@ -17,7 +17,7 @@ from types import SimpleNamespace
 
 import pytest
 import scenario_factory as f
-from screen import CTRL_C, ENTER, ROOT, Terminal, next_prompt, words
+from screen import CTRL_C, ENTER, RESUME_HINT, ROOT, Terminal, next_prompt, words
 
 from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.support import SUPPORT
@@ -109,7 +109,7 @@ def test_a_resume_at_a_key_question_says_so_and_offers_the_debrief(terminal, tmp
     folder = three_questions(tmp_path)
     term = terminal(["--scenarios", str(folder), *run("factory-case", "officer")])
     asked = to_the_third_question(term)
-    found = term.wait_for(r"ltl[-_]quiz\s+resume\s+([0-9a-f]{8})")
+    found = term.wait_for(RESUME_HINT)
     assert term.wait_exit() == 130
     assert [f"Key question {n} of 3" in s for n, s in enumerate(asked, 1)] == [True] * 3, asked
     resumed = terminal(["--scenarios", str(folder), "resume", found.group(1), "--rich"])

@@ -153,12 +153,12 @@ def test_a_session_record_is_not_resumed_as_a_solo_attempt(runner, example_dir, 
     result = runner.invoke(app, ["--scenarios", str(example_dir), "resume", attempt[:8]])
     assert result.exit_code == 1
     assert result.output.strip() == (
-        f"error: attempt {attempt[:8]} is part of group session {code} and follows the room; a live session is rejoined with 'ltl-quiz session join {code}'"
+        f"error: attempt {attempt[:8]} is part of group session {code} and follows the room; a live session is rejoined with 'ltl-quiz --scenarios {example_dir.resolve()} session join {code}'"
     )
     assert runner.invoke(app, ["--scenarios", str(example_dir), "session", "list", "--plain"]).exit_code == 0
 
 
 def test_no_sessions_yet(runner, example_dir, db_url) -> None:
     result = invoke(runner, example_dir, "list")
-    assert result.output.strip() == "No group sessions yet. Start one with 'ltl-quiz session start CASE --trainer NAME'."
+    assert result.output.strip() == f"No group sessions yet. Start one with 'ltl-quiz --scenarios {example_dir.resolve()} session start CASE --trainer NAME'."
     assert invoke(runner, example_dir, "list", "--json").output.strip() == "[]"

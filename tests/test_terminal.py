@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import scenario_factory as f
-from screen import BACKSPACE, CTRL_C, DOWN, ENTER, SPACE, Terminal, mid_word_breaks, next_prompt, play, shows, words
+from screen import BACKSPACE, CTRL_C, DOWN, ENTER, RESUME_HINT, SPACE, Terminal, mid_word_breaks, next_prompt, play, shows, words
 
 from ltl_quiz.scenario.loader import find_scenario, load_scenario
 from ltl_quiz.store import Store
@@ -166,7 +166,7 @@ def test_ctrl_c_at_any_prompt_then_resume_with_a_recap(terminal, example_dir, db
         term.send(keys)
     term.wait_for(STEPS[stop_at][0])
     term.send(CTRL_C)
-    found = term.wait_for(r"To carry on:[\s\S]*?ltl[-_]quiz\s+resume\s+([0-9a-f]{8})")
+    found = term.wait_for(r"To carry on:[\s\S]*?" + RESUME_HINT)
     assert term.wait_exit() == 130
     (row,) = Store(db_url).attempts("AB1")
     assert row.status == "in-progress" and len(Store(db_url).answers(row.id)) == answered
@@ -199,7 +199,7 @@ def test_a_shipped_case_played_through_with_a_stop_and_a_resume(terminal, db_url
         before = term.text()
         term.send("y" + ENTER if "confirm" in kind else ENTER)
     term.send(CTRL_C)
-    found = term.wait_for(r"To carry on:[\s\S]*?ltl[-_]quiz\s+resume\s+([0-9a-f]{8})")
+    found = term.wait_for(r"To carry on:[\s\S]*?" + RESUME_HINT)
     assert term.wait_exit() == 130
     again = terminal(["--scenarios", str(folder), "resume", found.group(1), mode])
     again.wait_for(f"Carrying on: case study 2, {re.escape(scenario.title)}")
@@ -350,7 +350,7 @@ def test_a_stop_during_practice_feedback_shows_it_again_on_resume(terminal, exam
         term.send(keys)
     term.wait_for(r"You chose: [\s\S]*Press any key to continue")
     term.send(CTRL_C)
-    found = term.wait_for(r"To carry on:[\s\S]*?ltl[-_]quiz\s+resume\s+([0-9a-f]{8})")
+    found = term.wait_for(r"To carry on:[\s\S]*?" + RESUME_HINT)
     assert term.wait_exit() == 130
     (row,) = Store(db_url).attempts("AB1")
     (answer,) = [a for a in Store(db_url).answers(row.id) if a["kind"] == "decision"]

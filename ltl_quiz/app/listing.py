@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from ltl_quiz import config
 from ltl_quiz.app.opening import open_store
@@ -48,11 +48,31 @@ def list_cases(where: Locations, warn: Callable[[str], None]) -> Cases:
     return Cases(str(where.scenarios), offered(where, warn))
 
 
+class AttemptRecord(TypedDict):
+    """One attempt as ``history`` lists it and ``history --json`` prints it."""
+
+    attempt: str
+    learner: str
+    name: str
+    scenario: str
+    track: str
+    mode: str
+    status: str
+    started: str
+    finished: str | None
+    how_answered: str | None
+    score: int | None  # score, percentage, passed and critical failures: None until the attempt has a verdict
+    best: int | None
+    percentage: float | None
+    passed: bool | None
+    critical_failures: int | None
+
+
 @dataclass(frozen=True)
 class History:
     """A learner's (or everyone's) attempts, newest last, and their assignments."""
 
-    records: list[dict[str, Any]]
+    records: list[AttemptRecord]
     learner_id: str | None
     store: str  # the store's URL, password redacted
     assigned: dict[str, str] = field(default_factory=dict)
@@ -68,14 +88,15 @@ class History:
             whose = "" if self.learner_id is None else f" for {self.learner_id}"
             return [*out, ("", f"No attempts yet{whose} in the store {self.store}.")]
         for r in self.records:
-            score = f"{r['score']}/{r['best']} ({percent(r['percentage'])}) {verdict(r)}" if r["passed"] is not None else ""
+            share = r["percentage"]  # None exactly when passed is: no verdict yet
+            score = f"{r['score']}/{r['best']} ({percent(share)}) {verdict(r)}" if r["passed"] is not None and share is not None else ""
             started = r["started"][:16].replace("T", " ")
             text = f"{started}  {r['learner']}  {r['scenario']} ({r['track']}, {r['mode']})  {r['status']}  {score}"
             out.append((f"{r['attempt'][:8]}  ", text.rstrip()))
         return out
 
 
-def verdict(record: dict[str, Any]) -> str:
+def verdict(record: AttemptRecord) -> str:
     """"passed", or "not passed" with its reason: a critical decision fails an attempt whatever its score."""
     if record["passed"]:
         return "passed"
@@ -90,7 +111,7 @@ def history(where: Locations, learner_id: str | None, with_assignments: bool = T
             remembered = config.remembered_learner(where.config_file, where.db_url)
             learner_id = remembered.id if remembered else None
         rows = store.attempts(learner_id)
-    records = [
+    records: list[AttemptRecord] = [
         {
             "attempt": r.id,
             "learner": r.learner_id,

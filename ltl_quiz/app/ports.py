@@ -6,8 +6,8 @@ The app decides who takes part, what is resumed and what runs; drawing and promp
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from ltl_quiz.config import Learner
@@ -41,8 +41,12 @@ class CaseRunner(Protocol):
 class FromFile(Protocol):
     """Prompts answered from a file (``run --answers``): nobody is at the terminal to ask who they are."""
 
-    answers: dict[str, Any]
-    source: str
+    @property
+    def answers(self) -> Mapping[str, object]:  # the file's YAML, node id -> answer, not yet checked
+        ...
+
+    @property
+    def source(self) -> str: ...
 
 
 def nobody_to_ask(ask: Asker | None) -> bool:

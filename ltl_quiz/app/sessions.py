@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from ltl_quiz.app.opening import load_case, open_store
 from ltl_quiz.config import Learner
@@ -190,7 +190,7 @@ class SessionRecord:
     """``session report``: the record as data (``sessions.report.build``) and the case it is read against."""
 
     scenario: Scenario
-    data: dict[str, Any]
+    data: JSONObject
 
     def as_dict(self) -> JSONObject:
         return self.data
@@ -209,20 +209,41 @@ def report(where: Locations, code: str) -> SessionRecord:
 
 
 @dataclass(frozen=True)
-class SessionList:
-    """``session list``: every session in the store, oldest first; ``rows`` is what ``--json`` prints."""
+class SessionSummary:
+    """One session as ``session list`` shows it (and ``--json`` prints it)."""
 
-    rows: list[dict[str, Any]]
+    code: str
+    kind: str
+    scenario: str
+    track: str
+    trainer: str
+    status: str
+    step: int  # the step the room is at, from 1
+    participants: int  # who have taken part so far
+    created_at: str
 
     def as_dict(self) -> JSONObject:
-        return {"sessions": self.rows}
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SessionList:
+    """``session list``: every session in the store, oldest first; ``records()`` is what ``--json`` prints."""
+
+    rows: list[SessionSummary]
+
+    def records(self) -> list[JSONObject]:
+        return [r.as_dict() for r in self.rows]
+
+    def as_dict(self) -> JSONObject:
+        return {"sessions": self.records()}
 
     def lines(self) -> list[str]:
         if not self.rows:
             return ["No group sessions yet. Start one with 'ltl-quiz session start CASE --trainer NAME'."]
         return [
-            f"{r['code']}: {r['scenario']} ({r['track']} track, {r['kind']}), trainer {r['trainer']}, {r['status']} at step {r['step']}, "
-            f"{r['participants']} taking part, created {r['created_at'][:16].replace('T', ' ')} UTC"
+            f"{r.code}: {r.scenario} ({r.track} track, {r.kind}), trainer {r.trainer}, {r.status} at step {r.step}, "
+            f"{r.participants} taking part, created {r.created_at[:16].replace('T', ' ')} UTC"
             for r in self.rows
         ]
 
@@ -235,17 +256,17 @@ def list_sessions(where: Locations) -> SessionList:
         sessions = SessionStore(store)
         return SessionList(
             [
-                {
-                    "code": r.code,
-                    "kind": r.kind,
-                    "scenario": r.scenario_id,
-                    "track": r.track,
-                    "trainer": r.trainer,
-                    "status": r.status,
-                    "step": r.state.seq + 1,
-                    "participants": sum(1 for p in sessions.participants(r.code) if p.attempt_id),
-                    "created_at": r.created_at,
-                }
+                SessionSummary(
+                    code=r.code,
+                    kind=r.kind,
+                    scenario=r.scenario_id,
+                    track=r.track,
+                    trainer=r.trainer,
+                    status=r.status,
+                    step=r.state.seq + 1,
+                    participants=sum(1 for p in sessions.participants(r.code) if p.attempt_id),
+                    created_at=r.created_at,
+                )
                 for r in sessions.sessions()
             ]
         )

@@ -54,10 +54,10 @@ def main_callback(
     from ltl_quiz.cli.edge import Globals, errors, learner_terminal, where
 
     ctx.obj = Globals(scenarios, db, plain, follow_links, create)
-    if db:  # every hint printed from here on names this store, so that it works as printed (issue 13)
+    if db or scenarios:  # every hint printed from here on names this store and these scenarios, so that it works as printed (issue 13)
         from ltl_quiz.invocation import naming_places
 
-        ctx.with_resource(naming_places(db, None))
+        ctx.with_resource(naming_places(db, str(scenarios.resolve()) if scenarios else None))
     if ctx.invoked_subcommand is None:
         from ltl_quiz.app.attempts import menu
 

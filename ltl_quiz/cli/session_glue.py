@@ -85,7 +85,7 @@ def list_sessions(where: Locations, ui: Renderer, as_json: bool) -> None:
     """``session list``: the sessions as JSON (a list), or one line each."""
     listed = app.list_sessions(where)
     if as_json:
-        print_json(listed.rows)
+        print_json(listed.records())
     else:
         for text in listed.lines():
             ui.say(text)

@@ -7,7 +7,7 @@ is walked through the engine first, with no store and no terminal, and every pro
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ltl_quiz.engine import state_machine as engine
@@ -40,7 +40,7 @@ def walk(scenario: Scenario, track: str, answer_to: Callable[[Node], engine.Resp
     return None
 
 
-def answers_problems(scenario: Scenario, track: str, answers: dict[str, Any]) -> list[str]:
+def answers_problems(scenario: Scenario, track: str, answers: Mapping[str, object]) -> list[str]:
     """Every missing, unknown or unusable answer on the path the file takes, in the order met.
 
     Where a decision has no usable answer the walk goes on with its first option, so that what

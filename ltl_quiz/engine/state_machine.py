@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from ltl_quiz.errors import InputError
 from ltl_quiz.json_types import JSONObject
@@ -54,9 +54,10 @@ class State:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> State:
-        answers = [Answer(**a) for a in data.get("answers", [])]
-        return cls(**{**data, "answers": answers})
+    def from_json(cls, data: JSONObject) -> State:
+        """The state ``to_json`` wrote (a key State does not have is refused; one it lacks takes its default)."""
+        answers = [Answer(**cast("dict[str, Any]", a)) for a in cast("list[JSONObject]", data.get("answers", []))]
+        return cls(**cast("dict[str, Any]", {**data, "answers": answers}))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 Tick = Callable[[int], None]  # rows written so far
 
 
-Writer = Callable[["ExportJob", IO[Any], "Tick | None"], int]
+# A text format's writer or a binary one's (``ExportFormat.binary`` says which stream it is given)
+Writer = Callable[["ExportJob", IO[str], "Tick | None"], int] | Callable[["ExportJob", IO[bytes], "Tick | None"], int]
 Counter = Callable[["ExportJob"], "int | None"]
 
 
@@ -71,11 +72,11 @@ def _rows(job: ExportJob, what: str, safe: bool) -> Any:
 def write_csv(job: ExportJob, handle: IO[str], tick: Tick | None) -> int:
     """Comma-separated rows, formula-like text made inert; answers take the fast path (repeated parts quoted once)."""
     from ltl_quiz.exporters import tabular
-    from ltl_quiz.exporters.rows import ANSWERS, SHEETS, answer_rows, neutralise
+    from ltl_quiz.exporters.rows import ANSWERS, SHEETS, neutralise, shaped_answer_rows
 
     if job.what != "answers":
         return tabular.write_csv(handle, SHEETS[job.what], _rows(job, job.what, safe=True), tick)
-    lines = answer_rows(job.store, job.filters, job.library, job.people, neutralise, tabular.csv_fragment, tabular.csv_answer_line)
+    lines = shaped_answer_rows(job.store, job.filters, job.library, job.people, neutralise, tabular.csv_fragment, tabular.csv_answer_line)
     return tabular.write_csv_lines(handle, ANSWERS, lines, tick)
 
 

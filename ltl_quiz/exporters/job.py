@@ -9,7 +9,7 @@ import stat
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol, cast
 
 from ltl_quiz.exporters.formats import BY_NAME, NAMES, ExportFormat, Tick
 
@@ -132,7 +132,7 @@ def _spooled(fmt: ExportFormat, job: ExportJob, tick: Tick | None, ticker: Ticke
     import tempfile
 
     with tempfile.TemporaryFile("w+b") if fmt.binary else tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as spool:
-        n = fmt.writer(job, spool, tick)
+        n = fmt.writer(job, cast("IO[Any]", spool), tick)  # bytes or text, as the format is
         ticker.finish()
         spool.seek(0)
         shutil.copyfileobj(spool, _stdout(fmt.binary))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.pseudonym import Pseudonymiser
@@ -28,6 +28,9 @@ from ltl_quiz.store.rows import ExportedAnswer
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 GROUP_MODES = ("facilitated", "live")
 WHATS = ("completions", "answers", "reflections")
+
+PackedT = TypeVar("PackedT")  # what the parts an answers row shares are packed into (a tuple; quoted CSV text)
+RowT = TypeVar("RowT")  # one answers row as its writer takes it
 
 
 @dataclass(frozen=True)
@@ -224,15 +227,20 @@ def flat_row(
     return (*prefix, seq, *text[0], points, text[1], bool(critical), written, shown, answered, seconds)
 
 
-def answer_rows(
+def answer_rows(store: Store, filters: Filters, library: ScenarioLibrary, people: People, s: Callable) -> Iterator[tuple]:
+    """One flat tuple per decision, multi and reflection answer (never passages): ``shaped_answer_rows``'s plain form."""
+    return shaped_answer_rows(store, filters, library, people, s, tuple, flat_row)
+
+
+def shaped_answer_rows(
     store: Store,
     filters: Filters,
     library: ScenarioLibrary,
     people: People,
     s: Callable,
-    pack: Callable[[tuple], Any] = tuple,
-    shape: Callable[..., Any] = flat_row,
-) -> Iterator[Any]:
+    pack: Callable[[tuple], PackedT],
+    shape: Callable[..., RowT],
+) -> Iterator[RowT]:
     """One row per decision, multi and reflection answer (never passages): the hot loop of a big export.
 
     Everything that is the same for an attempt (learner, scenario, session), or for one choice at

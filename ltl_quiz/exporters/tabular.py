@@ -39,7 +39,7 @@ def csv_fragment(values: tuple) -> str:
 
 
 def csv_answer_line(
-    prefix: str, seq: int, text: tuple, points: int, critical: Any, written: str | None, shown: str, answered: str, seconds: float
+    prefix: str, seq: int, text: tuple, points: int | None, critical: object, written: str | None, shown: str, answered: str, seconds: float
 ) -> str:
     """One answers row as a CSV line, its repeated parts already quoted by ``csv_fragment``: the fast path."""
     f = _field

@@ -11,7 +11,7 @@ import dataclasses
 import types
 import typing
 from functools import cache
-from typing import Any, Literal, Union
+from typing import Any, Literal, Union, cast
 
 from ltl_quiz.errors import Problem
 from ltl_quiz.scenario import model
@@ -32,7 +32,8 @@ class Builder:
     def error(self, path: PathKey, message: str) -> None:
         self.problems.append(self.located.problem(path, message))
 
-    def build(self, hint: Any, value: Any, path: PathKey) -> Any:
+    def build(self, hint: object, value: object, path: PathKey) -> object:
+        """``value`` (parsed YAML) built as ``hint`` (a type of the model) says, or ``_MISSING`` when it cannot be."""
         origin = typing.get_origin(hint)
         if hint is Any:
             return value
@@ -82,8 +83,8 @@ class Builder:
             self.error(path, f"expected a mapping, got {describe(value)}")
             return _MISSING
         out = {}
-        for key, item in value.items():
-            key = self.build(key_hint, key, path + (key,))
+        for raw_key, item in value.items():
+            key = cast("str | int", self.build(key_hint, raw_key, path + (raw_key,)))  # the model's mappings are keyed by text or number
             if key is _MISSING:
                 continue
             built = self.build(value_hint, item, path + (key,))
@@ -195,7 +196,7 @@ def _short(value: int) -> str:
 
 
 @cache
-def field_spec(cls: Any) -> dict[str, tuple[str, Any]]:
+def field_spec(cls: type) -> dict[str, tuple[str, object]]:
     """Attribute name -> (YAML key, type hint) for the fields an author may write."""
     hints = typing.get_type_hints(cls)
     spec = {}
@@ -214,7 +215,7 @@ def _required(cls: Any, name: str) -> bool:
 _NAMES = {str: "text", int: "a whole number", bool: "true or false", float: "a number"}
 
 
-def describe(value: Any) -> str:
+def describe(value: object) -> str:
     """How a wrong value reads in an error: its type and a short form of it."""
     if value is None:
         return "nothing (null)"

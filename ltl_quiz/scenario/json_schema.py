@@ -17,6 +17,7 @@ import types
 import typing
 from typing import Any, Literal, Union
 
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.scenario import model
 from ltl_quiz.scenario.builder import field_spec
 from ltl_quiz.scenario.field_help import FIELD_HELP
@@ -26,7 +27,7 @@ from ltl_quiz.scenario.value_rules import rules_of
 DRAFT = "http://json-schema.org/draft-07/schema#"
 ROUTES = list[model.Route]
 
-def build_schema() -> dict[str, Any]:
+def build_schema() -> JSONObject:
     """The whole schema as a JSON-ready dict; the same every time, so the checked-in copy can be compared."""
     defs: dict[str, Any] = {
         "text": {"type": "string", "pattern": r"\S", "description": "Text; not empty."},

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import ParamSpec
+
+P = ParamSpec("P")
 
 
 @dataclass(frozen=True)
@@ -55,12 +58,20 @@ class Rules:
 NO_RULES = Rules()
 
 
-def rules(**given: Any) -> dict[str, Rules]:
-    """Field metadata that declares value rules: ``field(metadata=rules(pattern=SLUG))``."""
-    return {"rules": Rules(**given)}
+def _as_metadata(make: Callable[P, Rules]) -> Callable[P, dict[str, Rules]]:
+    """``make``'s parameters, checked as ``make``'s own, returning field metadata instead."""
+
+    def metadata(*args: P.args, **kwargs: P.kwargs) -> dict[str, Rules]:
+        return {"rules": make(*args, **kwargs)}
+
+    return metadata
 
 
-def rules_of(cls: Any, name: str) -> Rules:
+# Field metadata that declares value rules: ``field(metadata=rules(pattern=SLUG))``, with Rules' keywords.
+rules = _as_metadata(Rules)
+
+
+def rules_of(cls: type, name: str) -> Rules:
     """The rules the model declares on ``cls.name``."""
     found = next((f for f in dataclasses.fields(cls) if f.name == name), None)
     return found.metadata.get("rules", NO_RULES) if found is not None else NO_RULES

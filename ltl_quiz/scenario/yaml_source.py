@@ -44,7 +44,7 @@ class Located:
     """A parsed document plus where each value (and each mapping key) starts."""
 
     file: str
-    data: Any
+    data: object  # plain YAML values: mappings, lists, text, numbers, booleans, null (dates too)
     marks: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
 
     def where(self, path: PathKey) -> tuple[int, int]:

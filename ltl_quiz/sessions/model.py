@@ -15,11 +15,12 @@ are done). Pure: no terminal, no database, no clock (times are passed in).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, cast
 
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.engine.state_machine import State
 from ltl_quiz.errors import SessionMoved
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.scenario.kinds import KEY_QUESTION_ANSWER, KINDS, answer_kinds, written_kinds
 from ltl_quiz.scenario.model import Node, Scenario
 
@@ -60,13 +61,13 @@ class SessionState:
     phase: str
     opened_at: str | None = None
     discussion_minutes: float | None = None
-    host: dict[str, object] = field(default_factory=dict)  # live: pid and machine of the host's process
+    host: JSONObject = field(default_factory=dict)  # live: pid and machine of the host's process
 
     @property
     def seq(self) -> int:
         return len(self.room.answers)
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> JSONObject:
         return {
             "room": self.room.to_json(),
             "phase": self.phase,
@@ -77,13 +78,15 @@ class SessionState:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> SessionState:
+    def from_json(cls, data: JSONObject) -> SessionState:
+        """The state ``to_json`` wrote (its ``seq`` is not read back: the room's answers say it)."""
+        saved = cast("dict[str, Any]", data)
         return cls(
-            room=State.from_json(data["room"]),
-            phase=data["phase"],
-            opened_at=data.get("opened_at"),
-            discussion_minutes=data.get("discussion_minutes"),
-            host=data.get("host") or {},
+            room=State.from_json(saved["room"]),
+            phase=saved["phase"],
+            opened_at=saved.get("opened_at"),
+            discussion_minutes=saved.get("discussion_minutes"),
+            host=saved.get("host") or {},
         )
 
 

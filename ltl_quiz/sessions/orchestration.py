@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ltl_quiz.config import Learner
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import RosterError, SessionClosed, SessionMoved, SessionNotFound
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.sessions import leases, model, records, tally
 from ltl_quiz.sessions.codes import new_code
@@ -57,7 +58,7 @@ class SessionStore:
             code = new_code()
             while rows.code_taken(conn, code):
                 code = new_code()
-            rows.insert_session(conn, code, scenario, kind, trainer, state.to_json(), at)
+            rows.insert_session(conn, code, scenario, state.room.track, kind, trainer, state.to_json(), at)
             for list_no, person in enumerate(_resolve_people(conn, people), start=1):
                 rows.save_learner(conn, person, at)
                 rows.add_participant(conn, code, person.id, list_no)
@@ -255,7 +256,7 @@ class SessionStore:
 
         return self.change(code, change)
 
-    def set_host(self, code: str, host: dict[str, Any]) -> SessionState:
+    def set_host(self, code: str, host: JSONObject) -> SessionState:
         """Record which process is driving a live session (and mark the session open again)."""
         return self.change(code, lambda conn, state: replace(state, host=host), status="open")
 

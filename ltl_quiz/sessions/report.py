@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.scenario.kinds import KEY_QUESTION_ANSWER, answer_kinds, answering_of, kind_of
 from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.sessions.letters import letter
@@ -19,7 +20,7 @@ from ltl_quiz.store.queries import minutes, time_spent
 from ltl_quiz.text import one_line
 
 
-def build(store: Store, code: str, scenario: Scenario) -> dict[str, Any]:
+def build(store: Store, code: str, scenario: Scenario) -> JSONObject:
     """Everything recorded about one session, as plain data. A written reflection's text is in it
     only for learners who chose to share theirs (``store/consent.py``); the others are counted."""
     from ltl_quiz.store.consent import sharing

@@ -15,7 +15,7 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 import sqlalchemy as sa
 
@@ -33,6 +33,14 @@ from ltl_quiz.text import counted
 COUNTED = ("learners", "attempts", "answers", "sessions")
 
 
+class AppliedMigration(TypedDict):
+    """One migration a store records as applied: its number, name and when."""
+
+    id: int
+    name: str
+    applied_at: str
+
+
 @dataclass
 class Status:
     """A store's state, as ``ltl-quiz db status`` prints it."""
@@ -40,9 +48,9 @@ class Status:
     store: str
     backend: str
     version: str
-    applied: list[dict[str, Any]] = field(default_factory=list)
+    applied: list[AppliedMigration] = field(default_factory=list)
     pending: list[str] = field(default_factory=list)
-    unknown: list[dict[str, Any]] = field(default_factory=list)  # applied by a newer ltl-quiz
+    unknown: list[AppliedMigration] = field(default_factory=list)  # applied by a newer ltl-quiz
     counts: dict[str, int] = field(default_factory=dict)
     journal_waiting: int = 0
     exists: bool = True

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -26,6 +26,7 @@ from ltl_quiz.store.rows import (
     SCRIPTED,
     TERMINAL,
     AttemptRow,
+    Columns,
     answer_values,
     attempt_values,
     finish_values,
@@ -180,7 +181,8 @@ class Store:
             cond = sa.and_(cond, attempts.c.status == status)
         return list(self._attempts(cond))
 
-    def answers(self, attempt_id: str) -> list[dict[str, Any]]:
+    def answers(self, attempt_id: str) -> list[Columns]:
+        """An attempt's answer rows in order, each as the answers table holds it (JSON columns as their text)."""
         with self.reading() as conn:
             rows = conn.execute(sa.select(answers).where(answers.c.attempt_id == attempt_id).order_by(answers.c.seq))
             return [dict(r._mapping) for r in rows]

@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-Template = str | Callable[[Any, list[str]], str]  # "f({0})", or (dialect, arguments) -> SQL
+Template = str | Callable[[Dialect, list[str]], str]  # "f({0})", or (dialect, arguments) -> SQL
 
 
-def spelled(element: type[FunctionElement[Any]], default: Template, **dialects: Template) -> None:
+def spelled(element: type[FunctionElement[object]], default: Template, **dialects: Template) -> None:
     """Register ``element``'s SQL: ``default`` for every database, ``dialects[name]`` where one
     spells it differently. A template is a format string over the compiled arguments, or a function
     of the dialect and those arguments."""

@@ -21,8 +21,9 @@ The rules, one place:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -53,7 +54,7 @@ class Erased:
     skipped_attempts: dict[str, str] = field(default_factory=dict)  # attempt id -> reason, as the merge met them
     old_sessions: set[str] = field(default_factory=set)
     people: set[str] = field(default_factory=set)  # pseudonyms of forgotten people met (counted, never shown)
-    _pseudonyms: dict[Any, str] = field(default_factory=dict)
+    _pseudonyms: dict[object, str] = field(default_factory=dict)  # learner id -> its keyed pseudonym
 
     @classmethod
     def of(cls, conn: sa.Connection) -> Erased:
@@ -76,7 +77,7 @@ class Erased:
     def anything(self) -> bool:
         return bool(self.forgotten or self.attempt_ids or self.purged_before)
 
-    def erased_at(self, learner_id: Any) -> str | None:
+    def erased_at(self, learner_id: object) -> str | None:
         """When this person was forgotten here, if they were (looked up by keyed pseudonym only)."""
         from ltl_quiz.store.erasure import subject_pseudonym
 
@@ -87,7 +88,7 @@ class Erased:
             pseudonym = self._pseudonyms[learner_id] = subject_pseudonym(self.key, str(learner_id))
         return self.forgotten.get(pseudonym)
 
-    def _forgot(self, learner_id: Any) -> str:
+    def _forgot(self, learner_id: object) -> str:
         """The reason ``forgotten``, noting the person (by pseudonym) to count them."""
         from ltl_quiz.store.erasure import subject_pseudonym
 
@@ -95,17 +96,17 @@ class Erased:
             self.people.add(self._pseudonyms.get(learner_id) or subject_pseudonym(self.key, str(learner_id)))
         return FORGOTTEN
 
-    def old(self, stamp: Any) -> bool:
+    def old(self, stamp: object) -> bool:
         return self.purged_before is not None and (stamp is None or str(stamp) < self.purged_before)
 
-    def attempt(self, row: dict[str, Any]) -> str | None:
+    def attempt(self, row: Mapping[str, object]) -> str | None:
         """Why an attempt from elsewhere is left out (``forgotten`` or ``purged``), or None to merge it."""
         reason = self._attempt(row)
         if reason:
-            self.skipped_attempts[row["id"]] = reason
+            self.skipped_attempts[str(row["id"])] = reason
         return reason
 
-    def _attempt(self, row: dict[str, Any]) -> str | None:
+    def _attempt(self, row: Mapping[str, object]) -> str | None:
         when = self.erased_at(row.get("learner_id"))
         if when is not None and str(row.get("started_at")) <= when:
             return self._forgot(row.get("learner_id"))
@@ -113,15 +114,15 @@ class Erased:
             return PURGED
         return None
 
-    def row(self, table: str, row: dict[str, Any]) -> str | None:
+    def row(self, table: str, row: Mapping[str, object]) -> str | None:
         """Why a row of another table is left out, or None (attempts must have been met first)."""
         if table == "sessions":
             if self.old(row.get("created_at")):
-                self.old_sessions.add(row["code"])
+                self.old_sessions.add(str(row["code"]))
                 return PURGED
             return None
         if table in BY_ATTEMPT and row.get("attempt_id") in self.skipped_attempts:
-            return self.skipped_attempts[row["attempt_id"]]
+            return self.skipped_attempts[str(row["attempt_id"])]
         if table in BY_SESSION and row.get("session_code") in self.old_sessions:
             return PURGED
         if table in PERSONAL:
@@ -131,7 +132,7 @@ class Erased:
                 return self._forgot(row.get(person))
         return None
 
-    def learner(self, row: dict[str, Any], needed: set[str]) -> str | None:
+    def learner(self, row: Mapping[str, object], needed: set[str]) -> str | None:
         """A learner row is left out if they were forgotten (or are older than the purge) and nothing of theirs is kept."""
         if row["id"] in needed:
             return None
@@ -139,7 +140,7 @@ class Erased:
             return self._forgot(row["id"])
         return PURGED if self.old(row.get("created_at")) else None
 
-    def needed(self, conn: sa.Connection, tables: Any) -> set[str]:
+    def needed(self, conn: sa.Connection, tables: Mapping[str, sa.Table]) -> set[str]:
         """The other store's learners that some kept record names (so their row must come too).
 
         Reads only the columns the rules look at; sessions, then attempts, then the rest, so each
@@ -162,7 +163,9 @@ class Erased:
                     found.add(m[person])
         return found
 
-    def journal_problem(self, attempt_id: str, full: bool, start: dict[str, Any], learner: dict[str, str] | None, path: Any) -> str | None:
+    def journal_problem(
+        self, attempt_id: str, full: bool, start: Mapping[str, object], learner: dict[str, str] | None, path: object
+    ) -> str | None:
         """Why a journal must not be sent to this store (one line that names no one), or None.
 
         A journal that only continues an attempt begun in the store carries no start time: only

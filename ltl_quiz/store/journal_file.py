@@ -21,10 +21,11 @@ import sqlalchemy as sa
 from ltl_quiz.config import Learner
 from ltl_quiz.engine.state_machine import Answer, Result, State
 from ltl_quiz.errors import AttemptNotFound, JournalConflict, JournalDamaged, StoreError
+from ltl_quiz.json_types import JSONObject
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.store.db import now
 from ltl_quiz.store.rowcheck import Columns, row_problem
-from ltl_quiz.store.rows import SCRIPTED, TERMINAL, AttemptRow, answer_values, attempt_values, finish_values, progress_values
+from ltl_quiz.store.rows import SCRIPTED, TERMINAL, AttemptRow, ColumnValue, answer_values, attempt_values, finish_values, progress_values
 
 try:  # POSIX; elsewhere appends and replays go unlocked (one learner a terminal, sync run by hand)
     import fcntl
@@ -62,9 +63,10 @@ class Entry:
     store: str
     full: bool  # the attempt began in the journal, so the header holds every column of its row
     learner: dict[str, str] | None
-    start: dict[str, Any]
-    answers: list[dict[str, Any]] = field(default_factory=list)
-    latest: dict[str, Any] = field(default_factory=dict)
+    # As the file holds them: JSON objects, whose columns ``check`` fits to the store before any is sent
+    start: JSONObject
+    answers: list[JSONObject] = field(default_factory=list)
+    latest: JSONObject = field(default_factory=dict)
     answer_lines: list[int] = field(default_factory=list)  # the line of the file each answer is on
 
     def row(self) -> AttemptRow:
@@ -84,7 +86,7 @@ class Journal:
         self.url = ""  # the store the attempts are meant for: each file's header names it
         self.say: Callable[[str], None] = lambda _line: None
         self.told = False
-        self._context: dict[str, tuple[dict[str, str] | None, dict[str, Any]]] = {}
+        self._context: dict[str, tuple[dict[str, str] | None, dict[str, ColumnValue]]] = {}
         self._began_here: set[str] = set()
 
     def standing_in_for(self, url: str, say: Callable[[str], None]) -> Journal:
@@ -110,7 +112,7 @@ class Journal:
         matches = [e for e in self.entries() if e.attempt_id.startswith(prefix)]
         return matches[0] if len(matches) == 1 else None
 
-    def append(self, attempt_id: str, record: dict[str, Any] | None, header: dict[str, Any]) -> None:
+    def append(self, attempt_id: str, record: JSONObject | None, header: JSONObject) -> None:
         """Add one record, on the disk before this returns; a new file begins with ``header``."""
         path = self.path(attempt_id)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -134,7 +136,7 @@ class Journal:
             return
 
     # -- the attempt store while the results store is away (``store/protocol.py``) -------------------
-    def expect(self, attempt_id: str, learner: Learner | None, start: dict[str, Any]) -> None:
+    def expect(self, attempt_id: str, learner: Learner | None, start: dict[str, ColumnValue]) -> None:
         """Keep what a file's header needs for this attempt, should the store go away while it carries on."""
         who = None if learner is None else {"id": learner.id, "name": learner.name, "unit": learner.unit}
         self._context[attempt_id] = (who, start)
@@ -199,10 +201,10 @@ class Journal:
     def close(self) -> None:
         """Nothing to close: every record is on the disk when it is written."""
 
-    def _write(self, attempt_id: str, record: dict[str, Any] | None) -> None:
+    def _write(self, attempt_id: str, record: JSONObject | None) -> None:
         """Append ``record`` (None: just the header) and tell the learner, once, that their work is safe."""
         learner, start = self._context.get(attempt_id, (None, {"id": attempt_id}))
-        header = {
+        header: JSONObject = {
             "type": "attempt",
             "store": store_label(self.url),
             "full": attempt_id in self._began_here,
@@ -318,7 +320,7 @@ def _is_torn_marker(line: str) -> bool:
         return False
 
 
-def lock(handle: IO[Any]) -> None:
+def lock(handle: IO[bytes]) -> None:
     """Wait for the file's exclusive lock; closing the file releases it."""
     if fcntl is not None:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX)

@@ -52,7 +52,7 @@ def replay(store: Store, entry: Entry) -> Replayed:
                 )
             conn.execute(sa.insert(attempts).values(**entry.start))
             done.created = True
-            updated_at = entry.start["updated_at"]
+            updated_at = str(entry.start["updated_at"])  # a time, as ``check`` made sure
         else:
             updated_at = current.updated_at
         there = {r.seq: r.id for r in conn.execute(sa.select(answers.c.seq, answers.c.id).where(answers.c.attempt_id == entry.attempt_id))}
@@ -68,7 +68,7 @@ def replay(store: Store, entry: Entry) -> Replayed:
                 conn.execute(sa.insert(answers).values(**answer))
                 there[answer["seq"]] = answer["id"]
                 done.added += 1
-        if entry.latest and entry.latest.get("updated_at", "") > updated_at:
+        if entry.latest and str(entry.latest.get("updated_at", "")) > updated_at:
             conn.execute(sa.update(attempts).where(attempts.c.id == entry.attempt_id).values(**entry.latest))
             done.updated = True
     return done

@@ -23,7 +23,7 @@ Migration = Callable[[sa.Connection], None]
 TableSpec = tuple[str | sa.Constraint, ...]
 # The keys later migrations refer to, as m001 and m002 created them.
 KEYS = {"learners": ("id", 64), "attempts": ("id", 36), "sessions": ("code", 16)}
-TYPES: dict[str, sa.types.TypeEngine[Any]] = {
+TYPES: dict[str, sa.types.TypeEngine[str] | sa.types.TypeEngine[int] | sa.types.TypeEngine[float] | sa.types.TypeEngine[bool]] = {
     "text": sa.Text(),
     "integer": sa.Integer(),
     "bigint": sa.BigInteger(),

@@ -35,7 +35,7 @@ class seconds_between(FunctionElement):  # named as the SQL function it stands f
     name = "seconds_between"
 
 
-def _seconds_standard(dialect: Any, args: list[str]) -> str:
+def _seconds_standard(dialect: sa.Dialect, args: list[str]) -> str:
     start, end = args
     seconds = f"EXTRACT(EPOCH FROM (CAST({end} AS TIMESTAMP WITH TIME ZONE) - CAST({start} AS TIMESTAMP WITH TIME ZONE)))"
     return f"ROUND(CAST({seconds} AS NUMERIC), 3)::float8" if dialect.name == "postgresql" else f"CAST({seconds} AS DOUBLE PRECISION)"
@@ -62,22 +62,33 @@ class Filters:
     include_scripted: bool = True  # False for pass rates and CPD records: a scripted run is nobody's own work
 
     @classmethod
-    def parse(cls, **options: Any) -> Filters:
+    def parse(
+        cls,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        scenario: str | None = None,
+        learner: str | None = None,
+        unit: str | None = None,
+        session: str | None = None,
+        status: str | None = None,
+        passed: bool | None = None,
+    ) -> Filters:
         """Check what a user typed (dates, status) and raise InputError saying what to type instead."""
-        for name in ("since", "until"):
-            value = options.get(name)
-            if value is not None:
-                options[name] = _check_date(name, value)
-        status = options.get("status")
+        since = _check_date("since", since) if since is not None else None
+        until = _check_date("until", until) if until is not None else None
         if status is not None and status not in STATUSES:
             raise InputError(f"--status {status!r} is not known; use one of: {', '.join(STATUSES)}")
-        if options.get("since") and options.get("until") and options["since"] > options["until"]:
-            raise InputError(f"--since {options['since']} is after --until {options['until']}; swap them")
-        given: dict[str, Any] = {k: (v.strip() if isinstance(v, str) else v) for k, v in options.items() if v not in (None, "")}
-        return cls(**given)
+        if since and until and since > until:
+            raise InputError(f"--since {since} is after --until {until}; swap them")
 
-    def conditions(self) -> list[Any]:
-        cond: list[Any] = []
+        def given(text: str | None) -> str | None:  # an empty option is no filter
+            return None if text is None or text == "" else text.strip()
+
+        return cls(given(since), given(until), given(scenario), given(learner), given(unit), given(session), given(status), passed)
+
+    def conditions(self) -> list[sa.ColumnElement[bool]]:
+        cond: list[sa.ColumnElement[bool]] = []
         if self.since:
             cond.append(attempts.c.started_at >= self.since)
         if self.until and date.fromisoformat(self.until) < date.max:  # --until 9999-12-31 bounds nothing
@@ -123,7 +134,7 @@ def _joined() -> Any:
     return attempts.join(learners, learners.c.id == attempts.c.learner_id).outerjoin(sessions, sessions.c.code == attempts.c.session_code)
 
 
-def step_seconds() -> Any:
+def step_seconds() -> sa.ColumnElement[float]:
     """The time one step (one answers row) was before the learner: the part of THE time spent
     (``time_spent_seconds``) that falls at that node. Use with ``with_steps`` in the FROM clause."""
     start = sa.func.coalesce(session_steps.c.shown_at, answers.c.shown_at)
@@ -131,14 +142,14 @@ def step_seconds() -> Any:
     return seconds_between(start, end)
 
 
-def with_steps(answers_from: Any) -> Any:
+def with_steps(answers_from: sa.FromClause) -> sa.Join:
     """``answers_from`` (a FROM holding answers and attempts) joined to the group-session step each
     answer belongs to, if any: the join ``step_seconds`` needs."""
     in_room = sa.and_(session_steps.c.session_code == attempts.c.session_code, session_steps.c.seq == answers.c.seq)
     return answers_from.outerjoin(session_steps, in_room)
 
 
-def time_spent_seconds() -> Any:
+def time_spent_seconds() -> sa.ScalarSelect[float]:
     """THE time spent on an attempt, in seconds: the one definition every record uses (export, CPD
     record, learning report, xAPI durations, session report).
 

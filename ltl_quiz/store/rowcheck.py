@@ -40,7 +40,7 @@ def table_columns(conn: sa.Connection, table: str) -> dict[str, Column]:
     return {c["name"]: _column(c["type"], c.get("nullable", True)) for c in sa.inspect(conn).get_columns(table)}
 
 
-def row_problem(row: Any, columns: Columns, required: tuple[str, ...] = ()) -> str | None:
+def row_problem(row: object, columns: Columns, required: tuple[str, ...] = ()) -> str | None:
     """Why ``row`` cannot be written to a table with ``columns`` (one phrase), or None when it can."""
     if not isinstance(row, Mapping):
         return f"a {type(row).__name__} where a record belongs"
@@ -56,7 +56,7 @@ def row_problem(row: Any, columns: Columns, required: tuple[str, ...] = ()) -> s
     return None
 
 
-def value_problem(name: str, value: Any, column: Column) -> str | None:
+def value_problem(name: str, value: object, column: Column) -> str | None:
     """Why ``value`` does not fit ``column`` (named ``name``), or None."""
     if value is None:
         return None if column.nullable else f"'{name}' is empty and may not be"
@@ -86,7 +86,7 @@ def _kind_name(kind: type | None) -> str:
     return names.get(kind, "a value")
 
 
-def _shown(value: Any) -> str:
+def _shown(value: object) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 

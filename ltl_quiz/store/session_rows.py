@@ -7,13 +7,14 @@ The session's own state is kept as the JSON the ``sessions`` package wrote (``Se
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from ltl_quiz.config import Learner
+from ltl_quiz.json_types import JSONObject
 
 StateT = TypeVar("StateT")
 OtherT = TypeVar("OtherT")
-StateJSON = dict[str, Any]  # a session state as ``SessionState.to_json`` wrote it
+StateJSON = JSONObject  # a session state as ``SessionState.to_json`` wrote it: the store does not read inside it
 
 
 @dataclass

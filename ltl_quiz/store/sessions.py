@@ -72,13 +72,15 @@ def code_taken(conn: sa.Connection, code: str) -> bool:
     return conn.execute(sa.select(sessions_t.c.code).where(sessions_t.c.code == code)).first() is not None
 
 
-def insert_session(conn: sa.Connection, code: str, scenario: Scenario, kind: str, trainer: str, state: StateJSON, at: str) -> None:
+def insert_session(
+    conn: sa.Connection, code: str, scenario: Scenario, track: str, kind: str, trainer: str, state: StateJSON, at: str
+) -> None:
     conn.execute(
         sa.insert(sessions_t).values(
             code=code,
             scenario_id=scenario.id,
             scenario_sha256=scenario.sha256,
-            track=state["room"]["track"],
+            track=track,
             kind=kind,
             trainer=typed(trainer),  # no control character is kept (NUL would block a PostgreSQL sync)
             status="open",
