@@ -42,6 +42,8 @@ def assign(
 
     with errors():
         done = do_assign(where(ctx), cases, Who(unit, roster, tuple(learner or ())), due, track, mode, every, allow_sessions)
+        if (warning := done.warning()) is not None:
+            typer.echo(fit(warning), err=True)
         if as_json:
             print_json(done.as_json())
         else:

@@ -25,6 +25,18 @@ if TYPE_CHECKING:
     from ltl_quiz.store.rows import AttemptRow
 
 
+# Each field as a sentence names it ("the expiry date on the certificate ... is not what was certified").
+LABELS = {
+    "staff_number": "staff number",
+    "case": "case id",
+    "date": "date",
+    "expires": "expiry date ('valid until')",
+    "scenario_version": "scenario version",
+    "scenario_sha256": "scenario sha256",
+    "attempt": "attempt id",
+}
+
+
 @dataclass(frozen=True)
 class Issued:
     fields: CertificateFields
@@ -190,7 +202,7 @@ def _check_presented(key: bytes, wanted: str, record: CertificateFields, claimed
     for name, value in {**presented, **{k: v for k, v in claimed.items() if v is not None}}.items():
         if value.strip() != getattr(record, name):
             raise NotGenuine(
-                f"{wanted}: NOT genuine: the {name.replace('_', ' ')} on the certificate ({value.strip()!r}) is not what was certified"
+                f"{wanted}: NOT genuine: the {LABELS.get(name, name)} on the certificate ({value.strip()!r}) is not what was certified"
             )
     if presented and not matches(key, replace(record, **presented), wanted):
         raise NotGenuine(f"{wanted}: NOT genuine: the certificate's fields do not match its code")
