@@ -92,7 +92,8 @@ def issue(where: Locations, attempt: str) -> Issued:
             present, trainer = stored.session_attendance(store, row)
             if not present:
                 raise InputError(
-                    f"attempt {row.id[:8]}: the store does not record {row.learner_id} as present at session {row.session_code}: "
+                    f"attempt {row.id[:8]}: the store does not record {row.learner_id} as present at "
+                    f"{f'session {row.session_code}' if row.session_code else 'its group session'}: "
                     "no certificate of attendance can be issued"
                 )
         elif not row.passed:
