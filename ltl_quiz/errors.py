@@ -149,10 +149,14 @@ class NotGenuine(LtlQuizError):
     """A certificate that does not match the store's record."""
 
 
-class Expired(LtlQuizError):
-    """A genuine certificate whose case is due for renewal."""
+class NotCurrent(LtlQuizError):
+    """A genuine certificate that does not show the case complete now (not passed, attendance no assignment counts)."""
 
     exit_code = 2
+
+
+class Expired(NotCurrent):
+    """A genuine certificate whose case is due for renewal."""
 
 
 class LrsError(LtlQuizError):

@@ -48,6 +48,17 @@ class Assigned:
     people: int
     created: int
     already: int
+    today: date | None = None  # the day it was assigned, to say when the due date had already passed
+
+    def warning(self) -> str | None:
+        """A due date in the past is allowed (an assignment recorded late), but never silently."""
+        if self.today is None or self.due_on >= self.today:
+            return None
+        return (
+            f"warning: --due {self.due_on.isoformat()} is in the past (today is {self.today.isoformat()}): "
+            f"{'everyone assigned is' if self.people != 1 else 'the person assigned is'} overdue at once unless already complete, "
+            "and the ics reminders fall in the past"
+        )
 
     def message(self) -> str:
         who = counted(self.people, "person", "people")
@@ -89,7 +100,7 @@ def assign(
         people = _people(store, who)
         plan = Plan(scenario_ids, people, track, due_on, mode, months, allow_sessions, getpass.getuser())
         added = add(store, plan)
-    return Assigned(scenario_ids, track, due_on, len(people), added.created, added.already)
+    return Assigned(scenario_ids, track, due_on, len(people), added.created, added.already, datetime.now(UTC).date())
 
 
 def _cases(where: Locations, cases: list[str], track: str | None) -> tuple[list[str], str]:

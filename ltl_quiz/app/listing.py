@@ -12,6 +12,9 @@ from ltl_quiz.app.opening import open_store
 from ltl_quiz.locations import redact
 from ltl_quiz.text import counted, percent
 
+SCRIPTED = "scripted"  # attempts.how_answered of a run from an answers file (``run --answers``)
+SCRIPTED_MARK = "scripted: answered from a file"
+
 if TYPE_CHECKING:
     from ltl_quiz.locations import Locations
     from ltl_quiz.scenario.catalogue import CaseSummary
@@ -91,8 +94,10 @@ class History:
             share = r["percentage"]  # None exactly when passed is: no verdict yet
             score = f"{r['score']}/{r['best']} ({percent(share)}) {verdict(r)}" if r["passed"] is not None and share is not None else ""
             started = r["started"][:16].replace("T", " ")
-            text = f"{started}  {r['learner']}  {r['scenario']} ({r['track']}, {r['mode']})  {r['status']}  {score}"
-            out.append((f"{r['attempt'][:8]}  ", text.rstrip()))
+            text = f"{started}  {r['learner']}  {r['scenario']} ({r['track']}, {r['mode']})  {r['status']}  {score}".rstrip()
+            if r["how_answered"] == SCRIPTED:  # as the exports, the report and the CPD record mark it
+                text += f"  ({SCRIPTED_MARK})"
+            out.append((f"{r['attempt'][:8]}  ", text))
         return out
 
 

@@ -42,6 +42,8 @@ def assign(
 
     with errors():
         done = do_assign(where(ctx), cases, Who(unit, roster, tuple(learner or ())), due, track, mode, every, allow_sessions)
+        if (warning := done.warning()) is not None:
+            typer.echo(fit(warning), err=True)
         if as_json:
             print_json(done.as_json())
         else:
@@ -78,7 +80,7 @@ def certificate(
         Path | None, typer.Option("--out", "-o", help="FILE.html (print-ready) or FILE.pdf (needs WeasyPrint).", show_default=False)
     ] = None,
 ) -> None:
-    """A printable certificate of completion for one attempt, with a code anyone can verify."""
+    """A printable certificate for one passed attempt (or attendance at a group session), with a code anyone can verify."""
     from ltl_quiz.records.certificate_page import to_html, write
     from ltl_quiz.records.certificates import issue
 
@@ -103,7 +105,7 @@ def verify(
         Path | None, typer.Option("--certificate", help="Check every field of a certificate's HTML file.", show_default=False)
     ] = None,
 ) -> None:
-    """Say whether a certificate is genuine and current (exit 0), not genuine (1) or expired (2)."""
+    """Say whether a certificate is genuine and current (exit 0), not genuine (1), or genuine but not current: expired, not passed (2)."""
     from ltl_quiz.records.certificates import verify as check
 
     with errors():

@@ -137,16 +137,16 @@ def to_json(report: Compliance) -> str:
 
 
 def to_table(report: Compliance) -> str:
-    """Plain text that fits 80 columns: one line a person and case, then the totals."""
+    """Plain text that reads as a table in 80 columns, nothing cut: two lines a person and case
+    (who, and the case; then the assignment's terms and the standing), then the totals."""
     if not report.lines:
         return "No assignments match.\n"
-    out = [f"Compliance on {report.today.isoformat()}"]
+    out = [f"Compliance on {report.today.isoformat()}\n{TABLE_HEAD}\n"]
     for x in report.lines:
-        out.append(f"{x.learner_id:<10} {x.name:<18.18} {x.scenario_id:<26.26} {x.phrase()}")  # a staff number is never cut short
-    out.append("")
-    out.append(_totals("Unit", report.by_unit))
-    out.append(_totals("Case", report.by_case))
-    return "\n".join(out) + "\n"
+        key = (x.scenario_id, x.track, x.due_on, x.every_months, None)
+        out.append(_table_person(x.learner_id, x.name, x.unit) + _table_tail(key, (x.state, x.on, None, False)))
+    out.append("\n".join(("", _totals("Unit", report.by_unit), _totals("Case", report.by_case))) + "\n")
+    return "".join(out)
 
 
 def write_table(
@@ -162,7 +162,7 @@ def write_table(
     totals, n = Totals(), 0
     for text, count in lines(people, batches, standings, keep, _table_person, _table_tail, totals):
         if not n:
-            handle.write(f"Compliance on {standings.today.isoformat()}\n")
+            handle.write(f"Compliance on {standings.today.isoformat()}\n{TABLE_HEAD}\n")
         n += count
         handle.write(text)
     if not n:
@@ -173,18 +173,27 @@ def write_table(
     return n
 
 
+# The table's columns: a person and case take two lines, so every cell is whole in 80 columns
+# (a staff number, a name, the longest case id and its track; then the terms and the standing).
+_NAME, _TERMS = 20, 42
+TABLE_HEAD = f"{'Staff no.':<10} {'Name':<{_NAME}} Case (track)\n    {'Assignment':<{_TERMS}} Standing"
+
+
 def _table_person(pid: str, name: str, unit: str) -> str:
-    return f"{pid:<10} {name:<18.18} "
+    return f"{pid:<10} {name:<{_NAME}} "
 
 
 def _table_tail(key: tuple[str, str, str, int | None, str | None], found: Found) -> str:
-    """A table row from the case on, line end included."""
-    return f"{key[0]:<26.26} {phrase(found[0], found[1])}\n"
+    """A table row from the case on, line end included: the case and track, then (indented) the
+    assignment's due date and renewal, which tell two assignments of one case apart, and the standing."""
+    scenario_id, track, due_on, every, _ = key
+    terms = f"due by {due_on}" + (f", renew every {every} month{'s' if every != 1 else ''}" if every else "")
+    return f"{scenario_id} ({track})\n    {terms:<{_TERMS}} {phrase(found[0], found[1])}\n"
 
 
 def _totals(title: str, counts: dict[str, dict[str, int]]) -> str:
     rows = [f"{title:<34} " + " ".join(f"{s:>9}" for s in STATES)]
-    rows += [f"{(key or '(no unit)'):<34.34} " + " ".join(f"{c[s]:>9}" for s in STATES) for key, c in counts.items()]
+    rows += [f"{(key or '(no unit)'):<34} " + " ".join(f"{c[s]:>9}" for s in STATES) for key, c in counts.items()]  # never cut
     return "\n".join(rows) + "\n"
 
 

@@ -43,6 +43,11 @@ class Column:
     width: int = 16
 
 
+def written(text: str | None) -> bool:
+    """Whether a reflection holds anything written (the same test wherever reflections are counted)."""
+    return bool(text and text.strip())
+
+
 def neutralise(value: str | None) -> str | None:
     """Text that a spreadsheet would run as a formula, made inert with a leading apostrophe."""
     if value and value.startswith(FORMULA_STARTS):
@@ -64,19 +69,21 @@ class People:
         self.sharing = sharing
         self.withheld: dict[str, set[int]] = {}  # staff number -> hashes of (attempt, seq) left out; only counted, never written
 
-    def shares(self, learner_id: str, attempt_id: str, seq: int) -> bool:
-        """Whether this learner's reflection may be handed over; if not, note it as left out
-        (once, however many sheets of a workbook it would have been on)."""
+    def withholds(self, learner_id: str, attempt_id: str, seq: int, text: str | None) -> bool:
+        """THE rule for every export: a reflection is left out unless its learner chose to share it,
+        and is counted as left out only where something was written (a session participant who wrote
+        nothing has no reflection to withhold); each counted once, however many sheets it would be on."""
         if learner_id in self.sharing:
-            return True
-        self.withheld.setdefault(learner_id, set()).add(hash((attempt_id, seq)))  # an int a reflection: small however many
-        return False
+            return False
+        if written(text):
+            self.withheld.setdefault(learner_id, set()).add(hash((attempt_id, seq)))  # an int a reflection: small however many
+        return True
 
     def reflection(self, learner_id: str, attempt_id: str, seq: int, kind: str, text: str | None) -> str | None:
         """A reflection's written text, or None for a learner who has not chosen to share it."""
-        if not text or kind not in written_kinds():
+        if not written(text) or kind not in written_kinds():
             return text
-        return text if self.shares(learner_id, attempt_id, seq) else None
+        return None if self.withholds(learner_id, attempt_id, seq, text) else text
 
     def withheld_counts(self) -> tuple[int, int]:
         """(learners, reflections) whose text was left out."""
@@ -293,8 +300,8 @@ def _answer_text(library: ScenarioLibrary, key: tuple[str, str, str, str], s: Ca
 
 def reflection_rows(store: Store, filters: Filters, library: ScenarioLibrary, people: People, s: Callable) -> Iterator[tuple]:
     for r in stream(store, answers_query(filters, written_kinds())):
-        if not people.shares(r.learner_id, r.attempt_id, r.seq):
-            continue  # the row is the reflection (its text and the points it ticked): left out whole
+        if people.withholds(r.learner_id, r.attempt_id, r.seq, r.free_text):
+            continue  # the row is the reflection (its text and the points it ticked): left out whole, as documented
         q = library.key_question(r.scenario_id, r.node_id, r.kind)
         covered = sorted(set(json.loads(r.covered or "[]")))
         known = q.model_points

@@ -13,7 +13,7 @@ from ltl_quiz.errors import InputError
 from ltl_quiz.records.certificate_code import CertificateFields
 
 TEMPLATE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Certificate of completion: {{ f.name }}</title>
+<html lang="en"><head><meta charset="utf-8"><title>Certificate of {{ "attendance" if f.attendance else "completion" }}: {{ f.name }}</title>
 <style>
 @page { size: A4 landscape; margin: 12mm; }
 html, body { margin: 0; }
@@ -29,17 +29,20 @@ td { padding: 1mm 4mm; }
 .code { font-family: "DejaVu Sans Mono", monospace; font-size: 16pt; letter-spacing: .15em; }
 .small { font-size: 9pt; color: #444; word-break: break-all; }
 </style></head><body><div class="frame">
-<h1>Certificate of completion</h1>
+<h1>Certificate of {{ "attendance" if f.attendance else "completion" }}</h1>
 <p>This certifies that</p>
 <p class="name"><span data-field="name">{{ f.name }}</span></p>
 <p>staff number <span data-field="staff_number">{{ f.staff_number }}</span></p>
-<p>completed the case study</p>
+{% if f.attendance %}<p>attended a {{ f.mode }} group session on the case study</p>{% else %}<p>completed the case study</p>{% endif %}
 <p class="case"><span data-field="title">{{ f.title }}</span></p>
 <p>from the IOPC's <i>Learning the Lessons</i>, issue 39</p>
 <table>
 <tr><th>Case</th><td data-field="case">{{ f.case }}</td><th>Track</th><td data-field="track">{{ f.track }}</td></tr>
-<tr><th>Completed on</th><td data-field="date">{{ f.date }}</td><th>Mode</th><td data-field="mode">{{ f.mode }}</td></tr>
+{% if f.attendance %}<tr><th>Session on</th><td data-field="date">{{ f.date }}</td><th>Mode</th><td data-field="mode">{{ f.mode }}</td></tr>
+<tr><th>Led by</th><td data-field="trainer">{{ f.trainer }}</td><th>Result</th><td>attendance: no score, no verdict</td></tr>
+{% else %}<tr><th>Completed on</th><td data-field="date">{{ f.date }}</td><th>Mode</th><td data-field="mode">{{ f.mode }}</td></tr>
 <tr><th>Score</th><td data-field="score">{{ f.score }}</td><th>Verdict</th><td data-field="verdict">{{ f.verdict }}</td></tr>
+{% endif %}
 <tr><th>Valid until</th><td data-field="expires">{{ f.expires }}</td><th>Scenario version</th><td data-field="scenario_version">{{ f.scenario_version }}</td></tr>
 </table>
 <p>Verification code</p>

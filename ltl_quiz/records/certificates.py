@@ -1,7 +1,9 @@
 """Certificates of completion anyone can verify: issue one for an attempt, check one by its code.
 
-Only a completed attempt the learner answered themselves gets a certificate (never an unfinished
-or scripted one: a certificate that states something untrue is worse than none). Issuing records
+Only a completed, passed attempt the learner answered themselves gets a certificate of completion
+(never an unfinished, failed or scripted one: a certificate that states something untrue is worse
+than none). A group-session participant recorded as present gets a certificate of attendance: the
+session, its date and trainer, no score and no verdict (the room's path is not their result). Issuing records
 the code in the store, so ``verify`` can find the attempt from the code alone; verifying
 recomputes the code from the record as it now stands, so a record changed in the database after
 issue fails too. The key stays in the store (``store.settings``) and is never printed.
@@ -15,12 +17,24 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ltl_quiz.errors import Expired, InputError, NotGenuine
-from ltl_quiz.records.certificate_code import CertificateFields, code, matches, normalise
+from ltl_quiz.errors import Expired, InputError, NotCurrent, NotGenuine
+from ltl_quiz.records.certificate_code import GROUP_MODES, CertificateFields, code, matches, normalise
 
 if TYPE_CHECKING:
     from ltl_quiz.locations import Locations
     from ltl_quiz.store.rows import AttemptRow
+
+
+# Each field as a sentence names it ("the expiry date on the certificate ... is not what was certified").
+LABELS = {
+    "staff_number": "staff number",
+    "case": "case id",
+    "date": "date",
+    "expires": "expiry date ('valid until')",
+    "scenario_version": "scenario version",
+    "scenario_sha256": "scenario sha256",
+    "attempt": "attempt id",
+}
 
 
 @dataclass(frozen=True)
@@ -29,8 +43,19 @@ class Issued:
     code: str
 
 
-def fields_for(row: AttemptRow, expires: date | None) -> CertificateFields:
-    """The certificate's fields from a stored attempt (an ``AttemptRow``)."""
+def in_group(row: AttemptRow) -> bool:
+    """A group-session participant's attempt with no verdict of its own: the room's path is not their score."""
+    return row.mode in GROUP_MODES and row.passed is None
+
+
+def fields_for(row: AttemptRow, expires: date | None, trainer: str = "", as_first_issued: bool = False) -> CertificateFields:
+    """The certificate's fields from a stored attempt (an ``AttemptRow``).
+
+    A group session's attendance states no score and no verdict, and who led it. ``as_first_issued``
+    gives the fields the first version of ``certificate`` printed for such an attempt (a score of
+    the room's path and 'not passed'), so a certificate issued then can still be recognised.
+    """
+    attendance = in_group(row) and not as_first_issued
     return CertificateFields(
         name=row.learner_name,
         staff_number=row.learner_id,
@@ -39,12 +64,13 @@ def fields_for(row: AttemptRow, expires: date | None) -> CertificateFields:
         track=row.track,
         mode=row.mode,
         date=(row.finished_at or "")[:10],
-        score=f"{row.score}/{row.best_score} ({row.percentage:g}%)",
-        verdict="passed" if row.passed else "not passed",
+        score="" if attendance else f"{row.score}/{row.best_score} ({row.percentage:g}%)",
+        verdict="" if attendance else "passed" if row.passed else "not passed",
         scenario_version=str(row.scenario_version),
         scenario_sha256=row.scenario_sha256,
         expires=expires.isoformat() if expires else "",
         attempt=row.id,
+        trainer=trainer if attendance else "",
     )
 
 
@@ -61,7 +87,21 @@ def issue(where: Locations, attempt: str) -> Issued:
         how = stored.answered_how(store, row.id)
         if how == "scripted":
             raise InputError(f"attempt {row.id[:8]} was answered from a script file, not by the learner: it cannot be certified")
-        cert = fields_for(row, stored.expiry_for(store, row))
+        trainer = ""
+        if in_group(row):
+            present, trainer = stored.session_attendance(store, row)
+            if not present:
+                raise InputError(
+                    f"attempt {row.id[:8]}: the store does not record {row.learner_id} as present at "
+                    f"{f'session {row.session_code}' if row.session_code else 'its group session'}: "
+                    "no certificate of attendance can be issued"
+                )
+        elif not row.passed:
+            raise InputError(
+                f"attempt {row.id[:8]} was not passed ({row.score}/{row.best_score}): a certificate shows a case complete, "
+                "so none is issued for it; see 'ltl-quiz history' for a passed attempt"
+            )
+        cert = fields_for(row, stored.standing_of(store, row)[1], trainer)
         key = certificate_key(store)
         assert key is not None
         issued = Issued(cert, code(key, cert))
@@ -74,22 +114,51 @@ class Verdict:
     fields: CertificateFields
     code: str
     current: bool
+    counted: bool = True  # attendance: whether an assignment that allows sessions counts it
+    first_issued: bool = False  # an attendance certificate as first issued, with the room's score on it
+
+    def state(self) -> str:
+        f = self.fields
+        if not self.current:
+            return f"genuine, but it expired on {f.expires}: the case is due again"
+        if not f.attendance and f.verdict != "passed":
+            return "genuine, but not passed: it does not show the case complete"
+        if f.attendance and not self.counted:
+            return (
+                "genuine, a record of attendance only: no assignment of this case counts a session, so it does not show the case complete"
+            )
+        return "genuine and current"
+
+    @property
+    def good(self) -> bool:
+        return self.state() == "genuine and current"
 
     def lines(self) -> list[str]:
         f = self.fields
-        state = "genuine and current" if self.current else f"genuine, but it expired on {f.expires}: the case is due again"
-        lines = [
-            f"{self.code}: {state}.",
-            f"  {f.name} ({f.staff_number}) completed '{f.title}' ({f.case}), {f.track} track, {f.mode}, on {f.date}:",
-            f"  score {f.score}, {f.verdict}; scenario version {f.scenario_version} (sha256 {f.scenario_sha256[:16]}...)",
-        ]
+        lines = [f"{self.code}: {self.state()}."]
+        if f.attendance:
+            led = f" led by {f.trainer}" if f.trainer else ""
+            lines += [
+                f"  {f.name} ({f.staff_number}) attended a {f.mode} group session on {f.date}{led}:",
+                f"  '{f.title}' ({f.case}), {f.track} track; attendance, with no score and no verdict;",
+                f"  scenario version {f.scenario_version} (sha256 {f.scenario_sha256[:16]}...)",
+            ]
+        else:
+            lines += [
+                f"  {f.name} ({f.staff_number}) completed '{f.title}' ({f.case}), {f.track} track, {f.mode}, on {f.date}:",
+                f"  score {f.score}, {f.verdict}; scenario version {f.scenario_version} (sha256 {f.scenario_sha256[:16]}...)",
+            ]
+        if self.first_issued:
+            lines.append("  The score and verdict printed on it are not a result: the store holds attendance, with no score or verdict.")
         if f.expires:
             lines.append(f"  valid until {f.expires}")
         return lines
 
 
-def verify(where: Locations, typed: str, claimed: dict[str, str | None], certificate: Path | None = None, today: date | None = None) -> Verdict:
-    """Whether the certificate with this code is genuine (and current). Raises NotGenuine or Expired."""
+def verify(
+    where: Locations, typed: str, claimed: dict[str, str | None], certificate: Path | None = None, today: date | None = None
+) -> Verdict:
+    """Whether the certificate with this code is genuine (and current). Raises NotGenuine or NotCurrent."""
     from ltl_quiz.errors import AttemptNotFound
     from ltl_quiz.store import Store
     from ltl_quiz.store import certificates as stored
@@ -108,23 +177,36 @@ def verify(where: Locations, typed: str, claimed: dict[str, str | None], certifi
             row = store.attempt(attempt_id)
         except AttemptNotFound:
             raise NotGenuine(f"{wanted}: NOT valid: the record it certified is no longer held (erased)") from None
-        record = fields_for(row, date.fromisoformat(expires) if expires else None)
-    if not matches(key, record, wanted):
+        ends = date.fromisoformat(expires) if expires else None
+        present, trainer = stored.session_attendance(store, row) if in_group(row) else (True, "")
+        counted = stored.standing_of(store, row)[0]
+    if not present:
+        raise NotGenuine(f"{wanted}: NOT valid: the store does not record {row.learner_id} as present at session {row.session_code}")
+    record = fields_for(row, ends, trainer)
+    issued_as = record
+    if in_group(row) and not matches(key, record, wanted):
+        issued_as = fields_for(row, ends, as_first_issued=True)  # the room's score and 'not passed' printed in error
+    if not matches(key, issued_as, wanted):
         raise NotGenuine(f"{wanted}: NOT genuine: the record in the store has changed since this certificate was issued")
-    presented = _presented(certificate) if certificate is not None else {}
+    _check_presented(key, wanted, issued_as, claimed, certificate)
+    today = today or datetime.now(UTC).date()
+    current = not record.expires or today <= date.fromisoformat(record.expires)
+    verdict = Verdict(record, wanted, current, counted, issued_as is not record)
+    if not verdict.good:
+        raise (Expired if not current else NotCurrent)("\n".join(verdict.lines()))
+    return verdict
+
+
+def _check_presented(key: bytes, wanted: str, record: CertificateFields, claimed: dict[str, str | None], certificate: Path | None) -> None:
+    """Every field typed from paper, or read from the certificate's page, is what was certified."""
+    presented = _presented(certificate, record.printed()) if certificate is not None else {}
     for name, value in {**presented, **{k: v for k, v in claimed.items() if v is not None}}.items():
         if value.strip() != getattr(record, name):
             raise NotGenuine(
-                f"{wanted}: NOT genuine: the {name.replace('_', ' ')} on the certificate ({value.strip()!r}) is not what was certified"
+                f"{wanted}: NOT genuine: the {LABELS.get(name, name)} on the certificate ({value.strip()!r}) is not what was certified"
             )
     if presented and not matches(key, replace(record, **presented), wanted):
         raise NotGenuine(f"{wanted}: NOT genuine: the certificate's fields do not match its code")
-    today = today or datetime.now(UTC).date()
-    current = not record.expires or today <= date.fromisoformat(record.expires)
-    verdict = Verdict(record, wanted, current)
-    if not current:
-        raise Expired("\n".join(verdict.lines()))
-    return verdict
 
 
 class _Fields(html.parser.HTMLParser):
@@ -149,7 +231,7 @@ class _Fields(html.parser.HTMLParser):
             self.found[self._open] = self.found.get(self._open, "") + data
 
 
-def _presented(path: Path) -> dict[str, str]:
+def _presented(path: Path, printed: list[str]) -> dict[str, str]:
     from ltl_quiz.errors import FileRefused
     from ltl_quiz.files import read_regular
 
@@ -159,7 +241,7 @@ def _presented(path: Path) -> dict[str, str]:
         raise InputError(f"cannot read the certificate {path}: {exc}") from None
     parser = _Fields()
     parser.feed(text)
-    known = set(CertificateFields.names())
+    known = set(printed)
     found = {k: v.strip() for k, v in parser.found.items() if k in known}
     missing = known - set(found)
     if missing:

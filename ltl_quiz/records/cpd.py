@@ -84,7 +84,7 @@ class Entry:
     differently: list[Different]
     source_url: str | None
     note: str | None = None
-    room_path: list[tuple[str, str]] = field(default_factory=list)  # group sessions: (decision, what the room followed)
+    room_path: list[tuple[str, str]] = field(default_factory=list)  # group sessions: (decision, what the room chose, followed and why)
     scripted: bool = False
     competencies: dict[str, int] = field(default_factory=dict)
     track: str = ""
@@ -237,28 +237,38 @@ def _outcomes(scenario: Scenario | None, attempt: ExportedAttempt, kind: str, ow
 
 
 def _room_path(store: Store, session_code: str | None, scenario: Scenario | None) -> list[tuple[str, str]]:
-    """Each decision the room took in the session, and the option it followed (the trainer's call)."""
+    """Each decision the room took in the session: what the room chose, the branch the trainer followed, and why."""
     import sqlalchemy as sa
 
     if not session_code:
         return []
-    steps = sa.table(
-        "session_steps", sa.column("session_code"), sa.column("seq"), sa.column("kind"), sa.column("key"), sa.column("followed")
-    )
+    steps = sa.table("session_steps", *(sa.column(c) for c in ("session_code", "seq", "kind", "key", "room_choice", "followed", "reason")))
     query = (
-        sa.select(steps.c.key, steps.c.followed)
+        sa.select(steps.c.key, steps.c.room_choice, steps.c.followed, steps.c.reason)
         .where(steps.c.session_code == session_code, steps.c.kind.in_(answer_kinds(answering="choose")))
         .order_by(steps.c.seq)
     )
     with store.reading() as conn:
         rows = conn.execute(query).all()
     path = []
-    for key, followed in rows:
+    for key, choice, followed, reason in rows:
         node = scenario.nodes.get(key) if scenario else None
-        ids = json.loads(followed or "[]")
-        texts = [one_line(node.option(i).text) if node and i in {o.id for o in node.options} else i for i in ids]
-        path.append((one_line(node.prompt or key) if node else key, _listed(texts, "no option recorded")))
+        chose, took = json.loads(choice or "[]"), json.loads(followed or "[]")
+        said = f"The room followed: {_options(node, took)}"
+        if chose and set(chose) != set(took):
+            said = f"The room chose: {_options(node, chose)}. {said}, the trainer's call"
+        elif chose:
+            said += ", the room's own choice"
+        said += f". The trainer's reason: {one_line(reason).rstrip(' .')}." if reason else "."
+        path.append((one_line(node.prompt or key) if node else key, said))
     return path
+
+
+def _options(node: Node | None, ids: list[str]) -> str:
+    """Options in the case's words, a critical one marked: 'Tell the caller to ring 101 (critical)'."""
+    by_id = {o.id: o for o in node.options} if node else {}
+    said = [f"{one_line(by_id[i].text).rstrip(' .')}{' (critical)' if by_id[i].critical else ''}" if i in by_id else i for i in ids]
+    return "; ".join(said) or "no option recorded"
 
 
 def _reflection(library: ScenarioLibrary, scenario_id: str, row: ExportedAnswer) -> Reflection:

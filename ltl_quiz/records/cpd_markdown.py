@@ -74,7 +74,7 @@ def _entry_markdown(n: int, e: Entry) -> list[str]:
         lines += ["What happened in the real case:", "", md(e.real_case), ""]
     lines += ["### Learning outcomes", "", *[f"- {md(o)}" for o in e.outcomes], ""]
     if e.room_path:
-        lines += ["The room's path through the case:", "", *[f"- {md(p)} The room followed: {md(f)}" for p, f in e.room_path], ""]
+        lines += ["The room's path through the case:", "", *[f"- {md(p)} {md(f)}" for p, f in e.room_path], ""]
     lines += bullets("Guidance and legislation the case draws on:", e.guidance)
     lines += bullets("What the force changed after the real case:", e.force_lessons)
     lines += ["### My reflections on the key questions", ""]

@@ -35,9 +35,22 @@ def answered_how(store: Store, attempt_id: str) -> str | None:
         return conn.execute(sa.text(f"SELECT {column} FROM attempts WHERE id = :a"), {"a": attempt_id}).scalar_one_or_none()
 
 
-def expiry_for(store: Store, row: AttemptRow) -> date | None:
-    """When the attempt stops counting for the learner's assignments (None if none renews)."""
-    from ltl_quiz.compliance.rule import Evidence, expiry
+def session_attendance(store: Store, row: AttemptRow) -> tuple[bool, str]:
+    """Whether the store records the learner as present at the attempt's group session, and who led it."""
+    if not row.session_code:
+        return False, ""
+    with store.reading() as conn:
+        present = conn.execute(
+            sa.text("SELECT present FROM session_participants WHERE session_code = :c AND learner_id = :l"),
+            {"c": row.session_code, "l": row.learner_id},
+        ).scalar_one_or_none()
+        trainer = conn.execute(sa.text("SELECT trainer FROM sessions WHERE code = :c"), {"c": row.session_code}).scalar_one_or_none()
+    return bool(present), trainer or ""
+
+
+def standing_of(store: Store, row: AttemptRow) -> tuple[bool, date | None]:
+    """Whether the attempt counts for any of the learner's assignments of its case, and when it stops counting."""
+    from ltl_quiz.compliance.rule import Evidence, expiry, satisfies
     from ltl_quiz.store.assignments import assignments_of
 
     session_kind = None
@@ -57,4 +70,4 @@ def expiry_for(store: Store, row: AttemptRow) -> date | None:
         answered_how(store, row.id) or "terminal",
         session_kind,
     )
-    return expiry(assigned, evidence)
+    return any(satisfies(a, evidence) for a in assigned), expiry(assigned, evidence)

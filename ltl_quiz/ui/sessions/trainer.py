@@ -26,6 +26,7 @@ from ltl_quiz.sessions.model import SessionState, Step
 from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.sessions.points import reveal_points
 from ltl_quiz.sessions.rows import SessionRow
+from ltl_quiz.text import counted
 from ltl_quiz.ui.pager import choice_rows
 from ltl_quiz.ui.prompts import Prompter
 from ltl_quiz.ui.sessions.base import SessionScreen
@@ -220,7 +221,7 @@ class TrainerScreen(SessionScreen):
         took_part = [p for p in people if p.attempt_id]
         self.view.heading(f"Session {self.code} closed")
         self.view.say(
-            f"{len(took_part)} participant{'s' if len(took_part) != 1 else ''} now have a completion record linked to this session."
+            f"{counted(len(took_part), 'participant')} now {'has' if len(took_part) == 1 else 'have'} a completion record linked to this session."
         )
         self.view.say(f"The full record: ltl-quiz session report {self.code}")
         return self.sessions.session(self.code)
