@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import scenario_factory as f
-from screen import CTRL_C, ENTER, Terminal, next_prompt, words
+from screen import CTRL_C, ENTER, RESUME_HINT, Terminal, next_prompt, words
 
 KEYS = {"confirm": "y" + ENTER, "select": "1" + ENTER, "checkbox": "1" + ENTER, "pause": ENTER}
 
@@ -38,7 +38,7 @@ def stop_at_the_first_question(term: Terminal) -> str:
         term.send(KEYS[kind])
     assert "Key question 1 of 3" in words(term.text()), term.text()
     term.send(CTRL_C)
-    found = term.wait_for(r"ltl[-_]quiz\s+resume\s+([0-9a-f]{8})")
+    found = term.wait_for(RESUME_HINT)
     assert term.wait_exit() == 130
     return found.group(1)
 
