@@ -142,12 +142,13 @@ def build(
     """The whole report from a few GROUP BY queries: the database aggregates, and Python adds only
     what needs the scenario files (best points, recommended options, wording, file order).
 
-    The queries run on up to four connections at once (this thread and three workers): both
-    drivers release the GIL while the database works, so the item sums, the pass over every
-    answer's time and the counts overlap. The item sums, the longest, start first."""
+    The queries run on up to four connections at once (four workers): both drivers release the
+    GIL while the database works, so the item sums, the steps' times and the counts overlap. The
+    item sums, the longest, start first, in two parts (two runs of scenarios) added up at once."""
     from concurrent.futures import ThreadPoolExecutor
 
     from ltl_quiz.records.report_items import item_statistics
+    from ltl_quiz.store.item_queries import scenario_halves
     from ltl_quiz.store.report_queries import completion_counts, debrief_answers, step_times, stopping_points
 
     if attempts not in ATTEMPT_RULES:
@@ -155,21 +156,24 @@ def build(
     items: list[ItemStats] = []
     overall: list[OverallStats] = []
     analysed = replace(filters, status="completed") if filters.status in (None, "completed") else None
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        summing = (
-            pool.submit(item_statistics, store, library, analysed, attempts == FIRST, min_for_flags, min_for_reliability)
+    parts: list[list[str] | None] = ([None] if filters.scenario else list(scenario_halves(store))) if analysed else []
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        summing = [
+            pool.submit(item_statistics, store, library, analysed, attempts == FIRST, min_for_flags, min_for_reliability, part)
+            for part in parts
             if analysed
-            else None
-        )
+        ]
         timing = pool.submit(lambda: list(step_times(store, filters)))
         counting = pool.submit(lambda: list(completion_counts(store, filters)))
         stopping = pool.submit(lambda: list(stopping_points(store, filters))) if filters.status != "completed" else None
         counts = counting.result()
-        if summing:
-            items, overall = summing.result()
+        for part in summing:  # the parts are runs of scenarios in id order: their figures follow on
+            part_items, part_overall = part.result()
+            items += part_items
+            overall += part_overall
         times = timing.result()
         stops = stopping.result() if stopping else []
-    scenarios = _scenario_stats(counts, _completed_seconds(times))
+    scenarios = _scenario_stats(counts)
     debrief = list(debrief_answers(store, filters, debrief_endings(library, stops)))
     dropoff = _dropoff(library, stops, times, debrief)
     stamp = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -177,22 +181,13 @@ def build(
 
 
 # -- completions ------------------------------------------------------------------------------------
-def _completed_seconds(times: list[Any]) -> dict[tuple[str, str], float]:
-    """The completed attempts' time spent, summed per scenario and track, from the steps' groups."""
-    seconds: dict[tuple[str, str], float] = defaultdict(float)
-    for r in times:
-        if r.status == "completed":
-            seconds[(r.scenario_id, r.track)] += float(r.seconds or 0.0)
-    return seconds
-
-
-def _scenario_stats(counts: list[Any], seconds: dict[tuple[str, str], float]) -> list[ScenarioStats]:
-    """Completions per scenario and track from ``completion_counts``; ``seconds``: the completed
-    attempts' time spent, summed."""
+def _scenario_stats(counts: list[Any]) -> list[ScenarioStats]:
+    """Completions per scenario and track from ``completion_counts``, the completed attempts' time spent included."""
     from ltl_quiz.store.queries import minutes
 
     groups: dict[tuple[str, str], ScenarioStats] = {}
     percentages: dict[tuple[str, str], float] = defaultdict(float)
+    seconds: dict[tuple[str, str], float] = defaultdict(float)
     competencies: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for r in counts:
         key = (r.scenario_id, r.track)
@@ -206,13 +201,14 @@ def _scenario_stats(counts: list[Any], seconds: dict[tuple[str, str], float]) ->
             s.graded += int(r.graded or 0)
             s.passed += int(r.passed or 0)
             percentages[key] += float(r.percentage or 0.0)
+            seconds[key] += int(r.spent_ms or 0) / 1000.0
             for tag, value in json.loads(r.competencies or "{}").items():  # graded attempts' only
                 competencies[key][tag] += value * r.attempts
         else:
             s.count(r.status, r.attempts)
     for key, s in groups.items():
         if s.completed:
-            s.mean_minutes = minutes(seconds.get(key, 0.0) / s.completed)  # time in a group session is real time
+            s.mean_minutes = minutes(seconds[key] / s.completed)  # time in a group session is real time
         if s.graded:  # a score and a verdict only where there is one: group sessions have neither
             s.pass_rate = round(100.0 * s.passed / s.graded, 1)
             s.mean_percentage = round(percentages[key] / s.graded, 1)

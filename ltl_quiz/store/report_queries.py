@@ -3,13 +3,14 @@
 A force's store holds a million answers; streaming them all to Python took most of the report's
 time (issue 12). Here each figure is a GROUP BY the database does in one pass: completions,
 steps' times and where unfinished attempts stopped (the item and test statistics' sums are in
-``ltl_quiz.store.item_queries``). The SQL is portable Core; the two dialect-specific pieces (seconds between two timestamps, the
-node an unfinished attempt stopped at) are compiled per database.
+``ltl_quiz.store.item_queries``). The SQL is portable Core; the one dialect-specific piece (the node an unfinished attempt stopped
+at) is compiled per database. Steps' times are read from the columns m012's triggers keep.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,8 +19,8 @@ from sqlalchemy.sql.functions import FunctionElement
 from ltl_quiz.scenario.kinds import written_kinds
 from ltl_quiz.store.db import Store
 from ltl_quiz.store.dialect_sql import spelled
-from ltl_quiz.store.queries import Filters, step_seconds, with_steps
-from ltl_quiz.store.rows import COMPLETED
+from ltl_quiz.store.queries import Filters
+from ltl_quiz.store.rows import COMPLETED, SCRIPTED
 from ltl_quiz.store.tables import answers, attempts, learners
 
 
@@ -49,10 +50,15 @@ def _count_if(condition: Any) -> Any:
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
+def _spent_ms() -> Any:
+    """An attempt's time spent in milliseconds: the sum of its steps' (m012), from their index alone."""
+    return sa.select(sa.func.coalesce(sa.func.sum(answers.c.step_ms), 0)).where(answers.c.attempt_id == attempts.c.id).scalar_subquery()
+
+
 # -- completions --------------------------------------------------------------------------------------
 def completion_counts(store: Store, filters: Filters) -> Iterator[sa.Row]:
-    """Per scenario, track, status and competencies record: attempts, graded and passed ones, and the
-    sum of percentages. Grouping by the competencies JSON too lets Python decode each distinct
+    """Per scenario, track, status and competencies record: attempts, graded and passed ones, the
+    sum of percentages and the completed ones' time spent (``spent_ms``). Grouping by the competencies JSON too lets Python decode each distinct
     record once (a few hundred), not once per attempt, in the same pass over the attempts.
 
     Percentages and competencies are summed over graded attempts only: a group session's record
@@ -71,6 +77,7 @@ def completion_counts(store: Store, filters: Filters) -> Iterator[sa.Row]:
             _count_if(graded).label("graded"),
             _count_if(sa.and_(done, attempts.c.passed == sa.true())).label("passed"),
             sa.func.sum(sa.case((graded, attempts.c.percentage), else_=0.0)).label("percentage"),
+            sa.func.sum(sa.case((done, _spent_ms()), else_=0)).label("spent_ms"),
         )
         .select_from(_attempts(filters))
         .where(*filters.conditions())
@@ -80,25 +87,33 @@ def completion_counts(store: Store, filters: Filters) -> Iterator[sa.Row]:
 
 
 def step_times(store: Store, filters: Filters) -> Iterator[sa.Row]:
-    """Per scenario, track, status, node and whole number of seconds: how many steps took that long
-    (THE time spent's step, rounded) and their exact total. One pass over the answers gives both
-    the completed attempts' time spent and each node's median time.
+    """Per scenario, node and whole number of seconds (``rounded``): how many steps took that long
+    (THE time spent's step, rounded as the database rounds it), for each node's median time.
 
-    Each step's seconds are computed once, in a subquery that OFFSET 0 keeps both databases from
-    merging into the grouping: merged, the seconds (two text timestamps parsed) were computed
-    twice a row, and PostgreSQL, unable to guess how few groups a computed key makes, sorted a
-    million rows on disk instead of hashing them (7 s of CPU against 2 s)."""
-    steps = (
-        sa.select(attempts.c.scenario_id, attempts.c.track, attempts.c.status, answers.c.node_id, step_seconds().label("seconds"))
-        .select_from(with_steps(_attempts(filters).join(answers, answers.c.attempt_id == attempts.c.id)))
-        .where(*filters.conditions())
-        .offset(0)
-        .subquery("steps")
-    )
-    rounded = sa.func.round(steps.c.seconds).label("rounded")
-    keys = (steps.c.scenario_id, steps.c.track, steps.c.status, steps.c.node_id)
-    query = sa.select(*keys, rounded, sa.func.count().label("n"), sa.func.sum(steps.c.seconds).label("seconds")).group_by(*keys, rounded)
-    return _rows(store, query)
+    Each answer row holds its step's whole seconds and its attempt's scenario (m012, kept by the
+    database), and an index holds them in that order: over every answer the counts are read from
+    the index alone, with no join and no sort. The report's own filter, scripted runs left out,
+    is the counts of every answer less those of the scripted attempts (counts add up; scripted
+    runs are few). Any other filter reads the attempts it chooses and their answers."""
+    if replace(filters, include_scripted=True).conditions():
+        return _rows(store, _step_counts(_attempts(filters), filters.conditions()))
+    keys = (answers.c.scenario_id, answers.c.node_id, answers.c.step_s.label("rounded"))
+    every = sa.select(*keys, sa.func.count().label("n")).group_by(*keys[:2], answers.c.step_s)
+    if filters.include_scripted:
+        return _rows(store, every)
+    both = sa.union_all(every, _step_counts(attempts, [attempts.c.how_answered == SCRIPTED], -1)).subquery("counts")
+    again = (both.c.scenario_id, both.c.node_id, both.c.rounded)
+    left = sa.func.sum(both.c.n)  # none left where every step at that second was scripted
+    return _rows(store, sa.select(*again, left.label("n")).group_by(*again).having(left > 0))
+
+
+def _step_counts(source: Any, conditions: list[Any], sign: int = 1) -> sa.Select:
+    """Per scenario, node and whole seconds: ``sign`` times the count of the steps of the attempts
+    that ``conditions`` choose in ``source``."""
+    keys = (attempts.c.scenario_id, answers.c.node_id, answers.c.step_s)
+    n = sa.func.count() if sign > 0 else -sa.func.count()
+    query = sa.select(*keys[:2], keys[2].label("rounded"), n.label("n"))
+    return query.select_from(source.join(answers, answers.c.attempt_id == attempts.c.id)).where(*conditions).group_by(*keys)
 
 
 # -- drop-off -----------------------------------------------------------------------------------------
