@@ -3,7 +3,7 @@ report computed from the timestamps before them, on random stores written as eve
 them: rows inserted one by one and in batches, times changed afterwards, a room's step closed later.
 
 The old computation is the one definition still in ``store.queries`` (``step_seconds`` over
-``with_steps``); the report's counts (``step_times``, the completed attempts' ``spent_ms``) are
+``with_steps``); the report's sums (``step_times``: steps' counts, the completed attempts' milliseconds) are
 checked against that definition too, scripted attempts left out as the report leaves them out.
 """
 
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import Filters, step_seconds, with_steps
-from ltl_quiz.store.report_queries import completion_counts, step_times
+from ltl_quiz.store.report_queries import step_times
 from ltl_quiz.store.tables import answers, attempts, learners, session_steps, sessions
 
 BASE = datetime(2024, 5, 6, 8, 0, tzinfo=UTC)
@@ -170,6 +170,6 @@ def test_the_stored_step_times_are_the_old_computation(db_url: str, spec: dict[s
         )
         assert by_filter == Counter((r.scenario_id, r.node_id, float(r.rounded)) for r in old.values() if r.status == "completed")
         counted: Counter[tuple[str, str]] = Counter()
-        for r in completion_counts(store, filters):
-            counted[(r.scenario_id, r.track)] += int(r.spent_ms or 0)
+        for r in step_times(store, filters):
+            counted[(r.scenario_id, r.track)] += int(r.completed_ms or 0)
         assert +counted == +spent

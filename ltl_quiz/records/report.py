@@ -173,7 +173,7 @@ def build(
             overall += part_overall
         times = timing.result()
         stops = stopping.result() if stopping else []
-    scenarios = _scenario_stats(counts)
+    scenarios = _scenario_stats(counts, _completed_seconds(times))
     debrief = list(debrief_answers(store, filters, debrief_endings(library, stops)))
     dropoff = _dropoff(library, stops, times, debrief)
     stamp = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -181,13 +181,21 @@ def build(
 
 
 # -- completions ------------------------------------------------------------------------------------
-def _scenario_stats(counts: list[Any]) -> list[ScenarioStats]:
-    """Completions per scenario and track from ``completion_counts``, the completed attempts' time spent included."""
+def _completed_seconds(times: list[Any]) -> dict[tuple[str, str], float]:
+    """The completed attempts' time spent, summed per scenario and track, from the steps' groups."""
+    seconds: dict[tuple[str, str], float] = defaultdict(float)
+    for r in times:
+        seconds[(r.scenario_id, r.track)] += int(r.completed_ms or 0) / 1000.0
+    return seconds
+
+
+def _scenario_stats(counts: list[Any], seconds: dict[tuple[str, str], float]) -> list[ScenarioStats]:
+    """Completions per scenario and track from ``completion_counts``; ``seconds``: the completed
+    attempts' time spent, summed."""
     from ltl_quiz.store.queries import minutes
 
     groups: dict[tuple[str, str], ScenarioStats] = {}
     percentages: dict[tuple[str, str], float] = defaultdict(float)
-    seconds: dict[tuple[str, str], float] = defaultdict(float)
     competencies: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for r in counts:
         key = (r.scenario_id, r.track)
@@ -201,14 +209,13 @@ def _scenario_stats(counts: list[Any]) -> list[ScenarioStats]:
             s.graded += int(r.graded or 0)
             s.passed += int(r.passed or 0)
             percentages[key] += float(r.percentage or 0.0)
-            seconds[key] += int(r.spent_ms or 0) / 1000.0
             for tag, value in json.loads(r.competencies or "{}").items():  # graded attempts' only
                 competencies[key][tag] += value * r.attempts
         else:
             s.count(r.status, r.attempts)
     for key, s in groups.items():
         if s.completed:
-            s.mean_minutes = minutes(seconds[key] / s.completed)  # time in a group session is real time
+            s.mean_minutes = minutes(seconds.get(key, 0.0) / s.completed)  # time in a group session is real time
         if s.graded:  # a score and a verdict only where there is one: group sessions have neither
             s.pass_rate = round(100.0 * s.passed / s.graded, 1)
             s.mean_percentage = round(percentages[key] / s.graded, 1)

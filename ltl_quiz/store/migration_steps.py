@@ -4,10 +4,11 @@ The learning report's median time at each node and the completed attempts' time 
 every step's seconds (``store.queries.step_seconds``: from when the step was shown until it was
 answered, or, in a group session, the room's step from shown to closed). Computing them at report
 time parsed two text timestamps and sorted a million rows by node. From m012 each answer row holds
-them, written when the row is: its attempt's scenario, the step's milliseconds and its whole seconds
-(rounded as the database rounds the seconds, so the report's figures stay exactly what they were).
-An index in (scenario, node, whole seconds) order then gives each node's counts of each whole
-second without a sort, and one in (attempt, milliseconds) an attempt's time spent from the index.
+them, written when the row is: its attempt's scenario and track (neither ever changes), the step's
+milliseconds and its whole seconds (rounded as the database rounds the seconds, so the report's
+figures stay exactly what they were). An index in (scenario, track, node, whole seconds) order,
+holding the milliseconds too, then gives each node's counts of each whole second and their time
+without a join or a sort.
 
 Triggers fill the three columns, so every writer (a run, a group session, a journal's sync, a
 merge, a bulk load) fills them alike without knowing of them: when an answer is written, when its
@@ -19,11 +20,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-COLUMNS = ("scenario_id VARCHAR(100)", "step_ms BIGINT", "step_s INTEGER")
-INDEXES = (
-    "CREATE INDEX ix_answers_step_times ON answers (scenario_id, node_id, step_s)",
-    "CREATE INDEX ix_answers_spent ON answers (attempt_id, step_ms)",
-)
+COLUMNS = ("scenario_id VARCHAR(100)", "track VARCHAR(16)", "step_ms BIGINT", "step_s INTEGER")
+INDEXES = ("CREATE INDEX ix_answers_step_times ON answers (scenario_id, track, node_id, step_s, step_ms)",)
 # What an update of a step's own times is: answers' columns their seconds are made of.
 WATCHED = "shown_at, answered_at, seq, attempt_id"
 
@@ -38,7 +36,7 @@ def _room(column: str) -> str:
 
 _SQLITE_SECONDS = f"ROUND((julianday(coalesce({_room('closed_at')}, NEW.answered_at)) - julianday(coalesce({_room('shown_at')}, NEW.shown_at))) * 86400.0, 3)"
 _SQLITE_FILL = (
-    "UPDATE answers SET scenario_id = (SELECT scenario_id FROM attempts WHERE id = NEW.attempt_id), "
+    "UPDATE answers SET (scenario_id, track) = (SELECT scenario_id, track FROM attempts WHERE id = NEW.attempt_id), "
     f"step_ms = CAST(round(1000 * {_SQLITE_SECONDS}) AS INTEGER) WHERE id = NEW.id; "
     "UPDATE answers SET step_s = CAST(round(step_ms / 1000.0) AS INTEGER) WHERE id = NEW.id;"
 )
@@ -61,7 +59,7 @@ POSTGRESQL = (
     f"""CREATE FUNCTION ltl_answer_steps() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE seconds float8;
 BEGIN
-  SELECT a.scenario_id INTO NEW.scenario_id FROM attempts a WHERE a.id = NEW.attempt_id;
+  SELECT a.scenario_id, a.track INTO NEW.scenario_id, NEW.track FROM attempts a WHERE a.id = NEW.attempt_id;
   BEGIN  -- a time the database cannot read leaves the step without seconds, as the report always had it
     SELECT {_PG_SECONDS} INTO seconds
     FROM (SELECT 1) AS one
@@ -84,8 +82,8 @@ END $$""",
 
 
 def m012_answer_step_times(conn: sa.Connection) -> None:
-    """Each answer's scenario, step milliseconds and whole step seconds, kept by triggers, filled
-    in for the answers already there, and the two indexes the learning report reads them from."""
+    """Each answer's scenario, track, step milliseconds and whole step seconds, kept by triggers,
+    filled in for the answers already there, and the index the learning report reads them from."""
     for column in COLUMNS:
         with conn.begin_nested():
             conn.execute(sa.text(f"ALTER TABLE answers ADD COLUMN {column}"))

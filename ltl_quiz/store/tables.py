@@ -102,11 +102,11 @@ answers = sa.Table(  # m001, with the step times (m012)
     sa.Column("answered_at", _TIME, nullable=False),
     # m012: kept by the database's triggers (store/migration_steps.py), never written by the code
     sa.Column("scenario_id", _SLUG),  # the attempt's
+    sa.Column("track", _CODE),  # the attempt's
     sa.Column("step_ms", sa.BigInteger),  # the step's time (queries.step_seconds), in milliseconds
     sa.Column("step_s", sa.Integer),  # the same, in whole seconds as the database rounds them
     sa.UniqueConstraint("attempt_id", "seq", name="uq_answers_attempt_seq"),
-    sa.Index("ix_answers_step_times", "scenario_id", "node_id", "step_s"),
-    sa.Index("ix_answers_spent", "attempt_id", "step_ms"),
+    sa.Index("ix_answers_step_times", "scenario_id", "track", "node_id", "step_s", "step_ms"),
 )
 
 sessions = sa.Table(  # m002
