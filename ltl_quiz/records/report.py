@@ -220,7 +220,7 @@ def _scenario_stats(counts: list[Any], seconds: dict[tuple[str, str], float]) ->
             s.pass_rate = round(100.0 * s.passed / s.graded, 1)
             s.mean_percentage = round(percentages[key] / s.graded, 1)
             acc = competencies[key]
-            s.competencies = {tag: round(acc[tag] / s.graded, 2) for tag in COMPETENCIES if acc.get(tag)}
+            s.competencies = {tag: round(acc[tag] / s.graded, 2) for tag in COMPETENCIES if tag in acc}  # a mean of 0 is a finding
     return [groups[k] for k in sorted(groups)]
 
 
