@@ -8,7 +8,8 @@ them, written when the row is: its attempt's scenario and track (neither ever ch
 milliseconds and its whole seconds (rounded as the database rounds the seconds, so the report's
 figures stay exactly what they were). An index in (scenario, track, node, whole seconds) order,
 holding the milliseconds too, then gives each node's counts of each whole second and their time
-without a join or a sort.
+without a join or a sort. A second index holds what the item sums read of an attempt's answers
+(its choices and their points), so they never visit the rows with their written reflections.
 
 Triggers fill the three columns, so every writer (a run, a group session, a journal's sync, a
 merge, a bulk load) fills them alike without knowing of them: when an answer is written, when its
@@ -21,7 +22,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 COLUMNS = ("scenario_id VARCHAR(100)", "track VARCHAR(16)", "step_ms BIGINT", "step_s INTEGER")
-INDEXES = ("CREATE INDEX ix_answers_step_times ON answers (scenario_id, track, node_id, step_s, step_ms)",)
+INDEXES = (
+    "CREATE INDEX ix_answers_step_times ON answers (scenario_id, track, node_id, step_s, step_ms)",
+    # the item sums read each analysed attempt's choices and their points: from this index alone
+    "CREATE INDEX ix_answers_marks ON answers (attempt_id, kind, node_id, points, option_ids)",
+)
 # What an update of a step's own times is: answers' columns their seconds are made of.
 WATCHED = "shown_at, answered_at, seq, attempt_id"
 
@@ -83,7 +88,7 @@ END $$""",
 
 def m012_answer_step_times(conn: sa.Connection) -> None:
     """Each answer's scenario, track, step milliseconds and whole step seconds, kept by triggers,
-    filled in for the answers already there, and the index the learning report reads them from."""
+    filled in for the answers already there, and the indexes the learning report reads."""
     for column in COLUMNS:
         with conn.begin_nested():
             conn.execute(sa.text(f"ALTER TABLE answers ADD COLUMN {column}"))

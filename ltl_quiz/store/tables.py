@@ -107,6 +107,7 @@ answers = sa.Table(  # m001, with the step times (m012)
     sa.Column("step_s", sa.Integer),  # the same, in whole seconds as the database rounds them
     sa.UniqueConstraint("attempt_id", "seq", name="uq_answers_attempt_seq"),
     sa.Index("ix_answers_step_times", "scenario_id", "track", "node_id", "step_s", "step_ms"),
+    sa.Index("ix_answers_marks", "attempt_id", "kind", "node_id", "points", "option_ids"),  # m012: the item sums' reads
 )
 
 sessions = sa.Table(  # m002
