@@ -203,3 +203,22 @@ def test_the_reports_data_and_file_renderers_import_no_terminal_library() -> Non
     code = f"import sys, {modules}, ltl_quiz.compliance.page, ltl_quiz.exporters.formats; print(sorted(m for m in sys.modules if m.split('.')[0] in ('rich', 'questionary', 'prompt_toolkit')))"
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert found.strip() == "[]"
+
+
+def test_a_competency_whose_mean_is_zero_is_shown_with_its_value(example, db_url, tmp_path) -> None:
+    """A real 0 is a finding: every completed attempt assessed on a competency and scoring 0 there
+    shows 0 (on screen, in JSON and in HTML), not what a competency no attempt was assessed on shows."""
+    import sqlalchemy as sa
+
+    with Store(db_url).engine.begin() as conn:  # every officer's record: assessed on vulnerability, scoring 0 there
+        conn.execute(sa.text("""UPDATE attempts SET competencies = '{"vulnerability": 0, "risk_assessment": 2}' WHERE track = 'officer'"""))
+    base = ["--scenarios", str(example), "report"]
+    data = json.loads(CliRunner().invoke(app, [*base, "--json"]).stdout)
+    officer = next(s for s in data["scenarios"] if s["track"] == "officer")
+    assert officer["competencies"] == {"vulnerability": 0.0, "risk_assessment": 2.0}
+    out = tmp_path / "report.html"
+    screen = CliRunner().invoke(app, [*base, "--plain", "--html", str(out)], env={"COLUMNS": "200"}).stdout
+    assert "vulnerability 0, risk assessment 2" in screen
+    page = out.read_text(encoding="utf-8")
+    row = next(line for line in page.splitlines() if "<td>officer</td>" in line and 'class="mini"' in line)
+    assert "</svg> 0</td>" in row and "</svg> 2</td>" in row  # a bar of no length, and its value

@@ -142,12 +142,13 @@ def build(
     """The whole report from a few GROUP BY queries: the database aggregates, and Python adds only
     what needs the scenario files (best points, recommended options, wording, file order).
 
-    The queries run on up to four connections at once (this thread and three workers): both
-    drivers release the GIL while the database works, so the item sums, the pass over every
-    answer's time and the counts overlap. The item sums, the longest, start first."""
+    The queries run on up to four connections at once (four workers): both drivers release the
+    GIL while the database works, so the item sums, the steps' times and the counts overlap. The
+    item sums, the longest, start first, in two parts (two runs of scenarios) added up at once."""
     from concurrent.futures import ThreadPoolExecutor
 
     from ltl_quiz.records.report_items import item_statistics
+    from ltl_quiz.store.item_queries import scenario_halves
     from ltl_quiz.store.report_queries import completion_counts, debrief_answers, step_times, stopping_points
 
     if attempts not in ATTEMPT_RULES:
@@ -155,18 +156,21 @@ def build(
     items: list[ItemStats] = []
     overall: list[OverallStats] = []
     analysed = replace(filters, status="completed") if filters.status in (None, "completed") else None
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        summing = (
-            pool.submit(item_statistics, store, library, analysed, attempts == FIRST, min_for_flags, min_for_reliability)
+    parts: list[list[str] | None] = ([None] if filters.scenario else list(scenario_halves(store))) if analysed else []
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        summing = [
+            pool.submit(item_statistics, store, library, analysed, attempts == FIRST, min_for_flags, min_for_reliability, part)
+            for part in parts
             if analysed
-            else None
-        )
+        ]
         timing = pool.submit(lambda: list(step_times(store, filters)))
         counting = pool.submit(lambda: list(completion_counts(store, filters)))
         stopping = pool.submit(lambda: list(stopping_points(store, filters))) if filters.status != "completed" else None
         counts = counting.result()
-        if summing:
-            items, overall = summing.result()
+        for part in summing:  # the parts are runs of scenarios in id order: their figures follow on
+            part_items, part_overall = part.result()
+            items += part_items
+            overall += part_overall
         times = timing.result()
         stops = stopping.result() if stopping else []
     scenarios = _scenario_stats(counts, _completed_seconds(times))
@@ -181,8 +185,7 @@ def _completed_seconds(times: list[Any]) -> dict[tuple[str, str], float]:
     """The completed attempts' time spent, summed per scenario and track, from the steps' groups."""
     seconds: dict[tuple[str, str], float] = defaultdict(float)
     for r in times:
-        if r.status == "completed":
-            seconds[(r.scenario_id, r.track)] += float(r.seconds or 0.0)
+        seconds[(r.scenario_id, r.track)] += int(r.completed_ms or 0) / 1000.0
     return seconds
 
 
@@ -217,7 +220,7 @@ def _scenario_stats(counts: list[Any], seconds: dict[tuple[str, str], float]) ->
             s.pass_rate = round(100.0 * s.passed / s.graded, 1)
             s.mean_percentage = round(percentages[key] / s.graded, 1)
             acc = competencies[key]
-            s.competencies = {tag: round(acc[tag] / s.graded, 2) for tag in COMPETENCIES if acc.get(tag)}
+            s.competencies = {tag: round(acc[tag] / s.graded, 2) for tag in COMPETENCIES if tag in acc}  # a mean of 0 is a finding
     return [groups[k] for k in sorted(groups)]
 
 

@@ -96,19 +96,26 @@ class _Sums:
 
 
 def item_statistics(
-    store: Store, library: ScenarioLibrary, filters: Filters, first_only: bool, min_for_flags: int, min_for_reliability: int
+    store: Store,
+    library: ScenarioLibrary,
+    filters: Filters,
+    first_only: bool,
+    min_for_flags: int,
+    min_for_reliability: int,
+    scenarios: list[str] | None = None,
 ) -> tuple[list[ItemStats], list[OverallStats]]:
     """Moodle's item statistics per decision and its overall statistics per scenario and track, from
     one statement of sums (``item_queries.item_sums``), given every node's best points from the files
-    of the scenarios the store has; each distinct set of choices it returns is judged once here."""
+    of the scenarios the store has (or of ``scenarios``, and then of those alone); each distinct set
+    of choices it returns is judged once here."""
     from ltl_quiz.store.item_queries import item_sums, scenario_ids
 
-    best = _best_points(library, scenario_ids(store))
+    best = _best_points(library, scenario_ids(store) if scenarios is None else scenarios)
     known = [(s, n, b) for (s, n), b in sorted(best.items()) if b]
     items: dict[tuple[str, str], _Sums] = {}
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     judged: dict[tuple[str, str, str], tuple[list[str], bool]] = {}
-    for r in item_sums(store, filters, first_only, known):
+    for r in item_sums(store, filters, first_only, known, scenarios):
         key = (r.scenario_id, r.node_id)
         acc = items.get(key)
         if acc is None:

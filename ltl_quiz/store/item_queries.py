@@ -69,7 +69,7 @@ def _attempt_columns_read(conditions: list[Any]) -> list[Any]:
     return [c for c in attempts.c if c.key in read]
 
 
-def analysed(filters: Filters, first_only: bool) -> Any:
+def analysed(filters: Filters, first_only: bool, scenarios: Sequence[str] | None = None) -> Any:
     """The attempts the item and test statistics take, as a CTE of (attempt_id, scenario_id, track).
 
     With ``first_only``, each learner's first completed individual attempt at each scenario (earliest
@@ -77,9 +77,12 @@ def analysed(filters: Filters, first_only: bool) -> Any:
     filter: a learner's second go stays a second go whatever window is asked for. Unless scripted
     runs are asked for, a scripted run is nobody's attempt and so is never anyone's first. The
     ranking carries the columns the filters read, so they apply to it directly: joining the ranked
-    ids back to the attempts made PostgreSQL guess a few hundred rows and look each one up."""
+    ids back to the attempts made PostgreSQL guess a few hundred rows and look each one up.
+    ``scenarios``: only the attempts at these (a learner's first at one is ranked among theirs at it alone)."""
     conditions = filters.conditions()
     individual = _individual_completed(filters.include_scripted, ranking=first_only)
+    if scenarios is not None:
+        individual.append(attempts.c.scenario_id.in_(list(scenarios)))
     if not first_only:
         every: sa.FromClause = attempts.join(learners, learners.c.id == attempts.c.learner_id) if filters.unit else attempts
         picked = sa.select(attempts.c.id.label("attempt_id"), attempts.c.scenario_id, attempts.c.track).select_from(every)
@@ -207,13 +210,15 @@ def _deviations(marks: Any, fractions: Any, means: Any) -> Any:
     )
 
 
-def item_sums(store: Store, filters: Filters, first_only: bool, best: Best) -> Iterator[sa.Row]:
+def item_sums(store: Store, filters: Filters, first_only: bool, best: Best, scenarios: Sequence[str] | None = None) -> Iterator[sa.Row]:
     """Per scenario, track, node met on an analysed attempt, the choices made there and their mark: the sums
     (n, sx, sxx, sy, syy, sxy, top), where the node's best points are known its mean fraction and
-    how many met it (mean_f, met), and its scenario and track's (attempts, sum_d, sum_dd, item_ss)."""
+    how many met it (mean_f, met), and its scenario and track's (attempts, sum_d, sum_dd, item_ss).
+    Every figure is of one scenario and track, so the sums over a part of the store's ``scenarios``
+    are that part's of the whole: the report adds up two parts at once, on two connections."""
     text = sa.String()
     best_t = _values("best", [sa.column("scenario_id", text), sa.column("node_id", text), sa.column("best", sa.Integer())], best)
-    marks = _marks(analysed(filters, first_only))
+    marks = _marks(analysed(filters, first_only, scenarios))
     items = _item_groups(marks)
     fractions, means = _fractions(items, best_t)
     deviations = _deviations(marks, fractions, means)
@@ -231,3 +236,16 @@ def scenario_ids(store: Store) -> list[str]:
     the sums need before they start."""
     with store.reading() as conn:
         return list(conn.execute(sa.select(attempts.c.scenario_id).distinct()).scalars())
+
+
+def scenario_halves(store: Store) -> list[list[str]]:
+    """The scenarios the store has attempts at, in id order, cut in two runs with about as many
+    attempts each (one run when there are fewer than two): the parts the item sums are added up in."""
+    query = sa.select(attempts.c.scenario_id, sa.func.count()).group_by(attempts.c.scenario_id)
+    with store.reading() as conn:  # sorted here: the report's order is Python's, not a collation's
+        sizes = sorted((str(s), int(n)) for s, n in conn.execute(query))
+    half, before, cut = sum(n for _, n in sizes) / 2, 0, 0
+    while cut < len(sizes) - 1 and abs(before + sizes[cut][1] - half) < abs(before - half):
+        before += sizes[cut][1]
+        cut += 1
+    return [part for part in ([s for s, _ in sizes[:cut]], [s for s, _ in sizes[cut:]]) if part] or [[]]

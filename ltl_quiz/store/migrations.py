@@ -18,6 +18,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ltl_quiz.store.migration_steps import m012_answer_step_times
+
 Migration = Callable[[sa.Connection], None]
 # A table a migration creates: its columns (``_column``'s specs) and any constraints over several columns.
 TableSpec = tuple[str | sa.Constraint, ...]
@@ -384,6 +386,7 @@ MIGRATIONS: list[Migration] = [
     m009_participant_lease,
     m010_compliance_report_index,
     m011_report_first_attempts_index,
+    m012_answer_step_times,
 ]
 
 

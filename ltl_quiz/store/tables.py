@@ -85,7 +85,7 @@ attempts = sa.Table(  # m001, with session_code (m002) and how_answered (m005)
     sa.Index("ix_attempts_first", *FIRST_ATTEMPTS_INDEX),
 )
 
-answers = sa.Table(  # m001
+answers = sa.Table(  # m001, with the step times (m012)
     "answers",
     metadata,
     sa.Column("id", _UUID, primary_key=True),
@@ -100,7 +100,14 @@ answers = sa.Table(  # m001
     sa.Column("critical", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("shown_at", _TIME, nullable=False),
     sa.Column("answered_at", _TIME, nullable=False),
+    # m012: kept by the database's triggers (store/migration_steps.py), never written by the code
+    sa.Column("scenario_id", _SLUG),  # the attempt's
+    sa.Column("track", _CODE),  # the attempt's
+    sa.Column("step_ms", sa.BigInteger),  # the step's time (queries.step_seconds), in milliseconds
+    sa.Column("step_s", sa.Integer),  # the same, in whole seconds as the database rounds them
     sa.UniqueConstraint("attempt_id", "seq", name="uq_answers_attempt_seq"),
+    sa.Index("ix_answers_step_times", "scenario_id", "track", "node_id", "step_s", "step_ms"),
+    sa.Index("ix_answers_marks", "attempt_id", "kind", "node_id", "points", "option_ids"),  # m012: the item sums' reads
 )
 
 sessions = sa.Table(  # m002

@@ -24,19 +24,7 @@ def show(report: Report, ui: Renderer) -> None:
     if not report.scenarios:
         ui.say("No attempts match.")
         return
-    ui.heading("Completions and pass rate by scenario and track")
-    rows = [
-        [
-            f"{s.scenario_id} ({s.track})",
-            str(s.attempts),
-            str(s.completed),
-            figure(s.pass_rate, "%"),
-            figure(s.mean_percentage, "%"),
-            figure(s.mean_minutes),
-        ]
-        for s in report.scenarios
-    ]
-    _table(ui, ["scenario (track)", "attempts", "completed", "pass rate", "mean score", "mean min"], rows)
+    _show_completions(report, ui)
     ui.heading("Competency averages (mean points per completed attempt with a verdict)")
     rows = [
         [f"{s.scenario_id} ({s.track})", ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in s.competencies.items()) or "-"]
@@ -101,6 +89,30 @@ def _show_dropoff(report: Report, ui: Renderer) -> None:
         for d in report.dropoff
     ]
     _table(ui, ["scenario / node", "steps", "median time", "abandoned here", "unfinished here"], rows)
+
+
+def _show_completions(report: Report, ui: Renderer) -> None:
+    """The completions table; at 80 columns a case study's long id leaves too little room for the
+    full headers, so narrower headers come next (the numbers are no wider), then the pass rate and
+    score in one column, before "label: value" lines (which keep the full headers)."""
+    from ltl_quiz.ui.tables import print_table
+
+    ui.heading("Completions and pass rate by scenario and track")
+    rows = [
+        [
+            f"{s.scenario_id} ({s.track})",
+            str(s.attempts),
+            str(s.completed),
+            figure(s.pass_rate, "%"),
+            figure(s.mean_percentage, "%"),
+            figure(s.mean_minutes),
+        ]
+        for s in report.scenarios
+    ]
+    header = ["scenario (track)", "attempts", "completed", "pass rate", "mean score", "mean min"]
+    short = ["scenario (track)", "attempts", "done", "pass rate", "mean score", "min"]
+    joined = [[*r[:3], f"{r[3]} / {r[4]}", r[5]] for r in rows]
+    print_table(ui, header, rows, narrower=[(short, rows), (["scenario (track)", "attempts", "done", "pass / score", "min"], joined)])
 
 
 def _table(ui: Renderer, header: list[str], rows: list[list[str]]) -> None:

@@ -1,0 +1,38 @@
+"""The learning report at a real terminal of 80 x 24 (tests/screen.py's pty): its tables are tables."""
+
+from __future__ import annotations
+
+from records_factory import SCENARIOS, scenario, walk
+from screen import Terminal
+
+from ltl_quiz.config import Learner
+from ltl_quiz.store import Store
+
+LONGEST = "08-sex-offences-investigation-delays"  # the longest scenario id of the case studies
+
+
+def _report_at(cols: int) -> list[str]:
+    term = Terminal(["--scenarios", str(SCENARIOS), "report"], cols, 24, env={"PAGER": "cat", "LESS": ""})
+    try:
+        assert term.wait_exit() == 0, term.text()
+    finally:
+        term.close()
+    return term.history_rows()
+
+
+def test_the_completions_table_fits_80_columns_as_a_table(db_url: str) -> None:
+    """With the longest case study's id in it, the completions are still a table at 80 columns, every
+    row within them, not "label: value" lines."""
+    store = Store(db_url)
+    case = scenario(LONGEST)
+    for n in range(3):
+        walk(store, case, Learner(f"P{n}", f"Officer {n}"), "officer", finish=n < 2)
+    store.close()
+    rows = _report_at(80)
+    shown = "\n".join(rows)
+    start = next(i for i, row in enumerate(rows) if "Completions and pass rate" in row)
+    end = next(i for i, row in enumerate(rows) if i > start and row.startswith("──"))  # the next heading's rule
+    table = rows[start + 1 : end]
+    assert table[0].startswith("┏") and not any("attempts:" in row for row in table), shown
+    assert any(row.startswith(f"│ {case.id} ") and " 3 " in row and " 2 " in row and "100%" in row for row in table), shown
+    assert all(len(row) <= 80 for row in rows), shown
