@@ -22,6 +22,11 @@ import sqlalchemy as sa
 # The form ``ltl_quiz.store.db.now`` writes, and ISO 8601 forms close to it another store may hold.
 TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?")
 BIG = 2**63  # a BIGINT holds less; SQLite's INTEGER the same
+# Columns the store indexes (ids, kinds, option ids: m012's ix_answers_marks). PostgreSQL refuses an
+# index entry over about 2,700 bytes, so a longer value from another store would fail the whole
+# write there; refused here as one row instead. This program's own values are far shorter.
+INDEXED = frozenset({"id", "attempt_id", "learner_id", "scenario_id", "session_code", "node_id", "kind", "option_ids", "track"})
+INDEXED_BYTES = 1000
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,8 @@ def value_problem(name: str, value: object, column: Column) -> str | None:
     if isinstance(value, str):
         if "\x00" in value:
             return f"'{name}' holds a NUL character"
+        if name in INDEXED and len(value.encode("utf-8", "surrogatepass")) > INDEXED_BYTES:
+            return f"'{name}' is {_shown(value)}, longer than the {INDEXED_BYTES} bytes an index can hold"
         if name.endswith("_at") and not TIMESTAMP.fullmatch(value):
             return f"'{name}' is {_shown(value)}, not a time"
     return None
