@@ -72,7 +72,7 @@ def _show_overall(report: Report, ui: Renderer) -> None:
         ]
         for o in report.overall
     ]
-    _table(ui, ["scenario (track)", "attempts", "decisions", "mean", "SD", "alpha", "SEM", "note"], rows)
+    _table(ui, ["scenario (track)", "attempts", "decisions", "item mean", "SD", "alpha", "SEM", "note"], rows)
 
 
 def _show_dropoff(report: Report, ui: Renderer) -> None:
