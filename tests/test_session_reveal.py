@@ -34,3 +34,25 @@ def test_nobody_choosing_the_critical_option_marks_nothing(example_path: Path) -
     for plain in (True, False):
         shown = revealed(example_path, plain, {"send-officers": 4, "tell-caller-101": 0})
         assert "critical" not in shown.lower()
+
+
+def test_the_rooms_critical_choices_at_its_ending_name_their_decision(example_path: Path) -> None:
+    """A room's ending listed its critical choices as "- B. ..." alone; with several decisions the
+    letters said nothing of where each was chosen. Each now names its decision's question."""
+    from ltl_quiz.engine import state_machine as engine
+
+    scenario = load_scenario(example_path)
+    room = engine.start(scenario, "officer", "practice", seed=7)
+    for response in (engine.Continue(), engine.Choose(["tell-caller-101"])):
+        room, _ = engine.answer(scenario, room, response)
+    while not engine.at_end(scenario, room):
+        node = engine.current(scenario, room)
+        step = engine.Reflect("", []) if node.type == "reflection" else engine.Choose([node.options[0].id]) if node.options else engine.Continue()
+        room, _ = engine.answer(scenario, room, step)
+    for plain in (True, False):
+        out = io.StringIO()
+        console = PlainConsole(out) if plain else Console(file=out, width=120, color_system=None, highlight=False)
+        SessionView(Renderer(console, plain)).room_ending(scenario, engine.current(scenario, room), room)
+        shown = " ".join(out.getvalue().split())
+        grading = " ".join((scenario.nodes["call-grading"].prompt or "").split())
+        assert f"- At \u201c{grading}\u201d: B. Tell the caller" in shown, shown

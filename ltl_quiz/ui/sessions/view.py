@@ -247,14 +247,14 @@ class SessionView:
         notes = {(c.node_id, c.option_id): c.note for c in result.real_failings}
         if result.critical:
             self.say("The room followed a critical choice:", "bold red")
-            for node_id, option_id in result.critical:
-                self.ui.item("- ", self._options(scenario.nodes[node_id], [option_id]))
+            for node_id, option_id in result.critical:  # each under its decision: several read "A." alone
+                self.ui.item("- ", self._at(scenario.nodes[node_id], [option_id]))
                 note = notes.pop((node_id, option_id), None)
                 self.say(f"  In the real case: {one_line(note)}" if note else f"  {CRITICAL}")
         if notes:
             self.say("The room repeated what went wrong in the real case:", "bold red")
             for (node_id, option_id), note in notes.items():
-                self.ui.item("- ", self._options(scenario.nodes[node_id], [option_id]))
+                self.ui.item("- ", self._at(scenario.nodes[node_id], [option_id]))
                 self.say(f"  {one_line(note)}")
         good = [c for c in result.real_case if c.did == "good"]
         if good:
@@ -299,6 +299,11 @@ class SessionView:
             if b.mine is not None and any(node.option(i).critical for i in b.mine):
                 self.say(f"  {CRITICAL}", "red")
         self.say("")
+
+    @staticmethod
+    def _at(node: Node, ids: list[str]) -> str:
+        """Options with the decision they were chosen at, for a list that gathers several decisions."""
+        return f"At \u201c{one_line(node.prompt or node.title or node.id)}\u201d: {SessionView._options(node, ids)}"
 
     @staticmethod
     def _options(node: Node, ids: list[str]) -> str:
