@@ -54,3 +54,27 @@ def test_a_learner_writing_a_reflection_is_told_of_the_pause_and_keeps_what_they
         assert mine.text == "Who the men are"
     finally:
         term.close()
+
+
+def test_a_learner_waiting_between_prompts_is_told_when_the_trainer_carries_on(example_dir, example_path, db_url) -> None:
+    """Told "the trainer has paused the session. Wait here", a learner who was not at a prompt was
+    never told the pause had ended: the screen simply went on. Now it says so, once."""
+    scenario = load_scenario(example_path)
+    sessions = SessionStore(Store(db_url))
+    code = sessions.create(scenario, "live", "Pat", [], model.first_state(scenario, "officer", "live", now()))
+    args = ["--scenarios", str(example_dir), "session", "join", code, "--learner", "R1", "--name", "Robin Reed", "--plain"]
+    term = Terminal(args, 80, 24)
+    try:
+        term.wait_for(r"take part in this case study\?")
+        term.settle(0.2)
+        term.send("y" + ENTER)
+        term.wait_for("Waiting for the trainer to start")
+        sessions.begin(code, scenario, 0)
+        sessions.pause(code)
+        term.wait_for(r"The trainer has paused the session\. Wait here")
+        sessions.set_host(code, {"pid": 0, "machine": "elsewhere"})  # the trainer carries on
+        term.wait_for("The trainer has carried on with the session.")
+        term.settle(0.5)
+        assert term.text().count("The trainer has carried on with the session.") == 1, term.text()
+    finally:
+        term.close()

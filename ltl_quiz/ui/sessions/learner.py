@@ -139,6 +139,8 @@ class LiveLearner(SessionScreen):
             self.view.say(
                 f"The trainer has paused the session. Wait here, or press Ctrl-C and rejoin later: ltl-quiz session join {self.code}"
             )
+        elif row.status != "paused" and self.told_status == "paused":  # else the screen just went on, unexplained
+            self.view.say("The trainer has carried on with the session.")
         self.told_status = row.status
         if state.phase == "lobby":
             self.view.say("Waiting for the trainer to start.")
