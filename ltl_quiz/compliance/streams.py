@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from operator import add, itemgetter
-from typing import Any
+from typing import Any, AnyStr, Generic
 
 from ltl_quiz.compliance.formats import fold
 from ltl_quiz.compliance.report import COMPLETE, STATES, Compliance, Found, Standings, phrase
@@ -55,25 +55,27 @@ def lines(
     batches: Iterable[Sequence[Any]],
     standings: Standings,
     keep: Callable[[str], bool],
-    person: Callable[[str, str, str], str],
-    tail: Callable[[Key, Found], str],
+    person: Callable[[str, str, str], AnyStr],
+    tail: Callable[[Key, Found], AnyStr],
     totals: Totals | None = None,
-    sep: str = "",
-) -> Iterator[tuple[str, int]]:
+    sep: AnyStr = "",  # type: ignore[assignment]
+) -> Iterator[tuple[AnyStr, int]]:
     """Each batch's lines as one text, joined by ``sep``, and how many: ``person``'s text for the
-    learner joined to ``tail``'s for the key. When the report keeps every line (no ``--unit``, no
-    ``--due-within``), a batch is joined without a line of Python a row."""
+    learner joined to ``tail``'s for the key (text, or bytes for a writer that writes them: ``sep``
+    the same). When the report keeps every line (no ``--unit``, no ``--due-within``), a batch is
+    joined without a line of Python a row."""
     from ltl_quiz.store.assignments import split_key
 
     rows = list(people)
     who = {pid: (person(pid, name, unit), unit) for pid, name, unit in rows if keep(unit)}
     texts, units = {k: v[0] for k, v in who.items()}, {k: v[1] for k, v in who.items()}
     everyone = standings.horizon is None and len(who) == len(rows)  # every person and every standing kept
+    nothing = sep[:0]  # "" or b"": a line not wanted
 
-    def make(key: str) -> str:
+    def make(key: str) -> AnyStr:
         parts = split_key(key)
         found = standings.get(parts[2], parts[3], parts[4])
-        return "" if found is None else tail(parts, found)
+        return nothing if found is None else tail(parts, found)
 
     tails, text = _Tails(make), texts.get
     for batch in batches:
@@ -87,7 +89,7 @@ def lines(
             yield out
 
 
-def _whole(batch: Sequence[Any], texts: dict[str, str], tails: _Tails, sep: str) -> tuple[str, int] | None:
+def _whole(batch: Sequence[Any], texts: dict[str, AnyStr], tails: _Tails[AnyStr], sep: AnyStr) -> tuple[AnyStr, int] | None:
     """Every line of a batch, in C: None if one names a person not in ``texts``."""
     try:
         return sep.join(map(add, map(texts.__getitem__, map(_STAFF, batch)), map(tails.__getitem__, map(_KEY, batch)))), len(batch)
@@ -95,12 +97,12 @@ def _whole(batch: Sequence[Any], texts: dict[str, str], tails: _Tails, sep: str)
         return None
 
 
-class _Tails(dict[str, str]):
-    def __init__(self, make: Callable[[str], str]):
+class _Tails(dict[str, AnyStr], Generic[AnyStr]):
+    def __init__(self, make: Callable[[str], AnyStr]):
         super().__init__()
-        self.make = make
+        self.make: Callable[[str], AnyStr] = make
 
-    def __missing__(self, key: str) -> str:
+    def __missing__(self, key: str) -> AnyStr:
         tail = self[key] = self.make(key)
         return tail
 
