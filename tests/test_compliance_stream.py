@@ -25,9 +25,10 @@ from ltl_quiz.app.compliance import compute
 from ltl_quiz.cli import app
 from ltl_quiz.compliance import formats
 from ltl_quiz.compliance.report import Standings, unit_matches
+from ltl_quiz.errors import StoreError
 from ltl_quiz.locations import resolve
 from ltl_quiz.store import Store
-from ltl_quiz.store.assignments import FORMS, people, standing_batches, standing_sql
+from ltl_quiz.store.assignments import FORMS, KEYS_SEP, people, standing_batches, standing_sql
 
 # Cells csv.writer must quote (a comma, a quote, line ends) and some it must not (spaces, accents).
 AWKWARD = [
@@ -142,6 +143,23 @@ def test_two_assignments_alike_in_every_column_are_two_lines(db_url: str) -> Non
     found = streamed(db_url, None, None)
     assert found == formats.to_csv(compute(resolve(db=db_url), None, None, today=TODAY))
     assert sum(line.startswith("F0001,") and ",2026-06-20," in line for line in found.splitlines()) == 2
+
+
+def test_a_case_id_holding_the_keys_separator_is_refused_not_misread(db_url: str) -> None:
+    """SQLite gives a learner's standing keys in one row, joined by ``KEYS_SEP``: a case id holding
+    that character (none can: ids are slugs) is an error naming it, never a line split in two."""
+    build_force(db_url)
+    store = Store(db_url)
+    try:
+        with store.engine.begin() as conn:
+            ff.insert(conn, "assignments", [ff.assignment_row("F0001", f"odd{KEYS_SEP}case", "officer", "2026-06-20", STARTS)])
+    finally:
+        store.close()
+    if not db_url.startswith("sqlite"):  # a row a line: the id is read whole, and the report has it
+        assert f"odd{KEYS_SEP}case" in streamed(db_url, None, None)
+        return
+    with pytest.raises(StoreError, match="holds the character"):
+        streamed(db_url, None, None)
 
 
 def tabled(db_url: str, unit: str | None, within: int | None, today: date = TODAY) -> str:

@@ -9,6 +9,7 @@ import io
 import json
 import subprocess
 from collections.abc import Callable
+from contextlib import closing
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,7 @@ from test_compliance_stream import AWKWARD, add_awkward_people
 from ltl_quiz.app.compliance import compute
 from ltl_quiz.compliance import formats, page, streams
 from ltl_quiz.compliance.report import Standings, unit_matches
+from ltl_quiz.errors import InputError
 from ltl_quiz.locations import resolve
 from ltl_quiz.store import Store
 from ltl_quiz.store.assignments import people, standing_batches
@@ -129,6 +131,40 @@ def test_the_pages_cells_are_escaped_as_jinja_escapes_them(text: str) -> None:
 @pytest.mark.parametrize("text", ["plain", "", 'a "quote"', "back\\slash", "tab\there", "bell\x07", "del\x7f", "Siobhán", "日本", "\u2028", " "])
 def test_the_json_cells_are_written_as_json_dumps_writes_them(text: str) -> None:
     assert streams._json_str(text) == json.dumps(text)
+
+
+def test_a_workbook_with_more_lines_than_a_sheet_holds_is_refused_not_cut(db_url: str, tmp_path: Any) -> None:
+    """A sheet holds 1,048,576 rows (injected here: the force's 2,000 lines and the header fill a
+    sheet of 2,001 exactly): one line more and the workbook is refused, saying what to do instead."""
+    from ltl_quiz.compliance.workbook import write_xlsx
+
+    build_force(db_url)
+
+    def write(limit: int) -> int:
+        store = Store(db_url)
+        with store, store.reading() as conn, closing(standing_batches(conn, size=7)) as batches, (tmp_path / f"{limit}.xlsx").open("wb") as out:
+            return write_xlsx(people(conn), batches, Standings(TODAY), unit_matches(None), out, max_rows=limit)
+
+    assert write(2001) == 2000
+    with pytest.raises(InputError, match=r"--unit or --due-within, or use --format csv"):
+        write(2000)
+
+
+def test_the_command_refuses_a_workbook_too_big_for_a_sheet_and_writes_nothing(
+    db_url: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from ltl_quiz.cli import app
+    from ltl_quiz.compliance import workbook
+
+    build_force(db_url)
+    monkeypatch.setattr(workbook, "MAX_ROWS", 1_000)
+    (folder := tmp_path / "out").mkdir()
+    done = CliRunner().invoke(app, ["compliance", "--format", "xlsx", "--out", str(folder / "c.xlsx")])
+    assert done.exit_code == 1 and list(folder.iterdir()) == [], done.output  # no workbook, no temporary file left
+    said = done.stderr.strip().splitlines()
+    assert len(said) == 1 and "999" in said[0] and "--format csv" in said[0] and "Traceback" not in done.output, said
 
 
 def hostile_workbook(db_url: str, path: Any) -> None:

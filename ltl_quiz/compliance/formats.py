@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 from ltl_quiz.compliance.report import STATES, Compliance, Found, Line, Standings, phrase
 
 if TYPE_CHECKING:
-    from ltl_quiz.store.assignments import Person, StandingLine
+    from ltl_quiz.store.assignments import Person, StandingLines
 
 _QUOTED = re.compile('[,"\r\n]')  # what makes csv.writer (QUOTE_MINIMAL, ",", '"', "\r\n") quote a cell
 FORMATS = ("table", "csv", "json", "xlsx", "html", "ics")
@@ -69,11 +69,11 @@ def to_csv(report: Compliance) -> str:
 
 
 def write_csv(
-    people: Iterable[Person], batches: Iterable[Sequence[StandingLine]], standings: Standings, keep: Callable[[str], bool], handle: IO[str]
+    people: Iterable[Person], batches: Iterable[Sequence[StandingLines]], standings: Standings, keep: Callable[[str], bool], handle: IO[str]
 ) -> int:
     """The CSV ``to_csv`` gives, written as the store's rows arrive; return its lines.
 
-    ``people``: (staff number, name, unit); ``batches``: lists of (staff number, standing key)
+    ``people``: (staff number, name, unit); ``batches``: lists of (staff number, [standing key, ...])
     from ``store.assignments.standing_batches``. A force's report is 500,000 lines: each person's
     cells are written once, each standing key's once, and a row is one string joined from the two
     (``streams.lines``).
@@ -150,7 +150,7 @@ def to_table(report: Compliance) -> str:
 
 
 def write_table(
-    people: Iterable[Person], batches: Iterable[Sequence[StandingLine]], standings: Standings, keep: Callable[[str], bool], handle: IO[str]
+    people: Iterable[Person], batches: Iterable[Sequence[StandingLines]], standings: Standings, keep: Callable[[str], bool], handle: IO[str]
 ) -> int:
     """The table ``to_table`` gives, written as the store's rows arrive (as ``write_csv``); return its lines.
 

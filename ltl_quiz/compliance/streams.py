@@ -14,13 +14,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
-from operator import add, itemgetter
-from typing import Any
+from operator import itemgetter
+from typing import Any, AnyStr, Generic
 
 from ltl_quiz.compliance.formats import fold
 from ltl_quiz.compliance.report import COMPLETE, STATES, Compliance, Found, Standings, phrase
 
-_STAFF, _KEY = itemgetter(0), itemgetter(1)  # the two columns of a row of standing_batches
+_KEYS = itemgetter(1)  # a row of standing_batches: a learner, their keys
 Key = tuple[str, str, str, int | None, str | None]  # store.assignments.split_key: case, track, due on, every, day done
 
 
@@ -28,11 +28,16 @@ class Totals:
     """Lines per unit and standing key, counted a batch at a time as the batches pass."""
 
     def __init__(self) -> None:
-        self.seen: Counter[tuple[str | None, str]] = Counter()
+        self.seen: dict[str | None, Counter[str]] = defaultdict(Counter)
 
     def count(self, batch: Sequence[Any], unit_of: Callable[[str], str | None]) -> None:
-        """Count the batch's rows by (unit, key): a person left out has the unit None."""
-        self.seen.update(zip(map(unit_of, map(_STAFF, batch)), map(_KEY, batch), strict=True))
+        """Count the batch's keys by unit (a person left out has the unit None): a unit's keys
+        gathered a learner at a time, then counted in one call (in C, strings, no tuple a line)."""
+        by_unit: dict[str | None, list[str]] = defaultdict(list)
+        for learner_id, keys in batch:
+            by_unit[unit_of(learner_id)] += keys
+        for unit, keys in by_unit.items():
+            self.seen[unit].update(keys)
 
     def report(self, standings: Standings) -> Compliance:
         """A report with no lines, only the totals per unit and case (standings not wanted left out)."""
@@ -40,13 +45,14 @@ class Totals:
 
         units: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
         cases: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(STATES, 0))
-        for (unit, key), n in self.seen.items():
+        for unit, counts in self.seen.items():
             if unit is None:
                 continue
-            scenario_id, _, due_on, every, done = split_key(key)
-            if (found := standings.get(due_on, every, done)) is not None:
-                units[unit][found[0]] += n
-                cases[scenario_id][found[0]] += n
+            for key, n in counts.items():
+                scenario_id, _, due_on, every, done = split_key(key)
+                if (found := standings.get(due_on, every, done)) is not None:
+                    units[unit][found[0]] += n
+                    cases[scenario_id][found[0]] += n
         return Compliance(standings.today, [], dict(sorted(units.items())), dict(sorted(cases.items())))
 
 
@@ -55,31 +61,33 @@ def lines(
     batches: Iterable[Sequence[Any]],
     standings: Standings,
     keep: Callable[[str], bool],
-    person: Callable[[str, str, str], str],
-    tail: Callable[[Key, Found], str],
+    person: Callable[[str, str, str], AnyStr],
+    tail: Callable[[Key, Found], AnyStr],
     totals: Totals | None = None,
-    sep: str = "",
-) -> Iterator[tuple[str, int]]:
+    sep: AnyStr = "",  # type: ignore[assignment]
+) -> Iterator[tuple[AnyStr, int]]:
     """Each batch's lines as one text, joined by ``sep``, and how many: ``person``'s text for the
-    learner joined to ``tail``'s for the key. When the report keeps every line (no ``--unit``, no
-    ``--due-within``), a batch is joined without a line of Python a row."""
+    learner joined to ``tail``'s for each of their keys (text, or bytes for a writer that writes
+    them: ``sep`` the same). When the report keeps every line (no ``--unit``, no ``--due-within``),
+    a batch is joined with a line of Python a learner, none a line."""
     from ltl_quiz.store.assignments import split_key
 
     rows = list(people)
     who = {pid: (person(pid, name, unit), unit) for pid, name, unit in rows if keep(unit)}
     texts, units = {k: v[0] for k, v in who.items()}, {k: v[1] for k, v in who.items()}
     everyone = standings.horizon is None and len(who) == len(rows)  # every person and every standing kept
+    nothing = sep[:0]  # "" or b"": a line not wanted
 
-    def make(key: str) -> str:
+    def make(key: str) -> AnyStr:
         parts = split_key(key)
         found = standings.get(parts[2], parts[3], parts[4])
-        return "" if found is None else tail(parts, found)
+        return nothing if found is None else tail(parts, found)
 
     tails, text = _Tails(make), texts.get
     for batch in batches:
         out = _whole(batch, texts, tails, sep) if everyone else None
-        if out is None:  # some lines left out (or a person unknown): the row-by-row path
-            kept = [p + t for learner_id, key in batch if (p := text(learner_id)) and (t := tails[key])]
+        if out is None:  # some lines left out (or a person unknown): a line at a time
+            kept = [p + t for learner_id, keys in batch if (p := text(learner_id)) for t in map(tails.__getitem__, keys) if t]
             out = (sep.join(kept), len(kept)) if kept else None
         if out is not None:
             if totals is not None:
@@ -87,20 +95,23 @@ def lines(
             yield out
 
 
-def _whole(batch: Sequence[Any], texts: dict[str, str], tails: _Tails, sep: str) -> tuple[str, int] | None:
-    """Every line of a batch, in C: None if one names a person not in ``texts``."""
+def _whole(batch: Sequence[Any], texts: dict[str, AnyStr], tails: _Tails[AnyStr], sep: AnyStr) -> tuple[AnyStr, int] | None:
+    """Every line of a batch, a learner's in one join (their text before each key's): None if one
+    names a person not in ``texts``."""
+    tail = tails.__getitem__
     try:
-        return sep.join(map(add, map(texts.__getitem__, map(_STAFF, batch)), map(tails.__getitem__, map(_KEY, batch)))), len(batch)
+        made = [(p := texts[learner_id]) + (sep + p).join(map(tail, keys)) for learner_id, keys in batch]
     except KeyError:
         return None
+    return sep.join(made), sum(map(len, map(_KEYS, batch)))
 
 
-class _Tails(dict[str, str]):
-    def __init__(self, make: Callable[[str], str]):
+class _Tails(dict[str, AnyStr], Generic[AnyStr]):
+    def __init__(self, make: Callable[[str], AnyStr]):
         super().__init__()
-        self.make = make
+        self.make: Callable[[str], AnyStr] = make
 
-    def __missing__(self, key: str) -> str:
+    def __missing__(self, key: str) -> AnyStr:
         tail = self[key] = self.make(key)
         return tail
 
@@ -223,17 +234,20 @@ def write_ics(
     n, person, made = 0, who.get, events.get
     for batch in batches:
         out = []
-        for learner_id, key in batch:
-            if (e := made(key, _UNSEEN)) is _UNSEEN:
-                e = event(key)
-            if e is None or (p := person(learner_id)) is None:
+        for learner_id, keys in batch:
+            if (p := person(learner_id)) is None:
                 continue
-            n += 1
-            if e:
-                out.append(
-                    f"BEGIN:VEVENT\r\n{_fold(f'UID:{p[0]}{e[0]}')}\r\n{e[1]}{_fold(f'SUMMARY:{e[2]}{p[1]}')}\r\n"
-                    f"{_fold(f'DESCRIPTION:{p[2]}{e[3]}')}\r\nEND:VEVENT\r\n"
-                )
+            for key in keys:
+                if (e := made(key, _UNSEEN)) is _UNSEEN:
+                    e = event(key)
+                if e is None:
+                    continue
+                n += 1
+                if e:
+                    out.append(
+                        f"BEGIN:VEVENT\r\n{_fold(f'UID:{p[0]}{e[0]}')}\r\n{e[1]}{_fold(f'SUMMARY:{e[2]}{p[1]}')}\r\n"
+                        f"{_fold(f'DESCRIPTION:{p[2]}{e[3]}')}\r\nEND:VEVENT\r\n"
+                    )
         handle.write("".join(out))
     handle.write(CALENDAR_END)
     return n

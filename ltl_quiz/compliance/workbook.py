@@ -22,6 +22,7 @@ from typing import Any
 
 from ltl_quiz.compliance.report import STATES, Found, Standings
 from ltl_quiz.compliance.streams import Key, Totals, lines
+from ltl_quiz.errors import InputError
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -30,10 +31,14 @@ OFFICE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 SHEETS = ("compliance", "by unit", "by case")
 _EPOCH = date(1899, 12, 30)  # day 0 of a spreadsheet's dates (with the 1900 leap-year quirk folded in)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # characters XML 1.0 cannot hold at all
+_SPECIAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f&<>\r]")  # what _escaped changes: most text holds none
+MAX_ROWS = 1_048_576  # Excel's limit to a sheet's rows, the header's included
 HEAD = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{MAIN}"><sheetData>'
 TAIL = "</sheetData></worksheet>"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # as exporters.rows: what a spreadsheet might read as a formula
 DATE, QUOTED, BOOLEAN = 1, 2, 3  # the cell styles (cellXfs) of styles.xml
+# A first character that may give a text cell the quote-prefix style: a formula's, or one XML drops.
+_FIRST_AT_RISK = frozenset(FORMULA_STARTS) | frozenset(map(chr, [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]))
 
 
 def _parts() -> dict[str, str]:
@@ -73,6 +78,8 @@ def _parts() -> dict[str, str]:
 
 def _escaped(value: str) -> str:
     """Text as XML holds it (a carriage return kept as one, not read back as a line feed)."""
+    if not _SPECIAL.search(value):
+        return value
     return _ILLEGAL.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
@@ -98,23 +105,27 @@ def boolean(value: bool) -> str:
 
 
 class Strings:
-    """The shared strings table: each distinct text once; a cell holds its number."""
+    """The shared strings table: each distinct text once; a cell holds its number. A row's cells
+    are made as bytes (``person``, ``tail``), so the sheet is never encoded a batch at a time."""
 
     def __init__(self) -> None:
         self.numbers: dict[str, int] = {}
 
     def cell(self, value: str) -> str:
         n = self.numbers.setdefault(value, len(self.numbers))
+        if value[:1] not in _FIRST_AT_RISK:  # most text: no style (the test below gives the same)
+            return f'<c t="s"><v>{n}</v></c>'
         return f'<c t="s"{_style(_ILLEGAL.sub("", value))}><v>{n}</v></c>'
 
-    def person(self, pid: str, name: str, unit: str) -> str:
-        return f"<row>{self.cell(pid)}{self.cell(name)}{self.cell(unit)}"
+    def person(self, pid: str, name: str, unit: str) -> bytes:
+        return f"<row>{self.cell(pid)}{self.cell(name)}{self.cell(unit)}".encode()
 
-    def tail(self, key: Key, found: Found) -> str:
+    def tail(self, key: Key, found: Found) -> bytes:
         scenario_id, track, due_on, every, _ = key
         state, on, completed_on, late = found
         due = date.fromisoformat(due_on)
-        return f"{self.cell(scenario_id)}{self.cell(track)}{self.cell(state)}{day(on)}{day(due)}{number(every)}{day(completed_on)}{boolean(late)}</row>"
+        cells = f"{self.cell(scenario_id)}{self.cell(track)}{self.cell(state)}{day(on)}{day(due)}{number(every)}{day(completed_on)}{boolean(late)}"
+        return f"{cells}</row>".encode()
 
     def xml(self) -> str:
         items = "".join(f'<si><t xml:space="preserve">{_escaped(v)}</t></si>' for v in self.numbers)
@@ -150,10 +161,21 @@ class WriteBehind:
 
 
 def write_xlsx(
-    people: Iterable[Any], batches: Iterable[Sequence[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any
+    people: Iterable[Any],
+    batches: Iterable[Sequence[Any]],
+    standings: Standings,
+    keep: Callable[[str], bool],
+    handle: Any,
+    max_rows: int | None = None,
 ) -> int:
-    """The workbook of every person and case, then totals per unit and per case; return its lines."""
+    """The workbook of every person and case, then totals per unit and per case; return its lines.
+
+    A report of more lines than a sheet holds (``max_rows``, the header's row included; default
+    ``MAX_ROWS``) is refused with what to do, never cut short: the caller's atomic writer leaves no file.
+    """
     from ltl_quiz.compliance.formats import HEADER
+
+    limit = MAX_ROWS if max_rows is None else max_rows
 
     totals, strings, n = Totals(), Strings(), 0
     with zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as book:
@@ -163,9 +185,11 @@ def write_xlsx(
             behind = WriteBehind(sheet.write)
             try:
                 behind((HEAD + "<row>" + "".join(map(text, HEADER)) + "</row>").encode())
-                for text_of_rows, count in lines(people, batches, standings, keep, strings.person, strings.tail, totals):
-                    behind(text_of_rows.encode())
+                for rows_xml, count in lines(people, batches, standings, keep, strings.person, strings.tail, totals, sep=b""):
                     n += count
+                    if n >= limit:
+                        raise InputError(_too_many(limit))
+                    behind(rows_xml)
                 behind(TAIL.encode())
             except BaseException:
                 behind.stop()
@@ -179,3 +203,10 @@ def write_xlsx(
         book.writestr("xl/sharedStrings.xml", strings.xml())
     return n
 
+
+
+def _too_many(max_rows: int) -> str:
+    return (
+        f"--format xlsx: the report has more lines than a spreadsheet's sheet holds ({max_rows - 1:,} and a header); "
+        "narrow it with --unit or --due-within, or use --format csv"
+    )

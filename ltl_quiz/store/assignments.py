@@ -8,17 +8,18 @@ of the rule that ``compliance.rule`` keeps beside the rule in Python and tests a
 from __future__ import annotations
 
 import uuid
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import islice
+from itertools import chain, groupby, islice
+from operator import itemgetter
 from typing import Any, cast
 
 import sqlalchemy as sa
 
 from ltl_quiz.compliance.rule import Assignment, latest_by_mode_sql, latest_for_sql, latest_sql, satisfying_sql
 from ltl_quiz.config import Learner
-from ltl_quiz.errors import InputError
+from ltl_quiz.errors import InputError, StoreError
 from ltl_quiz.store.db import Store, now
 from ltl_quiz.store.tables import assignments, learners
 
@@ -30,6 +31,9 @@ Person = tuple[str, str, str]  # staff number, name, unit
 # staff number, name, unit, case, track, due on, every months, latest satisfying finish time (or None)
 StandingRow = tuple[str, str, str, str, str, str, int | None, str | None]
 StandingLine = tuple[str, str]  # staff number, standing key (``split_key`` reads it back)
+StandingLines = tuple[str, list[str]]  # staff number, the standing keys of their assignments in order
+KEYS_SEP = "\x1e"  # between one learner's keys as SQLite gives them (a key holds a case id, a track, dates, a number)
+_STAFF, _KEY = itemgetter(0), itemgetter(1)
 
 
 @dataclass(frozen=True)
@@ -150,13 +154,16 @@ def people(conn: sa.Connection) -> list[Person]:
     return cast(list[Person], _rows(conn, "SELECT id, name, unit FROM learners", None, "id"))
 
 
-def standing_batches(conn: sa.Connection, size: int = 2_000, form: str | None = None) -> Generator[Sequence[StandingLine], None, None]:
-    """Every assignment as (staff number, standing key), in batches, in the report's order.
+def standing_batches(conn: sa.Connection, size: int = 200, form: str | None = None) -> Generator[Sequence[StandingLines], None, None]:
+    """Every assignment as a standing key, a learner's together, in the report's order: batches of
+    (staff number, [key, ...]), ``size`` learners a batch.
 
     The key is the case, the track, the due date, the interval and the day of the latest
     satisfying attempt (``rule.satisfying_sql``), as one string ('hotel officer 2027-03-14 12
     2026-05-02', blanks for none) that ``split_key`` reads back. A force has few distinct keys, so
-    each one's standing and cells are worked out once, and a row costs two short strings.
+    each one's standing and cells are worked out once, and a line costs a short string. A learner's
+    keys come together so the writers' work is per learner, not per line (50,000, not 500,000):
+    SQLite gives them in one row (``standing_sql``'s grouped form), other stores a row each, grouped here.
     ``form``: the query's form (``FORMS``; default: the store's fastest), for the tests. ``size``: small
     enough that a batch's text is a few hundred kB, which the allocator reuses; a batch of megabytes
     is fresh memory from the system each time (a fifth of a second of page faults for a force's JSON).
@@ -172,22 +179,39 @@ def standing_batches(conn: sa.Connection, size: int = 2_000, form: str | None = 
         return
     try:
         cursor.execute(sql)
-        while batch := cursor.fetchmany(size):
-            yield cast(Sequence[StandingLine], batch)
+        if grouped(conn, form):
+            while batch := cursor.fetchmany(size):
+                yield _split(batch)
+        else:
+            yield from _batched(chain.from_iterable(iter(lambda: cursor.fetchmany(size * 10), [])), size)
     finally:
         cursor.close()
 
 
-def _streamed(cursor: Any, sql: str, size: int) -> Generator[Sequence[StandingLine], None, None]:
+def _split(batch: Sequence[tuple[str, int, str]]) -> list[StandingLines]:
+    """A batch of the grouped query's rows (staff number, how many keys, the keys joined by ``KEYS_SEP``)."""
+    found = [(pid, keys.split(KEYS_SEP)) for pid, _, keys in batch]
+    if sum(map(len, map(_KEY, found))) != sum(n for _, n, _ in batch):  # never so: no case id holds the separator
+        raise StoreError(f"a case id in the assignments table holds the character {KEYS_SEP!r}; rename that case's assignments")
+    return found
+
+
+def _batched(rows: Iterable[tuple[str, str]], size: int) -> Iterator[list[StandingLines]]:
+    """Rows of (staff number, key) in the report's order, each learner's keys gathered, ``size`` learners a batch."""
+    learners = ((pid, list(map(_KEY, lines))) for pid, lines in groupby(rows, _STAFF))
+    while batch := list(islice(learners, size)):
+        yield batch
+
+
+def _streamed(cursor: Any, sql: str, size: int) -> Generator[Sequence[StandingLines], None, None]:
     """The rows from PostgreSQL a chunk at a time as the server makes them, so the report is written
     while the server still joins (a plain fetch writes nothing until the server has sent the last row)."""
     from psycopg import pq
 
     cursor.execute("SAVEPOINT standing_rows")
-    rows = cursor.stream(sql, size=size)
+    rows = cursor.stream(sql, size=size * 10)
     try:
-        while batch := list(islice(rows, size)):
-            yield cast(Sequence[StandingLine], batch)
+        yield from _batched(rows, size)
     finally:
         rows.close()  # a report stopped part-way (a reader gone): the query is cancelled, not read to its end
         if cursor.connection.info.transaction_status == pq.TransactionStatus.INERROR:
@@ -219,9 +243,20 @@ def standing_sql(conn: sa.Connection, form: str | None = None) -> str:
         done = f"(SELECT substr(max(t.finished_at), 1, 10) FROM attempts t LEFT JOIN sessions s ON s.code = t.session_code WHERE {satisfying_sql(how)})"
         source = "assignments a"
     if conn.dialect.name == "sqlite":  # the same key, in one call (its %s writes NULL as ''): a fifth cheaper than || ... ||
-        return f"SELECT a.learner_id, printf('%s %s %s %s %s', a.scenario_id, a.track, a.due_on, a.every_months, {done}) FROM {source} {ORDER}"
+        key = f"printf('%s %s %s %s %s', a.scenario_id, a.track, a.due_on, a.every_months, {done})"
+        if grouped(conn, form):
+            # A learner's keys in one row, in the order the index gives their assignments: GROUP BY
+            # the index's first column reads it in order, one learner at a time, with no sort.
+            return f"SELECT a.learner_id, count(*), group_concat({key}, char({ord(KEYS_SEP)})) FROM {source} GROUP BY a.learner_id ORDER BY a.learner_id"
+        return f"SELECT a.learner_id, {key} FROM {source} {ORDER}"
     every = "COALESCE(CAST(a.every_months AS VARCHAR(4)), '')"
     return f"SELECT a.learner_id, a.scenario_id || ' ' || a.track || ' ' || a.due_on || ' ' || {every} || ' ' || COALESCE({done}, '') FROM {source} {ORDER}"
+
+
+def grouped(conn: sa.Connection, form: str | None = None) -> bool:
+    """Whether ``standing_sql`` gives a learner's keys in one row: on SQLite, in the probe form, whose
+    rows come straight from the assignments' index, in its order (the join form's might not)."""
+    return conn.dialect.name == "sqlite" and (form or FORMS["sqlite"]) == "probe"
 
 
 def split_key(key: str) -> tuple[str, str, str, int | None, str | None]:
