@@ -24,6 +24,7 @@ from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.scenario.loader import load_scenario
+from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.sessions import model
 from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.sessions.records import OwnAnswer
@@ -101,13 +102,10 @@ def test_an_older_row_holding_passed_for_an_unfinished_attempt_still_shows_no_ve
 
 
 # -- a facilitated session, said for what it was --------------------------------------------------------
-def run_facilitated(db_url: str, example_path: Path, own_text: str = "My own thought: who are the men?") -> tuple[str, dict[str, str]]:
-    """A whole facilitated session through the session store: PC102 gives their own answers, PC101 none."""
-    sc = load_scenario(example_path)
-    sessions = SessionStore(Store(db_url))
-    people = [Learner("PC101", "Alex Smith", "Response"), Learner("PC102", "Jo Bloggs", "Response")]
-    code = sessions.create(sc, "facilitated", "Pat Trainer", people, model.first_state(sc, "officer", "facilitated", now()))
-    sessions.roll_call(code, sc, ["PC101", "PC102"])
+def drive_room(sessions: SessionStore, code: str, sc: Scenario, own_text: str | None = None, reason: str | None = None) -> None:
+    """Take a facilitated room through its case: at every choice PC102 picks the worst option; the
+    trainer follows the recommended one, or, given a ``reason``, PC102's to explore it. At a
+    reflection PC102 writes ``own_text`` (if given) and the room's notes are kept."""
     while (step := model.step_of(sc, (state := sessions.session(code).state))) is not None:
         if state.phase == "lobby":
             sessions.begin(code, sc, state.seq)
@@ -118,12 +116,25 @@ def run_facilitated(db_url: str, example_path: Path, own_text: str = "My own tho
             worst_option = min(node.options, key=lambda o: o.points).id
             sessions.submit(code, "PC102", step, OwnAnswer([worst_option]), str(uuid.uuid4()), now())
             sessions.reveal(code, sc, state.seq)
-            sessions.advance(code, sc, state.seq, engine.Choose(list(node.recommended)))
+            followed = [worst_option] if reason else list(node.recommended)
+            sessions.advance(code, sc, state.seq, engine.Choose(followed), **({"reason": reason} if reason else {}))
         elif step.kind in ("reflection", "key_question"):
-            sessions.submit(code, "PC102", step, OwnAnswer(text=own_text, covered=[0]), str(uuid.uuid4()), now())
-            sessions.advance(code, sc, state.seq, engine.Reflect("The room's notes"), notes="The room's notes")
+            if own_text is not None:
+                sessions.submit(code, "PC102", step, OwnAnswer(text=own_text, covered=[0]), str(uuid.uuid4()), now())
+            notes = "The room's notes" if own_text is not None else "notes"
+            sessions.advance(code, sc, state.seq, engine.Reflect(notes), notes=notes)
         else:
             sessions.advance(code, sc, state.seq, engine.Continue())
+
+
+def run_facilitated(db_url: str, example_path: Path, own_text: str = "My own thought: who are the men?") -> tuple[str, dict[str, str]]:
+    """A whole facilitated session through the session store: PC102 gives their own answers, PC101 none."""
+    sc = load_scenario(example_path)
+    sessions = SessionStore(Store(db_url))
+    people = [Learner("PC101", "Alex Smith", "Response"), Learner("PC102", "Jo Bloggs", "Response")]
+    code = sessions.create(sc, "facilitated", "Pat Trainer", people, model.first_state(sc, "officer", "facilitated", now()))
+    sessions.roll_call(code, sc, ["PC101", "PC102"])
+    drive_room(sessions, code, sc, own_text=own_text)
     rows = sessions.close(code, sc)
     sessions.store.close()
     return code, {p.learner_id: p.attempt_id or "" for p in rows}

@@ -73,13 +73,11 @@ def test_verify_names_a_mistyped_expiry_date_in_a_sentence(db_url, tmp_path: Pat
 def _session_following_the_room(db_url: str, example_path: Path) -> str:
     """A facilitated session where the room (PC102's answer) chooses the worst option at every choice,
     and the trainer follows that branch to explore it, giving a reason."""
-    import uuid
+    from test_record_truth import drive_room
 
-    from ltl_quiz.engine import state_machine as engine
     from ltl_quiz.scenario.loader import load_scenario
     from ltl_quiz.sessions import model
     from ltl_quiz.sessions.orchestration import SessionStore
-    from ltl_quiz.sessions.records import OwnAnswer
     from ltl_quiz.store import now
 
     sc = load_scenario(example_path)
@@ -92,21 +90,7 @@ def _session_following_the_room(db_url: str, example_path: Path) -> str:
         model.first_state(sc, "officer", "facilitated", now()),
     )
     sessions.roll_call(code, sc, ["PC102"])
-    while (step := model.step_of(sc, (state := sessions.session(code).state))) is not None:
-        if state.phase == "lobby":
-            sessions.begin(code, sc, state.seq)
-        elif step.is_choice:
-            node = sc.nodes[step.key]
-            if state.phase != "open":
-                sessions.open(code, sc, state.seq)
-            worst_option = min(node.options, key=lambda o: o.points).id
-            sessions.submit(code, "PC102", step, OwnAnswer([worst_option]), str(uuid.uuid4()), now())
-            sessions.reveal(code, sc, state.seq)
-            sessions.advance(code, sc, state.seq, engine.Choose([worst_option]), reason="To see where it leads.")
-        elif step.kind in ("reflection", "key_question"):
-            sessions.advance(code, sc, state.seq, engine.Reflect("notes"), notes="notes")
-        else:
-            sessions.advance(code, sc, state.seq, engine.Continue())
+    drive_room(sessions, code, sc, reason="To see where it leads.")
     sessions.close(code, sc)
     sessions.store.close()
     return code

@@ -11,10 +11,10 @@ import re
 import uuid
 from pathlib import Path
 
+from room_steps import room_to_the_reflection
 from screen import ENTER, SPACE, Terminal
 
 from ltl_quiz.config import Learner
-from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.sessions import model
 from ltl_quiz.sessions.orchestration import SessionStore
@@ -32,12 +32,7 @@ def at_the_key_question(example_path: Path, db_url: str) -> tuple[SessionStore, 
     code = sessions.create(scenario, "live", "Pat", [], model.first_state(scenario, "officer", "live", now()))
     for i, name in enumerate(["Alex Smith", "Jo Bloggs", "Sam Patel"]):
         sessions.join(code, Learner(f"PC30{i}", name), scenario, terminal=Place.this_one())
-    sessions.begin(code, scenario, 0)
-    for seq, followed in ((0, None), (1, ["send-officers"]), (2, ["speak-to-girl-alone"])):
-        if followed:
-            sessions.open(code, scenario, seq)
-            sessions.reveal(code, scenario, seq)
-        sessions.advance(code, scenario, seq, engine.Choose(followed) if followed else engine.Continue())
+    room_to_the_reflection(sessions, code, scenario)
     return sessions, code, scenario
 
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 import yaml
+from room_steps import room_to_the_reflection
 
 from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.sessions.points import reveal_points
@@ -282,12 +283,7 @@ def test_a_learner_still_writing_at_the_reveal_finishes_then_ticks(example_dir: 
         learner.expect(r"Do you want to take part in this case study\? \[Y/n\]")
         learner.type("y")
         learner.expect(r"Waiting for the trainer to start\.")
-        sessions.begin(code, scenario, 0)
-        for seq, followed in ((0, None), (1, ["send-officers"]), (2, ["speak-to-girl-alone"])):
-            if followed:
-                sessions.open(code, scenario, seq)
-                sessions.reveal(code, scenario, seq)
-            sessions.advance(code, scenario, seq, engine.Choose(followed) if followed else engine.Continue())
+        room_to_the_reflection(sessions, code, scenario)
         learner.expect(r"Your reflection, for your own record \(Enter to skip\):")
         reveal_points(sessions, code, scenario, 3)  # the trainer ends the discussion first
         time.sleep(1)

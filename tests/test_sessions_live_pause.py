@@ -6,11 +6,14 @@ Now the prompt says so while it waits, keeps what they typed, and takes the answ
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from room_steps import room_to_the_reflection
 from screen import ENTER, Terminal
 
-from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.scenario.loader import load_scenario
+from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.sessions import model
 from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.store import Store, now
@@ -18,8 +21,8 @@ from ltl_quiz.store import Store, now
 PAUSED = r"The trainer has paused the session\. Your answer stays as you left it"
 
 
-@pytest.mark.parametrize("mode", ["--rich", "--plain"])
-def test_a_learner_writing_a_reflection_is_told_of_the_pause_and_keeps_what_they_typed(example_dir, example_path, db_url, mode) -> None:
+def joined(example_dir: Path, example_path: Path, db_url: str, mode: str) -> tuple[Scenario, SessionStore, str, Terminal]:
+    """A live session of the worked example with Robin Reed joined on a pty, waiting in the lobby."""
     scenario = load_scenario(example_path)
     sessions = SessionStore(Store(db_url))
     code = sessions.create(scenario, "live", "Pat", [], model.first_state(scenario, "officer", "live", now()))
@@ -30,12 +33,17 @@ def test_a_learner_writing_a_reflection_is_told_of_the_pause_and_keeps_what_they
         term.settle(0.2)
         term.send("y" + ENTER)
         term.wait_for("Waiting for the trainer to start")
-        sessions.begin(code, scenario, 0)
-        for seq, followed in ((0, None), (1, ["send-officers"]), (2, ["speak-to-girl-alone"])):
-            if followed:
-                sessions.open(code, scenario, seq)
-                sessions.reveal(code, scenario, seq)
-            sessions.advance(code, scenario, seq, engine.Choose(followed) if followed else engine.Continue())
+    except BaseException:
+        term.close()
+        raise
+    return scenario, sessions, code, term
+
+
+@pytest.mark.parametrize("mode", ["--rich", "--plain"])
+def test_a_learner_writing_a_reflection_is_told_of_the_pause_and_keeps_what_they_typed(example_dir, example_path, db_url, mode) -> None:
+    scenario, sessions, code, term = joined(example_dir, example_path, db_url, mode)
+    try:
+        room_to_the_reflection(sessions, code, scenario)
         term.wait_for(r"Your reflection, for your own record \(Enter to skip\):")
         term.settle(0.3)
         term.send("Who the m")
@@ -59,16 +67,8 @@ def test_a_learner_writing_a_reflection_is_told_of_the_pause_and_keeps_what_they
 def test_a_learner_waiting_between_prompts_is_told_when_the_trainer_carries_on(example_dir, example_path, db_url) -> None:
     """Told "the trainer has paused the session. Wait here", a learner who was not at a prompt was
     never told the pause had ended: the screen simply went on. Now it says so, once."""
-    scenario = load_scenario(example_path)
-    sessions = SessionStore(Store(db_url))
-    code = sessions.create(scenario, "live", "Pat", [], model.first_state(scenario, "officer", "live", now()))
-    args = ["--scenarios", str(example_dir), "session", "join", code, "--learner", "R1", "--name", "Robin Reed", "--plain"]
-    term = Terminal(args, 80, 24)
+    scenario, sessions, code, term = joined(example_dir, example_path, db_url, "--plain")
     try:
-        term.wait_for(r"take part in this case study\?")
-        term.settle(0.2)
-        term.send("y" + ENTER)
-        term.wait_for("Waiting for the trainer to start")
         sessions.begin(code, scenario, 0)
         sessions.pause(code)
         term.wait_for(r"The trainer has paused the session\. Wait here")
