@@ -50,3 +50,11 @@ def write(tmp_path: Path, doc: dict[str, Any], name: str = "case.yaml") -> Path:
     path = tmp_path / name
     path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     return path
+
+
+def numbered_questions(doc: dict[str, Any], track: str, count: int) -> dict[str, Any]:
+    """``doc`` with ``count`` key questions for ``track``, ids q1, q2...: for tests that count them."""
+    doc["case"]["key_questions"][track] = [
+        {"id": f"q{n}", "question": f"Key question number {n}?", "model_points": ["one", "two"]} for n in range(1, count + 1)
+    ]
+    return doc

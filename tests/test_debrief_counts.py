@@ -21,10 +21,7 @@ def with_a_reflection(tmp_path: Path) -> Path:
         "think": {"type": "reflection", "track": "officer", "title": "Stop and think", "key_question": "q1", "next": "done"},
         "done": f.end(),
     }
-    doc = f.scenario(nodes)
-    doc["case"]["key_questions"]["officer"] = [
-        {"id": f"q{n}", "question": f"Key question number {n}?", "model_points": ["one", "two"]} for n in (1, 2, 3)
-    ]
+    doc = f.numbered_questions(f.scenario(nodes), "officer", 3)
     folder = tmp_path / "reflecting"
     folder.mkdir()
     f.write(folder, doc, "01-reflecting.yaml")

@@ -19,10 +19,7 @@ def three_questions(tmp_path: Path) -> Path:
     """A one-decision case whose officer track has three key questions, all asked in the debrief."""
     options = [f.option(f"o{i}", points=5 if i == 0 else 0, nxt=[{"goto": "done"}]) for i in range(2)]
     nodes = {"begin": {"type": "decision", "title": "Choose", "prompt": "What do you do first?", "options": options}, "done": f.end()}
-    doc = f.scenario(nodes)
-    doc["case"]["key_questions"]["officer"] = [
-        {"id": f"q{n}", "question": f"Key question number {n}?", "model_points": ["one", "two"]} for n in (1, 2, 3)
-    ]
+    doc = f.numbered_questions(f.scenario(nodes), "officer", 3)
     folder = tmp_path / "three"
     folder.mkdir()
     f.write(folder, doc, "01-three.yaml")
