@@ -56,3 +56,25 @@ def test_the_rooms_critical_choices_at_its_ending_name_their_decision(example_pa
         shown = " ".join(out.getvalue().split())
         grading = " ".join((scenario.nodes["call-grading"].prompt or "").split())
         assert f"- At \u201c{grading}\u201d: B. Tell the caller" in shown, shown
+
+
+def test_feedback_read_to_a_room_never_says_a_pass_is_at_stake() -> None:
+    """Case 3's feedback, written for one attempt, says "so the attempt cannot pass"; read out in a
+    group session (which has no score and no pass) it said so to the room. It is now said of an
+    attempt of one's own, in the reveal and in a learner's own feedback alike."""
+    from records_factory import SCENARIOS
+
+    from ltl_quiz.engine import state_machine as engine
+
+    node = load_scenario(SCENARIOS / "03-first-response-rape-report.yaml").nodes["first-task"]
+    critical = next(o for o in node.options if o.critical)
+    assert "attempt cannot pass" in " ".join(critical.feedback.split())  # the case's own words
+    for plain in (True, False):
+        out = io.StringIO()
+        console = PlainConsole(out) if plain else Console(file=out, width=120, color_system=None, highlight=False)
+        view = SessionView(Renderer(console, plain), projected=True)
+        dist = tally.from_hands(node, {critical.id: 3})
+        view.reveal(node, dist, tally.room_choice(node, dist))
+        view.own_feedback(engine.feedback_for(node, engine.Answer(node.id, node.type, [critical.id], None, [], 0, {}, [critical.id])))
+        shown = " ".join(out.getvalue().split())
+        assert "cannot pass" not in shown and "an attempt of one's own making this choice could not pass" in shown, shown
