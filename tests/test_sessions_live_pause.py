@@ -78,3 +78,42 @@ def test_a_learner_waiting_between_prompts_is_told_when_the_trainer_carries_on(e
         assert term.text().count("The trainer has carried on with the session.") == 1, term.text()
     finally:
         term.close()
+
+
+def test_the_rejoin_hint_names_the_learner_who_left(example_dir, example_path, db_url) -> None:
+    """On a shared account the remembered learner can be a colleague: Robin left, Dee joined from the
+    same account, and Robin's printed hint (`session join CODE`) offered to record for Dee. The hint
+    names the learner who left, so run as printed it rejoins them."""
+    import re
+    import shlex
+
+    from screen import CTRL_C
+
+    _, _, code, robin = joined(example_dir, example_path, db_url, "--plain")
+    try:
+        robin.send(CTRL_C)
+        robin.wait_for("To rejoin:")
+        robin.wait_exit()
+    finally:
+        robin.close()
+    tail = robin.text().split("To rejoin:", 1)[1]
+    hint = re.sub(r"\\\s*\n\s*", " ", tail).strip().splitlines()[0]  # one command again, as the shell reads it
+    args = ["--scenarios", str(example_dir), "session", "join", code, "--learner", "D2", "--name", "Dee Khan", "--plain"]
+    dee = Terminal(args, 80, 24)  # a colleague on the same account: now the remembered learner
+    try:
+        dee.wait_for(r"take part in this case study\?")
+        dee.send("y" + ENTER)
+        dee.wait_for("Waiting for the trainer to start")
+        dee.send(CTRL_C)
+        dee.wait_exit()
+    finally:
+        dee.close()
+    words_ = shlex.split(hint)
+    again = Terminal(words_[words_.index("--scenarios") :], 80, 24)
+    try:
+        again.wait_for(r"take part in this case study\?")
+        again.send("y" + ENTER)
+        again.wait_for(r"Welcome back, Robin Reed|Robin Reed \(R1")
+        assert "Dee Khan" not in again.text(), again.text()
+    finally:
+        again.close()

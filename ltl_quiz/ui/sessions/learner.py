@@ -9,6 +9,7 @@ learner whose terminal dies loses nothing they answered and carries on by joinin
 from __future__ import annotations
 
 import contextlib
+import shlex
 import time
 import uuid
 from collections.abc import Callable
@@ -91,10 +92,15 @@ class LiveLearner(SessionScreen):
             with contextlib.suppress(StoreError):  # leaving is a courtesy to the trainer's screen; answers are saved
                 self.sessions.leave(self.code, self.learner.id, self.terminal)
             raise Left(
-                f"You have left session {self.code}. Everything you answered is saved. To rejoin: ltl-quiz session join {self.code}"
+                f"You have left session {self.code}. Everything you answered is saved. To rejoin: {self._rejoin()}"
             ) from None
         finally:
             self._stop_beat()
+
+    def _rejoin(self) -> str:
+        """The command that rejoins as this learner: on a shared account the remembered learner may
+        be someone else, and the bare ``session join CODE`` offered to record for them instead."""
+        return f"ltl-quiz session join {self.code} --learner {shlex.quote(self.learner.id)}"
 
     def _join(self, row: SessionRow) -> ParticipantRow:
         before = {p.learner_id for p in self.sessions.participants(self.code) if p.attempt_id}
@@ -137,7 +143,7 @@ class LiveLearner(SessionScreen):
         state = row.state
         if row.status == "paused" and self.told_status != "paused":
             self.view.say(
-                f"The trainer has paused the session. Wait here, or press Ctrl-C and rejoin later: ltl-quiz session join {self.code}"
+                f"The trainer has paused the session. Wait here, or press Ctrl-C and rejoin later: {self._rejoin()}"
             )
         elif row.status != "paused" and self.told_status == "paused":  # else the screen just went on, unexplained
             self.view.say("The trainer has carried on with the session.")
@@ -245,7 +251,7 @@ class LiveLearner(SessionScreen):
         if seen == "paused":
             return (
                 "The trainer has paused the session. Your answer stays as you left it: finish it when you are ready,"
-                f" or press Ctrl-C and rejoin later: ltl-quiz session join {self.code}"
+                f" or press Ctrl-C and rejoin later: {self._rejoin()}"
             )
         return "The trainer has carried on with the session."
 
