@@ -44,8 +44,10 @@ COMMANDS: dict[str, Entry] = {
     ),
     "assign": Entry("compliance", "Assign cases to a unit, a roster or learners, with a due date, track, mode and renewal interval."),
     "compliance": Entry("compliance", "Who is complete, due, overdue or expiring on each assigned case, with totals per unit and case."),
-    "certificate": Entry("compliance", "A printable certificate of completion for one attempt, with a code anyone can verify."),
-    "verify": Entry("compliance", "Say whether a certificate is genuine and current (exit 0), not genuine (1) or expired (2)."),
+    "certificate": Entry("compliance", "A printable certificate for one passed attempt (or attendance at a group session), with a code anyone can verify."),
+    "verify": Entry(
+        "compliance", "Say whether a certificate is genuine and current (exit 0), not genuine (1), or genuine but not current: expired, not passed (2)."
+    ),
     "lrs": Entry("lrs", "Send xAPI statements to a learning record store (LRS).", group=True),
     "session": Entry("sessions", "Group sessions for trainers: a room works through a case together, on one screen or live.", group=True),
     "db": Entry("db", "Look after the results store (SQLite or PostgreSQL): status, upgrade, backup.", group=True),
