@@ -78,3 +78,12 @@ def test_feedback_read_to_a_room_never_says_a_pass_is_at_stake() -> None:
         view.own_feedback(engine.feedback_for(node, engine.Answer(node.id, node.type, [critical.id], None, [], 0, {}, [critical.id])))
         shown = " ".join(out.getvalue().split())
         assert "cannot pass" not in shown and "an attempt of one's own making this choice could not pass" in shown, shown
+
+
+def test_several_options_in_one_line_are_not_joined_by_a_stray_semicolon(example_path: Path) -> None:
+    """The live ending listed a multi's choices as "...telling someone.; D. Ask where": each
+    option's own full stop now ends it, and a semicolon comes only where it has none."""
+    node = load_scenario(example_path).nodes["welfare-actions"]
+    ids = [o.id for o in node.options[:2]]
+    shown = SessionView._options(node, ids)
+    assert ".;" not in shown and shown.startswith("A. ") and " B. " in shown, shown

@@ -245,9 +245,10 @@ class Runner:
         total = len(self.scenario.key_questions(state.track))
         if total > in_debrief:
             were = "was" if total - in_debrief == 1 else "were"
+            others = "the other one" if in_debrief == 1 else f"the other {in_debrief}"  # never "the other 1"
             self.ui.say(
                 f"{total - in_debrief} of the {state.track} track's {total} key questions {were} asked at a reflection during the case; "
-                f"the debrief asks the other {in_debrief}."
+                f"the debrief asks {others}."
             )
 
     def _place(self, state: State) -> str:

@@ -310,7 +310,8 @@ class SessionView:
     def _options(node: Node, ids: list[str]) -> str:
         if not ids:
             return "none of the options"
-        return "; ".join(f"{letters_of(node, [i])}. {one_line(node.option(i).text)}" for i in ids)
+        shown = [f"{letters_of(node, [i])}. {one_line(node.option(i).text)}" for i in ids]
+        return " ".join(text if text.endswith((".", "?", "!")) or n == len(shown) - 1 else text + ";" for n, text in enumerate(shown))  # never ".;"
 
     # -- the discussion clock -------------------------------------------------------------------
     def countdown(self, seconds: float, wait_key: WaitKey) -> bool:
