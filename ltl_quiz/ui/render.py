@@ -240,7 +240,7 @@ class Renderer:
             for choice in good:
                 self.item("- ", one_line(choice.note))
         if result.competencies or result.competency_best:
-            self.say("Competency profile (your score out of the most you could earn on the path you took):")
+            self.say("Competency profile (competency points, kept apart from the score: yours out of the most the path you took could earn):")
             for tag in sorted(set(result.competencies) | set(result.competency_best)):
                 got, most = result.competencies.get(tag, 0), result.competency_best.get(tag, 0)
                 self.item("- ", f"{tag.replace('_', ' ')}: {got} of {most}")
