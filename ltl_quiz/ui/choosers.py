@@ -145,7 +145,7 @@ def _choices_app(prompt: Select | Checkbox) -> Any:
             def _move(event: Any, step: int = step) -> None:
                 prompt.move(step)
 
-    for key in [*"123456789", *sorted(letters), *sorted(c.upper() for c in letters)]:
+    for key in [*"0123456789", *sorted(letters), *sorted(c.upper() for c in letters)]:
 
         @kb.add(key, eager=True)
         def _number(event: Any, key: str = key) -> None:

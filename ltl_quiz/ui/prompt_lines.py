@@ -90,6 +90,7 @@ class Choices(Prompt):
         super().__init__(message)
         self.choices = list(choices)
         self.pointer: int | None = None
+        self.typed = ""  # the digits typed in a row, for a number of two digits
         # options a room calls out by letter ("B. ...") keep their letter and get no number as well
         self.lettered = any(_LETTERED.match(label) for _, label in choices) and all(
             _LETTERED.match(label) or label == NONE_LABEL for _, label in choices
@@ -139,7 +140,23 @@ class Choices(Prompt):
             row += len(lines)
         return out
 
+    def typed_row(self, key: str) -> tuple[int | None, int | None]:
+        """The row a key picks with the digits typed just before it, and the row those digits had
+        picked (now replaced): in a list of ten or more, '1' then '0' is row 10. '0' alone did
+        nothing and Enter then took row 1, so a learner who typed 10 for case study 10 got case 1."""
+        if self.lettered or not key.isdigit():
+            self.typed = ""
+            return self.row_of(key), None
+        before = self.row_of(self.typed) if self.typed.strip("0") else None
+        joined = self.typed + key
+        if before is not None and self.row_of(joined) is not None:
+            self.typed = joined
+            return self.row_of(joined), before
+        self.typed = key
+        return (self.row_of(key) if key != "0" else None), None
+
     def move(self, step: int) -> None:
+        self.typed = ""
         if self.pointer is None:
             self.pointer = 0 if step > 0 else len(self.choices) - 1
         else:
@@ -167,7 +184,7 @@ class Select(Choices):
         return self.chosen_lines(width, [self.choices[self.pointer][1]])
 
     def number(self, key: str) -> None:
-        row = self.row_of(key)
+        row, _ = self.typed_row(key)
         if row is not None:
             self.pointer = row
             self.warning = ""
@@ -202,7 +219,9 @@ class Checkbox(Choices):
             self.ticked = (self.ticked - {self.none_row}) | {i}
 
     def number(self, key: str) -> None:
-        row = self.row_of(key)
+        row, replaced = self.typed_row(key)
+        if replaced is not None:  # '1' ticked row 1 on its way to '10': untick it
+            self.toggle(replaced)
         if row is not None:
             self.pointer = row
             self.toggle(self.pointer)
