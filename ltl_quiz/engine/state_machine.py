@@ -20,6 +20,12 @@ from ltl_quiz.scenario.scoring import award, competency_best, percentage
 from ltl_quiz.text import typed
 
 MODES = ("practice", "assessed")
+GROUP_MODES = ("facilitated", "live")  # the modes a group session records its participants' attempts in
+
+
+def group_record(mode: str, passed: bool | None) -> bool:
+    """A group-session participant's record with no verdict of its own: the room's path is not their score."""
+    return mode in GROUP_MODES and passed is None
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from ltl_quiz.engine.state_machine import GROUP_MODES, group_record
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.pseudonym import Pseudonymiser
 from ltl_quiz.scenario.kinds import answer_kinds, answered_kinds, written_kinds
@@ -26,7 +27,6 @@ from ltl_quiz.store.queries import Filters, answers_query, attempts_query, minut
 from ltl_quiz.store.rows import ExportedAnswer
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-GROUP_MODES = ("facilitated", "live")
 WHATS = ("completions", "answers", "reflections")
 
 PackedT = TypeVar("PackedT")  # what the parts an answers row shares are packed into (a tuple; quoted CSV text)
@@ -199,7 +199,7 @@ def _attempt_columns(
 def completion_rows(store: Store, filters: Filters, library: ScenarioLibrary, people: People, s: Callable) -> Iterator[tuple]:
     for r in stream(store, attempts_query(filters)):
         # the query leaves score, passed, competencies and ending empty unless the attempt is completed
-        scored = not (r.mode in GROUP_MODES and r.passed is None)  # a group session's record: no score, as in its CPD record
+        scored = not group_record(r.mode, r.passed)  # a group session's record: no score, as in its CPD record
         competencies = json.loads(r.competencies) if r.competencies is not None and scored else None
         critical = json.loads(r.critical_failures or "[]") if scored else []
         yield (

@@ -12,6 +12,8 @@ import hashlib
 import hmac
 from dataclasses import asdict, dataclass, fields
 
+from ltl_quiz.engine.state_machine import GROUP_MODES
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _READ_AS = {"O": "0", "I": "1", "L": "1"}
 BITS = 50
@@ -59,7 +61,6 @@ class CertificateFields:
 
 
 ATTENDANCE_ONLY = ("trainer",)
-GROUP_MODES = ("facilitated", "live")  # attempts.mode of a group session's participant
 
 
 def code(key: bytes, cert: CertificateFields) -> str:

@@ -17,8 +17,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ltl_quiz.engine.state_machine import group_record
 from ltl_quiz.errors import Expired, InputError, NotCurrent, NotGenuine
-from ltl_quiz.records.certificate_code import GROUP_MODES, CertificateFields, code, matches, normalise
+from ltl_quiz.records.certificate_code import CertificateFields, code, matches, normalise
 
 if TYPE_CHECKING:
     from ltl_quiz.locations import Locations
@@ -45,7 +46,7 @@ class Issued:
 
 def in_group(row: AttemptRow) -> bool:
     """A group-session participant's attempt with no verdict of its own: the room's path is not their score."""
-    return row.mode in GROUP_MODES and row.passed is None
+    return group_record(row.mode, row.passed)
 
 
 def fields_for(row: AttemptRow, expires: date | None, trainer: str = "", as_first_issued: bool = False) -> CertificateFields:
@@ -131,7 +132,9 @@ class Verdict:
 
     @property
     def good(self) -> bool:
-        return self.state() == "genuine and current"
+        """Genuine and current: what ``state`` says last, reached by none of its exceptions."""
+        f = self.fields
+        return self.current and (self.counted if f.attendance else f.verdict == "passed")
 
     def lines(self) -> list[str]:
         f = self.fields
