@@ -28,11 +28,7 @@ ALLOWED: dict[str, str] = {}
 
 # "module:qualified.name" -> the work that holds the module open; its Any goes when that work lands.
 _COMPLIANCE = "ltl_quiz/compliance/* is being reworked by the compliance performance task (cperf2)"
-_REPORT = "the learning report's modules are being reworked by the report performance task (rperf2)"
 NOT_YET: dict[str, str] = {
-    "ltl_quiz.store.item_queries:analysed": _REPORT,
-    "ltl_quiz.records.report:Report.totals": _REPORT,
-    "ltl_quiz.records.report:debrief_endings": _REPORT,
     "ltl_quiz.compliance.formats:record": _COMPLIANCE,
     "ltl_quiz.compliance.formats:cell": _COMPLIANCE,
     "ltl_quiz.compliance.streams:Totals.count": _COMPLIANCE,

@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypedDict
 
 from ltl_quiz.errors import BadOptionValue
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
@@ -36,6 +37,29 @@ from ltl_quiz.text import one_line
 if TYPE_CHECKING:
     from ltl_quiz.store import Store
     from ltl_quiz.store.queries import Filters
+
+class Totals(TypedDict):
+    """The report's totals over every scenario and track (``Report.totals``; the JSON's ``totals``)."""
+
+    attempts: int
+    completed: int
+    passed: int
+    pass_rate: float | None  # of graded attempts; None when none has a verdict
+    flagged: int
+
+
+class StopRow(Protocol):
+    """A row of ``stopping_points``: where unfinished attempts at a scenario stopped, and how many."""
+
+    @property
+    def scenario_id(self) -> str: ...
+    @property
+    def node_id(self) -> str | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def n(self) -> int: ...
+
 
 FIRST, ALL = "first", "all"  # which completed attempts the item and overall statistics take
 ATTEMPT_RULES = (FIRST, ALL)
@@ -118,7 +142,7 @@ class Report:
         return f"{counted(t['attempts'], 'attempt')}, {t['completed']} completed{rooms}, {t['passed']} passed (pass rate {figure(t['pass_rate'], '%')})."
 
     @property
-    def totals(self) -> dict[str, Any]:
+    def totals(self) -> Totals:
         completed = sum(s.completed for s in self.scenarios)
         graded = sum(s.graded for s in self.scenarios)
         passed = sum(s.passed for s in self.scenarios)
@@ -225,7 +249,7 @@ def _scenario_stats(counts: list[Any], seconds: dict[tuple[str, str], float]) ->
 
 
 # -- drop-off ---------------------------------------------------------------------------------------
-def _dropoff(library: ScenarioLibrary, stops: list[Any], times: list[Any], debrief: list[Any]) -> list[NodeDropoff]:
+def _dropoff(library: ScenarioLibrary, stops: Sequence[StopRow], times: list[Any], debrief: list[Any]) -> list[NodeDropoff]:
     """Per scenario and node: the attempts that stopped there unfinished (``stopping_points``), and
     the median time at it (``step_times``). An attempt whose saved state is at an ending stopped in
     the debrief: ``debrief`` (``debrief_answers``) tells which key question it was at, and it is
@@ -257,13 +281,15 @@ def _dropoff(library: ScenarioLibrary, stops: list[Any], times: list[Any], debri
     return [d for _, d in in_scenario_order(library, rows)]
 
 
-def debrief_endings(library: ScenarioLibrary, stops: list[Any]) -> list[tuple[str, str]]:
+def debrief_endings(library: ScenarioLibrary, stops: Sequence[StopRow]) -> list[tuple[str, str]]:
     """The (scenario, node) stopping points that are endings: attempts there stopped in the debrief."""
     from ltl_quiz.scenario.kinds import kind_of
 
-    found = []
+    found: list[tuple[str, str]] = []
     for r in stops:
-        node = library.node(r.scenario_id, r.node_id) if r.node_id else None
+        if not r.node_id:
+            continue
+        node = library.node(r.scenario_id, r.node_id)
         if node is not None and kind_of(node.type).ending and (r.scenario_id, r.node_id) not in found:
             found.append((r.scenario_id, r.node_id))
     return found

@@ -69,7 +69,7 @@ def _attempt_columns_read(conditions: list[Any]) -> list[Any]:
     return [c for c in attempts.c if c.key in read]
 
 
-def analysed(filters: Filters, first_only: bool, scenarios: Sequence[str] | None = None) -> Any:
+def analysed(filters: Filters, first_only: bool, scenarios: Sequence[str] | None = None) -> sa.CTE:
     """The attempts the item and test statistics take, as a CTE of (attempt_id, scenario_id, track).
 
     With ``first_only``, each learner's first completed individual attempt at each scenario (earliest
