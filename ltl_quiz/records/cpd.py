@@ -304,12 +304,6 @@ def _different(scenario: Scenario | None, row: ExportedAnswer) -> list[Different
     return [Different(one_line(node.prompt or node.id), critical, notes("I chose", chosen_ids) + notes("Next time", recommended))]
 
 
-def _listed(texts: list[str], empty: str = "none of the options") -> str:
-    """Option texts as one sentence: joined by semicolons, ending in exactly one full stop."""
-    joined = "; ".join(t.rstrip(" .") for t in texts) or empty
-    return joined + "."
-
-
 def _date(stamp: str) -> str:
     try:
         return datetime.fromisoformat(stamp.replace("Z", "+00:00")).strftime("%d %B %Y").lstrip("0")

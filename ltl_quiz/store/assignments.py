@@ -30,7 +30,6 @@ HOW_COLUMNS = ("how_answered",)  # attempts.how_answered (migration m005); a sto
 Person = tuple[str, str, str]  # staff number, name, unit
 # staff number, name, unit, case, track, due on, every months, latest satisfying finish time (or None)
 StandingRow = tuple[str, str, str, str, str, str, int | None, str | None]
-StandingLine = tuple[str, str]  # staff number, standing key (``split_key`` reads it back)
 StandingLines = tuple[str, list[str]]  # staff number, the standing keys of their assignments in order
 KEYS_SEP = "\x1e"  # between one learner's keys as SQLite gives them (a key holds a case id, a track, dates, a number)
 _STAFF, _KEY = itemgetter(0), itemgetter(1)
