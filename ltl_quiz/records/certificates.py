@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ltl_quiz.engine.state_machine import group_record
 from ltl_quiz.errors import Expired, InputError, NotCurrent, NotGenuine
 from ltl_quiz.records.certificate_code import CertificateFields, code, matches, normalise
+from ltl_quiz.text import percent
 
 if TYPE_CHECKING:
     from ltl_quiz.locations import Locations
@@ -49,14 +50,19 @@ def in_group(row: AttemptRow) -> bool:
     return group_record(row.mode, row.passed)
 
 
-def fields_for(row: AttemptRow, expires: date | None, trainer: str = "", as_first_issued: bool = False) -> CertificateFields:
+def fields_for(
+    row: AttemptRow, expires: date | None, trainer: str = "", as_first_issued: bool = False, exact_percent: bool = False
+) -> CertificateFields:
     """The certificate's fields from a stored attempt (an ``AttemptRow``).
 
     A group session's attendance states no score and no verdict, and who led it. ``as_first_issued``
     gives the fields the first version of ``certificate`` printed for such an attempt (a score of
     the room's path and 'not passed'), so a certificate issued then can still be recognised.
+    ``exact_percent`` (implied by ``as_first_issued``) gives the score as certificates printed it
+    before they used the figure every other record shows (``text.percent``): '35/40 (87.5%)'.
     """
     attendance = in_group(row) and not as_first_issued
+    figure = f"{row.percentage:g}%" if as_first_issued or exact_percent else percent(row.percentage)
     return CertificateFields(
         name=row.learner_name,
         staff_number=row.learner_id,
@@ -65,7 +71,7 @@ def fields_for(row: AttemptRow, expires: date | None, trainer: str = "", as_firs
         track=row.track,
         mode=row.mode,
         date=(row.finished_at or "")[:10],
-        score="" if attendance else f"{row.score}/{row.best_score} ({row.percentage:g}%)",
+        score="" if attendance else f"{row.score}/{row.best_score} ({figure})",
         verdict="" if attendance else "passed" if row.passed else "not passed",
         scenario_version=str(row.scenario_version),
         scenario_sha256=row.scenario_sha256,
@@ -186,18 +192,25 @@ def verify(
     if not present:
         raise NotGenuine(f"{wanted}: NOT valid: the store does not record {row.learner_id} as present at session {row.session_code}")
     record = fields_for(row, ends, trainer)
-    issued_as = record
-    if in_group(row) and not matches(key, record, wanted):
-        issued_as = fields_for(row, ends, as_first_issued=True)  # the room's score and 'not passed' printed in error
-    if not matches(key, issued_as, wanted):
-        raise NotGenuine(f"{wanted}: NOT genuine: the record in the store has changed since this certificate was issued")
+    issued_as = _issued_form(key, wanted, row, ends, record)
     _check_presented(key, wanted, issued_as, claimed, certificate)
     today = today or datetime.now(UTC).date()
     current = not record.expires or today <= date.fromisoformat(record.expires)
-    verdict = Verdict(record, wanted, current, counted, issued_as is not record)
+    verdict = Verdict(record, wanted, current, counted, in_group(row) and issued_as is not record)
     if not verdict.good:
         raise (Expired if not current else NotCurrent)("\n".join(verdict.lines()))
     return verdict
+
+
+def _issued_form(key: bytes, wanted: str, row: AttemptRow, ends: date | None, record: CertificateFields) -> CertificateFields:
+    """The fields the certificate was issued with: the record as printed now, or as an earlier
+    version printed it (the score's exact percentage; for a group session, the room's score and
+    'not passed' printed in error), so a genuine certificate issued then still verifies."""
+    earlier = fields_for(row, ends, as_first_issued=True) if in_group(row) else fields_for(row, ends, exact_percent=True)
+    for form in (record, earlier):
+        if matches(key, form, wanted):
+            return form
+    raise NotGenuine(f"{wanted}: NOT genuine: the record in the store has changed since this certificate was issued")
 
 
 def _check_presented(key: bytes, wanted: str, record: CertificateFields, claimed: dict[str, str | None], certificate: Path | None) -> None:
