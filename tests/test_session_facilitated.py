@@ -239,7 +239,11 @@ def test_known_participants_by_staff_number_and_rich_screens_by_keystroke(runner
             ("Follow the room's selection", "y" + ENTER),
             ("show the model answer points", ENTER),  # after the discussion, never with the question (issue 13)
             ("Notes from the discussion", "Talked it through" + ENTER),
-            ("Close the session", ENTER),
+            # the ending comes in a debrief's parts, each with its prompt (issue 13): it was one paged block
+            (r"The ending, part 1 of 4\.\s+Continue to the room's\s+decisions", ENTER),
+            (r"The ending, part 2 of 4\.\s+Continue to what\s+really\s+happened", ENTER),
+            (r"The ending, part 3 of 4\.\s+Continue to the\s+references", ENTER),
+            (r"The ending, part 4 of 4\.\s+Close the\s+session", ENTER),
         ]:
             term.wait_for(wait)
             term.settle(0.1)

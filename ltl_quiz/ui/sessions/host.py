@@ -65,7 +65,6 @@ class LiveHost(TrainerScreen):
     """Every learner at their own terminal; the trainer controls the pace."""
 
     kind = "live"
-    ending_in_parts = True
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -56,7 +56,6 @@ class TrainerScreen(SessionScreen):
     """The room's path, step by step; subclasses gather the room's answers."""
 
     kind = ""
-    ending_in_parts = False  # the ending as a solo debrief's parts, at a screen that pages (live host)
 
     def __init__(
         self, sessions: SessionStore, scenario: Scenario, code: str, view: SessionView, ask: Prompter, keys: KeyReader, fresh: bool = False
@@ -184,7 +183,7 @@ class TrainerScreen(SessionScreen):
         node = engine.current(self.scenario, state.room)
         pending = model.step_of(self.scenario, state) is not None
         message = "Continue to the key questions" if pending else "Close the session"
-        if self.ending_in_parts and self.pager.active():
+        if self.pager.active():  # at a screen that pages, the ending comes in a solo debrief's parts
             self.ending_parts(state, node, message)
             return
 
@@ -192,7 +191,7 @@ class TrainerScreen(SessionScreen):
             self.view.new_screen(f"Session {self.code}  ·  The ending")
             self.view.ending(self.scenario, node)
 
-        self.pager.page("ending", ending, self.go_on_rows(message))  # ~200 rows: the room read only the references
+        self.pager.page("ending", ending, self.go_on_rows(message))  # where nothing pages (plain, piped): one stream, read in order
         self.go_on("ending", message)
 
     def ending_parts(self, state: SessionState, node: Node, last: str) -> None:
