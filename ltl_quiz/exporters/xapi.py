@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote
 
+from ltl_quiz.engine.state_machine import GROUP_MODES
 from ltl_quiz.errors import InputError
 from ltl_quiz.exporters.rows import People
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
@@ -130,7 +131,7 @@ class AttemptStatements:
     def _their_own(self, row: ExportedAnswer) -> bool:
         """In a group session a participant's attempt has a row for every step the room took; only
         the steps they answered themselves are statements that they answered (with a score)."""
-        if self.a.mode not in ("facilitated", "live"):
+        if self.a.mode not in GROUP_MODES:
             return True
         return bool(json.loads(row.option_ids or "[]") or (row.free_text or "").strip())
 
