@@ -21,6 +21,7 @@ from ltl_quiz.errors import BadOptionValue, InputError, SessionClosed
 from ltl_quiz.json_types import JSONObject
 from ltl_quiz.locations import Locations
 from ltl_quiz.sessions.codes import normalise_code
+from ltl_quiz.sessions.room_words import for_room
 from ltl_quiz.sessions.roster import parse_participant, read_roster
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def _case(where: Locations, new: NewSession, kind: str) -> tuple[Scenario, Sessi
     from ltl_quiz.sessions import model
     from ltl_quiz.store import now
 
-    scenario = load_case(where, new.case)
+    scenario = for_room(load_case(where, new.case))
     return scenario, model.first_state(scenario, new.track or scenario.audiences[0], kind, now(), new.minutes)
 
 
@@ -183,7 +184,7 @@ def join(where: Locations, given: Joining, screen: LearnerScreen) -> Participant
             )
         me = Terminal.this_one()
         check(store, code, learner, me, given.take_over)  # refused before the content note, not after it
-        return screen.follow(sessions, scenario, code, learner, me, given.take_over)
+        return screen.follow(sessions, for_room(scenario), code, learner, me, given.take_over)
 
 
 @dataclass(frozen=True)
@@ -283,4 +284,4 @@ def _scenario_for(where: Locations, row: SessionRow, screens: TrainerScreens) ->
                 f"{scenario.id} has changed from version {version} to {scenario.version} since session {row.code} began; start a new session"
             )
         screens.say(f"Note: {scenario.id} has been edited since this session began (same version {scenario.version}).")
-    return scenario
+    return for_room(scenario)
