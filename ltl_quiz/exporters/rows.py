@@ -28,6 +28,7 @@ from ltl_quiz.store.rows import ExportedAnswer
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 WHATS = ("completions", "answers", "reflections")
+TICK_EVERY = 2000  # rows written between two progress ticks, in every format
 
 PackedT = TypeVar("PackedT")  # what the parts an answers row shares are packed into (a tuple; quoted CSV text)
 RowT = TypeVar("RowT")  # one answers row as its writer takes it
