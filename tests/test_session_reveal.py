@@ -65,10 +65,12 @@ def test_feedback_read_to_a_room_never_says_a_pass_is_at_stake() -> None:
     from records_factory import SCENARIOS
 
     from ltl_quiz.engine import state_machine as engine
+    from ltl_quiz.sessions.room_words import for_room
 
-    node = load_scenario(SCENARIOS / "03-first-response-rape-report.yaml").nodes["first-task"]
-    critical = next(o for o in node.options if o.critical)
+    scenario = load_scenario(SCENARIOS / "03-first-response-rape-report.yaml")
+    critical = next(o for o in scenario.nodes["first-task"].options if o.critical)
     assert "attempt cannot pass" in " ".join(critical.feedback.split())  # the case's own words
+    node = for_room(scenario).nodes["first-task"]  # the case as every session command runs it
     for plain in (True, False):
         out = io.StringIO()
         console = PlainConsole(out) if plain else Console(file=out, width=120, color_system=None, highlight=False)

@@ -26,9 +26,6 @@ if TYPE_CHECKING:
     from ltl_quiz.locations import Locations
     from ltl_quiz.store import Store
 
-MODES = ("practice", "assessed")
-
-
 @dataclass(frozen=True)
 class Who:
     """Whom an assignment names: exactly one of a unit, a roster file or staff numbers."""
@@ -87,6 +84,7 @@ def assign(
     allow_sessions: bool,
 ) -> Assigned:
     """Check everything, write every assignment not already held in the same terms at once, and say what was done."""
+    from ltl_quiz.engine.state_machine import MODES
     from ltl_quiz.store import Store
     from ltl_quiz.store.assignments import Plan, add
 

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Protocol
 
 from ltl_quiz.app.opening import load_case, open_store
 from ltl_quiz.config import Learner
+from ltl_quiz.engine.state_machine import FACILITATED, LIVE
 from ltl_quiz.errors import BadOptionValue, InputError, SessionClosed
 from ltl_quiz.json_types import JSONObject
 from ltl_quiz.locations import Locations
 from ltl_quiz.sessions.codes import normalise_code
+from ltl_quiz.sessions.room_words import for_room
 from ltl_quiz.sessions.roster import parse_participant, read_roster
 
 if TYPE_CHECKING:
@@ -97,7 +99,7 @@ def _case(where: Locations, new: NewSession, kind: str) -> tuple[Scenario, Sessi
     from ltl_quiz.sessions import model
     from ltl_quiz.store import now
 
-    scenario = load_case(where, new.case)
+    scenario = for_room(load_case(where, new.case))
     return scenario, model.first_state(scenario, new.track or scenario.audiences[0], kind, now(), new.minutes)
 
 
@@ -119,16 +121,16 @@ def start(where: Locations, new: NewSession, screens: TrainerScreens) -> Session
     after the options are checked, then it is created and the trainer's screen runs."""
     if not people_from(new.roster, new.participants):
         _trainer(new)  # a bad option is named before any question
-        _case(where, new, "facilitated")
+        _case(where, new, FACILITATED)
         new = NewSession(new.case, new.trainer, new.roster, screens.ask_for_the_room(), new.track, new.minutes)
-    with _created(where, new, "facilitated") as (sessions, scenario, code):
+    with _created(where, new, FACILITATED) as (sessions, scenario, code):
         screens.say(f"Session {code} created. If you stop, carry on with: ltl-quiz session resume {code}")
         return screens.facilitate(sessions, scenario, code, True)
 
 
 def host(where: Locations, new: NewSession, screens: TrainerScreens) -> SessionRow | None:
     """A live session: create it, then run the host's screen (which shows its code)."""
-    with _created(where, new, "live") as (sessions, scenario, code):
+    with _created(where, new, LIVE) as (sessions, scenario, code):
         return screens.host(sessions, scenario, code, True)
 
 
@@ -144,7 +146,7 @@ def resume(where: Locations, code: str, screens: TrainerScreens) -> SessionRow |
             raise SessionClosed(f"session {code} has ended; see its record: ltl-quiz session report {code}")
         scenario = _scenario_for(where, row, screens)
         screens.say(f"Carrying on session {code} ({row.kind}) at step {row.state.seq + 1}.")
-        run = screens.facilitate if row.kind == "facilitated" else screens.host
+        run = screens.facilitate if row.kind == FACILITATED else screens.host
         return run(sessions, scenario, code, False)
 
 
@@ -173,7 +175,7 @@ def join(where: Locations, given: Joining, screen: LearnerScreen) -> Participant
         row = sessions.session(code)
         if row.status == "closed":
             raise SessionClosed(f"session {code} has ended; ask your trainer for the code of a new one")
-        if row.kind != "live":
+        if row.kind != LIVE:
             raise InputError(f"session {code} is run from the trainer's screen, so there is nothing to join; follow it in the room")
         scenario = load_case(where, row.scenario_id)
         if scenario.sha256 != row.scenario_sha256:
@@ -182,7 +184,7 @@ def join(where: Locations, given: Joining, screen: LearnerScreen) -> Participant
             )
         me = Terminal.this_one()
         check(store, code, learner, me, given.take_over)  # refused before the content note, not after it
-        return screen.follow(sessions, scenario, code, learner, me, given.take_over)
+        return screen.follow(sessions, for_room(scenario), code, learner, me, given.take_over)
 
 
 @dataclass(frozen=True)
@@ -282,4 +284,4 @@ def _scenario_for(where: Locations, row: SessionRow, screens: TrainerScreens) ->
                 f"{scenario.id} has changed from version {version} to {scenario.version} since session {row.code} began; start a new session"
             )
         screens.say(f"Note: {scenario.id} has been edited since this session began (same version {scenario.version}).")
-    return scenario
+    return for_room(scenario)

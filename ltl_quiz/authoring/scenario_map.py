@@ -173,23 +173,41 @@ def _edge_words(edge: Edge) -> str:
     return f"{lead}-> {edge.target}{cond}{sets}"
 
 
-# -- mermaid --------------------------------------------------------------------------------------
+# -- how each kind of node is drawn ---------------------------------------------------------------
 
-_MERMAID_SHAPES = {
-    "passage": ('["', '"]'),
-    "decision": ('{"', '"}'),
-    "multi": ('{{"', '"}}'),
-    "reflection": ('[/"', '"/]'),
-    "end": ('(["', '"])'),
+
+@dataclass(frozen=True)
+class Drawn:
+    """One kind of node as both diagrams draw it: its Mermaid brackets and fill, its Graphviz shape."""
+
+    mermaid_open: str
+    mermaid_close: str
+    mermaid_style: str
+    dot: str
+
+
+# One row a kind (a kind drawn nowhere here is drawn as a passage), so the two diagrams cannot disagree.
+_DRAWN = {
+    "passage": Drawn('["', '"]', "fill:#eef,stroke:#446", "shape=box"),
+    "decision": Drawn('{"', '"}', "fill:#ffe,stroke:#664", "shape=diamond"),
+    "multi": Drawn('{{"', '"}}', "fill:#fef,stroke:#646", "shape=hexagon"),
+    "reflection": Drawn('[/"', '"/]', "fill:#efe,stroke:#464", "shape=parallelogram"),
+    "end": Drawn('(["', '"])', "fill:#eee,stroke:#222,stroke-width:2px", "shape=box, style=rounded, peripheries=2"),
 }
 
+
+def _drawn(node: Node) -> Drawn:
+    return _DRAWN.get(node.type, _DRAWN["passage"])
+
+
+# -- mermaid --------------------------------------------------------------------------------------
 
 def render_mermaid(m: ScenarioMap) -> str:
     ids = {node.id: f"n{i}" for i, node in enumerate(m.nodes)}
     lines = ["flowchart TD", f"  %% {m.scenario.id}: {one_line(m.scenario.title)} ({m.track or 'all tracks'})"]
     for node in m.nodes:
-        open_, close = _MERMAID_SHAPES.get(node.type, _MERMAID_SHAPES["passage"])
-        lines.append(f"  {ids[node.id]}{open_}{_mermaid_text(_node_label(m, node, '<br/>'))}{close}")
+        drawn = _drawn(node)
+        lines.append(f"  {ids[node.id]}{drawn.mermaid_open}{_mermaid_text(_node_label(m, node, '<br/>'))}{drawn.mermaid_close}")
     critical_links = []
     for i, edge in enumerate(m.edges):
         arrow = "-.->" if edge.condition else "-->"
@@ -197,17 +215,11 @@ def render_mermaid(m: ScenarioMap) -> str:
         lines.append(f"  {ids[edge.source]} {arrow}{label} {ids[edge.target]}")
         if edge.critical:
             critical_links.append(str(i))
-    for node_type in _MERMAID_SHAPES:
+    for node_type in _DRAWN:
         members = [ids[n.id] for n in m.nodes if n.type == node_type]
         if members:  # class names take a suffix: 'end' is a Mermaid keyword
             lines.append(f"  class {','.join(members)} {node_type}Node")
-    lines += [
-        "  classDef passageNode fill:#eef,stroke:#446",
-        "  classDef decisionNode fill:#ffe,stroke:#664",
-        "  classDef multiNode fill:#fef,stroke:#646",
-        "  classDef reflectionNode fill:#efe,stroke:#464",
-        "  classDef endNode fill:#eee,stroke:#222,stroke-width:2px",
-    ]
+    lines += [f"  classDef {node_type}Node {drawn.mermaid_style}" for node_type, drawn in _DRAWN.items()]
     if critical_links:
         lines.append(f"  linkStyle {','.join(critical_links)} stroke:#c00,stroke-width:3px,color:#c00")
     return "\n".join(lines) + "\n"
@@ -226,21 +238,12 @@ def _mermaid_text(text: str) -> str:
 
 # -- dot ------------------------------------------------------------------------------------------
 
-_DOT_SHAPES = {
-    "passage": "shape=box",
-    "decision": "shape=diamond",
-    "multi": "shape=hexagon",
-    "reflection": "shape=parallelogram",
-    "end": "shape=box, style=rounded, peripheries=2",
-}
-
-
 def render_dot(m: ScenarioMap) -> str:
     lines = [f"digraph {_dot_id(m.scenario.id)} {{", "  rankdir=TB;", '  node [fontname="Helvetica"];', '  edge [fontname="Helvetica"];']
     caption = f"{one_line(m.scenario.title)} ({m.track or 'all tracks'})"
     lines.append(f"  label={_dot_id(caption)};")
     for node in m.nodes:
-        lines.append(f"  {_dot_id(node.id)} [{_DOT_SHAPES.get(node.type, _DOT_SHAPES['passage'])}, label={_dot_id(_node_label(m, node, chr(10)))}];")
+        lines.append(f"  {_dot_id(node.id)} [{_drawn(node).dot}, label={_dot_id(_node_label(m, node, chr(10)))}];")
     for edge in m.edges:
         attrs = [f"label={_dot_id(edge.label)}"] if edge.label else []
         if edge.condition:

@@ -20,7 +20,10 @@ from ltl_quiz.scenario.scoring import award, competency_best, percentage
 from ltl_quiz.text import typed
 
 MODES = ("practice", "assessed")
-GROUP_MODES = ("facilitated", "live")  # the modes a group session records its participants' attempts in
+# A group session is of one of these kinds, and its participants' attempts are recorded in that mode:
+# facilitated (the trainer enters the room's answers on one screen) or live (each at their own terminal).
+FACILITATED, LIVE = "facilitated", "live"
+GROUP_MODES = (FACILITATED, LIVE)
 
 
 def group_record(mode: str, passed: bool | None) -> bool:

@@ -28,6 +28,7 @@ from ltl_quiz.store.rows import ExportedAnswer
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 WHATS = ("completions", "answers", "reflections")
+TICK_EVERY = 2000  # rows written between two progress ticks, in every format
 
 PackedT = TypeVar("PackedT")  # what the parts an answers row shares are packed into (a tuple; quoted CSV text)
 RowT = TypeVar("RowT")  # one answers row as its writer takes it
@@ -46,6 +47,13 @@ class Column:
 def written(text: str | None) -> bool:
     """Whether a reflection holds anything written (the same test wherever reflections are counted)."""
     return bool(text and text.strip())
+
+
+def their_own(mode: str, option_ids: str | None, free_text: str | None) -> bool:
+    """Whether a stored answer row is the learner's own. In a group session a participant's attempt
+    has a row for every step the room took; only those where they chose (``option_ids`` as stored,
+    "[]" for none) or wrote something are theirs, with a mark. One test for every export format."""
+    return mode not in GROUP_MODES or option_ids not in (None, "[]") or written(free_text)
 
 
 def neutralise(value: str | None) -> str | None:
@@ -269,7 +277,7 @@ def shaped_answer_rows(
         if text is None:
             words, best = _answer_text(library, key, s)
             text = texts[key] = (pack((node_id, kind, *words)), best)
-        if mode in GROUP_MODES and option_ids in (None, "[]") and not free_text:
+        if not their_own(mode, option_ids, free_text):
             points = None  # a group session's step this participant did not answer themselves: no mark, not 0
         free_text = people.reflection(learner_id, attempt_id, seq, kind, free_text)
         yield shape(prefix, seq, text, points, critical, s(free_text) if free_text else None, shown_at, answered_at, seconds)

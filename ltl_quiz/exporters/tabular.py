@@ -12,10 +12,9 @@ import re
 from collections.abc import Callable, Iterable
 from typing import IO, Any, TypeVar
 
-from ltl_quiz.exporters.rows import Column, neutralise
+from ltl_quiz.exporters.rows import TICK_EVERY, Column, neutralise
 
 Tick = Callable[[int], None]
-TICK_EVERY = 2000
 
 
 def write_csv(handle: IO[str], columns: tuple[Column, ...], rows: Iterable[tuple], tick: Tick | None = None) -> int:

@@ -30,7 +30,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from ltl_quiz.errors import InputError
-from ltl_quiz.exporters.rows import People
+from ltl_quiz.exporters.rows import People, their_own
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 
 # A statement is JSON: what ``json.dumps`` writes and an LRS reads back.
@@ -114,7 +114,7 @@ class AttemptStatements:
         for row in self.steps:
             if row.seq in breaks:
                 yield from self._left_and_back(row.seq, *breaks[row.seq])
-            if row.kind in answered_kinds() and self._their_own(row):
+            if row.kind in answered_kinds() and their_own(self.a.mode, row.option_ids, row.free_text):
                 yield self._answered(row)
         yield from self._left_for_now()
         if a.status == "completed" and a.finished_at:
@@ -126,13 +126,6 @@ class AttemptStatements:
                 yield self._statement(
                     "passed" if a.passed else "failed", self._scenario_object(), a.finished_at, self._final(duration), parent=self.course
                 )
-
-    def _their_own(self, row: ExportedAnswer) -> bool:
-        """In a group session a participant's attempt has a row for every step the room took; only
-        the steps they answered themselves are statements that they answered (with a score)."""
-        if self.a.mode not in ("facilitated", "live"):
-            return True
-        return bool(json.loads(row.option_ids or "[]") or (row.free_text or "").strip())
 
     def _breaks(self) -> dict[int, tuple[str, str]]:
         """Steps the learner came back to after leaving: seq -> (last seen active, shown again)."""

@@ -18,12 +18,11 @@ from datetime import datetime
 from typing import IO, Any
 
 from ltl_quiz.errors import InputError
-from ltl_quiz.exporters.rows import FORMULA_STARTS, Column
+from ltl_quiz.exporters.rows import FORMULA_STARTS, TICK_EVERY, Column
 
 MAX_ROWS = 1_048_576  # Excel's limit, header included
 DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
 BOOLEAN_FORMAT = '"TRUE";"TRUE";"FALSE"'  # the number format Excel and LibreOffice both show as TRUE/FALSE, not 1/0
-TICK_EVERY = 2000
 
 
 def write_xlsx(

@@ -18,7 +18,6 @@ from typing import Any
 from ltl_quiz.lrs.endpoint import Credentials, Endpoint
 from ltl_quiz.lrs.retry import retry_after
 
-XAPI_VERSION = "1.0.3"
 MAX_BODY = 65536  # the most of an LRS's answer ever read
 
 
@@ -34,13 +33,15 @@ class Answer:
 
 def send(endpoint: Endpoint, body: bytes, seconds: float, timeout: float) -> Answer:
     """One POST, never following a redirect, over within ``seconds``; whatever the LRS said is scrubbed."""
+    from ltl_quiz.exporters.xapi import VERSION  # the version the statements say they are, sent as the header
+
     request = urllib.request.Request(
         endpoint.statements_url,
         data=body,
         method="POST",
         headers={
             "Authorization": endpoint.authorisation(),
-            "X-Experience-API-Version": XAPI_VERSION,
+            "X-Experience-API-Version": VERSION,
             "Content-Type": "application/json; charset=utf-8",
         },
     )

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from ltl_quiz.engine.state_machine import FACILITATED, GROUP_MODES
 from ltl_quiz.errors import InputError
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.scenario.kinds import answer_kinds, kind_of, written_kinds
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
 
 FORMATS = ("md", "html")
 NO_ANSWER = "No answer was written to this question."
-GROUP_KINDS = ("facilitated", "live")
 NOT_NEEDED = "I chose, but it was not needed"  # a chosen option said once, not as both chosen and not needed
 # The scenario briefs the learner in the second person ("You are a call handler..."): the first-person
 # record quotes that brief as the scenario's words rather than presenting it as the learner's own.
@@ -92,7 +92,7 @@ class Entry:
 
     @property
     def in_group(self) -> bool:
-        return self.kind in GROUP_KINDS
+        return self.kind in GROUP_MODES
 
 
 @dataclass
@@ -144,7 +144,7 @@ def _entry(store: Store, attempt: ExportedAttempt, answer_rows: Sequence[Exporte
     from ltl_quiz.store.rows import SCRIPTED
 
     scenario = library.get(attempt.scenario_id)
-    kind = attempt.mode if attempt.mode in GROUP_KINDS else "individual"
+    kind = attempt.mode if attempt.mode in GROUP_MODES else "individual"
     note = None
     if scenario is None:
         note = f"The scenario file for '{attempt.scenario_id}' is no longer available, so this entry shows ids where wording would be."
@@ -198,7 +198,7 @@ def _activity(scenario: Scenario | None, attempt: ExportedAttempt, kind: str) ->
         trainer = f" led by {attempt.trainer}" if attempt.trainer else ""
         how = (
             "I attended; the trainer recorded the room's answers."
-            if kind == "facilitated"
+            if kind == FACILITATED
             else "I took part from my own terminal while the trainer led the room."
         )
         return f"A {kind} group session on {when}{trainer} (session {attempt.session_code}): {case}, {track} track. {how}"

@@ -94,7 +94,7 @@ def first_state(scenario: Scenario, track: str, kind: str, at: str, discussion_m
     """A new session at the start of the case: live sessions wait in the lobby for learners."""
     room = engine.start(scenario, track, "practice", seed=0)  # practice: options in the author's order
     state = SessionState(room, "lobby", discussion_minutes=discussion_minutes)
-    return state if kind == "live" else begin(scenario, state, 0, at)
+    return state if kind == engine.LIVE else begin(scenario, state, 0, at)
 
 
 def current_step(scenario: Scenario, room: State) -> Step | None:

@@ -330,7 +330,7 @@ def _enrol(conn: sa.Connection, row: SessionRow, learner: Learner, scenario: Sce
     trainer enters the room's answers, so the attempt says so."""
     attempt_id = str(uuid.uuid4())
     mine = records.participant_state(row.state.room, row.kind, [])
-    how = TRAINER if row.kind == "facilitated" else how
+    how = TRAINER if row.kind == engine.FACILITATED else how
     rows.insert_attempt(conn, attempt_id, learner, scenario, mine, engine.result(scenario, mine).best, row.code, how, at)
     rows.set_participant(
         conn, row.code, learner.id, present=True, attempt_id=attempt_id, joined_at=at, joined_seq=row.state.seq, left_at=None

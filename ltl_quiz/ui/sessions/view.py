@@ -16,7 +16,6 @@ from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.invocation import as_invoked
 from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.sessions.letters import lettered, letters_of
-from ltl_quiz.sessions.room_words import in_room
 from ltl_quiz.text import one_line, tidy
 from ltl_quiz.ui.render import Renderer
 from ltl_quiz.ui.sessions.bigtext import fitted
@@ -187,12 +186,12 @@ class SessionView:
         recommended = [node.option(i) for i in node.recommended]
         for opt in recommended:
             self.say(f"Recommended: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", "bold green")
-            self.say(f"  {in_room(' '.join(opt.feedback.split()))}")
+            self.say(f"  {' '.join(opt.feedback.split())}")
         if kind_of(node.type).several:
             for opt in node.options:
                 if opt.id not in node.recommended and dist.counts.get(opt.id, 0):
                     self.say(f"Also chosen, not recommended: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", "bold yellow")
-                    self.say(f"  {in_room(' '.join(opt.feedback.split()))}")
+                    self.say(f"  {' '.join(opt.feedback.split())}")
             self.say(f"The room's selection (more than half ticked): {letters_of(node, choice.option_ids)}.", "bold")
         elif choice.clear and choice.option_ids and choice.option_ids != node.recommended[:1]:
             opt = node.option(choice.option_ids[0])
@@ -200,13 +199,13 @@ class SessionView:
             self.say(f"Most of the room chose: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", style)
             if opt.critical:
                 self.say(f"  {CRITICAL}", "red")
-            self.say(f"  {in_room(' '.join(opt.feedback.split()))}")
+            self.say(f"  {' '.join(opt.feedback.split())}")
         if not kind_of(node.type).several:
             for opt in node.options:
                 few = dist.counts.get(opt.id, 0)
                 if opt.critical and few and opt.id not in choice.option_ids:  # a minority's critical choice is named too
                     self.say(f"Chosen by {few}, critical: {letters_of(node, [opt.id])}. {' '.join(opt.text.split())}", "bold red")
-                    self.say(f"  {in_room(' '.join(opt.feedback.split()))}")
+                    self.say(f"  {' '.join(opt.feedback.split())}")
         self.say("")
 
     def own_feedback(self, fb: Feedback) -> None:
@@ -222,15 +221,15 @@ class SessionView:
             self.ui.item("You chose: ", opt.text)
             if opt.real_case is not None and opt.real_case.did == "failing":
                 self.say(f"  In the real case: {one_line(opt.real_case.note)}")
-            self.say(f"  {in_room(opt.feedback.strip())}")
+            self.say(f"  {opt.feedback.strip()}")
         if fb.chosen == [] and fb.recommended:
             self.say("You chose none of the options.")
         for opt in fb.missed:
             self.ui.item("Also needed: ", opt.text)
-            self.say(f"  {in_room(opt.feedback.strip())}")
+            self.say(f"  {opt.feedback.strip()}")
         if fb.recommended and not {o.id for o in fb.recommended} <= {o.id for o in fb.chosen} and not fb.missed:
             self.ui.item("Recommended: ", fb.recommended[0].text)
-            self.say(f"  {in_room(fb.recommended[0].feedback.strip())}")
+            self.say(f"  {fb.recommended[0].feedback.strip()}")
         self.say("")
 
     def key_question(self, kq: KeyQuestion, title: str = "Key question for discussion") -> None:
@@ -276,7 +275,7 @@ class SessionView:
             self.ui.item("  Recommended: ", self._options(node, list(node.recommended)))
             if sorted(a.option_ids) != sorted(node.recommended):
                 for opt_id in node.recommended:
-                    self.say(f"    {in_room(one_line(node.option(opt_id).feedback))}")
+                    self.say(f"    {one_line(node.option(opt_id).feedback)}")
         self.say("")
 
     def ending(self, scenario: Scenario, node: Node) -> None:
