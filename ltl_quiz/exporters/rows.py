@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from ltl_quiz.engine.state_machine import GROUP_MODES, group_record
 from ltl_quiz.exporters.scenarios import ScenarioLibrary
 from ltl_quiz.pseudonym import Pseudonymiser
-from ltl_quiz.scenario.kinds import answer_kinds, answered_kinds, written_kinds
+from ltl_quiz.scenario.kinds import answer_kinds, answered_kinds, answering_of, written_kinds
 from ltl_quiz.scenario.model import COMPETENCIES
 from ltl_quiz.store import Store
 from ltl_quiz.store.queries import Filters, answers_query, attempts_query, minutes, stream
@@ -49,11 +49,18 @@ def written(text: str | None) -> bool:
     return bool(text and text.strip())
 
 
-def their_own(mode: str, option_ids: str | None, free_text: str | None) -> bool:
-    """Whether a stored answer row is the learner's own. In a group session a participant's attempt
-    has a row for every step the room took; only those where they chose (``option_ids`` as stored,
-    "[]" for none) or wrote something are theirs, with a mark. One test for every export format."""
-    return mode not in GROUP_MODES or option_ids not in (None, "[]") or written(free_text)
+def their_own(mode: str, kind: str, option_ids: str | None, free_text: str | None, entered: object) -> bool:
+    """THE rule for whether a stored answer row is the learner's own, with a mark: every export
+    format, xAPI and the CPD record ask it, and it agrees with the session report.
+
+    A solo attempt's rows are all its learner's. In a group session a participant's attempt has a
+    row for every step the room took; theirs are the choices the room's record holds an answer of
+    theirs for (``entered``, see ``queries.entered_in_room``: "none of these" at a multi is an
+    answer though its ``option_ids`` are "[]", as for a step they did not answer) and what they
+    wrote. A choice naming options is theirs too, should a store hold no room record for it."""
+    if mode not in GROUP_MODES or written(free_text) or option_ids not in (None, "[]"):
+        return True
+    return bool(entered) and answering_of(kind) == "choose"
 
 
 def neutralise(value: str | None) -> str | None:
@@ -268,7 +275,7 @@ def shaped_answer_rows(
     texts: dict[tuple[str, str, str, str], tuple[Any, int | None]] = {}
     for row in stream(store, answers_query(filters, answered_kinds())):
         attempt_id, learner_id, scenario_id, mode = row[0], row[1], row[4], row[7]
-        seq, node_id, kind, option_ids, free_text, _covered, points, critical, shown_at, answered_at, seconds = row[11:]
+        seq, node_id, kind, option_ids, free_text, _covered, points, critical, shown_at, answered_at, seconds, entered = row[11:]
         if attempt_id != current:
             current = attempt_id
             prefix = pack(_attempt_part(row, people, s))
@@ -277,7 +284,7 @@ def shaped_answer_rows(
         if text is None:
             words, best = _answer_text(library, key, s)
             text = texts[key] = (pack((node_id, kind, *words)), best)
-        if not their_own(mode, option_ids, free_text):
+        if not their_own(mode, kind, option_ids, free_text, entered):
             points = None  # a group session's step this participant did not answer themselves: no mark, not 0
         free_text = people.reflection(learner_id, attempt_id, seq, kind, free_text)
         yield shape(prefix, seq, text, points, critical, s(free_text) if free_text else None, shown_at, answered_at, seconds)

@@ -114,7 +114,7 @@ class AttemptStatements:
         for row in self.steps:
             if row.seq in breaks:
                 yield from self._left_and_back(row.seq, *breaks[row.seq])
-            if row.kind in answered_kinds() and their_own(self.a.mode, row.option_ids, row.free_text):
+            if row.kind in answered_kinds() and their_own(self.a.mode, row.kind, row.option_ids, row.free_text, row.entered):
                 yield self._answered(row)
         yield from self._left_for_now()
         if a.status == "completed" and a.finished_at:

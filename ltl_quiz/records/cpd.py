@@ -140,7 +140,8 @@ def _scripted_count(store: Store, learner_id: str) -> int:
 
 
 def _entry(store: Store, attempt: ExportedAttempt, answer_rows: Sequence[ExportedAnswer], library: ScenarioLibrary) -> Entry:
-    from ltl_quiz.store.queries import minutes, own_answer_steps
+    from ltl_quiz.exporters.rows import their_own
+    from ltl_quiz.store.queries import minutes
     from ltl_quiz.store.rows import SCRIPTED
 
     scenario = library.get(attempt.scenario_id)
@@ -153,12 +154,10 @@ def _entry(store: Store, attempt: ExportedAttempt, answer_rows: Sequence[Exporte
     scripted = attempt.how_answered == SCRIPTED
     if scripted:
         note = " ".join(filter(None, [SCRIPTED_NOTE, note]))
-    reflections = [_reflection(library, attempt.scenario_id, r) for r in answer_rows if r.kind in written_kinds()]
-    choices = [r for r in answer_rows if r.kind in answer_kinds(answering="choose")]
-    if kind != "individual":  # only what the learner gave themselves is theirs to reflect on
-        reflections = [r for r in reflections if r.written]
-        own = own_answer_steps(store, attempt.session_code, attempt.learner_id)  # "none" entered at a multi is theirs too
-        choices = [r for r in choices if r.seq in own or json.loads(r.option_ids or "[]")]
+    # only what the learner gave themselves is theirs to reflect on ("none" at a multi is theirs too)
+    own = [r for r in answer_rows if their_own(r.mode, r.kind, r.option_ids, r.free_text, r.entered)]
+    reflections = [_reflection(library, attempt.scenario_id, r) for r in own if r.kind in written_kinds()]
+    choices = [r for r in own if r.kind in answer_kinds(answering="choose")]
     return Entry(
         attempt_id=attempt.id,
         title=attempt.scenario_title,

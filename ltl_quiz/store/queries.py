@@ -211,6 +211,20 @@ def attempts_query(filters: Filters) -> sa.Select:
     )
 
 
+def entered_in_room() -> sa.ColumnElement[bool]:
+    """Whether the room's record holds this participant's own answer at this step (a row of
+    ``session_answers``, given at their terminal or entered for them by the trainer). The answer
+    row alone cannot say so for a "none of these" at a multi: its option ids are "[]" whether they
+    chose none or did not answer. Looked up only for a group session's attempts (the CASE is not
+    evaluated further for a solo one), through the unique (session, step, learner) index."""
+    mine = sa.exists().where(
+        session_answers.c.session_code == attempts.c.session_code,
+        session_answers.c.seq == answers.c.seq,
+        session_answers.c.learner_id == attempts.c.learner_id,
+    )
+    return sa.case((attempts.c.session_code.is_(None), sa.false()), else_=mine)
+
+
 ANSWER_COLUMNS = (
     attempts.c.id.label("attempt_id"),
     *LEARNER_COLUMNS,
@@ -232,6 +246,7 @@ ANSWER_COLUMNS = (
     answers.c.shown_at,
     answers.c.answered_at,
     seconds_between(answers.c.shown_at, answers.c.answered_at).label("seconds"),
+    entered_in_room().label("entered"),  # read by exporters.rows.their_own, with the row's mode and answer
 )
 
 
@@ -274,16 +289,3 @@ def attempts_with_answers(store: Store, filters: Filters, kinds: tuple[str, ...]
             mine.append(pending)
             pending = next(answer_rows, None)
         yield attempt, mine
-
-
-def own_answer_steps(store: Store, session_code: str | None, learner_id: str) -> set[int]:
-    """The steps of a group session at which this learner's own answer was given or entered for
-    them. A "none of these" entered at a multi is their answer though it names no option: the
-    session report counted it as theirs and the CPD record, reading only the options, did not."""
-    if not session_code:
-        return set()
-    query = sa.select(session_answers.c.seq).where(
-        session_answers.c.session_code == session_code, session_answers.c.learner_id == learner_id
-    )
-    with store.reading() as conn:
-        return {seq for (seq,) in conn.execute(query)}

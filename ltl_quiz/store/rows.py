@@ -254,3 +254,4 @@ class ExportedAnswer(Protocol):
     shown_at: str
     answered_at: str
     seconds: float | None
+    entered: bool  # the room's record holds their own answer at this step (``queries.entered_in_room``)
