@@ -173,7 +173,7 @@ def build(
 
     from ltl_quiz.records.report_items import item_statistics
     from ltl_quiz.store.item_queries import scenario_halves
-    from ltl_quiz.store.report_queries import completion_counts, debrief_answers, step_times, stopping_points
+    from ltl_quiz.store.report_queries import completion_counts, debrief_answers, held_times, step_times, stopping_points
 
     if attempts not in ATTEMPT_RULES:
         raise BadOptionValue(f"--attempts {attempts!r} is not known; use one of: {', '.join(ATTEMPT_RULES)}")
@@ -189,6 +189,7 @@ def build(
         ]
         timing = pool.submit(lambda: list(step_times(store, filters)))
         counting = pool.submit(lambda: list(completion_counts(store, filters)))
+        holding = pool.submit(lambda: list(held_times(store, filters)))
         stopping = pool.submit(lambda: list(stopping_points(store, filters))) if filters.status != "completed" else None
         counts = counting.result()
         for part in summing:  # the parts are runs of scenarios in id order: their figures follow on
@@ -196,8 +197,9 @@ def build(
             items += part_items
             overall += part_overall
         times = timing.result()
+        held = holding.result()
         stops = stopping.result() if stopping else []
-    scenarios = _scenario_stats(counts, _completed_seconds(times))
+    scenarios = _scenario_stats(counts, _completed_seconds(times, held))
     debrief = list(debrief_answers(store, filters, debrief_endings(library, stops)))
     dropoff = _dropoff(library, stops, times, debrief)
     stamp = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
@@ -205,11 +207,14 @@ def build(
 
 
 # -- completions ------------------------------------------------------------------------------------
-def _completed_seconds(times: list[Any]) -> dict[tuple[str, str], float]:
-    """The completed attempts' time spent, summed per scenario and track, from the steps' groups."""
+def _completed_seconds(times: list[Any], held: list[Any]) -> dict[tuple[str, str], float]:
+    """The completed attempts' time spent, summed per scenario and track, as ``time_spent_seconds``
+    makes it: the steps' groups (``step_times``) and the time held at prompts with no answer row (``held_times``)."""
     seconds: dict[tuple[str, str], float] = defaultdict(float)
     for r in times:
         seconds[(r.scenario_id, r.track)] += int(r.completed_ms or 0) / 1000.0
+    for r in held:
+        seconds[(r.scenario_id, r.track)] += int(r.held_ms or 0) / 1000.0
     return seconds
 
 

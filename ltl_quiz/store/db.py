@@ -159,6 +159,13 @@ class Store:
         with self.begin() as conn:
             conn.execute(sa.update(attempts).where(attempts.c.id == attempt_id).values(how_answered=SCRIPTED, updated_at=now()))
 
+    def hold(self, attempt_id: str, ms: int) -> None:
+        """Add ``ms`` to the attempt's time at prompts that leave no answer row (a step left with
+        Ctrl-C, practice feedback read): time spent on the case that no step's time holds (m013)."""
+        with self.begin() as conn:
+            held = attempts.c.held_ms + max(0, int(ms))
+            conn.execute(sa.update(attempts).where(attempts.c.id == attempt_id).values(held_ms=held, updated_at=now()))
+
     def abandon(self, attempt_id: str) -> None:
         with self.begin() as conn:
             conn.execute(sa.update(attempts).where(attempts.c.id == attempt_id).values(status="abandoned", updated_at=now()))

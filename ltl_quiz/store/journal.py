@@ -100,6 +100,19 @@ class OfflineSafeStore:
     def abandon(self, attempt_id: str) -> None:
         self._write(lambda s: s.abandon(attempt_id))
 
+    def hold(self, attempt_id: str, ms: int) -> None:
+        """The journal keeps the attempt's held total either way: offline it writes the total, not
+        the addition, so a sync (or a second one) sets it, and a hold whose write reached the store
+        before the connection dropped is not counted twice."""
+        if self.store is not None:
+            try:
+                self.store.hold(attempt_id, ms)
+                self.journal.held_elsewhere(attempt_id, ms)
+                return
+            except StoreError as exc:
+                self._go_offline(exc)
+        self.journal.hold(attempt_id, ms)
+
     def _write(self, write: Callable[[AttemptStore], T]) -> T:
         """``write`` to the store; from the first time it refuses, to the journal instead."""
         if self.store is not None:

@@ -88,6 +88,7 @@ class Journal:
         self.told = False
         self._context: dict[str, tuple[dict[str, str] | None, dict[str, ColumnValue]]] = {}
         self._began_here: set[str] = set()
+        self._held: dict[str, int] = {}  # each attempt's held_ms as the store holds it (``hold``)
 
     def standing_in_for(self, url: str, say: Callable[[str], None]) -> Journal:
         """Take attempts meant for the store at ``url``; ``say`` tells the learner, once, that their work is safe."""
@@ -140,6 +141,7 @@ class Journal:
         """Keep what a file's header needs for this attempt, should the store go away while it carries on."""
         who = None if learner is None else {"id": learner.id, "name": learner.name, "unit": learner.unit}
         self._context[attempt_id] = (who, start)
+        self._held[attempt_id] = int(start.get("held_ms") or 0)
 
     def remember(self, row: AttemptRow) -> None:
         """Keep the header of an attempt the store already holds (one being resumed)."""
@@ -176,6 +178,16 @@ class Journal:
 
     def abandon(self, attempt_id: str) -> None:
         self._write(attempt_id, {"type": "abandon", "attempt": {"status": "abandoned", "updated_at": now()}})
+
+    def hold(self, attempt_id: str, ms: int) -> None:
+        """Time at a prompt that left no answer row, journalled as the attempt's new total: ``sync``
+        sets the column to it (as any later column), so replaying twice adds nothing."""
+        self.held_elsewhere(attempt_id, ms)
+        self._write(attempt_id, {"type": "hold", "attempt": {"held_ms": self._held[attempt_id], "updated_at": now()}})
+
+    def held_elsewhere(self, attempt_id: str, ms: int) -> None:
+        """Count a hold the results store took, so a later total written here includes it."""
+        self._held[attempt_id] = self._held.get(attempt_id, 0) + max(0, int(ms))
 
     def learner(self, learner_id: str) -> Learner | None:
         for entry in reversed(self.entries()):

@@ -18,6 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from ltl_quiz.store.migration_held import m013_attempt_held_time
 from ltl_quiz.store.migration_steps import m012_answer_step_times
 
 Migration = Callable[[sa.Connection], None]
@@ -387,6 +388,7 @@ MIGRATIONS: list[Migration] = [
     m010_compliance_report_index,
     m011_report_first_attempts_index,
     m012_answer_step_times,
+    m013_attempt_held_time,
 ]
 
 

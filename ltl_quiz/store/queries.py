@@ -149,22 +149,31 @@ def with_steps(answers_from: sa.FromClause) -> sa.Join:
     return answers_from.outerjoin(session_steps, in_room)
 
 
-def time_spent_seconds() -> sa.ScalarSelect[float]:
+def time_spent_seconds() -> sa.ColumnElement[float]:
     """THE time spent on an attempt, in seconds: the one definition every record uses (export, CPD
     record, learning report, xAPI durations, session report).
 
     It is the sum, over the attempt's steps, of the time each step was before the learner: from
     when it was shown until they answered it, or, in a group session, until the room moved on
     (the step's close; a learner who answered first still took part in the discussion). A solo
-    attempt's first debrief key question is shown when the ending is (``ui/runner.py``). Breaks
-    between sittings and a session's lobby are therefore not counted. ``step_seconds`` is one step's share.
+    attempt's first debrief key question is shown when the ending is (``ui/runner.py``). To it is
+    added the time at prompts that left no answer row (``held_seconds``): a step the learner left
+    before answering, and practice feedback read between steps. Breaks between sittings and a
+    session's lobby are therefore not counted. ``step_seconds`` is one step's share.
     """
-    return (
+    steps = (
         sa.select(sa.func.coalesce(sa.func.sum(step_seconds()), 0.0))
         .select_from(with_steps(answers))
         .where(answers.c.attempt_id == attempts.c.id)
         .scalar_subquery()
     )
+    return steps + held_seconds()
+
+
+def held_seconds() -> sa.ColumnElement[float]:
+    """An attempt's time at prompts that left no answer row (m013, ``Store.hold``), in seconds:
+    the part of time spent that no step holds. A group session's attempt has none: its steps are the room's."""
+    return sa.cast(attempts.c.held_ms / 1000.0, sa.Float)
 
 
 active_seconds = time_spent_seconds  # the name the queries below have always given it
@@ -190,7 +199,8 @@ def _verdict(column: Any, name: str) -> Any:
 
 
 VERDICT_COLUMNS = ("score", "percentage", "passed", "competencies", "ending")  # empty unless the attempt is completed
-NOT_EXPORTED = ("id", "learner_id", "seed", "state")  # the first two come first, with the learner; the others stay inside
+# the first two come first, with the learner; the others stay inside (held_ms is part of the time spent)
+NOT_EXPORTED = ("id", "learner_id", "seed", "state", "held_ms")
 LEARNER_COLUMNS = (attempts.c.learner_id, learners.c.name.label("learner_name"), learners.c.unit.label("learner_unit"))
 ATTEMPT_COLUMNS = (
     attempts.c.id,

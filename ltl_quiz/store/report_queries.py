@@ -136,6 +136,20 @@ def _step_sums(source: Any, conditions: list[Any]) -> sa.Select:
     return query.select_from(source.join(answers, answers.c.attempt_id == attempts.c.id)).where(*conditions).group_by(*keys)
 
 
+def held_times(store: Store, filters: Filters) -> Iterator[sa.Row]:
+    """Per scenario and track: the completed attempts' time at prompts that left no answer row
+    (``held_ms``, m013), which their time spent adds to their steps' (``step_times``). An index
+    holds what it reads (``ix_attempts_held``): the rows with their large state are not visited."""
+    held = sa.func.sum(attempts.c.held_ms).label("held_ms")
+    query = (
+        sa.select(attempts.c.scenario_id, attempts.c.track, held)
+        .select_from(_attempts(filters))
+        .where(attempts.c.status == COMPLETED, *filters.conditions())
+        .group_by(attempts.c.scenario_id, attempts.c.track)
+    )
+    return _rows(store, query)
+
+
 # -- drop-off -----------------------------------------------------------------------------------------
 def stopping_points(store: Store, filters: Filters) -> Iterator[sa.Row]:
     """Per scenario, status (abandoned, in-progress) and the node the attempt stopped at: how many.

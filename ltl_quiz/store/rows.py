@@ -25,6 +25,7 @@ COMPLETED = "completed"
 # How an attempt was answered (migration 5): a person at the prompts, an answers file, or a trainer for the room.
 TERMINAL, SCRIPTED, TRAINER = "terminal", "scripted", "trainer"
 JSON_COLUMNS = ("critical_failures", "competencies", "state")  # held as JSON text
+ADDED = ("held_ms",)  # not null with a default, added since journals were first written: an older copy lacks it
 # A value of one column as it is written (the JSON columns as their text) and a row's columns by name.
 ColumnValue = str | int | float | bool | None
 Columns = dict[str, ColumnValue]
@@ -82,6 +83,7 @@ class AttemptRow:
     state: State
     session_code: str | None = None
     how_answered: str | None = None
+    held_ms: int = 0  # time at prompts that left no answer row (m013): part of time spent
 
     @property
     def has_verdict(self) -> bool:
@@ -93,7 +95,8 @@ class AttemptRow:
         from ltl_quiz.engine.state_machine import State
 
         # Each column's value is of its column's type, which only the table knows at run time.
-        found: dict[str, Any] = {c.name: m.get(c.name) if c.nullable else m[c.name] for c in attempts.columns}
+        found: dict[str, Any] = {c.name: m.get(c.name) if c.nullable or c.name in ADDED else m[c.name] for c in attempts.columns}
+        found["held_ms"] = int(found["held_ms"] or 0)  # a journal written before m013 holds none
         passed = found["passed"]
         decoded = {
             "passed": None if passed is None else bool(passed),
@@ -138,6 +141,7 @@ def attempt_values(
         "status": "in-progress",
         "session_code": session_code,
         "how_answered": how_answered,
+        "held_ms": 0,
         "started_at": stamp,
         "updated_at": stamp,
         "score": 0,

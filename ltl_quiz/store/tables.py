@@ -18,6 +18,8 @@ metadata = sa.MetaData()
 COMPLIANCE_INDEX = ("learner_id", "scenario_id", "track", "status", "finished_at", "passed", "mode", "session_code", "how_answered")
 # The learning report's ranking of each learner's attempts at a scenario (their first is analysed), in its order.
 FIRST_ATTEMPTS_INDEX = ("learner_id", "scenario_id", "started_at", "id", "track", "status", "mode", "how_answered")
+# The learning report's completed attempts' held time (m013), per scenario and track.
+HELD_INDEX = ("status", "scenario_id", "track", "how_answered", "held_ms")
 REPORT_INDEX = ("learner_id", "scenario_id", "assigned_at", "track", "due_on", "every_months", "starts_at", "mode", "allow_sessions")
 
 _TIME = sa.String(32)  # ISO 8601 UTC text, as ``store.db.now`` writes it
@@ -53,7 +55,7 @@ learners = sa.Table(  # m001
     sa.Column("created_at", _TIME, nullable=False),
 )
 
-attempts = sa.Table(  # m001, with session_code (m002) and how_answered (m005)
+attempts = sa.Table(  # m001, with session_code (m002), how_answered (m005) and held_ms (m013)
     "attempts",
     metadata,
     sa.Column("id", _UUID, primary_key=True),
@@ -79,10 +81,14 @@ attempts = sa.Table(  # m001, with session_code (m002) and how_answered (m005)
     sa.Column("state", sa.Text, nullable=False),
     sa.Column("session_code", _CODE, index=True),
     sa.Column("how_answered", _CODE),  # terminal | scripted | trainer; NULL: not recorded
+    # m013: time before the learner at prompts that leave no answer row (a step left, feedback read)
+    sa.Column("held_ms", sa.BigInteger, nullable=False, server_default="0"),
     # m007: every column the compliance rule reads, so it is answered from the index alone
     sa.Index("ix_attempts_compliance", *COMPLIANCE_INDEX),
     # m011: the learning report's first attempts, ranked from the index alone
     sa.Index("ix_attempts_first", *FIRST_ATTEMPTS_INDEX),
+    # m013: the learning report's sums of completed attempts' held time, from the index alone
+    sa.Index("ix_attempts_held", *HELD_INDEX),
 )
 
 answers = sa.Table(  # m001, with the step times (m012)

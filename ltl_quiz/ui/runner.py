@@ -6,6 +6,7 @@ nothing. Leaving raises ``Left`` with the exact command that carries on.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -52,6 +53,7 @@ class Runner:
         self.attempt_id: str | None = None
         self._lead: Callable[[], None] | None = None  # drawn at the top of the next screen (the opening, resume's recap)
         self._at_questions = False  # resumed at a key question of the debrief, which was read before the stop
+        self._since: float | None = None  # when the step in progress was shown (monotonic): held if it is left unanswered
 
     def start(self, learner: Learner, track: str, mode: str, seed: int | None = None) -> Outcome:
         state = engine.start(self.scenario, track, mode, seed)  # checks track and mode first
@@ -98,11 +100,12 @@ class Runner:
             return self._debrief(state, learner_id)
         except Left:
             assert self.attempt_id
+            self._hold(self._since)  # the step left unanswered: its time so far is spent on the case, and no answer row will hold it
             raise Left(f"Stopped. Everything you answered is saved. To carry on: ltl-quiz resume {self.attempt_id[:8]}") from None
 
     def _step(self, state: State) -> State:
         node = engine.current(self.scenario, state)
-        shown = now()
+        shown, self._since = now(), time.monotonic()
         self._page(node.id, self._room(node, state), lambda: self.ui.node(node))
         response = self._answered_at_any_width(node, state)
         new, fb = engine.answer(self.scenario, state, response)
@@ -122,8 +125,21 @@ class Runner:
             self.ask.on_resize = None
 
     def _feedback(self, node_id: str, fb: engine.Feedback) -> None:
-        self._page(f"{node_id}-feedback", self.pager.rows_for(GO_ON), lambda: self.ui.feedback(fb))
-        self.ask.pause(f"{node_id}-feedback", GO_ON)  # read it before the next passage scrolls it away
+        """The feedback on a decision, until a key is pressed. Reading it is time spent on the case,
+        but it falls between two steps, so no answer row holds it: it is held on the attempt."""
+        started = time.monotonic()
+        try:
+            self._page(f"{node_id}-feedback", self.pager.rows_for(GO_ON), lambda: self.ui.feedback(fb))
+            self.ask.pause(f"{node_id}-feedback", GO_ON)  # read it before the next passage scrolls it away
+        finally:
+            self._hold(started)
+
+    def _hold(self, since: float | None) -> None:
+        """Add the time since ``since`` (monotonic) to the attempt's time at prompts with no answer row."""
+        self._since = None
+        ms = 0 if since is None else round((time.monotonic() - since) * 1000)
+        if ms > 0 and self.attempt_id:
+            self.store.hold(self.attempt_id, ms)
 
     def _feedback_again(self, state: State) -> None:
         """A practice attempt resumed after a decision: its feedback again, for a stop while it was
@@ -203,11 +219,12 @@ class Runner:
     def _save(self, state: State, shown: str) -> None:
         assert self.attempt_id
         self.store.record(self.attempt_id, state, state.answers[-1], shown, engine.result(self.scenario, state))
+        self._since = None  # the step's time is the answer row's now
 
     def _debrief(self, state: State, learner_id: str) -> Outcome:
         scenario = self.scenario
         result = engine.result(scenario, state)
-        opened = now()  # the ending and the debrief are read on the first key question's time
+        opened, self._since = now(), time.monotonic()  # the ending and the debrief are read on the first key question's time
         if not self._at_questions or self.ask.confirm("debrief-again", DEBRIEF_AGAIN, False):  # read before the stop: offered, not forced
             pauses = getattr(self.ask, "pauses_after_ending", False)
             self.pager.page("ending", lambda: self.ui.ending(engine.current(scenario, state)), self.pager.rows_for(TO_DEBRIEF) if pauses else 1)
@@ -215,6 +232,7 @@ class Runner:
                 self.ask.pause("ending", TO_DEBRIEF)
             self._paged_debrief(state, result)
         state = self._key_questions(state, result, opened)
+        self._hold(self._since)  # no key question took the ending's and the debrief's reading: held, not lost
         self.ui.language_notes(notes_for([a.text for a in state.answers if a.text]))  # never blocks, never scores
         assert self.attempt_id
         self.store.finish(self.attempt_id, result)
@@ -233,6 +251,7 @@ class Runner:
         summary = self.ui.summary(self.scenario, result)
         for n, kq in enumerate(pending):
             shown = opened if n == 0 else now()
+            self._since = self._since if n == 0 else time.monotonic()
             if not self.ui.plain:  # a screen reader has it once, at the debrief's foot
                 self.ui.say(summary, "dim")
             state = engine.reflect(self.scenario, state, kq.id, self._reflect(kq.id, kq, self._place(state)))
