@@ -290,7 +290,8 @@ class Renderer:
         passage = last_passage(scenario, state)
         if passage is not None:
             self.item("The last passage you read: ", passage.title or "(untitled)", "bold")
-            self.say(f"  {first_sentence(passage.text or '')}")
+            for paragraph in recalled(passage.text or "", width=max(20, (self.width() or 80) - 3)):
+                self.say(f"  {paragraph}")
         current = scenario.nodes[state.node_id]
         if kind_of(current.type).answering == "read":  # shown in full next: whether it was read before the stop is not known
             self.item("It goes on with: ", current.title or "(untitled)", "bold")
@@ -340,11 +341,26 @@ def last_passage(scenario: Scenario, state: State) -> Node | None:
     return None
 
 
-def first_sentence(text: str, most: int = 160) -> str:
-    """A line of a passage to jog the memory: its first sentence, shortened at a word if long."""
-    words = one_line(text)
-    end = re.search(r"[.!?](\s|$)", words)
-    line = words[: end.end()].strip() if end else words
-    if len(line) > most:
-        line = line[:most].rsplit(" ", 1)[0] + " \u2026"
-    return line
+def recalled(text: str, rows: int = 8, width: int = 76) -> list[str]:
+    """What the recap shows of the last passage read: all of it when it takes at most ``rows``
+    rows at ``width``; else its end, the paragraphs (and, when its last one alone is too long, the
+    sentences) that fit, after a "…". Its first sentence alone left out what the pending decision
+    asks about (case 1: the woman and her nine-year-old child came in its second paragraph)."""
+    import textwrap
+
+    paragraphs = [one_line(p) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+    def taken(lines: list[str]) -> int:
+        return sum(len(textwrap.wrap(line, width)) for line in lines)
+
+    if taken(paragraphs) <= rows:
+        return paragraphs
+    kept: list[str] = []
+    while paragraphs and taken([paragraphs[-1], *kept]) <= rows - 1:  # a row spare for the "…" a cut start may add
+        kept.insert(0, paragraphs.pop())
+    if not kept and paragraphs:  # the last paragraph alone is too long: its last sentences
+        sentences = re.split(r"(?<=[.!?])\s+", paragraphs[-1])
+        while len(sentences) > 1 and taken(["\u2026 " + " ".join(sentences)]) > rows:
+            sentences.pop(0)
+        kept = [" ".join(sentences)]
+    return ["\u2026 " + kept[0], *kept[1:]]
