@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ltl_quiz.invocation import as_invoked
 from ltl_quiz.scenario.kinds import KEY_QUESTION_ANSWER, kind_of
-from ltl_quiz.support import SUPPORT_HINT
+from ltl_quiz.support import SUPPORT_COMMAND, SUPPORT_HINT
 from ltl_quiz.text import one_line, percent, tidy, visible
 from ltl_quiz.ui.wrap import hang, terminal_width
 
@@ -323,11 +323,19 @@ class Renderer:
     def closing(self, learner_id: str, attempt_id: str, scripted: bool = False) -> None:
         self.heading("Support and your record")
         self.say(SUPPORT_HINT)
-        self.say(f"Your attempt is saved as {attempt_id[:8]}. Your record of it: 'ltl-quiz history --learner {learner_id}'.")
+        self.command(SUPPORT_COMMAND)
+        self.say(f"Your attempt is saved as {attempt_id[:8]}. Your record of it:")
+        self.command(f"ltl-quiz history --learner {learner_id}")
         if scripted:  # an answers file is nobody's own work: it stays out of CPD records and pass rates
             self.say("It was answered from a file, so it is marked scripted and left out of CPD records and pass rates.")
             return
-        self.say(f"Your CPD record of the case studies you have completed: 'ltl-quiz cpd {learner_id} --format html --out cpd.html'.")
+        self.say("Your CPD record of the case studies you have completed:")
+        self.command(f"ltl-quiz cpd {learner_id} --format html --out cpd.html")
+
+    def command(self, line: str) -> None:
+        """A command to type or copy, on a line of its own, indented, with no quotes and no full
+        stop after it: quoted in a sentence, the whole line copied and pasted failed."""
+        self.say(f"    {line}")
 
 
 def last_passage(scenario: Scenario, state: State) -> Node | None:
