@@ -58,6 +58,8 @@ class WordWrapped(Processor):
         if len(drawn) == len(text):
             return Transformation(ti.fragments)
         chars = explode_text_fragments(ti.fragments)
+        if len(chars) != len(text):  # a zero-width escape among them: left as prompt_toolkit draws it
+            return Transformation(ti.fragments)
         fragments: StyleAndTextTuples = []
         for i, fragment in enumerate(chars):
             gap = where[i] - (where[i - 1] + 1 if i else 0)
