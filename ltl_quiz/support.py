@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 SUPPORT_HINT = (
-    "If anything in this case has affected you, support is one command away: 'ltl-quiz support' "
-    "lists the organisations named in Learning the Lessons issue 39 (Samaritans are open 24/7; "
-    "police staff can also turn to Oscar Kilo, the National Police Wellbeing Service)."
+    "If anything in this case has affected you, support is one command away. It lists the "
+    "organisations named in Learning the Lessons issue 39 (Samaritans are open 24/7; police staff "
+    "can also turn to Oscar Kilo, the National Police Wellbeing Service):"
 )
+SUPPORT_COMMAND = "ltl-quiz support"  # on a line of its own after SUPPORT_HINT: copied whole, it runs (no quotes, no full stop)
 
 
 # The issue lists Oscar Kilo and Mind's Blue Light Programme under "Resources for professionals", near

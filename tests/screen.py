@@ -18,6 +18,10 @@ import pyte
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 20.0  # generous: the machine may be busy; a passing test never waits this long
+# A wait gives up after TIMEOUT only once the program has been idle (no processor time used) for
+# IDLE seconds: on a loaded machine (2 cores, several suites) a program still starting or drawing
+# was failed at a fixed 20 s though it was working. PATIENCE x TIMEOUT is the limit whatever it does.
+IDLE, PATIENCE = 3.0, 6
 
 UP, DOWN, ENTER, SPACE, CTRL_C, BACKSPACE = "\x1b[A", "\x1b[B", "\r", " ", "\x03", "\x7f"
 _APART = r"\s+(?:\\\s+)?"  # between a command's words: a space, or the shell's line continuation and an indent
@@ -39,6 +43,27 @@ class Terminal:
         self.child = pexpect.spawn(
             sys.executable, ["-m", "ltl_quiz", *args], env=full_env, dimensions=(rows, cols), cwd=str(ROOT), timeout=TIMEOUT
         )
+        self._ticks, self._worked_at = -1, time.monotonic()  # the program's processor time, and when it last grew
+
+    # -- waiting ---------------------------------------------------------------------------------
+    def _cpu_ticks(self) -> int:
+        """The program's user and system time in clock ticks (0 where /proc cannot tell)."""
+        try:
+            fields = Path(f"/proc/{self.child.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return 0
+        return int(fields[11]) + int(fields[12])  # fields 14 and 15 of stat; the list starts at field 3
+
+    def overdue(self, started: float, timeout: float = TIMEOUT) -> bool:
+        """Whether a wait begun at ``started`` should give up: past ``timeout`` with the program idle
+        for IDLE seconds (waiting for something that will not come), or past PATIENCE times it."""
+        now = time.monotonic()
+        ticks = self._cpu_ticks()
+        if ticks != self._ticks:
+            self._ticks, self._worked_at = ticks, now
+        if now <= started + timeout:
+            return False
+        return now - self._worked_at > IDLE or now > started + PATIENCE * timeout
 
     # -- reading the screen ---------------------------------------------------------------------
     def _pump(self, timeout: float) -> bool:
@@ -69,7 +94,7 @@ class Terminal:
     def wait_for(self, pattern: str, timeout: float = TIMEOUT) -> re.Match[str]:
         """Wait until the screen shows ``pattern`` (a regex, searched across its rows)."""
         regex = re.compile(pattern, re.MULTILINE)
-        end = time.monotonic() + timeout
+        started = time.monotonic()
         while True:
             found = regex.search(self.text())
             if found:
@@ -77,7 +102,7 @@ class Terminal:
             alive = self._pump(0.05)
             if not alive and not regex.search(self.text()):
                 raise AssertionError(f"ltl-quiz exited without showing {pattern!r}; screen:\n{self.text()}")
-            if time.monotonic() > end:
+            if self.overdue(started, timeout):
                 raise AssertionError(f"timed out waiting for {pattern!r}; screen:\n{self.text()}")
 
     def settle(self, quiet: float = 0.25) -> None:
@@ -98,9 +123,9 @@ class Terminal:
         self.child.setwinsize(rows, cols)
 
     def wait_exit(self) -> int:
-        end = time.monotonic() + TIMEOUT
+        started = time.monotonic()
         while self._pump(0.1):
-            if time.monotonic() > end:
+            if self.overdue(started):
                 raise AssertionError(f"ltl-quiz did not exit; screen:\n{self.text()}")
         self.child.close()
         return self.child.exitstatus if self.child.exitstatus is not None else -(self.child.signalstatus or 0)
@@ -166,8 +191,8 @@ def prompt_on_screen(term: Terminal) -> str | None:
 
 def next_prompt(term: Terminal, before: str) -> str | None:
     """Wait for the screen to move on from ``before`` and settle on a prompt; None once the program has exited."""
-    end = time.monotonic() + TIMEOUT
-    while time.monotonic() < end:
+    started = time.monotonic()
+    while not term.overdue(started):
         alive = term._pump(0.05)
         if not alive:
             return None

@@ -142,7 +142,7 @@ def test_the_closing_screen_points_to_the_cpd_record(example_dir, tmp_path, db_u
         + "\n",  # Enter after each feedback; the debrief's four parts
     )
     cpd_hint = f"ltl-quiz --scenarios {example_dir.resolve()} cpd CD2 --format html --out cpd.html"  # the folder given: it works as printed
-    assert f"Your CPD record of the case studies you have completed: '{cpd_hint}'." in typed.stdout
+    assert f"Your CPD record of the case studies you have completed:\n    {cpd_hint}\n" in typed.stdout  # on its own line, to copy whole
     # a scripted run is nobody's own work (issue 12): it stays out of the record unless asked for, then marked
     record = CliRunner().invoke(app, ["--scenarios", str(example_dir), "cpd", "AB1"])
     assert record.exit_code == 1 and record.stdout == ""

@@ -67,6 +67,20 @@ class Screen:
         self.proc.stdin.write(text + "\n")
         self.proc.stdin.flush()
 
+    def read_all_typed(self, timeout: float = WAIT) -> None:
+        """Wait until the program has read every line typed so far (its input pipe is empty): "typed
+        before the decision opened" is true only once it has the line. Opened at once after typing,
+        a loaded machine could let the decision open first, and the line answered it."""
+        import fcntl
+        import struct
+        import termios
+
+        assert self.proc.stdin is not None
+        end = time.monotonic() + timeout
+        while struct.unpack("i", fcntl.ioctl(self.proc.stdin.fileno(), termios.FIONREAD, b"\0" * 4))[0]:
+            assert time.monotonic() < end and self.proc.poll() is None, "the program never read what was typed"
+            time.sleep(0.02)
+
     def kill(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGKILL)
@@ -235,6 +249,7 @@ def test_a_learner_typing_at_a_plain_terminal(example_dir: Path, example_path: P
         sessions.advance(code, scenario, 0, engine.Continue())
         learner.expect(r"Waiting for the trainer to open this decision\.")
         learner.type("1")  # typed before the decision opened: ignored, not taken as the answer
+        learner.read_all_typed()  # ... once the program has it, else the decision could open first
         sessions.open(code, scenario, 1)
         learner.expect(r"Type a letter from A to B and press Enter:")
         learner.type("2")

@@ -199,7 +199,9 @@ def text(message: str) -> Any:
     drawn, a long answer stayed split mid-word where the terminal's edge had cut it."""
     import questionary
 
-    question = questionary.text(message)
+    from ltl_quiz.ui.typed_wrap import WordWrapped
+
+    question = questionary.text(message, input_processors=[WordWrapped(len(f"? {message} "))])  # questionary's "?", the message, a space
     question.application.erase_when_done = True
     return question
 

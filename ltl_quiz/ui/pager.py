@@ -30,6 +30,9 @@ _CODES = re.compile(r"\x1b\[[0-9;:?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\
 PROMPT_ROWS = 2  # a prompt's rows below its text: the empty line after it and the line its cursor waits on
 QUIET_SECONDS = 0.15  # a held key repeats far faster than this; a reader's next press comes far later
 SMALLEST = 6  # rows: on a smaller terminal a page would hold almost nothing, so nothing is paged
+# After a block whose prompt is taller than the screen (case 1's ten lines of research at 80x24):
+# drawn straight after it, the prompt scrolled the passage it asks about away unread.
+BEFORE_TALL_PROMPT = "— The question and its options come next. Press any key to continue —"
 
 
 class Pager:
@@ -102,6 +105,9 @@ class Pager:
             kept = keep_top and room < height  # a prompt taller than the screen scrolls everything, paged or not
             if not start and (height < SMALLEST or sum(rows) + room <= height or (sum(rows) <= page and not kept)):
                 _write(console, lines)  # it fits (else, unless kept, a tall prompt after a short block scrolls it)
+                if keep_top and room >= height >= SMALLEST:  # a prompt taller than the screen: read the block first
+                    keys_quiet()
+                    getattr(self.ask, "more", self.ask.pause)(f"{key}-before-prompt", BEFORE_TALL_PROMPT)
                 return
             if not start:
                 lines = _trimmed(lines)  # a block's closing blank lines: left in, the last "more" could turn to nothing new

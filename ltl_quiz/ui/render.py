@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from ltl_quiz.invocation import as_invoked
 from ltl_quiz.scenario.kinds import KEY_QUESTION_ANSWER, kind_of
-from ltl_quiz.support import SUPPORT_HINT
+from ltl_quiz.support import SUPPORT_COMMAND, SUPPORT_HINT
 from ltl_quiz.text import one_line, percent, tidy, visible
 from ltl_quiz.ui.wrap import hang, terminal_width
 
@@ -290,7 +290,8 @@ class Renderer:
         passage = last_passage(scenario, state)
         if passage is not None:
             self.item("The last passage you read: ", passage.title or "(untitled)", "bold")
-            self.say(f"  {first_sentence(passage.text or '')}")
+            for paragraph in recalled(passage.text or "", width=max(20, (self.width() or 80) - 3)):
+                self.say(f"  {paragraph}")
         current = scenario.nodes[state.node_id]
         if kind_of(current.type).answering == "read":  # shown in full next: whether it was read before the stop is not known
             self.item("It goes on with: ", current.title or "(untitled)", "bold")
@@ -322,11 +323,19 @@ class Renderer:
     def closing(self, learner_id: str, attempt_id: str, scripted: bool = False) -> None:
         self.heading("Support and your record")
         self.say(SUPPORT_HINT)
-        self.say(f"Your attempt is saved as {attempt_id[:8]}. Your record of it: 'ltl-quiz history --learner {learner_id}'.")
+        self.command(SUPPORT_COMMAND)
+        self.say(f"Your attempt is saved as {attempt_id[:8]}. Your record of it:")
+        self.command(f"ltl-quiz history --learner {learner_id}")
         if scripted:  # an answers file is nobody's own work: it stays out of CPD records and pass rates
             self.say("It was answered from a file, so it is marked scripted and left out of CPD records and pass rates.")
             return
-        self.say(f"Your CPD record of the case studies you have completed: 'ltl-quiz cpd {learner_id} --format html --out cpd.html'.")
+        self.say("Your CPD record of the case studies you have completed:")
+        self.command(f"ltl-quiz cpd {learner_id} --format html --out cpd.html")
+
+    def command(self, line: str) -> None:
+        """A command to type or copy, on a line of its own, indented, with no quotes and no full
+        stop after it: quoted in a sentence, the whole line copied and pasted failed."""
+        self.say(f"    {line}")
 
 
 def last_passage(scenario: Scenario, state: State) -> Node | None:
@@ -340,11 +349,26 @@ def last_passage(scenario: Scenario, state: State) -> Node | None:
     return None
 
 
-def first_sentence(text: str, most: int = 160) -> str:
-    """A line of a passage to jog the memory: its first sentence, shortened at a word if long."""
-    words = one_line(text)
-    end = re.search(r"[.!?](\s|$)", words)
-    line = words[: end.end()].strip() if end else words
-    if len(line) > most:
-        line = line[:most].rsplit(" ", 1)[0] + " \u2026"
-    return line
+def recalled(text: str, rows: int = 8, width: int = 76) -> list[str]:
+    """What the recap shows of the last passage read: all of it when it takes at most ``rows``
+    rows at ``width``; else its end, the paragraphs (and, when its last one alone is too long, the
+    sentences) that fit, after a "…". Its first sentence alone left out what the pending decision
+    asks about (case 1: the woman and her nine-year-old child came in its second paragraph)."""
+    import textwrap
+
+    paragraphs = [one_line(p) for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+
+    def taken(lines: list[str]) -> int:
+        return sum(len(textwrap.wrap(line, width)) for line in lines)
+
+    if taken(paragraphs) <= rows:
+        return paragraphs
+    kept: list[str] = []
+    while paragraphs and taken([paragraphs[-1], *kept]) <= rows - 1:  # a row spare for the "…" a cut start may add
+        kept.insert(0, paragraphs.pop())
+    if not kept and paragraphs:  # the last paragraph alone is too long: its last sentences
+        sentences = re.split(r"(?<=[.!?])\s+", paragraphs[-1])
+        while len(sentences) > 1 and taken(["\u2026 " + " ".join(sentences)]) > rows:
+            sentences.pop(0)
+        kept = [" ".join(sentences)]
+    return ["\u2026 " + kept[0], *kept[1:]]

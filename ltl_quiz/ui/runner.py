@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from ltl_quiz.config import Learner
 from ltl_quiz.engine import state_machine as engine
@@ -24,7 +25,9 @@ from ltl_quiz.ui.pager import Pager
 from ltl_quiz.ui.prompts import Prompter
 from ltl_quiz.ui.render import Renderer
 
+T = TypeVar("T")
 GO_ON = "Press any key to continue"
+ANSWER = "Your answer:"
 TO_DEBRIEF = "Press any key for the debrief"
 CONTINUE_CASE = "Do you want to continue with this case study?"
 DEBRIEF_AGAIN = "See the ending and the debrief again before it?"
@@ -116,13 +119,20 @@ class Runner:
 
     def _answered_at_any_width(self, node: Node, state: State) -> engine.Response:
         """The node's prompt; a resize while it waits draws the passage again at the new width above it."""
+        return self._at_any_width(lambda: self._room(node, state), lambda: self._response(node, state))
+
+    def _at_any_width(self, room: Callable[[], int], ask: Callable[[], T]) -> T:
+        """``ask`` a prompt under the pager's last block; a resize while it waits draws the block's
+        end again at the new width, leaving ``room`` rows for the prompt (only a case's decisions
+        did: a feedback pause or a key question kept rows cut or rewrapped at the old width)."""
         if not hasattr(self.ask, "on_resize"):
-            return self._response(node, state)
-        self.ask.on_resize = lambda: self.pager.redraw_end(self._room(node, state))
+            return ask()
+        outer = self.ask.on_resize  # a reflection node's key question is asked inside its node's prompt
+        self.ask.on_resize = lambda: self.pager.redraw_end(room())
         try:
-            return self._response(node, state)
+            return ask()
         finally:
-            self.ask.on_resize = None
+            self.ask.on_resize = outer
 
     def _feedback(self, node_id: str, fb: engine.Feedback) -> None:
         """The feedback on a decision, until a key is pressed. Reading it is time spent on the case,
@@ -130,7 +140,7 @@ class Runner:
         started = time.monotonic()
         try:
             self._page(f"{node_id}-feedback", self.pager.rows_for(GO_ON), lambda: self.ui.feedback(fb))
-            self.ask.pause(f"{node_id}-feedback", GO_ON)  # read it before the next passage scrolls it away
+            self._at_any_width(lambda: self.pager.rows_for(GO_ON), lambda: self.ask.pause(f"{node_id}-feedback", GO_ON))  # read before the next passage
         finally:
             self._hold(started)
 
@@ -191,9 +201,16 @@ class Runner:
         choices = [(o.id, o.text.strip()) for o in engine.options(self.scenario, state)]
         return engine.Choose(self.ask.checkbox(node.id, node.prompt or "", choices))
 
-    def _reflect(self, key: str, kq: KeyQuestion, place: str = "") -> engine.Reflect:
-        self.ui.key_question(kq, place)
-        text = self._answer_text(key)
+    def _reflect(self, key: str, kq: KeyQuestion, place: str = "", summary: str = "") -> engine.Reflect:
+        """A key question answered and ticked; ``summary``, the result's line kept in view above it."""
+
+        def question() -> None:
+            if summary:
+                self.ui.say(summary, "dim")
+            self.ui.key_question(kq, place)
+
+        self.pager.page(f"{key}-question", question)  # the pager's last block: drawn again after a resize while it is answered
+        text = self._at_any_width(lambda: self.pager.rows_for(ANSWER), lambda: self._answer_text(key))
         if not text.strip() and getattr(self.ask, "how_answered", TERMINAL) != SCRIPTED:
             self.ui.model_points(kq)  # still worth reading; there is nothing of theirs to tick them against
             return engine.Reflect(text, [])
@@ -210,7 +227,7 @@ class Runner:
         Enter was taken as the answer). Nothing adds an answer to the record later, so the
         question says only what is true: the record will show that no answer was written."""
         while True:
-            text = self.ask.text(key, "Your answer:")
+            text = self.ask.text(key, ANSWER)
             if text.strip() or getattr(self.ask, "how_answered", TERMINAL) == SCRIPTED:
                 return text
             if self.ask.confirm(f"{key}-empty", EMPTY_ANSWER, False):
@@ -252,9 +269,8 @@ class Runner:
         for n, kq in enumerate(pending):
             shown = opened if n == 0 else now()
             self._since = self._since if n == 0 else time.monotonic()
-            if not self.ui.plain:  # a screen reader has it once, at the debrief's foot
-                self.ui.say(summary, "dim")
-            state = engine.reflect(self.scenario, state, kq.id, self._reflect(kq.id, kq, self._place(state)))
+            kept = "" if self.ui.plain else summary  # a screen reader has it once, at the debrief's foot
+            state = engine.reflect(self.scenario, state, kq.id, self._reflect(kq.id, kq, self._place(state), kept))
             self._save(state, shown)
         return state
 

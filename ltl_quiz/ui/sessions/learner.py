@@ -32,7 +32,7 @@ from ltl_quiz.sessions.records import OwnAnswer, decisions_beside, participant_a
 from ltl_quiz.sessions.rows import ParticipantRow, SessionRow
 from ltl_quiz.sessions.tally import room_choice
 from ltl_quiz.store import now
-from ltl_quiz.support import SUPPORT_HINT
+from ltl_quiz.support import SUPPORT_COMMAND, SUPPORT_HINT
 from ltl_quiz.text import one_line
 from ltl_quiz.ui.pager import PROMPT_ROWS, choice_rows
 from ltl_quiz.ui.prompts import Prompter
@@ -368,6 +368,8 @@ class LiveLearner(SessionScreen):
     def _closing(self, me: ParticipantRow) -> ParticipantRow:
         self.view.heading("The session has ended")
         attempt = (me.attempt_id or "")[:8]
-        self.view.say(f"Your record of this session is attempt {attempt}. See it with: ltl-quiz history --learner {self.learner.id}")
+        self.view.say(f"Your record of this session is attempt {attempt}. See it with:")
+        self.view.say(f"    ltl-quiz history --learner {self.learner.id}")  # on its own line: copied whole, it runs
         self.view.say(SUPPORT_HINT)
+        self.view.say(f"    {SUPPORT_COMMAND}")
         return me
