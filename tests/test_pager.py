@@ -272,7 +272,12 @@ def test_the_trainers_tall_passage_and_ending_come_a_page_at_a_time(tmp_path, db
             term.send(keys)
         reveal = page_through(term, "Which branch does the room follow")  # the recommended option's long feedback
         term.send("1" + ENTER)
-        ending = page_through(term, "Continue to the key questions")
+        ending = []  # the ending in a debrief's four parts, each paged, each with its own prompt (issue 13)
+        for n, goes_on in enumerate(["the room's", "what really", "the references", "the key questions"], start=1):
+            part = page_through(term, rf"The ending, part {n} of 4\.\s+Continue to\s+{goes_on.replace(' ', chr(92) + 's+')}")
+            ending.append(part)
+            if n < 4:
+                term.send(ENTER)
         term.send(CTRL_C)
         term.wait_exit()
     finally:
@@ -281,9 +286,9 @@ def test_the_trainers_tall_passage_and_ending_come_a_page_at_a_time(tmp_path, db
     assert unseen(passage, FILE, 80 - 10) == []  # the projected panel's wider padding
     assert len(reveal) >= 2 and any("What the room chose" in r for r in reveal[0])
     assert on_screens(reveal, "Reason 25: a line of feedback")
-    assert len(ending) >= 2 and any("Ending: The end" in r for r in ending[0])
-    assert unseen(ending, HAPPENED) == []
-    assert on_screens(ending[-1:], "APP on child abuse investigation")  # the references, at the ending's own prompt
+    assert any("Ending: The end" in r for r in ending[0][0])
+    assert len(ending[2]) >= 2 and unseen(ending[2], HAPPENED) == []  # what really happened, a page at a time
+    assert on_screens(ending[3][-1:], "APP on child abuse investigation")  # the references, at the ending's own prompt
 
 
 @pytest.mark.parametrize("extra", [(), ("Signed off.",), ("Signed off.", "Filed.")])
