@@ -8,9 +8,12 @@ Kept apart from the command modules so that they hold commands only.
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from collections.abc import Iterator
+from typing import IO, Any
 
 import typer
+from typer._click.exceptions import UsageError
+from typer._click.utils import echo, get_text_stream
 from typer.core import TyperGroup
 
 from ltl_quiz.pipes import reader_may_leave
@@ -43,6 +46,29 @@ def hoist_globals(args: list[str]) -> list[str]:
     return front + rest
 
 
+class OneLineUsageError(UsageError):
+    """A usage error (a bad value, an unknown option) said as all bad input is: one line that
+    names the option and its value and says where to look, exit 2. Click's own form took four
+    lines (the usage, a hint, a blank, the error) where every other error takes one."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        where = f" See '{self.ctx.command_path} -h'." if self.ctx is not None else ""
+        message = self.format_message()
+        echo(f"error: {message}{'' if message.endswith('.') else '.'}{where}", file=file or get_text_stream("stderr"))
+
+
+@contextlib.contextmanager
+def one_line_usage() -> Iterator[None]:
+    """Click's usage errors as ``OneLineUsageError``; those that show something else (a group's
+    help when it is given no sub-command) are left as they are."""
+    try:
+        yield
+    except UsageError as error:
+        if type(error).show is not UsageError.show:
+            raise
+        raise OneLineUsageError(error.format_message(), error.ctx) from None
+
+
 def summary(command: typer._click.Command) -> str:
     """A command's summary: the first paragraph of its help, on one line."""
     return " ".join((command.help or "").strip().split("\n\n")[0].split())
@@ -58,11 +84,11 @@ class Group(TyperGroup):
         return super().parse_args(ctx, args)
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
-        with reader_may_leave() if parent is None else contextlib.nullcontext():  # --help | head
+        with reader_may_leave() if parent is None else contextlib.nullcontext(), one_line_usage():  # --help | head
             return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: typer._click.Context) -> Any:
-        with reader_may_leave() if ctx.parent is None else contextlib.nullcontext():  # a pipe's reader may go (issue 13)
+        with reader_may_leave() if ctx.parent is None else contextlib.nullcontext(), one_line_usage():  # a pipe's reader may go (issue 13)
             return super().invoke(ctx)
 
     def format_commands(self, ctx: typer._click.Context, formatter: typer._click.HelpFormatter) -> None:

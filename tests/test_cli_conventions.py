@@ -181,3 +181,26 @@ def test_values_an_option_cannot_take_exit_2(runner: CliRunner, example_dir: Pat
     ]:
         done = runner.invoke(app, ["--scenarios", str(example_dir), *args])
         assert (done.exit_code, done.output.count("\n")) == (2, 1) and said in done.output, (args, done.output)
+
+
+USAGE_MISTAKES = [
+    (["run", "x", "--track", "sergeant"], "error: Invalid value for '--track': 'sergeant' is not one of 'officer', 'manager'. See 'ltl-quiz run -h'."),
+    (["export", "--format", "nope"], "error: Invalid value for '--format' / '-f': 'nope' is not one of 'csv', 'xlsx', 'json', 'jsonl', 'xapi'. See 'ltl-quiz export -h'."),
+    (["--bogus", "list"], "error: No such option: --bogus. See 'ltl-quiz -h'."),
+    (["run"], "error: Missing argument 'CASE'. See 'ltl-quiz run -h'."),
+    (["db", "upgrade", "--nope"], "error: No such option: --nope. See 'ltl-quiz db upgrade -h'."),
+]
+
+
+def test_a_usage_mistake_is_one_line_on_standard_error_with_exit_2(tmp_path: Path) -> None:
+    """Bad input of every kind is one line that says what and where to look (the brief): Click's
+    own form was four lines (the usage, "Try ... for help.", a blank line, then "Error: ...")."""
+    env = {**os.environ, "LTL_QUIZ_DB": f"sqlite:///{tmp_path / 'x.sqlite3'}", "NO_COLOR": "1"}
+    for args, line in USAGE_MISTAKES:
+        done = subprocess.run([sys.executable, "-m", "ltl_quiz", *args], capture_output=True, text=True, env=env, cwd=tmp_path)
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", line + "\n"), args
+
+
+def test_a_group_given_no_sub_command_still_shows_its_help(runner: CliRunner) -> None:
+    shown = runner.invoke(app, ["db"])
+    assert shown.exit_code == 2 and "Commands:" in shown.output and "error:" not in shown.output

@@ -141,3 +141,14 @@ def test_a_refused_export_says_why_before_any_progress_is_drawn(store_with_attem
     assert code != 0 and message in shown.replace("\r\n", "").replace("\n", ""), shown
     assert "Exporting" not in shown and "\x1b[?25l" not in shown, repr(shown)  # no bar, no hidden cursor
     assert "Traceback" not in shown
+
+
+def test_an_export_that_finds_nothing_says_which_store_it_read(tmp_path: Path) -> None:
+    """Run from another folder, the default store is another, empty one: a CPD lead got a file with
+    a header and no rows, 'Wrote 0 rows' and exit 0, with nothing naming the store that was read."""
+    url = f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+    env = {**os.environ, "LTL_QUIZ_DB": url, "NO_COLOR": "1"}
+    for extra in (["--out", str(tmp_path / "x.csv")], []):
+        done = subprocess.run([sys.executable, "-m", "ltl_quiz", "--create", "export", *extra], capture_output=True, text=True, env=env)
+        assert done.returncode == 0 and f"No attempts matched in the store {url}." in done.stderr.splitlines(), done.stderr
+        assert "No attempts" not in done.stdout  # data only on standard output

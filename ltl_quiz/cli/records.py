@@ -21,6 +21,7 @@ from ltl_quiz.cli.options import (
 )
 from ltl_quiz.cli_group import command_set
 from ltl_quiz.exporters.formats import FormatName, format_help
+from ltl_quiz.locations import redact
 from ltl_quiz.text import counted, for_stream
 
 if TYPE_CHECKING:
@@ -54,6 +55,8 @@ def export_cmd(
             done = export(where(ctx), request, ticker)
         if out is not None:
             typer.echo(fit(f"Wrote {counted(done.rows, 'statement' if fmt == 'xapi' else 'row')} to {out}"), err=True)
+        if not done.rows:  # run from another folder, the default store is another, empty one: say which was read
+            typer.echo(fit(f"No attempts matched in the store {redact(where(ctx).db_url)}."), err=True)
         say_withheld(*done.withheld)
 
 
