@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ltl_quiz.store.migration_steps import m012_answer_step_times
+from ltl_quiz.store.migration_terms import m013_assignment_terms
 
 Migration = Callable[[sa.Connection], None]
 # A table a migration creates: its columns (``_column``'s specs) and any constraints over several columns.
@@ -387,6 +388,7 @@ MIGRATIONS: list[Migration] = [
     m010_compliance_report_index,
     m011_report_first_attempts_index,
     m012_answer_step_times,
+    m013_assignment_terms,
 ]
 
 
