@@ -107,6 +107,21 @@ def test_the_report_reads_assignments_in_order_from_one_index(db_url: str) -> No
     assert "SCAN a USING COVERING INDEX ix_assignments_terms" in plan and "TEMP B-TREE" not in plan, plan
 
 
+def test_each_probe_reads_the_attempts_back_from_the_latest(db_url: str) -> None:
+    """SQLite's probe of an assignment's attempts runs no aggregate: it reads the attempts' index back
+    from the latest finish and takes the first that satisfies (most probes stop at their first row)."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite's bytecode; PostgreSQL plans the join form")
+    store = Store(db_url)
+    try:
+        with store.reading() as conn:
+            ops = [str(row[1]) for row in conn.exec_driver_sql("EXPLAIN " + standing_sql(conn))]
+    finally:
+        store.close()
+    assert ops.count("AggStep") == 2, ops  # the learner's count(*) and group_concat: no max() run for each assignment
+    assert "Prev" in ops and "SorterOpen" not in ops, ops  # the index read backwards, in its own order: no sort
+
+
 @pytest.mark.parametrize("form", sorted(set(FORMS.values())))
 def test_every_edge_of_the_rule_reads_the_same_streamed(db_url: str, form: str) -> None:
     """The rule's edges (test_compliance_sql's store of them) through the streamed query, in each
