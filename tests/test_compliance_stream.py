@@ -122,6 +122,21 @@ def test_each_probe_reads_the_attempts_back_from_the_latest(db_url: str) -> None
     assert "Prev" in ops and "SorterOpen" not in ops, ops  # the index read backwards, in its own order: no sort
 
 
+def test_a_probe_joins_no_sessions(db_url: str) -> None:
+    """SQLite opens a join's cursors anew for every probe: the probe looks up an attempt's session
+    only for an attempt made in one (rule.SESSION_KIND), never joining the sessions."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite's query plan; PostgreSQL plans the join form")
+    store = Store(db_url)
+    try:
+        with store.reading() as conn:
+            plan = " | ".join(str(row[-1]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + standing_sql(conn)))
+    finally:
+        store.close()
+    assert "LEFT-JOIN" not in plan, plan
+    assert "CORRELATED SCALAR SUBQUERY" in plan.split("SEARCH t ", 1)[1], plan  # the session's kind, looked up on its own
+
+
 @pytest.mark.parametrize("form", sorted(set(FORMS.values())))
 def test_every_edge_of_the_rule_reads_the_same_streamed(db_url: str, form: str) -> None:
     """The rule's edges (test_compliance_sql's store of them) through the streamed query, in each

@@ -17,7 +17,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
-from ltl_quiz.compliance.rule import Assignment, latest_by_mode_sql, latest_for_sql, latest_sql, satisfying_sql
+from ltl_quiz.compliance.rule import SESSION_KIND, Assignment, latest_by_mode_sql, latest_for_sql, latest_sql, satisfying_sql
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import InputError, StoreError
 from ltl_quiz.store.db import Store, now
@@ -242,7 +242,7 @@ def standing_sql(conn: sa.Connection, form: str | None = None) -> str:
     else:
         # The latest satisfying attempt is the first met reading the index back from its latest finish
         # (its columns: learner, case, track, status, finish): no aggregate to run, most probes stop at once.
-        probe = f"FROM attempts t LEFT JOIN sessions s ON s.code = t.session_code WHERE {satisfying_sql(how)} ORDER BY t.finished_at DESC LIMIT 1"
+        probe = f"FROM attempts t WHERE {satisfying_sql(how, SESSION_KIND)} ORDER BY t.finished_at DESC LIMIT 1"
         done = f"(SELECT substr(t.finished_at, 1, 10) {probe})"
         source = "assignments a"
     # The key: the assignment's terms as migration m013's triggers keep them ('hotel officer 2027-03-14 12 '),
