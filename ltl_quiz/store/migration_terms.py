@@ -7,7 +7,8 @@ assignments on every report: a fifth of the query's time. From m013 each assignm
 text, with the space after it ('hotel officer 2027-03-14 12 '), written when the row is, so the
 report only adds the day done; an index holding it beside the columns the old report index held (in
 the same order, so a learner's assignments come in the same order) lets the report read it from the
-index alone.
+index alone. PostgreSQL keeps the column too (one schema), but its report still joins the terms
+from m010's narrower index, which its planner merges in order (asked for this column, it sorted).
 
 Triggers fill the column, so every writer (``assign``, a bulk load, a test's own INSERT) fills it
 alike without knowing of it: when an assignment is written and when any of its terms changes. As
