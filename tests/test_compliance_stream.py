@@ -94,7 +94,8 @@ def test_the_command_writes_the_streamed_csv(db_url: str, runner: CliRunner, tmp
 
 
 def test_the_report_reads_assignments_in_order_from_one_index(db_url: str) -> None:
-    """Migration m010: the report's query reads the assignments from one index, in order (no sort)."""
+    """Migrations m010 and m014: the report's query reads the assignments from one index, in order (no sort),
+    with their terms as the report keys them (m014's index: m010's columns and the terms)."""
     if not db_url.startswith("sqlite"):
         pytest.skip("SQLite's query plan is stable at any size; PostgreSQL's depends on its statistics")
     store = Store(db_url)
@@ -103,7 +104,37 @@ def test_the_report_reads_assignments_in_order_from_one_index(db_url: str) -> No
             plan = " | ".join(str(row[-1]) for row in conn.execute(sa.text("EXPLAIN QUERY PLAN " + standing_sql(conn))))
     finally:
         store.close()
-    assert "SCAN a USING COVERING INDEX ix_assignments_report" in plan and "TEMP B-TREE" not in plan, plan
+    assert "SCAN a USING COVERING INDEX ix_assignments_terms" in plan and "TEMP B-TREE" not in plan, plan
+
+
+def test_each_probe_reads_the_attempts_back_from_the_latest(db_url: str) -> None:
+    """SQLite's probe of an assignment's attempts runs no aggregate: it reads the attempts' index back
+    from the latest finish and takes the first that satisfies (most probes stop at their first row)."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite's bytecode; PostgreSQL plans the join form")
+    store = Store(db_url)
+    try:
+        with store.reading() as conn:
+            ops = [str(row[1]) for row in conn.exec_driver_sql("EXPLAIN " + standing_sql(conn))]
+    finally:
+        store.close()
+    assert ops.count("AggStep") == 2, ops  # the learner's count(*) and group_concat: no max() run for each assignment
+    assert "Prev" in ops and "SorterOpen" not in ops, ops  # the index read backwards, in its own order: no sort
+
+
+def test_a_probe_joins_no_sessions(db_url: str) -> None:
+    """SQLite opens a join's cursors anew for every probe: the probe looks up an attempt's session
+    only for an attempt made in one (rule.SESSION_KIND), never joining the sessions."""
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite's query plan; PostgreSQL plans the join form")
+    store = Store(db_url)
+    try:
+        with store.reading() as conn:
+            plan = " | ".join(str(row[-1]) for row in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + standing_sql(conn)))
+    finally:
+        store.close()
+    assert "LEFT-JOIN" not in plan, plan
+    assert "CORRELATED SCALAR SUBQUERY" in plan.split("SEARCH t ", 1)[1], plan  # the session's kind, looked up on its own
 
 
 @pytest.mark.parametrize("form", sorted(set(FORMS.values())))

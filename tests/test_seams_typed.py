@@ -27,17 +27,7 @@ PUBLIC_DUNDERS = {"__init__", "__call__"}
 ALLOWED: dict[str, str] = {}
 
 # "module:qualified.name" -> the work that holds the module open; its Any goes when that work lands.
-_COMPLIANCE = "ltl_quiz/compliance/* is being reworked by the compliance performance task (cperf2)"
-NOT_YET: dict[str, str] = {
-    "ltl_quiz.compliance.formats:record": _COMPLIANCE,
-    "ltl_quiz.compliance.formats:cell": _COMPLIANCE,
-    "ltl_quiz.compliance.streams:Totals.count": _COMPLIANCE,
-    "ltl_quiz.compliance.streams:lines": _COMPLIANCE,
-    "ltl_quiz.compliance.streams:write_json": _COMPLIANCE,
-    "ltl_quiz.compliance.streams:write_html": _COMPLIANCE,
-    "ltl_quiz.compliance.streams:write_ics": _COMPLIANCE,
-    "ltl_quiz.compliance.workbook:write_xlsx": _COMPLIANCE,
-}
+NOT_YET: dict[str, str] = {}
 
 
 def mentions_any(node: ast.AST | None, aliases: frozenset[str] = frozenset()) -> bool:

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from ltl_quiz.compliance.report import STATES, Compliance, Found, Line, Standings, phrase
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 _QUOTED = re.compile('[,"\r\n]')  # what makes csv.writer (QUOTE_MINIMAL, ",", '"', "\r\n") quote a cell
 FORMATS = ("table", "csv", "json", "xlsx", "html", "ics")
+Value = str | int | bool | None  # a record's value: text, a number of months, late or not, or nothing
 HEADER = (
     "staff_number",
     "name",
@@ -37,7 +38,7 @@ HEADER = (
 )  # as record() and the rows: the satisfying attempt's id is not read for the report
 
 
-def record(line: Line) -> dict[str, Any]:
+def record(line: Line) -> dict[str, Value]:
     s = line
     return {
         "staff_number": line.learner_id,
@@ -104,7 +105,7 @@ def _tail(key: tuple[str, str, str, int | None, str | None], found: Found) -> st
     return f"{','.join(cells)},{'' if every is None else every},{completed_on.isoformat() if completed_on else ''},{late}\r\n"
 
 
-def _cell_row(values: Iterable[Any]) -> str:
+def _cell_row(values: Iterable[object]) -> str:
     """Cells exactly as ``csv.writer`` writes them in a row, its line end included."""
     buffer = io.StringIO()
     csv.writer(buffer).writerow(["" if v is None else v for v in values])
@@ -244,8 +245,8 @@ def fold(line: str) -> str:
     return "\r\n ".join(out)
 
 
-def cell(key: str, value: Any) -> Any:
+def cell(key: str, value: Value) -> Value | date:
     """A record's value as a spreadsheet holds it: its dates as dates."""
-    if key in ("date", "due_on", "completed_on") and value:
+    if key in ("date", "due_on", "completed_on") and isinstance(value, str) and value:
         return date.fromisoformat(value)
     return value

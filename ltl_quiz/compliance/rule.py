@@ -81,16 +81,24 @@ def satisfies(assignment: Assignment, evidence: Evidence) -> bool:
 # The same rule as ``satisfies``, as SQL over attempts ``t``, sessions ``s`` (LEFT JOINed on the
 # attempt's session) and assignments ``a``, so a force's report is one indexed query. Kept next
 # to ``satisfies`` and tested against it, edge by edge, on every store (tests/test_compliance_sql.py).
-def satisfying_sql(how_column: str | None) -> str:
-    """A SQL condition: attempt ``t`` satisfies assignment ``a`` (``how_column``: m005's column, if any)."""
+def satisfying_sql(how_column: str | None, kind: str = "s.kind") -> str:
+    """A SQL condition: attempt ``t`` satisfies assignment ``a`` (``how_column``: m005's column, if any).
+
+    ``kind``: the kind of ``t``'s session (NULL for none), by default from sessions ``s`` joined to
+    ``t``; ``SESSION_KIND`` looks it up itself, only for an attempt made in a session."""
     scripted = f"COALESCE(t.{how_column}, '') <> '{SCRIPTED}'" if how_column else "1 = 1"
     return (
         "t.learner_id = a.learner_id AND t.scenario_id = a.scenario_id AND t.track = a.track"
         " AND t.status = 'completed' AND t.finished_at IS NOT NULL AND t.finished_at >= a.starts_at"
         f" AND {scripted}"
-        " AND ((s.kind = 'facilitated' AND a.allow_sessions = TRUE)"
-        " OR (COALESCE(s.kind, '') <> 'facilitated' AND (a.mode IS NULL OR t.mode = a.mode) AND t.passed = TRUE))"
+        f" AND (({kind} = 'facilitated' AND a.allow_sessions = TRUE)"
+        f" OR (COALESCE({kind}, '') <> 'facilitated' AND (a.mode IS NULL OR t.mode = a.mode) AND t.passed = TRUE))"
     )
+
+
+# The kind of attempt t's session without a join: a probe of each of a force's assignments then
+# opens no cursor on the sessions (SQLite opens a join's anew for every probe), most attempts having none.
+SESSION_KIND = "(CASE WHEN t.session_code IS NULL THEN NULL ELSE (SELECT s.kind FROM sessions s WHERE s.code = t.session_code) END)"
 
 
 # The same rule again, for a whole force at once: the attempts are read once, not once per

@@ -15,10 +15,13 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from operator import itemgetter
-from typing import Any, AnyStr, Generic
+from typing import IO, TYPE_CHECKING, AnyStr, Generic
 
 from ltl_quiz.compliance.formats import fold
 from ltl_quiz.compliance.report import COMPLETE, STATES, Compliance, Found, Standings, phrase
+
+if TYPE_CHECKING:
+    from ltl_quiz.store.assignments import Person, StandingLines
 
 _KEYS = itemgetter(1)  # a row of standing_batches: a learner, their keys
 Key = tuple[str, str, str, int | None, str | None]  # store.assignments.split_key: case, track, due on, every, day done
@@ -30,7 +33,7 @@ class Totals:
     def __init__(self) -> None:
         self.seen: dict[str | None, Counter[str]] = defaultdict(Counter)
 
-    def count(self, batch: Sequence[Any], unit_of: Callable[[str], str | None]) -> None:
+    def count(self, batch: Sequence[StandingLines], unit_of: Callable[[str], str | None]) -> None:
         """Count the batch's keys by unit (a person left out has the unit None): a unit's keys
         gathered a learner at a time, then counted in one call (in C, strings, no tuple a line)."""
         by_unit: dict[str | None, list[str]] = defaultdict(list)
@@ -57,8 +60,8 @@ class Totals:
 
 
 def lines(
-    people: Iterable[Any],
-    batches: Iterable[Sequence[Any]],
+    people: Iterable[Person],
+    batches: Iterable[Sequence[StandingLines]],
     standings: Standings,
     keep: Callable[[str], bool],
     person: Callable[[str, str, str], AnyStr],
@@ -95,7 +98,7 @@ def lines(
             yield out
 
 
-def _whole(batch: Sequence[Any], texts: dict[str, AnyStr], tails: _Tails[AnyStr], sep: AnyStr) -> tuple[AnyStr, int] | None:
+def _whole(batch: Sequence[StandingLines], texts: dict[str, AnyStr], tails: _Tails[AnyStr], sep: AnyStr) -> tuple[AnyStr, int] | None:
     """Every line of a batch, a learner's in one join (their text before each key's): None if one
     names a person not in ``texts``."""
     tail = tails.__getitem__
@@ -147,7 +150,7 @@ def _day(day: date | None) -> str:
     return "null" if day is None else f'"{day.isoformat()}"'
 
 
-def write_json(people: Iterable[Any], batches: Iterable[Sequence[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any) -> int:
+def write_json(people: Iterable[Person], batches: Iterable[Sequence[StandingLines]], standings: Standings, keep: Callable[[str], bool], handle: IO[str]) -> int:
     """The JSON ``formats.to_json`` gives, written as the rows arrive; return its lines."""
     totals, n = Totals(), 0
     for text, count in lines(people, batches, standings, keep, json_person, json_tail, totals, sep=",\n"):
@@ -180,7 +183,7 @@ def html_tail(key: Key, found: Found) -> str:
     return f'<td>{escape(key[0])}</td><td>{escape(key[1])}</td>\n<td class="{escape(found[0])}">{escape(phrase(found[0], found[1]))}</td></tr>'
 
 
-def write_html(people: Iterable[Any], batches: Iterable[Sequence[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any) -> int:
+def write_html(people: Iterable[Person], batches: Iterable[Sequence[StandingLines]], standings: Standings, keep: Callable[[str], bool], handle: IO[str]) -> int:
     """The page ``page.to_html`` gives: the charts come first, so the rows are kept as text until the
     totals are in; then the page is made around a mark where the rows go, and they are written there
     a batch at a time (a force's rows are 90 MB: never joined, never copied into the page)."""
@@ -208,7 +211,7 @@ def write_html(people: Iterable[Any], batches: Iterable[Sequence[Any]], standing
 
 
 def write_ics(
-    people: Iterable[Any], batches: Iterable[Sequence[Any]], standings: Standings, keep: Callable[[str], bool], handle: Any, stamp: str
+    people: Iterable[Person], batches: Iterable[Sequence[StandingLines]], standings: Standings, keep: Callable[[str], bool], handle: IO[str], stamp: str
 ) -> int:
     """The calendar ``formats.to_ics`` gives (``stamp`` its DTSTAMP), written as the rows arrive; return the
     report's lines it covers (every line, as for the other formats, an event or not)."""

@@ -18,11 +18,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
-from typing import Any
+from typing import IO, TYPE_CHECKING
 
 from ltl_quiz.compliance.report import STATES, Found, Standings
 from ltl_quiz.compliance.streams import Key, Totals, lines
 from ltl_quiz.errors import InputError
+
+if TYPE_CHECKING:
+    from ltl_quiz.store.assignments import Person, StandingLines
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -161,11 +164,11 @@ class WriteBehind:
 
 
 def write_xlsx(
-    people: Iterable[Any],
-    batches: Iterable[Sequence[Any]],
+    people: Iterable[Person],
+    batches: Iterable[Sequence[StandingLines]],
     standings: Standings,
     keep: Callable[[str], bool],
-    handle: Any,
+    handle: IO[bytes],
     max_rows: int | None = None,
 ) -> int:
     """The workbook of every person and case, then totals per unit and per case; return its lines.

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from ltl_quiz.store.migration_held import m013_attempt_held_time
 from ltl_quiz.store.migration_steps import m012_answer_step_times
+from ltl_quiz.store.migration_terms import m014_assignment_terms
 
 Migration = Callable[[sa.Connection], None]
 # A table a migration creates: its columns (``_column``'s specs) and any constraints over several columns.
@@ -389,6 +390,7 @@ MIGRATIONS: list[Migration] = [
     m011_report_first_attempts_index,
     m012_answer_step_times,
     m013_attempt_held_time,
+    m014_assignment_terms,
 ]
 
 

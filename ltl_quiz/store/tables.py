@@ -21,6 +21,7 @@ FIRST_ATTEMPTS_INDEX = ("learner_id", "scenario_id", "started_at", "id", "track"
 # The learning report's completed attempts' held time (m013), per scenario and track.
 HELD_INDEX = ("status", "scenario_id", "track", "how_answered", "held_ms")
 REPORT_INDEX = ("learner_id", "scenario_id", "assigned_at", "track", "due_on", "every_months", "starts_at", "mode", "allow_sessions")
+TERMS_INDEX = (*REPORT_INDEX, "terms_key")  # m014: the same, with each assignment's terms as the report keys them
 
 _TIME = sa.String(32)  # ISO 8601 UTC text, as ``store.db.now`` writes it
 _DAY = sa.String(10)  # YYYY-MM-DD
@@ -219,8 +220,11 @@ assignments = sa.Table(  # m007
     sa.Column("starts_at", _TIME, nullable=False),
     sa.Column("assigned_by", sa.Text, nullable=False),
     sa.Column("assigned_at", _TIME, nullable=False),
-    # m010: the compliance report in its order, from the index alone
+    # m014: kept by the database's triggers (store/migration_terms.py), never written by the code
+    sa.Column("terms_key", sa.Text),  # 'hotel officer 2027-03-14 12 ': case, track, due on, every months, each and a space
+    # m010: the compliance report in its order, from the index alone; m014: with the terms
     sa.Index("ix_assignments_report", *REPORT_INDEX),
+    sa.Index("ix_assignments_terms", *TERMS_INDEX),
 )
 
 store_settings = sa.Table(  # m007
