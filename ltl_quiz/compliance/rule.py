@@ -62,20 +62,71 @@ class Standing(NamedTuple):
     late: bool = False  # satisfied, but after the due date
 
 
-def satisfies(assignment: Assignment, evidence: Evidence) -> bool:
-    """Whether this one attempt counts for this assignment (renewal aside)."""
-    if (evidence.learner_id, evidence.scenario_id, evidence.track) != (assignment.learner_id, assignment.scenario_id, assignment.track):
-        return False
-    if evidence.status != "completed" or evidence.finished_at is None or evidence.finished_at < assignment.starts_at:
-        return False
+# Why an attempt does not count for an assignment: the rule's own reasons, ordered by how near the
+# attempt came to counting (a certificate's verdict names the nearest, over all the assignments of its case).
+NO_ASSIGNMENT = "no assignment of this case"
+OTHER_TRACK = "assigned on another track"
+UNFINISHED = "not completed"
+SCRIPTED_ANSWERS = "answered from a script file"
+NO_SESSIONS = "the assignment does not allow sessions"
+OTHER_MODE = "assigned in another mode"
+NOT_PASSED = "not passed"
+BEFORE_START = "before the assignment started"
+EXPIRED = "expired: its renewal interval has passed"
+REASONS = (NO_ASSIGNMENT, OTHER_TRACK, UNFINISHED, SCRIPTED_ANSWERS, NO_SESSIONS, OTHER_MODE, NOT_PASSED, BEFORE_START, EXPIRED)
+
+
+class Counted(NamedTuple):
+    """Whether an attempt counts today, and if not, the rule's reason and the assignment it is about."""
+
+    reason: str | None  # None: it counts; else one of REASONS
+    assignment: Assignment | None = None
+
+
+COUNTS = Counted(None)  # it counts
+
+
+def refusal(assignment: Assignment, evidence: Evidence) -> str | None:
+    """Why this one attempt does not count for this assignment (renewal aside), or None if it does.
+
+    Every condition of the rule is here, once: ``satisfies`` is this returning None."""
+    if (evidence.learner_id, evidence.scenario_id) != (assignment.learner_id, assignment.scenario_id):
+        return NO_ASSIGNMENT
+    if evidence.track != assignment.track:
+        return OTHER_TRACK
+    if evidence.status != "completed" or evidence.finished_at is None:
+        return UNFINISHED
     if evidence.answered_how == SCRIPTED:
-        return False
+        return SCRIPTED_ANSWERS
     if evidence.session_kind == "facilitated":
         # The trainer entered the room's answers: that is attendance, which counts only where allowed.
-        return assignment.allow_sessions
-    if assignment.mode is not None and evidence.mode != assignment.mode:
-        return False
-    return bool(evidence.passed)  # SQLite keeps booleans as 0/1
+        if not assignment.allow_sessions:
+            return NO_SESSIONS
+    elif assignment.mode is not None and evidence.mode != assignment.mode:
+        return OTHER_MODE
+    elif not evidence.passed:  # SQLite keeps booleans as 0/1
+        return NOT_PASSED
+    return BEFORE_START if evidence.finished_at < assignment.starts_at else None
+
+
+def satisfies(assignment: Assignment, evidence: Evidence) -> bool:
+    """Whether this one attempt counts for this assignment (renewal aside)."""
+    return refusal(assignment, evidence) is None
+
+
+def counted(assigned: Iterable[Assignment], evidence: Evidence, today: date) -> Counted:
+    """Whether the attempt counts on ``today`` for any of the learner's assignments of its case
+    (renewal included); if not, the reason from the assignment it came nearest to counting for."""
+    nearest = Counted(NO_ASSIGNMENT)
+    for a in assigned:
+        why = refusal(a, evidence)
+        if why is None and a.every_months and evidence.finished_at is not None:
+            why = EXPIRED if today >= add_months(date.fromisoformat(evidence.finished_at[:10]), a.every_months) else None
+        if why is None:
+            return Counted(None, a)
+        if REASONS.index(why) > REASONS.index(nearest.reason or NO_ASSIGNMENT):
+            nearest = Counted(why, a)
+    return nearest
 
 
 # The same rule as ``satisfies``, as SQL over attempts ``t``, sessions ``s`` (LEFT JOINed on the
