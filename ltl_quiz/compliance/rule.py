@@ -132,12 +132,14 @@ def counted(assigned: Iterable[Assignment], evidence: Evidence, today: date) -> 
 # The same rule as ``satisfies``, as SQL over attempts ``t``, sessions ``s`` (LEFT JOINed on the
 # attempt's session) and assignments ``a``, so a force's report is one indexed query. Kept next
 # to ``satisfies`` and tested against it, edge by edge, on every store (tests/test_compliance_sql.py).
-def satisfying_sql(how_column: str | None) -> str:
-    """A SQL condition: attempt ``t`` satisfies assignment ``a`` (``how_column``: m005's column, if any)."""
+def satisfying_sql(how_column: str | None, started: bool = True) -> str:
+    """A SQL condition: attempt ``t`` satisfies assignment ``a`` (``how_column``: m005's column, if any);
+    ``started=False``: but for the start (it may have come before the assignment started)."""
     scripted = f"COALESCE(t.{how_column}, '') <> '{SCRIPTED}'" if how_column else "1 = 1"
+    after = " AND t.finished_at >= a.starts_at" if started else ""
     return (
         "t.learner_id = a.learner_id AND t.scenario_id = a.scenario_id AND t.track = a.track"
-        " AND t.status = 'completed' AND t.finished_at IS NOT NULL AND t.finished_at >= a.starts_at"
+        f" AND t.status = 'completed' AND t.finished_at IS NOT NULL{after}"
         f" AND {scripted}"
         " AND ((s.kind = 'facilitated' AND a.allow_sessions = TRUE)"
         " OR (COALESCE(s.kind, '') <> 'facilitated' AND (a.mode IS NULL OR t.mode = a.mode) AND t.passed = TRUE))"
@@ -175,13 +177,45 @@ def latest_by_mode_sql(how_column: str | None) -> str:
     return _summed(how_column, "max(t.finished_at) AS passed_at", passed, "t.learner_id, t.scenario_id, t.track, t.mode")
 
 
-def latest_for_sql(by_mode: bool) -> str:
+def latest_for_sql(by_mode: bool, marked: bool = False) -> str:
     """A SQL value: the finish time of the latest attempt satisfying assignment ``a`` (NULL: none), from
-    ``latest_sql``'s row ``d`` (and ``latest_by_mode_sql``'s ``m``: ``by_mode``, where assignments name modes)."""
+    ``latest_sql``'s row ``d`` (and ``latest_by_mode_sql``'s ``m``: ``by_mode``, where assignments name modes).
+    ``marked``: ``marked_sql``'s day instead, so a completion before the start is said, not dropped."""
     either = "CASE WHEN m.passed_at IS NULL OR d.facilitated_at > m.passed_at THEN d.facilitated_at ELSE m.passed_at END"
     named = f" WHEN a.mode IS NOT NULL AND a.allow_sessions = TRUE THEN {either} WHEN a.mode IS NOT NULL THEN m.passed_at" if by_mode else ""
     last = f"CASE{named} WHEN a.mode IS NOT NULL THEN NULL WHEN a.allow_sessions = TRUE THEN d.attended_at ELSE d.passed_at END"
-    return f"CASE WHEN {last} >= a.starts_at THEN {last} END"
+    return marked_sql(last) if marked else f"CASE WHEN {last} >= a.starts_at THEN {last} END"
+
+
+# A completion the rule refuses only because it came before the assignment started (a pass at
+# 01:33 of a case assigned at 01:41) is not counted, but the learner and their lead are told of
+# it. The latest of the attempts that satisfy ``a`` but for the start satisfies it exactly when it is
+# on or after the start; if not, it is that earlier completion: one value says both, as its day,
+# marked ``EARLIER`` when it does not count. ``earlier_day`` reads it back.
+EARLIER = "<"
+
+
+def marked_sql(latest: str) -> str:
+    """A SQL value from ``latest`` (the finish time of the latest attempt satisfying ``a`` but for the
+    start): its day, or ``EARLIER`` and its day if it came before ``a`` started (NULL: none)."""
+    return f"CASE WHEN {latest} >= a.starts_at THEN substr({latest}, 1, 10) ELSE '{EARLIER}' || substr({latest}, 1, 10) END"
+
+
+def earlier(assignment: Assignment, evidence: Iterable[Evidence]) -> date | None:
+    """The day of the latest completion refused only as before the assignment started, if none counts:
+    what ``marked_sql`` marks, in Python (the tests hold the SQL to it)."""
+    found = [e for e in evidence if refusal(assignment, e) in (None, BEFORE_START)]
+    latest = max(found, key=lambda e: e.finished_at or "", default=None)
+    if latest is None or latest.finished_at is None or satisfies(assignment, latest):
+        return None
+    return date.fromisoformat(latest.finished_at[:10])
+
+
+def earlier_day(done: str | None) -> tuple[str | None, str | None]:
+    """(day done that counts, day of an earlier completion that does not) from ``marked_sql``'s value."""
+    if done and done[0] == EARLIER:
+        return None, done[1:]
+    return done, None
 
 
 def standing(assignment: Assignment, evidence: Iterable[Evidence], today: date, warn_days: int = 30) -> Standing:
