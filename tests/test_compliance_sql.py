@@ -77,3 +77,18 @@ def test_sql_and_python_agree_on_every_edge(db_url: str) -> None:
         assert len(lines) == 1, name
         python = standing(a, evidence, today)
         assert (lines[0].state, lines[0].on) == (python.state, python.on) == (state, on), name
+
+
+def test_an_earlier_completion_the_rule_does_not_count_is_the_one_python_names(db_url: str) -> None:
+    """``rule.marked_sql``: the report names the day of a completion refused only as before the
+    assignment started (and nothing where one counts), as ``rule.earlier`` does, on every edge."""
+    from ltl_quiz.compliance.rule import earlier
+
+    test_sql_and_python_agree_on_every_edge(db_url)  # writes every edge into the store
+    where = resolve(db=db_url)
+    named = 0
+    for n, (name, a, evidence, today, _, _) in enumerate(CASES):
+        (line,) = compute(where, None, None, today=today, learner_id=f"L{n}").lines
+        assert line.earlier == earlier(a, evidence), name
+        named += line.earlier is not None
+    assert named >= 2  # the edges hold passes before the start: the check is not of Nones only

@@ -214,5 +214,7 @@ def own_assignments(where: Locations, learner_id: str) -> dict[str, str]:
     for x in report.lines:
         when = f" {WORDS[x.state]} {x.on.day} {x.on.strftime('%B %Y')}" if x.on else ""
         note = f"{x.state}{when}" + ("" if x.track == "officer" else f" ({x.track} track)")
+        if x.earlier:  # the rule does not count it: say so, or the learner sees 'due' with no reason
+            note += f" (you completed it on {x.earlier.day} {x.earlier.strftime('%B %Y')}, before it was assigned)"
         notes[x.scenario_id] = f"{notes[x.scenario_id]}; {note}" if x.scenario_id in notes else note
     return notes

@@ -35,6 +35,7 @@ HEADER = (
     "every_months",
     "completed_on",
     "late",
+    "earlier_completed_on",  # added last (columns stay where they were): a completion not counted, as before the assignment
 )  # as record() and the rows: the satisfying attempt's id is not read for the report
 
 
@@ -52,6 +53,7 @@ def record(line: Line) -> dict[str, Value]:
         "every_months": line.every_months,
         "completed_on": s.completed_on.isoformat() if s.completed_on else None,
         "late": s.late,
+        "earlier_completed_on": s.earlier.isoformat() if s.earlier else None,
     }
 
 
@@ -63,7 +65,8 @@ def to_csv(report: Compliance) -> str:
     iso = date.isoformat
     writer.writerows(
         (x.learner_id, x.name, x.unit, x.scenario_id, x.track, x.state, iso(x.on) if x.on else "", x.due_on,
-         "" if x.every_months is None else x.every_months, iso(x.completed_on) if x.completed_on else "", x.late)
+         "" if x.every_months is None else x.every_months, iso(x.completed_on) if x.completed_on else "", x.late,
+         iso(x.earlier) if x.earlier else "")
         for x in report.lines
     )  # fmt: skip
     return buffer.getvalue()
@@ -100,9 +103,10 @@ def _tail(key: tuple[str, str, str, int | None, str | None], found: Found) -> st
     state's name, dates, a number and True/False, which ``csv.writer`` never quotes either.
     """
     scenario_id, track, due_on, every, _ = key
-    state, on, completed_on, late = found
+    state, on, completed_on, late, earlier = found
     cells = (_cell_csv(scenario_id), _cell_csv(track), state, on.isoformat() if on else "", _cell_csv(due_on))
-    return f"{','.join(cells)},{'' if every is None else every},{completed_on.isoformat() if completed_on else ''},{late}\r\n"
+    done, before = completed_on.isoformat() if completed_on else "", earlier.isoformat() if earlier else ""
+    return f"{','.join(cells)},{'' if every is None else every},{done},{late},{before}\r\n"
 
 
 def _cell_row(values: Iterable[object]) -> str:
@@ -145,7 +149,7 @@ def to_table(report: Compliance) -> str:
     out = [f"Compliance on {report.today.isoformat()}\n{TABLE_HEAD}\n"]
     for x in report.lines:
         key = (x.scenario_id, x.track, x.due_on, x.every_months, None)
-        out.append(_table_person(x.learner_id, x.name, x.unit) + _table_tail(key, (x.state, x.on, None, False)))
+        out.append(_table_person(x.learner_id, x.name, x.unit) + _table_tail(key, (x.state, x.on, None, False, x.earlier)))
     out.append("\n".join(("", _totals("Unit", report.by_unit), _totals("Case", report.by_case))) + "\n")
     return "".join(out)
 
@@ -189,7 +193,8 @@ def _table_tail(key: tuple[str, str, str, int | None, str | None], found: Found)
     assignment's due date and renewal, which tell two assignments of one case apart, and the standing."""
     scenario_id, track, due_on, every, _ = key
     terms = f"due by {due_on}" + (f", renew every {every} month{'s' if every != 1 else ''}" if every else "")
-    return f"{scenario_id} ({track})\n    {terms:<{_TERMS}} {phrase(found[0], found[1])}\n"
+    note = f"    not counted: completed on {found[4].isoformat()}, before this was assigned\n" if found[4] else ""
+    return f"{scenario_id} ({track})\n    {terms:<{_TERMS}} {phrase(found[0], found[1])}\n{note}"
 
 
 def _totals(title: str, counts: dict[str, dict[str, int]]) -> str:
@@ -247,6 +252,6 @@ def fold(line: str) -> str:
 
 def cell(key: str, value: Value) -> Value | date:
     """A record's value as a spreadsheet holds it: its dates as dates."""
-    if key in ("date", "due_on", "completed_on") and isinstance(value, str) and value:
+    if key in ("date", "due_on", "completed_on", "earlier_completed_on") and isinstance(value, str) and value:
         return date.fromisoformat(value)
     return value

@@ -13,13 +13,13 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from ltl_quiz.compliance.rule import COMPLETE, DUE, EXPIRING, OVERDUE, Standing, standing_on
+from ltl_quiz.compliance.rule import COMPLETE, DUE, EXPIRING, OVERDUE, Standing, earlier_day, standing_on
 
 if TYPE_CHECKING:
     from ltl_quiz.store.assignments import StandingRow
 
 STATES = (COMPLETE, DUE, OVERDUE, EXPIRING)
-Found = tuple[str, date | None, date | None, bool]  # state, on, completed on, late: Line's last four fields
+Found = tuple[str, date | None, date | None, bool, date | None]  # state, on, completed on, late, earlier: Line's last five fields
 WORDS = {COMPLETE: "until", DUE: "by", OVERDUE: "since", EXPIRING: "on"}
 
 
@@ -37,6 +37,7 @@ class Line(NamedTuple):
     on: date | None  # see Standing.on
     completed_on: date | None
     late: bool
+    earlier: date | None = None  # a completion the rule does not count, as it came before the assignment started
 
     @property
     def standing(self) -> Standing:
@@ -68,8 +69,8 @@ def build(
 ) -> Compliance:
     """Each assignment's standing on ``today``; ``due_within`` keeps only those needing action within N days.
 
-    ``rows``: (staff number, name, unit, case, track, due on, every months, latest satisfying
-    finish time or None), as ``store.assignments.standing_rows`` reads them. The standing depends
+    ``rows``: (staff number, name, unit, case, track, due on, every months, day of the latest
+    satisfying attempt, or of an earlier one marked ``rule.EARLIER``, or None), as ``store.assignments.standing_rows`` reads them. The standing depends
     only on the due date, the interval and the day of completion, so it is worked out once per
     distinct combination: a force has few due dates, and this keeps 500,000 lines cheap.
     """
@@ -82,7 +83,7 @@ def build(
     for learner_id, name, person_unit, scenario_id, track, due_on, every, done_at in rows:
         if keep is not None and not keep(person_unit):
             continue
-        key = (due_on, every, done_at[:10] if done_at else None)
+        key = (due_on, every, done_at)
         found = known[key] if key in known else get(*key)  # read inline: a call a row costs more than the loop
         if found is None:  # not needing action within --due-within
             continue
@@ -106,7 +107,7 @@ class Standings:
     """Each standing on ``today``, worked out by the rule once per distinct due date, interval and
     day done: a force has few due dates, so 500,000 assignments need a few thousand rule calls.
 
-    ``get`` gives (state, on, completed on, late), or None for an assignment that needs no action
+    ``get`` gives (state, on, completed on, late, earlier), or None for an assignment that needs no action
     within ``due_within`` days (when that is given).
     """
 
@@ -117,13 +118,15 @@ class Standings:
         self.known: dict[tuple[str, int | None, str | None], Found | None] = {}
 
     def get(self, due_on: str, every: int | None, done: str | None) -> Found | None:
-        """The standing of an assignment due ``due_on``, renewed ``every`` months, last done on ``done`` (YYYY-MM-DD)."""
+        """The standing of an assignment due ``due_on``, renewed ``every`` months, last done on ``done``
+        (YYYY-MM-DD; or an earlier completion's day, marked as ``rule.marked_sql`` marks it)."""
         key = (due_on, every, done)
         if key in self.known:
             return self.known[key]
-        s = standing_on(_day(due_on), every, _day(done) if done else None, self.today, self.warn)
+        counts, earlier = earlier_day(done)
+        s = standing_on(_day(due_on), every, _day(counts) if counts else None, self.today, self.warn)
         keep = self.horizon is None or _needs_action(s, self.horizon)
-        found = self.known[key] = (s.state, s.on, s.completed_on, s.late) if keep else None
+        found = self.known[key] = (s.state, s.on, s.completed_on, s.late, _day(earlier) if earlier else None) if keep else None
         return found
 
 

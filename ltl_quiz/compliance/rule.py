@@ -62,34 +62,87 @@ class Standing(NamedTuple):
     late: bool = False  # satisfied, but after the due date
 
 
-def satisfies(assignment: Assignment, evidence: Evidence) -> bool:
-    """Whether this one attempt counts for this assignment (renewal aside)."""
-    if (evidence.learner_id, evidence.scenario_id, evidence.track) != (assignment.learner_id, assignment.scenario_id, assignment.track):
-        return False
-    if evidence.status != "completed" or evidence.finished_at is None or evidence.finished_at < assignment.starts_at:
-        return False
+# Why an attempt does not count for an assignment: the rule's own reasons, ordered by how near the
+# attempt came to counting (a certificate's verdict names the nearest, over all the assignments of its case).
+NO_ASSIGNMENT = "no assignment of this case"
+OTHER_TRACK = "assigned on another track"
+UNFINISHED = "not completed"
+SCRIPTED_ANSWERS = "answered from a script file"
+NO_SESSIONS = "the assignment does not allow sessions"
+OTHER_MODE = "assigned in another mode"
+NOT_PASSED = "not passed"
+BEFORE_START = "before the assignment started"
+EXPIRED = "expired: its renewal interval has passed"
+REASONS = (NO_ASSIGNMENT, OTHER_TRACK, UNFINISHED, SCRIPTED_ANSWERS, NO_SESSIONS, OTHER_MODE, NOT_PASSED, BEFORE_START, EXPIRED)
+
+
+class Counted(NamedTuple):
+    """Whether an attempt counts today, and if not, the rule's reason and the assignment it is about."""
+
+    reason: str | None  # None: it counts; else one of REASONS
+    assignment: Assignment | None = None
+
+
+COUNTS = Counted(None)  # it counts
+
+
+def refusal(assignment: Assignment, evidence: Evidence) -> str | None:
+    """Why this one attempt does not count for this assignment (renewal aside), or None if it does.
+
+    Every condition of the rule is here, once: ``satisfies`` is this returning None."""
+    if (evidence.learner_id, evidence.scenario_id) != (assignment.learner_id, assignment.scenario_id):
+        return NO_ASSIGNMENT
+    if evidence.track != assignment.track:
+        return OTHER_TRACK
+    if evidence.status != "completed" or evidence.finished_at is None:
+        return UNFINISHED
     if evidence.answered_how == SCRIPTED:
-        return False
+        return SCRIPTED_ANSWERS
     if evidence.session_kind == "facilitated":
         # The trainer entered the room's answers: that is attendance, which counts only where allowed.
-        return assignment.allow_sessions
-    if assignment.mode is not None and evidence.mode != assignment.mode:
-        return False
-    return bool(evidence.passed)  # SQLite keeps booleans as 0/1
+        if not assignment.allow_sessions:
+            return NO_SESSIONS
+    elif assignment.mode is not None and evidence.mode != assignment.mode:
+        return OTHER_MODE
+    elif not evidence.passed:  # SQLite keeps booleans as 0/1
+        return NOT_PASSED
+    return BEFORE_START if evidence.finished_at < assignment.starts_at else None
+
+
+def satisfies(assignment: Assignment, evidence: Evidence) -> bool:
+    """Whether this one attempt counts for this assignment (renewal aside)."""
+    return refusal(assignment, evidence) is None
+
+
+def counted(assigned: Iterable[Assignment], evidence: Evidence, today: date) -> Counted:
+    """Whether the attempt counts on ``today`` for any of the learner's assignments of its case
+    (renewal included); if not, the reason from the assignment it came nearest to counting for."""
+    nearest = Counted(NO_ASSIGNMENT)
+    for a in assigned:
+        why = refusal(a, evidence)
+        if why is None and a.every_months and evidence.finished_at is not None:
+            why = EXPIRED if today >= add_months(date.fromisoformat(evidence.finished_at[:10]), a.every_months) else None
+        if why is None:
+            return Counted(None, a)
+        if REASONS.index(why) > REASONS.index(nearest.reason or NO_ASSIGNMENT):
+            nearest = Counted(why, a)
+    return nearest
 
 
 # The same rule as ``satisfies``, as SQL over attempts ``t``, sessions ``s`` (LEFT JOINed on the
 # attempt's session) and assignments ``a``, so a force's report is one indexed query. Kept next
 # to ``satisfies`` and tested against it, edge by edge, on every store (tests/test_compliance_sql.py).
-def satisfying_sql(how_column: str | None, kind: str = "s.kind") -> str:
+def satisfying_sql(how_column: str | None, kind: str = "s.kind", started: bool = True) -> str:
     """A SQL condition: attempt ``t`` satisfies assignment ``a`` (``how_column``: m005's column, if any).
 
     ``kind``: the kind of ``t``'s session (NULL for none), by default from sessions ``s`` joined to
-    ``t``; ``SESSION_KIND`` looks it up itself, only for an attempt made in a session."""
+    ``t``; ``SESSION_KIND`` looks it up itself, only for an attempt made in a session.
+    ``started=False``: but for the start (it may have come before the assignment started)."""
     scripted = f"COALESCE(t.{how_column}, '') <> '{SCRIPTED}'" if how_column else "1 = 1"
+    after = " AND t.finished_at >= a.starts_at" if started else ""
     return (
         "t.learner_id = a.learner_id AND t.scenario_id = a.scenario_id AND t.track = a.track"
-        " AND t.status = 'completed' AND t.finished_at IS NOT NULL AND t.finished_at >= a.starts_at"
+        f" AND t.status = 'completed' AND t.finished_at IS NOT NULL{after}"
         f" AND {scripted}"
         f" AND (({kind} = 'facilitated' AND a.allow_sessions = TRUE)"
         f" OR (COALESCE({kind}, '') <> 'facilitated' AND (a.mode IS NULL OR t.mode = a.mode) AND t.passed = TRUE))"
@@ -132,13 +185,45 @@ def latest_by_mode_sql(how_column: str | None) -> str:
     return _summed(how_column, "max(t.finished_at) AS passed_at", passed, "t.learner_id, t.scenario_id, t.track, t.mode")
 
 
-def latest_for_sql(by_mode: bool) -> str:
+def latest_for_sql(by_mode: bool, marked: bool = False) -> str:
     """A SQL value: the finish time of the latest attempt satisfying assignment ``a`` (NULL: none), from
-    ``latest_sql``'s row ``d`` (and ``latest_by_mode_sql``'s ``m``: ``by_mode``, where assignments name modes)."""
+    ``latest_sql``'s row ``d`` (and ``latest_by_mode_sql``'s ``m``: ``by_mode``, where assignments name modes).
+    ``marked``: ``marked_sql``'s day instead, so a completion before the start is said, not dropped."""
     either = "CASE WHEN m.passed_at IS NULL OR d.facilitated_at > m.passed_at THEN d.facilitated_at ELSE m.passed_at END"
     named = f" WHEN a.mode IS NOT NULL AND a.allow_sessions = TRUE THEN {either} WHEN a.mode IS NOT NULL THEN m.passed_at" if by_mode else ""
     last = f"CASE{named} WHEN a.mode IS NOT NULL THEN NULL WHEN a.allow_sessions = TRUE THEN d.attended_at ELSE d.passed_at END"
-    return f"CASE WHEN {last} >= a.starts_at THEN {last} END"
+    return marked_sql(last) if marked else f"CASE WHEN {last} >= a.starts_at THEN {last} END"
+
+
+# A completion the rule refuses only because it came before the assignment started (a pass at
+# 01:33 of a case assigned at 01:41) is not counted, but the learner and their lead are told of
+# it. The latest of the attempts that satisfy ``a`` but for the start satisfies it exactly when it is
+# on or after the start; if not, it is that earlier completion: one value says both, as its day,
+# marked ``EARLIER`` when it does not count. ``earlier_day`` reads it back.
+EARLIER = "<"
+
+
+def marked_sql(latest: str) -> str:
+    """A SQL value from ``latest`` (the finish time of the latest attempt satisfying ``a`` but for the
+    start): its day, or ``EARLIER`` and its day if it came before ``a`` started (NULL: none)."""
+    return f"CASE WHEN {latest} >= a.starts_at THEN substr({latest}, 1, 10) ELSE '{EARLIER}' || substr({latest}, 1, 10) END"
+
+
+def earlier(assignment: Assignment, evidence: Iterable[Evidence]) -> date | None:
+    """The day of the latest completion refused only as before the assignment started, if none counts:
+    what ``marked_sql`` marks, in Python (the tests hold the SQL to it)."""
+    found = [e for e in evidence if refusal(assignment, e) in (None, BEFORE_START)]
+    latest = max(found, key=lambda e: e.finished_at or "", default=None)
+    if latest is None or latest.finished_at is None or satisfies(assignment, latest):
+        return None
+    return date.fromisoformat(latest.finished_at[:10])
+
+
+def earlier_day(done: str | None) -> tuple[str | None, str | None]:
+    """(day done that counts, day of an earlier completion that does not) from ``marked_sql``'s value."""
+    if done and done[0] == EARLIER:
+        return None, done[1:]
+    return done, None
 
 
 def standing(assignment: Assignment, evidence: Iterable[Evidence], today: date, warn_days: int = 30) -> Standing:

@@ -137,12 +137,13 @@ def json_person(pid: str, name: str, unit: str) -> str:
 
 def json_tail(key: Key, found: Found) -> str:
     scenario_id, track, due_on, every, _ = key
-    state, on, completed_on, late = found
+    state, on, completed_on, late, earlier = found
     d = _json_str
     return (
         f'      "scenario_id": {d(scenario_id)},\n      "track": {d(track)},\n      "state": {d(state)},\n'
         f'      "date": {_day(on)},\n      "due_on": {d(due_on)},\n      "every_months": {"null" if every is None else every},\n'
-        f'      "completed_on": {_day(completed_on)},\n      "late": {"true" if late else "false"}\n    }}'
+        f'      "completed_on": {_day(completed_on)},\n      "late": {"true" if late else "false"},\n'
+        f'      "earlier_completed_on": {_day(earlier)}\n    }}'
     )
 
 
@@ -180,7 +181,8 @@ def html_person(pid: str, name: str, unit: str) -> str:
 
 
 def html_tail(key: Key, found: Found) -> str:
-    return f'<td>{escape(key[0])}</td><td>{escape(key[1])}</td>\n<td class="{escape(found[0])}">{escape(phrase(found[0], found[1]))}</td></tr>'
+    said = phrase(found[0], found[1]) + (f"; not counted: completed on {found[4].isoformat()}, before this was assigned" if found[4] else "")
+    return f'<td>{escape(key[0])}</td><td>{escape(key[1])}</td>\n<td class="{escape(found[0])}">{escape(said)}</td></tr>'
 
 
 def write_html(people: Iterable[Person], batches: Iterable[Sequence[StandingLines]], standings: Standings, keep: Callable[[str], bool], handle: IO[str]) -> int:

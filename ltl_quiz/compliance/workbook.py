@@ -125,9 +125,10 @@ class Strings:
 
     def tail(self, key: Key, found: Found) -> bytes:
         scenario_id, track, due_on, every, _ = key
-        state, on, completed_on, late = found
+        state, on, completed_on, late, earlier = found
         due = date.fromisoformat(due_on)
         cells = f"{self.cell(scenario_id)}{self.cell(track)}{self.cell(state)}{day(on)}{day(due)}{number(every)}{day(completed_on)}{boolean(late)}"
+        cells += day(earlier)
         return f"{cells}</row>".encode()
 
     def xml(self) -> str:

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ltl_quiz.compliance.rule import BEFORE_START, COUNTS, EXPIRED, NO_ASSIGNMENT, NO_SESSIONS, OTHER_MODE, OTHER_TRACK, Counted
 from ltl_quiz.engine.state_machine import group_record
 from ltl_quiz.errors import Expired, InputError, NotCurrent, NotGenuine
 from ltl_quiz.records.certificate_code import CertificateFields, code, matches, normalise
@@ -108,7 +109,7 @@ def issue(where: Locations, attempt: str) -> Issued:
                 f"attempt {row.id[:8]} was not passed ({row.score}/{row.best_score}): a certificate shows a case complete, "
                 "so none is issued for it; see 'ltl-quiz history' for a passed attempt"
             )
-        cert = fields_for(row, stored.standing_of(store, row)[1], trainer)
+        cert = fields_for(row, stored.standing_of(store, row, datetime.now(UTC).date())[1], trainer)
         key = certificate_key(store)
         assert key is not None
         issued = Issued(cert, code(key, cert))
@@ -121,8 +122,9 @@ class Verdict:
     fields: CertificateFields
     code: str
     current: bool
-    counted: bool = True  # attendance: whether an assignment that allows sessions counts it
+    counting: Counted = COUNTS  # the rule's word on it: counts for an assignment of its case, or why not
     first_issued: bool = False  # an attendance certificate as first issued, with the room's score on it
+    why: str = ""  # the rule's reason (``counting``) as a sentence, with its dates
 
     def state(self) -> str:
         f = self.fields
@@ -130,17 +132,23 @@ class Verdict:
             return f"genuine, but it expired on {f.expires}: the case is due again"
         if not f.attendance and f.verdict != "passed":
             return "genuine, but not passed: it does not show the case complete"
-        if f.attendance and not self.counted:
-            return (
-                "genuine, a record of attendance only: no assignment of this case counts a session, so it does not show the case complete"
-            )
+        if f.attendance and self.counting.reason is not None:
+            return f"genuine, a record of attendance only: {self.why or self.counting.reason}, so it does not show the case complete"
+        if self._uncounted_pass():
+            return f"genuine, but it does not count for the assignment of this case: {self.why or self.counting.reason}"
         return "genuine and current"
+
+    def _uncounted_pass(self) -> bool:
+        """A passed attempt the learner's assignment of its case does not count (with no assignment, a pass is a pass)."""
+        return self.counting.reason not in (None, NO_ASSIGNMENT)
 
     @property
     def good(self) -> bool:
         """Genuine and current: what ``state`` says last, reached by none of its exceptions."""
         f = self.fields
-        return self.current and (self.counted if f.attendance else f.verdict == "passed")
+        if f.attendance:
+            return self.current and self.counting.reason is None
+        return self.current and f.verdict == "passed" and not self._uncounted_pass()
 
     def lines(self) -> list[str]:
         f = self.fields
@@ -188,18 +196,39 @@ def verify(
             raise NotGenuine(f"{wanted}: NOT valid: the record it certified is no longer held (erased)") from None
         ends = date.fromisoformat(expires) if expires else None
         present, trainer = stored.session_attendance(store, row) if in_group(row) else (True, "")
-        counted = stored.standing_of(store, row)[0]
+        today = today or datetime.now(UTC).date()
+        counting = stored.standing_of(store, row, today)[0]
     if not present:
         raise NotGenuine(f"{wanted}: NOT valid: the store does not record {row.learner_id} as present at session {row.session_code}")
     record = fields_for(row, ends, trainer)
     issued_as = _issued_form(key, wanted, row, ends, record)
     _check_presented(key, wanted, issued_as, claimed, certificate)
-    today = today or datetime.now(UTC).date()
     current = not record.expires or today <= date.fromisoformat(record.expires)
-    verdict = Verdict(record, wanted, current, counted, in_group(row) and issued_as is not record)
+    verdict = Verdict(record, wanted, current, counting, in_group(row) and issued_as is not record, why_not(counting, row))
     if not verdict.good:
         raise (Expired if not current else NotCurrent)("\n".join(verdict.lines()))
     return verdict
+
+
+def why_not(counting: Counted, row: AttemptRow) -> str:
+    """The rule's reason an attempt does not count, as a sentence with the dates it turns on ("" if it counts)."""
+    a, reason = counting.assignment, counting.reason
+    what = "the session" if in_group(row) else "the pass"
+    if reason is None or a is None:
+        return "" if reason is None else f"{reason} (for {row.learner_id})"
+    sentences = {
+        OTHER_TRACK: f"the assignment of this case is on the {a.track} track, not the {row.track} track",
+        NO_SESSIONS: "the assignment of this case does not allow sessions (assign with --allow-sessions to count them)",
+        OTHER_MODE: f"the assignment of this case asks for the {a.mode} mode, not {row.mode}",
+        BEFORE_START: f"{what} ({_moment(row.finished_at or '')}) was before the assignment of this case started ({_moment(a.starts_at)})",
+        EXPIRED: f"the assignment of this case must be renewed every {a.every_months} months, and {what} on {(row.finished_at or '')[:10]} is older",
+    }
+    return sentences.get(reason, reason)
+
+
+def _moment(stamp: str) -> str:
+    """'2026-12-04 01:41 UTC' from a stored ISO 8601 UTC time: the minute, as two moments on one day may need."""
+    return f"{stamp[:10]} {stamp[11:16]} UTC" if len(stamp) >= 16 else stamp
 
 
 def _issued_form(key: bytes, wanted: str, row: AttemptRow, ends: date | None, record: CertificateFields) -> CertificateFields:

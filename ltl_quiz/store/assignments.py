@@ -17,7 +17,7 @@ from typing import Any, cast
 
 import sqlalchemy as sa
 
-from ltl_quiz.compliance.rule import SESSION_KIND, Assignment, latest_by_mode_sql, latest_for_sql, latest_sql, satisfying_sql
+from ltl_quiz.compliance.rule import SESSION_KIND, Assignment, latest_by_mode_sql, latest_for_sql, latest_sql, marked_sql, satisfying_sql
 from ltl_quiz.config import Learner
 from ltl_quiz.errors import InputError, StoreError
 from ltl_quiz.store.db import Store, now
@@ -28,7 +28,7 @@ HOW_COLUMNS = ("how_answered",)  # attempts.how_answered (migration m005); a sto
 
 # The rows the report reads, as plain tuples (the DBAPI's own, not SQLAlchemy's Row objects):
 Person = tuple[str, str, str]  # staff number, name, unit
-# staff number, name, unit, case, track, due on, every months, latest satisfying finish time (or None)
+# staff number, name, unit, case, track, due on, every months, day of the latest satisfying attempt (or None; rule.marked_sql)
 StandingRow = tuple[str, str, str, str, str, str, int | None, str | None]
 StandingLines = tuple[str, list[str]]  # staff number, the standing keys of their assignments in order
 KEYS_SEP = "\x1e"  # between one learner's keys as SQLite gives them (a key holds a case id, a track, dates, a number)
@@ -137,12 +137,12 @@ def _held(conn: sa.Connection, plan: Plan) -> set[tuple[str, str]]:
 
 def standing_rows(conn: sa.Connection, learner_id: str | None = None) -> list[StandingRow]:
     """Every assignment (or one learner's) as the report reads it: staff number, name, unit,
-    case, track, due date, interval, and when the learner last did what satisfies it
-    (``rule.satisfying_sql``, over a covering index), by learner and case."""
+    case, track, due date, interval, and the day the learner last did what satisfies it, or did it
+    before the assignment started (``rule.marked_sql``), over a covering index, by learner and case."""
     sql = (
         "SELECT a.learner_id, l.name, l.unit, a.scenario_id, a.track, a.due_on, a.every_months, "
-        "(SELECT max(t.finished_at) FROM attempts t LEFT JOIN sessions s ON s.code = t.session_code "
-        f"WHERE {satisfying_sql(how_column(conn))}) "
+        f"(SELECT {marked_sql('max(t.finished_at)')} FROM attempts t LEFT JOIN sessions s ON s.code = t.session_code "
+        f"WHERE {satisfying_sql(how_column(conn), started=False)}) "
         "FROM assignments a JOIN learners l ON l.id = a.learner_id"
     )
     return cast(list[StandingRow], _rows(conn, sql, learner_id, "a.learner_id", ORDER))
@@ -237,12 +237,13 @@ def standing_sql(conn: sa.Connection, form: str | None = None) -> str:
         by_mode = conn.exec_driver_sql("SELECT 1 FROM assignments WHERE mode IS NOT NULL LIMIT 1").first() is not None
         if by_mode:  # the summary per mode only where an assignment names one
             source += f" LEFT JOIN ({latest_by_mode_sql(how)}) m ON {same.format('m')} AND m.mode = a.mode"
-        done = f"substr({latest_for_sql(by_mode)}, 1, 10)"
+        done = latest_for_sql(by_mode, marked=True)
     else:
-        # The latest satisfying attempt is the first met reading the index back from its latest finish
-        # (its columns: learner, case, track, status, finish): no aggregate to run, most probes stop at once.
-        probe = f"FROM attempts t WHERE {satisfying_sql(how, SESSION_KIND)} ORDER BY t.finished_at DESC LIMIT 1"
-        done = f"(SELECT substr(t.finished_at, 1, 10) {probe})"
+        # The latest attempt satisfying ``a`` but for its start is the first met reading the index back from
+        # its latest finish (its columns: learner, case, track, status, finish): no aggregate to run, most
+        # probes stop at once. Its day, or an earlier completion's, marked (``marked_sql``).
+        probe = f"FROM attempts t WHERE {satisfying_sql(how, SESSION_KIND, started=False)} ORDER BY t.finished_at DESC LIMIT 1"
+        done = f"(SELECT {marked_sql('t.finished_at')} {probe})"
         source = "assignments a"
     # The key: the assignment's terms as migration m014's triggers keep them ('hotel officer 2027-03-14 12 '),
     # then the day done; building the terms here (printf) was a fifth of SQLite's time for a force.

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from ltl_quiz.store.db import Store, now
 from ltl_quiz.store.rows import AttemptRow
 from ltl_quiz.store.tables import certificates
+
+if TYPE_CHECKING:
+    from ltl_quiz.compliance.rule import Counted
 
 
 def record(store: Store, code: str, attempt_id: str, expires_on: str | None) -> None:
@@ -48,9 +52,10 @@ def session_attendance(store: Store, row: AttemptRow) -> tuple[bool, str]:
     return bool(present), trainer or ""
 
 
-def standing_of(store: Store, row: AttemptRow) -> tuple[bool, date | None]:
-    """Whether the attempt counts for any of the learner's assignments of its case, and when it stops counting."""
-    from ltl_quiz.compliance.rule import Evidence, expiry, satisfies
+def standing_of(store: Store, row: AttemptRow, today: date) -> tuple[Counted, date | None]:
+    """Whether the attempt counts on ``today`` for any of the learner's assignments of its case (and
+    if not, the rule's reason why), and when it stops counting."""
+    from ltl_quiz.compliance.rule import Evidence, counted, expiry
     from ltl_quiz.store.assignments import assignments_of
 
     session_kind = None
@@ -70,4 +75,4 @@ def standing_of(store: Store, row: AttemptRow) -> tuple[bool, date | None]:
         answered_how(store, row.id) or "terminal",
         session_kind,
     )
-    return any(satisfies(a, evidence) for a in assigned), expiry(assigned, evidence)
+    return counted(assigned, evidence, today), expiry(assigned, evidence)
