@@ -14,7 +14,6 @@ from ltl_quiz.sessions.presence import Lease, Terminal, blocks, refusal
 from ltl_quiz.store import leases as rows
 from ltl_quiz.store.db import Store, now
 from ltl_quiz.store.session_rows import LeaseRow
-from ltl_quiz.store.sessions import reading
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -31,7 +30,7 @@ def _refuse(code: str, learner: Learner, lease: Lease | None, me: Terminal, take
 
 def check(store: Store, code: str, learner: Learner, me: Terminal, take_over: bool) -> None:
     """Refuse early (before the content note) when a fresh lease is someone else's; ``claim`` decides for good."""
-    with reading(store) as conn:
+    with store.reading() as conn:
         lease = _lease(rows.read(conn, code, learner.id))
     _refuse(code, learner, lease, me, take_over, now())
 

@@ -120,36 +120,36 @@ class SessionStore:
 
     # -- reading ------------------------------------------------------------------------------
     def session(self, code: str) -> SessionRow:
-        with rows.reading(self.store) as conn:
+        with self.store.reading() as conn:
             row = rows.find(conn, code)
         if row is None:
             raise SessionNotFound(rows.NOT_FOUND.format(code=code))
         return session_of(row)
 
     def sessions(self) -> list[SessionRow]:
-        with rows.reading(self.store) as conn:
+        with self.store.reading() as conn:
             return [session_of(r) for r in rows.all_sessions(conn)]
 
     def participants(self, code: str) -> list[ParticipantRow]:
-        with rows.reading(self.store) as conn:
+        with self.store.reading() as conn:
             return rows.participants(conn, code)
 
     def answers(self, code: str, seq: int | None = None) -> list[AnswerRow]:
-        with rows.reading(self.store) as conn:
+        with self.store.reading() as conn:
             return [AnswerRow.of(a) for a in rows.answers(conn, code, seq)]
 
     def steps(self, code: str) -> list[StepRow]:
-        with rows.reading(self.store) as conn:
+        with self.store.reading() as conn:
             return [StepRow.of(s) for s in rows.steps(conn, code)]
 
     def step(self, code: str, seq: int) -> StepRow | None:
-        with rows.reading(self.store) as conn:
+        with self.store.reading() as conn:
             found = rows.steps(conn, code, seq)
         return StepRow.of(found[0]) if found else None
 
     def poll(self, code: str, seq: int) -> tuple[SessionRow, list[ParticipantRow], list[AnswerRow]]:
         """What the trainer's live screen shows, read in one go: the session, who is here, who has answered."""
-        with rows.reading(self.store) as conn:
+        with self.store.reading() as conn:
             row = rows.find(conn, code)
             if row is None:
                 raise SessionNotFound(f"no session '{code}'")

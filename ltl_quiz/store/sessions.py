@@ -8,19 +8,15 @@ holds the write lock; PostgreSQL: the row locked), so two screens can never both
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import sqlalchemy as sa
 
 from ltl_quiz.config import Learner
 from ltl_quiz.engine.state_machine import Result, State
-from ltl_quiz.errors import SessionNotFound, StoreError
-from ltl_quiz.locations import redact
+from ltl_quiz.errors import SessionNotFound
 from ltl_quiz.scenario.model import Scenario
-from ltl_quiz.store.db import Store
 from ltl_quiz.store.rows import answer_values as attempt_answer_values
 from ltl_quiz.store.rows import attempt_values, progress_values
 from ltl_quiz.store.session_rows import AnswerRow, ParticipantRow, SessionRow, StateJSON, StepRow
@@ -30,17 +26,6 @@ from ltl_quiz.store.tables import attempts, learners
 from ltl_quiz.text import typed
 
 NOT_FOUND = "no session '{code}'; check the code on the trainer's screen (or 'ltl-quiz session list')"
-
-
-@contextlib.contextmanager
-def reading(store: Store) -> Iterator[sa.Connection]:
-    """A read-only connection, with database errors turned into a StoreError the CLI can print."""
-    try:
-        with store.reading() as conn:
-            yield conn
-    except sa.exc.SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        raise StoreError(f"cannot read the results store {redact(store.url)}: {reason}") from None
 
 
 def dump(value: object) -> str:
