@@ -267,3 +267,22 @@ def test_drop_off_names_the_debrief_key_question_an_attempt_stopped_at(example_p
     assert (question.steps, question.median_seconds) == (1, 40.0)
     endings = {n.id for n in scenario.nodes.values() if n.type == "end"}
     assert not [d for d in report.dropoff if d.node_id in endings and (d.in_progress or d.abandoned)]
+
+
+def test_the_drop_off_words_say_what_its_median_figures_are(example_path, db_url, tmp_path) -> None:
+    """Issue 12: the drop-off view said its times were "to the second" and printed "10.5 s": the
+    median of two steps of 10 and 11 seconds. The words now say how a median can end in .5."""
+    import html
+    import re
+
+    scenario = load_scenario(example_path)
+    with Store(db_url) as store:
+        for n, seconds in enumerate([10, 11]):
+            walk(store, scenario, Learner(f"T{n}", "Timed"), "officer", seconds_each=seconds, stop_after=3, finish=False)
+    page = tmp_path / "report.html"
+    plain = CliRunner().invoke(app, ["--scenarios", str(example_path.parent), "report", "--plain", "--html", str(page)])
+    assert plain.exit_code == 0, plain.output
+    shown = html.unescape(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")))
+    for said in (" ".join(plain.stdout.split()), " ".join(shown.split())):
+        assert "10.5 s" in said and "to the second" not in said, said
+        assert "each timed in whole seconds; of an even number of steps it is the mean of the middle two, so it can end in .5 s" in said

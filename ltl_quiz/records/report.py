@@ -351,5 +351,6 @@ OVERALL_NOTE = (
 )
 DROPOFF_NOTE = (
     "Stopped here: abandoned and still unfinished attempts, by the node they stopped at. "
-    "Median time: of every step at the node (the time spent's own definition), to the second."
+    "Median time: of every step at the node (the time spent's own definition), each timed in whole seconds; "
+    "of an even number of steps it is the mean of the middle two, so it can end in .5 s."
 )
