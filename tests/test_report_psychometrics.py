@@ -286,3 +286,28 @@ def test_the_drop_off_words_say_what_its_median_figures_are(example_path, db_url
     for said in (" ".join(plain.stdout.split()), " ".join(shown.split())):
         assert "10.5 s" in said and "to the second" not in said, said
         assert "each timed in whole seconds; of an even number of steps it is the mean of the middle two, so it can end in .5 s" in said
+
+
+def test_the_html_report_explains_each_statistic_once(example, tmp_path) -> None:
+    """Issue 12: the printed report explained the overall statistics twice (the mean score's
+    difference, alpha's x100, the SEM) and said which attempts were analysed twice."""
+    import html
+    import re
+
+    from ltl_quiz.records.report import analysed_in_words
+
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["--scenarios", str(example), "report", "--plain", "--html", str(out)])
+    assert result.exit_code == 0, result.output
+    body = re.sub(r"(?s)<style>.*?</style>", "", out.read_text(encoding="utf-8"))
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    assert "<h2>Overall statistics by scenario and track</h2>" in body
+    for said in (
+        "averages each graded attempt's own percentage",
+        "standard error of measurement",
+        "internal consistency",
+        "x100",
+        analysed_in_words("first"),
+    ):
+        assert text.count(said) == 1, (said, text.count(said))
+    assert text.count("×100") == 0
