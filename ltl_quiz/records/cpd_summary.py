@@ -56,7 +56,7 @@ def to_markdown(record: CpdRecord) -> str:
         f"Staff number: {md(record.learner_id)}  ",
         *([f"Unit: {md(record.unit)}  "] if record.unit else []),
         f"Produced: {record.produced} by ltl-quiz, {SHARED_NOTE}  ",
-        f"Case studies completed: {len(record.entries)}; time spent: {hours(record.total_minutes)}",
+        f"Case studies completed: {record.completed}; time spent: {hours(record.total_minutes)}",
         "",
         f"## {cvf.HEADING}",
         "",
