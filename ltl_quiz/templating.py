@@ -17,7 +17,9 @@ from typing import Any
 def _environment() -> Any:
     from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    return Environment(
+    from ltl_quiz.text import counted
+
+    environment = Environment(
         loader=PackageLoader("ltl_quiz", "templates"),
         autoescape=select_autoescape(["html", "j2"], default=True, default_for_string=True),
         undefined=StrictUndefined,  # a misspelt name in a template fails the test suite, not a CPD lead's page
@@ -25,6 +27,8 @@ def _environment() -> Any:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.globals["counted"] = counted  # every count on a page says "1 attempt", never "1 attempts"
+    return environment
 
 
 def render_page(template: str, **values: Any) -> str:

@@ -114,3 +114,12 @@ def percent(value: float) -> str:
     are whole numbers and a score passes only at or above its mark, so 69.6% must not read "70%"
     beside "not passed"; rounded down, a figure reads as reaching the mark exactly when it does."""
     return f"{math.floor(value + 1e-9)}%"
+
+
+def lead_in(text: str) -> str:
+    """A phrase (a node's prompt) put before what follows it, as "prompt: what follows": its own
+    closing full stop, colon or semicolon gives way to the colon, and a question or exclamation
+    keeps its mark and takes none. WHY: prompts end as sentences ("Choose all that apply."), and
+    our colon after one read "apply.: I chose"."""
+    phrase = one_line(text).rstrip(" .:;,")
+    return phrase if phrase.endswith(("?", "!")) else phrase + ":"

@@ -143,3 +143,25 @@ def test_history_marks_a_scripted_attempt_in_its_plain_lines(db_url, example_dir
     assert len(lines) == 2, lines
     scripted = [line for line in lines if "scripted: answered from a file" in line]
     assert len(scripted) == 1 and "completed" in scripted[0], lines  # the typed run is not marked
+
+
+def test_a_certificate_with_no_expiry_prints_no_valid_until_row(db_url, example_path, runner: CliRunner, tmp_path: Path) -> None:
+    """Issue 12: an attendance certificate, and an individual one, printed an empty "Valid until"
+    row when the case has no expiry: the row is left out, and the page still verifies."""
+    import html as markup
+
+    _code, attempts = run_facilitated(db_url, example_path)
+    store = Store(db_url)
+    alone = walk(store, scenario("02-hotel-welfare-check"), ASHA)
+    store.close()
+    for attempt, label in ((attempts["PC101"], "Certificate of attendance"), (alone, "Certificate of completion")):
+        page = tmp_path / f"{attempt[:8]}.html"
+        done = runner.invoke(app, ["certificate", attempt, "--out", str(page)])
+        assert done.exit_code == 0, done.output
+        body = page.read_text(encoding="utf-8")
+        text = " ".join(markup.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<style>.*?</style>", "", body))).split())
+        assert label in text and "Scenario version" in text and "Valid until" not in text, text
+        cert = re.search(r"verification code (\w{5}-\w{5})", done.output)
+        assert cert
+        checked = runner.invoke(app, ["verify", cert.group(1), "--certificate", str(page)])
+        assert "genuine" in checked.output and "NOT genuine" not in checked.output and "not a certificate page" not in checked.output, checked.output

@@ -3,9 +3,11 @@ checked on the outputs people read: the report, exports' messages, the CPD recor
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
+import sqlalchemy as sa
 from records_factory import walk
 from typer.testing import CliRunner
 
@@ -18,7 +20,7 @@ from ltl_quiz.store.consent import withheld_line
 from ltl_quiz.text import counted, plural
 
 # a "1" (not part of a larger number or a decimal) followed by a plural noun
-ONE_PLURAL = re.compile(r"(?<![\d.,])1 (attempts|rows|statements|lines|minutes|hours|decisions|learners|reflections|assignments|batches|problems)\b")
+ONE_PLURAL = re.compile(r"(?<![\d.,])1 (attempts|rows|statements|lines|minutes|hours|decisions|learners|reflections|assignments|batches|problems|tries|runs|scripted runs)\b")
 
 
 def test_counted_is_singular_for_one_only() -> None:
@@ -67,3 +69,81 @@ def test_cpd_time_and_withheld_counts_agree_with_one() -> None:
     assert hours(1.0) == "1 minute" and hours(61.0) == "1 hour 1 minute" and hours(120.0) == "2 hours"
     line = withheld_line(1, 1)
     assert "of 1 learner (1 reflection)" in line
+
+
+def test_one_attempt_and_one_scripted_run_read_in_the_singular_on_the_html_pages(example_path: Path, db_url: str, tmp_path: Path) -> None:
+    """Issue 12: the learning report's page said "1 attempts" at every decision, and the CPD record's
+    page "1 scripted run(s)"."""
+    from ltl_quiz.store.rows import SCRIPTED
+
+    scenario = load_scenario(example_path)
+    with Store(db_url) as store:
+        walk(store, scenario, Learner("S1", "Sam Solo"), "officer")
+        scripted = walk(store, scenario, Learner("S1", "Sam Solo"), "officer")
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE attempts SET how_answered = :h WHERE id = :a"), {"h": SCRIPTED, "a": scripted})
+    folder = str(example_path.parent)
+    runner = CliRunner()
+    report, cpd = tmp_path / "report.html", tmp_path / "cpd.html"
+    done = runner.invoke(app, ["--scenarios", folder, "report", "--plain", "--html", str(report)])
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(app, ["--scenarios", folder, "cpd", "S1", "--format", "html", "--out", str(cpd)])
+    assert done.exit_code == 0, done.output
+    report_text, cpd_text = (_page_text(p) for p in (report, cpd))
+    assert "· 1 attempt ·" in report_text and "1 scripted run, answered from a file" in cpd_text, cpd_text
+    for text in (report_text, cpd_text):
+        assert not ONE_PLURAL.search(text) and "(s)" not in text, ONE_PLURAL.search(text)
+
+
+def _page_text(path: Path) -> str:
+    import html
+
+    page = re.sub(r"(?s)<style>.*?</style>", "", path.read_text(encoding="utf-8"))
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+# The nouns our messages count; a number put straight before one of them in its plural must go through counted.
+COUNT_NOUNS = [
+    *("attempts", "answers", "assignments", "batches", "bytes", "cases", "certificates", "choices", "columns", "decisions"),
+    *("digits", "endings", "entries", "files", "hands", "hours", "learners", "levels", "letters", "lines", "migrations"),
+    *("minutes", "nodes", "options", "participants", "paths", "people", "points", "questions", "records", "reflections"),
+    *("rows", "runs", "scenarios", "seconds", "sessions", "statements", "steps", "tries"),
+]
+NOT_COUNTS = {"kind.name", "kinds"}  # a node kind's name before "options", a list of kinds before "nodes": words, not numbers
+BARE_COUNT = re.compile(r"^ (?:scripted )?(" + "|".join(COUNT_NOUNS) + r")\b")
+
+
+def _bare_counts(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, noun) for each f-string that puts a value straight before a plural count noun, unless
+    the value is a constant (an ALL_CAPS name, never one), a figure with thousands separators
+    (``{size:,} bytes``: a large number's) or a word (``NOT_COUNTS``)."""
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.JoinedStr):
+            continue
+        for value, after in zip(node.values, node.values[1:], strict=False):
+            if not (isinstance(value, ast.FormattedValue) and isinstance(after, ast.Constant) and isinstance(after.value, str)):
+                continue
+            named = value.value
+            if (isinstance(named, ast.Name) and named.id.isupper()) or value.format_spec or ast.unparse(named) in NOT_COUNTS:
+                continue
+            if isinstance(named, ast.Call) and isinstance(named.func, ast.Name) and named.func.id in ("counted", "_count"):
+                continue
+            match = BARE_COUNT.match(after.value)
+            if match:
+                found.append((node.lineno, match.group(1)))
+    return found
+
+
+def test_every_count_in_our_words_goes_through_counted() -> None:
+    """Issue 12: "1 attempts", "after 1 tries", "1 scripted run(s)": no f-string or template of ours
+    puts a number before a plural noun itself, nor writes "(s)"; ``text.counted`` says each count."""
+    package = Path(__file__).resolve().parents[1] / "ltl_quiz"
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        found += [f"{path.relative_to(package)}:{line}: {noun}" for line, noun in _bare_counts(ast.parse(path.read_text(encoding="utf-8")))]
+    for path in sorted((package / "templates").glob("*.j2")):
+        text = path.read_text(encoding="utf-8")
+        found += [f"{path.name}: {m.group()}" for m in re.finditer(r"\}\}\s+(?:scripted )?(?:" + "|".join(COUNT_NOUNS) + r")\b", text)]
+        found += [f"{path.name}: (s)" for _ in re.finditer(r"\w\(s\)", text)]
+    assert found == [], found

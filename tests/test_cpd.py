@@ -157,3 +157,36 @@ def test_time_spent_reads_as_english() -> None:
 
     assert [_hours(m) for m in (1, 2, 60, 61, 125)] == ["1 minute", "2 minutes", "1 hour", "1 hour 1 minute", "2 hours 5 minutes"]
     assert [_hours(m) for m in (0.1, 1.9, 75.5)] == ["0.1 minutes", "1.9 minutes", "1 hour 15.5 minutes"]
+
+
+def test_the_header_says_how_many_case_studies_were_scripted(example_dir, example_path, db_url, tmp_path) -> None:
+    """Issue 12: with --include-scripted the header said "Case studies completed: 2" without saying
+    one was scripted; every header (Markdown, HTML, the summary's) now says "2, of which 1 scripted"."""
+    import html
+    import re
+
+    import sqlalchemy as sa
+    from records_factory import walk
+
+    from ltl_quiz.config import Learner
+    from ltl_quiz.scenario.loader import load_scenario
+    from ltl_quiz.store import Store
+    from ltl_quiz.store.rows import SCRIPTED
+
+    scenario = load_scenario(example_path)
+    with Store(db_url) as store:
+        walk(store, scenario, Learner("AB1", "Alex Smith"), "officer")
+        scripted = walk(store, scenario, Learner("AB1", "Alex Smith"), "officer")
+        with store.engine.begin() as conn:
+            conn.execute(sa.text("UPDATE attempts SET how_answered = :h WHERE id = :a"), {"h": SCRIPTED, "a": scripted})
+    base = ["--scenarios", str(example_dir), "cpd", "AB1", "--include-scripted"]
+    said = []
+    for extra in ([], ["--summary"]):
+        said.append(CliRunner().invoke(app, [*base, *extra]).stdout)
+        page = tmp_path / f"cpd{len(said)}.html"
+        assert CliRunner().invoke(app, [*base, *extra, "--format", "html", "--out", str(page)]).exit_code == 0
+        said.append(" ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))).split()))
+    assert all("Case studies completed: 2, of which 1 scripted;" in s for s in said[::2]), said[::2]
+    assert all("Case studies 2 completed, of which 1 scripted" in s for s in said[1::2]), said[1::2]
+    plain = CliRunner().invoke(app, ["--scenarios", str(example_dir), "cpd", "AB1"]).stdout
+    assert "Case studies completed: 1;" in plain and "of which" not in plain

@@ -87,3 +87,30 @@ def test_cvf_claims_only_what_earned_points() -> None:
     mapped, unmapped = evidenced(points, "officer")  # on the officer track supervision scores asking a sergeant: no leadership claim
     assert mapped == {"We analyse critically": ["risk assessment"]} and unmapped == ["new thing", "supervision"]
     assert {name for track in CVF.values() for name in track.values()} <= set(COMPETENCIES)
+
+
+def test_a_prompt_leads_into_what_i_chose_without_doubled_punctuation(db_url: str, runner: CliRunner, tmp_path: Path) -> None:
+    """Issue 12: the summary printed "Choose all that apply.: I chose:", a prompt's own full stop and our colon."""
+    import html
+    import re
+
+    store = Store(db_url)
+    walk(store, scenario("02-hotel-welfare-check"), ALEX, "officer", pick=worst)
+    store.close()
+    text = runner.invoke(app, ["cpd", "AB1", "--summary"]).stdout
+    assert "- What do you want to find out from her? Choose all that apply: I chose" in text, text
+    page = tmp_path / "summary.html"
+    assert runner.invoke(app, ["cpd", "AB1", "--summary", "--format", "html", "--out", str(page)]).exit_code == 0
+    body = re.sub(r"(?s)<style>.*?</style>", "", page.read_text(encoding="utf-8"))
+    shown = html.unescape(re.sub(r"<[^>]+>", "", body))
+    assert "Choose all that apply: I chose" in " ".join(shown.split())
+    for said in (text, shown):
+        assert not re.search(r"[.?!;:]:", said), re.search(r".{40}[.?!;:]:.{20}", said)
+    from ltl_quiz.text import lead_in
+
+    assert [lead_in(p) for p in ("Choose all that apply.", "What do you do?", "Next step;", "Plain")] == [
+        "Choose all that apply:",
+        "What do you do?",
+        "Next step:",
+        "Plain:",
+    ]

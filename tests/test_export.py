@@ -331,3 +331,28 @@ def test_the_export_job_refuses_a_format_not_in_the_table(tmp_path) -> None:
 
     with pytest.raises(InputError, match="use one of: csv, xlsx, json, jsonl, xapi"):
         run_export(resolve(db=f"sqlite:///{tmp_path / 'r.db'}"), ExportRequest("ods", "completions", Filters(), None))
+
+
+def test_an_unfinished_attempt_has_no_critical_failures_in_any_format(records, scenarios_dir, tmp_path) -> None:
+    """Issue 12: an unfinished attempt showed critical_failures 0 (json, csv, xlsx) where history
+    shows none: critical failures are part of the verdict, and an unfinished attempt has none."""
+    from openpyxl import load_workbook
+
+    unfinished = {records["in-progress"], records["abandoned"]}
+    _, as_csv, _ = export(scenarios_dir, "--format", "csv")
+    _, as_json, _ = export(scenarios_dir, "--format", "json")
+    _, as_jsonl, _ = export(scenarios_dir, "--format", "jsonl")
+    book = tmp_path / "all.xlsx"
+    assert export(scenarios_dir, "--format", "xlsx", "--out", str(book))[0] == 0
+    sheet = load_workbook(book)["Completions"]
+    header = [c.value for c in sheet[1]]
+    found = {
+        "csv": {r["attempt_id"]: r["critical_failures"] for r in rows(as_csv)},
+        "json": {r["attempt_id"]: r["critical_failures"] for r in json.loads(as_json)},
+        "jsonl": {r["attempt_id"]: r["critical_failures"] for r in map(json.loads, as_jsonl.splitlines())},
+        "xlsx": {row[0]: row[header.index("Critical failures")] for row in sheet.iter_rows(min_row=2, values_only=True)},
+    }
+    empty = {"csv": "", "json": None, "jsonl": None, "xlsx": None}
+    for fmt, by_id in found.items():
+        assert {by_id[a] for a in unfinished} == {empty[fmt]}, (fmt, by_id)
+        assert by_id[records["passed"]] in (0, "0") and int(by_id[records["failed"]] or 0) >= 1, (fmt, by_id)

@@ -137,6 +137,14 @@ def test_a_server_that_keeps_failing_stops_with_a_clear_message(lrs, store) -> N
     assert len(lrs.sent) == 5 * len(exported())  # nothing was recorded as accepted, so all of it went again
 
 
+def test_one_try_is_said_in_the_singular(lrs, store) -> None:
+    """Issue 12: a push with --retries 0 that failed said "after 1 tries"."""
+    lrs.script = [(500, {}, b"{}")]
+    result = push(lrs, "--retries", "0")
+    assert result.exit_code == 1 and len(lrs.requests) == 1
+    assert result.stderr.strip() == f"error: the LRS at {lrs.endpoint.rstrip('/')} still fails after 1 try (HTTP 500); try again later"
+
+
 @pytest.mark.parametrize("status", [401, 403])
 def test_refused_credentials_stop_at_once_and_never_show_the_password(lrs, store, status) -> None:
     lrs.script = [(status, {}, json.dumps({"detail": f"Invalid credentials: {PASSWORD}"}).encode())]

@@ -189,7 +189,7 @@ def test_a_short_password_is_not_redacted_out_of_our_own_words(lrs, store) -> No
         result = push(lrs, "--retries", "0", password=password)
         assert result.exit_code == 1
         assert (
-            result.stderr.strip() == f"error: the LRS at {lrs.endpoint.rstrip('/')} still fails after 1 tries (HTTP 503); try again later"
+            result.stderr.strip() == f"error: the LRS at {lrs.endpoint.rstrip('/')} still fails after 1 try (HTTP 503); try again later"
         )
 
 

@@ -267,3 +267,47 @@ def test_drop_off_names_the_debrief_key_question_an_attempt_stopped_at(example_p
     assert (question.steps, question.median_seconds) == (1, 40.0)
     endings = {n.id for n in scenario.nodes.values() if n.type == "end"}
     assert not [d for d in report.dropoff if d.node_id in endings and (d.in_progress or d.abandoned)]
+
+
+def test_the_drop_off_words_say_what_its_median_figures_are(example_path, db_url, tmp_path) -> None:
+    """Issue 12: the drop-off view said its times were "to the second" and printed "10.5 s": the
+    median of two steps of 10 and 11 seconds. The words now say how a median can end in .5."""
+    import html
+    import re
+
+    scenario = load_scenario(example_path)
+    with Store(db_url) as store:
+        for n, seconds in enumerate([10, 11]):
+            walk(store, scenario, Learner(f"T{n}", "Timed"), "officer", seconds_each=seconds, stop_after=3, finish=False)
+    page = tmp_path / "report.html"
+    plain = CliRunner().invoke(app, ["--scenarios", str(example_path.parent), "report", "--plain", "--html", str(page)])
+    assert plain.exit_code == 0, plain.output
+    shown = html.unescape(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")))
+    for said in (" ".join(plain.stdout.split()), " ".join(shown.split())):
+        assert "10.5 s" in said and "to the second" not in said, said
+        assert "each timed in whole seconds; of an even number of steps it is the mean of the middle two, so it can end in .5 s" in said
+
+
+def test_the_html_report_explains_each_statistic_once(example, tmp_path) -> None:
+    """Issue 12: the printed report explained the overall statistics twice (the mean score's
+    difference, alpha's x100, the SEM) and said which attempts were analysed twice."""
+    import html
+    import re
+
+    from ltl_quiz.records.report import analysed_in_words
+
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(app, ["--scenarios", str(example), "report", "--plain", "--html", str(out)])
+    assert result.exit_code == 0, result.output
+    body = re.sub(r"(?s)<style>.*?</style>", "", out.read_text(encoding="utf-8"))
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split())
+    assert "<h2>Overall statistics by scenario and track</h2>" in body
+    for said in (
+        "averages each graded attempt's own percentage",
+        "standard error of measurement",
+        "internal consistency",
+        "x100",
+        analysed_in_words("first"),
+    ):
+        assert text.count(said) == 1, (said, text.count(said))
+    assert text.count("×100") == 0

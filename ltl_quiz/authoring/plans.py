@@ -24,6 +24,7 @@ from ltl_quiz.errors import InputError, PlanError, ScenarioError
 from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.scenario.yaml_source import Located, load_file
+from ltl_quiz.text import counted
 
 EXPECT_KEYS = ("ending", "passed", "score", "percentage")
 RUN_KEYS = ("name", "track", "answers", "expect")
@@ -155,7 +156,7 @@ def play(scenario: Scenario, track: str, answers: dict[str, Any]) -> tuple[engin
 
     state = walk(scenario, track, answer_to)
     if state is None:
-        raise InputError(f"no ending after {step_limit(scenario)} steps: a route loops back on itself (see 'ltl-quiz validate')")
+        raise InputError(f"no ending after {counted(step_limit(scenario), 'step')}: a route loops back on itself (see 'ltl-quiz validate')")
     for kq in engine.pending_key_questions(scenario, state):
         if kq.id not in answers:
             raise InputError(f"no answer for key question '{kq.id}' (asked in the debrief)")

@@ -17,6 +17,7 @@ from ltl_quiz.authoring.walks import Walk, random_walks
 from ltl_quiz.errors import InputError, Problem, ScenarioError
 from ltl_quiz.json_types import JSONObject
 from ltl_quiz.scenario.model import Scenario
+from ltl_quiz.text import counted
 
 if TYPE_CHECKING:
     from ltl_quiz.authoring.strategies import StrategyResult
@@ -49,7 +50,7 @@ class TestReport:
             lines += _run_lines(plan, r)
         if self.runs:
             passed = sum(r.ok for _, r in self.runs)
-            lines.append(f"Plans: {passed} of {len(self.runs)} runs as expected.")
+            lines.append(f"Plans: {passed} of {counted(len(self.runs), 'run')} as expected.")
         if self.walks:
             lines += _walk_lines(self.walks, self.seed)
         if self.coverage is not None:
@@ -177,7 +178,7 @@ def _strategy_lines(results: list[StrategyResult]) -> list[str]:
 
 
 def _coverage_lines(c: Coverage) -> list[str]:
-    lines = [f"Coverage: {c.exercised} of {c.total} options exercised by the plans."]
+    lines = [f"Coverage: {c.exercised} of {counted(c.total, 'option')} exercised by the plans."]
     if c.missed:
         lines.append("  not exercised by any plan:")
         lines += [f"    {node}: {', '.join(ids)}" for node, ids in c.missed.items()]

@@ -14,6 +14,7 @@ from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.errors import BadOptionValue, InputError
 from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Scenario
+from ltl_quiz.text import counted
 
 REFLECTION_TEXT = "An answer written by a random walk."
 
@@ -67,7 +68,7 @@ def play(
             break
         state = engine.answer(scenario, state, _respond(scenario, node, rng, answers, text))[0]
     else:
-        raise InputError(f"no ending after {limit} steps: a route loops back on itself")
+        raise InputError(f"no ending after {counted(limit, 'step')}: a route loops back on itself")
     for kq in engine.pending_key_questions(scenario, state):
         response = _reflection(len(kq.model_points), rng, text)
         answers[kq.id] = {"text": response.text, "covered": [i + 1 for i in response.covered]}

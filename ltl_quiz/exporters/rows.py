@@ -216,7 +216,8 @@ def completion_rows(store: Store, filters: Filters, library: ScenarioLibrary, pe
         # the query leaves score, passed, competencies and ending empty unless the attempt is completed
         scored = not group_record(r.mode, r.passed)  # a group session's record: no score, as in its CPD record
         competencies = json.loads(r.competencies) if r.competencies is not None and scored else None
-        critical = json.loads(r.critical_failures or "[]") if scored else []
+        # critical failures are part of the verdict, which an unfinished attempt has not reached: none to count
+        critical = None if r.status != "completed" else json.loads(r.critical_failures or "[]") if scored else []
         yield (
             *_attempt_columns(people, s, r.id, r.learner_id, r.learner_name, r.learner_unit, r.scenario_id),
             s(r.scenario_title),
@@ -233,8 +234,8 @@ def completion_rows(store: Store, filters: Filters, library: ScenarioLibrary, pe
             r.best_score,
             r.percentage if scored else None,
             None if r.passed is None else bool(r.passed),
-            len(critical),
-            s("; ".join(f"{node}: {option}" for node, option in critical)) or None,
+            None if critical is None else len(critical),
+            s("; ".join(f"{node}: {option}" for node, option in critical or [])) or None,
             *((competencies.get(tag, 0) if competencies is not None else None) for tag in COMPETENCIES),
             s(r.session_code),
             s(people.trainer(r.trainer)),

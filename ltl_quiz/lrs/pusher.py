@@ -189,12 +189,12 @@ class Pusher:
                 raise LrsError(refusal(self.endpoint, answer.status, answer.reason), self.report)
             what = f"HTTP {answer.status}" if answer.status else answer.reason
             if attempt == policy.attempts:
-                raise LrsError(f"the LRS at {self.endpoint.base} still fails after {attempt} tries ({what}); try again later", self.report)
+                raise LrsError(f"the LRS at {self.endpoint.base} still fails after {counted(attempt, 'try')} ({what}); try again later", self.report)
             wait = self._wait(attempt, answer.retry_after)
             if time.monotonic() + wait >= ends:
                 raise LrsError(
                     f"the LRS at {self.endpoint.base} did not take a batch of {counted(len(batch), 'statement')} within {policy.batch_deadline:g} s "
-                    f"({attempt} tries, the last: {what}); try again later, perhaps with a smaller --batch-size",
+                    f"({counted(attempt, 'try')}, the last: {what}); try again later, perhaps with a smaller --batch-size",
                     self.report,
                 )
             self.report.retries += 1

@@ -1,7 +1,8 @@
 """A certificate as one printable HTML page (A4 landscape), and as PDF through WeasyPrint.
 
 Every stated field is an element marked ``data-field``, so ``ltl-quiz verify --certificate``
-reads back exactly what the page says. PDF needs WeasyPrint (``pip install 'ltl-quiz[pdf]'``);
+reads back exactly what the page says. A certificate with no expiry prints no empty "Valid until"
+row: its empty ``expires`` field is a hidden element, still there for verify to read. PDF needs WeasyPrint (``pip install 'ltl-quiz[pdf]'``);
 without it, print the HTML page from any browser.
 """
 
@@ -43,8 +44,11 @@ td { padding: 1mm 4mm; }
 {% else %}<tr><th>Completed on</th><td data-field="date">{{ f.date }}</td><th>Mode</th><td data-field="mode">{{ f.mode }}</td></tr>
 <tr><th>Score</th><td data-field="score">{{ f.score }}</td><th>Verdict</th><td data-field="verdict">{{ f.verdict }}</td></tr>
 {% endif %}
-<tr><th>Valid until</th><td data-field="expires">{{ f.expires }}</td><th>Scenario version</th><td data-field="scenario_version">{{ f.scenario_version }}</td></tr>
+{% if f.expires %}<tr><th>Valid until</th><td data-field="expires">{{ f.expires }}</td><th>Scenario version</th><td data-field="scenario_version">{{ f.scenario_version }}</td></tr>
+{% else %}<tr><th>Scenario version</th><td data-field="scenario_version">{{ f.scenario_version }}</td></tr>
+{% endif %}
 </table>
+{% if not f.expires %}<span data-field="expires" hidden></span>{% endif %}
 <p>Verification code</p>
 <p class="code">{{ code }}</p>
 <p class="small">Check it with <code>ltl-quiz verify {{ code }}</code> at any terminal pointed at the force's results store.</p>

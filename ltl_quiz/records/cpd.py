@@ -106,6 +106,18 @@ class CpdRecord:
     scripted_left_out: int = 0
     sharing: str = ""  # whether the learner shares their reflections with a CPD lead, in words (the full record only)
 
+    @property
+    def completed(self) -> str:
+        """How many case studies the record holds, saying how many of them were scripted (``--include-scripted``):
+        "2", or "2, of which 1 scripted", so a header never counts a scripted run as the learner's own work."""
+        return f"{len(self.entries)}{self.of_which_scripted}"
+
+    @property
+    def of_which_scripted(self) -> str:
+        """", of which 1 scripted" after the count of entries, or nothing when none is scripted."""
+        scripted = sum(1 for e in self.entries if e.scripted)
+        return f", of which {scripted} scripted" if scripted else ""
+
 
 def build(store: Store, library: ScenarioLibrary, learner_id: str, include_scripted: bool = False) -> CpdRecord:
     """The record of every completed attempt of ``learner_id``, oldest first (scripted runs only if asked)."""

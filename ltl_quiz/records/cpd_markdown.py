@@ -42,7 +42,7 @@ def to_markdown(record: CpdRecord) -> str:
         *([f"Unit: {md(record.unit)}  "] if record.unit else []),
         f"Produced: {record.produced} by ltl-quiz  ",
         *([f"My reflections: {md(record.sharing)}  "] if record.sharing else []),
-        f"Case studies completed: {len(record.entries)}; time spent: {hours(record.total_minutes)}",
+        f"Case studies completed: {record.completed}; time spent: {hours(record.total_minutes)}",
         "",
     ]
     if record.scripted_left_out:

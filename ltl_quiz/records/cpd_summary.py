@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ltl_quiz.records.cpd import CpdRecord, Entry, hours
 from ltl_quiz.records.cpd_markdown import entry_heading, md
+from ltl_quiz.text import lead_in
 
 SHARED_NOTE = "for sharing with my line manager (my reflections are not included)"
 ALL_RECOMMENDED = "I chose the recommended action at every decision and will keep applying the same approach."
@@ -34,8 +35,9 @@ def summarise(record: CpdRecord) -> Summary:
 
 
 def differently(e: Entry) -> list[tuple[str, str]]:
-    """(decision, what I chose and what is recommended) for each decision I would take differently."""
-    return [(d.prompt, "; ".join(f"{_mid_sentence(label)}: {option.rstrip(' .')}" for label, option, _ in d.notes)) for d in e.differently]
+    """(decision, what I chose and what is recommended) for each decision I would take differently;
+    the decision's prompt leads in to the notes (``text.lead_in``), so its own full stop meets no colon of ours."""
+    return [(lead_in(d.prompt), "; ".join(f"{_mid_sentence(label)}: {option.rstrip(' .')}" for label, option, _ in d.notes)) for d in e.differently]
 
 
 def _mid_sentence(label: str) -> str:
@@ -54,7 +56,7 @@ def to_markdown(record: CpdRecord) -> str:
         f"Staff number: {md(record.learner_id)}  ",
         *([f"Unit: {md(record.unit)}  "] if record.unit else []),
         f"Produced: {record.produced} by ltl-quiz, {SHARED_NOTE}  ",
-        f"Case studies completed: {len(record.entries)}; time spent: {hours(record.total_minutes)}",
+        f"Case studies completed: {record.completed}; time spent: {hours(record.total_minutes)}",
         "",
         f"## {cvf.HEADING}",
         "",
@@ -67,7 +69,7 @@ def to_markdown(record: CpdRecord) -> str:
     for n, e in enumerate(record.entries, 1):
         lines += [*entry_heading(n, e), "", "### Learning outcomes", "", *[f"- {md(o)}" for o in e.outcomes], ""]
         lines += ["### What I will do differently", ""]
-        lines += [f"- {md(prompt)}: {md(notes)}" for prompt, notes in differently(e)] or [f"- {ALL_RECOMMENDED}"]
+        lines += [f"- {md(prompt)} {md(notes)}" for prompt, notes in differently(e)] or [f"- {ALL_RECOMMENDED}"]
         lines += ["", f"Attempt {md(e.attempt_id)}.", ""]
     return "\n".join(lines).rstrip() + "\n"
 

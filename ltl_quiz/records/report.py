@@ -346,10 +346,11 @@ def analysed_in_words(rule: str) -> str:
 OVERALL_NOTE = (
     "Items are the decisions, each marked as the fraction of its best points; a decision not met on an attempt's "
     "path counts at the mean of those who met it. Item mean: the mean item mark as a percentage (not the mean score, "
-    "which averages each graded attempt's own percentage). "
-    "Alpha: Cronbach's, x100. SEM: standard error of measurement, in percentage points."
+    "which averages each graded attempt's own percentage). SD: the standard deviation of the item marks. "
+    "Alpha: Cronbach's coefficient of internal consistency, x100. SEM: standard error of measurement, in percentage points."
 )
 DROPOFF_NOTE = (
     "Stopped here: abandoned and still unfinished attempts, by the node they stopped at. "
-    "Median time: of every step at the node (the time spent's own definition), to the second."
+    "Median time: of every step at the node (the time spent's own definition), each timed in whole seconds; "
+    "of an even number of steps it is the mean of the middle two, so it can end in .5 s."
 )

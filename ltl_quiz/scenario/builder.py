@@ -18,6 +18,7 @@ from ltl_quiz.scenario import model
 from ltl_quiz.scenario.kinds import KINDS
 from ltl_quiz.scenario.value_rules import Rules, rules_of
 from ltl_quiz.scenario.yaml_source import Located, PathKey
+from ltl_quiz.text import counted
 
 _MISSING = object()
 
@@ -192,7 +193,7 @@ class Builder:
 
 def _short(value: int) -> str:
     text = str(value)
-    return text if len(text) <= 12 else f"{text[:6]}...({len(text)} digits)"
+    return text if len(text) <= 12 else f"{text[:6]}...({counted(len(text), 'digit')})"
 
 
 @cache

@@ -19,6 +19,7 @@ from ltl_quiz.scenario.catalogue import scenario_files
 from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.value_rules import rules_of
 from ltl_quiz.scenario.yaml_source import MAX_BYTES, Located, PathKey, load_bytes
+from ltl_quiz.text import counted
 
 
 def display_name(path: Path) -> str:
@@ -186,7 +187,7 @@ class Checks:
     def options(self, path: PathKey, node: model.Node) -> None:
         fewest = rules_of(model.Node, "options").min_items or 0
         if len(node.options) < fewest:
-            self.error(path + ("options",), f"a {node.type} needs at least {fewest} options")
+            self.error(path + ("options",), f"a {node.type} needs at least {counted(fewest, 'option')}")
         kind = kind_of(node.type)
         seen: set[str] = set()
         for i, opt in enumerate(node.options):

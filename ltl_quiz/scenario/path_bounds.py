@@ -92,11 +92,11 @@ def bound_track(walker: Walker, track: str, report: TrackReport) -> None:
         _cyclic(walker, g, report, best_fail)
     report.pass_score = pass_score(s.pass_mark, report.max_score, report.min_score)
     report.failings = failing_reach(s, track, report, best_fail, proven=False)
-    paths = "an unknown number of" if report.paths is None else f"at most {report.paths:,}"
+    paths = "an unknown number of paths" if report.paths is None else f"at most {report.paths:,} paths"
     walker.problem(
         ("start",),
         f"too many paths to count exactly on the {track} track (over {MAX_STATES:,} states of node and flags): "
-        f"proven bounds: score {report.min_score} to at most {report.max_score}, {paths} paths; passing paths, dead ends, "
+        f"proven bounds: score {report.min_score} to at most {report.max_score}, {paths}; passing paths, dead ends, "
         "loops and repeated key questions are checked only where walked: route on fewer flags",
         "warning",
     )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.scenario.yaml_source import PathKey
+from ltl_quiz.text import counted
 
 if TYPE_CHECKING:
     from ltl_quiz.scenario.path_report import TrackReport
@@ -86,7 +87,7 @@ def check_discrimination(walker: Walker, tracks: dict[str, TrackReport]) -> None
         if t.decisions >= LONGEST_MIN_DECISIONS and t.longest_share > LONGEST_SHARE:
             walker.problem(
                 ("nodes",),
-                f"on the {track} track the best option is also the longest in {len(t.longest)} of {t.decisions} decisions "
+                f"on the {track} track the best option is also the longest in {len(t.longest)} of {counted(t.decisions, 'decision')} "
                 f"({round(100 * t.longest_share)}%, more than a third), so picking the longest pays: "
                 f"make the other options as long and careful ({', '.join(t.longest)})",
                 "warning",

@@ -24,6 +24,7 @@ from ltl_quiz.scenario.path_checks import check_discrimination, check_flags, che
 from ltl_quiz.scenario.path_report import Analysis, TrackReport, failing_reach, mark_longest, pass_score
 from ltl_quiz.scenario.path_steps import MAX_MULTI_OPTIONS, Choice, Prepared
 from ltl_quiz.scenario.yaml_source import Located, PathKey
+from ltl_quiz.text import counted
 
 MAX_STATES = 20_000  # (node, flags) states walked per track before falling back to bounds
 MAX_EDGES = 200_000  # ways between states, likewise
@@ -55,7 +56,7 @@ class Walker:
         self.exact = True
         for node_id in self.prep.too_many:
             n = len(scenario.nodes[node_id].options)
-            self.problem(("nodes", node_id, "options"), f"{n} options; a multi may have at most {MAX_MULTI_OPTIONS}")
+            self.problem(("nodes", node_id, "options"), f"{counted(n, 'option')}; a multi may have at most {MAX_MULTI_OPTIONS}")
 
     def problem(self, path: PathKey, message: str, severity: str = "error") -> None:
         key = (str(path), message)

@@ -16,6 +16,7 @@ from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.scenario.path_report import TrackReport
 from ltl_quiz.scenario.paths import analyse
 from ltl_quiz.scenario.yaml_source import Located
+from ltl_quiz.text import counted
 
 # A check the core does not own (the language coach's, say): warnings for a file that loaded.
 TextCheck = Callable[[Scenario, Located, Path], list[Problem]]
@@ -69,16 +70,16 @@ def summary_lines(reports: list[FileReport]) -> list[str]:
     hits, total = longest_overall(reports)
     if len(reports) < 2 or not total:
         return []
-    return [f"all {len(reports)} files: best option longest in {hits} of {total} decisions ({round(100 * hits / total)}%)"]
+    return [f"all {counted(len(reports), 'file')}: best option longest in {hits} of {counted(total, 'decision')} ({round(100 * hits / total)}%)"]
 
 
 def track_lines(name: str, t: TrackReport) -> list[str]:
     """A track's paths and score range, then how well a pass on it discriminates."""
-    endings = f"{len(t.endings)} ending{'' if len(t.endings) == 1 else 's'}"
+    endings = counted(len(t.endings), 'ending')
     if t.exact:
-        head = f"  {name}: {_count(t.paths)} paths, {endings}, score {t.min_score} to {t.max_score}"
+        head = f"  {name}: {_paths(t.paths)}, {endings}, score {t.min_score} to {t.max_score}"
     else:
-        paths = "too many paths to count" if t.paths is None else f"at most {_count(t.paths)} paths"
+        paths = "too many paths to count" if t.paths is None else f"at most {_paths(t.paths)}"
         head = f"  {name}: {paths}, at most {endings}, score {t.min_score} to at most {t.max_score}"
     out = [head]
     if t.pass_score is None:
@@ -86,12 +87,17 @@ def track_lines(name: str, t: TrackReport) -> list[str]:
     elif t.passing is None:
         out.append(f"    pass: {t.pass_score} of {t.max_score}; too many paths or scores to count those that pass")
     else:
-        out.append(f"    pass: {_count(t.passing)} of {_count(t.paths)} paths can pass ({t.pass_mark}% is {t.pass_score} of {t.max_score})")
+        out.append(f"    pass: {_count(t.passing)} of {_paths(t.paths)} can pass ({t.pass_mark}% is {t.pass_score} of {t.max_score})")
     out.append("    " + _failing_line(t))
     if t.decisions:
         share = round(100 * t.longest_share)
-        out.append(f"    best option longest: {len(t.longest)} of {t.decisions} decisions ({share}%)")
+        out.append(f"    best option longest: {len(t.longest)} of {counted(t.decisions, 'decision')} ({share}%)")
     return out
+
+
+def _paths(n: int | None) -> str:
+    """A path count and its noun: "1 path", "12 paths", "about 10^14 paths"."""
+    return counted(n, "path") if n is not None and n < 10**12 else f"{_count(n)} paths"
 
 
 def _count(n: int | None) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 from ltl_quiz.config import Learner, check_learner_id
 from ltl_quiz.errors import FileRefused, InputError, RosterError
 from ltl_quiz.files import read_regular
+from ltl_quiz.text import counted
 
 COLUMNS = "staff number, name, unit"
 MAX_ROSTER_ROWS = 2_000  # more people than any room or training day holds
@@ -92,7 +93,7 @@ def parse_participant(value: str, index: int) -> Learner:
 
 def _person(cells: list[str], name_needed: bool = True) -> Learner:
     if len(cells) > 3:
-        raise InputError(f"{len(cells)} columns; a row has three: {COLUMNS}")
+        raise InputError(f"{counted(len(cells), 'column')}; a row has three: {COLUMNS}")
     staff = cells[0]
     if not staff:
         raise InputError("no staff number in the first column; every row needs one")

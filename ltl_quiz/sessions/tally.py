@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ltl_quiz.errors import InputError
 from ltl_quiz.scenario.kinds import kind_of
 from ltl_quiz.scenario.model import Node
+from ltl_quiz.text import counted
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def from_hands(node: Node, hands: dict[str, int], voters: int | None = None) -> 
         return Distribution(counts, sum(counts.values()))
     responses = voters if voters is not None else max(counts.values(), default=0)
     if any(n > responses for n in counts.values()):
-        raise InputError(f"more hands for one action than the {responses} people voting")
+        raise InputError(f"more hands for one action than the {counted(responses, 'person', 'people')} voting")
     return Distribution(counts, responses)
 
 

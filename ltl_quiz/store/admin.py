@@ -68,7 +68,7 @@ class Status:
             out.append("The store does not exist yet: the first command that writes to it creates it.")
         known = len(self.applied) + len(self.pending)
         state = "up to date" if self.up_to_date else f"{len(self.pending)} to apply: run 'ltl-quiz db upgrade'"
-        out.append(f"schema: {len(self.applied)} of {known} migrations applied; {state}")
+        out.append(f"schema: {len(self.applied)} of {counted(known, 'migration')} applied; {state}")
         out += [f"  {m['id']:>3} {m['name']}  applied {m['applied_at']}" for m in self.applied]
         out += [f"  {'-':>3} {name}  not applied" for name in self.pending]
         out += [f"  {m['id']:>3} {m['name']}  from a newer ltl-quiz: upgrade ltl-quiz" for m in self.unknown]

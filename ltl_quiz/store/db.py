@@ -34,6 +34,7 @@ from ltl_quiz.store.rows import (
 )
 from ltl_quiz.store.tables import answers, attempts, learners
 from ltl_quiz.store.tables import migrations as MIGRATIONS_TABLE
+from ltl_quiz.text import counted
 
 if TYPE_CHECKING:  # the engine (and its scenario graph) only where an attempt is read whole: not for reports
     from ltl_quiz.engine.state_machine import Answer, Result, State
@@ -177,7 +178,7 @@ class Store:
         if not rows:
             raise AttemptNotFound(f"no attempt '{prefix}'; see 'ltl-quiz history' for ids")
         if len(rows) > 1:
-            raise AttemptNotFound(f"'{prefix}' matches {len(rows)} attempts; give more of the id")
+            raise AttemptNotFound(f"'{prefix}' matches {counted(len(rows), 'attempt')}; give more of the id")
         return rows[0]
 
     def attempts(self, learner_id: str | None = None, status: str | None = None) -> list[AttemptRow]:

@@ -18,6 +18,7 @@ from ltl_quiz.store.erased import Erased, erased_here
 from ltl_quiz.store.journal_file import Entry, Journal, check, lock, read, still_at, store_label
 from ltl_quiz.store.rowcheck import Columns, table_columns
 from ltl_quiz.store.tables import answers, attempts, learners
+from ltl_quiz.text import counted
 
 
 @dataclass
@@ -133,7 +134,7 @@ class SyncReport:
 
 
 def _n(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    return counted(count, noun)
 
 
 def sync(store: Store, journal: Journal, any_store: bool = False) -> SyncReport:

@@ -72,7 +72,7 @@ def _narrower(rows: list[list[str]]) -> list[Layout]:
     for n, case_id, title, themes, tracks, minutes in rows:
         under.append([n, case_id, f"{title}\nThemes: {themes}", tracks, minutes])
         stacked.append([n, f"{case_id}\n{title}\nThemes: {themes}", tracks, minutes])
-        cards.append([n, f"{case_id}\n{title}\nThemes: {themes}\nTracks: {tracks}; about {minutes} minutes"])
+        cards.append([n, f"{case_id}\n{title}\nThemes: {themes}\nTracks: {tracks}; about {counted(float(minutes), 'minute')}"])
     return [
         (["#", "id", "title", "tracks", "min"], under),
         (["#", "case study: id, title, themes", "tracks", "min"], stacked),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from ltl_quiz.invocation import as_invoked
 from ltl_quiz.scenario.kinds import KEY_QUESTION_ANSWER, kind_of
 from ltl_quiz.support import SUPPORT_COMMAND, SUPPORT_HINT
-from ltl_quiz.text import one_line, percent, tidy, visible
+from ltl_quiz.text import counted, one_line, percent, tidy, visible
 from ltl_quiz.ui.wrap import hang, terminal_width
 
 _MARKER = re.compile(r"^(?:[-*•]|\d+[.)]|[a-z][.)])\s+")  # a list item's marker: its lines hang after it
@@ -187,7 +187,7 @@ class Renderer:
         if fb.critical:
             verdict = "Critical: this choice means the attempt cannot pass"
         style = "red" if fb.critical else ("green" if verdict == "Recommended" else "yellow")
-        self.say(f"{verdict} ({fb.points} of {fb.best_points} points)", f"bold {style}")
+        self.say(f"{verdict} ({fb.points} of {counted(fb.best_points, 'point')})", f"bold {style}")
         for opt in fb.chosen:
             self.item("You chose: ", opt.text)
             self.say(f"  {opt.feedback.strip()}")

@@ -16,6 +16,7 @@ from ltl_quiz.sessions.letters import lettered, letters_of
 from ltl_quiz.sessions.model import Step
 from ltl_quiz.sessions.records import OwnAnswer
 from ltl_quiz.sessions.rows import ParticipantRow
+from ltl_quiz.text import counted
 from ltl_quiz.ui.sessions.terminal import line
 from ltl_quiz.ui.sessions.trainer import PauseRequested, TrainerScreen
 
@@ -116,7 +117,7 @@ class Facilitated(TrainerScreen):
     def _reveal_early(self, step: Step, entered: int, people: int) -> bool:
         """An empty line while answers are still to come asks first, as the live host does: a
         stray Enter revealed a decision with nobody's answer in, so nobody had a record of it."""
-        who = "Nobody's answer is entered yet" if not entered else f"Only {entered} of {people} answers are entered"
+        who = "Nobody's answer is entered yet" if not entered else f"Only {entered} of {counted(people, 'answer')} are entered"
         return self.ask.confirm(f"{step.key}-reveal", f"{who}. Reveal the answers now?", False)
 
     def count_hands(self, node: Node, here: int) -> tally.Distribution:
@@ -134,7 +135,7 @@ class Facilitated(TrainerScreen):
                 continue
             if kind_of(node.type).several or not here or dist.responses <= here:
                 return dist
-            if not self.ask.confirm("recount", f"That is {dist.responses} hands for {here} people here. Count again?", True):
+            if not self.ask.confirm("recount", f"That is {counted(dist.responses, 'hand')} for {counted(here, 'person', 'people')} here. Count again?", True):
                 return dist
 
     def _hands(self, letter: str, most: int | None, who: str) -> int:
@@ -144,7 +145,7 @@ class Facilitated(TrainerScreen):
             count = self._count(f"hands-{letter}", f"Hands up for {letter}", 0)
             if most is None or count <= most:
                 return count
-            self.view.say(f"{count} hands for {letter} is more than the {most} people {who}; count the hands for {letter} again.")
+            self.view.say(f"{counted(count, 'hand')} for {letter} is more than the {counted(most, 'person', 'people')} {who}; count the hands for {letter} again.")
 
     def _count(self, key: str, message: str, default: int | None) -> int:
         while True:

@@ -10,7 +10,7 @@ from typing import Any
 from ltl_quiz.scenario.kinds import answering_of
 from ltl_quiz.scenario.model import Scenario
 from ltl_quiz.sessions import tally
-from ltl_quiz.text import one_line
+from ltl_quiz.text import counted, one_line
 from ltl_quiz.ui.sessions.view import SessionView
 
 METHODS = {
@@ -58,7 +58,7 @@ def _people(view: SessionView, people: list[dict[str, Any]]) -> None:
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
+    return counted(n, noun)
 
 
 def _show_step(view: SessionView, scenario: Scenario, step: dict[str, Any]) -> None:
@@ -97,5 +97,5 @@ def _show_step(view: SessionView, scenario: Scenario, step: dict[str, Any]) -> N
     if step["reflections_not_shared"]:
         n = step["reflections_not_shared"]
         view.say(
-            f"  {n} reflection{'' if n == 1 else 's'} written here {'are' if n != 1 else 'is'} kept by {'their writers' if n != 1 else 'its writer'}: not shared."
+            f"  {counted(n, 'reflection')} written here {'are' if n != 1 else 'is'} kept by {'their writers' if n != 1 else 'its writer'}: not shared."
         )
