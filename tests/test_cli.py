@@ -217,6 +217,16 @@ def test_bad_database_url(runner, example_dir) -> None:
     assert result.output.strip() == "error: 'nonsense' is not a database URL; use e.g. sqlite:///results/ltl-quiz.sqlite3"
 
 
+def test_a_database_sqlalchemy_does_not_know(runner, example_dir) -> None:
+    """Hand play: 'Can't load plugin: sqlalchemy.dialects:foo' named SQLAlchemy's internals and said nothing to do."""
+    result = runner.invoke(app, ["--scenarios", str(example_dir), "--db", "foo://bar", "history"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "error: cannot use foo://bar: 'foo' is not a database SQLAlchemy knows; "
+        "use sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"
+    )
+
+
 def _commands(group, path: tuple[str, ...] = ()):
     """Every command under ``group`` with the words that name it, sub-commands of groups included
     (asked through the group, as click itself does, so a lazily loaded one is found too)."""

@@ -51,6 +51,11 @@ def open_engine(url: str) -> sa.Engine:
         )
     try:
         return sa.create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    except sa.exc.NoSuchModuleError:  # before ArgumentError, its base: "Can't load plugin: sqlalchemy.dialects:foo"
+        raise StoreError(
+            f"cannot use {redact(url)}: '{parsed.get_backend_name()}' is not a database SQLAlchemy knows; "
+            "use sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"
+        ) from None
     except ImportError:
         hint = " install the driver: pip install 'ltl-quiz[postgresql]'" if parsed.get_backend_name() == "postgresql" else ""
         raise StoreError(f"cannot use {redact(url)}: its database driver is not installed;{hint}") from None
