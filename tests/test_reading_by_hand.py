@@ -196,3 +196,15 @@ def test_support_comes_a_screen_at_a_time_with_the_most_urgent_first(terminal) -
     assert all(words(s.name) in seen for services in SUPPORT.values() for s in services)
     piped = subprocess.run([sys.executable, "-m", "ltl_quiz", "support"], capture_output=True, text=True, cwd=ROOT, check=True)
     assert "Press any key" not in piped.stdout and all(s.name in piped.stdout for group in SUPPORT.values() for s in group)
+
+
+def test_leaving_support_with_ctrl_c_is_quiet(terminal) -> None:
+    """The command offered to people a case has upset: a Ctrl-C at its first "more" printed a
+    45-line traceback ending in "Left: Stopped before a case study began" and exited 1 (hand play)."""
+    term = terminal(["support"])
+    term.wait_for(MORE)
+    term.settle(0.15)
+    term.send(CTRL_C)
+    assert term.wait_exit() == 0
+    shown = term.text()
+    assert "Traceback" not in shown and "Stopped before a case study" not in shown, shown

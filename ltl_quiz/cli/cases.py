@@ -115,7 +115,8 @@ def support(ctx: typer.Context, plain: PlainOpt = None) -> None:
     """Where to find support: the organisations listed in Learning the Lessons issue 39."""
     from ltl_quiz.ui.cases import support as organisations
 
-    organisations(renderer(ctx, plain))
+    with errors():
+        organisations(renderer(ctx, plain))
 
 
 @commands.command("where")
@@ -124,5 +125,6 @@ def where_cmd(ctx: typer.Context, plain: PlainOpt = None) -> None:
     from ltl_quiz.app.listing import places
 
     ui = renderer(ctx, plain)
-    for line in places(where(ctx)).lines():
-        ui.say(line)
+    with errors():
+        for line in places(where(ctx)).lines():
+            ui.say(line)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+from ltl_quiz.errors import Left
 from ltl_quiz.support import SUPPORT
 from ltl_quiz.text import counted
 from ltl_quiz.ui.prompts import PlainPrompter, Prompter, QuestionaryPrompter, ScriptedPrompter, load_answers
@@ -114,7 +115,10 @@ def support(ui: Renderer) -> None:
                 ui.say(f"  {s.about}")
 
     ask = QuestionaryPrompter() if sys.stdin.isatty() else PlainPrompter(ui.say)  # no keys to read: nothing is paged
-    Pager(ui, ask).page("support", draw)
+    try:
+        Pager(ui, ask).page("support", draw)
+    except Left:  # a Ctrl-C at a "more": the reader has what they wanted, or wants out; nothing to save, no error
+        return
 
 
 def _samaritans() -> str:
