@@ -52,9 +52,17 @@ class OneLineUsageError(UsageError):
     lines (the usage, a hint, a blank, the error) where every other error takes one."""
 
     def show(self, file: IO[Any] | None = None) -> None:
-        where = f" See '{self.ctx.command_path} -h'." if self.ctx is not None else ""
+        where = f" See '{invoked_path(self.ctx.command_path)} -h'." if self.ctx is not None else ""
         message = self.format_message()
         echo(f"error: {message}{'' if message.endswith('.') else '.'}{where}", file=file or get_text_stream("stderr"))
+
+
+def invoked_path(path: str) -> str:
+    """A command's path ("ltl-quiz db upgrade") named as the program was started (``.venv/bin/ltl-quiz``...)."""
+    from ltl_quiz.invocation import command
+
+    program, _, rest = path.partition(" ")
+    return f"{command()} {rest}".rstrip() if program == "ltl-quiz" else path
 
 
 @contextlib.contextmanager

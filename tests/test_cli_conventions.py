@@ -195,10 +195,13 @@ USAGE_MISTAKES = [
 def test_a_usage_mistake_is_one_line_on_standard_error_with_exit_2(tmp_path: Path) -> None:
     """Bad input of every kind is one line that says what and where to look (the brief): Click's
     own form was four lines (the usage, "Try ... for help.", a blank line, then "Error: ...")."""
+    from ltl_quiz.invocation import python
+
     env = {**os.environ, "LTL_QUIZ_DB": f"sqlite:///{tmp_path / 'x.sqlite3'}", "NO_COLOR": "1"}
     for args, line in USAGE_MISTAKES:
         done = subprocess.run([sys.executable, "-m", "ltl_quiz", *args], capture_output=True, text=True, env=env, cwd=tmp_path)
-        assert (done.returncode, done.stdout, done.stderr) == (2, "", line + "\n"), args
+        as_started = line.replace(" See 'ltl-quiz", f" See '{python()} -m ltl_quiz")  # the command as it was started
+        assert (done.returncode, done.stdout, done.stderr) == (2, "", as_started + "\n"), args
 
 
 def test_a_group_given_no_sub_command_still_shows_its_help(runner: CliRunner) -> None:
