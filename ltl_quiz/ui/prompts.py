@@ -160,16 +160,16 @@ class PlainPrompter:
         self.write(text)
 
     def confirm(self, key: str, message: str, default: bool = True) -> bool:
-        hint = "[Y/n]" if default else "[y/N]"
-        asking = f"{message} {hint}"
+        """Yes or no, typed: Enter alone answers nothing, as at the arrow-key prompt (issue 13: a
+        bare Enter took "Is that you?" and the content note's "continue?" as yes). ``default``
+        is for an answers file; a person at a terminal is never given a pre-selected answer."""
+        asking = f"{message} [y/n]"
         while True:
             reply = self._line(asking).lower()
-            if not reply:
-                return default
             if reply in ("y", "yes", "n", "no"):
                 return reply.startswith("y")
             # the question is on the line above: asked again whole, its hint was read twice over
-            asking = f"Please type y for yes or n for no (Enter alone means {'yes' if default else 'no'}):"
+            asking = f"{'Nothing typed yet. ' if not reply else ''}Type y for yes or n for no, then press Enter:"
 
     def _list(self, message: str, choices: Sequence[Choice]) -> tuple[dict[str, int], str, str]:
         """Say the question and its options once each. Returns what a reply may name (the numbers,
