@@ -188,3 +188,22 @@ def test_a_trainers_pages_read_after_a_resize_are_drawn_at_the_new_width(termina
     shown = resized_at_the_first_more(term, 50)
     assert shown and all(len(row) == 50 and row.startswith(("│", "╰")) and row.endswith(("│", "╯")) for row in shown), term.text()
 
+
+def test_plain_mode_pauses_after_the_ending_before_the_debrief(terminal, example_dir) -> None:
+    """Plain mode ran "== Ending: ... ==" straight into the debrief's first part, so at 24 rows the
+    ending scrolled away unread (hand play); it now waits for Enter, as rich mode waits for a key."""
+    term = terminal(run_args(example_dir, "--plain"), 80, 24)
+    before = ""
+    while True:
+        kind = next_prompt(term, before)
+        assert kind is not None, term.text()
+        if "Debrief part 1 of" in term.text() or "Press Enter for the debrief" in term.text():
+            break
+        before = term.text()
+        term.send(KEYS[kind] if kind != "plain-text" else "Who the men are" + ENTER)
+    term.settle(0.3)
+    shown = term.text()
+    assert "Press Enter for the debrief" in shown and "Debrief part 1 of" not in shown, shown
+    assert "== Ending: " in shown, shown  # the ending is still on screen to read
+    term.send(ENTER)
+    term.wait_for("Debrief part 1 of")

@@ -132,6 +132,13 @@ class PlainPrompter:
         self.write = write  # a function printing one line
         self.stream = stream
 
+    @property
+    def pauses_after_ending(self) -> bool:
+        """A person reading a terminal gets the ending to themselves before the debrief (at 24 rows
+        the debrief's first part scrolled it away unread); piped or scripted input and output do not:
+        a line they were never written for must not be taken from them, nor a run left waiting."""
+        return self.stream is None and sys.stdin.isatty() and sys.stdout.isatty()
+
     def _discard(self) -> None:
         """Throw away what was typed before the question was asked: it must not answer it."""
         if self.stream is None:
