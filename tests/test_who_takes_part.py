@@ -249,3 +249,20 @@ def test_a_bare_enter_at_is_that_you_and_the_content_note_answers_neither(
     assert out.count("Nothing typed yet. Type y for yes or n for no, then press Enter:") == 2, out
     assert "You chose not to continue." in out and Store(db_url).attempts("PC1") == []
 
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["run", "example-welfare-cal"], "no scenario 'example-welfare-cal'"),
+        (["session", "join", "ABCDEF"], "ABCDEF"),
+    ],
+)
+def test_a_misspelt_case_or_unknown_session_is_said_before_asking_who_you_are(
+    runner: CliRunner, example_dir: Path, isolated_home: Path, db_url: str, command: list[str], said: str
+) -> None:
+    """"Is that you?" came first, and only then "no scenario ..." or "no session ..." (hand play):
+    the case and the session are checked before the learner is asked anything."""
+    config.remember_learner(isolated_home / "config.json", Learner("PC1", "Kim Ode", "Response"))
+    result = runner.invoke(app, ["--scenarios", str(example_dir), *command, "--plain"], input="y\ny\n")
+    assert result.exit_code == 1, result.output
+    assert said in result.output and "Is that you?" not in result.output, result.output
