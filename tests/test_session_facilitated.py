@@ -237,7 +237,7 @@ def test_known_participants_by_staff_number_and_rich_screens_by_keystroke(runner
             ("Hands up for A", "2" + ENTER),
             ("Hands up for B", "0" + ENTER),
             ("Follow the room's selection", "y" + ENTER),
-            ("show the model answer points", ENTER),  # after the discussion, never with the question (issue 13)
+            ("the model answer points come next: press any key", ENTER),  # after the discussion, never with the question (issue 13)
             ("Notes from the discussion", "Talked it through" + ENTER),
             # the ending comes in a debrief's parts, each with its prompt (issue 13): it was one paged block
             (r"The ending, part 1 of 4\.\s+Continue to the room's\s+decisions", ENTER),
@@ -304,7 +304,7 @@ def test_a_line_with_one_bad_entry_keeps_the_rest_and_a_split_multi_offers_a_rea
     step = next(s for s in SessionStore(Store(db_url)).steps(code) if s.key == "welfare-actions")
     assert step.followed == ["speak-to-girl-alone"]
     assert step.reason == "No action was chosen by a majority of the room; the trainer chose A"
-    assert out.index("show the model answer points") < out.index("Notes from the discussion")
+    assert out.index("the model answer points come next: press Enter") < out.index("Notes from the discussion")
 
 
 def test_a_plain_pause_at_a_terminal_takes_no_enter_typed_before_it(example_dir, db_url) -> None:
