@@ -176,7 +176,7 @@ def test_a_facilitated_session_and_its_record_take_it(poll: NodeKind, tmp_path: 
     roster = tmp_path / "room.csv"
     roster.write_text("Staff number,Name,Unit\nPC101,Alex Smith,Response\nPC102,Jo Bloggs,Response\n", encoding="utf-8")
     base = ["--scenarios", str(folder), "--db", db_url, "session"]
-    typed = ["", "", "1", "1 a, jo a", "", "a", "", "Who calls whom.", ""]  # all here; read on; enter choices; follow A; discuss
+    typed = ["y", "", "1", "1 a, jo a", "", "a", "", "Who calls whom.", ""]  # all here; read on; enter choices; follow A; discuss
     started = CliRunner().invoke(app, [*base, "start", "1", "--trainer", "Pat", "--roster", str(roster)], input="\n".join(typed) + "\n")
     assert started.exit_code == 0, started.output
     assert "Continue to the next step" in started.output  # the trainer's table has no words for a poll: the default

@@ -233,7 +233,7 @@ def test_the_tall_parts_of_the_debrief_come_a_page_at_a_time(tmp_path, db_url) -
 def test_plain_mode_is_one_stream_with_no_more(tmp_path, db_url) -> None:
     term = Terminal(run_args(tall_case(tmp_path), "--plain"), 80, 24)
     try:
-        term.wait_for(r"\[y/N\]|\[Y/n\]")
+        term.wait_for(r"\[y/n\]")
         term.send("y" + ENTER)
         term.wait_for("Press Enter to continue")
         term.settle(0.2)

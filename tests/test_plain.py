@@ -59,14 +59,16 @@ def test_tidy_joins_wrapped_lines_but_keeps_list_items_apart() -> None:
     assert tidy(text) == "The sergeant asks you to:\n- check who lives at the address\n- submit a MARF\n\nThen you leave."
 
 
-def test_an_empty_answer_to_a_key_question_is_asked_about_and_enter_alone_says_no(runner, example_dir, db_url) -> None:
-    """A stray Enter was taken as the key question's answer (issue 13): now it is asked about, No by default."""
-    question = "Leave this answer empty? It will be recorded as no answer written. [y/N]"
-    typed = "\n".join(["y", "", "1", "", "1", "", "", "", "", "y", "", "", "", ""]) + "\n"  # Enter twice, then yes
+def test_an_empty_answer_to_a_key_question_is_asked_about_and_enter_alone_answers_nothing(runner, example_dir, db_url) -> None:
+    """A stray Enter was taken as the key question's answer (issue 13): now it is asked about, and a
+    bare Enter at that question answers nothing either (it was a pre-selected No; the arrow-key one has none)."""
+    question = "Leave this answer empty? It will be recorded as no answer written. [y/n]"
+    typed = "\n".join(["y", "", "1", "", "1", "", "", "", "n", "", "y", "", "", "", ""]) + "\n"  # Enter, Enter, no; Enter, yes
     result = run_plain(runner, example_dir, typed)
     assert result.exit_code == 0, result.output
     out = result.output
-    assert out.count(question) == 2 and out.count("Your answer:") == 2  # Enter at the question means no: asked again
+    assert out.count(question) == 2 and out.count("Your answer:") == 2  # no at the question: the answer asked again
+    assert out.count("Nothing typed yet. Type y for yes or n for no, then press Enter:") == 1
     assert "Points a full answer would cover:" in out  # the points are still there to read ...
     assert "Tick those your answer covered" not in out and "Which of these did your answer cover?" not in out  # ... with nothing to tick
     (row,) = Store(db_url).attempts("AB1")

@@ -116,7 +116,7 @@ def test_the_cpd_record_says_what_the_room_chose_and_what_the_trainer_followed(d
 def test_a_session_of_one_says_one_participant_has_a_record(db_url, example_dir, tmp_path: Path) -> None:
     roster = tmp_path / "room.csv"
     roster.write_text("Staff number,Name,Unit\nPC101,Alex Smith,Response\n", encoding="utf-8")
-    typed = ["y", "", "1", "1 a", "", "a", "1", "1 a", "", "", "", "The room's notes", "", ""]  # everyone here; A at both; close
+    typed = ["y", "", "1", "1 a", "", "a", "1", "1 a", "", "y", "", "The room's notes", "", ""]  # everyone here; A at both; close
     start = [
         "--scenarios",
         str(example_dir),

@@ -71,7 +71,7 @@ def test_a_facilitated_room_is_never_told_the_attempt_cannot_pass(runner: CliRun
     folder = example_with_a_pass_at_stake(tmp_path / "scenarios")
     roster = tmp_path / "room.csv"
     roster.write_text("Staff number,Name,Unit\nPC101,Alex Smith,Response\nPC102,Jo Bloggs,Response\n", encoding="utf-8")
-    answers = ["y", "", "1", "1 b, jo b", "", "2", "To see what a welfare check would find", "2", "", "2", "1", "", "", "Notes.", ""]
+    answers = ["y", "", "1", "1 b, jo b", "", "2", "To see what a welfare check would find", "2", "", "2", "1", "y", "", "Notes.", ""]
     start = ["--scenarios", str(folder), "session", "start", "example-welfare-call", "--trainer", "Pat Trainer", "--roster", str(roster)]
     result = runner.invoke(app, start, input="".join(f"{a}\n" for a in answers))
     assert result.exit_code == 0, result.output

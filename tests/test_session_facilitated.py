@@ -86,7 +86,7 @@ def test_scripted_facilitated_session_with_override_pause_and_resume(
             "",  # voters: everyone here (2)
             "2",  # hands for A
             "1",  # hands for B
-            "",  # follow the room's selection
+            "y",  # follow the room's selection (a bare Enter answers no yes/no: issue 13)
             "",  # end the discussion early
             "Who the men are; how she got there.",  # the trainer's notes
             "",  # close the session
@@ -162,14 +162,14 @@ def test_scripted_facilitated_session_with_override_pause_and_resume(
 
 def test_a_closed_terminal_pauses_and_resume_keeps_the_entries(runner, example_dir, roster, db_url) -> None:
     start = session_cmd(example_dir, "start", "1", "--trainer", "Pat", "--roster", str(roster))
-    first = runner.invoke(app, start, input=typed("", "", "1", "alex a", "PC103 b"))  # the input ends mid-entry
+    first = runner.invoke(app, start, input=typed("y", "", "1", "alex a", "PC103 b"))  # the input ends mid-entry
     assert first.exit_code == 130
     code = code_in(first.output)
     assert first.output.strip().endswith(
         f"Session {code} is paused; everything so far is saved. To carry on: ltl-quiz --scenarios {example_dir.resolve()} session resume {code}"
     )  # the scenarios folder given, so that the hint works as printed (issue 13)
     again = runner.invoke(
-        app, session_cmd(example_dir, "resume", code), input=typed("1", "jo a", "", "1", "2", "", "3", "0", "", "", "", "")
+        app, session_cmd(example_dir, "resume", code), input=typed("1", "jo a", "", "1", "2", "", "3", "0", "y", "", "", "")
     )
     assert again.exit_code == 0, again.output
     assert "3 of 3 entered" not in again.output and "All 3 entered (Enter reveals) >" in again.output  # the first two were kept
@@ -237,7 +237,7 @@ def test_known_participants_by_staff_number_and_rich_screens_by_keystroke(runner
             ("Hands up for A", "2" + ENTER),
             ("Hands up for B", "0" + ENTER),
             ("Follow the room's selection", "y" + ENTER),
-            ("show the model answer points", ENTER),  # after the discussion, never with the question (issue 13)
+            ("the model answer points come next: press any key", ENTER),  # after the discussion, never with the question (issue 13)
             ("Notes from the discussion", "Talked it through" + ENTER),
             # the ending comes in a debrief's parts, each with its prompt (issue 13): it was one paged block
             (r"The ending, part 1 of 4\.\s+Continue to the room's\s+decisions", ENTER),
@@ -269,7 +269,7 @@ def test_paused_after_the_reveal_resumes_at_the_branch(runner, example_dir, db_u
     assert first.exit_code == 130  # the terminal closed at "Which branch does the room follow?"
     code = code_in(first.output)
     assert SessionStore(Store(db_url)).session(code).state.phase == "revealed"
-    again = runner.invoke(app, session_cmd(example_dir, "resume", code), input=typed("2", "Explore", "1", "4", "4", "0", "", "", "", ""))
+    again = runner.invoke(app, session_cmd(example_dir, "resume", code), input=typed("2", "Explore", "1", "4", "4", "0", "y", "", "", ""))
     assert again.exit_code == 0, again.output
     assert re.search(r"^B  #{22}\.{8}  3 \(75%\)$", again.output, re.MULTILINE)  # the distribution comes back from the record
     step = SessionStore(Store(db_url)).step(code, 1)
@@ -304,7 +304,7 @@ def test_a_line_with_one_bad_entry_keeps_the_rest_and_a_split_multi_offers_a_rea
     step = next(s for s in SessionStore(Store(db_url)).steps(code) if s.key == "welfare-actions")
     assert step.followed == ["speak-to-girl-alone"]
     assert step.reason == "No action was chosen by a majority of the room; the trainer chose A"
-    assert out.index("show the model answer points") < out.index("Notes from the discussion")
+    assert out.index("the model answer points come next: press Enter") < out.index("Notes from the discussion")
 
 
 def test_a_plain_pause_at_a_terminal_takes_no_enter_typed_before_it(example_dir, db_url) -> None:
@@ -313,7 +313,7 @@ def test_a_plain_pause_at_a_terminal_takes_no_enter_typed_before_it(example_dir,
     args = session_cmd(example_dir, "start", "1", "--trainer", "Pat", "--participant", "PC1,Al Smith,CID", "--plain")
     term = Terminal(args, 80, 24)
     try:
-        term.wait_for(r"Are all 1 here\? \[Y/n\]")
+        term.wait_for(r"Are all 1 here\? \[y/n\]")
         term.settle(0.2)
         code = re.search(r"Session ([A-Z0-9]{6}) created", "\n".join(term.history_rows())).group(1)
         term.send("y" + ENTER + ENTER)  # the second Enter comes before the pause is asked

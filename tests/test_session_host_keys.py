@@ -66,7 +66,7 @@ def test_a_space_does_not_end_the_discussion_and_enter_asks_first(example_dir, e
         term.wait_for("0 of 3 have written a reflection")
         reflect(sessions, code, scenario, "PC300", "Who the two men are")
         reflect(sessions, code, scenario, "PC301", "")  # pressed Enter: skipped
-        term.wait_for("1 of 3 have written a reflection, 1 skipped")
+        term.wait_for("1 of 3 has written a reflection, 1 skipped")
         assert "Everyone" not in term.text()
         term.settle(0.3)
         term.send(SPACE)
@@ -74,7 +74,7 @@ def test_a_space_does_not_end_the_discussion_and_enter_asks_first(example_dir, e
         term.settle(0.5)
         assert sessions.session(code).state.phase == "open"  # the points were not sent
         term.send(ENTER)
-        term.wait_for(r"Only 1 of 3 have written a reflection \(1 skipped\)\. End the discussion")
+        term.wait_for(r"Only 1 of 3 has written a reflection \(1 skipped\)\. End the discussion")
         term.settle(0.2)
         term.send("n" + ENTER)
         term.wait_for(r"\? Only 1 of 3 .*\n.*\(y/n\) n")

@@ -169,8 +169,8 @@ def test_live_session_with_twelve_learners_a_killed_learner_a_killed_host_and_a_
     learners[12] = learner(code, 12)  # ... and a latecomer joins at the current decision
     host.expect(rf"Everyone has answered \({LEARNERS + 1} of {LEARNERS + 1}\)")
     host.type()  # reveal
-    host.expect(r"Follow the room's selection \(A\)\? \[Y/n\]")
-    host.type()
+    host.expect(r"Follow the room's selection \(A\)\? \[y/n\]")
+    host.type("y")
     host.expect(rf"Everyone has answered \({LEARNERS + 1} of {LEARNERS + 1}\)\. Press Enter to end the discussion\.")
     host.type()  # the discussion is over: the points go up on every screen only now
     host.expect(r"The learners' screens show these points now")
@@ -240,7 +240,7 @@ def test_a_learner_typing_at_a_plain_terminal(example_dir: Path, example_path: P
     env = {**os.environ, "LTL_QUIZ_DB": db_url, "LTL_QUIZ_HOME": str(tmp_path / "learner"), "PYTHONUNBUFFERED": "1"}
     learner = Screen([*args, "--plain"], env)
     try:
-        learner.expect(r"Do you want to take part in this case study\? \[Y/n\]")
+        learner.expect(r"Do you want to take part in this case study\? \[y/n\]")
         learner.type("y")
         learner.expect(r"Welcome, Pat Learner\. You have joined Pat Trainer's session \(officer track\)\.")
         learner.expect(r"Waiting for the trainer to start\.")
@@ -295,7 +295,7 @@ def test_a_learner_still_writing_at_the_reveal_finishes_then_ticks(example_dir: 
     env = {**os.environ, "LTL_QUIZ_DB": db_url, "LTL_QUIZ_HOME": str(tmp_path / "sam"), "PYTHONUNBUFFERED": "1"}
     learner = Screen([*args, "--plain"], env)
     try:
-        learner.expect(r"Do you want to take part in this case study\? \[Y/n\]")
+        learner.expect(r"Do you want to take part in this case study\? \[y/n\]")
         learner.type("y")
         learner.expect(r"Waiting for the trainer to start\.")
         room_to_the_reflection(sessions, code, scenario)
@@ -448,7 +448,7 @@ def given_now(sessions: SessionStore, code: str, seq: int) -> tuple[str | None, 
 
 
 def test_a_reveal_before_everyone_has_answered_is_asked_first(live, db_url: str) -> None:
-    """A double Enter once revealed a decision with nobody's answer in: now the trainer is asked, and Enter alone says no."""
+    """A double Enter once revealed a decision with nobody's answer in: now the trainer is asked, and Enter alone answers nothing."""
     host_screen, _ = live
     host = host_screen("host", "example-welfare-call", "--trainer", "Pat Trainer")
     code = host.expect(r"Join code: ([A-Z0-9]{6})").group(1)
@@ -460,13 +460,14 @@ def test_a_reveal_before_everyone_has_answered_is_asked_first(live, db_url: str)
     host.type()
     host.expect(r"Open for answers\. Press Enter to reveal them")
     host.type()
-    host.type()  # the impatient second Enter answers the question with its default, no
-    host.expect(r"Nobody is here to answer\. Reveal the answers now\? \[y/N\]")
+    host.type()  # the impatient second Enter does not answer the question (issue 13: nothing pre-selected)
+    host.expect(r"Nobody is here to answer\. Reveal the answers now\? \[y/n\]")
+    host.type("n")
     host.expect(r"Open for answers\. Press Enter to reveal them")
     sessions = SessionStore(Store(db_url))
     assert sessions.session(code).state.phase == "open"
     host.type()
-    host.expect(r"Reveal the answers now\? \[y/N\]")
+    host.expect(r"Reveal the answers now\? \[y/n\]")
     host.type("y")
     host.expect(r"Nobody answered\. Which branch does the room follow\?")
     assert sessions.session(code).state.phase == "revealed"

@@ -40,10 +40,18 @@ def test_codes_are_short_and_unambiguous() -> None:
 
 def test_a_typed_code_is_normalised_or_refused() -> None:
     assert normalise_code(" k7p-m3q ") == "K7PM3Q"
-    with pytest.raises(
-        SessionNotFound, match=r"'K7P0' is not a session code; a code is 6 letters and digits, as shown on the trainer's screen"
-    ):
+    with pytest.raises(SessionNotFound, match=r"'K7P0' is not a session code: a code has no 0 in it \(it never uses I, L, O, S, 0, 1 or 5\)"):
         normalise_code("K7P0")
+
+
+def test_a_refused_code_of_six_letters_and_digits_is_told_what_is_wrong_with_it() -> None:
+    """'NOPE12' was told "a code is 6 letters and digits", which it is (play6): the message now
+    names the characters no code uses, and which of them were typed."""
+    with pytest.raises(SessionNotFound) as refused:
+        normalise_code("NOPE12")
+    said = str(refused.value)
+    assert "6 letters and digits" not in said and "a code has no O or 1 in it" in said, said
+    assert all(c in said for c in set("ILOS015")) and not set("ILOS015") & set(ALPHABET)
 
 
 # -- rosters ------------------------------------------------------------------------------------

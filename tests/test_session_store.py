@@ -108,7 +108,7 @@ def invoke(runner: CliRunner, example_dir: Path, *args: str):
 def test_joining_needs_a_live_open_session(runner: CliRunner, example_dir: Path, example_path: Path, db_url: str) -> None:
     who = ["--learner", "L01", "--name", "Learner 01"]
     assert invoke(runner, example_dir, "join", "ABC", *who).output.strip() == (
-        "error: 'ABC' is not a session code; a code is 6 letters and digits, as shown on the trainer's screen"
+        "error: 'ABC' is not a session code: a code is 6 letters and digits (it never uses I, L, O, S, 0, 1 or 5); type it as the trainer's screen shows it"
     )
     assert invoke(runner, example_dir, "join", "abcdef", *who).output.strip() == (
         f"error: no session 'ABCDEF'; check the code on the trainer's screen (or 'ltl-quiz --scenarios {example_dir.resolve()} session list')"

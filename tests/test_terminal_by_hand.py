@@ -52,12 +52,12 @@ def test_a_plain_yes_no_asked_again_reads_its_question_and_hint_once(terminal, e
     term = terminal(run_args(example_dir, "--plain"), 40, 20)
     to_the_written_answer(term)
     term.send(ENTER)
-    term.wait_for(r"\[y/N\]")
+    term.wait_for(r"\[y/n\]")
     term.settle(0.2)
     term.send("x" + ENTER)  # not an answer
-    term.wait_for(r"Enter alone means no\):\s*$")
+    term.wait_for(r"Type y for yes or n for no, then press\s+Enter:\s*$")
     shown = words("\n".join(term.history_rows()))
-    assert shown.count(EMPTY) == 1 and shown.count("[y/N]") == 1, shown
+    assert shown.count(EMPTY) == 1 and shown.count(f"{EMPTY} [y/n]") == 1, shown
     term.send("n" + ENTER)
     term.wait_for(r"Your answer:\s*$")
 
@@ -187,3 +187,23 @@ def test_a_trainers_pages_read_after_a_resize_are_drawn_at_the_new_width(termina
     term.send("y" + ENTER)
     shown = resized_at_the_first_more(term, 50)
     assert shown and all(len(row) == 50 and row.startswith(("│", "╰")) and row.endswith(("│", "╯")) for row in shown), term.text()
+
+
+def test_plain_mode_pauses_after_the_ending_before_the_debrief(terminal, example_dir) -> None:
+    """Plain mode ran "== Ending: ... ==" straight into the debrief's first part, so at 24 rows the
+    ending scrolled away unread (hand play); it now waits for Enter, as rich mode waits for a key."""
+    term = terminal(run_args(example_dir, "--plain"), 80, 24)
+    before = ""
+    while True:
+        kind = next_prompt(term, before)
+        assert kind is not None, term.text()
+        if "Debrief part 1 of" in term.text() or "Press Enter for the debrief" in term.text():
+            break
+        before = term.text()
+        term.send(KEYS[kind] if kind != "plain-text" else "Who the men are" + ENTER)
+    term.settle(0.3)
+    shown = term.text()
+    assert "Press Enter for the debrief" in shown and "Debrief part 1 of" not in shown, shown
+    assert "== Ending: " in shown, shown  # the ending is still on screen to read
+    term.send(ENTER)
+    term.wait_for("Debrief part 1 of")

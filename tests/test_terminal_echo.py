@@ -67,7 +67,7 @@ def test_keys_typed_while_the_next_passage_waits_to_be_drawn_leave_no_echo(tmp_p
     args = ["--scenarios", str(two_passages(tmp_path)), "run", "factory-case", "--learner", "AB1", "--name", "Al Smith", mode]
     term = Terminal(args, 80, 24)
     try:
-        term.wait_for(r"\(y/n\)|\[Y/n\]")
+        term.wait_for(r"\(y/n\)|\[y/n\]")
         term.settle(0.1)
         term.send("y" + ENTER)
         go_on = term.wait_for("Press (any key|Enter) to continue").group(0)
@@ -104,7 +104,7 @@ def test_the_echo_is_back_on_when_ltl_quiz_exits(tmp_path, db_url, mode, leave) 
     quiz = shlex.join([sys.executable, "-m", "ltl_quiz", "--scenarios", str(folder), "run", "factory-case", "--learner", "AB1", "--name", "Al", mode])
     child = pexpect.spawn("bash", ["--norc", "-c", f"{quiz}; stty -a"], dimensions=(24, 80), timeout=20, encoding="utf-8")
     try:
-        child.expect(r"\(y/n\)|\[Y/n\]")
+        child.expect(r"\(y/n\)|\[y/n\]")
         time.sleep(0.3)
         child.send(leave)
         child.expect(r"speed \d+ baud")
@@ -130,7 +130,7 @@ def test_the_terminal_is_put_back_when_ltl_quiz_is_killed(tmp_path, db_url, mode
     quiz = shlex.join([sys.executable, "-m", "ltl_quiz", "--scenarios", str(folder), "run", "factory-case", "--learner", "AB1", "--name", "Al", mode])
     child = pexpect.spawn("bash", ["--norc", "-c", f"{quiz}; echo status=$?; stty -a"], dimensions=(24, 80), timeout=20, encoding="utf-8")
     try:
-        child.expect(r"\(y/n\)|\[Y/n\]")
+        child.expect(r"\(y/n\)|\[y/n\]")
         time.sleep(0.3)
         pids = subprocess.run(["pgrep", "-P", str(child.pid)], capture_output=True, text=True, check=True).stdout.split()
         assert len(pids) == 1, pids

@@ -59,7 +59,7 @@ def room(tmp_path: Path, example_dir: Path, example_path: Path, db_url: str) -> 
         """A joining terminal that says yes at the content note; each ``home`` is another config folder."""
         screen = Screen([*base, *more, "--plain"], {**env, "LTL_QUIZ_HOME": str(tmp_path / home)})
         started.append(screen)
-        screen.expect(r"Do you want to take part in this case study\? \[Y/n\]")
+        screen.expect(r"Do you want to take part in this case study\? \[y/n\]")
         screen.type("y")
         return screen
 
@@ -235,3 +235,34 @@ def test_an_unusable_staff_number_is_refused_at_the_prompt_and_asked_again(
     refused = result.output.index("learner id 'PC 9' is not usable")
     assert result.output.index("Your staff number", refused) > refused  # asked again after saying why
     assert config.remembered_learner(isolated_home / "config.json").id == "PC9"
+
+
+def test_a_bare_enter_at_is_that_you_and_the_content_note_answers_neither(
+    runner: CliRunner, example_dir: Path, isolated_home: Path, db_url: str
+) -> None:
+    """Plain mode took a bare Enter as yes at "Is that you?" and at the content note (issue 13: no
+    answer pre-selected); now each says what to type and asks again, as the arrow-key prompt does."""
+    config.remember_learner(isolated_home / "config.json", Learner("PC1", "Kim Ode", "Response"))
+    result = runner.invoke(app, ["--scenarios", str(example_dir), "run", "1", "--plain"], input="\ny\n\nn\n")
+    out = result.output
+    assert "Is that you? (No: enter your own details) [y/n]" in out and "[Y/n]" not in out, out
+    assert out.count("Nothing typed yet. Type y for yes or n for no, then press Enter:") == 2, out
+    assert "You chose not to continue." in out and Store(db_url).attempts("PC1") == []
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["run", "example-welfare-cal"], "no scenario 'example-welfare-cal'"),
+        (["session", "join", "ABCDEF"], "ABCDEF"),
+    ],
+)
+def test_a_misspelt_case_or_unknown_session_is_said_before_asking_who_you_are(
+    runner: CliRunner, example_dir: Path, isolated_home: Path, db_url: str, command: list[str], said: str
+) -> None:
+    """"Is that you?" came first, and only then "no scenario ..." or "no session ..." (hand play):
+    the case and the session are checked before the learner is asked anything."""
+    config.remember_learner(isolated_home / "config.json", Learner("PC1", "Kim Ode", "Response"))
+    result = runner.invoke(app, ["--scenarios", str(example_dir), *command, "--plain"], input="y\ny\n")
+    assert result.exit_code == 1, result.output
+    assert said in result.output and "Is that you?" not in result.output, result.output

@@ -40,7 +40,7 @@ def check_answers(scenario: Scenario, track: str, answers: FromFile) -> None:
 def run_case(
     where: Locations,
     terminal: Terminal,
-    case: str,
+    scenario: Scenario,
     learner: Learner,
     track: str | None,
     mode: str,
@@ -48,7 +48,6 @@ def run_case(
     say_who: bool = False,
 ) -> object:
     """One attempt; ``say_who`` says whom it is recorded for once the case is sure to start."""
-    scenario = load_case(where, case)
     track = track or scenario.audiences[0]
     if isinstance(terminal.prompter, FromFile):
         check_answers(scenario, track, terminal.prompter)
@@ -75,8 +74,9 @@ def run(
 ) -> object:
     """``ltl-quiz run``: who takes part (staff number, name, unit as given, else remembered or
     asked), said back unless just confirmed, then one attempt at ``case``."""
+    scenario = load_case(where, case)  # a misspelt id is said before "Is that you?" is asked (issue 13)
     who, say_who = learner_for_run(where, *learner, terminal.prompter)
-    return run_case(where, terminal, case, who, track, mode, seed, say_who)
+    return run_case(where, terminal, scenario, who, track, mode, seed, say_who)
 
 
 def resume(where: Locations, terminal: Terminal, attempt: str | None) -> object:
@@ -158,7 +158,7 @@ def menu(where: Locations, terminal: Terminal) -> object:
     tracks = next(r["tracks"] for r in rows if r["id"] == case)
     track = ask.select("menu_track", "Which track?", [(t, TRACK_LABELS.get(t, t)) for t in tracks])
     mode = ask.select("menu_mode", "Which mode?", MODE_CHOICES)
-    return run_case(where, terminal, case, learner, track, mode)
+    return run_case(where, terminal, load_case(where, case), learner, track, mode)
 
 
 def _assigned(where: Locations, learner_id: str, terminal: Terminal) -> dict[str, str]:

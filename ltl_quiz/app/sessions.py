@@ -169,22 +169,29 @@ def join(where: Locations, given: Joining, screen: LearnerScreen) -> Participant
     from ltl_quiz.sessions.presence import Terminal
 
     code = normalise_code(given.code)
+    with open_store(where) as store:
+        scenario = _joinable(where, SessionStore(store), code)  # an unknown code is said before "Is that you?" (issue 13)
     learner = screen.who(where, given.learner_id, given.name, given.unit)
     with open_store(where) as store:
         sessions = SessionStore(store)
-        row = sessions.session(code)
-        if row.status == "closed":
-            raise SessionClosed(f"session {code} has ended; ask your trainer for the code of a new one")
-        if row.kind != LIVE:
-            raise InputError(f"session {code} is run from the trainer's screen, so there is nothing to join; follow it in the room")
-        scenario = load_case(where, row.scenario_id)
-        if scenario.sha256 != row.scenario_sha256:
-            raise InputError(
-                f"your copy of {scenario.id} differs from the one session {code} uses; update ltl-quiz (or point --scenarios at the trainer's folder)"
-            )
         me = Terminal.this_one()
         check(store, code, learner, me, given.take_over)  # refused before the content note, not after it
         return screen.follow(sessions, for_room(scenario), code, learner, me, given.take_over)
+
+
+def _joinable(where: Locations, sessions: SessionStore, code: str) -> Scenario:
+    """The case of the live session ``code``, refused in one line when there is none to join."""
+    row = sessions.session(code)
+    if row.status == "closed":
+        raise SessionClosed(f"session {code} has ended; ask your trainer for the code of a new one")
+    if row.kind != LIVE:
+        raise InputError(f"session {code} is run from the trainer's screen, so there is nothing to join; follow it in the room")
+    scenario = load_case(where, row.scenario_id)
+    if scenario.sha256 != row.scenario_sha256:
+        raise InputError(
+            f"your copy of {scenario.id} differs from the one session {code} uses; update ltl-quiz (or point --scenarios at the trainer's folder)"
+        )
+    return scenario
 
 
 @dataclass(frozen=True)

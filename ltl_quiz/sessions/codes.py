@@ -16,9 +16,21 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
+# What is left out, for the message: "6 letters and digits" alone was refused to 'NOPE12', which is that.
+LEFT_OUT = [c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789" if c not in ALPHABET]
+
+
+def _listed(chars: list[str]) -> str:
+    return chars[0] if len(chars) == 1 else f"{', '.join(chars[:-1])} or {chars[-1]}"
+
+
 def normalise_code(text: str) -> str:
     """The code as stored, from what a learner typed: any case, spaces and dashes ignored."""
     code = "".join(text.split()).replace("-", "").upper()
-    if len(code) != LENGTH or any(c not in ALPHABET for c in code):
-        raise SessionNotFound(f"'{text}' is not a session code; a code is {LENGTH} letters and digits, as shown on the trainer's screen")
+    unused = sorted({c for c in code if c not in ALPHABET}, key=code.index)
+    if len(code) != LENGTH or unused:
+        what = f"a code has no {_listed(unused)} in it" if unused else f"a code is {LENGTH} letters and digits"
+        raise SessionNotFound(
+            f"'{text}' is not a session code: {what} (it never uses {_listed(LEFT_OUT)}); type it as the trainer's screen shows it"
+        )
     return code

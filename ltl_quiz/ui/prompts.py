@@ -132,6 +132,13 @@ class PlainPrompter:
         self.write = write  # a function printing one line
         self.stream = stream
 
+    @property
+    def pauses_after_ending(self) -> bool:
+        """A person reading a terminal gets the ending to themselves before the debrief (at 24 rows
+        the debrief's first part scrolled it away unread); piped or scripted input and output do not:
+        a line they were never written for must not be taken from them, nor a run left waiting."""
+        return self.stream is None and sys.stdin.isatty() and sys.stdout.isatty()
+
     def _discard(self) -> None:
         """Throw away what was typed before the question was asked: it must not answer it."""
         if self.stream is None:
@@ -160,16 +167,16 @@ class PlainPrompter:
         self.write(text)
 
     def confirm(self, key: str, message: str, default: bool = True) -> bool:
-        hint = "[Y/n]" if default else "[y/N]"
-        asking = f"{message} {hint}"
+        """Yes or no, typed: Enter alone answers nothing, as at the arrow-key prompt (issue 13: a
+        bare Enter took "Is that you?" and the content note's "continue?" as yes). ``default``
+        is for an answers file; a person at a terminal is never given a pre-selected answer."""
+        asking = f"{message} [y/n]"
         while True:
             reply = self._line(asking).lower()
-            if not reply:
-                return default
             if reply in ("y", "yes", "n", "no"):
                 return reply.startswith("y")
             # the question is on the line above: asked again whole, its hint was read twice over
-            asking = f"Please type y for yes or n for no (Enter alone means {'yes' if default else 'no'}):"
+            asking = f"{'Nothing typed yet. ' if not reply else ''}Type y for yes or n for no, then press Enter:"
 
     def _list(self, message: str, choices: Sequence[Choice]) -> tuple[dict[str, int], str, str]:
         """Say the question and its options once each. Returns what a reply may name (the numbers,

@@ -119,7 +119,7 @@ class LiveHost(TrainerScreen):
             snap = self.board(step, "answers")
             if snap is None or snap.everyone:
                 return None, "live"
-            nobody = "Nobody has answered yet" if snap.done == 0 else f"Only {snap.done} of {len(snap.here)} have answered"
+            nobody = "Nobody has answered yet" if snap.done == 0 else f"Only {snap.done} of {len(snap.here)} {_have(snap.done)} answered"
             if not snap.here:
                 nobody = "Nobody is here to answer"
             if self.ask.confirm("reveal-early", f"{nobody}. Reveal the answers now?", False):
@@ -202,13 +202,18 @@ def unwritten(snap: Snapshot) -> str:
     skipped = f" ({snap.passed} skipped)" if snap.passed else ""
     if snap.written == 0:
         return f"Nobody has written a reflection yet{skipped}"
-    return f"Only {snap.written} of {len(snap.here)} have written a reflection{skipped}"
+    return f"Only {snap.written} of {len(snap.here)} {_have(snap.written)} written a reflection{skipped}"
 
 
 def reflections_count(snap: Snapshot) -> str:
     """At a key question: how many wrote and how many skipped, never one count for both."""
     skipped = f", {snap.passed} skipped" if snap.passed else ""
-    return f"{snap.written} of {len(snap.here)} have written a reflection{skipped}"
+    return f"{snap.written} of {len(snap.here)} {_have(snap.written)} written a reflection{skipped}"
+
+
+def _have(count: int) -> str:
+    """ "1 of 2 has answered": one person has; "Only 1 of 2 have answered" read wrong (play6)."""
+    return "has" if count == 1 else "have"
 
 
 class PlainBoard:
@@ -322,7 +327,7 @@ class RichBoard:
             rows.append(Text(f"{total} joined", style="bold"))
         else:
             reflections = self.mode == "reflections"
-            head = Text(f"{reflections_count(snap) if reflections else f'{snap.done} of {total} have answered'}  ", style="bold")
+            head = Text(f"{reflections_count(snap) if reflections else f'{snap.done} of {total} {_have(snap.done)} answered'}  ", style="bold")
             width = 30
             filled = round(width * (snap.written if reflections else snap.done) / total) if total else 0
             head.append("█" * filled, style="green")

@@ -33,7 +33,7 @@ from ltl_quiz.ui.sessions.base import SessionScreen
 from ltl_quiz.ui.sessions.terminal import KeyReader, line
 from ltl_quiz.ui.sessions.view import SessionView
 
-DISCUSS = "Let the room discuss the question, then press Enter to show the model answer points"
+DISCUSS = "Let the room discuss the question; the model answer points come next"  # keyed() names the key: one instruction, not two
 NEXT = {
     "passage": "the next passage",
     "decision": "the next decision",
