@@ -14,7 +14,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     env.pop("NO_COLOR", None)
     store = Store(url)
     hotel = scenario(HOTEL)
+    for i in range(6):
+        store.save_learner(Learner(f"PC{i}", f"Person {i}", "Kent"))
+    # assigned before the attempts: a pass from before its assignment does not count, and verify says so (exit 2)
+    subprocess.run([*LTL_QUIZ, "assign", HOTEL, "--due", "2030-01-31", "--unit", "Kent"], env=env, check=True, capture_output=True)
+    begun = datetime.now(UTC) + timedelta(seconds=1)
     ids = [
         walk(
             store,
@@ -92,14 +97,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             Learner(f"PC{i}", f"Person {i}", "Kent"),
             "officer",
             pick=worst if i % 2 else recommended,
-            start=datetime(2024, 3, 4 + i, 9, tzinfo=UTC),
+            start=begun + timedelta(seconds=i),
         )
         for i in range(6)
     ]
     code = SessionStore(store).create(hotel, "live", "Pat Trainer", [], model.first_state(hotel, "officer", "live", now()))
     store.close()
     share_reflections(url, *(f"PC{i}" for i in range(6)))  # else the reflections export says on stderr whose it left out
-    subprocess.run([*LTL_QUIZ, "assign", HOTEL, "--due", "2030-01-31", "--unit", "Kent"], env=env, check=True, capture_output=True)
     issued = subprocess.run(
         [*LTL_QUIZ, "certificate", ids[0], "--out", str(folder / "c.html")], env=env, check=True, capture_output=True, text=True
     )
