@@ -11,6 +11,20 @@ import pg
 import pytest
 from typer.testing import CliRunner
 
+
+def _ctrl_c_heard() -> None:
+    """Let the programs the tests start hear Ctrl-C. Started as a background job of a shell without
+    job control (``cmd &`` in a script), this process inherits SIGINT *ignored*, and so does every
+    program it starts: then a Ctrl-C the tests type at a pty did nothing, and every test of leaving
+    with Ctrl-C failed (in plain mode, where nothing else reads the key)."""
+    import signal
+
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a handler, not SIG_IGN: children start with the default
+
+
+_ctrl_c_heard()
+
 if TYPE_CHECKING:
     from screen import Terminal
 
