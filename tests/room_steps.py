@@ -3,8 +3,11 @@ through the session store: the tests that need a live room at its reflection sta
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ltl_quiz.engine import state_machine as engine
-from ltl_quiz.scenario.model import Scenario
+from ltl_quiz.scenario.model import Node, Scenario
+from ltl_quiz.sessions.model import Step
 from ltl_quiz.sessions.orchestration import SessionStore
 
 TO_THE_REFLECTION = ((0, None), (1, ["send-officers"]), (2, ["speak-to-girl-alone"]))
@@ -19,3 +22,24 @@ def room_to_the_reflection(sessions: SessionStore, code: str, scenario: Scenario
             sessions.open(code, scenario, seq)
             sessions.reveal(code, scenario, seq)
         sessions.advance(code, scenario, seq, engine.Choose(followed) if followed else engine.Continue())
+
+
+def walk_room(sessions: SessionStore, code: str, scenario: Scenario, give: Callable[[Step, Node], None]) -> None:
+    """Take a session's room to its end: at each choice ``give`` enters the people's answers, then the
+    answers are revealed and the room follows the recommended options; discussions end with no notes."""
+    from ltl_quiz.sessions import model
+
+    while (step := model.step_of(scenario, (state := sessions.session(code).state))) is not None:
+        if state.phase == "lobby":
+            sessions.begin(code, scenario, state.seq)
+        elif step.is_choice:
+            node = scenario.nodes[step.key]
+            if state.phase != "open":
+                sessions.open(code, scenario, state.seq)
+            give(step, node)
+            sessions.reveal(code, scenario, state.seq)
+            sessions.advance(code, scenario, state.seq, engine.Choose(list(node.recommended)))
+        elif step.is_discussion:
+            sessions.advance(code, scenario, state.seq, engine.Reflect(""))
+        else:
+            sessions.advance(code, scenario, state.seq, engine.Continue())

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from room_steps import walk_room
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
-from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.exporters.rows import ANSWERS
 from ltl_quiz.scenario.loader import load_scenario
 from ltl_quiz.scenario.model import Scenario
@@ -57,20 +57,7 @@ def run_room(db_url: str, sc: Scenario, kind: str) -> str:
     else:
         for person in (ALEX, JO):
             sessions.join(code, person, sc)
-    while (step := model.step_of(sc, (state := sessions.session(code).state))) is not None:
-        if state.phase == "lobby":
-            sessions.begin(code, sc, state.seq)
-        elif step.is_choice:
-            node = sc.nodes[step.key]
-            if state.phase != "open":
-                sessions.open(code, sc, state.seq)
-            _give(sessions, kind, code, step, OwnAnswer([node.options[0].id] if node.type == "decision" else []))
-            sessions.reveal(code, sc, state.seq)
-            sessions.advance(code, sc, state.seq, engine.Choose(list(node.recommended)))
-        elif step.is_discussion:
-            sessions.advance(code, sc, state.seq, engine.Reflect(""))
-        else:
-            sessions.advance(code, sc, state.seq, engine.Continue())
+    walk_room(sessions, code, sc, lambda step, node: _give(sessions, kind, code, step, OwnAnswer([node.options[0].id] if node.type == "decision" else [])))
     sessions.close(code, sc)
     sessions.store.close()
     return code

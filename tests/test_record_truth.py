@@ -18,14 +18,16 @@ import pytest
 import sqlalchemy as sa
 import yaml
 from records_factory import SCENARIOS, scenario, share_reflections, walk
+from room_steps import walk_room
 from typer.testing import CliRunner
 
 from ltl_quiz.cli import app
 from ltl_quiz.config import Learner
 from ltl_quiz.engine import state_machine as engine
 from ltl_quiz.scenario.loader import load_scenario
-from ltl_quiz.scenario.model import Scenario
+from ltl_quiz.scenario.model import Node, Scenario
 from ltl_quiz.sessions import model
+from ltl_quiz.sessions.model import Step
 from ltl_quiz.sessions.orchestration import SessionStore
 from ltl_quiz.sessions.records import OwnAnswer
 from ltl_quiz.store import Store, now
@@ -485,18 +487,12 @@ def test_a_none_entered_at_a_multi_is_the_persons_own_answer_in_the_report_and_t
     code = sessions.create(sc, "facilitated", "Pat Trainer", [jo], model.first_state(sc, "officer", "facilitated", now()))
     sessions.roll_call(code, sc, [jo.id])
     kinds = []
-    while (step := model.step_of(sc, (state := sessions.session(code).state))) is not None:
-        if step.is_choice:
-            node = sc.nodes[step.key]
-            sessions.open(code, sc, state.seq)
-            kinds.append(node.type)
-            sessions.enter_for(code, jo.id, step, OwnAnswer([node.options[0].id] if node.type == "decision" else []))  # "2 -": none
-            sessions.reveal(code, sc, state.seq)
-            sessions.advance(code, sc, state.seq, engine.Choose(list(node.recommended)))
-        elif step.is_discussion:
-            sessions.advance(code, sc, state.seq, engine.Reflect(""))
-        else:
-            sessions.advance(code, sc, state.seq, engine.Continue())
+
+    def give(step: Step, node: Node) -> None:
+        kinds.append(node.type)
+        sessions.enter_for(code, jo.id, step, OwnAnswer([node.options[0].id] if node.type == "decision" else []))  # "2 -": none
+
+    walk_room(sessions, code, sc, give)
     sessions.close(code, sc)
     sessions.store.close()
     assert kinds == ["decision", "multi"]
